@@ -1,0 +1,103 @@
+# rovmon - passive BGP route-origin monitor.
+#
+#   make            build rovmon and rovctl into build/
+#   make deps       install the Debian 12 packages the build and tests need
+#   make demo       deps + build + run rovmon on the bundled capture
+#   make check      deps + build + every test (unit, decoding, end-to-end,
+#                   and the sanitizer build of unit and decoding tests)
+#   make asan       ASan+UBSan build in build-asan/ and its tests
+#   make bench      performance figures (see docs/performance.md)
+#
+# BUILD selects the output directory; SAN adds sanitizer flags.
+
+CC	?= cc
+BUILD	?= build
+PREFIX	?= /usr/local
+SAN	?=
+
+WARN	= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	  -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wformat=2 \
+	  -Wno-format-nonliteral
+OPT	?= -O2 -g
+CPPFLAGS += -Iinclude -D_GNU_SOURCE
+CFLAGS	+= -std=c11 $(OPT) $(WARN) $(SAN)
+LDFLAGS	+= $(SAN)
+
+# libnids is optional: the IPv4 reference engine (--engine=libnids).
+HAVE_NIDS := $(shell test -f /usr/include/nids.h && echo 1)
+ifeq ($(HAVE_NIDS),1)
+CPPFLAGS += -DHAVE_LIBNIDS
+NIDS_LIBS = -lnids -lnet -lgthread-2.0 -lglib-2.0
+endif
+
+LIBS	= -lpcap -ljansson -lhiredis -lcurl $(NIDS_LIBS) -lm
+
+# Every src/*.c except the programs' mains goes into one static library;
+# each test links the library and takes only the objects it needs.
+MAINS	= src/rovmon.c src/rovctl.c
+LIBSRC	= $(filter-out $(MAINS) $(if $(HAVE_NIDS),,src/reasm_nids.c),$(wildcard src/*.c))
+LIBOBJ	= $(LIBSRC:src/%.c=$(BUILD)/obj/%.o)
+LIB	= $(BUILD)/librovmon.a
+PROGS	= $(BUILD)/rovmon $(if $(wildcard src/rovctl.c),$(BUILD)/rovctl)
+
+UNITSRC	= $(wildcard tests/unit/test_*.c)
+UNITBIN	= $(UNITSRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps demo check test unit e2e asan bench clean install fuzz
+
+all: $(PROGS)
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)/obj
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj $(BUILD)/tests:
+	mkdir -p $@
+
+$(LIB): $(LIBOBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/rovmon: $(BUILD)/obj/rovmon.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/rovctl: $(BUILD)/obj/rovctl.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) $(wildcard include/*.h) | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -o $@ $< $(LIB) $(LIBS) -lcmocka
+
+deps:
+	@sh tests/deps.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh pcaps/demo.sh $(BUILD)
+
+# `make check` is what CI and the README run.  It re-enters make after
+# deps so that optional libraries installed by deps are detected.
+check: deps
+	@$(MAKE) --no-print-directory all unitbins
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" \
+	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    all unitbins
+	@sh tests/run.sh build build-asan
+
+unitbins: $(UNITBIN)
+
+test: all unitbins
+	@sh tests/run.sh $(BUILD)
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" \
+	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    test
+
+bench: all
+	@sh tests/bench.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin
+	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/sbin/
+
+clean:
+	rm -rf build build-asan

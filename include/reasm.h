@@ -1,0 +1,84 @@
+/*
+ * reasm.h - TCP stream reassembly for both directions of every session.
+ *
+ * Input: decoded TCP segments in capture order.  Output: for each
+ * direction of each flow, the payload bytes in sequence order, with every
+ * hole that will never be filled reported explicitly as a gap, so that the
+ * BGP framer never joins bytes across a hole.
+ *
+ * A flow is the unordered pair of endpoints.  Direction 0 is a->b, where a
+ * is the endpoint that sent the first segment rovmon saw (the client when
+ * the SYN was seen; otherwise simply the first talker).
+ *
+ * The engine works in 64-bit stream offsets anchored at the first
+ * sequence number seen per direction (the ISN+1 when the SYN was seen);
+ * raw 32-bit sequence numbers are only compared with wrap-safe helpers.
+ * Policy and limits are documented in docs/reassembly.md.
+ */
+#ifndef ROVMON_REASM_H
+#define ROVMON_REASM_H
+
+#include <stdint.h>
+
+#include "packet.h"
+
+struct flow_endpoint {
+	struct ipaddr	addr;
+	uint16_t	port;
+};
+
+enum reasm_close {
+	REASM_CLOSE_FIN,	/* both FINs seen (or FIN + final ACK) */
+	REASM_CLOSE_RST,
+	REASM_CLOSE_TIMEOUT,	/* idle longer than the timeout */
+	REASM_CLOSE_EVICTED,	/* dropped to respect the memory cap */
+	REASM_CLOSE_END,	/* end of capture */
+	REASM_CLOSE_REUSED,	/* a new SYN replaced an old session */
+};
+
+/*
+ * Callbacks into the next stage.  `sess` is what session_open returned.
+ * `pkt` is the frame whose arrival made the bytes deliverable (for time
+ * stamps and frame numbers); it may be NULL at end of capture.
+ */
+struct reasm_ops {
+	void	*(*session_open)(void *arg, const struct flow_endpoint *a,
+		    const struct flow_endpoint *b, const struct packet *pkt);
+	void	 (*data)(void *sess, int dir, const uint8_t *p, size_t n,
+		    const struct packet *pkt);
+	void	 (*gap)(void *sess, int dir, uint64_t nbytes,
+		    const struct packet *pkt);
+	void	 (*session_close)(void *sess, enum reasm_close why,
+		    const struct packet *pkt);
+};
+
+struct reasm_config {
+	uint32_t	idle_timeout;	/* seconds; default 600 */
+	uint32_t	gap_timeout;	/* seconds to wait for a hole; default 2 */
+	size_t		flow_mem;	/* out-of-order bytes per direction; default 4 MiB */
+	size_t		total_mem;	/* all buffered bytes; default 256 MiB */
+	uint32_t	max_flows;	/* default 65536 */
+};
+
+struct reasm;
+
+void		 reasm_config_default(struct reasm_config *);
+/* NULL on allocation failure.  Free with reasm_free(). */
+struct reasm	*reasm_new(const struct reasm_config *, const struct reasm_ops *,
+		    void *arg);
+/* Feed one segment (pkt time drives timeouts). */
+void		 reasm_segment(struct reasm *, const struct tcp_segment *);
+/* End of input: deliver what is buffered (gaps reported), close all. */
+void		 reasm_finish(struct reasm *, const struct packet *last);
+void		 reasm_free(struct reasm *);
+size_t		 reasm_flow_count(const struct reasm *);
+
+/*
+ * libnids engine (IPv4 only, needs the handshake): runs its own capture
+ * loop over `file` or `iface` with `filter`, calling the same ops.
+ * Returns 0, or -1 with an error logged.  Only built with HAVE_LIBNIDS.
+ */
+int		 reasm_nids_run(const char *file, const char *iface,
+		    const char *filter, const struct reasm_ops *, void *arg);
+
+#endif /* ROVMON_REASM_H */

@@ -1,0 +1,89 @@
+/*
+ * stats.h - process-wide counters.
+ *
+ * One X-macro list so that the JSON printer, the reset and the struct
+ * never drift apart.  Four kinds of failure are kept apart (STYLE.md
+ * habit 3): truncated by capture, lost in reassembly, malformed per the
+ * RFC, unsupported.  Each stage owns its section; add a line there.
+ */
+#ifndef ROVMON_STATS_H
+#define ROVMON_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define ROVMON_STATS(X)							\
+	/* capture */							\
+	X(packets)		/* frames read */			\
+	X(bytes)		/* frame bytes on the wire */		\
+	X(pcap_recv)		/* pcap_stats ps_recv (live) */		\
+	X(pcap_drop)		/* pcap_stats ps_drop */		\
+	X(pcap_ifdrop)		/* pcap_stats ps_ifdrop */		\
+	/* decode_link / decode_ip / decode_tcp */			\
+	X(decode_tcp)		/* TCP segments decoded */		\
+	X(decode_ipv4)							\
+	X(decode_ipv6)							\
+	X(decode_vlan)		/* frames with >= 1 VLAN tag */		\
+	X(decode_not_tcp)						\
+	X(decode_fragments)	/* IPv4/IPv6 fragments seen */		\
+	X(decode_truncated)	/* headers cut by snaplen */		\
+	X(decode_payload_truncated) /* TCP payload cut by snaplen */	\
+	X(decode_malformed)						\
+	X(decode_unsupported)						\
+	/* reasm */							\
+	X(sessions)		/* TCP sessions opened */		\
+	X(sessions_midstream)	/* picked up without a SYN */		\
+	X(sessions_closed)						\
+	X(sessions_timeout)						\
+	X(sessions_evicted)						\
+	X(reasm_bytes)		/* bytes delivered in order */		\
+	X(reasm_retransmit)	/* segments entirely already seen */	\
+	X(reasm_overlap)	/* segments partly already seen */	\
+	X(reasm_overlap_diff)	/* overlaps whose bytes differed */	\
+	X(reasm_ooo)		/* segments queued out of order */	\
+	X(reasm_gaps)		/* holes skipped */			\
+	X(reasm_gap_bytes)	/* bytes in those holes */		\
+	X(reasm_flow_mem_limit)	/* per-flow cap forced a skip */	\
+	X(reasm_total_mem_limit) /* global cap forced a skip */		\
+	X(reasm_flow_limit)	/* flows refused, table full */		\
+	/* bgp_session / framing */					\
+	X(bgp_messages)							\
+	X(bgp_open)							\
+	X(bgp_update)							\
+	X(bgp_notification)						\
+	X(bgp_keepalive)						\
+	X(bgp_route_refresh)						\
+	X(bgp_unknown_type)						\
+	X(bgp_resyncs)		/* marker searches after gap/garbage */	\
+	X(bgp_resync_skipped)	/* bytes skipped while resyncing */	\
+	X(bgp_bad_header)	/* marker/length/type not plausible */	\
+	X(bgp_msg_across_gap)	/* partial messages dropped at gaps */	\
+	X(bgp_inferred)		/* directions whose encoding was inferred */ \
+	/* bgp_update */						\
+	X(bgp_announce)		/* routes announced */			\
+	X(bgp_withdraw)		/* routes withdrawn */			\
+	X(bgp_eor)							\
+	X(bgp_malformed)	/* UPDATEs malformed (any action) */	\
+	X(bgp_treat_as_withdraw)					\
+	X(bgp_attr_discard)						\
+	X(bgp_session_reset)	/* UPDATEs a router would reset for */	\
+	X(bgp_unsupported_afi)	/* MP NLRI of other AFI/SAFI skipped */	\
+	/* output */							\
+	X(route_events)		/* lines written to the route log */
+
+struct rovmon_stats {
+#define ROVMON_STATS_FIELD(name) uint64_t name;
+	ROVMON_STATS(ROVMON_STATS_FIELD)
+#undef ROVMON_STATS_FIELD
+};
+
+extern struct rovmon_stats stats;
+
+#define STAT_INC(name)		(stats.name++)
+#define STAT_ADD(name, n)	(stats.name += (uint64_t)(n))
+
+void	stats_reset(void);
+/* One JSON object on one line. */
+void	stats_write_json(FILE *);
+
+#endif /* ROVMON_STATS_H */

@@ -1,0 +1,148 @@
+/* addr.c - address and prefix helpers shared by every stage. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+
+static size_t
+addr_bytes(uint8_t family)
+{
+	return family == ADDR_V6 ? 16 : 4;
+}
+
+bool
+ipaddr_eq(const struct ipaddr *x, const struct ipaddr *y)
+{
+	return x->family == y->family &&
+	    memcmp(x->a, y->a, addr_bytes(x->family)) == 0;
+}
+
+int
+ipaddr_cmp(const struct ipaddr *x, const struct ipaddr *y)
+{
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	return memcmp(x->a, y->a, addr_bytes(x->family));
+}
+
+char *
+ipaddr_fmt(const struct ipaddr *ip, char *buf, size_t len)
+{
+	int af = ip->family == ADDR_V6 ? AF_INET6 : AF_INET;
+
+	if (ip->family == 0 || inet_ntop(af, ip->a, buf, (socklen_t)len) == NULL)
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+int
+ipaddr_parse(const char *s, struct ipaddr *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	if (inet_pton(AF_INET, s, ip->a) == 1) {
+		ip->family = ADDR_V4;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, ip->a) == 1) {
+		ip->family = ADDR_V6;
+		return 0;
+	}
+	return -1;
+}
+
+bool
+prefix_mask(struct prefix *p)
+{
+	unsigned max = addr_maxlen(p->family), i;
+	bool had = false;
+
+	if (p->len > max)
+		p->len = (uint8_t)max;
+	for (i = p->len; i < 128; i++) {
+		uint8_t bit = (uint8_t)(0x80u >> (i % 8));
+		if (p->a[i / 8] & bit) {
+			if (i < max)
+				had = true;
+			p->a[i / 8] &= (uint8_t)~bit;
+		}
+	}
+	return had;
+}
+
+bool
+prefix_eq(const struct prefix *x, const struct prefix *y)
+{
+	return x->family == y->family && x->len == y->len &&
+	    memcmp(x->a, y->a, addr_bytes(x->family)) == 0;
+}
+
+char *
+prefix_fmt(const struct prefix *p, char *buf, size_t len)
+{
+	char a[IPADDR_STRLEN];
+	int af = p->family == ADDR_V6 ? AF_INET6 : AF_INET;
+
+	if (inet_ntop(af, p->a, a, sizeof(a)) == NULL)
+		snprintf(buf, len, "?");
+	else
+		snprintf(buf, len, "%s/%u", a, p->len);
+	return buf;
+}
+
+int
+prefix_parse(const char *s, struct prefix *p, bool *host_bits)
+{
+	char tmp[PREFIX_STRLEN];
+	const char *slash;
+	char *end;
+	long l;
+	size_t n;
+
+	memset(p, 0, sizeof(*p));
+	if (host_bits != NULL)
+		*host_bits = false;
+	slash = strchr(s, '/');
+	if (slash == NULL)
+		return -1;
+	n = (size_t)(slash - s);
+	if (n == 0 || n >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	if (inet_pton(AF_INET, tmp, p->a) == 1)
+		p->family = ADDR_V4;
+	else if (inet_pton(AF_INET6, tmp, p->a) == 1)
+		p->family = ADDR_V6;
+	else
+		return -1;
+	if (slash[1] < '0' || slash[1] > '9')
+		return -1;
+	l = strtol(slash + 1, &end, 10);
+	if (*end != '\0' || l < 0 || l > (long)addr_maxlen(p->family))
+		return -1;
+	p->len = (uint8_t)l;
+	if (prefix_mask(p) && host_bits != NULL)
+		*host_bits = true;
+	return 0;
+}
+
+bool
+prefix_covers(const struct prefix *outer, const struct prefix *inner)
+{
+	unsigned full, rem;
+
+	if (outer->family != inner->family || outer->len > inner->len)
+		return false;
+	full = outer->len / 8;
+	rem = outer->len % 8;
+	if (memcmp(outer->a, inner->a, full) != 0)
+		return false;
+	if (rem != 0) {
+		uint8_t m = (uint8_t)(0xffu << (8 - rem));
+		if ((outer->a[full] & m) != (inner->a[full] & m))
+			return false;
+	}
+	return true;
+}

@@ -111,6 +111,8 @@ struct bgp_route {
 	uint8_t		safi;
 	bool		has_path_id;
 	uint32_t	path_id;
+	bool		treat_as_withdraw;	/* RFC 7606 turned an announce
+						 * into this withdraw */
 };
 
 /*

@@ -69,9 +69,18 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB) $(wildcard include/*.h) | $(BUILD)/tests
 deps:
 	@sh tests/deps.sh
 
+# The demo: route events from a bundled capture of real speakers.
+DEMO_PCAP ?= pcaps/ipv4-full.pcap
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@sh pcaps/demo.sh $(BUILD)
+	@rm -f $(BUILD)/demo-routes.jsonl
+	@echo "== rovmon -r $(DEMO_PCAP) --routes $(BUILD)/demo-routes.jsonl =="
+	@$(BUILD)/rovmon -r $(DEMO_PCAP) --routes $(BUILD)/demo-routes.jsonl \
+	    --stats $(BUILD)/demo-stats.json
+	@echo "== first 10 of $$(wc -l < $(BUILD)/demo-routes.jsonl) route events =="
+	@head -n 10 $(BUILD)/demo-routes.jsonl
+	@echo "== statistics ($(BUILD)/demo-stats.json) =="
+	@cat $(BUILD)/demo-stats.json
 
 # `make check` is what CI and the README run.  It re-enters make after
 # deps so that optional libraries installed by deps are detected.

@@ -56,18 +56,51 @@ putu(char *buf, size_t cap, size_t *off, uint64_t v)
 	put(buf, cap, off, tmp + i, sizeof(tmp) - i);
 }
 
+static void
+put_digits(char *t, unsigned v, int n)
+{
+	while (n-- > 0) {
+		t[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+/*
+ * ISO 8601 UTC with microseconds.  gmtime_r is only called when the second
+ * changes: consecutive events nearly always share it.  The cache makes this
+ * function not thread-safe, like the rest of the packet path.
+ */
 void
 json_put_ts(char *buf, size_t cap, size_t *off, const struct timeval *tv)
 {
-	char t[40];
+	static time_t cached = (time_t)-1;
+	static char date[19];		/* YYYY-MM-DDTHH:MM:SS */
+	char usec[8];
 	struct tm tm;
-	time_t sec = tv->tv_sec;
 
-	gmtime_r(&sec, &tm);
-	snprintf(t, sizeof(t), "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (long)tv->tv_usec);
-	puts_(buf, cap, off, t);
+	if (tv->tv_sec != cached) {
+		time_t sec = tv->tv_sec;
+
+		if (gmtime_r(&sec, &tm) == NULL)
+			memset(&tm, 0, sizeof(tm));
+		put_digits(date, (unsigned)(tm.tm_year + 1900) % 10000, 4);
+		date[4] = '-';
+		put_digits(date + 5, (unsigned)tm.tm_mon + 1, 2);
+		date[7] = '-';
+		put_digits(date + 8, (unsigned)tm.tm_mday, 2);
+		date[10] = 'T';
+		put_digits(date + 11, (unsigned)tm.tm_hour, 2);
+		date[13] = ':';
+		put_digits(date + 14, (unsigned)tm.tm_min, 2);
+		date[16] = ':';
+		put_digits(date + 17, (unsigned)tm.tm_sec, 2);
+		cached = tv->tv_sec;
+	}
+	put(buf, cap, off, date, sizeof(date));
+	usec[0] = '.';
+	put_digits(usec + 1, (unsigned)tv->tv_usec % 1000000, 6);
+	usec[7] = 'Z';
+	put(buf, cap, off, usec, sizeof(usec));
 }
 
 static void

@@ -59,6 +59,8 @@
 	X(bgp_bad_header)	/* marker/length/type not plausible */	\
 	X(bgp_msg_across_gap)	/* partial messages dropped at gaps */	\
 	X(bgp_inferred)		/* directions whose encoding was inferred */ \
+	X(bgp_open_malformed)	/* OPENs whose optional params were bad */ \
+	X(bgp_ext_unnegotiated)	/* > 4096 accepted, OPENs not seen */ \
 	/* bgp_update */						\
 	X(bgp_announce)		/* routes announced */			\
 	X(bgp_withdraw)		/* routes withdrawn */			\

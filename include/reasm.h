@@ -7,8 +7,8 @@
  * BGP framer never joins bytes across a hole.
  *
  * A flow is the unordered pair of endpoints.  Direction 0 is a->b, where a
- * is the endpoint that sent the first segment rovmon saw (the client when
- * the SYN was seen; otherwise simply the first talker).
+ * is the client when the SYN (or SYN-ACK) was seen, otherwise the sender
+ * of the first segment with payload that rovmon saw.
  *
  * The engine works in 64-bit stream offsets anchored at the first
  * sequence number seen per direction (the ISN+1 when the SYN was seen);
@@ -71,7 +71,10 @@ void		 reasm_segment(struct reasm *, const struct tcp_segment *);
 /* End of input: deliver what is buffered (gaps reported), close all. */
 void		 reasm_finish(struct reasm *, const struct packet *last);
 void		 reasm_free(struct reasm *);
+/* Flows open now (closed flows lingering to absorb stragglers excluded). */
 size_t		 reasm_flow_count(const struct reasm *);
+/* Bytes (payload plus per-segment overhead) held out of order now. */
+size_t		 reasm_mem(const struct reasm *);
 
 /*
  * libnids engine (IPv4 only, needs the handshake): runs its own capture
@@ -80,5 +83,7 @@ size_t		 reasm_flow_count(const struct reasm *);
  */
 int		 reasm_nids_run(const char *file, const char *iface,
 		    const char *filter, const struct reasm_ops *, void *arg);
+/* Make a running reasm_nids_run() return (pcap_breakloop; signal-safe). */
+void		 reasm_nids_stop(void);
 
 #endif /* ROVMON_REASM_H */

@@ -46,6 +46,12 @@
 	X(reasm_flow_mem_limit)	/* per-flow cap forced a skip */	\
 	X(reasm_total_mem_limit) /* global cap forced a skip */		\
 	X(reasm_flow_limit)	/* flows refused, table full */		\
+	X(reasm_before_anchor)	/* segments before the anchor, ignored */ \
+	X(reasm_gap_timeout)	/* holes skipped after gap_timeout */	\
+	X(reasm_gap_acked)	/* holes skipped: the peer acked past */ \
+	X(reasm_trunc_gaps)	/* snaplen-cut payload given as a gap */ \
+	X(reasm_trunc_bytes)	/* bytes in those */			\
+	X(reasm_nomem)		/* segment copies that failed to allocate */ \
 	/* bgp_session / framing */					\
 	X(bgp_messages)							\
 	X(bgp_open)							\

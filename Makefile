@@ -27,7 +27,7 @@ LDFLAGS	+= $(SAN)
 HAVE_NIDS := $(shell test -f /usr/include/nids.h && echo 1)
 ifeq ($(HAVE_NIDS),1)
 CPPFLAGS += -DHAVE_LIBNIDS
-NIDS_LIBS = -lnids -lnet -lgthread-2.0 -lglib-2.0
+NIDS_LIBS = -lnids
 endif
 
 LIBS	= -lpcap -ljansson -lhiredis -lcurl $(NIDS_LIBS) -lm

@@ -64,8 +64,11 @@ enum bgp_origin_kind {
 				 * the sender's AS unknown */
 	ORIGIN_AS_SEQ,		/* last AS of the final AS_SEQUENCE */
 	ORIGIN_AS_PEER,		/* empty AS_PATH: the sending peer's AS */
-	ORIGIN_AS_SET,		/* path ends in an AS_SET (or confed seg):
-				 * "none", never VALID */
+	ORIGIN_AS_SET,		/* path ends in an AS_SET: "none", never
+				 * VALID */
+	ORIGIN_AS_CONFED,	/* path ends in a confederation segment: the
+				 * confederation's AS, which a monitor cannot
+				 * know from the wire; treated as none */
 };
 
 /* Inferred encodings, when the OPENs were not seen. */

@@ -297,6 +297,8 @@ bgp_aspath_origin(const struct bgp_aspath *path, uint32_t peer_as,
 	if (last->type == AS_SEQUENCE) {
 		*kind = ORIGIN_AS_SEQ;
 		*origin_as = path->asns[last->start + last->count - 1];
-	} else
+	} else if (last->type == AS_SET)
 		*kind = ORIGIN_AS_SET;
+	else
+		*kind = ORIGIN_AS_CONFED;
 }

@@ -204,6 +204,8 @@ origin_kind_name(enum bgp_origin_kind k)
 		return "peer";
 	case ORIGIN_AS_SET:
 		return "set";
+	case ORIGIN_AS_CONFED:
+		return "confed";
 	default:
 		return "none";
 	}

@@ -149,10 +149,10 @@ parse_options(int argc, char **argv, struct options *o)
 		    o->engine);
 		usage(2);
 	}
+	/* NULL selects capture.c's default: tcp port 179, also behind VLAN
+	 * tags, with link-specific forms where BPF needs them. */
 	o->filter = optind < argc ? join_args(argc - optind, argv + optind) :
-	    strdup("tcp port 179");
-	if (o->filter == NULL)
-		fatal("strdup");
+	    NULL;
 }
 
 static void
@@ -245,7 +245,8 @@ main(int argc, char **argv)
 	if (strcmp(rv.opt.engine, "libnids") == 0) {
 #ifdef HAVE_LIBNIDS
 		status = reasm_nids_run(rv.opt.read_file, rv.opt.iface,
-		    rv.opt.filter, &bgp_session_reasm_ops, &rv.sink) == 0 ? 0 : 1;
+		    rv.opt.filter != NULL ? rv.opt.filter : "tcp port 179",
+		    &bgp_session_reasm_ops, &rv.sink) == 0 ? 0 : 1;
 #else
 		log_warnx("--engine=libnids: built without libnids");
 		status = 3;

@@ -304,7 +304,7 @@ test_origin(void **state)
 	decode(&b, &wire, true, false, ASPATH_OK);
 	bgp_aspath_view(&b, &v);
 	bgp_aspath_origin(&v, 64500, &k, &as);
-	assert_int_equal(k, ORIGIN_AS_SET);
+	assert_int_equal(k, ORIGIN_AS_CONFED);
 	bgp_aspath_buf_free(&b);
 }
 

@@ -660,7 +660,7 @@ test_origin_kinds(void **state)
 	b_seg(&p, AS_CONFED_SET, 2, 2, 65001u, 65002u);
 	build_as2(&u, &p, NULL, NULL, NULL);
 	assert_int_equal(decode(&u, &o, NULL), BGP_UPD_OK);
-	assert_int_equal(recs[0].kind, ORIGIN_AS_SET);
+	assert_int_equal(recs[0].kind, ORIGIN_AS_CONFED);
 
 	/* Confed then sequence: the sequence decides. */
 	p.n = 0;

@@ -43,6 +43,7 @@
 #define ATTR_AS4_PATH		17
 #define ATTR_AS4_AGGREGATOR	18
 #define ATTR_LARGE_COMMUNITIES	32
+#define ATTR_BGPSEC_PATH	33
 
 /* Attribute flags, RFC 4271 4.3. */
 #define ATTR_F_OPTIONAL		0x80
@@ -67,6 +68,7 @@ struct bgp_attr_parse {
 	/* private to bgp_attr.c */
 	uint32_t		 seen[8];	/* type codes seen, bitmap */
 	bool			 has_as4path;
+	bool			 has_bgpsec;	/* valid BGPsec_PATH in path */
 	bool			 has_aggregator, has_as4agg;
 	uint32_t		 as4agg_as;
 	struct ipaddr		 as4agg_addr;

@@ -54,6 +54,7 @@ static void	parse_as4path(struct bgp_attr_parse *, struct cursor *);
 static void	parse_as4aggregator(struct bgp_attr_parse *, struct cursor *);
 static void	parse_large_communities(struct bgp_attr_parse *,
 		    struct cursor *);
+static void	parse_bgpsec_path(struct bgp_attr_parse *, struct cursor *);
 
 #define TAW	BGP_UPD_TREAT_AS_WITHDRAW
 #define DISC	BGP_UPD_ATTR_DISCARD
@@ -119,6 +120,9 @@ static const struct attr_desc attr_table[256] = {
 	[ATTR_LARGE_COMMUNITIES] = { "LARGE_COMMUNITY", OPT_T, LEN_MULT, 12,
 	    TAW, TAW, FLAGS_WHY, "RFC 8092 6: LARGE_COMMUNITY length is not "
 	    "a non-zero multiple of 12", parse_large_communities },
+	/* RFC 8205 3: carries the AS path of a BGPsec UPDATE. */
+	[ATTR_BGPSEC_PATH] = { "BGPsec_PATH", OPT_NT, LEN_ANY, 0, TAW, TAW,
+	    FLAGS_WHY, NULL, parse_bgpsec_path },
 };
 
 static int
@@ -323,6 +327,97 @@ seen_test_and_set(struct bgp_attr_parse *st, uint8_t code)
 	return was;
 }
 
+/*
+ * RFC 8205 3: BGPsec_PATH replaces AS_PATH on a BGPsec session.
+ *
+ *   Secure_Path:  Length (2, includes itself), then 6-octet segments
+ *                 pCount (1) | Flags (1) | AS Number (4)
+ *   Signature_Block (one or two): Length (2, includes itself),
+ *                 Algorithm Suite (1), Signature Segments:
+ *                 SKI (20) | Signature Length (2) | Signature
+ *
+ * The segments list the most recent AS first, as AS_PATH does; pCount
+ * repeats an AS (prepending) and 0 marks a transparent route server,
+ * which adds no AS (RFC 8205 4.2).  Any framing error is malformed:
+ * treat-as-withdraw (RFC 8205 5.2).  The AS path is rebuilt as one
+ * 4-octet AS_SEQUENCE wire image and decoded like AS_PATH, so the rest
+ * of rovmon sees a single representation.
+ */
+#define BGPSEC_MAX_ASNS	1020	/* 4 AS_SEQUENCE segments of 255 */
+
+static int
+bgpsec_sigblocks_ok(struct cursor *v)
+{
+	struct cursor blk, sig;
+	uint16_t blen, slen;
+	uint8_t suite;
+	int n = 0;
+
+	while (!cursor_empty(v)) {
+		if (cursor_get_u16(v, &blen) == -1 || blen < 3 ||
+		    cursor_sub(v, blen - 2, &blk) == -1 ||
+		    cursor_get_u8(&blk, &suite) == -1)
+			return -1;
+		while (!cursor_empty(&blk)) {
+			if (cursor_skip(&blk, 20) == -1 ||
+			    cursor_get_u16(&blk, &slen) == -1 ||
+			    cursor_sub(&blk, slen, &sig) == -1)
+				return -1;
+		}
+		n++;
+	}
+	return n >= 1 && n <= 2 ? 0 : -1;
+}
+
+static void
+parse_bgpsec_path(struct bgp_attr_parse *st, struct cursor *v)
+{
+	static const char *bad = "RFC 8205 5.2: BGPsec_PATH malformed";
+	uint8_t wire[BGPSEC_MAX_ASNS * 4 + 2 * 4];
+	struct cursor sp, img;
+	uint16_t splen;
+	uint32_t as = 0, nasn = 0;
+	uint8_t pcount, flags = 0;
+	size_t w = 0, seghdr = 0;
+	const char *why = NULL;
+
+	if (cursor_get_u16(v, &splen) == -1 || splen < 2 + 6 ||
+	    (splen - 2) % 6 != 0 || cursor_sub(v, splen - 2, &sp) == -1 ||
+	    bgpsec_sigblocks_ok(v) == -1) {
+		bgp_attr_fail(st, TAW, bad);
+		return;
+	}
+	while (cursor_get_u8(&sp, &pcount) == 0) {
+		(void)cursor_get_u8(&sp, &flags);
+		(void)cursor_get_u32(&sp, &as);
+		for (; pcount > 0; pcount--, nasn++) {
+			if (nasn == BGPSEC_MAX_ASNS) {
+				bgp_attr_fail(st, TAW, "BGPsec_PATH longer "
+				    "than rovmon's limit of 1020 ASNs");
+				return;
+			}
+			if (nasn % 255 == 0) {
+				seghdr = w;
+				wire[w++] = AS_SEQUENCE;
+				wire[w++] = 0;
+			}
+			wire[seghdr + 1]++;
+			wire[w++] = (uint8_t)(as >> 24);
+			wire[w++] = (uint8_t)(as >> 16);
+			wire[w++] = (uint8_t)(as >> 8);
+			wire[w++] = (uint8_t)as;
+		}
+	}
+	st->has_bgpsec = true;
+	/* AS_PATH, when also present, wins (RFC 8205 4.4 forbids both). */
+	if (st->attrs->present & (1u << ATTR_AS_PATH))
+		return;
+	cursor_init(&img, wire, w);
+	if (bgp_aspath_decode(st->path, &img, true, false, &why) != ASPATH_OK)
+		bgp_attr_fail(st, TAW, why != NULL ? why : bad);
+}
+
+
 /* One attribute, already carved into v: the RFC 7606 checks, then parse. */
 static void
 attr_one(struct bgp_attr_parse *st, uint8_t flags, uint8_t code,
@@ -384,6 +479,8 @@ attr_resolve_path(struct bgp_attr_parse *st)
 		a->aggregator_as = st->as4agg_as;
 		a->aggregator_addr = st->as4agg_addr;
 	}
+	if (!(a->present & (1u << ATTR_AS_PATH)) && st->has_bgpsec)
+		mark_present(st, ATTR_AS_PATH);	/* decoded from BGPsec_PATH */
 	if (!(a->present & (1u << ATTR_AS_PATH))) {
 		st->path->nasn = st->path->nseg = 0;
 		bgp_aspath_view(st->path, &a->aspath);

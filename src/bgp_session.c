@@ -64,6 +64,8 @@ struct bgp_infer {
 	uint8_t		value;		/* current combo (all bits) */
 	uint8_t		confirm[ENC_NBITS];
 	bool		counted;	/* stats.bgp_inferred done */
+	uint32_t	used;		/* UPDATEs decoded under an inferred
+					 * combo so far */
 };
 
 struct bgp_dir {
@@ -238,6 +240,12 @@ probe_suspicion(uint8_t combo, const struct bgp_update_probe *pr)
  * that preference and later ones keep the previous choice while it
  * still parses.
  *
+ * Encodings are per session (RFC 7911 section 4, RFC 6793), not per
+ * message: once a combo has decoded an UPDATE, leaving it takes a clean
+ * parse (suspicion 0).  An UPDATE that only parses with suspicious
+ * results under another combo (e.g. 3c 00 00 00 00 read as path id +
+ * 0.0.0.0/0 instead of an illegal /60) is malformed, not evidence.
+ *
  * Stickiness counts exact parses only, never the heuristics: a bit on
  * which all parsing combos agree was decided by this UPDATE, and after
  * INFER_STICKY such UPDATEs with the same value the bit becomes sticky
@@ -268,6 +276,8 @@ infer_choose(struct bgp_dir *dr, const uint8_t *body, size_t len,
 			low = susp[x];
 	}
 	if (set == 0)
+		return inf->value;
+	if (inf->used > 0 && (set & (1u << inf->value)) == 0 && low != 0)
 		return inf->value;
 	for (x = 0; x <= ENC_ALL; x++)
 		if ((set & (1u << x)) && susp[x] == low)
@@ -315,8 +325,10 @@ update_opts(struct bgp_session *s, int d, const uint8_t *body, size_t len,
 		combo = inf->value;
 	else if ((guessed & ~inf->sticky) == 0)
 		combo = inf->value;
-	else
+	else {
 		combo = infer_choose(dr, body, len, peer_as);
+		inf->used++;
+	}
 	combo_opts(combo, peer_as, o);
 	if (guessed & ENC_AS4)
 		o->inferred |= (combo & ENC_AS4) ? BGP_INFER_AS4 :

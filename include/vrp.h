@@ -1,0 +1,102 @@
+/*
+ * vrp.h - Validated ROA Payloads: the model, checks on ingest, and the
+ * parsers for the formats operators already produce.
+ *
+ * A VRP is (prefix, maxLength, origin ASN) plus where it came from (trust
+ * anchor) and until when it is valid (expires, 0 when the format has
+ * none).  Checks on ingest (RFC 6482 / rpki-client roa.c spirit):
+ * prefix length <= maxLength <= 32/128, ASN in 0..4294967295, prefixes
+ * with host bits set are normalised (and warned about), AS0 is accepted
+ * (RFC 6483 section 4 / RFC 7607: it makes covered routes INVALID).
+ *
+ * Formats (detected from the content, not the file name):
+ *   - rpki-client JSON (-j): {"metadata": {...}, "roas": [{"asn": 13335,
+ *     "prefix": "1.0.0.0/24", "maxLength": 24, "ta": "apnic",
+ *     "expires": 1753008369}, ...], ...}
+ *   - Routinator / StayRTR / GoRTR JSON: the same array, "asn" as
+ *     "AS13335" (mixed forms in one file are accepted)
+ *   - CSV: "ASN,IP Prefix,Max Length,Trust Anchor[,Expires]" (Routinator
+ *     csv, rpki-client -c), "AS13335" or "13335"
+ *   - gzip or bzip2 compressed forms of any of these (by magic bytes)
+ */
+#ifndef ROVMON_VRP_H
+#define ROVMON_VRP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "addr.h"
+
+struct vrp {
+	struct prefix	prefix;
+	uint8_t		maxlen;
+	uint8_t		ta;		/* index into vrp_set.ta[] */
+	uint32_t	asn;
+	int64_t		expires;	/* Unix time; 0 = not given */
+};
+
+#define VRP_TA_MAX	64		/* distinct trust anchor names kept */
+#define VRP_MAX_COUNT	(16u * 1024 * 1024)	/* entry cap per set */
+
+/* One complete, checked set.  Owns everything it points to. */
+struct vrp_set {
+	struct vrp	*v;		/* sorted by family, prefix, len,
+					 * maxlen, asn; duplicates removed */
+	size_t		 n, cap;
+	char		*ta[VRP_TA_MAX];	/* trust anchor names */
+	unsigned	 nta;
+	char		*source;	/* file path or URL it came from */
+	char		 format[16];	/* "rpki-client", "json", "csv" */
+	int64_t		 generated;	/* build time in the file, 0 unknown */
+	int64_t		 loaded;	/* when rovmon loaded it */
+	int64_t		 oldest_expiry;	/* min(expires), 0 unknown */
+	size_t		 rejected;	/* bad records skipped */
+	size_t		 normalised;	/* prefixes with host bits cleared */
+};
+
+struct vrp_set	*vrp_set_new(void);
+void		 vrp_set_free(struct vrp_set *);		/* NULL ok */
+/* Append one VRP after the checks above; -1 and *why set when refused. */
+int		 vrp_set_add(struct vrp_set *, const struct prefix *,
+		    unsigned maxlen, uint64_t asn, const char *ta,
+		    int64_t expires, const char **why);
+/* Sort and remove exact duplicates; call once after the last add. */
+void		 vrp_set_finish(struct vrp_set *);
+
+/*
+ * Parse a whole VRP document from memory.  `name` is used in messages
+ * ("FILE: record N: reason").  Bad records are skipped, counted and
+ * logged (the first few); the whole document is refused (NULL) when it is
+ * not a VRP document at all, is empty, or more than half of its records
+ * are bad.  The caller keeps its previous set in that case.
+ */
+struct vrp_set	*vrp_parse(const char *name, const uint8_t *buf, size_t len);
+/* Read (and decompress) a file, then vrp_parse().  NULL on error. */
+struct vrp_set	*vrp_load_file(const char *path);
+
+/*
+ * HTTP(S) source with conditional GET.  The fetch state remembers the ETag
+ * and Last-Modified of the last good response.
+ */
+struct vrp_fetch {
+	char		*etag;
+	char		*last_modified;
+	long		 timeout;	/* seconds, default 60 */
+};
+
+enum vrp_fetch_result {
+	VRP_FETCH_NEW,		/* *out set to a new set */
+	VRP_FETCH_UNCHANGED,	/* 304 Not Modified */
+	VRP_FETCH_ERROR,	/* logged; keep the previous set */
+};
+
+enum vrp_fetch_result vrp_fetch_url(const char *url, struct vrp_fetch *,
+		    struct vrp_set **out);
+void		 vrp_fetch_clear(struct vrp_fetch *);
+/* A file path or an http(s) URL: load it (no conditional state). */
+struct vrp_set	*vrp_load(const char *source);
+bool		 vrp_is_url(const char *source);
+
+#endif /* ROVMON_VRP_H */

@@ -1,0 +1,53 @@
+#!/bin/sh
+# Live capture (-i): replay a recorded session onto a veth inside a private
+# network namespace while rovmon listens on the peer end, then stop rovmon
+# with SIGINT.  The route events must equal those of the offline run on the
+# same file (time stamps and frame numbers aside).
+set -u
+cd "$(dirname "$0")/../.."
+B=${ROVMON_BUILD:-build}
+PCAP=pcaps/ipv4-full.pcap
+NS=rovmon-live-$$
+command -v tcpreplay > /dev/null || { echo "tcpreplay not installed"; exit 77; }
+ip netns add "$NS" 2> /dev/null || { echo "cannot create network namespaces here"; exit 77; }
+tmp=$(mktemp -d)
+cleanup() {
+	[ -n "${pid:-}" ] && kill "$pid" 2> /dev/null
+	ip netns del "$NS" 2> /dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+ip -n "$NS" link add rvtx type veth peer name rvrx
+ip -n "$NS" link set rvtx up
+ip -n "$NS" link set rvrx up
+ip netns exec "$NS" ethtool -K rvrx gro off > /dev/null 2>&1 || true
+ip netns exec "$NS" "$B/rovmon" -i rvrx --routes "$tmp/live.jsonl" \
+    --stats "$tmp/live.stats" 2> "$tmp/live.err" &
+pid=$!
+sleep 1
+ip netns exec "$NS" tcpreplay -q -i rvtx --mbps 50 "$PCAP" > "$tmp/replay.out" 2>&1 ||
+	{ echo "FAIL: tcpreplay"; cat "$tmp/replay.out"; exit 1; }
+sleep 1
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+pid=
+[ $rc -eq 0 ] || { echo "FAIL: rovmon -i exited $rc"; cat "$tmp/live.err"; exit 1; }
+"$B/rovmon" -r "$PCAP" --routes "$tmp/file.jsonl" --stats /dev/null
+norm() {
+	python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line); e.pop("ts"); e.pop("pkt_num"); print(json.dumps(e, sort_keys=True))' "$1"
+}
+norm "$tmp/live.jsonl" > "$tmp/live.txt"
+norm "$tmp/file.jsonl" > "$tmp/file.txt"
+n=$(wc -l < "$tmp/file.txt")
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print("live stats: packets", s["packets"], "pcap_recv", s["pcap_recv"], "pcap_drop", s["pcap_drop"])' "$tmp/live.stats"
+if cmp -s "$tmp/live.txt" "$tmp/file.txt" && [ "$n" -gt 1000 ]; then
+	echo "PASS: $n route events captured live equal the offline run"
+	exit 0
+fi
+echo "FAIL: live capture differs from the offline run ($(wc -l < "$tmp/live.txt") vs $n events)"
+diff "$tmp/live.txt" "$tmp/file.txt" | head -n 10
+exit 1

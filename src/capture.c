@@ -194,6 +194,25 @@ fail:
 	return NULL;
 }
 
+/*
+ * Time stamps come from the file and are as untrusted as its packets: a
+ * corrupt record header can claim year 500,000.  Clamp them into 1970 ..
+ * 9999 so that every later use (timeouts in microseconds, ISO 8601 text)
+ * stays in range.
+ */
+#define TS_MAX_SEC	253402300799LL	/* 9999-12-31T23:59:59Z */
+
+static void
+sane_time(struct timeval *tv)
+{
+	if (tv->tv_sec < 0)
+		tv->tv_sec = 0;
+	else if ((long long)tv->tv_sec > TS_MAX_SEC)
+		tv->tv_sec = (time_t)TS_MAX_SEC;
+	if (tv->tv_usec < 0 || tv->tv_usec > 999999)
+		tv->tv_usec = 0;
+}
+
 /* pcap_activate() results: <0 failed, >0 started with a warning. */
 static int
 capture_activate(struct capture *cap)
@@ -285,6 +304,7 @@ capture_loop(struct capture *cap, long count,
 		memset(&pkt, 0, sizeof(pkt));
 		pkt.num = cap->num;
 		pkt.ts = h->ts;
+		sane_time(&pkt.ts);
 		pkt.linktype = cap->linktype;
 		pkt.data = data;
 		pkt.caplen = h->caplen;

@@ -1,0 +1,561 @@
+/*
+ * rovctl - the operator's tool for rovmon's VRP data: load VRP files or
+ * URLs into Redis generations, look at what is loaded, validate a route
+ * by hand, and watch generations change.  See usage() and docs/redis.md.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "addr.h"
+#include "log.h"
+#include "rov.h"
+#include "vrp.h"
+#include "vrp_redis.h"
+
+/* Exit codes (also in usage() and docs/redis.md). */
+#define EX_VALID	0	/* validate: valid; others: success */
+#define EX_INVALID	1
+#define EX_NOTFOUND	2	/* validate: not found; show: no VRP */
+#define EX_ERROR	3	/* usage or other error */
+#define EX_UNAVAIL	4	/* VRP source or Redis unavailable/refused */
+
+struct opts {
+	const char	*from, *redis, *ns, *vrps, *prefix, *asn;
+	unsigned long	 interval, count, chunk;
+	int		 json;
+};
+
+static volatile sig_atomic_t stop;
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: rovctl vrp load --from FILE|URL [--redis URL] [--interval SECONDS]\n"
+"       rovctl vrp status [--redis URL] [--json]\n"
+"       rovctl vrp show --prefix PREFIX | --asn ASN [--vrps FILE|URL |\n"
+"                       --redis URL] [--json]\n"
+"       rovctl vrp watch [--redis URL] [--count N]\n"
+"       rovctl validate PREFIX ASN [--vrps FILE|URL | --redis URL] [--json]\n"
+"common: --namespace NS (default %s), -v (more log output)\n"
+"Redis URLs: redis://[[user]:password@]host[:port][/db],\n"
+"  unix:///path/to/socket[?db=N&password=P] (or redis+unix://); without\n"
+"  --vrps or --redis: $ROVMON_REDIS, else %s.  ASN: 13335 or AS13335.\n"
+"exit codes: 0 valid / success, 1 invalid, 2 not found (validate) or no\n"
+"  VRP matched (show), 3 usage or other error, 4 VRP source or Redis\n"
+"  unavailable or refused (nothing loaded, unreachable, bad data).\n",
+	    VRP_REDIS_DEFAULT_NS, VRP_REDIS_DEFAULT_URL);
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int
+parse_asn(const char *s, uint32_t *asn)
+{
+	unsigned long long v;
+	char *end;
+
+	if (strncasecmp(s, "AS", 2) == 0)
+		s += 2;
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > UINT32_MAX)
+		return -1;
+	*asn = (uint32_t)v;
+	return 0;
+}
+
+static const char *
+redis_url(const struct opts *o)
+{
+	const char *env = getenv("ROVMON_REDIS");
+
+	if (o->redis != NULL)
+		return o->redis;
+	return env != NULL && *env != '\0' ? env : VRP_REDIS_DEFAULT_URL;
+}
+
+static const char *
+fmt_time(int64_t t, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (t <= 0 || gmtime_r(&tt, &tm) == NULL)
+		snprintf(buf, len, "unknown");
+	else
+		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+static const char *
+fmt_age(int64_t secs, char *buf, size_t len)
+{
+	const char *sign = secs < 0 ? "-" : "";
+
+	if (secs < 0)
+		secs = -secs;
+	if (secs >= 86400)
+		snprintf(buf, len, "%s%lldd%lldh", sign, (long long)secs / 86400,
+		    (long long)secs % 86400 / 3600);
+	else if (secs >= 3600)
+		snprintf(buf, len, "%s%lldh%lldm", sign, (long long)secs / 3600,
+		    (long long)secs % 3600 / 60);
+	else
+		snprintf(buf, len, "%s%lldm%llds", sign, (long long)secs / 60,
+		    (long long)secs % 60);
+	return buf;
+}
+
+/* The VRP set from --vrps or Redis; *gen 0 for a file. */
+static int
+get_set(const struct opts *o, struct vrp_set **set, uint64_t *gen)
+{
+	struct vrp_redis *r;
+	int rv;
+
+	*gen = 0;
+	if (o->vrps != NULL) {
+		if (o->redis != NULL) {
+			log_warnx("--vrps and --redis exclude each other");
+			return EX_ERROR;
+		}
+		*set = vrp_load(o->vrps);
+		return *set != NULL ? 0 : EX_UNAVAIL;
+	}
+	if ((r = vrp_redis_open(redis_url(o), o->ns)) == NULL)
+		return EX_ERROR;
+	rv = vrp_redis_load_current(r, set, gen) == 0 ? 0 : EX_UNAVAIL;
+	vrp_redis_close(r);
+	return rv;
+}
+
+static json_t *
+vrp_json(const struct vrp_set *set, const struct vrp *v)
+{
+	char p[PREFIX_STRLEN];
+
+	return json_pack("{s:s, s:i, s:I, s:s, s:I}", "prefix",
+	    prefix_fmt(&v->prefix, p, sizeof(p)), "maxLength", v->maxlen,
+	    "asn", (json_int_t)v->asn, "ta",
+	    v->ta < set->nta ? set->ta[v->ta] : "?", "expires",
+	    (json_int_t)v->expires);
+}
+
+static void
+vrp_line(FILE *f, const struct vrp_set *set, const struct vrp *v)
+{
+	char p[PREFIX_STRLEN], t[32];
+
+	fprintf(f, "%s-%u AS%u %s expires %s", prefix_fmt(&v->prefix, p,
+	    sizeof(p)), v->maxlen, v->asn, v->ta < set->nta ? set->ta[v->ta] :
+	    "?", fmt_time(v->expires, t, sizeof(t)));
+}
+
+static void
+json_out(json_t *j)
+{
+	if (j == NULL) {
+		log_warnx("building JSON output failed");
+		return;
+	}
+	json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(j);
+}
+
+static int
+cmd_validate(const struct opts *o, int argc, char **argv)
+{
+	struct rov_result res;
+	struct rov_index *idx;
+	struct vrp_set *set;
+	const struct vrp_set *s;
+	struct prefix p;
+	char ps[PREFIX_STRLEN];
+	const char *reason;
+	uint32_t asn;
+	uint64_t gen;
+	bool host;
+	json_t *j, *a;
+	unsigned i;
+	int rv;
+
+	if (argc != 2) {
+		usage(stderr);
+		return EX_ERROR;
+	}
+	if (prefix_parse(argv[0], &p, &host) == -1 || host) {
+		log_warnx("%s: not a prefix (or host bits set)", argv[0]);
+		return EX_ERROR;
+	}
+	if (parse_asn(argv[1], &asn) == -1) {
+		log_warnx("%s: not an AS number (13335 or AS13335)", argv[1]);
+		return EX_ERROR;
+	}
+	if ((rv = get_set(o, &set, &gen)) != 0)
+		return rv;
+	if ((idx = rov_index_build(set)) == NULL) {
+		log_warnx("building the ROV index failed");
+		vrp_set_free(set);
+		return EX_ERROR;
+	}
+	s = rov_index_set(idx);
+	rov_check(idx, &p, true, asn, &res);
+	reason = rov_reason_name(res.reason);
+	prefix_fmt(&p, ps, sizeof(ps));
+	if (o->json) {
+		a = json_array();
+		for (i = 0; i < res.nvrps; i++)
+			json_array_append_new(a, vrp_json(s, res.vrps[i]));
+		j = json_pack("{s:s, s:I, s:s, s:s?, s:I, s:o, s:{s:s?, s:I}}",
+		    "prefix", ps, "origin", (json_int_t)asn, "state",
+		    rov_state_name(res.state), "reason", reason, "covering",
+		    (json_int_t)res.ncovering, "vrps", a, "data", "source",
+		    s->source, "generation", (json_int_t)gen);
+		json_out(j);
+	} else {
+		printf("%s AS%u: %s", ps, asn, rov_state_name(res.state));
+		if (reason != NULL)
+			printf(" (%s)", reason);
+		printf("; %u covering VRP%s", res.ncovering,
+		    res.ncovering == 1 ? "" : "s");
+		for (i = 0; i < res.nvrps; i++) {
+			fputs(i == 0 ? ": " : ", ", stdout);
+			vrp_line(stdout, s, res.vrps[i]);
+		}
+		if (res.nvrps < res.ncovering && res.state != ROV_VALID)
+			printf(", ...");
+		putchar('\n');
+	}
+	rv = res.state == ROV_VALID ? EX_VALID : res.state == ROV_INVALID ?
+	    EX_INVALID : EX_NOTFOUND;
+	rov_index_free(idx);
+	return rv;
+}
+
+static int
+cmd_show(const struct opts *o)
+{
+	struct vrp_set *set;
+	struct prefix p;
+	const struct vrp *v;
+	uint32_t asn = 0;
+	uint64_t gen;
+	json_t *a = NULL;
+	size_t i, n = 0;
+	bool host;
+	int rv;
+
+	if ((o->prefix == NULL) == (o->asn == NULL)) {
+		log_warnx("vrp show needs exactly one of --prefix and --asn");
+		return EX_ERROR;
+	}
+	if (o->prefix != NULL &&
+	    (prefix_parse(o->prefix, &p, &host) == -1 || host)) {
+		log_warnx("%s: not a prefix (or host bits set)", o->prefix);
+		return EX_ERROR;
+	}
+	if (o->asn != NULL && parse_asn(o->asn, &asn) == -1) {
+		log_warnx("%s: not an AS number", o->asn);
+		return EX_ERROR;
+	}
+	if ((rv = get_set(o, &set, &gen)) != 0)
+		return rv;
+	if (o->json && (a = json_array()) == NULL)
+		goto done;
+	for (i = 0; i < set->n; i++) {
+		v = &set->v[i];
+		if (o->prefix != NULL ? !prefix_covers(&v->prefix, &p) &&
+		    !prefix_covers(&p, &v->prefix) : v->asn != asn)
+			continue;
+		n++;
+		if (a != NULL)
+			json_array_append_new(a, vrp_json(set, v));
+		else {
+			vrp_line(stdout, set, v);
+			putchar('\n');
+		}
+	}
+	if (a != NULL)
+		json_out(a);
+ done:
+	vrp_set_free(set);
+	return n > 0 ? 0 : EX_NOTFOUND;
+}
+
+static int
+cmd_status(const struct opts *o)
+{
+	struct vrp_redis_meta m;
+	struct vrp_redis *r;
+	char t[3][32], age[3][32];
+	int64_t now = time(NULL);
+	int rv = EX_UNAVAIL;
+
+	if ((r = vrp_redis_open(redis_url(o), o->ns)) == NULL)
+		return EX_ERROR;
+	if (vrp_redis_current_meta(r, &m) == -1)
+		goto done;
+	rv = 0;
+	if (m.oldest_expiry > 0 && m.oldest_expiry < now)
+		log_warnx("warning: stale data: the oldest VRP expired %s ago "
+		    "(is the validator or the loader stuck?)",
+		    fmt_age(now - m.oldest_expiry, age[0], sizeof(age[0])));
+	if (o->json) {
+		json_out(json_pack("{s:I, s:I, s:I, s:s, s:s, s:I, s:I, s:I, "
+		    "s:I, s:s, s:b}", "generation", (json_int_t)m.gen,
+		    "previous", (json_int_t)m.previous, "count",
+		    (json_int_t)m.count, "source", m.source, "format",
+		    m.format, "generated", (json_int_t)m.generated, "loaded",
+		    (json_int_t)m.loaded, "checked", (json_int_t)m.checked,
+		    "oldest_expiry", (json_int_t)m.oldest_expiry, "sha256",
+		    m.sha256, "stale", m.oldest_expiry > 0 &&
+		    m.oldest_expiry < now));
+		goto done;
+	}
+	printf("generation     %llu (previous %llu)\n",
+	    (unsigned long long)m.gen, (unsigned long long)m.previous);
+	printf("vrps           %zu (%zu bytes in %zu chunks)\n", m.count,
+	    m.bytes, m.chunks);
+	printf("source         %s\nformat         %s\n", m.source, m.format);
+	printf("generated      %s\n", fmt_time(m.generated, t[0],
+	    sizeof(t[0])));
+	printf("loaded         %s (age %s)\n", fmt_time(m.loaded, t[1],
+	    sizeof(t[1])), fmt_age(now - m.loaded, age[1], sizeof(age[1])));
+	printf("checked        %s (age %s)\n", fmt_time(m.checked, t[2],
+	    sizeof(t[2])), fmt_age(now - m.checked, age[2], sizeof(age[2])));
+	printf("oldest expiry  %s%s\n", fmt_time(m.oldest_expiry, t[0],
+	    sizeof(t[0])), m.oldest_expiry > 0 && m.oldest_expiry < now ?
+	    " (STALE: already expired)" : "");
+	printf("sha256         %s\n", m.sha256);
+ done:
+	vrp_redis_close(r);
+	return rv;
+}
+
+/* One load: 0 stored or unchanged, EX_UNAVAIL otherwise. */
+static int
+load_once(const struct opts *o, struct vrp_redis *r, struct vrp_fetch *f)
+{
+	struct vrp_set *set = NULL;
+	uint64_t gen;
+	int rv;
+
+	if (vrp_is_url(o->from)) {
+		switch (vrp_fetch_url(o->from, f, &set)) {
+		case VRP_FETCH_NEW:
+			break;
+		case VRP_FETCH_UNCHANGED:
+			printf("unchanged: %s not modified\n", o->from);
+			return 0;
+		default:
+			return EX_UNAVAIL;
+		}
+	} else if ((set = vrp_load(o->from)) == NULL)
+		return EX_UNAVAIL;
+	rv = vrp_redis_store(r, set, o->chunk, &gen);
+	if (rv == 1)
+		printf("generation %llu: %zu VRPs from %s (%zu records "
+		    "rejected)\n", (unsigned long long)gen, set->n, o->from,
+		    set->rejected);
+	else if (rv == 0)
+		printf("unchanged: generation %llu has the same %zu VRPs\n",
+		    (unsigned long long)gen, set->n);
+	fflush(stdout);
+	vrp_set_free(set);
+	return rv == -1 ? EX_UNAVAIL : 0;
+}
+
+static int
+cmd_load(const struct opts *o)
+{
+	struct vrp_fetch f;
+	struct vrp_redis *r;
+	struct timespec ts;
+	int rv;
+
+	if (o->from == NULL) {
+		log_warnx("vrp load needs --from FILE|URL");
+		return EX_ERROR;
+	}
+	if (o->chunk > VRP_REDIS_CHUNK * 4) {
+		log_warnx("--chunk-records: at most %d", VRP_REDIS_CHUNK * 4);
+		return EX_ERROR;
+	}
+	if ((r = vrp_redis_open(redis_url(o), o->ns)) == NULL)
+		return EX_ERROR;
+	memset(&f, 0, sizeof(f));
+	f.timeout = 60;
+	for (;;) {
+		rv = load_once(o, r, &f);
+		if (o->interval == 0 || stop)
+			break;
+		/* Failures are logged; keep the current set and retry. */
+		ts.tv_sec = (time_t)o->interval;
+		ts.tv_nsec = 0;
+		while (!stop && nanosleep(&ts, &ts) == -1 && errno == EINTR)
+			;
+		if (stop)
+			break;
+	}
+	vrp_fetch_clear(&f);
+	vrp_redis_close(r);
+	return rv;
+}
+
+static unsigned long watch_seen;
+
+static void
+on_new(void *arg, struct vrp_set *set, uint64_t gen)
+{
+	const struct opts *o = arg;
+	char t[32];
+
+	printf("generation %llu: %zu VRPs, source %s, loaded %s\n",
+	    (unsigned long long)gen, set->n, set->source != NULL ?
+	    set->source : "?", fmt_time(set->loaded, t, sizeof(t)));
+	fflush(stdout);
+	vrp_set_free(set);
+	if (o->count != 0 && ++watch_seen >= o->count)
+		stop = 1;
+}
+
+static int
+cmd_watch(const struct opts *o)
+{
+	struct vrp_redis *r;
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+
+	if ((r = vrp_redis_open(redis_url(o), o->ns)) == NULL)
+		return EX_ERROR;
+	if (vrp_redis_watch_start(r, on_new, (void *)(uintptr_t)o) == -1) {
+		vrp_redis_close(r);
+		return EX_ERROR;
+	}
+	while (!stop)
+		nanosleep(&ts, NULL);
+	vrp_redis_close(r);	/* stops and joins the watcher */
+	return 0;
+}
+
+static int
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "from", required_argument, NULL, 'f' },
+		{ "redis", required_argument, NULL, 'r' },
+		{ "namespace", required_argument, NULL, 'n' },
+		{ "vrps", required_argument, NULL, 'V' },
+		{ "prefix", required_argument, NULL, 'p' },
+		{ "asn", required_argument, NULL, 'a' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "chunk-records", required_argument, NULL, 'C' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long *num;
+	char *end;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "+vh", lo, NULL)) != -1) {
+		num = NULL;
+		switch (ch) {
+		case 'f': o->from = optarg; break;
+		case 'r': o->redis = optarg; break;
+		case 'n': o->ns = optarg; break;
+		case 'V': o->vrps = optarg; break;
+		case 'p': o->prefix = optarg; break;
+		case 'a': o->asn = optarg; break;
+		case 'i': num = &o->interval; break;
+		case 'c': num = &o->count; break;
+		case 'C': num = &o->chunk; break;
+		case 'j': o->json = 1; break;
+		case 'v': log_verbose++; break;
+		case 'h': usage(stdout); exit(0);
+		default: return -1;
+		}
+		if (num != NULL) {
+			errno = 0;
+			*num = strtoul(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || optarg[0] < '0' ||
+			    optarg[0] > '9' || *num > 100000000) {
+				log_warnx("%s: not a number", optarg);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct sigaction sa;
+	const char *cmd, *sub = NULL;
+	int first, n;
+	char *pos[2];
+
+	log_init("rovctl");
+	memset(&o, 0, sizeof(o));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);	/* a dead Redis gives EPIPE */
+	if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? EX_ERROR : 0;
+	}
+	cmd = argv[1];
+	first = 2;
+	if (strcmp(cmd, "vrp") == 0 && argc > 2)
+		sub = argv[first++];
+	/* Options and (for validate) two positionals, in any order. */
+	optind = first;
+	n = 0;
+	while (optind < argc) {
+		if (parse_opts(argc, argv, &o) == -1)
+			goto usage;
+		if (optind < argc) {
+			if (n == 2)
+				goto usage;
+			pos[n++] = argv[optind++];
+		}
+	}
+	if (strcmp(cmd, "validate") == 0)
+		return cmd_validate(&o, n, pos);
+	if (n != 0 || sub == NULL)
+		goto usage;
+	if (strcmp(sub, "load") == 0)
+		return cmd_load(&o);
+	if (strcmp(sub, "status") == 0)
+		return cmd_status(&o);
+	if (strcmp(sub, "show") == 0)
+		return cmd_show(&o);
+	if (strcmp(sub, "watch") == 0)
+		return cmd_watch(&o);
+ usage:
+	usage(stderr);
+	return EX_ERROR;
+}

@@ -30,7 +30,7 @@ CPPFLAGS += -DHAVE_LIBNIDS
 NIDS_LIBS = -lnids
 endif
 
-LIBS	= -lpcap -ljansson -lhiredis -lcurl $(NIDS_LIBS) -lm
+LIBS	= -lpcap -ljansson -lhiredis -lcurl $(NIDS_LIBS) -lm -lz -lbz2
 
 # Every src/*.c except the programs' mains goes into one static library;
 # each test links the library and takes only the objects it needs.

@@ -38,7 +38,11 @@ struct vrp {
 };
 
 #define VRP_TA_MAX	64		/* distinct trust anchor names kept */
+#define VRP_TA_NAMELEN	64		/* longest trust anchor name */
 #define VRP_MAX_COUNT	(16u * 1024 * 1024)	/* entry cap per set */
+#define VRP_MAX_BYTES	((size_t)512 * 1024 * 1024) /* file, body and
+					 * decompressed size cap */
+#define VRP_LOG_RECORDS	10		/* bad records logged per file */
 
 /* One complete, checked set.  Owns everything it points to. */
 struct vrp_set {
@@ -52,8 +56,12 @@ struct vrp_set {
 	int64_t		 generated;	/* build time in the file, 0 unknown */
 	int64_t		 loaded;	/* when rovmon loaded it */
 	int64_t		 oldest_expiry;	/* min(expires), 0 unknown */
+	size_t		 records;	/* records seen in the document */
 	size_t		 rejected;	/* bad records skipped */
 	size_t		 normalised;	/* prefixes with host bits cleared */
+	size_t		 duplicates;	/* collapsed by vrp_set_finish() */
+	size_t		 nv4, nv6;	/* per family, set by finish */
+	unsigned	 ta_last;	/* lookup cache for vrp_set_add() */
 };
 
 struct vrp_set	*vrp_set_new(void);
@@ -62,18 +70,46 @@ void		 vrp_set_free(struct vrp_set *);		/* NULL ok */
 int		 vrp_set_add(struct vrp_set *, const struct prefix *,
 		    unsigned maxlen, uint64_t asn, const char *ta,
 		    int64_t expires, const char **why);
-/* Sort and remove exact duplicates; call once after the last add. */
+/* Room for n entries (capped at VRP_MAX_COUNT); 0 or -1.  Optional. */
+int		 vrp_set_reserve(struct vrp_set *, size_t n);
+/*
+ * Sort and collapse duplicate (prefix, maxlen, asn) entries into the one
+ * with the latest expiry; sets nv4, nv6, duplicates and oldest_expiry.
+ * Call once after the last add.
+ */
 void		 vrp_set_finish(struct vrp_set *);
+/* The sort order: family (IPv4 first), address, length, maxlen, asn. */
+int		 vrp_cmp(const struct vrp *, const struct vrp *);
+/*
+ * Expired VRPs are kept (docs/vrps.md, "Stale VRP sets"); these count
+ * them (expires != 0 && expires < now) and log one warning line when
+ * there are any.
+ */
+size_t		 vrp_set_expired(const struct vrp_set *, int64_t now);
+void		 vrp_set_warn_stale(const struct vrp_set *, int64_t now);
 
 /*
- * Parse a whole VRP document from memory.  `name` is used in messages
- * ("FILE: record N: reason").  Bad records are skipped, counted and
- * logged (the first few); the whole document is refused (NULL) when it is
- * not a VRP document at all, is empty, or more than half of its records
- * are bad.  The caller keeps its previous set in that case.
+ * Parse a whole VRP document from memory (gzip or bzip2 compressed
+ * documents are decompressed first).  `name` is used in messages
+ * ("FILE: record N: reason") and copied into set->source.  Bad records
+ * are skipped, counted and logged (the first VRP_LOG_RECORDS); the whole
+ * document is refused (NULL, logged) when it is not a VRP document at
+ * all, is malformed JSON, is empty, has no valid record, more than
+ * VRP_MAX_COUNT records, or more than half of its records are bad.  The
+ * caller keeps its previous set in that case.  The result is finished
+ * (vrp_set_finish) and the caller frees it with vrp_set_free().
  */
 struct vrp_set	*vrp_parse(const char *name, const uint8_t *buf, size_t len);
-/* Read (and decompress) a file, then vrp_parse().  NULL on error. */
+/*
+ * If buf is gzip or bzip2 (by magic bytes), decompress it into *out
+ * (malloc'd, the caller frees) and return 1; 0 and *out NULL when it is
+ * not compressed; -1 (logged, naming `name`) when corrupt, truncated or
+ * larger than VRP_MAX_BYTES decompressed.
+ */
+int		 vrp_decompress(const char *name, const uint8_t *buf,
+		    size_t len, uint8_t **out, size_t *outlen);
+/* Read (and decompress) a file, then vrp_parse(), then warn if stale.
+ * NULL on error (logged); the caller frees the result. */
 struct vrp_set	*vrp_load_file(const char *path);
 
 /*
@@ -81,10 +117,14 @@ struct vrp_set	*vrp_load_file(const char *path);
  * and Last-Modified of the last good response.
  */
 struct vrp_fetch {
-	char		*etag;
-	char		*last_modified;
-	long		 timeout;	/* seconds, default 60 */
+	char		*etag;		/* owned; freed by vrp_fetch_clear */
+	char		*last_modified;	/* owned; freed by vrp_fetch_clear */
+	long		 timeout;	/* total seconds; 0 = 60 */
 };
+
+#define VRP_FETCH_TIMEOUT	60	/* default total timeout, seconds */
+#define VRP_CONNECT_TIMEOUT	10	/* seconds */
+#define VRP_MAX_REDIRS		5
 
 enum vrp_fetch_result {
 	VRP_FETCH_NEW,		/* *out set to a new set */
@@ -92,10 +132,18 @@ enum vrp_fetch_result {
 	VRP_FETCH_ERROR,	/* logged; keep the previous set */
 };
 
+/*
+ * GET url (conditional when the state holds an ETag / Last-Modified; the
+ * state may be NULL).  On VRP_FETCH_NEW *out is a new finished set the
+ * caller frees, and the state is updated; otherwise *out is NULL and the
+ * state is unchanged.  Errors are logged as one line naming the URL.
+ */
 enum vrp_fetch_result vrp_fetch_url(const char *url, struct vrp_fetch *,
 		    struct vrp_set **out);
+/* Free the strings in the state (not the state itself); NULL ok. */
 void		 vrp_fetch_clear(struct vrp_fetch *);
-/* A file path or an http(s) URL: load it (no conditional state). */
+/* A file path or an http(s) URL: load it (no conditional state).  NULL
+ * on error (logged); the caller frees the result. */
 struct vrp_set	*vrp_load(const char *source);
 bool		 vrp_is_url(const char *source);
 

@@ -32,6 +32,7 @@ import random
 import socket
 import sys
 
+sys.dont_write_bytecode = True     # no __pycache__ in tests/
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 '..'))
 import bird_rov  # noqa: E402  (VRP file reader shared with the BIRD side)

@@ -30,6 +30,7 @@ ROVMON=$BUILD/rovmon
 ROVCTL=$BUILD/rovctl
 SHARED=${SHARED:-$(cd .. && pwd)/shared/data}
 VRPS=${ROV_VRPS:-$SHARED/vrps/rpki-client-9.x-2025-07-20/rpkiclient_summary_20250720T093135Z.json.bz2}
+export PYTHONDONTWRITEBYTECODE=1
 export ASAN_OPTIONS="${ASAN_OPTIONS:-}:exitcode=86"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-}:exitcode=86"
 

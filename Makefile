@@ -110,3 +110,7 @@ install: all
 
 clean:
 	rm -rf build build-asan
+
+# ROV index benchmark (tests/bench.sh): build/bench_rov FILE
+$(BUILD)/bench_rov: tests/bench_rov.c $(LIB) $(wildcard include/*.h)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LIBS)

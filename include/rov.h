@@ -12,6 +12,8 @@
  *              has the origin but its maxLength is shorter), "as0" (only
  *              AS0 VRPs cover it), "as_set" (the origin is an AS_SET or
  *              unknown, which can never match: RFC 6811 section 2).
+ *              When several apply, the first in the order as0, length,
+ *              as_set, as is given.
  * The index is immutable once built: a new VRP set means a new index,
  * swapped in whole (see vrp_redis.h / rovmon.c).
  */
@@ -54,14 +56,18 @@ struct rov_result {
 
 struct rov_index;
 
-/* Build from a finished set; the index keeps (owns) the set.  NULL on
- * allocation failure (the set is then still the caller's). */
+/* Build from a finished set (an unfinished one is finished first); the
+ * index keeps (owns) the set.  NULL on allocation failure or a set that
+ * is not in vrp_cmp() order (the set is then still the caller's).
+ * The structure, its invariants and costs: the essay atop src/rov.c. */
 struct rov_index *rov_index_build(struct vrp_set *);
 void		 rov_index_free(struct rov_index *);	/* NULL ok; frees set */
 const struct vrp_set *rov_index_set(const struct rov_index *);
+/* Bytes held: the index arrays plus the set it owns. */
 size_t		 rov_index_memory(const struct rov_index *);
 
-/* has_origin false = the origin is an AS_SET or unknown. */
+/* has_origin false = the origin is an AS_SET or unknown.  Never
+ * allocates; any number of threads may check against one index. */
 void		 rov_check(const struct rov_index *, const struct prefix *,
 		    bool has_origin, uint32_t origin, struct rov_result *);
 

@@ -8,3 +8,15 @@ BUILD=${1:-build}
 shift || true
 [ $# -gt 0 ] || set -- pcaps/ipv4-full.pcap pcaps/ipv6-full.pcap
 python3 tests/bench.py "$BUILD" "$@"
+
+# bench-rov: the ROV index on the real VRP snapshot (build time, memory,
+# lookups/s on one thread; see tests/bench_rov.c).
+SHARED=${SHARED:-$(cd .. && pwd)/shared/data}
+VRPS=${VRPS:-$SHARED/vrps/rpki-client-9.x-2025-07-20/rpkiclient_summary_20250720T093135Z.json.bz2}
+if [ -f "$VRPS" ]; then
+	make -s BUILD="$BUILD" "$BUILD/bench_rov" > /dev/null
+	echo "bench-rov: $VRPS"
+	"$BUILD/bench_rov" "$VRPS" 2> /dev/null
+else
+	echo "bench-rov: skipped, no $VRPS"
+fi

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "bgp.h"
+#include "rov.h"
 
 struct route_log;
 
@@ -21,7 +22,14 @@ struct route_log *route_log_open(const char *path);
 /* Flush and close; 0, or -1 if a write failed.  NULL ok. */
 int	route_log_close(struct route_log *);
 
-/* bgp_sink.route callback; arg is the struct route_log. */
+/*
+ * One route event.  rpki (may be NULL: no VRP set loaded) adds the
+ * "rpki" object to announcements, with the VRP generation that judged it.
+ */
+void	route_log_write(struct route_log *, const struct bgp_msg_ctx *,
+	    const struct bgp_attrs *, const struct bgp_route *,
+	    const struct rov_result *rpki, uint64_t generation);
+/* bgp_sink.route callback without validation; arg is the route_log. */
 void	route_log_route(void *arg, const struct bgp_msg_ctx *,
 	    const struct bgp_attrs *, const struct bgp_route *);
 

@@ -76,6 +76,14 @@
 	X(bgp_attr_discard)						\
 	X(bgp_session_reset)	/* UPDATEs a router would reset for */	\
 	X(bgp_unsupported_afi)	/* MP NLRI of other AFI/SAFI skipped */	\
+	/* validator */							\
+	X(rpki_valid)		/* announcements judged VALID */	\
+	X(rpki_invalid)							\
+	X(rpki_not_found)						\
+	X(vrp_count)		/* VRPs in the set in use */		\
+	X(vrp_generation)	/* its generation */			\
+	X(vrp_loaded)		/* when it was loaded (Unix time) */	\
+	X(vrp_swaps)		/* sets adopted */			\
 	/* output */							\
 	X(route_events)		/* lines written to the route log */
 

@@ -266,12 +266,60 @@ put_announce(char *buf, size_t cap, size_t *off, const struct bgp_attrs *at)
 		puts_(buf, cap, off, "null");
 }
 
+/*
+ * "rpki":{"state":"invalid","reason":"as","generation":3,"vrps":[{"prefix":
+ * "192.0.2.0/24","max_length":24,"asn":64500}],"covering":1}
+ */
+static void
+put_rpki(char *buf, size_t cap, size_t *off, const struct rov_result *res,
+    uint64_t gen)
+{
+	const char *reason = rov_reason_name(res->reason);
+	char pfx[PREFIX_STRLEN];
+	unsigned i;
+
+	puts_(buf, cap, off, ",\"rpki\":{\"state\":\"");
+	puts_(buf, cap, off, rov_state_name(res->state));
+	puts_(buf, cap, off, "\",\"reason\":");
+	if (reason != NULL) {
+		put(buf, cap, off, "\"", 1);
+		puts_(buf, cap, off, reason);
+		put(buf, cap, off, "\"", 1);
+	} else
+		puts_(buf, cap, off, "null");
+	puts_(buf, cap, off, ",\"generation\":");
+	putu(buf, cap, off, gen);
+	puts_(buf, cap, off, ",\"vrps\":[");
+	for (i = 0; i < res->nvrps; i++) {
+		const struct vrp *v = res->vrps[i];
+
+		puts_(buf, cap, off, i > 0 ? ",{\"prefix\":\"" :
+		    "{\"prefix\":\"");
+		puts_(buf, cap, off, prefix_fmt(&v->prefix, pfx, sizeof(pfx)));
+		puts_(buf, cap, off, "\",\"max_length\":");
+		putu(buf, cap, off, v->maxlen);
+		puts_(buf, cap, off, ",\"asn\":");
+		putu(buf, cap, off, v->asn);
+		put(buf, cap, off, "}", 1);
+	}
+	puts_(buf, cap, off, "],\"covering\":");
+	putu(buf, cap, off, res->ncovering);
+	put(buf, cap, off, "}", 1);
+}
+
 void
 route_log_route(void *arg, const struct bgp_msg_ctx *ctx,
     const struct bgp_attrs *at, const struct bgp_route *r)
 {
+	route_log_write(arg, ctx, at, r, NULL, 0);
+}
+
+void
+route_log_write(struct route_log *rl, const struct bgp_msg_ctx *ctx,
+    const struct bgp_attrs *at, const struct bgp_route *r,
+    const struct rov_result *rpki, uint64_t gen)
+{
 	static char buf[LINE_CAP];
-	struct route_log *rl = arg;
 	size_t off = 0, cap = sizeof(buf) - 2;
 	char pfx[PREFIX_STRLEN];
 	struct timeval tv = { 0, 0 };
@@ -308,8 +356,11 @@ route_log_route(void *arg, const struct bgp_msg_ctx *ctx,
 		puts_(buf, cap, &off, ",\"path_id\":");
 		putu(buf, cap, &off, r->path_id);
 	}
-	if (ann)
+	if (ann) {
 		put_announce(buf, cap, &off, at);
+		if (rpki != NULL)
+			put_rpki(buf, cap, &off, rpki, gen);
+	}
 	if (at != NULL)
 		put_inferred(buf, cap, &off, at->inferred);
 	if (r->treat_as_withdraw)

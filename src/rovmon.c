@@ -20,6 +20,7 @@
 #include "reasm.h"
 #include "route_log.h"
 #include "stats.h"
+#include "validator.h"
 
 #define ROVMON_VERSION	"0.1.0"
 
@@ -29,6 +30,9 @@ struct options {
 	const char	*routes;
 	const char	*stats_file;
 	const char	*engine;
+	const char	*vrps;		/* --vrps FILE|URL */
+	const char	*redis;		/* --redis URL */
+	const char	*redis_ns;	/* --redis-namespace */
 	char		*filter;	/* owned */
 	long		 count;
 };
@@ -38,6 +42,7 @@ struct rovmon {
 	struct capture	*cap;
 	struct reasm	*reasm;
 	struct route_log *routes;
+	struct validator *validator;
 	struct bgp_sink	 sink;
 	struct packet	 last;		/* the last frame, for end-of-capture */
 };
@@ -54,6 +59,11 @@ usage(int status)
 "  -r, --read FILE       read packets from a pcap/pcapng file ('-' = stdin)\n"
 "  -i, --interface IFACE capture live (promiscuous) on IFACE\n"
 "  -c, --count N         stop after N packets\n"
+"      --vrps FILE|URL   validate routes against these VRPs (rpki-client,\n"
+"                        Routinator, StayRTR JSON or CSV; file or http(s))\n"
+"      --redis URL       validate against the VRP set in Redis, following\n"
+"                        every new generation (redis://, unix://)\n"
+"      --redis-namespace NS  key prefix in Redis (default rovmon:)\n"
 "      --routes FILE     write route events as JSON lines ('-' = stdout)\n"
 "      --stats FILE      write the final statistics as JSON (default stderr)\n"
 "      --engine NAME     TCP reassembly: 'rovmon' (default) or 'libnids' (IPv4)\n"
@@ -86,7 +96,8 @@ join_args(int argc, char **argv)
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_ROUTES = 256, OPT_STATS, OPT_ENGINE };
+	enum { OPT_ROUTES = 256, OPT_STATS, OPT_ENGINE, OPT_VRPS, OPT_REDIS,
+	    OPT_REDIS_NS };
 	static const struct option longopts[] = {
 		{ "read", required_argument, NULL, 'r' },
 		{ "interface", required_argument, NULL, 'i' },
@@ -94,6 +105,9 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "routes", required_argument, NULL, OPT_ROUTES },
 		{ "stats", required_argument, NULL, OPT_STATS },
 		{ "engine", required_argument, NULL, OPT_ENGINE },
+		{ "vrps", required_argument, NULL, OPT_VRPS },
+		{ "redis", required_argument, NULL, OPT_REDIS },
+		{ "redis-namespace", required_argument, NULL, OPT_REDIS_NS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -128,6 +142,15 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_ENGINE:
 			o->engine = optarg;
 			break;
+		case OPT_VRPS:
+			o->vrps = optarg;
+			break;
+		case OPT_REDIS:
+			o->redis = optarg;
+			break;
+		case OPT_REDIS_NS:
+			o->redis_ns = optarg;
+			break;
 		case 'v':
 			log_verbose++;
 			break;
@@ -142,6 +165,10 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	if ((o->read_file == NULL) == (o->iface == NULL)) {
 		log_warnx("exactly one of -r FILE or -i IFACE is required");
+		usage(2);
+	}
+	if (o->vrps != NULL && o->redis != NULL) {
+		log_warnx("--vrps and --redis: choose one source of VRPs");
 		usage(2);
 	}
 	if (strcmp(o->engine, "rovmon") != 0 && strcmp(o->engine, "libnids") != 0) {
@@ -172,9 +199,29 @@ on_packet(void *arg, const struct packet *pkt)
 	rv->last = *pkt;
 	rv->last.data = NULL;
 	rv->last.caplen = 0;
+	/* A new VRP generation is adopted between packets, never inside. */
+	if (rv->validator != NULL)
+		validator_poll(rv->validator);
 	if (decode_packet(pkt, &seg) != DECODE_OK)
 		return;
 	reasm_segment(rv->reasm, &seg);
+}
+
+/* bgp_sink.route: validate announcements, then log. */
+static void
+on_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *at,
+    const struct bgp_route *r)
+{
+	struct rovmon *rv = arg;
+	struct rov_result res;
+	const struct rov_result *rp = NULL;
+
+	if (r->event == BGP_ROUTE_ANNOUNCE && rv->validator != NULL &&
+	    validator_check(rv->validator, at, r, &res))
+		rp = &res;
+	if (rv->routes != NULL)
+		route_log_write(rv->routes, ctx, at, r, rp,
+		    rp != NULL ? validator_generation(rv->validator) : 0);
 }
 
 static int
@@ -230,17 +277,34 @@ main(int argc, char **argv)
 	memset(&rv, 0, sizeof(rv));
 	parse_options(argc, argv, &rv.opt);
 
-	if (rv.opt.routes != NULL) {
-		if ((rv.routes = route_log_open(rv.opt.routes)) == NULL)
+	if (rv.opt.routes != NULL &&
+	    (rv.routes = route_log_open(rv.opt.routes)) == NULL)
+		exit(3);
+	rv.sink.route = on_route;
+	rv.sink.arg = &rv;
+	if (rv.opt.vrps != NULL || rv.opt.redis != NULL) {
+		if ((rv.validator = validator_new()) == NULL)
+			fatal("validator_new");
+		/* Explicit VRPs that cannot be read are a setup error. */
+		if (rv.opt.vrps != NULL &&
+		    validator_load(rv.validator, rv.opt.vrps) == -1)
 			exit(3);
-		rv.sink.route = route_log_route;
-		rv.sink.arg = rv.routes;
+		/* Redis may come later: the watcher retries with backoff. */
+		if (rv.opt.redis != NULL && (status = validator_redis(
+		    rv.validator, rv.opt.redis, rv.opt.redis_ns)) == -2)
+			exit(3);
+		if (rv.opt.redis != NULL && status == -1)
+			log_warnx("%s: no VRP set yet; routes are logged without "
+			    "validation until one is loaded", rv.opt.redis);
 	}
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* hiredis may write to a socket Redis has closed: an error, not death. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
 
 	if (strcmp(rv.opt.engine, "libnids") == 0) {
 #ifdef HAVE_LIBNIDS
@@ -257,6 +321,7 @@ main(int argc, char **argv)
 			status = 3;
 	}
 
+	validator_free(rv.validator);
 	if (route_log_close(rv.routes) != 0 && status == 0)
 		status = 1;
 	if (write_stats(rv.opt.stats_file) != 0 && status == 0)

@@ -1,0 +1,54 @@
+/*
+ * validator.h - the validation stage between BGP decoding and outputs.
+ *
+ * Holds the current ROV index and where it came from (a file or URL given
+ * with --vrps, or the current generation in Redis with --redis), and
+ * validates each announced route against it (RFC 6811, rov.h).
+ *
+ * Swaps never pause capture: a new VRP set is loaded and its index built
+ * off the packet path (the Redis watcher thread), then handed over through
+ * one atomic pointer; the packet thread adopts it between two packets in
+ * validator_poll().  Until a first set is loaded, routes are not judged
+ * (no "rpki" object).
+ */
+#ifndef ROVMON_VALIDATOR_H
+#define ROVMON_VALIDATOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bgp.h"
+#include "rov.h"
+
+struct validator;
+
+/* NULL on allocation failure.  Free with validator_free(). */
+struct validator *validator_new(void);
+void		 validator_free(struct validator *);	/* NULL ok; stops the
+							 * Redis watcher */
+/*
+ * Load a VRP file or http(s) URL now (startup); 0, or -1 with the error
+ * logged and the current set (if any) kept.
+ */
+int		 validator_load(struct validator *, const char *source);
+/*
+ * Use Redis: load the current generation now (-1 if that fails: the
+ * caller decides whether to go on without VRPs; -2 if the URL itself is
+ * unusable) and start the watcher
+ * that swaps in every new generation.  The watcher keeps running, with
+ * backoff, while Redis is down.
+ */
+int		 validator_redis(struct validator *, const char *url,
+		    const char *ns);
+/* Packet thread: adopt a set the watcher has prepared.  true if swapped. */
+bool		 validator_poll(struct validator *);
+bool		 validator_ready(const struct validator *);
+
+/* Validate one announced route; false when no VRP set is loaded yet. */
+bool		 validator_check(const struct validator *,
+		    const struct bgp_attrs *, const struct bgp_route *,
+		    struct rov_result *);
+/* Generation of the set in use: Redis's, or a counter of local loads. */
+uint64_t	 validator_generation(const struct validator *);
+
+#endif /* ROVMON_VALIDATOR_H */

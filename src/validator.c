@@ -1,0 +1,198 @@
+/*
+ * validator.c - the current ROV index, its source, and route judging.
+ *
+ * Threads: the packet thread owns `cur` and is the only one that reads or
+ * frees it.  The Redis watcher thread builds a complete index and
+ * publishes it in `pending` with an atomic exchange (freeing any older
+ * pending one that the packet thread never adopted); validator_poll()
+ * takes it with another exchange.  No lock is held on the packet path.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "log.h"
+#include "stats.h"
+#include "validator.h"
+#include "vrp.h"
+#include "vrp_redis.h"
+
+struct validator {
+	struct rov_index	*cur;		/* packet thread only */
+	uint64_t		 gen;		/* generation of cur */
+	_Atomic(struct rov_index *) pending;	/* from the watcher */
+	_Atomic uint64_t	 pending_gen;
+	uint64_t		 local_loads;	/* --vrps loads so far */
+	struct vrp_redis	*redis;
+};
+
+struct validator *
+validator_new(void)
+{
+	struct validator *v;
+
+	if ((v = calloc(1, sizeof(*v))) == NULL)
+		return NULL;
+	atomic_init(&v->pending, NULL);
+	atomic_init(&v->pending_gen, 0);
+	return v;
+}
+
+void
+validator_free(struct validator *v)
+{
+	if (v == NULL)
+		return;
+	if (v->redis != NULL) {
+		vrp_redis_watch_stop(v->redis);
+		vrp_redis_close(v->redis);
+	}
+	rov_index_free(atomic_exchange(&v->pending, NULL));
+	rov_index_free(v->cur);
+	free(v);
+}
+
+static void
+set_stats(const struct validator *v)
+{
+	const struct vrp_set *s = rov_index_set(v->cur);
+
+	stats.vrp_count = s->n;
+	stats.vrp_generation = v->gen;
+	stats.vrp_loaded = (uint64_t)s->loaded;
+	stats.vrp_swaps++;
+}
+
+/*
+ * Stale VRPs are used, never dropped (docs/vrps.md); a set read from Redis
+ * gets the same one-line warning that vrp_load() gives a file.
+ */
+static void
+warn_stale(const struct vrp_set *s)
+{
+	vrp_set_warn_stale(s, (int64_t)time(NULL));
+}
+
+static void
+adopt(struct validator *v, struct rov_index *idx, uint64_t gen)
+{
+	rov_index_free(v->cur);
+	v->cur = idx;
+	v->gen = gen;
+	set_stats(v);
+}
+
+int
+validator_load(struct validator *v, const char *source)
+{
+	struct vrp_set *set;
+	struct rov_index *idx;
+
+	if ((set = vrp_load(source)) == NULL)
+		return -1;	/* vrp_load() has warned about a stale set */
+	if ((idx = rov_index_build(set)) == NULL) {
+		log_warnx("%s: out of memory building the ROV index", source);
+		vrp_set_free(set);
+		return -1;
+	}
+	log_info("%s: %zu VRPs loaded", source, set->n);
+	adopt(v, idx, ++v->local_loads);
+	return 0;
+}
+
+/* Watcher thread: build the index off the packet path, then publish. */
+static void
+on_new_generation(void *arg, struct vrp_set *set, uint64_t gen)
+{
+	struct validator *v = arg;
+	struct rov_index *idx;
+
+	warn_stale(set);
+	if ((idx = rov_index_build(set)) == NULL) {
+		log_warnx("redis generation %llu: out of memory building the "
+		    "ROV index; keeping the current set", (unsigned long long)gen);
+		vrp_set_free(set);
+		return;
+	}
+	atomic_store(&v->pending_gen, gen);
+	rov_index_free(atomic_exchange(&v->pending, idx));
+	log_info("redis generation %llu: %zu VRPs ready",
+	    (unsigned long long)gen, rov_index_set(idx)->n);
+}
+
+int
+validator_redis(struct validator *v, const char *url, const char *ns)
+{
+	struct vrp_set *set = NULL;
+	uint64_t gen = 0;
+	int rc = 0;
+
+	if ((v->redis = vrp_redis_open(url, ns)) == NULL)
+		return -2;	/* a bad URL: a setup error */
+	if (vrp_redis_load_current(v->redis, &set, &gen) == 0) {
+		struct rov_index *idx;
+
+		warn_stale(set);
+		if ((idx = rov_index_build(set)) == NULL) {
+			vrp_set_free(set);
+			rc = -1;
+		} else
+			adopt(v, idx, gen);
+	} else
+		rc = -1;
+	if (vrp_redis_watch_start(v->redis, on_new_generation, v) == -1) {
+		log_warnx("%s: cannot start the Redis watcher", url);
+		return -1;
+	}
+	return rc;
+}
+
+bool
+validator_poll(struct validator *v)
+{
+	struct rov_index *idx;
+
+	if (atomic_load_explicit(&v->pending, memory_order_relaxed) == NULL)
+		return false;
+	if ((idx = atomic_exchange(&v->pending, NULL)) == NULL)
+		return false;
+	adopt(v, idx, atomic_load(&v->pending_gen));
+	return true;
+}
+
+bool
+validator_ready(const struct validator *v)
+{
+	return v->cur != NULL;
+}
+
+bool
+validator_check(const struct validator *v, const struct bgp_attrs *at,
+    const struct bgp_route *r, struct rov_result *res)
+{
+	bool has_origin;
+
+	if (v->cur == NULL)
+		return false;
+	has_origin = at->origin_kind == ORIGIN_AS_SEQ ||
+	    at->origin_kind == ORIGIN_AS_PEER;
+	rov_check(v->cur, &r->prefix, has_origin, at->origin_as, res);
+	switch (res->state) {
+	case ROV_VALID:
+		STAT_INC(rpki_valid);
+		break;
+	case ROV_INVALID:
+		STAT_INC(rpki_invalid);
+		break;
+	default:
+		STAT_INC(rpki_not_found);
+		break;
+	}
+	return true;
+}
+
+uint64_t
+validator_generation(const struct validator *v)
+{
+	return v->gen;
+}

@@ -1,0 +1,117 @@
+#!/bin/sh
+# A live sensor following Redis: rovmon -i listens on a veth in a private
+# namespace with --redis; a session is replayed, a new VRP generation that
+# deletes the ROAs which made one route VALID is loaded with rovctl, the
+# session is replayed again (as a new TCP session), then Redis is killed,
+# a replay must still be logged, Redis comes back empty, a third
+# generation is loaded and a last replay must be judged by it.
+set -u
+cd "$(dirname "$0")/../.."
+B=${ROVMON_BUILD:-build}
+case $B in /*) ;; *) B=$(pwd)/$B ;; esac
+PCAP=pcaps/as2-session.pcap
+VRPS=pcaps/demo-vrps.json
+command -v redis-server > /dev/null || { echo "redis-server not installed"; exit 77; }
+command -v tcpreplay > /dev/null || { echo "tcpreplay not installed"; exit 77; }
+NS=rovmon-sensor-$$
+ip netns add "$NS" 2> /dev/null || { echo "cannot create network namespaces here"; exit 77; }
+tmp=$(mktemp -d /tmp/rovmon-sensor.XXXXXX)
+SOCK=$tmp/redis.sock
+U=unix://$SOCK
+rpid="" mpid=""
+cleanup() {
+	[ -n "$mpid" ] && kill "$mpid" 2> /dev/null
+	[ -n "$rpid" ] && kill -9 "$rpid" 2> /dev/null
+	wait 2> /dev/null
+	ip netns del "$NS" 2> /dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; [ -f "$tmp/rovmon.err" ] && tail -n 20 "$tmp/rovmon.err"; exit 1; }
+start_redis() {
+	redis-server --port 0 --unixsocket "$SOCK" --save '' --appendonly no \
+	    --dir "$tmp" --daemonize no > "$tmp/redis.log" 2>&1 &
+	rpid=$!
+	i=0
+	until redis-cli -s "$SOCK" ping > /dev/null 2>&1; do
+		i=$((i + 1)); [ $i -lt 100 ] || fail "redis did not start"
+		sleep 0.1
+	done
+}
+replay() { # FILE: replay onto the monitor veth, wait for rovmon to see it
+	ip netns exec "$NS" tcpreplay -q -i rvtx --mbps 20 "$1" > /dev/null 2>&1 || fail "tcpreplay $1"
+	sleep 1
+}
+
+# The route to break: the first VALID announcement of the capture.
+"$B/rovmon" -r "$PCAP" --vrps "$VRPS" --routes "$tmp/offline.jsonl" --stats /dev/null 2> /dev/null ||
+	fail "offline run"
+read -r PFX ORIGIN <<EOT
+$(python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if e.get("rpki", {}).get("state") == "valid":
+        print(e["prefix"], e["origin_as"]); break' "$tmp/offline.jsonl")
+EOT
+[ -n "$PFX" ] || fail "no VALID route in $PCAP"
+# Generation 2: the ROAs that make PFX valid are edited to authorise
+# another AS (64496, reserved for documentation): the operator's mistake
+# this tool exists to catch.
+python3 - "$VRPS" "$PFX" "$ORIGIN" "$tmp/gen2.json" <<'PY'
+import ipaddress, json, sys
+doc = json.load(open(sys.argv[1])); p = ipaddress.ip_network(sys.argv[2]); o = int(sys.argv[3])
+for r in doc["roas"]:
+    n = ipaddress.ip_network(r["prefix"])
+    if r["asn"] == o and n.version == p.version and p.subnet_of(n):
+        r["asn"] = 64496
+json.dump(doc, open(sys.argv[4], "w"))
+PY
+python3 tests/shift_seq.py "$PCAP" "$tmp/replay2.pcap" 100000000
+python3 tests/shift_seq.py "$PCAP" "$tmp/replay3.pcap" 200000000
+python3 tests/shift_seq.py "$PCAP" "$tmp/replay4.pcap" 300000000
+
+start_redis
+"$B/rovctl" vrp load --from "$VRPS" --redis "$U" > /dev/null 2>&1 || fail "load generation 1"
+ip -n "$NS" link add rvtx type veth peer name rvrx
+ip -n "$NS" link set rvtx up
+ip -n "$NS" link set rvrx up
+ip netns exec "$NS" "$B/rovmon" -i rvrx --redis "$U" --routes "$tmp/live.jsonl" \
+    --stats "$tmp/live.stats" 2> "$tmp/rovmon.err" &
+mpid=$!
+sleep 1
+replay "$PCAP"
+"$B/rovctl" vrp load --from "$tmp/gen2.json" --redis "$U" > /dev/null 2>&1 || fail "load generation 2"
+sleep 2
+replay "$tmp/replay2.pcap"
+kill -9 "$rpid"; wait "$rpid" 2> /dev/null; rpid=""
+replay "$tmp/replay3.pcap"
+start_redis
+"$B/rovctl" vrp load --from "$VRPS" --redis "$U" > /dev/null 2>&1 || fail "load after restart"
+sleep 4
+replay "$tmp/replay4.pcap"
+kill -INT "$mpid"; wait "$mpid"; st=$?; mpid=""
+[ $st -eq 0 ] || fail "rovmon exited $st"
+
+python3 - "$tmp/live.jsonl" "$PFX" "$ORIGIN" <<'PY' || exit 1
+import json, sys
+path, pfx, origin = sys.argv[1], sys.argv[2], int(sys.argv[3])
+seen = []   # (session, state, generation) for PFX, in order
+sessions = []
+for l in open(path):
+    e = json.loads(l)
+    key = (e["src_port"], e["dst_port"], e["pkt_num"] and 0)
+    if e["event"] == "announce" and e["prefix"] == pfx and e["origin_as"] == origin:
+        r = e.get("rpki")
+        seen.append((r["state"], r["generation"]) if r else None)
+print(f"{pfx} AS{origin} as judged in the four replays: {seen}")
+ok = (len(seen) == 4 and seen[0] is not None and seen[0][0] == "valid"
+      and seen[1][0] == "invalid" and seen[1][1] > seen[0][1]
+      and seen[2] == seen[1]                 # Redis down: last good set kept
+      and seen[3][0] == "valid")             # new generation after restart
+print("PASS" if ok else "FAIL")
+sys.exit(0 if ok else 1)
+PY
+grep -q "down\|unreachable\|cannot connect\|Connection refused" "$tmp/rovmon.err" ||
+	fail "the Redis outage was not reported"
+echo "rovmon reported: $(grep -m1 -i 'redis' "$tmp/rovmon.err")"

@@ -71,14 +71,16 @@ deps:
 
 # The demo: route events from a bundled capture of real speakers.
 DEMO_PCAP ?= pcaps/ipv4-full.pcap
+DEMO_VRPS ?= pcaps/demo-vrps.json
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@rm -f $(BUILD)/demo-routes.jsonl
-	@echo "== rovmon -r $(DEMO_PCAP) --routes $(BUILD)/demo-routes.jsonl =="
-	@$(BUILD)/rovmon -r $(DEMO_PCAP) --routes $(BUILD)/demo-routes.jsonl \
-	    --stats $(BUILD)/demo-stats.json
-	@echo "== first 10 of $$(wc -l < $(BUILD)/demo-routes.jsonl) route events =="
-	@head -n 10 $(BUILD)/demo-routes.jsonl
+	@echo "== rovmon -r $(DEMO_PCAP) --vrps $(DEMO_VRPS) --routes $(BUILD)/demo-routes.jsonl =="
+	@$(BUILD)/rovmon -r $(DEMO_PCAP) --vrps $(DEMO_VRPS) \
+	    --routes $(BUILD)/demo-routes.jsonl --stats $(BUILD)/demo-stats.json
+	@echo "== $$(wc -l < $(BUILD)/demo-routes.jsonl) route events; one of each RPKI outcome =="
+	@for s in '"valid"' '"invalid","reason":"as"' '"invalid","reason":"length"' '"not-found"'; do \
+	    grep -m 1 -F "\"state\":$$s" $(BUILD)/demo-routes.jsonl; done
 	@echo "== statistics ($(BUILD)/demo-stats.json) =="
 	@cat $(BUILD)/demo-stats.json
 

@@ -84,8 +84,30 @@
 	X(vrp_generation)	/* its generation */			\
 	X(vrp_loaded)		/* when it was loaded (Unix time) */	\
 	X(vrp_swaps)		/* sets adopted */			\
+	/* rib */							\
+	X(rib_new)		/* announcements of unstored routes */	\
+	X(rib_changed)		/* origin or RPKI state changed */	\
+	X(rib_path_changed)	/* only AS path / next hop changed */	\
+	X(rib_same)		/* re-announced unchanged */		\
+	X(rib_withdrawn)	/* stored routes withdrawn */		\
+	X(rib_withdraw_absent)	/* withdrawals of unstored routes */	\
+	X(rib_session_down)	/* routes dropped with their session */	\
+	X(rib_revalidated)	/* state changes found by revalidation */ \
+	X(rib_nomem)		/* routes not stored: no memory */	\
 	/* output */							\
-	X(route_events)		/* lines written to the route log */
+	X(route_events)		/* lines written to the route log */	\
+	/* alert (sink.c, sink_net.c; totals over all sinks) */	\
+	X(alerts)		/* alerts given to sinks_emit() */	\
+	X(alert_filtered)	/* sink skipped: above its min priority */ \
+	X(alert_lines)		/* lines written by file/stdout sinks */ \
+	X(alert_write_errors)	/* file lines lost (ENOSPC, EIO, ...) */ \
+	X(alert_reopens)	/* files reopened (SIGHUP) */		\
+	X(alert_syslog)		/* messages given to syslog(3) */	\
+	X(alert_queued)		/* queued for a network sink */		\
+	X(alert_queue_drops)	/* network queue full: dropped */	\
+	X(alert_rate_drops)	/* over a sink's rate limit: dropped */	\
+	X(alert_sent)		/* delivered by network sinks */	\
+	X(alert_send_errors)	/* lost: endpoint error or timeout */
 
 struct rovmon_stats {
 #define ROVMON_STATS_FIELD(name) uint64_t name;

@@ -1,0 +1,577 @@
+/*
+ * alert.c - build an alert and encode it as JSON (Snort 3 alert_json
+ * field names where they apply, plus a "bgp" object) or as one line of
+ * text.  docs/alerts.md lists every field.
+ *
+ * Direct formatting into the caller's buffer, no jansson: alerts are on
+ * the packet path and their field order must be stable for golden tests.
+ * Nothing here keeps state, so the encoders may run in any thread.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "alert.h"
+#include "rov.h"
+
+static void
+put(char *buf, size_t cap, size_t *off, const char *s, size_t n)
+{
+	if (*off > cap || n > cap - *off) {
+		/* cut, and mark the overflow: *off > cap from now on */
+		if (*off < cap)
+			memcpy(buf + *off, s, cap - *off);
+		*off = cap + 1;
+		return;
+	}
+	memcpy(buf + *off, s, n);
+	*off += n;
+}
+
+static void
+puts_(char *buf, size_t cap, size_t *off, const char *s)
+{
+	put(buf, cap, off, s, strlen(s));
+}
+
+static void
+putu(char *buf, size_t cap, size_t *off, uint64_t v)
+{
+	char tmp[24];
+	size_t i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	put(buf, cap, off, tmp + i, sizeof(tmp) - i);
+}
+
+static void
+put_digits(char *t, unsigned v, int n)
+{
+	while (n-- > 0) {
+		t[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+static void
+copy_str(char *dst, size_t cap, const char *src)
+{
+	size_t n = src != NULL ? strlen(src) : 0;
+
+	if (n >= cap)
+		n = cap - 1;
+	if (n > 0)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+void
+alert_init(struct alert *a, uint32_t gid, uint32_t sid, uint32_t rev,
+    uint32_t priority, const char *msg, const char *classtype,
+    const char *class_desc, const char *action, const struct route_event *ev,
+    const char *sensor, uint64_t pkt_num)
+{
+	memset(a, 0, sizeof(*a));
+	a->gid = gid;
+	a->sid = sid;
+	a->rev = rev;
+	a->priority = priority;
+	copy_str(a->msg, sizeof(a->msg), msg);
+	copy_str(a->classtype, sizeof(a->classtype), classtype);
+	copy_str(a->class_desc, sizeof(a->class_desc), class_desc);
+	copy_str(a->action, sizeof(a->action), action);
+	a->ev = ev;
+	a->sensor = sensor;
+	a->pkt_num = pkt_num;
+}
+
+/* Length of the valid UTF-8 sequence at s (RFC 3629), 0 if invalid. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	unsigned c = s[0];
+	size_t n, i;
+	unsigned min, cp;
+
+	if (c < 0xc2 || c > 0xf4)
+		return 0;
+	if (c < 0xe0) {
+		n = 2; cp = c & 0x1f; min = 0x80;
+	} else if (c < 0xf0) {
+		n = 3; cp = c & 0x0f; min = 0x800;
+	} else {
+		n = 4; cp = c & 0x07; min = 0x10000;
+	}
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+void
+alert_put_jstr(char *buf, size_t cap, size_t *off, const char *str)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)str;
+	char esc[6];
+	size_t n;
+
+	put(buf, cap, off, "\"", 1);
+	while (*s != '\0') {
+		if (*s >= 0x20 && *s < 0x80 && *s != '"' && *s != '\\') {
+			n = 1;
+			while (s[n] >= 0x20 && s[n] < 0x80 && s[n] != '"' &&
+			    s[n] != '\\')
+				n++;
+			put(buf, cap, off, (const char *)s, n);
+			s += n;
+			continue;
+		}
+		switch (*s) {
+		case '"':
+			puts_(buf, cap, off, "\\\"");
+			break;
+		case '\\':
+			puts_(buf, cap, off, "\\\\");
+			break;
+		case '\n':
+			puts_(buf, cap, off, "\\n");
+			break;
+		case '\r':
+			puts_(buf, cap, off, "\\r");
+			break;
+		case '\t':
+			puts_(buf, cap, off, "\\t");
+			break;
+		default:
+			if (*s < 0x20) {
+				memcpy(esc, "\\u00", 4);
+				esc[4] = hex[*s >> 4];
+				esc[5] = hex[*s & 0xf];
+				put(buf, cap, off, esc, 6);
+			} else if ((n = utf8_len(s)) > 0) {
+				put(buf, cap, off, (const char *)s, n);
+				s += n;
+				continue;
+			} else
+				puts_(buf, cap, off, "\\ufffd");
+			break;
+		}
+		s++;
+	}
+	put(buf, cap, off, "\"", 1);
+}
+
+void
+alert_put_base64(char *buf, size_t cap, size_t *off, const uint8_t *p,
+    size_t n)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char q[4];
+	uint32_t v;
+	size_t i;
+
+	for (i = 0; i + 3 <= n; i += 3) {
+		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+		q[0] = b64[v >> 18];
+		q[1] = b64[(v >> 12) & 0x3f];
+		q[2] = b64[(v >> 6) & 0x3f];
+		q[3] = b64[v & 0x3f];
+		put(buf, cap, off, q, 4);
+	}
+	if (i < n) {
+		v = (uint32_t)p[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)p[i + 1] << 8;
+		q[0] = b64[v >> 18];
+		q[1] = b64[(v >> 12) & 0x3f];
+		q[2] = i + 1 < n ? b64[(v >> 6) & 0x3f] : '=';
+		q[3] = '=';
+		put(buf, cap, off, q, 4);
+	}
+}
+
+static void
+utc(const struct timeval *tv, struct tm *tm)
+{
+	time_t sec = tv->tv_sec;
+
+	if (gmtime_r(&sec, tm) == NULL)
+		memset(tm, 0, sizeof(*tm));
+}
+
+void
+alert_put_snort_ts(char *buf, size_t cap, size_t *off,
+    const struct timeval *tv)
+{
+	char t[24];		/* YY/MM/DD-HH:MM:SS.uuuuuu */
+	struct tm tm;
+
+	utc(tv, &tm);
+	put_digits(t, (unsigned)(tm.tm_year + 1900) % 100, 2);
+	t[2] = '/';
+	put_digits(t + 3, (unsigned)tm.tm_mon + 1, 2);
+	t[5] = '/';
+	put_digits(t + 6, (unsigned)tm.tm_mday, 2);
+	t[8] = '-';
+	put_digits(t + 9, (unsigned)tm.tm_hour, 2);
+	t[11] = ':';
+	put_digits(t + 12, (unsigned)tm.tm_min, 2);
+	t[14] = ':';
+	put_digits(t + 15, (unsigned)tm.tm_sec, 2);
+	t[17] = '.';
+	put_digits(t + 18, (unsigned)tv->tv_usec % 1000000, 6);
+	put(buf, cap, off, t, sizeof(t));
+}
+
+void
+alert_put_iso_ts(char *buf, size_t cap, size_t *off, const struct timeval *tv)
+{
+	char t[27];		/* YYYY-MM-DDTHH:MM:SS.uuuuuuZ */
+	struct tm tm;
+
+	utc(tv, &tm);
+	put_digits(t, (unsigned)(tm.tm_year + 1900) % 10000, 4);
+	t[4] = '-';
+	put_digits(t + 5, (unsigned)tm.tm_mon + 1, 2);
+	t[7] = '-';
+	put_digits(t + 8, (unsigned)tm.tm_mday, 2);
+	t[10] = 'T';
+	put_digits(t + 11, (unsigned)tm.tm_hour, 2);
+	t[13] = ':';
+	put_digits(t + 14, (unsigned)tm.tm_min, 2);
+	t[16] = ':';
+	put_digits(t + 17, (unsigned)tm.tm_sec, 2);
+	t[19] = '.';
+	put_digits(t + 20, (unsigned)tv->tv_usec % 1000000, 6);
+	t[26] = 'Z';
+	put(buf, cap, off, t, sizeof(t));
+}
+
+const char *
+alert_dir(uint16_t sport, uint16_t dport)
+{
+	if (dport == 179 && sport != 179)
+		return "C2S";
+	if (sport == 179 && dport != 179)
+		return "S2C";
+	return "UNK";
+}
+
+static const char *
+origin_kind_name(enum bgp_origin_kind k)
+{
+	switch (k) {
+	case ORIGIN_AS_SEQ:
+		return "seq";
+	case ORIGIN_AS_PEER:
+		return "peer";
+	case ORIGIN_AS_SET:
+		return "set";
+	case ORIGIN_AS_CONFED:
+		return "confed";
+	default:
+		return "none";
+	}
+}
+
+static const char *
+resolve_name(enum route_resolve_why w)
+{
+	switch (w) {
+	case RESOLVE_WITHDRAWN:
+		return "withdrawn";
+	case RESOLVE_VALID:
+		return "valid";
+	case RESOLVE_SESSION_DOWN:
+		return "session-down";
+	default:
+		return NULL;
+	}
+}
+
+static bool
+has_origin(const struct route_event *ev)
+{
+	return ev->origin_kind == ORIGIN_AS_SEQ ||
+	    ev->origin_kind == ORIGIN_AS_PEER;
+}
+
+static void
+put_addr(char *buf, size_t cap, size_t *off, const struct ipaddr *a)
+{
+	char t[IPADDR_STRLEN];
+
+	if (a->family == 0) {
+		puts_(buf, cap, off, "null");
+		return;
+	}
+	put(buf, cap, off, "\"", 1);
+	puts_(buf, cap, off, ipaddr_fmt(a, t, sizeof(t)));
+	put(buf, cap, off, "\"", 1);
+}
+
+static void
+put_u_or_null(char *buf, size_t cap, size_t *off, bool have, uint64_t v)
+{
+	if (have)
+		putu(buf, cap, off, v);
+	else
+		puts_(buf, cap, off, "null");
+}
+
+/*
+ * The AS path as an array of numbers; every set-like or confederation
+ * segment is a nested array (AS_SET [..], AS_CONFED_SEQUENCE and
+ * AS_CONFED_SET too), so that Elasticsearch can map the field as long.
+ * (The route log writes confederation segments as objects instead.)
+ */
+static void
+put_aspath(char *buf, size_t cap, size_t *off, const struct bgp_aspath *p)
+{
+	uint32_t i, j;
+	const char *sep = "";
+
+	put(buf, cap, off, "[", 1);
+	for (i = 0; i < p->nseg; i++) {
+		const struct bgp_as_segment *s = &p->seg[i];
+		bool nest = s->type != AS_SEQUENCE;
+
+		if (s->count == 0)
+			continue;
+		puts_(buf, cap, off, sep);
+		sep = ",";
+		if (nest)
+			put(buf, cap, off, "[", 1);
+		for (j = 0; j < s->count; j++) {
+			if (j > 0)
+				put(buf, cap, off, ",", 1);
+			putu(buf, cap, off, p->asns[s->start + j]);
+		}
+		if (nest)
+			put(buf, cap, off, "]", 1);
+	}
+	put(buf, cap, off, "]", 1);
+}
+
+static void
+put_rpki(char *buf, size_t cap, size_t *off, const struct route_event *ev)
+{
+	const struct rov_result *r = &ev->rpki;
+	const char *reason = rov_reason_name(r->reason);
+	char pfx[PREFIX_STRLEN];
+	unsigned i;
+
+	puts_(buf, cap, off, ",\"rpki\":{\"state\":\"");
+	puts_(buf, cap, off, rov_state_name(r->state));
+	puts_(buf, cap, off, "\",\"reason\":");
+	if (reason != NULL) {
+		put(buf, cap, off, "\"", 1);
+		puts_(buf, cap, off, reason);
+		put(buf, cap, off, "\"", 1);
+	} else
+		puts_(buf, cap, off, "null");
+	puts_(buf, cap, off, ",\"vrps\":[");
+	for (i = 0; i < r->nvrps && i < ROV_MAX_DECIDING; i++) {
+		const struct vrp *v = r->vrps[i];
+
+		puts_(buf, cap, off, i > 0 ? ",{\"prefix\":\"" :
+		    "{\"prefix\":\"");
+		puts_(buf, cap, off, prefix_fmt(&v->prefix, pfx, sizeof(pfx)));
+		puts_(buf, cap, off, "\",\"max_length\":");
+		putu(buf, cap, off, v->maxlen);
+		puts_(buf, cap, off, ",\"asn\":");
+		putu(buf, cap, off, v->asn);
+		put(buf, cap, off, "}", 1);
+	}
+	puts_(buf, cap, off, "],\"covering\":");
+	putu(buf, cap, off, r->ncovering);
+	puts_(buf, cap, off, ",\"generation\":");
+	putu(buf, cap, off, ev->vrp_generation);
+	put(buf, cap, off, "}", 1);
+}
+
+/* "bgp":{...}: the route event. */
+static void
+put_bgp(char *buf, size_t cap, size_t *off, const struct route_event *ev)
+{
+	const char *why = resolve_name(ev->resolve_why);
+	char pfx[PREFIX_STRLEN];
+
+	puts_(buf, cap, off, ",\"bgp\":{\"event\":\"");
+	puts_(buf, cap, off, route_event_kind_name(ev->kind));
+	put(buf, cap, off, "\"", 1);
+	if (ev->kind == RTEV_RESOLVED && why != NULL) {
+		puts_(buf, cap, off, ",\"resolve_reason\":\"");
+		puts_(buf, cap, off, why);
+		put(buf, cap, off, "\"", 1);
+	}
+	puts_(buf, cap, off, ",\"peer\":{\"addr\":");
+	put_addr(buf, cap, off, &ev->src_addr);
+	puts_(buf, cap, off, ",\"as\":");
+	put_u_or_null(buf, cap, off, ev->peer_as != 0, ev->peer_as);
+	puts_(buf, cap, off, "},\"local\":{\"addr\":");
+	put_addr(buf, cap, off, &ev->dst_addr);
+	puts_(buf, cap, off, "},\"prefix\":\"");
+	puts_(buf, cap, off, prefix_fmt(&ev->prefix, pfx, sizeof(pfx)));
+	put(buf, cap, off, "\"", 1);
+	if (ev->has_path_id) {
+		puts_(buf, cap, off, ",\"path_id\":");
+		putu(buf, cap, off, ev->path_id);
+	}
+	puts_(buf, cap, off, ",\"origin_as\":");
+	put_u_or_null(buf, cap, off, has_origin(ev), ev->origin_as);
+	puts_(buf, cap, off, ",\"origin_kind\":\"");
+	puts_(buf, cap, off, origin_kind_name(ev->origin_kind));
+	puts_(buf, cap, off, "\",\"as_path\":");
+	if (ev->aspath != NULL)
+		put_aspath(buf, cap, off, ev->aspath);
+	else
+		puts_(buf, cap, off, "null");
+	puts_(buf, cap, off, ",\"next_hop\":");
+	put_addr(buf, cap, off, &ev->next_hop);
+	puts_(buf, cap, off, ",\"prev_state\":");
+	if (ev->has_prev) {
+		put(buf, cap, off, "\"", 1);
+		puts_(buf, cap, off, rov_state_name(ev->prev_state));
+		put(buf, cap, off, "\"", 1);
+	} else
+		puts_(buf, cap, off, "null");
+	puts_(buf, cap, off, ",\"prev_origin_as\":");
+	put_u_or_null(buf, cap, off, ev->has_prev && ev->prev_origin_as != 0,
+	    ev->prev_origin_as);
+	if (ev->has_rpki)
+		put_rpki(buf, cap, off, ev);
+	put(buf, cap, off, "}", 1);
+}
+
+/* The Snort 3 alert_json envelope, up to and including "action". */
+static void
+put_envelope(char *buf, size_t cap, size_t *off, const struct alert *a)
+{
+	const struct route_event *ev = a->ev;
+
+	puts_(buf, cap, off, "{\"timestamp\":\"");
+	alert_put_snort_ts(buf, cap, off, &ev->ts);
+	puts_(buf, cap, off, "\",\"@timestamp\":\"");
+	alert_put_iso_ts(buf, cap, off, &ev->ts);
+	puts_(buf, cap, off, "\",\"pkt_num\":");
+	putu(buf, cap, off, a->pkt_num);
+	puts_(buf, cap, off, ",\"proto\":\"TCP\",\"pkt_len\":");
+	putu(buf, cap, off, ev->pkt != NULL ? ev->pkt->wirelen : 0);
+	puts_(buf, cap, off, ",\"dir\":\"");
+	puts_(buf, cap, off, alert_dir(ev->src_port, ev->dst_port));
+	puts_(buf, cap, off, "\",\"src_addr\":");
+	put_addr(buf, cap, off, &ev->src_addr);
+	puts_(buf, cap, off, ",\"src_port\":");
+	putu(buf, cap, off, ev->src_port);
+	puts_(buf, cap, off, ",\"dst_addr\":");
+	put_addr(buf, cap, off, &ev->dst_addr);
+	puts_(buf, cap, off, ",\"dst_port\":");
+	putu(buf, cap, off, ev->dst_port);
+	puts_(buf, cap, off, ",\"service\":\"bgp\",\"rule\":\"");
+	putu(buf, cap, off, a->gid);
+	put(buf, cap, off, ":", 1);
+	putu(buf, cap, off, a->sid);
+	put(buf, cap, off, ":", 1);
+	putu(buf, cap, off, a->rev);
+	puts_(buf, cap, off, "\",\"gid\":");
+	putu(buf, cap, off, a->gid);
+	puts_(buf, cap, off, ",\"sid\":");
+	putu(buf, cap, off, a->sid);
+	puts_(buf, cap, off, ",\"rev\":");
+	putu(buf, cap, off, a->rev);
+	puts_(buf, cap, off, ",\"msg\":");
+	alert_put_jstr(buf, cap, off, a->msg);
+	puts_(buf, cap, off, ",\"class\":");
+	alert_put_jstr(buf, cap, off, a->class_desc[0] != '\0' ?
+	    a->class_desc : a->classtype[0] != '\0' ? a->classtype : "none");
+	puts_(buf, cap, off, ",\"classtype\":");
+	alert_put_jstr(buf, cap, off, a->classtype);
+	puts_(buf, cap, off, ",\"priority\":");
+	putu(buf, cap, off, a->priority);
+	puts_(buf, cap, off, ",\"action\":");
+	alert_put_jstr(buf, cap, off, a->action[0] != '\0' ? a->action :
+	    "alert");
+}
+
+int
+alert_format_json(const struct alert *a, char *buf, size_t cap)
+{
+	const struct route_event *ev = a->ev;
+	size_t off = 0, lim;
+
+	if (cap < 3)
+		return -1;
+	lim = cap - 2;		/* room for "\n" and NUL */
+	put_envelope(buf, lim, &off, a);
+	if (ev->msg != NULL && ev->msg_len > 0 &&
+	    (ev->kind == RTEV_ANNOUNCE || ev->kind == RTEV_WITHDRAW ||
+	    ev->kind == RTEV_RESOLVED)) {
+		puts_(buf, lim, &off, ",\"b64_data\":\"");
+		alert_put_base64(buf, lim, &off, ev->msg, ev->msg_len);
+		put(buf, lim, &off, "\"", 1);
+	}
+	if (a->sensor != NULL) {
+		puts_(buf, lim, &off, ",\"sensor\":");
+		alert_put_jstr(buf, lim, &off, a->sensor);
+	}
+	put_bgp(buf, lim, &off, ev);
+	put(buf, lim, &off, "}", 1);
+	if (off > lim)
+		return -1;
+	buf[off++] = '\n';
+	buf[off] = '\0';
+	return (int)off;
+}
+
+int
+alert_format_text(const struct alert *a, char *buf, size_t cap)
+{
+	const struct route_event *ev = a->ev;
+	const char *reason = NULL, *why = resolve_name(ev->resolve_why);
+	char pfx[PREFIX_STRLEN], peer[IPADDR_STRLEN], origin[16] = "none";
+	char msg[ALERT_MSG_MAX];
+	size_t i;
+	int n;
+
+	if (cap == 0)
+		return 0;
+	/* one line: control characters from the rule file become spaces */
+	for (i = 0; a->msg[i] != '\0'; i++)
+		msg[i] = (unsigned char)a->msg[i] < 0x20 ? ' ' : a->msg[i];
+	msg[i] = '\0';
+	if (has_origin(ev))
+		snprintf(origin, sizeof(origin), "AS%u", ev->origin_as);
+	else if (ev->origin_kind == ORIGIN_AS_SET)
+		snprintf(origin, sizeof(origin), "AS_SET");
+	if (ev->has_rpki)
+		reason = rov_reason_name(ev->rpki.reason);
+	n = snprintf(buf, cap, "[%u:%u:%u] %s [Classification: %s] "
+	    "[Priority: %u] %s%s%s %s origin %s rpki %s%s%s peer %s AS%u",
+	    a->gid, a->sid, a->rev, msg,
+	    a->class_desc[0] != '\0' ? a->class_desc :
+	    a->classtype[0] != '\0' ? a->classtype : "none", a->priority,
+	    route_event_kind_name(ev->kind),
+	    ev->kind == RTEV_RESOLVED && why != NULL ? "/" : "",
+	    ev->kind == RTEV_RESOLVED && why != NULL ? why : "",
+	    prefix_fmt(&ev->prefix, pfx, sizeof(pfx)), origin,
+	    ev->has_rpki ? rov_state_name(ev->rpki.state) : "unknown",
+	    reason != NULL ? "/" : "", reason != NULL ? reason : "",
+	    ev->src_addr.family != 0 ?
+	    ipaddr_fmt(&ev->src_addr, peer, sizeof(peer)) : "-", ev->peer_as);
+	if (n < 0) {
+		buf[0] = '\0';
+		return 0;
+	}
+	return (size_t)n >= cap ? (int)cap - 1 : n;
+}

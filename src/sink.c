@@ -1,0 +1,598 @@
+/*
+ * sink.c - the sink list, its spec parser, and the local sinks: NDJSON
+ * file, stdout and syslog.  Network sinks are in sink_net.c.
+ *
+ * File sink invariants:
+ *   - opened O_APPEND|O_CREAT, never truncated;
+ *   - one write(2) per line: with O_APPEND the kernel places each write
+ *     at the end as a unit, so lines from several writers never
+ *     interleave (a short write, which only a full disk causes, is
+ *     finished with further writes);
+ *   - reopen (SIGHUP, logrotate) happens between two emits on the same
+ *     thread: the line being written finishes on the old descriptor, the
+ *     next goes to the new file, none is lost or written twice.  The new
+ *     file is opened before the old descriptor is closed; if it cannot
+ *     be opened, writing continues to the old one;
+ *   - a failed write (ENOSPC, EIO) loses that line: it is counted, and
+ *     logged once when the sink starts failing and once when it
+ *     recovers; capture goes on;
+ *   - no fsync by default (a crash of rovmon loses nothing already
+ *     written; a crash of the host may lose what the page cache held):
+ *     fsync=1 makes each line durable (fdatasync) at a cost per alert.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sink.h"
+#include "stats.h"
+
+struct sinks {
+	struct sink	*head, *tail;
+	size_t		 n;
+	unsigned	 min_priority;
+	char		*buf;		/* ALERT_JSON_MAX, the encoded alert */
+};
+
+struct sinks *
+sinks_new(void)
+{
+	struct sinks *ss;
+
+	if ((ss = calloc(1, sizeof(*ss))) == NULL)
+		return NULL;
+	if ((ss->buf = malloc(ALERT_JSON_MAX)) == NULL) {
+		free(ss);
+		return NULL;
+	}
+	return ss;
+}
+
+void
+sinks_set_min_priority(struct sinks *ss, unsigned n)
+{
+	ss->min_priority = n;
+}
+
+size_t
+sinks_count(const struct sinks *ss)
+{
+	return ss->n;
+}
+
+static bool
+is_net(const struct sink *s)
+{
+	return s->type == &sink_webhook || s->type == &sink_smtp ||
+	    s->type == &sink_es;
+}
+
+/* "123" -> 0..max; -1 otherwise. */
+static long
+parse_num(const char *s, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > max)
+		return -1;
+	return v;
+}
+
+/*
+ * Peel ",key=value" options off the end of spec (cut in place).  Only
+ * known keys are options, so a comma inside a URL stays in the URL.
+ */
+static int
+parse_opts(char *spec, struct sink_opts *o, const char *orig)
+{
+	static const char *keys[] = { "min_priority", "fsync", "queue",
+	    "rate", "batch" };
+	char *comma, *opt, *eq;
+	size_t i;
+	long v;
+
+	memset(o, 0, sizeof(*o));
+	o->rate = -1;
+	while ((comma = strrchr(spec, ',')) != NULL) {
+		opt = comma + 1;
+		if ((eq = strchr(opt, '=')) == NULL)
+			break;
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (strlen(keys[i]) == (size_t)(eq - opt) &&
+			    strncmp(opt, keys[i], (size_t)(eq - opt)) == 0)
+				break;
+		if (i == sizeof(keys) / sizeof(keys[0]))
+			break;
+		if ((v = parse_num(eq + 1, 1000000)) < 0) {
+			log_warnx("alert sink \"%s\": bad value in option %s",
+			    orig, opt);
+			return -1;
+		}
+		switch (i) {
+		case 0:
+			if (v < 1) {
+				log_warnx("alert sink \"%s\": min_priority "
+				    "must be >= 1", orig);
+				return -1;
+			}
+			o->min_priority = (unsigned)v;
+			break;
+		case 1:
+			o->fsync = v != 0;
+			break;
+		case 2:
+			o->queue = (unsigned)v;
+			break;
+		case 3:
+			o->rate = (int)v;
+			break;
+		default:
+			o->batch = (unsigned)v;
+			break;
+		}
+		*comma = '\0';
+	}
+	return 0;
+}
+
+/* The type and its argument for a target (spec without options). */
+static const struct sink_type *
+lookup(const char *t, const char **arg)
+{
+	static const struct { const char *prefix; const struct sink_type *type;
+	    bool whole; } tab[] = {
+		{ "file:", &sink_file, false },
+		{ "syslog:", &sink_syslog, false },
+		{ "webhook:", &sink_webhook, false },
+		{ "slack:", &sink_webhook, false },
+		{ "elasticsearch:", &sink_es, false },
+		{ "es:", &sink_es, false },
+		{ "smtp://", &sink_smtp, true },
+		{ "smtps://", &sink_smtp, true },
+	};
+	size_t i, n;
+
+	if (strcmp(t, "stdout") == 0 || strcmp(t, "-") == 0) {
+		*arg = "";
+		return &sink_stdout;
+	}
+	if (strcmp(t, "syslog") == 0) {
+		*arg = "";
+		return &sink_syslog;
+	}
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		n = strlen(tab[i].prefix);
+		if (strncmp(t, tab[i].prefix, n) == 0) {
+			*arg = tab[i].whole ? t : t + n;
+			return tab[i].type;
+		}
+	}
+	return NULL;
+}
+
+int
+sinks_add(struct sinks *ss, const char *spec)
+{
+	struct sink *s;
+	const char *arg;
+	char *t = NULL;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->spec = strdup(spec)) == NULL || (t = strdup(spec)) == NULL) {
+		log_warn("alert sink \"%s\"", spec);
+		goto fail;
+	}
+	if (parse_opts(t, &s->opts, spec) == -1)
+		goto fail;
+	if ((s->type = lookup(t, &arg)) == NULL) {
+		log_warnx("alert sink \"%s\": unknown type (file:PATH, stdout, "
+		    "syslog[:FACILITY], webhook:URL, smtp://HOST?from=&to=, "
+		    "elasticsearch:URL)", spec);
+		goto fail;
+	}
+	if (s->opts.fsync && s->type != &sink_file) {
+		log_warnx("alert sink \"%s\": fsync applies to file sinks only",
+		    spec);
+		goto fail;
+	}
+	if (s->type->open(s, arg) == -1)
+		goto fail;
+	free(t);
+	if (ss->tail != NULL)
+		ss->tail->next = s;
+	else
+		ss->head = s;
+	ss->tail = s;
+	ss->n++;
+	return 0;
+fail:
+	if (s != NULL)
+		free(s->spec);
+	free(s);
+	free(t);
+	return -1;
+}
+
+void
+sinks_emit(struct sinks *ss, const struct alert *a)
+{
+	struct sink_alert sa;
+	struct sink *s;
+	unsigned min;
+	int n = 0;
+
+	STAT_INC(alerts);
+	sa.a = a;
+	sa.json = NULL;
+	sa.json_len = 0;
+	for (s = ss->head; s != NULL; s = s->next) {
+		min = s->opts.min_priority != 0 ? s->opts.min_priority :
+		    ss->min_priority;
+		if (!is_net(s))
+			s->c.emitted++;
+		if (min != 0 && a->priority > min) {
+			if (!is_net(s))
+				s->c.filtered++;
+			STAT_INC(alert_filtered);
+			continue;
+		}
+		if (sa.json == NULL && s->type != &sink_syslog) {
+			/* ALERT_JSON_MAX always fits; -1 would be a bug */
+			if ((n = alert_format_json(a, ss->buf,
+			    ALERT_JSON_MAX)) < 0)
+				continue;
+			sa.json = ss->buf;
+			sa.json_len = (size_t)n;
+		}
+		s->type->emit(s, &sa);
+	}
+}
+
+void
+sinks_reopen(struct sinks *ss)
+{
+	struct sink *s;
+
+	for (s = ss->head; s != NULL; s = s->next)
+		if (s->type->reopen != NULL)
+			s->type->reopen(s);
+}
+
+void
+sinks_flush(struct sinks *ss)
+{
+	struct sink *s;
+
+	for (s = ss->head; s != NULL; s = s->next)
+		s->type->flush(s);
+}
+
+void
+sinks_free(struct sinks *ss)
+{
+	struct sink *s, *next;
+
+	if (ss == NULL)
+		return;
+	for (s = ss->head; s != NULL; s = next) {
+		next = s->next;
+		s->type->close(s);
+		free(s->spec);
+		free(s);
+	}
+	free(ss->buf);
+	free(ss);
+}
+
+int
+sinks_counters(struct sinks *ss, size_t i, struct sink_counters *c,
+    const char **spec)
+{
+	struct sink *s;
+
+	for (s = ss->head; s != NULL && i > 0; s = s->next)
+		i--;
+	if (s == NULL)
+		return -1;
+	if (is_net(s))
+		sink_net_counters(s, c);
+	else
+		*c = s->c;
+	if (spec != NULL)
+		*spec = s->spec;
+	return 0;
+}
+
+void
+sinks_write_json(struct sinks *ss, FILE *fp)
+{
+	struct sink_counters c;
+	const char *spec;
+	char *buf;
+	size_t i, off;
+
+	if ((buf = malloc(8192)) == NULL)
+		return;
+	fputs("{\"sinks\":[", fp);
+	for (i = 0; sinks_counters(ss, i, &c, &spec) == 0; i++) {
+		off = 0;
+		alert_put_jstr(buf, 4096, &off, spec);
+		fprintf(fp, "%s{\"spec\":%.*s,\"emitted\":%llu,\"filtered\":%llu,"
+		    "\"written\":%llu,\"write_errors\":%llu,\"queued\":%llu,"
+		    "\"queue_drops\":%llu,\"rate_drops\":%llu,\"sent\":%llu,"
+		    "\"send_errors\":%llu,\"requests\":%llu}", i > 0 ? "," : "",
+		    (int)(off > 4096 ? 4096 : off), buf,
+		    (unsigned long long)c.emitted,
+		    (unsigned long long)c.filtered,
+		    (unsigned long long)c.written,
+		    (unsigned long long)c.write_errors,
+		    (unsigned long long)c.queued,
+		    (unsigned long long)c.queue_drops,
+		    (unsigned long long)c.rate_drops,
+		    (unsigned long long)c.sent,
+		    (unsigned long long)c.send_errors,
+		    (unsigned long long)c.requests);
+	}
+	fputs("]}\n", fp);
+	free(buf);
+}
+
+/* ---- file and stdout ---------------------------------------------- */
+
+struct file_sink {
+	char		*path;		/* NULL for stdout */
+	int		 fd;
+	bool		 failing;	/* last write failed (logged once) */
+};
+
+static int
+file_open_fd(const char *path)
+{
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+}
+
+static int
+file_open(struct sink *s, const char *arg)
+{
+	struct file_sink *f;
+
+	if (*arg == '\0') {
+		log_warnx("alert sink \"%s\": file: needs a path", s->spec);
+		return -1;
+	}
+	if ((f = calloc(1, sizeof(*f))) == NULL ||
+	    (f->path = strdup(arg)) == NULL) {
+		log_warn("alert sink \"%s\"", s->spec);
+		free(f);
+		return -1;
+	}
+	if ((f->fd = file_open_fd(arg)) == -1) {
+		log_warn("alert sink \"%s\": %s", s->spec, arg);
+		free(f->path);
+		free(f);
+		return -1;
+	}
+	s->priv = f;
+	return 0;
+}
+
+static int
+stdout_open(struct sink *s, const char *arg)
+{
+	struct file_sink *f;
+
+	(void)arg;
+	if ((f = calloc(1, sizeof(*f))) == NULL) {
+		log_warn("alert sink \"%s\"", s->spec);
+		return -1;
+	}
+	f->fd = STDOUT_FILENO;
+	s->priv = f;
+	return 0;
+}
+
+/* Write all of p; 0, or -1 with errno set. */
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (w == 0) {
+			errno = ENOSPC;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static void
+file_emit(struct sink *s, const struct sink_alert *sa)
+{
+	struct file_sink *f = s->priv;
+
+	if (write_all(f->fd, sa->json, sa->json_len) == -1) {
+		s->c.write_errors++;
+		STAT_INC(alert_write_errors);
+		if (!f->failing)
+			log_warn("alert sink \"%s\": write failed, alerts are "
+			    "lost until it recovers", s->spec);
+		f->failing = true;
+		return;
+	}
+	if (f->failing) {
+		log_warnx("alert sink \"%s\": writing again (%llu lines lost)",
+		    s->spec, (unsigned long long)s->c.write_errors);
+		f->failing = false;
+	}
+	if (s->opts.fsync)
+		(void)fdatasync(f->fd);
+	s->c.written++;
+	STAT_INC(alert_lines);
+}
+
+static void
+file_flush(struct sink *s)
+{
+	struct file_sink *f = s->priv;
+
+	/* write(2) leaves nothing buffered in the process */
+	if (s->opts.fsync && f->path != NULL)
+		(void)fdatasync(f->fd);
+}
+
+static void
+file_close(struct sink *s)
+{
+	struct file_sink *f = s->priv;
+
+	if (f == NULL)
+		return;
+	file_flush(s);
+	if (f->path != NULL)
+		close(f->fd);
+	free(f->path);
+	free(f);
+	s->priv = NULL;
+}
+
+static void
+file_reopen(struct sink *s)
+{
+	struct file_sink *f = s->priv;
+	int fd;
+
+	if ((fd = file_open_fd(f->path)) == -1) {
+		log_warn("alert sink \"%s\": reopen failed, still writing to "
+		    "the old file", s->spec);
+		return;
+	}
+	if (s->opts.fsync)
+		(void)fdatasync(f->fd);
+	close(f->fd);
+	f->fd = fd;
+	STAT_INC(alert_reopens);
+}
+
+const struct sink_type sink_file = {
+	"file", file_open, file_emit, file_flush, file_close, file_reopen
+};
+
+const struct sink_type sink_stdout = {
+	"stdout", stdout_open, file_emit, file_flush, file_close, NULL
+};
+
+/* ---- syslog ------------------------------------------------------- */
+
+struct syslog_sink {
+	int		 facility;
+};
+
+static const struct {
+	const char	*name;
+	int		 facility;
+} facilities[] = {
+	{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV },
+	{ "cron", LOG_CRON }, { "daemon", LOG_DAEMON },
+	{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
+	{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
+	{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
+	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+	{ "user", LOG_USER },
+};
+
+static int
+syslog_open(struct sink *s, const char *arg)
+{
+	struct syslog_sink *y;
+	size_t i;
+	int fac = LOG_DAEMON;
+
+	if (*arg != '\0') {
+		for (i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++)
+			if (strcasecmp(arg, facilities[i].name) == 0)
+				break;
+		if (i == sizeof(facilities) / sizeof(facilities[0])) {
+			log_warnx("alert sink \"%s\": unknown syslog facility "
+			    "\"%s\" (daemon, user, local0..local7, ...)",
+			    s->spec, arg);
+			return -1;
+		}
+		fac = facilities[i].facility;
+	}
+	if ((y = calloc(1, sizeof(*y))) == NULL) {
+		log_warn("alert sink \"%s\"", s->spec);
+		return -1;
+	}
+	y->facility = fac;
+	/* the facility goes with each message: several sinks may differ */
+	openlog("rovmon", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	s->priv = y;
+	return 0;
+}
+
+/* Snort priority 1 is the most severe. */
+static int
+syslog_level(uint32_t priority)
+{
+	switch (priority) {
+	case 0:
+	case 1:
+		return LOG_ALERT;
+	case 2:
+		return LOG_CRIT;
+	case 3:
+		return LOG_ERR;
+	case 4:
+		return LOG_WARNING;
+	case 5:
+		return LOG_NOTICE;
+	default:
+		return LOG_INFO;
+	}
+}
+
+static void
+syslog_emit(struct sink *s, const struct sink_alert *sa)
+{
+	struct syslog_sink *y = s->priv;
+	char text[ALERT_TEXT_MAX];
+
+	alert_format_text(sa->a, text, sizeof(text));
+	syslog(y->facility | syslog_level(sa->a->priority), "%s", text);
+	s->c.written++;
+	STAT_INC(alert_syslog);
+}
+
+static void
+syslog_flush(struct sink *s)
+{
+	(void)s;
+}
+
+static void
+syslog_close(struct sink *s)
+{
+	free(s->priv);
+	s->priv = NULL;
+}
+
+const struct sink_type sink_syslog = {
+	"syslog", syslog_open, syslog_emit, syslog_flush, syslog_close, NULL
+};

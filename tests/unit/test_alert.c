@@ -1,0 +1,517 @@
+/*
+ * test_alert.c - exact alert JSON (announce-invalid, revalidate,
+ * resolved), escaping, base64, the Snort timestamp, the file sink
+ * (append, never truncate; reopen after rename), the spec parser; and
+ * a driver for tests/e2e/90-sinks.sh, skipped unless ROVMON_SINK_TEST
+ * is set.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "alert.h"
+#include "sink.h"
+
+static const uint8_t update_msg[] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0x00, 0x17, 0x02, 0x00, 0x00, 0x00, 0x00,
+};
+
+struct fixture {
+	struct route_event	 ev;
+	struct packet		 pkt;
+	struct bgp_as_segment	 seg[2];
+	uint32_t		 asns[4];
+	struct bgp_aspath	 path;
+	struct vrp		 vrp;
+};
+
+static void
+fill(struct fixture *f)
+{
+	struct route_event *ev = &f->ev;
+
+	memset(f, 0, sizeof(*f));
+	f->pkt.num = 42;
+	f->pkt.ts.tv_sec = 1714564800;		/* 2024-05-01T12:00:00Z */
+	f->pkt.ts.tv_usec = 123456;
+	f->pkt.wirelen = 89;
+	f->seg[0] = (struct bgp_as_segment){ AS_SEQUENCE, 3, 0 };
+	f->asns[0] = 65001;
+	f->asns[1] = 4200000000u;
+	f->asns[2] = 64500;
+	f->path.seg = f->seg;
+	f->path.nseg = 1;
+	f->path.asns = f->asns;
+	f->path.nasn = 3;
+	prefix_parse("192.0.2.0/23", &f->vrp.prefix, NULL);
+	f->vrp.maxlen = 23;
+	f->vrp.asn = 64511;
+
+	ev->kind = RTEV_ANNOUNCE;
+	ev->ts = f->pkt.ts;
+	ev->session_id = 7;
+	ipaddr_parse("10.0.0.1", &ev->src_addr);
+	ipaddr_parse("10.0.0.2", &ev->dst_addr);
+	ev->src_port = 179;
+	ev->dst_port = 40312;
+	ev->peer_as = 65001;
+	prefix_parse("192.0.2.0/24", &ev->prefix, NULL);
+	ev->origin_kind = ORIGIN_AS_SEQ;
+	ev->origin_as = 64500;
+	ev->aspath = &f->path;
+	ipaddr_parse("10.0.0.1", &ev->next_hop);
+	ev->has_rpki = true;
+	ev->rpki.state = ROV_INVALID;
+	ev->rpki.reason = ROV_REASON_AS;
+	ev->rpki.vrps[0] = &f->vrp;
+	ev->rpki.nvrps = 1;
+	ev->rpki.ncovering = 1;
+	ev->vrp_generation = 3;
+	ev->pkt = &f->pkt;
+	ev->msg = update_msg;
+	ev->msg_len = sizeof(update_msg);
+}
+
+static void
+mk_alert(struct alert *a, const struct fixture *f, const char *msg)
+{
+	alert_init(a, 1, 1000001, 2, 1, msg, "rpki-invalid",
+	    "RPKI invalid origin", "alert", &f->ev, "sensor-1",
+	    f->ev.pkt != NULL ? f->ev.pkt->num : 0);
+}
+
+static const char *
+fmt(const struct alert *a)
+{
+	static char buf[ALERT_JSON_MAX];
+	int n;
+
+	n = alert_format_json(a, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_int_equal((size_t)n, strlen(buf));
+	assert_int_equal(buf[n - 1], '\n');
+	return buf;
+}
+
+#define ENVELOPE(ts_snort, ts_iso, pkt_num, pkt_len)			\
+	"{\"timestamp\":\"" ts_snort "\",\"@timestamp\":\"" ts_iso	\
+	"\",\"pkt_num\":" pkt_num ",\"proto\":\"TCP\",\"pkt_len\":"	\
+	pkt_len ",\"dir\":\"S2C\",\"src_addr\":\"10.0.0.1\","		\
+	"\"src_port\":179,\"dst_addr\":\"10.0.0.2\",\"dst_port\":40312,"	\
+	"\"service\":\"bgp\",\"rule\":\"1:1000001:2\",\"gid\":1,"	\
+	"\"sid\":1000001,\"rev\":2,\"msg\":\"RPKI invalid\","		\
+	"\"class\":\"RPKI invalid origin\",\"classtype\":"		\
+	"\"rpki-invalid\",\"priority\":1,\"action\":\"alert\""
+
+#define RPKI_INVALID							\
+	"\"rpki\":{\"state\":\"invalid\",\"reason\":\"as\",\"vrps\":"	\
+	"[{\"prefix\":\"192.0.2.0/23\",\"max_length\":23,\"asn\":64511}],"	\
+	"\"covering\":1,\"generation\":3}"
+
+static void
+test_announce_invalid(void **state)
+{
+	struct fixture f;
+	struct alert a;
+
+	(void)state;
+	fill(&f);
+	mk_alert(&a, &f, "RPKI invalid");
+	assert_string_equal(fmt(&a),
+	    ENVELOPE("24/05/01-12:00:00.123456", "2024-05-01T12:00:00.123456Z",
+	    "42", "89")
+	    ",\"b64_data\":\"/////////////////////wAXAgAAAAA=\""
+	    ",\"sensor\":\"sensor-1\",\"bgp\":{\"event\":\"announce\","
+	    "\"peer\":{\"addr\":\"10.0.0.1\",\"as\":65001},"
+	    "\"local\":{\"addr\":\"10.0.0.2\"},\"prefix\":\"192.0.2.0/24\","
+	    "\"origin_as\":64500,\"origin_kind\":\"seq\","
+	    "\"as_path\":[65001,4200000000,64500],\"next_hop\":\"10.0.0.1\","
+	    "\"prev_state\":null,\"prev_origin_as\":null," RPKI_INVALID
+	    "}}\n");
+}
+
+static void
+test_revalidate(void **state)
+{
+	struct fixture f;
+	struct alert a;
+
+	(void)state;
+	fill(&f);
+	f.ev.kind = RTEV_REVALIDATE;
+	f.ev.pkt = NULL;
+	f.ev.msg = NULL;
+	f.ev.msg_len = 0;
+	f.ev.ts.tv_sec = 1714564861;
+	f.ev.ts.tv_usec = 5;
+	f.ev.has_prev = true;
+	f.ev.prev_state = ROV_VALID;
+	f.ev.prev_origin_as = 64500;
+	f.ev.has_path_id = true;
+	f.ev.path_id = 9;
+	/* an AS_SET at the end */
+	f.seg[0].count = 2;
+	f.seg[1] = (struct bgp_as_segment){ AS_SET, 2, 2 };
+	f.asns[3] = 64501;
+	f.path.nseg = 2;
+	f.path.nasn = 4;
+	f.ev.origin_kind = ORIGIN_AS_SET;
+	f.ev.rpki.reason = ROV_REASON_AS_SET;
+	mk_alert(&a, &f, "RPKI invalid");
+	assert_string_equal(fmt(&a),
+	    ENVELOPE("24/05/01-12:01:01.000005", "2024-05-01T12:01:01.000005Z",
+	    "0", "0")
+	    ",\"sensor\":\"sensor-1\",\"bgp\":{\"event\":\"revalidate\","
+	    "\"peer\":{\"addr\":\"10.0.0.1\",\"as\":65001},"
+	    "\"local\":{\"addr\":\"10.0.0.2\"},\"prefix\":\"192.0.2.0/24\","
+	    "\"path_id\":9,\"origin_as\":null,\"origin_kind\":\"set\","
+	    "\"as_path\":[65001,4200000000,[64500,64501]],"
+	    "\"next_hop\":\"10.0.0.1\",\"prev_state\":\"valid\","
+	    "\"prev_origin_as\":64500,\"rpki\":{\"state\":\"invalid\","
+	    "\"reason\":\"as_set\",\"vrps\":[{\"prefix\":\"192.0.2.0/23\","
+	    "\"max_length\":23,\"asn\":64511}],\"covering\":1,"
+	    "\"generation\":3}}}\n");
+}
+
+static void
+test_resolved(void **state)
+{
+	struct fixture f;
+	struct alert a;
+
+	(void)state;
+	fill(&f);
+	f.ev.kind = RTEV_RESOLVED;
+	f.ev.resolve_why = RESOLVE_SESSION_DOWN;
+	f.ev.pkt = NULL;
+	f.ev.msg = NULL;
+	f.ev.aspath = NULL;
+	f.ev.next_hop.family = 0;
+	f.ev.has_rpki = false;
+	f.ev.has_prev = true;
+	f.ev.prev_state = ROV_INVALID;
+	f.ev.prev_origin_as = 64500;
+	f.ev.peer_as = 0;
+	f.ev.src_port = 40312;
+	f.ev.dst_port = 179;
+	mk_alert(&a, &f, "RPKI invalid");
+	a.sensor = NULL;
+	assert_string_equal(fmt(&a),
+	    "{\"timestamp\":\"24/05/01-12:00:00.123456\",\"@timestamp\":"
+	    "\"2024-05-01T12:00:00.123456Z\",\"pkt_num\":0,\"proto\":\"TCP\","
+	    "\"pkt_len\":0,\"dir\":\"C2S\",\"src_addr\":\"10.0.0.1\","
+	    "\"src_port\":40312,\"dst_addr\":\"10.0.0.2\",\"dst_port\":179,"
+	    "\"service\":\"bgp\",\"rule\":\"1:1000001:2\",\"gid\":1,"
+	    "\"sid\":1000001,\"rev\":2,\"msg\":\"RPKI invalid\","
+	    "\"class\":\"RPKI invalid origin\",\"classtype\":\"rpki-invalid\","
+	    "\"priority\":1,\"action\":\"alert\",\"bgp\":{\"event\":"
+	    "\"resolved\",\"resolve_reason\":\"session-down\","
+	    "\"peer\":{\"addr\":\"10.0.0.1\",\"as\":null},"
+	    "\"local\":{\"addr\":\"10.0.0.2\"},\"prefix\":\"192.0.2.0/24\","
+	    "\"origin_as\":64500,\"origin_kind\":\"seq\",\"as_path\":null,"
+	    "\"next_hop\":null,\"prev_state\":\"invalid\","
+	    "\"prev_origin_as\":64500}}\n");
+}
+
+static void
+test_escape(void **state)
+{
+	char buf[256];
+	size_t off = 0;
+
+	(void)state;
+	alert_put_jstr(buf, sizeof(buf), &off,
+	    "a\"b\\c\n\t\x01\x7f caf\xc3\xa9 \xff\xc3 \xed\xa0\x80 </x>");
+	buf[off] = '\0';
+	assert_string_equal(buf, "\"a\\\"b\\\\c\\n\\t\\u0001\x7f caf\xc3\xa9 "
+	    "\\ufffd\\ufffd \\ufffd\\ufffd\\ufffd </x>\"");
+
+	/* msg from a hostile rule file stays one valid JSON line */
+	{
+		struct fixture f;
+		struct alert a;
+		const char *j;
+
+		fill(&f);
+		mk_alert(&a, &f, "x\"},\"sid\":1,\n{\"y");
+		j = fmt(&a);
+		assert_non_null(strstr(j,
+		    "\"msg\":\"x\\\"},\\\"sid\\\":1,\\n{\\\"y\""));
+		assert_ptr_equal(strchr(j, '\n'), j + strlen(j) - 1);
+	}
+}
+
+static void
+test_base64(void **state)
+{
+	static const struct { const char *in, *out; } v[] = {	/* RFC 4648 */
+		{ "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" },
+		{ "foo", "Zm9v" }, { "foob", "Zm9vYg==" },
+		{ "fooba", "Zm9vYmE=" }, { "foobar", "Zm9vYmFy" },
+	};
+	char buf[32];
+	size_t i, off;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		off = 0;
+		alert_put_base64(buf, sizeof(buf), &off,
+		    (const uint8_t *)v[i].in, strlen(v[i].in));
+		buf[off] = '\0';
+		assert_string_equal(buf, v[i].out);
+	}
+}
+
+static void
+test_timestamps(void **state)
+{
+	struct timeval tv = { 1714564800, 123456 };
+	char buf[64];
+	size_t off = 0;
+
+	(void)state;
+	alert_put_snort_ts(buf, sizeof(buf), &off, &tv);
+	buf[off] = '\0';
+	assert_string_equal(buf, "24/05/01-12:00:00.123456");
+	off = 0;
+	tv.tv_sec = 946684799;		/* 1999-12-31T23:59:59Z */
+	tv.tv_usec = 7;
+	alert_put_snort_ts(buf, sizeof(buf), &off, &tv);
+	alert_put_iso_ts(buf, sizeof(buf), &off, &tv);
+	buf[off] = '\0';
+	assert_string_equal(buf,
+	    "99/12/31-23:59:59.0000071999-12-31T23:59:59.000007Z");
+	assert_string_equal(alert_dir(179, 179), "UNK");
+	assert_string_equal(alert_dir(1000, 2000), "UNK");
+}
+
+static void
+test_too_small_and_huge_path(void **state)
+{
+	static uint32_t asns[16384];
+	static char buf[ALERT_JSON_MAX];
+	static uint8_t msg[65535];
+	struct bgp_as_segment seg = { AS_SEQUENCE, 16384, 0 };
+	struct bgp_aspath p = { &seg, 1, asns, 16384 };
+	struct fixture f;
+	struct alert a;
+	size_t i;
+	int n;
+
+	(void)state;
+	for (i = 0; i < 16384; i++)
+		asns[i] = 4294967295u;
+	fill(&f);
+	f.ev.aspath = &p;
+	f.ev.msg = msg;
+	f.ev.msg_len = sizeof(msg);
+	memset(msg, 0xff, sizeof(msg));
+	mk_alert(&a, &f, "long");
+	n = alert_format_json(&a, buf, sizeof(buf));
+	assert_true(n > 16384 * 11);
+	assert_int_equal(alert_format_json(&a, buf, (size_t)n), -1);
+	assert_int_equal(alert_format_json(&a, buf, (size_t)n + 1), n);
+	n = alert_format_text(&a, buf, 32);
+	assert_int_equal(n, 31);
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf = calloc(1, 1 << 20);
+	size_t n;
+
+	assert_non_null(fp);
+	n = fread(buf, 1, (1 << 20) - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+static size_t
+count_lines(const char *s, const char *needle)
+{
+	size_t n = 0;
+
+	while ((s = strstr(s, needle)) != NULL) {
+		n++;
+		s++;
+	}
+	return n;
+}
+
+static void
+test_file_sink(void **state)
+{
+	char dir[] = "/tmp/rovmon-test-alert-XXXXXX", path[64], rot[64];
+	char spec[96], *got, *got2, *p;
+	struct sink_counters c;
+	struct fixture f;
+	struct alert a;
+	struct sinks *ss;
+	FILE *fp;
+	int i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/alerts.json", dir);
+	snprintf(rot, sizeof(rot), "%s/alerts.json.1", dir);
+	/* an existing file is appended to, never truncated */
+	assert_non_null(fp = fopen(path, "w"));
+	fputs("{\"old\":1}\n", fp);
+	fclose(fp);
+	snprintf(spec, sizeof(spec), "file:%s,min_priority=2", path);
+	assert_non_null(ss = sinks_new());
+	assert_int_equal(sinks_add(ss, spec), 0);
+	fill(&f);
+	for (i = 0; i < 10; i++) {
+		f.pkt.num = (uint64_t)i + 1;
+		mk_alert(&a, &f, "RPKI invalid");
+		a.priority = (i == 9) ? 3 : 1;	/* the 10th is filtered */
+		if (i == 5) {
+			/* logrotate: rename, then SIGHUP -> reopen */
+			assert_int_equal(rename(path, rot), 0);
+			sinks_reopen(ss);
+		}
+		sinks_emit(ss, &a);
+	}
+	assert_int_equal(sinks_counters(ss, 0, &c, NULL), 0);
+	assert_int_equal(c.written, 9);
+	assert_int_equal(c.filtered, 1);
+	assert_int_equal(sinks_counters(ss, 1, &c, NULL), -1);
+	sinks_free(ss);
+
+	got = slurp(rot);
+	got2 = slurp(path);
+	assert_true(strncmp(got, "{\"old\":1}\n", 10) == 0);
+	assert_int_equal(count_lines(got, "\n"), 6);
+	assert_int_equal(count_lines(got2, "\n"), 4);
+	for (i = 1; i <= 9; i++) {
+		char needle[32];
+
+		snprintf(needle, sizeof(needle), "\"pkt_num\":%d,", i);
+		p = i <= 5 ? got : got2;
+		assert_int_equal(count_lines(p, needle), 1);
+		assert_int_equal(count_lines(i <= 5 ? got2 : got, needle), 0);
+	}
+	free(got);
+	free(got2);
+	unlink(path);
+	unlink(rot);
+	rmdir(dir);
+}
+
+static void
+test_specs(void **state)
+{
+	struct sinks *ss;
+
+	(void)state;
+	assert_non_null(ss = sinks_new());
+	assert_int_equal(sinks_add(ss, "nosuch:thing"), -1);
+	assert_int_equal(sinks_add(ss, "file:"), -1);
+	assert_int_equal(sinks_add(ss, "file:/nonexistent/dir/x"), -1);
+	assert_int_equal(sinks_add(ss, "stdout,min_priority=0"), -1);
+	assert_int_equal(sinks_add(ss, "stdout,min_priority=x"), -1);
+	assert_int_equal(sinks_add(ss, "stdout,fsync=1"), -1);
+	assert_int_equal(sinks_add(ss, "syslog:nosuch"), -1);
+	assert_int_equal(sinks_add(ss, "syslog:local3,min_priority=1"), 0);
+	assert_int_equal(sinks_add(ss, "stdout,min_priority=1"), 0);
+	assert_int_equal(sinks_count(ss), 2);
+	sinks_free(ss);
+	sinks_free(NULL);
+}
+
+/*
+ * Driver for tests/e2e/90-sinks.sh: ROVMON_SINK_TEST=N emits N alerts to
+ * the sinks named in ROVMON_SINK_SPECS (separated by spaces), prints how
+ * long the emits took and every sink's counters as JSON to
+ * ROVMON_SINK_OUT.  Skipped when unset.
+ */
+static void
+test_sink_driver(void **state)
+{
+	const char *n_env = getenv("ROVMON_SINK_TEST");
+	const char *specs = getenv("ROVMON_SINK_SPECS");
+	const char *out = getenv("ROVMON_SINK_OUT");
+	const char *pause = getenv("ROVMON_SINK_PAUSE");
+	struct timespec t0, t1, t2;
+	struct fixture f;
+	struct alert a;
+	struct sinks *ss;
+	char *copy, *tok, *save = NULL;
+	long i, n;
+	FILE *fp;
+
+	(void)state;
+	if (n_env == NULL || specs == NULL || out == NULL) {
+		skip();
+		return;
+	}
+	n = atol(n_env);
+	assert_non_null(ss = sinks_new());
+	assert_non_null(copy = strdup(specs));
+	for (tok = strtok_r(copy, " ", &save); tok != NULL;
+	    tok = strtok_r(NULL, " ", &save))
+		assert_int_equal(sinks_add(ss, tok), 0);
+	free(copy);
+	fill(&f);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < n; i++) {
+		f.pkt.num = (uint64_t)i + 1;
+		f.ev.ts.tv_sec = time(NULL);
+		f.ev.kind = i % 3 == 0 ? RTEV_ANNOUNCE : i % 3 == 1 ?
+		    RTEV_REVALIDATE : RTEV_RESOLVED;
+		f.ev.resolve_why = f.ev.kind == RTEV_RESOLVED ?
+		    RESOLVE_WITHDRAWN : RESOLVE_NONE;
+		mk_alert(&a, &f, i % 2 ? "RPKI invalid \"quoted\" caf\xc3\xa9" :
+		    "RPKI invalid");
+		a.priority = 1 + (uint32_t)(i % 3);
+		sinks_emit(ss, &a);
+		if (pause != NULL && i == n / 2)
+			usleep((useconds_t)atol(pause) * 1000);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	sinks_flush(ss);
+	assert_non_null(fp = fopen(out, "w"));
+	fprintf(fp, "{\"emit_ms\":%.3f,",
+	    (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	sinks_write_json(ss, fp);
+	sinks_free(ss);
+	clock_gettime(CLOCK_MONOTONIC, &t2);
+	fseek(fp, -2, SEEK_CUR);	/* drop "}\n" of the sinks object */
+	fprintf(fp, ",\"free_ms\":%.3f}\n",
+	    (double)(t2.tv_sec - t1.tv_sec) * 1e3 +
+	    (double)(t2.tv_nsec - t1.tv_nsec) / 1e6);
+	fclose(fp);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_announce_invalid),
+		cmocka_unit_test(test_revalidate),
+		cmocka_unit_test(test_resolved),
+		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_base64),
+		cmocka_unit_test(test_timestamps),
+		cmocka_unit_test(test_too_small_and_huge_path),
+		cmocka_unit_test(test_file_sink),
+		cmocka_unit_test(test_specs),
+		cmocka_unit_test(test_sink_driver),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,668 @@
+/*
+ * test_rib.c - route state: new/same/changed routes, withdrawals, ADD-PATH,
+ * sessions and directions, session down, revalidation against two VRP
+ * sets, AS path interning, random churn against an array oracle, and a
+ * 1M-route table that prints its memory per route.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "addr.h"
+#include "bgp.h"
+#include "rib.h"
+#include "rov.h"
+#include "route_event.h"
+#include "vrp.h"
+
+/* An UPDATE's context and attributes, built from a few numbers. */
+struct fix {
+	struct bgp_msg_ctx	 ctx;
+	struct bgp_attrs	 at;
+	struct bgp_as_segment	 seg[2];
+	uint32_t		 asns[16];
+	struct bgp_route	 r;
+};
+
+static struct prefix
+pfx(const char *s)
+{
+	struct prefix p;
+
+	assert_int_equal(prefix_parse(s, &p, NULL), 0);
+	return p;
+}
+
+/* Session id, sender "10.9.0.<sender>" port 179 or an ephemeral one. */
+static void
+fix_ctx(struct fix *f, uint64_t id, unsigned sender, uint32_t peer_as)
+{
+	memset(&f->ctx, 0, sizeof(f->ctx));
+	f->ctx.session_id = id;
+	assert_int_equal(ipaddr_parse(sender == 1 ? "10.9.0.1" : "10.9.0.2",
+	    &f->ctx.src_addr), 0);
+	assert_int_equal(ipaddr_parse(sender == 1 ? "10.9.0.2" : "10.9.0.1",
+	    &f->ctx.dst_addr), 0);
+	f->ctx.src_port = sender == 1 ? 179 : 40000;
+	f->ctx.dst_port = sender == 1 ? 40000 : 179;
+	f->ctx.peer_as = peer_as;
+}
+
+/* AS_SEQUENCE of n ASNs (origin the last), or with set != 0 a trailing
+ * AS_SET {set}. */
+static void
+fix_path(struct fix *f, const uint32_t *asns, unsigned n, uint32_t set,
+    const char *nh)
+{
+	memset(&f->at, 0, sizeof(f->at));
+	memcpy(f->asns, asns, n * sizeof(*asns));
+	f->seg[0].type = AS_SEQUENCE;
+	f->seg[0].count = n;
+	f->seg[0].start = 0;
+	f->at.aspath.seg = f->seg;
+	f->at.aspath.nseg = 1;
+	f->at.aspath.asns = f->asns;
+	f->at.aspath.nasn = n;
+	f->at.origin_kind = ORIGIN_AS_SEQ;
+	f->at.origin_as = asns[n - 1];
+	if (set != 0) {
+		f->asns[n] = set;
+		f->seg[1].type = AS_SET;
+		f->seg[1].count = 1;
+		f->seg[1].start = n;
+		f->at.aspath.nseg = 2;
+		f->at.aspath.nasn = n + 1;
+		f->at.origin_kind = ORIGIN_AS_SET;
+		f->at.origin_as = 0;
+	}
+	assert_int_equal(ipaddr_parse(nh, &f->at.next_hop), 0);
+}
+
+static void
+fix_route(struct fix *f, const char *p, bool has_pid, uint32_t pid)
+{
+	memset(&f->r, 0, sizeof(f->r));
+	f->r.prefix = pfx(p);
+	f->r.has_path_id = has_pid;
+	f->r.path_id = pid;
+}
+
+static struct rov_result
+res_of(enum rov_state st, enum rov_reason why)
+{
+	struct rov_result res;
+
+	memset(&res, 0, sizeof(res));
+	res.state = st;
+	res.reason = why;
+	return res;
+}
+
+static enum rib_change
+announce(struct rib *rib, struct fix *f, const struct rov_result *res,
+    struct route_event *ev, struct rib_route **rt)
+{
+	return rib_announce(rib, &f->ctx, &f->at, &f->r, res, 1, ev, rt);
+}
+
+static void
+test_changes(void **state)
+{
+	struct rib *rib;
+	struct fix f;
+	struct route_event ev;
+	struct rib_route *rt;
+	struct rov_result valid = res_of(ROV_VALID, ROV_REASON_NONE);
+	struct rov_result inval = res_of(ROV_INVALID, ROV_REASON_AS);
+	const uint32_t p1[] = { 65001, 3356, 64500 };
+	const uint32_t p2[] = { 65001, 174, 64500 };
+	const uint32_t p3[] = { 65001, 174, 64501 };
+
+	(void)state;
+	assert_non_null(rib = rib_new());
+	fix_ctx(&f, 7, 1, 65001);
+	fix_path(&f, p1, 3, 0, "10.9.0.1");
+	fix_route(&f, "192.0.2.0/24", false, 0);
+
+	assert_int_equal(announce(rib, &f, &valid, &ev, &rt), RIB_NEW);
+	assert_non_null(rt);
+	assert_int_equal(ev.kind, RTEV_ANNOUNCE);
+	assert_false(ev.has_prev);
+	assert_true(ev.has_rpki);
+	assert_int_equal(ev.rpki.state, ROV_VALID);
+	assert_int_equal(ev.origin_as, 64500);
+	assert_int_equal(ev.peer_as, 65001);
+	assert_int_equal(ev.session_id, 7);
+	assert_int_equal(ev.aspath->nasn, 3);
+	assert_int_equal(ev.aspath->asns[1], 3356);
+	assert_true(prefix_eq(&ev.prefix, &f.r.prefix));
+	assert_int_equal(rib_count(rib), 1);
+	assert_int_equal(rib_count_by_state(rib, ROV_VALID), 1);
+
+	assert_int_equal(announce(rib, &f, &valid, &ev, &rt), RIB_SAME);
+	assert_true(ev.has_prev);
+	assert_int_equal(ev.prev_state, ROV_VALID);
+
+	/* path only, then next hop only */
+	fix_path(&f, p2, 3, 0, "10.9.0.1");
+	assert_int_equal(announce(rib, &f, &valid, &ev, &rt),
+	    RIB_PATH_CHANGED);
+	assert_int_equal(ev.aspath->asns[1], 174);
+	fix_path(&f, p2, 3, 0, "10.9.0.3");
+	assert_int_equal(announce(rib, &f, &valid, &ev, &rt),
+	    RIB_PATH_CHANGED);
+	assert_int_equal(rib_paths(rib), 1);
+
+	/* origin change */
+	fix_path(&f, p3, 3, 0, "10.9.0.3");
+	assert_int_equal(announce(rib, &f, &valid, &ev, &rt), RIB_CHANGED);
+	assert_int_equal(ev.prev_origin_as, 64500);
+	assert_int_equal(ev.origin_as, 64501);
+
+	/* state change; the caller marks the alert */
+	assert_int_equal(announce(rib, &f, &inval, &ev, &rt), RIB_CHANGED);
+	assert_int_equal(ev.prev_state, ROV_VALID);
+	assert_int_equal(ev.rpki.state, ROV_INVALID);
+	assert_int_equal(rib_count_by_state(rib, ROV_INVALID), 1);
+	assert_int_equal(rib_count_by_state(rib, ROV_VALID), 0);
+	assert_false(rib_alerted(rt));
+	rib_set_alerted(rib, rt, true);
+	assert_int_equal(announce(rib, &f, &inval, &ev, &rt), RIB_SAME);
+	assert_true(rib_alerted(rt));
+
+	/* back to VALID: the caller sees the alerted route resolve */
+	assert_int_equal(announce(rib, &f, &valid, &ev, &rt), RIB_CHANGED);
+	assert_true(rib_alerted(rt) && ev.has_prev &&
+	    ev.prev_state != ROV_VALID && ev.rpki.state == ROV_VALID);
+
+	/* origin AS_SET, and no VRPs */
+	fix_path(&f, p3, 3, 64999, "10.9.0.3");
+	assert_int_equal(announce(rib, &f, NULL, &ev, &rt), RIB_CHANGED);
+	assert_false(ev.has_rpki);
+	assert_int_equal(ev.origin_kind, ORIGIN_AS_SET);
+	assert_int_equal(ev.aspath->nseg, 2);
+	assert_int_equal(rib_count_by_state(rib, ROV_NOT_FOUND), 1);
+	rib_free(rib);
+}
+
+static void
+test_withdraw(void **state)
+{
+	struct rib *rib;
+	struct fix f;
+	struct route_event ev;
+	struct rib_route *rt;
+	struct rov_result inval = res_of(ROV_INVALID, ROV_REASON_LENGTH);
+	const uint32_t p1[] = { 65001, 3356, 64500 };
+	bool alerted = true;
+
+	(void)state;
+	assert_non_null(rib = rib_new());
+	fix_ctx(&f, 1, 1, 65001);
+	fix_path(&f, p1, 3, 0, "10.9.0.1");
+	fix_route(&f, "2001:db8::/32", false, 0);
+
+	/* nothing stored yet: absent, even for an unknown session */
+	assert_false(rib_withdraw(rib, &f.ctx, &f.r, &ev, &alerted));
+	assert_false(alerted);
+	assert_int_equal(ev.kind, RTEV_WITHDRAW);
+	assert_false(ev.has_prev);
+
+	assert_int_equal(announce(rib, &f, &inval, &ev, &rt), RIB_NEW);
+	rib_set_alerted(rib, rt, true);
+	assert_int_equal(rib_paths(rib), 1);
+	assert_true(rib_withdraw(rib, &f.ctx, &f.r, &ev, &alerted));
+	assert_true(alerted);
+	assert_int_equal(ev.kind, RTEV_WITHDRAW);
+	assert_int_equal(ev.origin_as, 64500);
+	assert_int_equal(ev.rpki.state, ROV_INVALID);
+	assert_int_equal(ev.rpki.reason, ROV_REASON_LENGTH);
+	/* the path is readable until the next call */
+	assert_non_null(ev.aspath);
+	assert_int_equal(ev.aspath->nasn, 3);
+	assert_int_equal(ev.aspath->asns[2], 64500);
+	assert_int_equal(rib_count(rib), 0);
+	assert_int_equal(rib_count_by_state(rib, ROV_INVALID), 0);
+
+	assert_false(rib_withdraw(rib, &f.ctx, &f.r, &ev, NULL));
+	assert_int_equal(rib_paths(rib), 0);
+	rib_free(rib);
+}
+
+static void
+test_keys(void **state)
+{
+	struct rib *rib;
+	struct fix f;
+	struct route_event ev;
+	const uint32_t p1[] = { 65001, 64500 };
+
+	(void)state;
+	assert_non_null(rib = rib_new());
+	fix_path(&f, p1, 2, 0, "10.9.0.1");
+
+	/* ADD-PATH: path ids 1 and 2 are two routes; no path id a third */
+	fix_ctx(&f, 1, 1, 65001);
+	fix_route(&f, "198.51.100.0/24", true, 1);
+	assert_int_equal(announce(rib, &f, NULL, &ev, NULL), RIB_NEW);
+	assert_true(ev.has_path_id);
+	assert_int_equal(ev.path_id, 1);
+	fix_route(&f, "198.51.100.0/24", true, 2);
+	assert_int_equal(announce(rib, &f, NULL, &ev, NULL), RIB_NEW);
+	fix_route(&f, "198.51.100.0/24", false, 0);
+	assert_int_equal(announce(rib, &f, NULL, &ev, NULL), RIB_NEW);
+	/* another length of the same address */
+	fix_route(&f, "198.51.100.0/23", false, 0);
+	assert_int_equal(announce(rib, &f, NULL, &ev, NULL), RIB_NEW);
+	/* the other direction of the session */
+	fix_ctx(&f, 1, 2, 65002);
+	fix_route(&f, "198.51.100.0/24", true, 1);
+	assert_int_equal(announce(rib, &f, NULL, &ev, NULL), RIB_NEW);
+	/* another session */
+	fix_ctx(&f, 2, 1, 65001);
+	assert_int_equal(announce(rib, &f, NULL, &ev, NULL), RIB_NEW);
+	assert_int_equal(rib_count(rib), 6);
+	assert_int_equal(rib_sessions(rib), 2);
+	assert_int_equal(rib_paths(rib), 1);
+
+	/* withdrawing path id 1 in session 1 direction 1 leaves the rest */
+	fix_ctx(&f, 1, 1, 65001);
+	assert_true(rib_withdraw(rib, &f.ctx, &f.r, &ev, NULL));
+	assert_false(rib_withdraw(rib, &f.ctx, &f.r, &ev, NULL));
+	fix_route(&f, "198.51.100.0/24", true, 2);
+	assert_int_equal(announce(rib, &f, NULL, &ev, NULL), RIB_SAME);
+	fix_ctx(&f, 1, 2, 65002);
+	fix_route(&f, "198.51.100.0/24", true, 1);
+	assert_int_equal(announce(rib, &f, NULL, &ev, NULL), RIB_SAME);
+	assert_int_equal(ev.peer_as, 65002);
+	fix_ctx(&f, 2, 1, 65001);
+	assert_int_equal(announce(rib, &f, NULL, &ev, NULL), RIB_SAME);
+	assert_int_equal(rib_count(rib), 5);
+	rib_free(rib);
+}
+
+struct seen {
+	size_t	 n, alerted, up, down;
+	uint64_t last_session;
+	struct route_event ev[8];
+};
+
+static void
+record(void *arg, struct route_event *ev, struct rib_route *rt, bool alerted)
+{
+	struct seen *s = arg;
+
+	assert_non_null(rt);
+	if (s->n < 8)
+		s->ev[s->n] = *ev;
+	s->n++;
+	s->alerted += alerted;
+	if (ev->src_port == 179)
+		s->down++;
+	else
+		s->up++;
+	s->last_session = ev->session_id;
+}
+
+static void
+test_session_down(void **state)
+{
+	struct rib *rib;
+	struct fix f;
+	struct route_event ev;
+	struct rib_route *rt;
+	struct seen seen;
+	struct timeval ts = { 1000, 5 };
+	const uint32_t p1[] = { 65001, 64500 };
+	char buf[64];
+	int i;
+
+	(void)state;
+	assert_non_null(rib = rib_new());
+	fix_path(&f, p1, 2, 0, "10.9.0.1");
+	for (i = 0; i < 100; i++) {
+		snprintf(buf, sizeof(buf), "10.%d.0.0/16", i);
+		fix_route(&f, buf, false, 0);
+		fix_ctx(&f, 1, 1 + i % 2, 65001 + i % 2);
+		assert_int_equal(announce(rib, &f, NULL, &ev, &rt), RIB_NEW);
+		if (i % 10 == 0)
+			rib_set_alerted(rib, rt, true);
+		fix_ctx(&f, 2, 1, 65001);
+		assert_int_equal(announce(rib, &f, NULL, &ev, NULL), RIB_NEW);
+	}
+	assert_int_equal(rib_count(rib), 200);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(rib_session_down(rib, 1, &ts, record, &seen), 100);
+	assert_int_equal(seen.n, 100);
+	assert_int_equal(seen.alerted, 10);
+	assert_int_equal(seen.up, 50);
+	assert_int_equal(seen.down, 50);
+	assert_int_equal(seen.last_session, 1);
+	assert_int_equal(seen.ev[0].kind, RTEV_RESOLVED);
+	assert_int_equal(seen.ev[0].resolve_why, RESOLVE_SESSION_DOWN);
+	assert_int_equal(seen.ev[0].ts.tv_sec, 1000);
+	assert_non_null(seen.ev[0].aspath);
+	assert_true(seen.ev[0].peer_as == 65001 || seen.ev[0].peer_as == 65002);
+	assert_int_equal(rib_count(rib), 100);
+	assert_int_equal(rib_sessions(rib), 1);
+	assert_int_equal(rib_session_down(rib, 1, &ts, record, &seen), 0);
+	assert_int_equal(rib_session_down(rib, 2, NULL, NULL, NULL), 100);
+	assert_int_equal(rib_count(rib), 0);
+	assert_int_equal(rib_paths(rib), 0);
+	assert_int_equal(rib_sessions(rib), 0);
+	rib_free(rib);
+}
+
+static struct rov_index *
+mkindex(const char *const *lines)
+{
+	struct vrp_set *set;
+	struct rov_index *ri;
+	struct prefix p;
+	char ps[64];
+	unsigned maxlen;
+	unsigned long asn;
+	const char *why;
+
+	assert_non_null(set = vrp_set_new());
+	for (; *lines != NULL; lines++) {
+		assert_int_equal(sscanf(*lines, "%63s %u %lu", ps, &maxlen,
+		    &asn), 3);
+		p = pfx(ps);
+		assert_int_equal(vrp_set_add(set, &p, maxlen, asn, "test", 0,
+		    &why), 0);
+	}
+	vrp_set_finish(set);
+	assert_non_null(ri = rov_index_build(set));
+	return ri;
+}
+
+static void
+test_revalidate(void **state)
+{
+	static const char *const va[] = { "10.0.0.0/16 24 1",
+	    "10.1.0.0/16 24 2", NULL };
+	/* the ROA mistake: 10.1/16 maxLength 16; a ROA for 10.2/16 */
+	static const char *const vb[] = { "10.0.0.0/16 24 1",
+	    "10.1.0.0/16 16 2", "10.2.0.0/16 24 5", NULL };
+	struct rov_index *ia, *ib;
+	struct rib *rib;
+	struct fix f;
+	struct route_event ev;
+	struct seen seen;
+	const uint32_t o1[] = { 65001, 1 }, o2[] = { 65001, 2 };
+	const uint32_t o3[] = { 65001, 3 };
+	struct timeval ts = { 2000, 0 };
+
+	(void)state;
+	ia = mkindex(va);
+	ib = mkindex(vb);
+	assert_non_null(rib = rib_new());
+	fix_ctx(&f, 1, 1, 65001);
+	fix_path(&f, o1, 2, 0, "10.9.0.1");
+	fix_route(&f, "10.0.0.0/24", false, 0);
+	assert_int_equal(announce(rib, &f, NULL, &ev, NULL), RIB_NEW);
+	fix_path(&f, o2, 2, 0, "10.9.0.1");
+	fix_route(&f, "10.1.0.0/24", false, 0);
+	assert_int_equal(announce(rib, &f, NULL, &ev, NULL), RIB_NEW);
+	fix_path(&f, o1, 2, 7, "10.9.0.1");	/* ends in AS_SET */
+	fix_route(&f, "10.2.0.0/24", false, 0);
+	assert_int_equal(announce(rib, &f, NULL, &ev, NULL), RIB_NEW);
+	fix_path(&f, o3, 2, 0, "10.9.0.1");
+	fix_route(&f, "192.168.0.0/16", false, 0);
+	assert_int_equal(announce(rib, &f, NULL, &ev, NULL), RIB_NEW);
+
+	/* first set: the two covered routes become VALID */
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(rib_revalidate(rib, ia, 10, &ts, record, &seen), 2);
+	assert_int_equal(seen.n, 2);
+	assert_int_equal(rib_count_by_state(rib, ROV_VALID), 2);
+	assert_int_equal(rib_count_by_state(rib, ROV_NOT_FOUND), 2);
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(seen.ev[i].kind, RTEV_REVALIDATE);
+		assert_int_equal(seen.ev[i].prev_state, ROV_NOT_FOUND);
+		assert_int_equal(seen.ev[i].rpki.state, ROV_VALID);
+		assert_int_equal(seen.ev[i].vrp_generation, 10);
+		assert_int_equal(seen.ev[i].ts.tv_sec, 2000);
+		assert_int_equal(seen.ev[i].peer_as, 65001);
+		assert_true(seen.ev[i].has_rpki);
+		assert_true(seen.ev[i].rpki.nvrps >= 1);
+	}
+
+	/* second set: 10.1/24 VALID -> INVALID (length), the AS_SET route
+	 * NOT_FOUND -> INVALID (as_set); 10.0/24 unchanged */
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(rib_revalidate(rib, ib, 11, &ts, record, &seen), 2);
+	assert_int_equal(seen.n, 2);
+	for (size_t i = 0; i < 2; i++) {
+		char buf[PREFIX_STRLEN];
+
+		prefix_fmt(&seen.ev[i].prefix, buf, sizeof(buf));
+		assert_int_equal(seen.ev[i].rpki.state, ROV_INVALID);
+		if (strcmp(buf, "10.1.0.0/24") == 0) {
+			assert_int_equal(seen.ev[i].prev_state, ROV_VALID);
+			assert_int_equal(seen.ev[i].rpki.reason,
+			    ROV_REASON_LENGTH);
+			assert_int_equal(seen.ev[i].origin_as, 2);
+		} else {
+			assert_string_equal(buf, "10.2.0.0/24");
+			assert_int_equal(seen.ev[i].prev_state, ROV_NOT_FOUND);
+			assert_int_equal(seen.ev[i].rpki.reason,
+			    ROV_REASON_AS_SET);
+			assert_int_equal(seen.ev[i].origin_kind, ORIGIN_AS_SET);
+		}
+	}
+	assert_int_equal(rib_count_by_state(rib, ROV_INVALID), 2);
+	assert_int_equal(rib_count_by_state(rib, ROV_VALID), 1);
+	/* same set again: nothing */
+	assert_int_equal(rib_revalidate(rib, ib, 12, &ts, record, &seen), 0);
+	assert_int_equal(seen.n, 2);
+	/* back to the first: the two INVALID ones change back */
+	assert_int_equal(rib_revalidate(rib, ia, 13, &ts, NULL, NULL), 2);
+	/* VRPs gone: no state kept, no events */
+	assert_int_equal(rib_revalidate(rib, NULL, 14, &ts, record, &seen), 0);
+	assert_int_equal(seen.n, 2);
+	assert_int_equal(rib_count_by_state(rib, ROV_NOT_FOUND), 4);
+	rib_free(rib);
+	rov_index_free(ia);
+	rov_index_free(ib);
+}
+
+/* Paths are shared and freed with their last route. */
+static void
+test_interning(void **state)
+{
+	struct rib *rib;
+	struct fix f;
+	struct route_event ev;
+	uint32_t path[3] = { 65001, 0, 64500 };
+	char buf[64];
+	size_t mem0;
+	int i;
+
+	(void)state;
+	assert_non_null(rib = rib_new());
+	mem0 = rib_memory(rib);
+	fix_ctx(&f, 1, 1, 65001);
+	for (i = 0; i < 300; i++) {
+		path[1] = 100 + i % 3;
+		fix_path(&f, path, 3, 0, "10.9.0.1");
+		snprintf(buf, sizeof(buf), "172.%d.%d.0/24", 16 + i / 256,
+		    i % 256);
+		fix_route(&f, buf, false, 0);
+		assert_int_equal(announce(rib, &f, NULL, &ev, NULL), RIB_NEW);
+	}
+	assert_int_equal(rib_paths(rib), 3);
+	assert_true(rib_memory(rib) > mem0);
+	/* move every route to one path: two paths die */
+	path[1] = 100;
+	fix_path(&f, path, 3, 0, "10.9.0.1");
+	for (i = 0; i < 300; i++) {
+		snprintf(buf, sizeof(buf), "172.%d.%d.0/24", 16 + i / 256,
+		    i % 256);
+		fix_route(&f, buf, false, 0);
+		assert_int_equal(announce(rib, &f, NULL, &ev, NULL),
+		    i % 3 == 0 ? RIB_SAME : RIB_PATH_CHANGED);
+	}
+	assert_int_equal(rib_paths(rib), 1);
+	for (i = 0; i < 300; i++) {
+		snprintf(buf, sizeof(buf), "172.%d.%d.0/24", 16 + i / 256,
+		    i % 256);
+		fix_route(&f, buf, false, 0);
+		assert_true(rib_withdraw(rib, &f.ctx, &f.r, &ev, NULL));
+	}
+	assert_int_equal(rib_paths(rib), 1);	/* held for the last event */
+	assert_int_equal(rib_session_down(rib, 1, NULL, NULL, NULL), 0);
+	assert_int_equal(rib_paths(rib), 0);
+	assert_int_equal(rib_sessions(rib), 0);
+	assert_int_equal(rib_memory(rib), mem0);
+	rib_free(rib);
+}
+
+/* Random announce/withdraw churn against an array: exercises probing,
+ * backward-shift deletion and the move of the last route. */
+static void
+test_churn(void **state)
+{
+	enum { NPFX = 700, NKEY = 2 * NPFX * 2 };
+	static uint32_t oracle[NKEY];	/* origin AS, 0 = absent */
+	struct rib *rib;
+	struct fix f;
+	struct route_event ev;
+	uint32_t path[2] = { 65001, 0 };
+	char buf[64];
+	size_t n = 0;
+	unsigned i, k, dir, p, pid;
+	bool present;
+
+	(void)state;
+	srandom(4);
+	memset(oracle, 0, sizeof(oracle));
+	assert_non_null(rib = rib_new());
+	for (i = 0; i < 300000; i++) {
+		k = (unsigned)random() % NKEY;
+		dir = k / (NPFX * 2);
+		p = k / 2 % NPFX;
+		pid = k % 2;
+		fix_ctx(&f, 9, 1 + dir, 65001);
+		snprintf(buf, sizeof(buf), "10.%u.%u.0/24", p / 256, p % 256);
+		fix_route(&f, buf, true, pid);
+		if (random() % 3 == 0) {
+			present = rib_withdraw(rib, &f.ctx, &f.r, &ev, NULL);
+			assert_int_equal(present, oracle[k] != 0);
+			if (present) {
+				assert_int_equal(ev.origin_as, oracle[k]);
+				n--;
+			}
+			oracle[k] = 0;
+			continue;
+		}
+		path[1] = 1 + (unsigned)random() % 4;
+		fix_path(&f, path, 2, 0, "10.9.0.1");
+		assert_int_equal(announce(rib, &f, NULL, &ev, NULL),
+		    oracle[k] == 0 ? RIB_NEW : oracle[k] == path[1] ?
+		    RIB_SAME : RIB_CHANGED);
+		n += oracle[k] == 0;
+		oracle[k] = path[1];
+		assert_int_equal(rib_count(rib), n);
+	}
+	assert_true(rib_paths(rib) <= 4);
+	assert_int_equal(rib_session_down(rib, 9, NULL, NULL, NULL), n);
+	assert_int_equal(rib_paths(rib), 0);
+	rib_free(rib);
+}
+
+static double
+now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/*
+ * A full-size table: 1M distinct IPv4 prefixes from one peer, 50k
+ * distinct paths of 3-6 ASNs.  Prints bytes per route (the counted
+ * allocations, not malloc's overhead) and the revalidation time; asserts
+ * only the memory target, which does not depend on timing.
+ */
+static void
+test_full_table(void **state)
+{
+	enum { NROUTES = 1000000, NPATHS = 50000 };
+	static const char *const v[] = { "0.0.0.0/1 24 101", "128.0.0.0/2 24 4",
+	    NULL };
+	struct rov_index *ri;
+	struct rib *rib;
+	struct fix f;
+	struct route_event ev;
+	uint32_t path[8], x, pi;
+	size_t mem0;
+	double t0, t1;
+	unsigned i, j, n;
+
+	(void)state;
+	ri = mkindex(v);
+	assert_non_null(rib = rib_new());
+	mem0 = rib_memory(rib);
+	fix_ctx(&f, 1, 1, 65001);
+	memset(&f.r, 0, sizeof(f.r));
+	f.r.prefix.family = ADDR_V4;
+	for (i = 0; i < NROUTES; i++) {
+		/* a bijection of i on 24 bits: distinct /24s */
+		x = (i * 2654435761u) & 0xffffff;
+		f.r.prefix.len = 24;
+		f.r.prefix.a[0] = (uint8_t)(x >> 16);
+		f.r.prefix.a[1] = (uint8_t)(x >> 8);
+		f.r.prefix.a[2] = (uint8_t)x;
+		pi = (i * 7919u) % NPATHS;
+		n = 3 + pi % 4;
+		path[0] = 65001;
+		path[1] = 1000 + pi;	/* makes the path distinct */
+		for (j = 2; j < n; j++)
+			path[j] = 100 + (pi * (j + 3)) % 1000 + j * 1000;
+		path[n - 1] = 100 + pi % 200;	/* origins 100..299 */
+		fix_path(&f, path, n, 0, "10.9.0.1");
+		assert_int_equal(announce(rib, &f, NULL, &ev, NULL), RIB_NEW);
+	}
+	assert_int_equal(rib_count(rib), NROUTES);
+	printf("rib: %u routes, %zu paths, %zu bytes (%.1f per route)\n",
+	    NROUTES, rib_paths(rib), rib_memory(rib) - mem0,
+	    (double)(rib_memory(rib) - mem0) / NROUTES);
+	assert_true(rib_memory(rib) - mem0 <= (size_t)64 * NROUTES);
+	t0 = now();
+	n = (unsigned)rib_revalidate(rib, ri, 1, NULL, NULL, NULL);
+	t1 = now();
+	printf("rib: revalidated %u routes in %.3f s, %u changed, "
+	    "%zu valid, %zu invalid\n", NROUTES, t1 - t0, n,
+	    rib_count_by_state(rib, ROV_VALID),
+	    rib_count_by_state(rib, ROV_INVALID));
+	assert_int_equal(n, rib_count_by_state(rib, ROV_VALID) +
+	    rib_count_by_state(rib, ROV_INVALID));
+	rib_free(rib);
+	rov_index_free(ri);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_changes),
+		cmocka_unit_test(test_withdraw),
+		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_session_down),
+		cmocka_unit_test(test_revalidate),
+		cmocka_unit_test(test_interning),
+		cmocka_unit_test(test_churn),
+		cmocka_unit_test(test_full_table),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -139,6 +139,8 @@ enum bgp_session_event {
 	BGP_SESS_NOTIFICATION,	/* a NOTIFICATION was seen */
 	BGP_SESS_EOR,		/* End-of-RIB marker (RFC 4724) */
 	BGP_SESS_DOWN,		/* TCP closed / reset / timed out */
+	BGP_SESS_CAPTURE_END,	/* the capture ended with the session up:
+				 * not a session event, its routes stand */
 };
 
 struct bgp_session_info {

@@ -946,7 +946,9 @@ bgp_session_close(struct bgp_session *s, enum reasm_close why,
 			    "at close", dir_name(&s->dir[d], name,
 			    sizeof(name)), s->dir[d].buflen);
 	ctx_fill(s, 0, NULL, 0, pkt, &ctx);
-	emit(s, &ctx, BGP_SESS_DOWN, close_name(why));
+	/* The end of a capture file says nothing about the session. */
+	emit(s, &ctx, why == REASM_CLOSE_END ? BGP_SESS_CAPTURE_END :
+	    BGP_SESS_DOWN, close_name(why));
 }
 
 void

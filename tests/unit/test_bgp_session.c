@@ -225,6 +225,9 @@ test_one_call(void **state)
 	bgp_session_close(s, REASM_CLOSE_FIN, NULL);
 	assert_int_equal(evs[3].event, BGP_SESS_DOWN);
 	assert_string_equal(evs[3].reason, "TCP FIN");
+	/* The end of a capture is not the end of the session. */
+	bgp_session_close(s, REASM_CLOSE_END, NULL);
+	assert_int_equal(evs[4].event, BGP_SESS_CAPTURE_END);
 	bgp_session_free(s);
 }
 

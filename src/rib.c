@@ -766,7 +766,6 @@ rib_announce(struct rib *rib, const struct bgp_msg_ctx *ctx,
 	}
 	rt->attr = a;
 	ev_route(ev, rt);
-	ev->origin_as = at->origin_as;	/* as decoded, even for a set */
 	if (res != NULL)
 		ev->rpki = *res;
 	ev->vrp_generation = vrp_gen;

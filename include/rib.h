@@ -96,6 +96,7 @@ size_t		 rib_revalidate(struct rib *, const struct rov_index *idx,
 		    void *arg);
 
 size_t		 rib_count(const struct rib *);
+/* Routes stored without VRPs count as ROV_NOT_FOUND. */
 size_t		 rib_count_by_state(const struct rib *, enum rov_state);
 size_t		 rib_sessions(const struct rib *);
 size_t		 rib_paths(const struct rib *);	/* interned paths */

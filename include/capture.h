@@ -47,6 +47,13 @@ struct capture	*capture_open_live(const char *iface, const char *filter);
  */
 int		 capture_loop(struct capture *, long count,
 		    void (*cb)(void *arg, const struct packet *), void *arg);
+/*
+ * Live captures: call idle(arg) from capture_loop() whenever a read timed
+ * out with no frame (every CAPTURE_TIMEOUT_MS on a quiet link), so work
+ * that must not wait for traffic (signals, VRP swaps) still happens.
+ */
+void		 capture_set_idle(struct capture *, void (*idle)(void *),
+		    void *arg);
 /* Make capture_loop() return soon.  Async-signal-safe; NULL-safe. */
 void		 capture_breakloop(struct capture *);
 /* Live: copy pcap_stats() into stats.pcap_*.  Files: no-op.  0 or -1. */

@@ -36,6 +36,8 @@ struct capture {
 	bool			 live;
 	uint64_t		 num;		/* frames read so far */
 	volatile sig_atomic_t	 stop;		/* set by capture_breakloop */
+	void			(*idle)(void *);	/* see capture_set_idle */
+	void			*idle_arg;
 };
 
 /*
@@ -287,8 +289,11 @@ capture_loop(struct capture *cap, long count,
 
 	while (!cap->stop && (count <= 0 || n < count)) {
 		rc = pcap_next_ex(cap->pcap, &h, &data);
-		if (rc == 0)
-			continue;		/* live: timeout, no frames */
+		if (rc == 0) {			/* live: timeout, no frames */
+			if (cap->idle != NULL)
+				cap->idle(cap->idle_arg);
+			continue;
+		}
 		if (rc == PCAP_ERROR_BREAK)
 			return 0;		/* end of file, or breakloop */
 		if (rc != 1) {
@@ -314,6 +319,13 @@ capture_loop(struct capture *cap, long count,
 		cb(arg, &pkt);
 	}
 	return 0;
+}
+
+void
+capture_set_idle(struct capture *cap, void (*idle)(void *), void *arg)
+{
+	cap->idle = idle;
+	cap->idle_arg = arg;
 }
 
 void

@@ -1,0 +1,723 @@
+/*
+ * test_rules.c - the rule language: every option, every error with its
+ * exact file:line:column, matching, pass rules, event_filter, the shipped
+ * rules, and a huge line rejected without being read whole.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "rules.h"
+
+static char tmpdir[64];
+static char err[1024];
+
+static int
+setup(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/rovmon-test-rules-XXXXXX");
+	return mkdtemp(tmpdir) == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static const char *
+write_file(const char *name, const char *text)
+{
+	static char path[256];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs(text, fp);
+	fclose(fp);
+	return path;
+}
+
+/* Load text as "t.rules" with the built-in classifications. */
+static struct ruleset *
+load_text(const char *text)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s", write_file("t.rules", text));
+	return rules_load_err(path, NULL, err, sizeof(err));
+}
+
+/* ---- events ---- */
+
+static struct route_event
+mkev(enum route_event_kind kind, int state, enum rov_reason reason,
+    const char *pfx, uint32_t origin, long ts)
+{
+	struct route_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = kind;
+	ev.ts.tv_sec = ts;
+	if (state >= 0) {
+		ev.has_rpki = true;
+		ev.rpki.state = (enum rov_state)state;
+		ev.rpki.reason = reason;
+	}
+	assert_int_equal(prefix_parse(pfx, &ev.prefix, NULL), 0);
+	ev.origin_kind = ORIGIN_AS_SEQ;
+	ev.origin_as = origin;
+	ev.peer_as = 65001;
+	assert_int_equal(ipaddr_parse("10.0.0.1", &ev.src_addr), 0);
+	return ev;
+}
+
+struct fired {
+	char	 sids[512];
+};
+
+static void
+fire(void *arg, const struct rule *r, const struct route_event *ev)
+{
+	struct fired *f = arg;
+	size_t n = strlen(f->sids);
+
+	(void)ev;
+	snprintf(f->sids + n, sizeof(f->sids) - n, "%u,", rule_sid(r));
+}
+
+/* The sids that fire for ev, as "1,2,". */
+static const char *
+eval(struct ruleset *rs, const struct route_event *ev)
+{
+	static struct fired f;
+
+	f.sids[0] = '\0';
+	rules_eval(rs, ev, fire, &f);
+	return f.sids;
+}
+
+/* ---- parsing ---- */
+
+static void
+test_parse_options(void **state)
+{
+	struct ruleset *rs;
+	const struct rule *r;
+
+	(void)state;
+	rs = load_text(
+	    "# comment\n"
+	    "\n"
+	    "   # indented comment\n"
+	    "alert bgp (msg:\"a \\\"quoted\\\" \\\\ msg; (x)\"; gid:3; "
+	    "sid:7; rev:4; classtype:rpki-not-found; rpki:invalid,as,length; "
+	    "event:announce,withdraw; prefix:10.0.0.0/8,orlonger; "
+	    "prefix:2001:db8::/32; origin_as:AS64500,64501; "
+	    "not_origin_as:1; peer_as:65001; peer_addr:10.0.0.0/24,::1; "
+	    "afi:ipv4; event_filter:track by_prefix, type both, count 2, "
+	    "seconds 30;)  # trailing comment\r\n"
+	    "log bgp(sid:8;priority:2;classtype:policy;)\n"
+	    "pass  bgp  ( sid : 9 ; )\n");
+	assert_non_null(rs);
+	assert_int_equal(rules_count(rs), 3);
+	r = rules_rule(rs, 0);
+	assert_string_equal(rule_msg(r), "a \"quoted\" \\ msg; (x)");
+	assert_int_equal(rule_gid(r), 3);
+	assert_int_equal(rule_sid(r), 7);
+	assert_int_equal(rule_rev(r), 4);
+	assert_string_equal(rule_classtype(r), "rpki-not-found");
+	assert_string_equal(rule_class_desc(r),
+	    "RPKI not found: no covering ROA");
+	assert_int_equal(rule_priority(r), 3);
+	assert_int_equal(rule_action(r), RULE_ALERT);
+	assert_int_equal(rule_line(r), 4);
+	r = rules_rule(rs, 1);
+	assert_int_equal(rule_action(r), RULE_LOG);
+	assert_int_equal(rule_priority(r), 2);	/* priority overrides */
+	assert_int_equal(rule_gid(r), 1);
+	assert_int_equal(rule_rev(r), 1);
+	assert_string_equal(rule_msg(r), "");
+	r = rules_rule(rs, 2);
+	assert_int_equal(rule_action(r), RULE_PASS);
+	assert_null(rule_classtype(r));
+	assert_int_equal(rule_priority(r), RULES_DEFAULT_PRIORITY);
+	assert_ptr_equal(rules_find(rs, 3, 7), rules_rule(rs, 0));
+	assert_null(rules_find(rs, 1, 7));
+	assert_null(rules_rule(rs, 3));
+	assert_string_equal(rule_action_name(RULE_PASS), "pass");
+	rules_free(rs);
+	/* an empty file is a valid, empty ruleset */
+	assert_non_null(rs = load_text("# nothing\n"));
+	assert_int_equal(rules_count(rs), 0);
+	rules_free(rs);
+	rules_free(NULL);
+}
+
+static const struct {
+	const char	*text;
+	const char	*want;
+} errors[] = {
+	{ "alert bgp (foo:1; sid:1;)\n",
+	    "1:12: expected a known option, got 'foo'" },
+	{ "alert bgp (msg:\"x\";)\n",
+	    "1:20: expected a sid option, got ')'" },
+	{ "# x\nalert bgp (sid:5;)\nalert bgp (rev:2; sid:5;)\n",
+	    "3:23: expected a sid unique in gid 1, got 5 again (first at " },
+	{ "alert bgp (prefix:10.0.0.0/33; sid:1;)\n",
+	    "1:19: expected a prefix, got '10.0.0.0/33'" },
+	{ "alert bgp (prefix:10.0.0.1/8; sid:1;)\n",
+	    "1:19: expected a prefix without host bits, got '10.0.0.1/8'" },
+	{ "alert bgp (prefix:10.0.0.0/8,shorter; sid:1;)\n",
+	    "1:30: expected 'orlonger' or 'longer', got 'shorter'" },
+	{ "alert bgp (rpki:bogus; sid:1;)\n",
+	    "1:17: expected RPKI state valid, invalid, not-found or any, "
+	    "got 'bogus'" },
+	{ "alert bgp (rpki:invalid, maxlen; sid:1;)\n",
+	    "1:26: expected RPKI reason as, length, as0 or as_set, "
+	    "got 'maxlen'" },
+	{ "alert bgp (rpki:valid,as; sid:1;)\n",
+	    "1:23: expected a reason only after 'invalid', got 'as'" },
+	{ "alert bgp (msg:\"abc; sid:1;)\n",
+	    "1:16: expected '\"' to end msg, got end of line" },
+	{ "alert bgp (msg:\"a\\n\"; sid:1;)\n",
+	    "1:18: expected escape \\\" or \\\\, got '\\n'" },
+	{ "alert bgp (msg:x; sid:1;)\n",
+	    "1:16: expected '\"' to start msg, got 'x'" },
+	{ "alert bgp (sid:1)\n",
+	    "1:17: expected ';', got ')'" },
+	{ "alert bgp (sid:1;\n",
+	    "1:18: expected ')', got end of line" },
+	{ "alert bgp (sid:1; rev:1;) x\n",
+	    "1:27: expected end of line after ')', got 'x'" },
+	{ "alert bgp (sid 1;)\n",
+	    "1:16: expected ':' after sid, got '1'" },
+	{ "alert bgp (sid:;)\n",
+	    "1:16: expected a value for sid, got ';'" },
+	{ "alert bgp (sid:0;)\n",
+	    "1:16: expected sid between 1 and 4294967295, got '0'" },
+	{ "alert bgp (sid:4294967296;)\n",
+	    "1:16: expected sid between 1 and 4294967295, got '4294967296'" },
+	{ "alert bgp (sid:1; priority:256;)\n",
+	    "1:28: expected priority between 1 and 255, got '256'" },
+	{ "alert bgp (sid:1; sid:2;)\n",
+	    "1:19: expected one sid option, got a second" },
+	{ "alert bgp (sid:1; classtype:nope;)\n",
+	    "1:29: expected a classtype from the classification file, "
+	    "got 'nope'" },
+	{ "alert bgp (sid:1; event:announce,update;)\n",
+	    "1:34: expected event announce, withdraw, revalidate or "
+	    "resolved, got 'update'" },
+	{ "alert bgp (sid:1; afi:ipv5;)\n",
+	    "1:23: expected afi ipv4 or ipv6, got 'ipv5'" },
+	{ "alert bgp (sid:1; origin_as:64500,x;)\n",
+	    "1:35: expected an AS number, got 'x'" },
+	{ "alert bgp (sid:1; peer_addr:10.0.0.300;)\n",
+	    "1:29: expected a prefix, got '10.0.0.300'" },
+	{ "alert bgp (sid:1; event_filter:track by_rule, type limit, "
+	    "count 5;)\n",
+	    "1:32: expected event_filter with track, type, count and "
+	    "seconds, got no seconds" },
+	{ "alert bgp (sid:1; event_filter:track by_rule, type often, "
+	    "count 5, seconds 1;)\n",
+	    "1:52: expected limit, threshold or both, got 'often'" },
+	{ "alert bgp (sid:1; event_filter:track by_rule, track by_peer;)\n",
+	    "1:47: expected event_filter track, type, count or seconds once "
+	    "each, got 'track'" },
+	{ "alert bgp (sid:1; event_filter:track by_rule, type limit, "
+	    "count 0, seconds 1;)\n",
+	    "1:65: expected count between 1 and 4294967295, got '0'" },
+	{ "drop bgp (sid:1;)\n",
+	    "1:1: expected 'alert', 'log', 'pass' or 'include', got 'drop'" },
+	{ "alert tcp (sid:1;)\n",
+	    "1:7: expected protocol 'bgp', got 'tcp'" },
+	{ "alert bgp sid:1;\n",
+	    "1:11: expected '(', got 'sid'" },
+	{ "alert bgp (;)\n",
+	    "1:12: expected an option name, got ';'" },
+	{ "\n\ninclude   nonexistent.rules\n",
+	    "3:11: expected a readable file, got '" },
+};
+
+static void
+test_errors(void **state)
+{
+	char full[1024];
+	unsigned i, bad = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
+		assert_null(load_text(errors[i].text));
+		snprintf(full, sizeof(full), "%s/t.rules:%s", tmpdir,
+		    errors[i].want);
+		if (strncmp(err, full, strlen(full)) != 0) {
+			print_error("case %u:\n got  %s\n want %s\n", i, err,
+			    full);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+	/* the message goes to the log from rules_load() */
+	assert_null(rules_load(write_file("t.rules", "alert\n"), NULL));
+	/* a missing top-level file */
+	snprintf(full, sizeof(full), "%s/none.rules", tmpdir);
+	assert_null(rules_load_err(full, NULL, err, sizeof(err)));
+	assert_non_null(strstr(err, "none.rules: expected a readable file, "
+	    "got No such file"));
+}
+
+static void
+test_include(void **state)
+{
+	struct ruleset *rs;
+	char inc[300];
+
+	(void)state;
+	write_file("b.rules", "alert bgp (sid:2;)\n");
+	rs = load_text("alert bgp (sid:1;)\ninclude b.rules\n"
+	    "alert bgp (sid:3;)\n");
+	assert_non_null(rs);
+	assert_int_equal(rules_count(rs), 3);
+	assert_int_equal(rule_sid(rules_rule(rs, 1)), 2);
+	assert_non_null(strstr(rule_file(rules_rule(rs, 1)), "/b.rules"));
+	assert_int_equal(rule_line(rules_rule(rs, 2)), 3);
+	rules_free(rs);
+	/* an error in an included file names that file; duplicates across
+	 * files are found */
+	write_file("c.rules", "\nalert bgp (sid:x;)\n");
+	assert_null(load_text("include c.rules\n"));
+	snprintf(inc, sizeof(inc), "%s/c.rules:2:16: expected sid between",
+	    tmpdir);
+	assert_int_equal(strncmp(err, inc, strlen(inc)), 0);
+	assert_null(load_text("alert bgp (sid:2;)\ninclude b.rules\n"));
+	snprintf(inc, sizeof(inc), "%s/b.rules:1:16: expected a sid unique "
+	    "in gid 1, got 2 again (first at %s/t.rules:1)", tmpdir, tmpdir);
+	assert_string_equal(err, inc);
+	/* same sid, other gid: fine */
+	assert_non_null(rs = load_text("alert bgp (sid:2;)\n"
+	    "alert bgp (gid:2; sid:2;)\n"));
+	rules_free(rs);
+	/* an include loop stops at the depth cap */
+	write_file("loop.rules", "include loop.rules\n");
+	assert_null(load_text("include loop.rules\n"));
+	assert_non_null(strstr(err, "loop.rules:1:9: expected include depth "
+	    "below 8, got deeper"));
+}
+
+static void
+test_classification(void **state)
+{
+	struct ruleset *rs;
+	char path[256], cpath[256], want[512];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s", write_file("t.rules",
+	    "alert bgp (sid:1; classtype:mine;)\n"));
+	snprintf(cpath, sizeof(cpath), "%s", write_file("my.config",
+	    "# c\nconfig classification: mine, My own class ,7\n"));
+	rs = rules_load_err(path, cpath, err, sizeof(err));
+	assert_non_null(rs);
+	assert_string_equal(rule_class_desc(rules_rule(rs, 0)), "My own class");
+	assert_int_equal(rule_priority(rules_rule(rs, 0)), 7);
+	rules_free(rs);
+	/* the built-in classes are not there when a file is given */
+	write_file("t.rules", "alert bgp (sid:1; classtype:policy;)\n");
+	assert_null(rules_load_err(path, cpath, err, sizeof(err)));
+	/* classification.config beside the rules file is used by default */
+	write_file("classification.config",
+	    "config classification: policy,Local policy,9\n");
+	assert_non_null(rs = rules_load_err(path, NULL, err, sizeof(err)));
+	assert_int_equal(rule_priority(rules_rule(rs, 0)), 9);
+	rules_free(rs);
+	/* errors */
+	write_file("classification.config", "config classification: a,b\n");
+	assert_null(rules_load_err(path, NULL, err, sizeof(err)));
+	snprintf(want, sizeof(want), "%s/classification.config:1:27: "
+	    "expected ',' and a priority, got end of line", tmpdir);
+	assert_string_equal(err, want);
+	write_file("classification.config", "config classification: a,b,1\n"
+	    "config classification: a,c,2\n");
+	assert_null(rules_load_err(path, NULL, err, sizeof(err)));
+	snprintf(want, sizeof(want), "%s/classification.config:2:24: "
+	    "expected a new classification name, got 'a' again", tmpdir);
+	assert_string_equal(err, want);
+	write_file("classification.config", "classification: a,b,1\n");
+	assert_null(rules_load_err(path, NULL, err, sizeof(err)));
+	snprintf(want, sizeof(want), "%s/classification.config:1:1: "
+	    "expected 'config', got 'classification'", tmpdir);
+	assert_string_equal(err, want);
+	unlink(write_file("classification.config", ""));
+}
+
+/* ---- matching ---- */
+
+static void
+test_match(void **state)
+{
+	struct ruleset *rs;
+	struct route_event ev;
+
+	(void)state;
+	rs = load_text(
+	    "alert bgp (rpki:invalid,as; sid:1;)\n"
+	    "alert bgp (rpki:invalid; sid:2;)\n"
+	    "alert bgp (rpki:not-found; rpki:valid; sid:3;)\n"
+	    "alert bgp (rpki:any; event:withdraw,resolved; sid:4;)\n"
+	    "alert bgp (prefix:192.0.2.0/24; sid:5;)\n"
+	    "alert bgp (prefix:192.0.2.0/24,orlonger; prefix:2001:db8::/32,"
+	    "orlonger; sid:6;)\n"
+	    "alert bgp (prefix:192.0.2.0/24,longer; sid:7;)\n"
+	    "alert bgp (origin_as:64500,64501; sid:8;)\n"
+	    "alert bgp (prefix:192.0.2.0/24,orlonger; not_origin_as:64500; "
+	    "sid:9;)\n"
+	    "alert bgp (peer_as:65002; sid:10;)\n"
+	    "alert bgp (peer_addr:10.0.0.0/30; afi:ipv6; sid:11;)\n"
+	    "log bgp (event:revalidate; rpki:invalid,length,as0; sid:12;)\n"
+	    "alert bgp (peer_addr:10.0.0.1; afi:ipv4; event:announce; "
+	    "sid:13;)\n");
+	assert_non_null(rs);
+
+	ev = mkev(RTEV_ANNOUNCE, ROV_INVALID, ROV_REASON_AS, "198.51.100.0/24",
+	    64500, 0);
+	assert_string_equal(eval(rs, &ev), "1,2,8,13,");
+	ev.rpki.reason = ROV_REASON_LENGTH;
+	ev.origin_as = 1;
+	assert_string_equal(eval(rs, &ev), "2,13,");
+	ev.kind = RTEV_REVALIDATE;
+	assert_string_equal(eval(rs, &ev), "2,12,");
+	ev.rpki.reason = ROV_REASON_AS_SET;
+	assert_string_equal(eval(rs, &ev), "2,");
+	ev.kind = RTEV_WITHDRAW;
+	assert_string_equal(eval(rs, &ev), "4,");
+	ev.kind = RTEV_RESOLVED;
+	ev.has_rpki = false;		/* rpki:any matches no VRPs too */
+	assert_string_equal(eval(rs, &ev), "4,");
+
+	/* no VRPs loaded: only rules without an rpki option (or any) */
+	ev = mkev(RTEV_ANNOUNCE, -1, 0, "192.0.2.0/24", 64500, 0);
+	assert_string_equal(eval(rs, &ev), "5,6,8,13,");
+	ev = mkev(RTEV_ANNOUNCE, ROV_VALID, 0, "192.0.2.0/24", 64500, 0);
+	assert_string_equal(eval(rs, &ev), "3,5,6,8,13,");
+	ev = mkev(RTEV_ANNOUNCE, ROV_NOT_FOUND, 0, "192.0.2.128/25", 64501, 0);
+	assert_string_equal(eval(rs, &ev), "3,6,7,8,9,13,");
+	ev = mkev(RTEV_ANNOUNCE, ROV_NOT_FOUND, 0, "192.0.0.0/16", 64501, 0);
+	assert_string_equal(eval(rs, &ev), "3,8,13,");
+	/* an AS_SET origin is "not 64500" but is no origin_as either */
+	ev = mkev(RTEV_ANNOUNCE, ROV_NOT_FOUND, 0, "192.0.2.0/24", 64500, 0);
+	ev.origin_kind = ORIGIN_AS_SET;
+	assert_string_equal(eval(rs, &ev), "3,5,6,9,13,");
+	/* v6, peer address and AS */
+	ev = mkev(RTEV_ANNOUNCE, ROV_NOT_FOUND, 0, "2001:db8:1::/48", 7, 0);
+	ev.peer_as = 65002;
+	assert_string_equal(eval(rs, &ev), "3,6,10,11,");
+	assert_int_equal(ipaddr_parse("10.0.0.4", &ev.src_addr), 0);
+	assert_string_equal(eval(rs, &ev), "3,6,10,");
+	assert_int_equal(rule_matches(rules_find(rs, 1, 6)), 6);
+	rules_free(rs);
+}
+
+static void
+test_pass(void **state)
+{
+	struct ruleset *rs;
+	struct route_event ev;
+
+	(void)state;
+	rs = load_text(
+	    "alert bgp (rpki:invalid; sid:1;)\n"
+	    "log bgp (rpki:invalid; sid:2;)\n"
+	    "pass bgp (prefix:10.0.0.0/8,orlonger; origin_as:64500; sid:3;)\n"
+	    "pass bgp (prefix:10.1.0.0/16,orlonger; sid:4;)\n");
+	assert_non_null(rs);
+	ev = mkev(RTEV_ANNOUNCE, ROV_INVALID, ROV_REASON_AS, "10.1.2.0/24",
+	    64500, 0);
+	assert_string_equal(eval(rs, &ev), "");
+	assert_int_equal(rule_matches(rules_find(rs, 1, 3)), 1);
+	assert_int_equal(rule_matches(rules_find(rs, 1, 4)), 0);
+	ev.origin_as = 64501;
+	assert_string_equal(eval(rs, &ev), "");
+	assert_int_equal(rule_matches(rules_find(rs, 1, 4)), 1);
+	assert_int_equal(rule_matches(rules_find(rs, 1, 1)), 0);
+	ev = mkev(RTEV_ANNOUNCE, ROV_INVALID, ROV_REASON_AS, "10.2.0.0/16",
+	    64501, 0);
+	assert_string_equal(eval(rs, &ev), "1,2,");
+	assert_int_equal(rules_eval(rs, &ev, fire, &(struct fired){ "" }), 2);
+	rules_free(rs);
+}
+
+/* ---- event_filter ---- */
+
+static void
+run_filter(const char *filter, const long *ts, const char *want)
+{
+	struct ruleset *rs;
+	struct route_event ev;
+	char text[256], got[64] = "";
+	unsigned i;
+
+	snprintf(text, sizeof(text), "alert bgp (event_filter:%s; sid:1;)\n",
+	    filter);
+	assert_non_null(rs = load_text(text));
+	for (i = 0; ts[i] >= 0; i++) {
+		ev = mkev(RTEV_ANNOUNCE, ROV_NOT_FOUND, 0, "10.0.0.0/8", 1,
+		    ts[i]);
+		strcat(got, *eval(rs, &ev) != '\0' ? "1" : "0");
+	}
+	assert_string_equal(got, want);
+	rules_free(rs);
+}
+
+static void
+test_event_filter(void **state)
+{
+	static const long ts[] = { 100, 101, 102, 103, 104, 105, 106, 109,
+	    110, 111, 112, 200, -1 };
+	struct ruleset *rs;
+	struct route_event ev;
+	unsigned i;
+	char got[32] = "";
+
+	(void)state;
+	/* limit: the first 2 per 10 s window (window from the first event) */
+	run_filter("track by_rule, type limit, count 2, seconds 10", ts,
+	    "110000001101");
+	/* threshold: every 3rd, the count reset when a window ends */
+	run_filter("track by_rule, type threshold, count 3, seconds 10", ts,
+	    "001001000010");
+	/* both: once per window, at the 3rd */
+	run_filter("type both, seconds 10, count 3, track by_rule", ts,
+	    "001000000010");
+	/* by_peer and by_prefix keep separate counts */
+	rs = load_text("alert bgp (event_filter:track by_peer, type limit, "
+	    "count 1, seconds 60; sid:1;)\n"
+	    "alert bgp (event_filter:track by_prefix, type limit, "
+	    "count 1, seconds 60; sid:2;)\n");
+	assert_non_null(rs);
+	for (i = 0; i < 4; i++) {
+		ev = mkev(RTEV_ANNOUNCE, ROV_NOT_FOUND, 0, i & 1 ?
+		    "10.0.0.0/8" : "11.0.0.0/8", 1, 5);
+		assert_int_equal(ipaddr_parse(i & 2 ? "10.0.0.1" : "10.0.0.2",
+		    &ev.src_addr), 0);
+		strcat(got, eval(rs, &ev));
+		strcat(got, "|");
+	}
+	assert_string_equal(got, "1,2,|2,|1,||");
+	/* many tracked keys: the table grows to its cap (3/4 of 65536
+	 * slots), then new keys share one overflow entry until a sweep a
+	 * second (of capture time) later drops expired windows */
+	for (i = 0; i < 49150 + 2; i++) {
+		ev = mkev(RTEV_ANNOUNCE, ROV_NOT_FOUND, 0, "10.0.0.0/8", 1, 6);
+		ev.prefix.len = 32;
+		ev.prefix.a[1] = (uint8_t)(i >> 16);
+		ev.prefix.a[2] = (uint8_t)(i >> 8);
+		ev.prefix.a[3] = (uint8_t)i;
+		if (i <= 49150)	/* 2 keys above + own entry, or overflow first */
+			assert_non_null(strstr(eval(rs, &ev), "2,"));
+		else
+			assert_null(strstr(eval(rs, &ev), "2,"));
+	}
+	ev.ts.tv_sec = 7;		/* within a second: no sweep yet */
+	ev.prefix.a[3]++;
+	assert_null(strstr(eval(rs, &ev), "2,"));
+	ev.ts.tv_sec = 66;		/* windows ended: swept, own entry */
+	assert_non_null(strstr(eval(rs, &ev), "2,"));
+	assert_null(strstr(eval(rs, &ev), "2,"));
+	ev.prefix.a[3] = ev.prefix.a[2] = ev.prefix.a[1] = 0;
+	assert_non_null(strstr(eval(rs, &ev), "2,"));
+	rules_free(rs);
+}
+
+/* ---- the shipped rules ---- */
+
+static void
+test_default_rules(void **state)
+{
+	static const struct {
+		uint32_t	 sid;
+		unsigned	 prio;
+		const char	*cls;
+	} want[] = {
+		{ 1000001, 1, "rpki-invalid" },
+		{ 1000002, 1, "rpki-invalid-length" },
+		{ 1000003, 1, "rpki-invalid" },
+		{ 1000004, 2, "rpki-invalid-as-set" },
+		{ 1000005, 3, "rpki-not-found" },
+		{ 1000006, 1, "rpki-invalid" },
+		{ 1000007, 4, "rpki-resolved" },
+	};
+	struct ruleset *rs;
+	struct route_event ev;
+	const struct rule *r;
+	unsigned i, n;
+
+	(void)state;
+	rs = rules_load_err("rules/rovmon.rules", NULL, err, sizeof(err));
+	if (rs == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(rules_count(rs), 7);
+	for (i = 0; i < 7; i++) {
+		assert_non_null(r = rules_find(rs, 1, want[i].sid));
+		assert_int_equal(rule_priority(r), want[i].prio);
+		assert_string_equal(rule_classtype(r), want[i].cls);
+		assert_int_equal(rule_action(r), RULE_ALERT);
+	}
+	ev = mkev(RTEV_ANNOUNCE, ROV_INVALID, ROV_REASON_AS, "10.0.0.0/8", 1, 0);
+	assert_string_equal(eval(rs, &ev), "1000001,");
+	ev.rpki.reason = ROV_REASON_LENGTH;
+	assert_string_equal(eval(rs, &ev), "1000002,");
+	ev.rpki.reason = ROV_REASON_AS0;
+	assert_string_equal(eval(rs, &ev), "1000003,");
+	ev.rpki.reason = ROV_REASON_AS_SET;
+	assert_string_equal(eval(rs, &ev), "1000004,");
+	ev.kind = RTEV_REVALIDATE;
+	assert_string_equal(eval(rs, &ev), "1000006,");
+	ev.kind = RTEV_RESOLVED;
+	assert_string_equal(eval(rs, &ev), "1000007,");
+	ev = mkev(RTEV_ANNOUNCE, ROV_VALID, 0, "10.0.0.0/8", 1, 0);
+	assert_string_equal(eval(rs, &ev), "");
+	/* NOT_FOUND: 100 per peer per 60 s */
+	for (n = 0, i = 0; i < 1000; i++) {
+		ev = mkev(RTEV_ANNOUNCE, ROV_NOT_FOUND, 0, "10.0.0.0/8", 1,
+		    1000 + i / 100);
+		n += *eval(rs, &ev) != '\0';
+	}
+	assert_int_equal(n, 100);
+	ev.ts.tv_sec = 1060;
+	assert_string_equal(eval(rs, &ev), "1000005,");
+	rules_free(rs);
+
+	rs = rules_load_err("rules/watchlist.rules.example",
+	    "rules/classification.config", err, sizeof(err));
+	if (rs == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(rules_count(rs), 4);
+	ev = mkev(RTEV_ANNOUNCE, ROV_INVALID, ROV_REASON_AS, "192.0.2.0/24",
+	    64666, 0);
+	assert_string_equal(eval(rs, &ev), "1001001,");
+	ev = mkev(RTEV_ANNOUNCE, ROV_VALID, 0, "192.0.2.128/25", 64500, 0);
+	assert_string_equal(eval(rs, &ev), "");
+	ev = mkev(RTEV_ANNOUNCE, ROV_INVALID, ROV_REASON_AS, "192.0.2.128/25",
+	    64666, 0);
+	assert_string_equal(eval(rs, &ev), "1001001,1001003,");
+	rules_free(rs);
+}
+
+/* ---- hostile input ---- */
+
+static void
+test_huge_line(void **state)
+{
+	char path[256], want[512];
+	FILE *fp;
+	size_t i;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/huge.rules", tmpdir);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs("# ok\n", fp);
+	for (i = 0; i < 10 * 1024 * 1024; i++)
+		putc('a', fp);
+	putc('\n', fp);
+	fclose(fp);
+	assert_null(rules_load_err(path, NULL, err, sizeof(err)));
+	snprintf(want, sizeof(want), "%s:2:65536: expected a line of at most "
+	    "65535 bytes, got a longer line", path);
+	assert_string_equal(err, want);
+	/* exactly the maximum is fine (a comment) */
+	assert_non_null(fp = fopen(path, "w"));
+	putc('#', fp);
+	for (i = 1; i < RULES_MAX_LINE; i++)
+		putc('a', fp);
+	fclose(fp);
+	rules_free(rules_load_err(path, NULL, err, sizeof(err)));
+	assert_string_equal(err, "");
+	/* NUL bytes */
+	assert_non_null(fp = fopen(path, "w"));
+	fwrite("alert\0", 1, 6, fp);
+	fclose(fp);
+	assert_null(rules_load_err(path, NULL, err, sizeof(err)));
+	snprintf(want, sizeof(want), "%s:1:6: expected text, got a NUL byte",
+	    path);
+	assert_string_equal(err, want);
+}
+
+/* A writer that would send 10 MB of one line through a FIFO: the loader
+ * must give up after the line cap, so the writer sees EPIPE early. */
+struct writer {
+	const char	*path;
+	size_t		 written;
+};
+
+static void *
+write_fifo(void *arg)
+{
+	struct writer *w = arg;
+	char buf[4096];
+	ssize_t n;
+	int fd;
+
+	memset(buf, 'x', sizeof(buf));
+	if ((fd = open(w->path, O_WRONLY)) == -1)
+		return NULL;
+	while (w->written < 10 * 1024 * 1024 &&
+	    (n = write(fd, buf, sizeof(buf))) > 0)
+		w->written += (size_t)n;
+	close(fd);
+	return NULL;
+}
+
+static void
+test_huge_line_not_read_whole(void **state)
+{
+	struct writer w;
+	pthread_t t;
+	char path[256];
+
+	(void)state;
+	signal(SIGPIPE, SIG_IGN);
+	snprintf(path, sizeof(path), "%s/fifo.rules", tmpdir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	w.path = path;
+	w.written = 0;
+	assert_int_equal(pthread_create(&t, NULL, write_fifo, &w), 0);
+	assert_null(rules_load_err(path, NULL, err, sizeof(err)));
+	assert_non_null(strstr(err, ":1:65536: expected a line of at most"));
+	pthread_join(t, NULL);
+	/* the cap plus what the pipe and stdio buffer */
+	assert_true(w.written < 1024 * 1024);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_parse_options, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_include, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_classification, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_match, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pass, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_default_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_huge_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_huge_line_not_read_whole, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

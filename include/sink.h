@@ -19,7 +19,7 @@
  *                                  second)
  * Options are peeled off the end of the spec, so URLs may contain commas.
  *
- * Threads: sinks_emit/reopen/flush/free are called from one thread (the
+ * Threads: sinks_emit/reopen/flush/close/free are called from one thread (the
  * packet path).  Network sinks own one worker thread each and take only
  * a copy of the encoded alert, never blocking the caller: a full queue
  * or a rate limit drops the alert and counts it.
@@ -100,7 +100,11 @@ void		 sinks_emit(struct sinks *, const struct alert *);
  * flag, never from the handler. */
 void		 sinks_reopen(struct sinks *);
 void		 sinks_flush(struct sinks *);
-/* Flush, stop and join the workers, close, free.  NULL ok. */
+/* Flush, stop and join the workers (network queues are drained for at
+ * most 10 s, not at all when the endpoint is failing), close the files.
+ * The counters stay readable; later emits are ignored.  NULL ok. */
+void		 sinks_close(struct sinks *);
+/* sinks_close() if not done, then free.  NULL ok. */
 void		 sinks_free(struct sinks *);
 /* Counters of the i-th sink (in sinks_add order); -1 if no such sink.
  * *spec (may be NULL) gets the sink's spec. */

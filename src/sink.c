@@ -37,6 +37,7 @@ struct sinks {
 	struct sink	*head, *tail;
 	size_t		 n;
 	unsigned	 min_priority;
+	bool		 closed;	/* sinks_close() done */
 	char		*buf;		/* ALERT_JSON_MAX, the encoded alert */
 };
 
@@ -230,6 +231,8 @@ sinks_emit(struct sinks *ss, const struct alert *a)
 	unsigned min;
 	int n = 0;
 
+	if (ss->closed)
+		return;
 	STAT_INC(alerts);
 	sa.a = a;
 	sa.json = NULL;
@@ -262,6 +265,8 @@ sinks_reopen(struct sinks *ss)
 {
 	struct sink *s;
 
+	if (ss->closed)
+		return;
 	for (s = ss->head; s != NULL; s = s->next)
 		if (s->type->reopen != NULL)
 			s->type->reopen(s);
@@ -272,8 +277,22 @@ sinks_flush(struct sinks *ss)
 {
 	struct sink *s;
 
+	if (ss->closed)
+		return;
 	for (s = ss->head; s != NULL; s = s->next)
 		s->type->flush(s);
+}
+
+void
+sinks_close(struct sinks *ss)
+{
+	struct sink *s;
+
+	if (ss == NULL || ss->closed)
+		return;
+	for (s = ss->head; s != NULL; s = s->next)
+		s->type->close(s);	/* sets s->priv = NULL */
+	ss->closed = true;
 }
 
 void
@@ -283,9 +302,9 @@ sinks_free(struct sinks *ss)
 
 	if (ss == NULL)
 		return;
+	sinks_close(ss);
 	for (s = ss->head; s != NULL; s = next) {
 		next = s->next;
-		s->type->close(s);
 		free(s->spec);
 		free(s);
 	}
@@ -303,7 +322,7 @@ sinks_counters(struct sinks *ss, size_t i, struct sink_counters *c,
 		i--;
 	if (s == NULL)
 		return -1;
-	if (is_net(s))
+	if (is_net(s) && s->priv != NULL)
 		sink_net_counters(s, c);
 	else
 		*c = s->c;

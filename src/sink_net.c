@@ -1,43 +1,718 @@
-/* sink_net.c - network sinks (webhook, SMTP, Elasticsearch): not yet. */
+/*
+ * sink_net.c - network sinks through libcurl: a chat webhook (Slack
+ * compatible), mail (SMTP), and Elasticsearch _bulk.
+ *
+ * Each sink is a bounded queue and one worker thread.  The packet path
+ * (emit) only copies the encoded alert into the queue: when the queue is
+ * full or the sink's per-minute rate is used up, the alert is dropped
+ * and counted, never waited for.  The worker owns its CURL handle; every
+ * transfer has a 5 s connect and a 10 s total timeout, so a dead endpoint
+ * only fills the queue.  A failed delivery is counted and dropped, not
+ * retried: the file sink is the record, these are notifications.
+ *
+ * On close the worker drains what is queued for at most
+ * NET_DRAIN_SECS (not at all when the last delivery failed); what is
+ * left then is counted in queue_drops.  So closing takes at most one
+ * transfer timeout plus NET_DRAIN_SECS.
+ *
+ * Counters: per sink under the queue lock; the process totals in stats.h
+ * are updated with relaxed atomics from the workers.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
 
 #include "log.h"
 #include "sink.h"
+#include "stats.h"
 
-static int
-net_open(struct sink *s, const char *arg)
+#define NET_QUEUE_DEFAULT	1024
+#define NET_CONNECT_TIMEOUT	5	/* seconds */
+#define NET_TOTAL_TIMEOUT	10	/* seconds */
+#define NET_DRAIN_SECS		10	/* at close */
+#define ES_BATCH_DEFAULT	500
+#define ES_FLUSH_MS		1000
+#define RESP_MAX		65536	/* response bytes kept (ES errors) */
+#define SUBJECT_MAX		200
+
+#define STAT_ADD_ATOMIC(name, n) \
+	((void)__atomic_fetch_add(&stats.name, (uint64_t)(n), __ATOMIC_RELAXED))
+
+enum net_kind { NET_WEBHOOK, NET_SMTP, NET_ES };
+
+/* One queued alert: its JSON line, text and subject, in one allocation. */
+struct net_item {
+	char		*json;
+	size_t		 json_len;	/* with the '\n' */
+	char		*text;
+	char		*subject;
+};
+
+struct net_sink {
+	struct sink	*s;
+	enum net_kind	 kind;
+	char		*url;
+	/* smtp */
+	char		*from;
+	struct curl_slist *rcpt;
+	char		*to_hdr;
+	/* the queue, under mu */
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	struct net_item	**q;
+	unsigned	 qcap, qhead, qlen;
+	bool		 stop, flush_now, started;
+	pthread_t	 thr;
+	/* rate limit: packet thread only */
+	unsigned	 rate;		/* per minute, 0 = none */
+	time_t		 win;
+	unsigned	 win_count;
+	unsigned	 batch;
+	/* worker only */
+	CURL		*curl;
+	char		*resp;
+	size_t		 resp_len;
+	bool		 failing;
+	unsigned long	 msgid;
+};
+
+static void	*net_worker(void *);
+
+/* ---- queue -------------------------------------------------------- */
+
+static struct net_item *
+item_new(const struct sink_alert *sa, bool want_subject)
 {
-	(void)arg;
-	log_warnx("alert sink \"%s\": network sinks are not built yet",
-	    s->spec);
-	return -1;
+	struct net_item *it;
+	char text[ALERT_TEXT_MAX], subject[SUBJECT_MAX];
+	size_t tl, sl = 0;
+
+	tl = (size_t)alert_format_text(sa->a, text, sizeof(text));
+	if (want_subject) {
+		const struct route_event *ev = sa->a->ev;
+		char pfx[PREFIX_STRLEN];
+		size_t i;
+
+		char origin[16] = "none";
+
+		if (ev->origin_kind == ORIGIN_AS_SEQ ||
+		    ev->origin_kind == ORIGIN_AS_PEER)
+			snprintf(origin, sizeof(origin), "AS%u", ev->origin_as);
+		snprintf(subject, sizeof(subject),
+		    "[rovmon] P%u %.80s %s origin %s %s %s", sa->a->priority,
+		    sa->a->msg, prefix_fmt(&ev->prefix, pfx, sizeof(pfx)),
+		    origin, route_event_kind_name(ev->kind),
+		    ev->has_rpki ? rov_state_name(ev->rpki.state) : "");
+		/* a header line: printable ASCII only */
+		for (i = 0; subject[i] != '\0'; i++)
+			if (subject[i] < 0x20 || subject[i] > 0x7e)
+				subject[i] = '?';
+		sl = i + 1;
+	}
+	if ((it = malloc(sizeof(*it) + sa->json_len + 1 + tl + 1 + sl)) ==
+	    NULL)
+		return NULL;
+	it->json = (char *)(it + 1);
+	memcpy(it->json, sa->json, sa->json_len);
+	it->json[sa->json_len] = '\0';
+	it->json_len = sa->json_len;
+	it->text = it->json + sa->json_len + 1;
+	memcpy(it->text, text, tl);
+	it->text[tl] = '\0';
+	it->subject = NULL;
+	if (want_subject) {
+		it->subject = it->text + tl + 1;
+		memcpy(it->subject, subject, sl);
+	}
+	return it;
 }
 
+/* Packet path: rate limit, copy, enqueue or drop.  Never waits for the
+ * worker except for the short critical section of a pop. */
 static void
 net_emit(struct sink *s, const struct sink_alert *sa)
 {
-	(void)s;
-	(void)sa;
+	struct net_sink *n = s->priv;
+	struct net_item *it = NULL;
+	time_t now = time(NULL);
+	bool rate_drop = false;
+
+	if (n->rate != 0) {
+		if (now / 60 != n->win) {
+			n->win = now / 60;
+			n->win_count = 0;
+		}
+		if (n->win_count >= n->rate)
+			rate_drop = true;
+		else
+			n->win_count++;
+	}
+	if (!rate_drop)
+		it = item_new(sa, n->kind == NET_SMTP);
+	pthread_mutex_lock(&n->mu);
+	s->c.emitted++;
+	if (rate_drop) {
+		s->c.rate_drops++;
+		STAT_INC(alert_rate_drops);
+	} else if (it == NULL || n->qlen == n->qcap) {
+		s->c.queue_drops++;
+		STAT_INC(alert_queue_drops);
+		free(it);
+	} else {
+		n->q[(n->qhead + n->qlen) % n->qcap] = it;
+		n->qlen++;
+		s->c.queued++;
+		STAT_INC(alert_queued);
+		pthread_cond_signal(&n->cv);
+	}
+	pthread_mutex_unlock(&n->mu);
 }
 
 static void
-net_nop(struct sink *s)
+net_flush(struct sink *s)
 {
-	(void)s;
+	struct net_sink *n = s->priv;
+
+	pthread_mutex_lock(&n->mu);
+	n->flush_now = true;
+	pthread_cond_signal(&n->cv);
+	pthread_mutex_unlock(&n->mu);
 }
 
 void
 sink_net_counters(struct sink *s, struct sink_counters *c)
 {
+	struct net_sink *n = s->priv;
+
+	pthread_mutex_lock(&n->mu);
 	*c = s->c;
+	pthread_mutex_unlock(&n->mu);
+}
+
+/* ---- transfers (worker thread) ------------------------------------ */
+
+static size_t
+resp_cb(char *p, size_t size, size_t nmemb, void *arg)
+{
+	struct net_sink *n = arg;
+	size_t len = size * nmemb, keep = len;
+
+	if (n->resp_len + keep > RESP_MAX)
+		keep = RESP_MAX - n->resp_len;
+	memcpy(n->resp + n->resp_len, p, keep);
+	n->resp_len += keep;
+	n->resp[n->resp_len] = '\0';
+	return len;
+}
+
+static void
+curl_common(struct net_sink *n)
+{
+	curl_easy_reset(n->curl);
+	curl_easy_setopt(n->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(n->curl, CURLOPT_CONNECTTIMEOUT,
+	    (long)NET_CONNECT_TIMEOUT);
+	curl_easy_setopt(n->curl, CURLOPT_TIMEOUT, (long)NET_TOTAL_TIMEOUT);
+	curl_easy_setopt(n->curl, CURLOPT_WRITEFUNCTION, resp_cb);
+	curl_easy_setopt(n->curl, CURLOPT_WRITEDATA, n);
+	curl_easy_setopt(n->curl, CURLOPT_USERAGENT, "rovmon");
+	n->resp_len = 0;
+	n->resp[0] = '\0';
+}
+
+/* One HTTP POST; 0 on a 2xx answer, -1 otherwise (why in *err). */
+static int
+http_post(struct net_sink *n, const char *url, const char *ctype,
+    const char *body, size_t len, char *err, size_t errlen)
+{
+	struct curl_slist *h = NULL;
+	char hdr[64];
+	long code = 0;
+	CURLcode rc;
+
+	curl_common(n);
+	snprintf(hdr, sizeof(hdr), "Content-Type: %s", ctype);
+	h = curl_slist_append(h, hdr);
+	h = curl_slist_append(h, "Expect:");
+	curl_easy_setopt(n->curl, CURLOPT_URL, url);
+	curl_easy_setopt(n->curl, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(n->curl, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(n->curl, CURLOPT_POSTFIELDSIZE_LARGE,
+	    (curl_off_t)len);
+	rc = curl_easy_perform(n->curl);
+	curl_slist_free_all(h);
+	if (rc != CURLE_OK) {
+		snprintf(err, errlen, "%s", curl_easy_strerror(rc));
+		return -1;
+	}
+	curl_easy_getinfo(n->curl, CURLINFO_RESPONSE_CODE, &code);
+	if (code < 200 || code > 299) {
+		snprintf(err, errlen, "HTTP status %ld", code);
+		return -1;
+	}
+	return 0;
+}
+
+/* {"text":"...","alert":{...}} - Slack shows text, others get both. */
+static int
+send_webhook(struct net_sink *n, struct net_item *it, char *err,
+    size_t errlen)
+{
+	size_t cap = it->json_len + 6 * strlen(it->text) + 64, off = 0;
+	char *body;
+	int rc;
+
+	if ((body = malloc(cap)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	memcpy(body, "{\"text\":", 8);
+	off = 8;
+	alert_put_jstr(body, cap, &off, it->text);
+	memcpy(body + off, ",\"alert\":", 9);
+	off += 9;
+	memcpy(body + off, it->json, it->json_len - 1);	/* no '\n' */
+	off += it->json_len - 1;
+	body[off++] = '}';
+	rc = http_post(n, n->url, "application/json", body, off, err, errlen);
+	free(body);
+	return rc;
+}
+
+/* Elasticsearch _bulk: {"index":{}} and the alert, per line. */
+static int
+send_es(struct net_sink *n, struct net_item **items, unsigned cnt,
+    unsigned *failed, char *err, size_t errlen)
+{
+	static const char action[] = "{\"index\":{}}\n";
+	size_t len = 0, off = 0;
+	char *body;
+	unsigned i;
+	int rc;
+
+	*failed = 0;
+	for (i = 0; i < cnt; i++)
+		len += sizeof(action) - 1 + items[i]->json_len;
+	if ((body = malloc(len + 1)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		*failed = cnt;
+		return -1;
+	}
+	for (i = 0; i < cnt; i++) {
+		memcpy(body + off, action, sizeof(action) - 1);
+		off += sizeof(action) - 1;
+		memcpy(body + off, items[i]->json, items[i]->json_len);
+		off += items[i]->json_len;
+	}
+	rc = http_post(n, n->url, "application/x-ndjson", body, off, err,
+	    errlen);
+	free(body);
+	if (rc == -1) {
+		*failed = cnt;
+		return -1;
+	}
+	/* 200 with "errors":true: some documents were refused (mapping) */
+	if (strstr(n->resp, "\"errors\":true") != NULL) {
+		const char *p = n->resp;
+
+		while ((p = strstr(p, "\"error\":{")) != NULL && *failed < cnt) {
+			(*failed)++;
+			p++;
+		}
+		if (*failed == 0)
+			*failed = 1;
+		snprintf(err, errlen, "%u of %u documents refused", *failed,
+		    cnt);
+		return -1;
+	}
+	return 0;
+}
+
+struct upload {
+	const char	*p;
+	size_t		 left;
+};
+
+static size_t
+read_cb(char *buf, size_t size, size_t nmemb, void *arg)
+{
+	struct upload *u = arg;
+	size_t n = size * nmemb;
+
+	if (n > u->left)
+		n = u->left;
+	memcpy(buf, u->p, n);
+	u->p += n;
+	u->left -= n;
+	return n;
+}
+
+/*
+ * An RFC 5322 message: short headers, a text/plain body in base64 (the
+ * JSON line may exceed the 998-octet line limit, and base64 keeps the
+ * body clear of dots and bare CRs), wrapped at 76 columns.
+ */
+static char *
+mail_build(struct net_sink *n, const struct net_item *it, size_t *lenp)
+{
+	char date[64], *body, *b64, *msg;
+	size_t blen, boff = 0, cap, off, i, b64cap;
+	time_t now = time(NULL);
+	struct tm tm;
+	int hl;
+
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	blen = strlen(it->text) + 2 + it->json_len;
+	b64cap = (blen + 2) / 3 * 4 + 1;
+	cap = 1024 + strlen(n->to_hdr) + b64cap + b64cap / 76 * 2 + 4;
+	body = malloc(blen + 1);
+	b64 = malloc(b64cap);
+	msg = malloc(cap);
+	if (body == NULL || b64 == NULL || msg == NULL) {
+		free(body);
+		free(b64);
+		free(msg);
+		return NULL;
+	}
+	snprintf(body, blen + 1, "%s\n\n%s", it->text, it->json);
+	alert_put_base64(b64, b64cap, &boff, (const uint8_t *)body,
+	    strlen(body));
+	hl = snprintf(msg, cap, "Date: %s\r\nFrom: %s\r\nTo: %s\r\n"
+	    "Subject: %s\r\nMessage-ID: <%lld.%ld.%lu@rovmon>\r\n"
+	    "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n", date, n->from,
+	    n->to_hdr, it->subject, (long long)now, (long)getpid(),
+	    ++n->msgid);
+	off = hl > 0 ? (size_t)hl : 0;
+	for (i = 0; i < boff; i += 76) {
+		size_t k = boff - i < 76 ? boff - i : 76;
+
+		memcpy(msg + off, b64 + i, k);
+		off += k;
+		memcpy(msg + off, "\r\n", 2);
+		off += 2;
+	}
+	free(body);
+	free(b64);
+	*lenp = off;
+	return msg;
+}
+
+static int
+send_smtp(struct net_sink *n, struct net_item *it, char *err, size_t errlen)
+{
+	struct upload u;
+	char *msg;
+	size_t len;
+	CURLcode rc;
+
+	if ((msg = mail_build(n, it, &len)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	u.p = msg;
+	u.left = len;
+	curl_common(n);
+	curl_easy_setopt(n->curl, CURLOPT_URL, n->url);
+	curl_easy_setopt(n->curl, CURLOPT_MAIL_FROM, n->from);
+	curl_easy_setopt(n->curl, CURLOPT_MAIL_RCPT, n->rcpt);
+	curl_easy_setopt(n->curl, CURLOPT_READFUNCTION, read_cb);
+	curl_easy_setopt(n->curl, CURLOPT_READDATA, &u);
+	curl_easy_setopt(n->curl, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(n->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+	rc = curl_easy_perform(n->curl);
+	free(msg);
+	if (rc != CURLE_OK) {
+		snprintf(err, errlen, "%s", curl_easy_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- worker ------------------------------------------------------- */
+
+/* Send a batch and count the outcome; called without the lock. */
+static void
+deliver(struct net_sink *n, struct net_item **items, unsigned cnt)
+{
+	char err[256] = "";
+	unsigned i, failed = 0;
+	uint64_t reqs = 0;
+
+	if (n->kind == NET_ES) {
+		reqs = 1;
+		send_es(n, items, cnt, &failed, err, sizeof(err));
+	} else {
+		for (i = 0; i < cnt; i++) {
+			reqs++;
+			if ((n->kind == NET_SMTP ? send_smtp(n, items[i], err,
+			    sizeof(err)) : send_webhook(n, items[i], err,
+			    sizeof(err))) == -1)
+				failed++;
+		}
+	}
+	for (i = 0; i < cnt; i++)
+		free(items[i]);
+	if (failed > 0 && !n->failing)
+		log_warnx("alert sink \"%s\": delivery failed (%s); alerts "
+		    "are dropped until it recovers", n->s->spec, err);
+	else if (failed == 0 && n->failing)
+		log_warnx("alert sink \"%s\": delivering again", n->s->spec);
+	n->failing = failed > 0;
+	pthread_mutex_lock(&n->mu);
+	n->s->c.requests += reqs;
+	n->s->c.sent += cnt - failed;
+	n->s->c.send_errors += failed;
+	pthread_mutex_unlock(&n->mu);
+	STAT_ADD_ATOMIC(alert_sent, cnt - failed);
+	STAT_ADD_ATOMIC(alert_send_errors, failed);
+}
+
+static void
+deadline_in(struct timespec *ts, long ms)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (ms % 1000) * 1000000;
+	if (ts->tv_nsec >= 1000000000) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000;
+	}
+}
+
+static void *
+net_worker(void *arg)
+{
+	struct net_sink *n = arg;
+	struct net_item **batch;
+	struct timespec dl;
+	unsigned cnt, max = n->kind == NET_ES ? n->batch : 1;
+	time_t drain_until = 0;
+
+	if ((batch = calloc(max, sizeof(*batch))) == NULL)
+		return NULL;
+	pthread_mutex_lock(&n->mu);
+	for (;;) {
+		while (n->qlen == 0 && !n->stop)
+			pthread_cond_wait(&n->cv, &n->mu);
+		if (n->qlen == 0)
+			break;
+		if (n->kind == NET_ES && n->qlen < max && !n->stop &&
+		    !n->flush_now) {
+			/* batch: wait up to a second for more */
+			deadline_in(&dl, ES_FLUSH_MS);
+			while (n->qlen < max && !n->stop && !n->flush_now &&
+			    pthread_cond_timedwait(&n->cv, &n->mu, &dl) !=
+			    ETIMEDOUT)
+				;
+		}
+		n->flush_now = false;
+		if (n->stop && drain_until == 0)
+			drain_until = time(NULL) + NET_DRAIN_SECS;
+		if (drain_until != 0 && (n->failing ||
+		    time(NULL) >= drain_until)) {
+			/* closing, the endpoint failing or too slow: drop
+			 * the rest rather than wait for each timeout */
+			n->s->c.queue_drops += n->qlen;
+			STAT_ADD_ATOMIC(alert_queue_drops, n->qlen);
+			while (n->qlen > 0) {
+				free(n->q[n->qhead]);
+				n->qhead = (n->qhead + 1) % n->qcap;
+				n->qlen--;
+			}
+			break;
+		}
+		for (cnt = 0; cnt < max && n->qlen > 0; cnt++) {
+			batch[cnt] = n->q[n->qhead];
+			n->qhead = (n->qhead + 1) % n->qcap;
+			n->qlen--;
+		}
+		pthread_mutex_unlock(&n->mu);
+		deliver(n, batch, cnt);
+		pthread_mutex_lock(&n->mu);
+	}
+	pthread_mutex_unlock(&n->mu);
+	free(batch);
+	return NULL;
+}
+
+/* ---- open / close ------------------------------------------------- */
+
+/* smtp://host:port?from=a@b&to=c@d&to=e@f -> url, from, rcpt, To: */
+static int
+smtp_parse(struct net_sink *n, const char *arg)
+{
+	const char *q = strchr(arg, '?');
+	char *query, *tok, *save = NULL, addr[320];
+	size_t tolen = 0;
+
+	if (q == NULL)
+		goto usage;
+	if ((n->url = strndup(arg, (size_t)(q - arg))) == NULL ||
+	    (query = strdup(q + 1)) == NULL)
+		return -1;
+	for (tok = strtok_r(query, "&", &save); tok != NULL;
+	    tok = strtok_r(NULL, "&", &save)) {
+		if (strncmp(tok, "from=", 5) == 0 && tok[5] != '\0') {
+			free(n->from);
+			n->from = strdup(tok + 5);
+		} else if (strncmp(tok, "to=", 3) == 0 && tok[3] != '\0') {
+			snprintf(addr, sizeof(addr), "<%s>", tok + 3);
+			n->rcpt = curl_slist_append(n->rcpt, addr);
+			n->to_hdr = realloc(n->to_hdr, tolen + strlen(tok) + 3);
+			if (n->to_hdr == NULL)
+				break;
+			tolen += (size_t)sprintf(n->to_hdr + tolen, "%s%s",
+			    tolen > 0 ? ", " : "", tok + 3);
+		} else {
+			log_warnx("alert sink \"%s\": unknown parameter \"%s\"",
+			    n->s->spec, tok);
+			free(query);
+			return -1;
+		}
+	}
+	free(query);
+	if (n->from != NULL && n->rcpt != NULL && n->to_hdr != NULL &&
+	    strpbrk(n->from, "\r\n<>") == NULL &&
+	    strpbrk(n->to_hdr, "\r\n<>") == NULL)
+		return 0;
+usage:
+	log_warnx("alert sink \"%s\": needs smtp://HOST[:PORT]?from=ADDR"
+	    "&to=ADDR[&to=ADDR...]", n->s->spec);
+	return -1;
+}
+
+static void
+net_free(struct net_sink *n)
+{
+	unsigned i;
+
+	if (n == NULL)
+		return;
+	for (i = 0; i < n->qlen; i++)
+		free(n->q[(n->qhead + i) % n->qcap]);
+	if (n->curl != NULL)
+		curl_easy_cleanup(n->curl);
+	curl_slist_free_all(n->rcpt);
+	pthread_mutex_destroy(&n->mu);
+	pthread_cond_destroy(&n->cv);
+	free(n->q);
+	free(n->resp);
+	free(n->url);
+	free(n->from);
+	free(n->to_hdr);
+	free(n);
+}
+
+static int
+net_open(struct sink *s, const char *arg, enum net_kind kind)
+{
+	static const int rate_default[] = { 60, 10, 0 };
+	struct net_sink *n;
+	size_t l;
+
+	if ((n = calloc(1, sizeof(*n))) == NULL)
+		return -1;
+	n->s = s;
+	n->kind = kind;
+	pthread_mutex_init(&n->mu, NULL);
+	pthread_cond_init(&n->cv, NULL);
+	n->qcap = s->opts.queue != 0 ? s->opts.queue : NET_QUEUE_DEFAULT;
+	n->rate = s->opts.rate >= 0 ? (unsigned)s->opts.rate :
+	    (unsigned)rate_default[kind];
+	n->batch = s->opts.batch != 0 ? s->opts.batch : ES_BATCH_DEFAULT;
+	if (strncmp(arg, "http://", 7) != 0 &&
+	    strncmp(arg, "https://", 8) != 0 && kind != NET_SMTP) {
+		log_warnx("alert sink \"%s\": needs an http:// or https:// URL",
+		    s->spec);
+		goto fail;
+	}
+	if (kind == NET_SMTP) {
+		if (smtp_parse(n, arg) == -1)
+			goto fail;
+	} else if (kind == NET_ES) {
+		/* URL of the index; post to its _bulk endpoint */
+		l = strlen(arg);
+		while (l > 0 && arg[l - 1] == '/')
+			l--;
+		if ((n->url = malloc(l + 7)) == NULL)
+			goto fail;
+		snprintf(n->url, l + 7, "%.*s/_bulk", (int)l, arg);
+	} else if ((n->url = strdup(arg)) == NULL)
+		goto fail;
+	if ((n->q = calloc(n->qcap, sizeof(*n->q))) == NULL ||
+	    (n->resp = malloc(RESP_MAX + 1)) == NULL) {
+		log_warn("alert sink \"%s\"", s->spec);
+		goto fail;
+	}
+	/* not thread-safe: done here, at startup, before any worker */
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if ((n->curl = curl_easy_init()) == NULL) {
+		log_warnx("alert sink \"%s\": curl_easy_init failed", s->spec);
+		goto fail;
+	}
+	s->priv = n;
+	if ((errno = pthread_create(&n->thr, NULL, net_worker, n)) != 0) {
+		log_warn("alert sink \"%s\": pthread_create", s->spec);
+		s->priv = NULL;
+		goto fail;
+	}
+	n->started = true;
+	return 0;
+fail:
+	net_free(n);
+	return -1;
+}
+
+static void
+net_close(struct sink *s)
+{
+	struct net_sink *n = s->priv;
+
+	if (n == NULL)
+		return;
+	pthread_mutex_lock(&n->mu);
+	n->stop = true;
+	pthread_cond_signal(&n->cv);
+	pthread_mutex_unlock(&n->mu);
+	if (n->started)
+		pthread_join(n->thr, NULL);
+	net_free(n);
+	s->priv = NULL;
+}
+
+static int
+webhook_open(struct sink *s, const char *arg)
+{
+	return net_open(s, arg, NET_WEBHOOK);
+}
+
+static int
+smtp_open(struct sink *s, const char *arg)
+{
+	return net_open(s, arg, NET_SMTP);
+}
+
+static int
+es_open(struct sink *s, const char *arg)
+{
+	return net_open(s, arg, NET_ES);
 }
 
 const struct sink_type sink_webhook = {
-	"webhook", net_open, net_emit, net_nop, net_nop, NULL
+	"webhook", webhook_open, net_emit, net_flush, net_close, NULL
 };
 const struct sink_type sink_smtp = {
-	"smtp", net_open, net_emit, net_nop, net_nop, NULL
+	"smtp", smtp_open, net_emit, net_flush, net_close, NULL
 };
 const struct sink_type sink_es = {
-	"elasticsearch", net_open, net_emit, net_nop, net_nop, NULL
+	"elasticsearch", es_open, net_emit, net_flush, net_close, NULL
 };

@@ -298,6 +298,8 @@ send_es(struct net_sink *n, struct net_item **items, unsigned cnt,
 	int rc;
 
 	*failed = 0;
+	if (cnt == 0)
+		return 0;
 	for (i = 0; i < cnt; i++)
 		len += sizeof(action) - 1 + items[i]->json_len;
 	if ((body = malloc(len + 1)) == NULL) {
@@ -311,6 +313,7 @@ send_es(struct net_sink *n, struct net_item **items, unsigned cnt,
 		memcpy(body + off, items[i]->json, items[i]->json_len);
 		off += items[i]->json_len;
 	}
+	body[off] = '\0';
 	rc = http_post(n, n->url, "application/x-ndjson", body, off, err,
 	    errlen);
 	free(body);

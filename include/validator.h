@@ -32,6 +32,12 @@ void		 validator_free(struct validator *);	/* NULL ok; stops the
  */
 int		 validator_load(struct validator *, const char *source);
 /*
+ * Reload a file or URL in a background thread (SIGHUP); the new set is
+ * adopted by validator_poll() when complete, and a failed load keeps the
+ * current one.  -1 if a reload is already running or cannot start.
+ */
+int		 validator_reload(struct validator *, const char *source);
+/*
  * Use Redis: load the current generation now (-1 if that fails: the
  * caller decides whether to go on without VRPs; -2 if the URL itself is
  * unusable) and start the watcher
@@ -48,6 +54,8 @@ bool		 validator_ready(const struct validator *);
 bool		 validator_check(const struct validator *,
 		    const struct bgp_attrs *, const struct bgp_route *,
 		    struct rov_result *);
+/* The index in use (NULL before the first load); packet thread only. */
+const struct rov_index *validator_index(const struct validator *);
 /* Generation of the set in use: Redis's, or a counter of local loads. */
 uint64_t	 validator_generation(const struct validator *);
 

@@ -1,7 +1,8 @@
 /*
  * rovmon.c - options, wiring and the main loop.
  *
- *   capture -> decode -> reasm -> bgp_session -> bgp_update -> sinks
+ *   capture -> decode -> reasm -> bgp_session -> bgp_update ->
+ *   validator -> route log; alerting (rib -> rules -> alert -> sinks)
  *
  * Everything here is startup and teardown; per-packet work lives in the
  * stages.  Exit status: 0 success, 1 the capture had an error part way
@@ -12,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "alerting.h"
 #include "bgp_session.h"
 #include "capture.h"
 #include "decode.h"
@@ -33,6 +36,12 @@ struct options {
 	const char	*vrps;		/* --vrps FILE|URL */
 	const char	*redis;		/* --redis URL */
 	const char	*redis_ns;	/* --redis-namespace */
+	const char	*rules;		/* --rules FILE */
+	const char	*sensor;	/* --sensor NAME */
+	const char	*sinks[16];	/* --alerts FILE, --alert-sink SPEC */
+	size_t		 nsinks;
+	char		*alerts_spec;	/* owned: "file:" + --alerts */
+	unsigned	 min_priority;
 	char		*filter;	/* owned */
 	long		 count;
 };
@@ -43,11 +52,14 @@ struct rovmon {
 	struct reasm	*reasm;
 	struct route_log *routes;
 	struct validator *validator;
+	struct alerting	*alerting;
 	struct bgp_sink	 sink;
+	char		 hostname[256];
 	struct packet	 last;		/* the last frame, for end-of-capture */
 };
 
 static struct capture *volatile running_cap;
+static volatile sig_atomic_t got_hup;
 
 static _Noreturn void
 usage(int status)
@@ -65,6 +77,12 @@ usage(int status)
 "                        every new generation (redis://, unix://)\n"
 "      --redis-namespace NS  key prefix in Redis (default rovmon:)\n"
 "      --routes FILE     write route events as JSON lines ('-' = stdout)\n"
+"      --alerts FILE     write Snort-style JSON alerts to FILE (appends)\n"
+"      --alert-sink SPEC another alert sink: stdout, syslog[:FACILITY],\n"
+"                        webhook:URL, smtp://..., elasticsearch:URL (docs/alerts.md)\n"
+"      --alert-min-priority N  only alerts of priority <= N (1 = most severe)\n"
+"      --rules FILE      alert rules (default rules/rovmon.rules)\n"
+"      --sensor NAME     sensor name in alerts (default: host name)\n"
 "      --stats FILE      write the final statistics as JSON (default stderr)\n"
 "      --engine NAME     TCP reassembly: 'rovmon' (default) or 'libnids' (IPv4)\n"
 "  -v, --verbose         more diagnostics (repeat for debug)\n"
@@ -94,10 +112,21 @@ join_args(int argc, char **argv)
 }
 
 static void
+add_sink(struct options *o, const char *spec)
+{
+	if (o->nsinks == sizeof(o->sinks) / sizeof(o->sinks[0])) {
+		log_warnx("too many alert sinks (at most %zu)", o->nsinks);
+		usage(2);
+	}
+	o->sinks[o->nsinks++] = spec;
+}
+
+static void
 parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_ROUTES = 256, OPT_STATS, OPT_ENGINE, OPT_VRPS, OPT_REDIS,
-	    OPT_REDIS_NS };
+	    OPT_REDIS_NS, OPT_ALERTS, OPT_SINK, OPT_RULES, OPT_SENSOR,
+	    OPT_MINPRIO };
 	static const struct option longopts[] = {
 		{ "read", required_argument, NULL, 'r' },
 		{ "interface", required_argument, NULL, 'i' },
@@ -108,6 +137,11 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "vrps", required_argument, NULL, OPT_VRPS },
 		{ "redis", required_argument, NULL, OPT_REDIS },
 		{ "redis-namespace", required_argument, NULL, OPT_REDIS_NS },
+		{ "alerts", required_argument, NULL, OPT_ALERTS },
+		{ "alert-sink", required_argument, NULL, OPT_SINK },
+		{ "alert-min-priority", required_argument, NULL, OPT_MINPRIO },
+		{ "rules", required_argument, NULL, OPT_RULES },
+		{ "sensor", required_argument, NULL, OPT_SENSOR },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -151,6 +185,29 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_REDIS_NS:
 			o->redis_ns = optarg;
 			break;
+		case OPT_ALERTS:
+			free(o->alerts_spec);
+			if (asprintf(&o->alerts_spec, "file:%s", optarg) == -1)
+				fatal("asprintf");
+			add_sink(o, o->alerts_spec);
+			break;
+		case OPT_SINK:
+			add_sink(o, optarg);
+			break;
+		case OPT_MINPRIO:
+			o->min_priority = (unsigned)strtoul(optarg, &end, 10);
+			if (*end != '\0' || o->min_priority == 0) {
+				log_warnx("--alert-min-priority: not a priority: "
+				    "%s", optarg);
+				usage(2);
+			}
+			break;
+		case OPT_RULES:
+			o->rules = optarg;
+			break;
+		case OPT_SENSOR:
+			o->sensor = optarg;
+			break;
 		case 'v':
 			log_verbose++;
 			break;
@@ -185,9 +242,45 @@ parse_options(int argc, char **argv, struct options *o)
 static void
 on_signal(int sig)
 {
-	(void)sig;
+	if (sig == SIGHUP) {
+		got_hup = 1;
+		return;
+	}
 	if (running_cap != NULL)
 		capture_breakloop(running_cap);
+}
+
+/*
+ * Work that happens between packets (and on a quiet link, from the idle
+ * hook): SIGHUP, and adopting a new VRP set, which re-validates every
+ * stored route.
+ */
+static void
+between_packets(struct rovmon *rv, const struct timeval *now)
+{
+	if (got_hup) {
+		got_hup = 0;
+		log_info("SIGHUP: reloading rules%s, reopening outputs",
+		    rv->opt.vrps != NULL ? " and VRPs" : "");
+		if (rv->alerting != NULL)
+			alerting_reload(rv->alerting);
+		if (rv->validator != NULL && rv->opt.vrps != NULL)
+			validator_reload(rv->validator, rv->opt.vrps);
+	}
+	if (rv->validator != NULL && validator_poll(rv->validator) &&
+	    rv->alerting != NULL)
+		alerting_revalidate(rv->alerting,
+		    validator_index(rv->validator),
+		    validator_generation(rv->validator), now);
+}
+
+static void
+on_idle(void *arg)
+{
+	struct timeval now;
+
+	gettimeofday(&now, NULL);
+	between_packets(arg, &now);
 }
 
 static void
@@ -200,8 +293,7 @@ on_packet(void *arg, const struct packet *pkt)
 	rv->last.data = NULL;
 	rv->last.caplen = 0;
 	/* A new VRP generation is adopted between packets, never inside. */
-	if (rv->validator != NULL)
-		validator_poll(rv->validator);
+	between_packets(rv, &pkt->ts);
 	if (decode_packet(pkt, &seg) != DECODE_OK)
 		return;
 	reasm_segment(rv->reasm, &seg);
@@ -222,6 +314,20 @@ on_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *at,
 	if (rv->routes != NULL)
 		route_log_write(rv->routes, ctx, at, r, rp,
 		    rp != NULL ? validator_generation(rv->validator) : 0);
+	if (rv->alerting != NULL)
+		alerting_route(rv->alerting, ctx, at, r, rp,
+		    rp != NULL ? validator_generation(rv->validator) : 0);
+}
+
+/* bgp_sink.session: a session that went down resolves its alerts. */
+static void
+on_session(void *arg, const struct bgp_msg_ctx *ctx,
+    const struct bgp_session_info *si)
+{
+	struct rovmon *rv = arg;
+
+	if (si->event == BGP_SESS_DOWN && rv->alerting != NULL)
+		alerting_session_down(rv->alerting, ctx);
 }
 
 static int
@@ -257,6 +363,7 @@ run_own_engine(struct rovmon *rv)
 	if ((rv->reasm = reasm_new(&rc, &bgp_session_reasm_ops, &rv->sink)) == NULL)
 		fatal("reasm_new");
 	running_cap = rv->cap;
+	capture_set_idle(rv->cap, on_idle, rv);
 	rc_loop = capture_loop(rv->cap, rv->opt.count, on_packet, rv);
 	running_cap = NULL;
 	capture_stats(rv->cap);
@@ -264,6 +371,26 @@ run_own_engine(struct rovmon *rv)
 	reasm_free(rv->reasm);
 	capture_close(rv->cap);
 	return rc_loop < 0 ? 1 : 0;
+}
+
+/* Alerts need rules: --rules, or the default set beside the sources. */
+static int
+setup_alerting(struct rovmon *rv)
+{
+	struct alerting_config cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.rules = rv->opt.rules != NULL ? rv->opt.rules : "rules/rovmon.rules";
+	if (rv->opt.sensor != NULL)
+		cfg.sensor = rv->opt.sensor;
+	else if (gethostname(rv->hostname, sizeof(rv->hostname) - 1) == 0)
+		cfg.sensor = rv->hostname;
+	cfg.sinks = rv->opt.sinks;
+	cfg.nsinks = rv->opt.nsinks;
+	cfg.min_priority = rv->opt.min_priority;
+	if ((rv->alerting = alerting_new(&cfg)) == NULL)
+		return -1;
+	return 0;
 }
 
 int
@@ -281,6 +408,7 @@ main(int argc, char **argv)
 	    (rv.routes = route_log_open(rv.opt.routes)) == NULL)
 		exit(3);
 	rv.sink.route = on_route;
+	rv.sink.session = on_session;
 	rv.sink.arg = &rv;
 	if (rv.opt.vrps != NULL || rv.opt.redis != NULL) {
 		if ((rv.validator = validator_new()) == NULL)
@@ -298,10 +426,14 @@ main(int argc, char **argv)
 			    "validation until one is loaded", rv.opt.redis);
 	}
 
+	if (rv.opt.nsinks > 0 && setup_alerting(&rv) == -1)
+		exit(3);
+
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	/* hiredis may write to a socket Redis has closed: an error, not death. */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
@@ -321,7 +453,9 @@ main(int argc, char **argv)
 			status = 3;
 	}
 
+	alerting_free(rv.alerting);
 	validator_free(rv.validator);
+	free(rv.opt.alerts_spec);
 	if (route_log_close(rv.routes) != 0 && status == 0)
 		status = 1;
 	if (write_stats(rv.opt.stats_file) != 0 && status == 0)

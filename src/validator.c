@@ -7,8 +7,10 @@
  * pending one that the packet thread never adopted); validator_poll()
  * takes it with another exchange.  No lock is held on the packet path.
  */
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "log.h"
@@ -22,8 +24,13 @@ struct validator {
 	uint64_t		 gen;		/* generation of cur */
 	_Atomic(struct rov_index *) pending;	/* from the watcher */
 	_Atomic uint64_t	 pending_gen;
-	uint64_t		 local_loads;	/* --vrps loads so far */
+	_Atomic uint64_t	 local_loads;	/* --vrps loads so far */
 	struct vrp_redis	*redis;
+	/* a reload of a file/URL in its own thread (SIGHUP) */
+	pthread_t		 reloader;
+	bool			 reloader_started;
+	atomic_bool		 reloading;
+	char			*reload_source;	/* owned */
 };
 
 struct validator *
@@ -47,6 +54,9 @@ validator_free(struct validator *v)
 		vrp_redis_watch_stop(v->redis);
 		vrp_redis_close(v->redis);
 	}
+	if (v->reloader_started)
+		pthread_join(v->reloader, NULL);
+	free(v->reload_source);
 	rov_index_free(atomic_exchange(&v->pending, NULL));
 	rov_index_free(v->cur);
 	free(v);
@@ -96,7 +106,58 @@ validator_load(struct validator *v, const char *source)
 		return -1;
 	}
 	log_info("%s: %zu VRPs loaded", source, set->n);
-	adopt(v, idx, ++v->local_loads);
+	adopt(v, idx, atomic_fetch_add(&v->local_loads, 1) + 1);
+	return 0;
+}
+
+/* Publish an index for the packet thread (see the file comment). */
+static void
+publish(struct validator *v, struct rov_index *idx, uint64_t gen)
+{
+	atomic_store(&v->pending_gen, gen);
+	rov_index_free(atomic_exchange(&v->pending, idx));
+}
+
+static void *
+reload_main(void *arg)
+{
+	struct validator *v = arg;
+	struct vrp_set *set;
+	struct rov_index *idx;
+
+	if ((set = vrp_load(v->reload_source)) == NULL)
+		log_warnx("%s: reload failed; keeping the current VRP set",
+		    v->reload_source);
+	else if ((idx = rov_index_build(set)) == NULL) {
+		log_warnx("%s: out of memory building the ROV index; keeping "
+		    "the current VRP set", v->reload_source);
+		vrp_set_free(set);
+	} else {
+		log_info("%s: %zu VRPs reloaded", v->reload_source, set->n);
+		publish(v, idx, atomic_fetch_add(&v->local_loads, 1) + 1);
+	}
+	atomic_store(&v->reloading, false);
+	return NULL;
+}
+
+int
+validator_reload(struct validator *v, const char *source)
+{
+	if (atomic_exchange(&v->reloading, true)) {
+		log_warnx("%s: a reload is already running", source);
+		return -1;
+	}
+	if (v->reloader_started)
+		pthread_join(v->reloader, NULL);
+	v->reloader_started = false;
+	free(v->reload_source);
+	if ((v->reload_source = strdup(source)) == NULL ||
+	    pthread_create(&v->reloader, NULL, reload_main, v) != 0) {
+		log_warn("%s: cannot start the reload", source);
+		atomic_store(&v->reloading, false);
+		return -1;
+	}
+	v->reloader_started = true;
 	return 0;
 }
 
@@ -114,8 +175,7 @@ on_new_generation(void *arg, struct vrp_set *set, uint64_t gen)
 		vrp_set_free(set);
 		return;
 	}
-	atomic_store(&v->pending_gen, gen);
-	rov_index_free(atomic_exchange(&v->pending, idx));
+	publish(v, idx, gen);
 	log_info("redis generation %llu: %zu VRPs ready",
 	    (unsigned long long)gen, rov_index_set(idx)->n);
 }
@@ -195,4 +255,10 @@ uint64_t
 validator_generation(const struct validator *v)
 {
 	return v->gen;
+}
+
+const struct rov_index *
+validator_index(const struct validator *v)
+{
+	return v->cur;
 }

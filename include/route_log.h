@@ -19,6 +19,8 @@ struct route_log;
  * truncated.  NULL with an error logged on failure.
  */
 struct route_log *route_log_open(const char *path);
+/* Push buffered lines to the file (live captures call it when idle). */
+void	route_log_flush(struct route_log *);
 /* Flush and close; 0, or -1 if a write failed.  NULL ok. */
 int	route_log_close(struct route_log *);
 

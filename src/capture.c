@@ -12,6 +12,7 @@
  * after ones the filter dropped.  Live captures filter in the kernel.
  */
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -36,6 +37,7 @@ struct capture {
 	bool			 live;
 	uint64_t		 num;		/* frames read so far */
 	volatile sig_atomic_t	 stop;		/* set by capture_breakloop */
+	int			 fd;		/* live: selectable fd, else -1 */
 	void			(*idle)(void *);	/* see capture_set_idle */
 	void			*idle_arg;
 };
@@ -67,6 +69,7 @@ capture_new(const char *name, bool live)
 		return NULL;
 	}
 	cap->live = live;
+	cap->fd = -1;
 	if ((cap->name = strdup(strcmp(name, "-") == 0 ? "<stdin>" : name)) ==
 	    NULL) {
 		log_warn("capture");
@@ -271,6 +274,16 @@ capture_open_live(const char *iface, const char *filter)
 	}
 	if (capture_activate(cap) == -1 || capture_setup(cap, filter) == -1)
 		goto fail;
+	/*
+	 * Non-blocking reads plus our own poll(): with TPACKET_V3 a quiet
+	 * link can keep pcap_next_ex() blocked far past the buffer timeout,
+	 * and the idle work (flushing logs, signals, VRP swaps) must run.
+	 */
+	if (pcap_setnonblock(cap->pcap, 1, errbuf) == -1 ||
+	    (cap->fd = pcap_get_selectable_fd(cap->pcap)) == -1) {
+		log_warnx("%s: cannot poll the capture: %s", iface, errbuf);
+		goto fail;
+	}
 	return cap;
 fail:
 	capture_close(cap);
@@ -289,9 +302,13 @@ capture_loop(struct capture *cap, long count,
 
 	while (!cap->stop && (count <= 0 || n < count)) {
 		rc = pcap_next_ex(cap->pcap, &h, &data);
-		if (rc == 0) {			/* live: timeout, no frames */
+		if (rc == 0) {			/* live: no frame ready */
+			struct pollfd pfd = { .fd = cap->fd, .events = POLLIN };
+
 			if (cap->idle != NULL)
 				cap->idle(cap->idle_arg);
+			if (cap->fd != -1)
+				(void)poll(&pfd, 1, CAPTURE_TIMEOUT_MS);
 			continue;
 		}
 		if (rc == PCAP_ERROR_BREAK)

@@ -177,6 +177,13 @@ route_log_open(const char *path)
 	return rl;
 }
 
+void
+route_log_flush(struct route_log *rl)
+{
+	if (rl != NULL && fflush(rl->fp) != 0)
+		rl->werr = 1;
+}
+
 int
 route_log_close(struct route_log *rl)
 {

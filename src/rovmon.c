@@ -277,10 +277,13 @@ between_packets(struct rovmon *rv, const struct timeval *now)
 static void
 on_idle(void *arg)
 {
+	struct rovmon *rv = arg;
 	struct timeval now;
 
+	/* A quiet link: make what was logged visible to tail -f, Filebeat. */
+	route_log_flush(rv->routes);
 	gettimeofday(&now, NULL);
-	between_packets(arg, &now);
+	between_packets(rv, &now);
 }
 
 static void

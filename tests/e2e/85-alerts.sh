@@ -1,0 +1,132 @@
+#!/bin/sh
+# Alerts from real captures with the default rules and the bundled VRPs:
+#  1. on every bundled capture, the exact multiset of alerts (sid, event,
+#     prefix, origin, state) equals what tests/alerts_oracle.py derives
+#     from the route log; a re-announcement with the same origin and state
+#     gives no second alert; a withdrawal of an alerted route gives
+#     "resolved";
+#  2. live on a veth: a session is replayed (without its end), the VRP
+#     file is edited so that some VALID routes' ROAs authorise another AS,
+#     the alert file is rotated, SIGHUP: with no new packet, exactly those
+#     routes alert as INVALID (sid 1000006, event revalidate) in the new
+#     file, and no line is lost or duplicated across the rotation.
+set -u
+cd "$(dirname "$0")/../.."
+B=${ROVMON_BUILD:-build}
+case $B in /*) ;; *) B=$(pwd)/$B ;; esac
+VRPS=pcaps/demo-vrps.json
+tmp=$(mktemp -d /tmp/rovmon-alerts.XXXXXX)
+NS=rovmon-alerts-$$
+mpid=""
+cleanup() {
+	[ -n "$mpid" ] && kill "$mpid" 2> /dev/null
+	ip netns del "$NS" 2> /dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+rc=0
+
+# --- 1. offline: exact alert sets -----------------------------------------
+for f in ipv4-full ipv6-full as2-session addpath midstream; do
+	rm -f "$tmp/r.jsonl" "$tmp/a.json"
+	"$B/rovmon" -r "pcaps/$f.pcap" --vrps "$VRPS" --routes "$tmp/r.jsonl" \
+	    --alerts "$tmp/a.json" --stats /dev/null 2> /dev/null || { echo "FAIL $f: rovmon exit $?"; rc=1; continue; }
+	ends=--session-ends
+	[ "$f" = midstream ] && ends=""	# that capture stops mid-session
+	python3 tests/alerts_oracle.py "$tmp/r.jsonl" "$tmp/a.json" $ends || rc=1
+	python3 - "$tmp/r.jsonl" "$tmp/a.json" "$f" <<'PY' || rc=1
+import collections, json, sys
+routes = [json.loads(l) for l in open(sys.argv[1])]
+alerts = [json.loads(l) for l in open(sys.argv[2])]
+name = sys.argv[3]
+last = {}
+repeats = []     # (pkt_num, prefix) of announcements repeating the previous one
+for e in routes:
+    k = (e["src_addr"], e["src_port"], e["prefix"], e.get("path_id"))
+    cur = (e["event"], e.get("origin_as"), (e.get("rpki") or {}).get("state"))
+    if e["event"] == "announce" and last.get(k) == cur and cur[2] in ("invalid", "not-found"):
+        repeats.append((e["pkt_num"], e["prefix"]))
+    last[k] = cur
+alerted_at = {(a["pkt_num"], a["bgp"]["prefix"]) for a in alerts if a["bgp"]["event"] == "announce"}
+bad = [r for r in repeats if r in alerted_at]
+res = [a for a in alerts if a["bgp"]["event"] == "resolved" and a["bgp"].get("resolve_reason") == "withdrawn"]
+print(f"{name}: {len(repeats)} INVALID/NOT_FOUND routes re-announced unchanged, {len(bad)} alerted again; "
+      f"{len(res)} resolved by withdrawal")
+sys.exit(1 if bad else 0)
+PY
+done
+
+# --- 2. live: VRP change with no new packet, rotation + SIGHUP -------------
+command -v tcpreplay > /dev/null || { echo "tcpreplay not installed: live part skipped"; exit $rc; }
+ip netns add "$NS" 2> /dev/null || { echo "no network namespaces: live part skipped"; exit $rc; }
+python3 - pcaps/ipv4-full.pcap "$tmp/open.pcap" <<'PY'
+import os, sys
+sys.path.insert(0, "tests/lib")
+import pcapfile
+h, lt, e, frames = pcapfile.read_pcap(sys.argv[1])
+cut = next(i for i, (_, d) in enumerate(frames) if (t := pcapfile.tcp_of(lt, d)) and t[5] & 0x05)
+pcapfile.write_pcap(sys.argv[2], h, e, frames[:cut])   # up to the first FIN/RST
+PY
+cp "$VRPS" "$tmp/vrps.json"
+ip -n "$NS" link add rvtx type veth peer name rvrx
+ip -n "$NS" link set rvtx up
+ip -n "$NS" link set rvrx up
+ip netns exec "$NS" "$B/rovmon" -i rvrx --vrps "$tmp/vrps.json" \
+    --routes "$tmp/live-routes.jsonl" --alerts "$tmp/live.json" \
+    --stats "$tmp/live.stats" 2> "$tmp/rovmon.err" &
+mpid=$!
+sleep 1
+ip netns exec "$NS" tcpreplay -q -i rvtx --mbps 50 "$tmp/open.pcap" > /dev/null 2>&1 || { echo "FAIL: tcpreplay"; exit 1; }
+sleep 1
+# Edit the ROAs that make three VALID routes valid: they now authorise AS64496.
+python3 - "$tmp/live-routes.jsonl" "$tmp/vrps.json" "$tmp/victims" <<'PY'
+import ipaddress, json, sys
+valid = []
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if e["event"] == "announce" and e.get("rpki", {}).get("state") == "valid":
+        valid.append((e["prefix"], e["origin_as"]))
+doc = json.load(open(sys.argv[2]))
+chosen = valid[:: max(1, len(valid) // 3)][:3]
+for p, o in chosen:
+    n = ipaddress.ip_network(p)
+    for r in doc["roas"]:
+        rn = ipaddress.ip_network(r["prefix"])
+        if r["asn"] == o and rn.version == n.version and n.subnet_of(rn):
+            r["asn"] = 64496
+json.dump(doc, open(sys.argv[2] + ".new", "w"))
+with open(sys.argv[3], "w") as f:
+    for p, o in chosen:
+        f.write(f"{p} {o}\n")
+PY
+mv "$tmp/vrps.json.new" "$tmp/vrps.json"
+before=$(wc -l < "$tmp/live.json")
+mv "$tmp/live.json" "$tmp/live.json.1"		# logrotate
+kill -HUP "$mpid"
+sleep 3
+kill -INT "$mpid"; wait "$mpid"; st=$?; mpid=""
+[ $st -eq 0 ] || { echo "FAIL: rovmon exited $st"; tail "$tmp/rovmon.err"; exit 1; }
+touch "$tmp/live.json"
+python3 - "$tmp/live.json.1" "$tmp/live.json" "$tmp/victims" "$before" "$tmp/live.stats" <<'PY' || rc=1
+import json, sys
+old = open(sys.argv[1]).read().splitlines()
+new = open(sys.argv[2]).read().splitlines()
+victims = {tuple(l.split()) for l in open(sys.argv[3])}
+before = int(sys.argv[4])
+st = json.load(open(sys.argv[5]))
+ok = True
+if len(old) != before:
+    print(f"FAIL: the rotated file changed after the rotation ({before} -> {len(old)} lines)"); ok = False
+if len(set(old) | set(new)) != len(old) + len(new):
+    print("FAIL: a line is duplicated across the rotation"); ok = False
+got = {}
+for l in new:
+    a = json.loads(l); b = a["bgp"]
+    got.setdefault((b["prefix"], str(b["origin_as"])), []).append((a["sid"], b["event"], b["rpki"]["state"], b["prev_state"]))
+want = {v: [(1000006, "revalidate", "invalid", "valid")] for v in victims}
+print(f"live: {st['packets']} packets, {len(old)} alerts before the VRP change; after it: {got}")
+if got != want:
+    print(f"FAIL: expected exactly {want}"); ok = False
+sys.exit(0 if ok else 1)
+PY
+exit $rc

@@ -74,13 +74,17 @@ DEMO_PCAP ?= pcaps/ipv4-full.pcap
 DEMO_VRPS ?= pcaps/demo-vrps.json
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@rm -f $(BUILD)/demo-routes.jsonl
-	@echo "== rovmon -r $(DEMO_PCAP) --vrps $(DEMO_VRPS) --routes $(BUILD)/demo-routes.jsonl =="
+	@rm -f $(BUILD)/demo-routes.jsonl $(BUILD)/demo-alerts.json
+	@echo "== rovmon -r $(DEMO_PCAP) --vrps $(DEMO_VRPS) --routes $(BUILD)/demo-routes.jsonl --alerts $(BUILD)/demo-alerts.json =="
 	@$(BUILD)/rovmon -r $(DEMO_PCAP) --vrps $(DEMO_VRPS) \
-	    --routes $(BUILD)/demo-routes.jsonl --stats $(BUILD)/demo-stats.json
+	    --routes $(BUILD)/demo-routes.jsonl --alerts $(BUILD)/demo-alerts.json \
+	    --sensor demo --stats $(BUILD)/demo-stats.json
 	@echo "== $$(wc -l < $(BUILD)/demo-routes.jsonl) route events; one of each RPKI outcome =="
 	@for s in '"valid"' '"invalid","reason":"as"' '"invalid","reason":"length"' '"not-found"'; do \
 	    grep -m 1 -F "\"state\":$$s" $(BUILD)/demo-routes.jsonl; done
+	@echo "== $$(wc -l < $(BUILD)/demo-alerts.json) alerts (rules/rovmon.rules) by rule, then the first INVALID one =="
+	@sed -n 's/.*"rule":"\([0-9:]*\)".*"msg":"\([^"]*\)".*/\1 \2/p' $(BUILD)/demo-alerts.json | sort | uniq -c
+	@grep -m 1 '"sid":1000001' $(BUILD)/demo-alerts.json
 	@echo "== statistics ($(BUILD)/demo-stats.json) =="
 	@cat $(BUILD)/demo-stats.json
 

@@ -9,7 +9,9 @@
 #     file is edited so that some VALID routes' ROAs authorise another AS,
 #     the alert file is rotated, SIGHUP: with no new packet, exactly those
 #     routes alert as INVALID (sid 1000006, event revalidate) in the new
-#     file, and no line is lost or duplicated across the rotation.
+#     file, and no line is lost or duplicated across the rotation;
+#  3. with a webhook that never answers and an SMTP server that is down,
+#     every alert is still in the file and the run ends.
 set -u
 cd "$(dirname "$0")/../.."
 B=${ROVMON_BUILD:-build}
@@ -55,6 +57,38 @@ print(f"{name}: {len(repeats)} INVALID/NOT_FOUND routes re-announced unchanged, 
 sys.exit(1 if bad else 0)
 PY
 done
+
+# --- 3. dead network sinks never cost an alert in the file ---------------
+# A webhook endpoint that accepts connections and never answers, and an
+# SMTP port where nothing listens: every alert still reaches the file, and
+# each network alert is accounted for (sent, error or dropped).
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(64)
+print(s.getsockname()[1], flush=True)
+time.sleep(120)' > "$tmp/port" &
+hpid=$!
+i=0; until [ -s "$tmp/port" ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+HPORT=$(cat "$tmp/port")
+CPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+rm -f "$tmp/d.json"
+"$B/rovmon" -r pcaps/ipv4-full.pcap --vrps "$VRPS" --alerts "$tmp/d.json" \
+    --alert-sink "webhook:http://127.0.0.1:$HPORT/hook" \
+    --alert-sink "smtp://127.0.0.1:$CPORT?from=rovmon@example.org&to=noc@example.org" \
+    --stats "$tmp/d.stats" 2> "$tmp/d.err"
+st=$?
+kill "$hpid" 2> /dev/null
+python3 - "$tmp/d.json" "$tmp/d.stats" $st <<'PY' || rc=1
+import json, sys
+n = sum(1 for _ in open(sys.argv[1])); s = json.load(open(sys.argv[2])); st = int(sys.argv[3])
+net = s["alert_sent"] + s["alert_send_errors"] + s["alert_queue_drops"] + s["alert_rate_drops"]
+print(f"dead sinks: exit {st}, {n} alerts in the file of {s['alerts']}; network: "
+      f"{s['alert_sent']} sent, {s['alert_send_errors']} errors, {s['alert_queue_drops']} queue drops, "
+      f"{s['alert_rate_drops']} rate drops")
+ok = st == 0 and n == s["alerts"] == 3786 and net == 2 * s["alerts"]
+print("PASS" if ok else "FAIL")
+sys.exit(0 if ok else 1)
+PY
 
 # --- 2. live: VRP change with no new packet, rotation + SIGHUP -------------
 command -v tcpreplay > /dev/null || { echo "tcpreplay not installed: live part skipped"; exit $rc; }

@@ -799,7 +799,7 @@ rib_withdraw(struct rib *rib, const struct bgp_msg_ctx *ctx,
 	struct rib_dir *d = NULL;
 	struct rib_route *rt;
 	struct rib_key k;
-	uint32_t pos, idx;
+	uint32_t pos = 0, idx;
 	bool found = false;
 
 	rib_settle(rib);

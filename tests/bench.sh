@@ -20,3 +20,10 @@ if [ -f "$VRPS" ]; then
 else
 	echo "bench-rov: skipped, no $VRPS"
 fi
+
+# bench-rib: stored route state for a full table (1M routes over 50k
+# distinct paths, from tests/unit/test_rib.c's full-table case): bytes per
+# route and the time to re-validate every stored route.
+make -s BUILD="$BUILD" "$BUILD/tests/test_rib" > /dev/null
+echo "bench-rib:"
+"$BUILD/tests/test_rib" 2>&1 | grep '^rib:' || true

@@ -87,6 +87,8 @@ int		 vrp_cmp(const struct vrp *, const struct vrp *);
  */
 size_t		 vrp_set_expired(const struct vrp_set *, int64_t now);
 void		 vrp_set_warn_stale(const struct vrp_set *, int64_t now);
+/* Only a hint: transparent huge pages for a big buffer about to be filled. */
+void		 vrp_mem_hint(void *p, size_t len);
 
 /*
  * Parse a whole VRP document from memory (gzip or bzip2 compressed

@@ -13,49 +13,8 @@
 #include <time.h>
 
 #include "alert.h"
+#include "jsonbuf.h"
 #include "rov.h"
-
-static void
-put(char *buf, size_t cap, size_t *off, const char *s, size_t n)
-{
-	if (*off > cap || n > cap - *off) {
-		/* cut, and mark the overflow: *off > cap from now on */
-		if (*off < cap)
-			memcpy(buf + *off, s, cap - *off);
-		*off = cap + 1;
-		return;
-	}
-	memcpy(buf + *off, s, n);
-	*off += n;
-}
-
-static void
-puts_(char *buf, size_t cap, size_t *off, const char *s)
-{
-	put(buf, cap, off, s, strlen(s));
-}
-
-static void
-putu(char *buf, size_t cap, size_t *off, uint64_t v)
-{
-	char tmp[24];
-	size_t i = sizeof(tmp);
-
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	put(buf, cap, off, tmp + i, sizeof(tmp) - i);
-}
-
-static void
-put_digits(char *t, unsigned v, int n)
-{
-	while (n-- > 0) {
-		t[n] = (char)('0' + v % 10);
-		v /= 10;
-	}
-}
 
 static void
 copy_str(char *dst, size_t cap, const char *src)
@@ -124,50 +83,50 @@ alert_put_jstr(char *buf, size_t cap, size_t *off, const char *str)
 	char esc[6];
 	size_t n;
 
-	put(buf, cap, off, "\"", 1);
+	jb_put(buf, cap, off, "\"", 1);
 	while (*s != '\0') {
 		if (*s >= 0x20 && *s < 0x80 && *s != '"' && *s != '\\') {
 			n = 1;
 			while (s[n] >= 0x20 && s[n] < 0x80 && s[n] != '"' &&
 			    s[n] != '\\')
 				n++;
-			put(buf, cap, off, (const char *)s, n);
+			jb_put(buf, cap, off, (const char *)s, n);
 			s += n;
 			continue;
 		}
 		switch (*s) {
 		case '"':
-			puts_(buf, cap, off, "\\\"");
+			jb_puts(buf, cap, off, "\\\"");
 			break;
 		case '\\':
-			puts_(buf, cap, off, "\\\\");
+			jb_puts(buf, cap, off, "\\\\");
 			break;
 		case '\n':
-			puts_(buf, cap, off, "\\n");
+			jb_puts(buf, cap, off, "\\n");
 			break;
 		case '\r':
-			puts_(buf, cap, off, "\\r");
+			jb_puts(buf, cap, off, "\\r");
 			break;
 		case '\t':
-			puts_(buf, cap, off, "\\t");
+			jb_puts(buf, cap, off, "\\t");
 			break;
 		default:
 			if (*s < 0x20) {
 				memcpy(esc, "\\u00", 4);
 				esc[4] = hex[*s >> 4];
 				esc[5] = hex[*s & 0xf];
-				put(buf, cap, off, esc, 6);
+				jb_put(buf, cap, off, esc, 6);
 			} else if ((n = utf8_len(s)) > 0) {
-				put(buf, cap, off, (const char *)s, n);
+				jb_put(buf, cap, off, (const char *)s, n);
 				s += n;
 				continue;
 			} else
-				puts_(buf, cap, off, "\\ufffd");
+				jb_puts(buf, cap, off, "\\ufffd");
 			break;
 		}
 		s++;
 	}
-	put(buf, cap, off, "\"", 1);
+	jb_put(buf, cap, off, "\"", 1);
 }
 
 void
@@ -186,7 +145,7 @@ alert_put_base64(char *buf, size_t cap, size_t *off, const uint8_t *p,
 		q[1] = b64[(v >> 12) & 0x3f];
 		q[2] = b64[(v >> 6) & 0x3f];
 		q[3] = b64[v & 0x3f];
-		put(buf, cap, off, q, 4);
+		jb_put(buf, cap, off, q, 4);
 	}
 	if (i < n) {
 		v = (uint32_t)p[i] << 16;
@@ -196,7 +155,7 @@ alert_put_base64(char *buf, size_t cap, size_t *off, const uint8_t *p,
 		q[1] = b64[(v >> 12) & 0x3f];
 		q[2] = i + 1 < n ? b64[(v >> 6) & 0x3f] : '=';
 		q[3] = '=';
-		put(buf, cap, off, q, 4);
+		jb_put(buf, cap, off, q, 4);
 	}
 }
 
@@ -217,20 +176,20 @@ alert_put_snort_ts(char *buf, size_t cap, size_t *off,
 	struct tm tm;
 
 	utc(tv, &tm);
-	put_digits(t, (unsigned)(tm.tm_year + 1900) % 100, 2);
+	jb_digits(t, (unsigned)(tm.tm_year + 1900) % 100, 2);
 	t[2] = '/';
-	put_digits(t + 3, (unsigned)tm.tm_mon + 1, 2);
+	jb_digits(t + 3, (unsigned)tm.tm_mon + 1, 2);
 	t[5] = '/';
-	put_digits(t + 6, (unsigned)tm.tm_mday, 2);
+	jb_digits(t + 6, (unsigned)tm.tm_mday, 2);
 	t[8] = '-';
-	put_digits(t + 9, (unsigned)tm.tm_hour, 2);
+	jb_digits(t + 9, (unsigned)tm.tm_hour, 2);
 	t[11] = ':';
-	put_digits(t + 12, (unsigned)tm.tm_min, 2);
+	jb_digits(t + 12, (unsigned)tm.tm_min, 2);
 	t[14] = ':';
-	put_digits(t + 15, (unsigned)tm.tm_sec, 2);
+	jb_digits(t + 15, (unsigned)tm.tm_sec, 2);
 	t[17] = '.';
-	put_digits(t + 18, (unsigned)tv->tv_usec % 1000000, 6);
-	put(buf, cap, off, t, sizeof(t));
+	jb_digits(t + 18, (unsigned)tv->tv_usec % 1000000, 6);
+	jb_put(buf, cap, off, t, sizeof(t));
 }
 
 void
@@ -240,21 +199,21 @@ alert_put_iso_ts(char *buf, size_t cap, size_t *off, const struct timeval *tv)
 	struct tm tm;
 
 	utc(tv, &tm);
-	put_digits(t, (unsigned)(tm.tm_year + 1900) % 10000, 4);
+	jb_digits(t, (unsigned)(tm.tm_year + 1900) % 10000, 4);
 	t[4] = '-';
-	put_digits(t + 5, (unsigned)tm.tm_mon + 1, 2);
+	jb_digits(t + 5, (unsigned)tm.tm_mon + 1, 2);
 	t[7] = '-';
-	put_digits(t + 8, (unsigned)tm.tm_mday, 2);
+	jb_digits(t + 8, (unsigned)tm.tm_mday, 2);
 	t[10] = 'T';
-	put_digits(t + 11, (unsigned)tm.tm_hour, 2);
+	jb_digits(t + 11, (unsigned)tm.tm_hour, 2);
 	t[13] = ':';
-	put_digits(t + 14, (unsigned)tm.tm_min, 2);
+	jb_digits(t + 14, (unsigned)tm.tm_min, 2);
 	t[16] = ':';
-	put_digits(t + 17, (unsigned)tm.tm_sec, 2);
+	jb_digits(t + 17, (unsigned)tm.tm_sec, 2);
 	t[19] = '.';
-	put_digits(t + 20, (unsigned)tv->tv_usec % 1000000, 6);
+	jb_digits(t + 20, (unsigned)tv->tv_usec % 1000000, 6);
 	t[26] = 'Z';
-	put(buf, cap, off, t, sizeof(t));
+	jb_put(buf, cap, off, t, sizeof(t));
 }
 
 const char *
@@ -312,21 +271,21 @@ put_addr(char *buf, size_t cap, size_t *off, const struct ipaddr *a)
 	char t[IPADDR_STRLEN];
 
 	if (a->family == 0) {
-		puts_(buf, cap, off, "null");
+		jb_puts(buf, cap, off, "null");
 		return;
 	}
-	put(buf, cap, off, "\"", 1);
-	puts_(buf, cap, off, ipaddr_fmt(a, t, sizeof(t)));
-	put(buf, cap, off, "\"", 1);
+	jb_put(buf, cap, off, "\"", 1);
+	jb_puts(buf, cap, off, ipaddr_fmt(a, t, sizeof(t)));
+	jb_put(buf, cap, off, "\"", 1);
 }
 
 static void
 put_u_or_null(char *buf, size_t cap, size_t *off, bool have, uint64_t v)
 {
 	if (have)
-		putu(buf, cap, off, v);
+		jb_putu(buf, cap, off, v);
 	else
-		puts_(buf, cap, off, "null");
+		jb_puts(buf, cap, off, "null");
 }
 
 /*
@@ -341,26 +300,26 @@ put_aspath(char *buf, size_t cap, size_t *off, const struct bgp_aspath *p)
 	uint32_t i, j;
 	const char *sep = "";
 
-	put(buf, cap, off, "[", 1);
+	jb_put(buf, cap, off, "[", 1);
 	for (i = 0; i < p->nseg; i++) {
 		const struct bgp_as_segment *s = &p->seg[i];
 		bool nest = s->type != AS_SEQUENCE;
 
 		if (s->count == 0)
 			continue;
-		puts_(buf, cap, off, sep);
+		jb_puts(buf, cap, off, sep);
 		sep = ",";
 		if (nest)
-			put(buf, cap, off, "[", 1);
+			jb_put(buf, cap, off, "[", 1);
 		for (j = 0; j < s->count; j++) {
 			if (j > 0)
-				put(buf, cap, off, ",", 1);
-			putu(buf, cap, off, p->asns[s->start + j]);
+				jb_put(buf, cap, off, ",", 1);
+			jb_putu(buf, cap, off, p->asns[s->start + j]);
 		}
 		if (nest)
-			put(buf, cap, off, "]", 1);
+			jb_put(buf, cap, off, "]", 1);
 	}
-	put(buf, cap, off, "]", 1);
+	jb_put(buf, cap, off, "]", 1);
 }
 
 static void
@@ -371,33 +330,33 @@ put_rpki(char *buf, size_t cap, size_t *off, const struct route_event *ev)
 	char pfx[PREFIX_STRLEN];
 	unsigned i;
 
-	puts_(buf, cap, off, ",\"rpki\":{\"state\":\"");
-	puts_(buf, cap, off, rov_state_name(r->state));
-	puts_(buf, cap, off, "\",\"reason\":");
+	jb_puts(buf, cap, off, ",\"rpki\":{\"state\":\"");
+	jb_puts(buf, cap, off, rov_state_name(r->state));
+	jb_puts(buf, cap, off, "\",\"reason\":");
 	if (reason != NULL) {
-		put(buf, cap, off, "\"", 1);
-		puts_(buf, cap, off, reason);
-		put(buf, cap, off, "\"", 1);
+		jb_put(buf, cap, off, "\"", 1);
+		jb_puts(buf, cap, off, reason);
+		jb_put(buf, cap, off, "\"", 1);
 	} else
-		puts_(buf, cap, off, "null");
-	puts_(buf, cap, off, ",\"vrps\":[");
+		jb_puts(buf, cap, off, "null");
+	jb_puts(buf, cap, off, ",\"vrps\":[");
 	for (i = 0; i < r->nvrps && i < ROV_MAX_DECIDING; i++) {
 		const struct vrp *v = r->vrps[i];
 
-		puts_(buf, cap, off, i > 0 ? ",{\"prefix\":\"" :
+		jb_puts(buf, cap, off, i > 0 ? ",{\"prefix\":\"" :
 		    "{\"prefix\":\"");
-		puts_(buf, cap, off, prefix_fmt(&v->prefix, pfx, sizeof(pfx)));
-		puts_(buf, cap, off, "\",\"max_length\":");
-		putu(buf, cap, off, v->maxlen);
-		puts_(buf, cap, off, ",\"asn\":");
-		putu(buf, cap, off, v->asn);
-		put(buf, cap, off, "}", 1);
+		jb_puts(buf, cap, off, prefix_fmt(&v->prefix, pfx, sizeof(pfx)));
+		jb_puts(buf, cap, off, "\",\"max_length\":");
+		jb_putu(buf, cap, off, v->maxlen);
+		jb_puts(buf, cap, off, ",\"asn\":");
+		jb_putu(buf, cap, off, v->asn);
+		jb_put(buf, cap, off, "}", 1);
 	}
-	puts_(buf, cap, off, "],\"covering\":");
-	putu(buf, cap, off, r->ncovering);
-	puts_(buf, cap, off, ",\"generation\":");
-	putu(buf, cap, off, ev->vrp_generation);
-	put(buf, cap, off, "}", 1);
+	jb_puts(buf, cap, off, "],\"covering\":");
+	jb_putu(buf, cap, off, r->ncovering);
+	jb_puts(buf, cap, off, ",\"generation\":");
+	jb_putu(buf, cap, off, ev->vrp_generation);
+	jb_put(buf, cap, off, "}", 1);
 }
 
 /* "bgp":{...}: the route event. */
@@ -407,51 +366,51 @@ put_bgp(char *buf, size_t cap, size_t *off, const struct route_event *ev)
 	const char *why = resolve_name(ev->resolve_why);
 	char pfx[PREFIX_STRLEN];
 
-	puts_(buf, cap, off, ",\"bgp\":{\"event\":\"");
-	puts_(buf, cap, off, route_event_kind_name(ev->kind));
-	put(buf, cap, off, "\"", 1);
+	jb_puts(buf, cap, off, ",\"bgp\":{\"event\":\"");
+	jb_puts(buf, cap, off, route_event_kind_name(ev->kind));
+	jb_put(buf, cap, off, "\"", 1);
 	if (ev->kind == RTEV_RESOLVED && why != NULL) {
-		puts_(buf, cap, off, ",\"resolve_reason\":\"");
-		puts_(buf, cap, off, why);
-		put(buf, cap, off, "\"", 1);
+		jb_puts(buf, cap, off, ",\"resolve_reason\":\"");
+		jb_puts(buf, cap, off, why);
+		jb_put(buf, cap, off, "\"", 1);
 	}
-	puts_(buf, cap, off, ",\"peer\":{\"addr\":");
+	jb_puts(buf, cap, off, ",\"peer\":{\"addr\":");
 	put_addr(buf, cap, off, &ev->src_addr);
-	puts_(buf, cap, off, ",\"as\":");
+	jb_puts(buf, cap, off, ",\"as\":");
 	put_u_or_null(buf, cap, off, ev->peer_as != 0, ev->peer_as);
-	puts_(buf, cap, off, "},\"local\":{\"addr\":");
+	jb_puts(buf, cap, off, "},\"local\":{\"addr\":");
 	put_addr(buf, cap, off, &ev->dst_addr);
-	puts_(buf, cap, off, "},\"prefix\":\"");
-	puts_(buf, cap, off, prefix_fmt(&ev->prefix, pfx, sizeof(pfx)));
-	put(buf, cap, off, "\"", 1);
+	jb_puts(buf, cap, off, "},\"prefix\":\"");
+	jb_puts(buf, cap, off, prefix_fmt(&ev->prefix, pfx, sizeof(pfx)));
+	jb_put(buf, cap, off, "\"", 1);
 	if (ev->has_path_id) {
-		puts_(buf, cap, off, ",\"path_id\":");
-		putu(buf, cap, off, ev->path_id);
+		jb_puts(buf, cap, off, ",\"path_id\":");
+		jb_putu(buf, cap, off, ev->path_id);
 	}
-	puts_(buf, cap, off, ",\"origin_as\":");
+	jb_puts(buf, cap, off, ",\"origin_as\":");
 	put_u_or_null(buf, cap, off, has_origin(ev), ev->origin_as);
-	puts_(buf, cap, off, ",\"origin_kind\":\"");
-	puts_(buf, cap, off, origin_kind_name(ev->origin_kind));
-	puts_(buf, cap, off, "\",\"as_path\":");
+	jb_puts(buf, cap, off, ",\"origin_kind\":\"");
+	jb_puts(buf, cap, off, origin_kind_name(ev->origin_kind));
+	jb_puts(buf, cap, off, "\",\"as_path\":");
 	if (ev->aspath != NULL)
 		put_aspath(buf, cap, off, ev->aspath);
 	else
-		puts_(buf, cap, off, "null");
-	puts_(buf, cap, off, ",\"next_hop\":");
+		jb_puts(buf, cap, off, "null");
+	jb_puts(buf, cap, off, ",\"next_hop\":");
 	put_addr(buf, cap, off, &ev->next_hop);
-	puts_(buf, cap, off, ",\"prev_state\":");
+	jb_puts(buf, cap, off, ",\"prev_state\":");
 	if (ev->has_prev) {
-		put(buf, cap, off, "\"", 1);
-		puts_(buf, cap, off, rov_state_name(ev->prev_state));
-		put(buf, cap, off, "\"", 1);
+		jb_put(buf, cap, off, "\"", 1);
+		jb_puts(buf, cap, off, rov_state_name(ev->prev_state));
+		jb_put(buf, cap, off, "\"", 1);
 	} else
-		puts_(buf, cap, off, "null");
-	puts_(buf, cap, off, ",\"prev_origin_as\":");
+		jb_puts(buf, cap, off, "null");
+	jb_puts(buf, cap, off, ",\"prev_origin_as\":");
 	put_u_or_null(buf, cap, off, ev->has_prev && ev->prev_origin_as != 0,
 	    ev->prev_origin_as);
 	if (ev->has_rpki)
 		put_rpki(buf, cap, off, ev);
-	put(buf, cap, off, "}", 1);
+	jb_put(buf, cap, off, "}", 1);
 }
 
 /* The Snort 3 alert_json envelope, up to and including "action". */
@@ -460,46 +419,46 @@ put_envelope(char *buf, size_t cap, size_t *off, const struct alert *a)
 {
 	const struct route_event *ev = a->ev;
 
-	puts_(buf, cap, off, "{\"timestamp\":\"");
+	jb_puts(buf, cap, off, "{\"timestamp\":\"");
 	alert_put_snort_ts(buf, cap, off, &ev->ts);
-	puts_(buf, cap, off, "\",\"@timestamp\":\"");
+	jb_puts(buf, cap, off, "\",\"@timestamp\":\"");
 	alert_put_iso_ts(buf, cap, off, &ev->ts);
-	puts_(buf, cap, off, "\",\"pkt_num\":");
-	putu(buf, cap, off, a->pkt_num);
-	puts_(buf, cap, off, ",\"proto\":\"TCP\",\"pkt_len\":");
-	putu(buf, cap, off, ev->pkt != NULL ? ev->pkt->wirelen : 0);
-	puts_(buf, cap, off, ",\"dir\":\"");
-	puts_(buf, cap, off, alert_dir(ev->src_port, ev->dst_port));
-	puts_(buf, cap, off, "\",\"src_addr\":");
+	jb_puts(buf, cap, off, "\",\"pkt_num\":");
+	jb_putu(buf, cap, off, a->pkt_num);
+	jb_puts(buf, cap, off, ",\"proto\":\"TCP\",\"pkt_len\":");
+	jb_putu(buf, cap, off, ev->pkt != NULL ? ev->pkt->wirelen : 0);
+	jb_puts(buf, cap, off, ",\"dir\":\"");
+	jb_puts(buf, cap, off, alert_dir(ev->src_port, ev->dst_port));
+	jb_puts(buf, cap, off, "\",\"src_addr\":");
 	put_addr(buf, cap, off, &ev->src_addr);
-	puts_(buf, cap, off, ",\"src_port\":");
-	putu(buf, cap, off, ev->src_port);
-	puts_(buf, cap, off, ",\"dst_addr\":");
+	jb_puts(buf, cap, off, ",\"src_port\":");
+	jb_putu(buf, cap, off, ev->src_port);
+	jb_puts(buf, cap, off, ",\"dst_addr\":");
 	put_addr(buf, cap, off, &ev->dst_addr);
-	puts_(buf, cap, off, ",\"dst_port\":");
-	putu(buf, cap, off, ev->dst_port);
-	puts_(buf, cap, off, ",\"service\":\"bgp\",\"rule\":\"");
-	putu(buf, cap, off, a->gid);
-	put(buf, cap, off, ":", 1);
-	putu(buf, cap, off, a->sid);
-	put(buf, cap, off, ":", 1);
-	putu(buf, cap, off, a->rev);
-	puts_(buf, cap, off, "\",\"gid\":");
-	putu(buf, cap, off, a->gid);
-	puts_(buf, cap, off, ",\"sid\":");
-	putu(buf, cap, off, a->sid);
-	puts_(buf, cap, off, ",\"rev\":");
-	putu(buf, cap, off, a->rev);
-	puts_(buf, cap, off, ",\"msg\":");
+	jb_puts(buf, cap, off, ",\"dst_port\":");
+	jb_putu(buf, cap, off, ev->dst_port);
+	jb_puts(buf, cap, off, ",\"service\":\"bgp\",\"rule\":\"");
+	jb_putu(buf, cap, off, a->gid);
+	jb_put(buf, cap, off, ":", 1);
+	jb_putu(buf, cap, off, a->sid);
+	jb_put(buf, cap, off, ":", 1);
+	jb_putu(buf, cap, off, a->rev);
+	jb_puts(buf, cap, off, "\",\"gid\":");
+	jb_putu(buf, cap, off, a->gid);
+	jb_puts(buf, cap, off, ",\"sid\":");
+	jb_putu(buf, cap, off, a->sid);
+	jb_puts(buf, cap, off, ",\"rev\":");
+	jb_putu(buf, cap, off, a->rev);
+	jb_puts(buf, cap, off, ",\"msg\":");
 	alert_put_jstr(buf, cap, off, a->msg);
-	puts_(buf, cap, off, ",\"class\":");
+	jb_puts(buf, cap, off, ",\"class\":");
 	alert_put_jstr(buf, cap, off, a->class_desc[0] != '\0' ?
 	    a->class_desc : a->classtype[0] != '\0' ? a->classtype : "none");
-	puts_(buf, cap, off, ",\"classtype\":");
+	jb_puts(buf, cap, off, ",\"classtype\":");
 	alert_put_jstr(buf, cap, off, a->classtype);
-	puts_(buf, cap, off, ",\"priority\":");
-	putu(buf, cap, off, a->priority);
-	puts_(buf, cap, off, ",\"action\":");
+	jb_puts(buf, cap, off, ",\"priority\":");
+	jb_putu(buf, cap, off, a->priority);
+	jb_puts(buf, cap, off, ",\"action\":");
 	alert_put_jstr(buf, cap, off, a->action[0] != '\0' ? a->action :
 	    "alert");
 }
@@ -517,16 +476,16 @@ alert_format_json(const struct alert *a, char *buf, size_t cap)
 	if (ev->msg != NULL && ev->msg_len > 0 &&
 	    (ev->kind == RTEV_ANNOUNCE || ev->kind == RTEV_WITHDRAW ||
 	    ev->kind == RTEV_RESOLVED)) {
-		puts_(buf, lim, &off, ",\"b64_data\":\"");
+		jb_puts(buf, lim, &off, ",\"b64_data\":\"");
 		alert_put_base64(buf, lim, &off, ev->msg, ev->msg_len);
-		put(buf, lim, &off, "\"", 1);
+		jb_put(buf, lim, &off, "\"", 1);
 	}
 	if (a->sensor != NULL) {
-		puts_(buf, lim, &off, ",\"sensor\":");
+		jb_puts(buf, lim, &off, ",\"sensor\":");
 		alert_put_jstr(buf, lim, &off, a->sensor);
 	}
 	put_bgp(buf, lim, &off, ev);
-	put(buf, lim, &off, "}", 1);
+	jb_put(buf, lim, &off, "}", 1);
 	if (off > lim)
 		return -1;
 	buf[off++] = '\n';

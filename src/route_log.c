@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "jsonbuf.h"
 #include "log.h"
 #include "route_log.h"
 #include "stats.h"
@@ -25,45 +26,6 @@ struct route_log {
 
 /* 16k ASNs * 11 chars + everything else. */
 #define LINE_CAP	(200 * 1024)
-
-static void
-put(char *buf, size_t cap, size_t *off, const char *s, size_t n)
-{
-	if (*off >= cap)
-		return;
-	if (n > cap - *off)
-		n = cap - *off;
-	memcpy(buf + *off, s, n);
-	*off += n;
-}
-
-static void
-puts_(char *buf, size_t cap, size_t *off, const char *s)
-{
-	put(buf, cap, off, s, strlen(s));
-}
-
-static void
-putu(char *buf, size_t cap, size_t *off, uint64_t v)
-{
-	char tmp[24];
-	size_t i = sizeof(tmp);
-
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	put(buf, cap, off, tmp + i, sizeof(tmp) - i);
-}
-
-static void
-put_digits(char *t, unsigned v, int n)
-{
-	while (n-- > 0) {
-		t[n] = (char)('0' + v % 10);
-		v /= 10;
-	}
-}
 
 /*
  * ISO 8601 UTC with microseconds.  gmtime_r is only called when the second
@@ -83,24 +45,24 @@ json_put_ts(char *buf, size_t cap, size_t *off, const struct timeval *tv)
 
 		if (gmtime_r(&sec, &tm) == NULL)
 			memset(&tm, 0, sizeof(tm));
-		put_digits(date, (unsigned)(tm.tm_year + 1900) % 10000, 4);
+		jb_digits(date, (unsigned)(tm.tm_year + 1900) % 10000, 4);
 		date[4] = '-';
-		put_digits(date + 5, (unsigned)tm.tm_mon + 1, 2);
+		jb_digits(date + 5, (unsigned)tm.tm_mon + 1, 2);
 		date[7] = '-';
-		put_digits(date + 8, (unsigned)tm.tm_mday, 2);
+		jb_digits(date + 8, (unsigned)tm.tm_mday, 2);
 		date[10] = 'T';
-		put_digits(date + 11, (unsigned)tm.tm_hour, 2);
+		jb_digits(date + 11, (unsigned)tm.tm_hour, 2);
 		date[13] = ':';
-		put_digits(date + 14, (unsigned)tm.tm_min, 2);
+		jb_digits(date + 14, (unsigned)tm.tm_min, 2);
 		date[16] = ':';
-		put_digits(date + 17, (unsigned)tm.tm_sec, 2);
+		jb_digits(date + 17, (unsigned)tm.tm_sec, 2);
 		cached = tv->tv_sec;
 	}
-	put(buf, cap, off, date, sizeof(date));
+	jb_put(buf, cap, off, date, sizeof(date));
 	usec[0] = '.';
-	put_digits(usec + 1, (unsigned)tv->tv_usec % 1000000, 6);
+	jb_digits(usec + 1, (unsigned)tv->tv_usec % 1000000, 6);
 	usec[7] = 'Z';
-	put(buf, cap, off, usec, sizeof(usec));
+	jb_put(buf, cap, off, usec, sizeof(usec));
 }
 
 static void
@@ -110,8 +72,8 @@ put_asns(char *buf, size_t cap, size_t *off, const uint32_t *a, uint32_t n)
 
 	for (i = 0; i < n; i++) {
 		if (i > 0)
-			put(buf, cap, off, ",", 1);
-		putu(buf, cap, off, a[i]);
+			jb_put(buf, cap, off, ",", 1);
+		jb_putu(buf, cap, off, a[i]);
 	}
 }
 
@@ -121,7 +83,7 @@ json_put_aspath(char *buf, size_t cap, size_t *off, const struct bgp_aspath *p)
 	uint32_t i;
 	bool first = true;
 
-	put(buf, cap, off, "[", 1);
+	jb_put(buf, cap, off, "[", 1);
 	for (i = 0; i < p->nseg; i++) {
 		const struct bgp_as_segment *s = &p->seg[i];
 		const uint32_t *a = p->asns + s->start;
@@ -129,30 +91,30 @@ json_put_aspath(char *buf, size_t cap, size_t *off, const struct bgp_aspath *p)
 		if (s->count == 0)
 			continue;
 		if (!first)
-			put(buf, cap, off, ",", 1);
+			jb_put(buf, cap, off, ",", 1);
 		first = false;
 		switch (s->type) {
 		case AS_SEQUENCE:
 			put_asns(buf, cap, off, a, s->count);
 			break;
 		case AS_SET:
-			put(buf, cap, off, "[", 1);
+			jb_put(buf, cap, off, "[", 1);
 			put_asns(buf, cap, off, a, s->count);
-			put(buf, cap, off, "]", 1);
+			jb_put(buf, cap, off, "]", 1);
 			break;
 		case AS_CONFED_SEQUENCE:
-			puts_(buf, cap, off, "{\"confed_seq\":[");
+			jb_puts(buf, cap, off, "{\"confed_seq\":[");
 			put_asns(buf, cap, off, a, s->count);
-			puts_(buf, cap, off, "]}");
+			jb_puts(buf, cap, off, "]}");
 			break;
 		default:
-			puts_(buf, cap, off, "{\"confed_set\":[");
+			jb_puts(buf, cap, off, "{\"confed_set\":[");
 			put_asns(buf, cap, off, a, s->count);
-			puts_(buf, cap, off, "]}");
+			jb_puts(buf, cap, off, "]}");
 			break;
 		}
 	}
-	put(buf, cap, off, "]", 1);
+	jb_put(buf, cap, off, "]", 1);
 }
 
 struct route_log *
@@ -223,9 +185,9 @@ put_addr(char *buf, size_t cap, size_t *off, const struct ipaddr *a)
 {
 	char t[IPADDR_STRLEN];
 
-	put(buf, cap, off, "\"", 1);
-	puts_(buf, cap, off, ipaddr_fmt(a, t, sizeof(t)));
-	put(buf, cap, off, "\"", 1);
+	jb_put(buf, cap, off, "\"", 1);
+	jb_puts(buf, cap, off, ipaddr_fmt(a, t, sizeof(t)));
+	jb_put(buf, cap, off, "\"", 1);
 }
 
 static void
@@ -241,36 +203,36 @@ put_inferred(char *buf, size_t cap, size_t *off, uint8_t inf)
 
 	if (inf == 0)
 		return;
-	puts_(buf, cap, off, ",\"inferred\":[");
+	jb_puts(buf, cap, off, ",\"inferred\":[");
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if ((inf & names[i].bit) == 0)
 			continue;
-		puts_(buf, cap, off, sep);
-		put(buf, cap, off, "\"", 1);
-		puts_(buf, cap, off, names[i].name);
-		put(buf, cap, off, "\"", 1);
+		jb_puts(buf, cap, off, sep);
+		jb_put(buf, cap, off, "\"", 1);
+		jb_puts(buf, cap, off, names[i].name);
+		jb_put(buf, cap, off, "\"", 1);
 		sep = ",";
 	}
-	put(buf, cap, off, "]", 1);
+	jb_put(buf, cap, off, "]", 1);
 }
 
 static void
 put_announce(char *buf, size_t cap, size_t *off, const struct bgp_attrs *at)
 {
-	puts_(buf, cap, off, ",\"origin_as\":");
+	jb_puts(buf, cap, off, ",\"origin_as\":");
 	if (at->origin_kind == ORIGIN_AS_SEQ || at->origin_kind == ORIGIN_AS_PEER)
-		putu(buf, cap, off, at->origin_as);
+		jb_putu(buf, cap, off, at->origin_as);
 	else
-		puts_(buf, cap, off, "null");
-	puts_(buf, cap, off, ",\"origin_kind\":\"");
-	puts_(buf, cap, off, origin_kind_name(at->origin_kind));
-	puts_(buf, cap, off, "\",\"as_path\":");
+		jb_puts(buf, cap, off, "null");
+	jb_puts(buf, cap, off, ",\"origin_kind\":\"");
+	jb_puts(buf, cap, off, origin_kind_name(at->origin_kind));
+	jb_puts(buf, cap, off, "\",\"as_path\":");
 	json_put_aspath(buf, cap, off, &at->aspath);
-	puts_(buf, cap, off, ",\"next_hop\":");
+	jb_puts(buf, cap, off, ",\"next_hop\":");
 	if (at->next_hop.family != 0)
 		put_addr(buf, cap, off, &at->next_hop);
 	else
-		puts_(buf, cap, off, "null");
+		jb_puts(buf, cap, off, "null");
 }
 
 /*
@@ -285,33 +247,33 @@ put_rpki(char *buf, size_t cap, size_t *off, const struct rov_result *res,
 	char pfx[PREFIX_STRLEN];
 	unsigned i;
 
-	puts_(buf, cap, off, ",\"rpki\":{\"state\":\"");
-	puts_(buf, cap, off, rov_state_name(res->state));
-	puts_(buf, cap, off, "\",\"reason\":");
+	jb_puts(buf, cap, off, ",\"rpki\":{\"state\":\"");
+	jb_puts(buf, cap, off, rov_state_name(res->state));
+	jb_puts(buf, cap, off, "\",\"reason\":");
 	if (reason != NULL) {
-		put(buf, cap, off, "\"", 1);
-		puts_(buf, cap, off, reason);
-		put(buf, cap, off, "\"", 1);
+		jb_put(buf, cap, off, "\"", 1);
+		jb_puts(buf, cap, off, reason);
+		jb_put(buf, cap, off, "\"", 1);
 	} else
-		puts_(buf, cap, off, "null");
-	puts_(buf, cap, off, ",\"generation\":");
-	putu(buf, cap, off, gen);
-	puts_(buf, cap, off, ",\"vrps\":[");
+		jb_puts(buf, cap, off, "null");
+	jb_puts(buf, cap, off, ",\"generation\":");
+	jb_putu(buf, cap, off, gen);
+	jb_puts(buf, cap, off, ",\"vrps\":[");
 	for (i = 0; i < res->nvrps; i++) {
 		const struct vrp *v = res->vrps[i];
 
-		puts_(buf, cap, off, i > 0 ? ",{\"prefix\":\"" :
+		jb_puts(buf, cap, off, i > 0 ? ",{\"prefix\":\"" :
 		    "{\"prefix\":\"");
-		puts_(buf, cap, off, prefix_fmt(&v->prefix, pfx, sizeof(pfx)));
-		puts_(buf, cap, off, "\",\"max_length\":");
-		putu(buf, cap, off, v->maxlen);
-		puts_(buf, cap, off, ",\"asn\":");
-		putu(buf, cap, off, v->asn);
-		put(buf, cap, off, "}", 1);
+		jb_puts(buf, cap, off, prefix_fmt(&v->prefix, pfx, sizeof(pfx)));
+		jb_puts(buf, cap, off, "\",\"max_length\":");
+		jb_putu(buf, cap, off, v->maxlen);
+		jb_puts(buf, cap, off, ",\"asn\":");
+		jb_putu(buf, cap, off, v->asn);
+		jb_put(buf, cap, off, "}", 1);
 	}
-	puts_(buf, cap, off, "],\"covering\":");
-	putu(buf, cap, off, res->ncovering);
-	put(buf, cap, off, "}", 1);
+	jb_puts(buf, cap, off, "],\"covering\":");
+	jb_putu(buf, cap, off, res->ncovering);
+	jb_put(buf, cap, off, "}", 1);
 }
 
 void
@@ -334,34 +296,34 @@ route_log_write(struct route_log *rl, const struct bgp_msg_ctx *ctx,
 
 	if (ctx->pkt != NULL)
 		tv = ctx->pkt->ts;
-	puts_(buf, cap, &off, ann ? "{\"event\":\"announce\",\"ts\":\"" :
+	jb_puts(buf, cap, &off, ann ? "{\"event\":\"announce\",\"ts\":\"" :
 	    "{\"event\":\"withdraw\",\"ts\":\"");
 	json_put_ts(buf, cap, &off, &tv);
-	puts_(buf, cap, &off, "\",\"pkt_num\":");
-	putu(buf, cap, &off, ctx->pkt != NULL ? ctx->pkt->num : 0);
-	puts_(buf, cap, &off, ",\"src_addr\":");
+	jb_puts(buf, cap, &off, "\",\"pkt_num\":");
+	jb_putu(buf, cap, &off, ctx->pkt != NULL ? ctx->pkt->num : 0);
+	jb_puts(buf, cap, &off, ",\"src_addr\":");
 	put_addr(buf, cap, &off, &ctx->src_addr);
-	puts_(buf, cap, &off, ",\"src_port\":");
-	putu(buf, cap, &off, ctx->src_port);
-	puts_(buf, cap, &off, ",\"dst_addr\":");
+	jb_puts(buf, cap, &off, ",\"src_port\":");
+	jb_putu(buf, cap, &off, ctx->src_port);
+	jb_puts(buf, cap, &off, ",\"dst_addr\":");
 	put_addr(buf, cap, &off, &ctx->dst_addr);
-	puts_(buf, cap, &off, ",\"dst_port\":");
-	putu(buf, cap, &off, ctx->dst_port);
-	puts_(buf, cap, &off, ",\"peer_as\":");
+	jb_puts(buf, cap, &off, ",\"dst_port\":");
+	jb_putu(buf, cap, &off, ctx->dst_port);
+	jb_puts(buf, cap, &off, ",\"peer_as\":");
 	if (ctx->peer_as != 0)
-		putu(buf, cap, &off, ctx->peer_as);
+		jb_putu(buf, cap, &off, ctx->peer_as);
 	else
-		puts_(buf, cap, &off, "null");
-	puts_(buf, cap, &off, ",\"afi\":");
-	putu(buf, cap, &off, r->afi);
-	puts_(buf, cap, &off, ",\"safi\":");
-	putu(buf, cap, &off, r->safi);
-	puts_(buf, cap, &off, ",\"prefix\":\"");
-	puts_(buf, cap, &off, prefix_fmt(&r->prefix, pfx, sizeof(pfx)));
-	put(buf, cap, &off, "\"", 1);
+		jb_puts(buf, cap, &off, "null");
+	jb_puts(buf, cap, &off, ",\"afi\":");
+	jb_putu(buf, cap, &off, r->afi);
+	jb_puts(buf, cap, &off, ",\"safi\":");
+	jb_putu(buf, cap, &off, r->safi);
+	jb_puts(buf, cap, &off, ",\"prefix\":\"");
+	jb_puts(buf, cap, &off, prefix_fmt(&r->prefix, pfx, sizeof(pfx)));
+	jb_put(buf, cap, &off, "\"", 1);
 	if (r->has_path_id) {
-		puts_(buf, cap, &off, ",\"path_id\":");
-		putu(buf, cap, &off, r->path_id);
+		jb_puts(buf, cap, &off, ",\"path_id\":");
+		jb_putu(buf, cap, &off, r->path_id);
 	}
 	if (ann) {
 		put_announce(buf, cap, &off, at);
@@ -371,7 +333,13 @@ route_log_write(struct route_log *rl, const struct bgp_msg_ctx *ctx,
 	if (at != NULL)
 		put_inferred(buf, cap, &off, at->inferred);
 	if (r->treat_as_withdraw)
-		puts_(buf, cap, &off, ",\"treat_as_withdraw\":true");
+		jb_puts(buf, cap, &off, ",\"treat_as_withdraw\":true");
+	/*
+	 * A cut line leaves off = cap + 1 (jsonbuf.h): keep the cut text and
+	 * clamp, so the two bytes below land in the room kept past cap.
+	 */
+	if (off > cap)
+		off = cap;
 	buf[off++] = '}';
 	buf[off++] = '\n';
 	if (fwrite(buf, 1, off, rl->fp) != off)

@@ -111,8 +111,8 @@ vrp_mask(struct prefix *p)
  * more than the parsing on some virtual machines (measured: reading the
  * 75 MB rpki-client file took 0.45 s, 0.03 s with this).  Only a hint.
  */
-static void
-mem_hint(void *p, size_t len)
+void
+vrp_mem_hint(void *p, size_t len)
 {
 #ifdef MADV_HUGEPAGE
 	uintptr_t a = (uintptr_t)p, pg = 4096, start, end;
@@ -142,7 +142,7 @@ vrp_set_reserve(struct vrp_set *set, size_t ncap)
 		return -1;
 	set->v = nv;
 	set->cap = ncap;
-	mem_hint(set->v + set->n, (ncap - set->n) * sizeof(*nv));
+	vrp_mem_hint(set->v + set->n, (ncap - set->n) * sizeof(*nv));
 	return 0;
 }
 

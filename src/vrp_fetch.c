@@ -11,7 +11,6 @@
  * naming the URL and VRP_FETCH_ERROR: the caller keeps its previous set,
  * and the conditional state is only updated by a response that parsed.
  */
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <bzlib.h>
@@ -28,30 +27,6 @@
 
 #include "log.h"
 #include "vrp.h"
-
-/*
- * Ask for transparent huge pages on a large buffer about to be filled.
- * A full table touches ~100 MB; with 4 KiB pages the page faults cost
- * more than the parsing on some virtual machines (measured: reading the
- * 75 MB rpki-client file took 0.45 s, 0.03 s with this).  Only a hint.
- */
-static void
-mem_hint(void *p, size_t len)
-{
-#ifdef MADV_HUGEPAGE
-	uintptr_t a = (uintptr_t)p, pg = 4096, start, end;
-
-	if (len < 4 * 1024 * 1024)
-		return;
-	start = (a + pg - 1) & ~(pg - 1);
-	end = (a + len) & ~(pg - 1);
-	if (end > start)
-		(void)madvise((void *)start, end - start, MADV_HUGEPAGE);
-#else
-	(void)p;
-	(void)len;
-#endif
-}
 
 static int
 out_grow(uint8_t **out, size_t *cap, size_t used)
@@ -70,7 +45,7 @@ out_grow(uint8_t **out, size_t *cap, size_t used)
 		return -1;
 	*out = n;
 	*cap = ncap;
-	mem_hint(n + used, ncap - used);
+	vrp_mem_hint(n + used, ncap - used);
 	return 0;
 }
 
@@ -98,7 +73,7 @@ gunzip(const char *name, const uint8_t *in, size_t len, uint8_t **out,
 		log_warn("%s", name);
 		return -1;
 	}
-	mem_hint(*out, cap);
+	vrp_mem_hint(*out, cap);
 	memset(&z, 0, sizeof(z));
 	if (inflateInit2(&z, 15 + 16) != Z_OK) {
 		free(*out);
@@ -159,7 +134,7 @@ bunzip2(const char *name, const uint8_t *in, size_t len, uint8_t **out,
 		log_warn("%s", name);
 		return -1;
 	}
-	mem_hint(*out, cap);
+	vrp_mem_hint(*out, cap);
 	memset(&b, 0, sizeof(b));
 	if (BZ2_bzDecompressInit(&b, 0, 0) != BZ_OK) {
 		free(*out);
@@ -251,7 +226,7 @@ read_file(const char *path, size_t *lenp)
 				goto fail;
 			}
 			buf = nb;
-			mem_hint(buf + len, cap - len);
+			vrp_mem_hint(buf + len, cap - len);
 		}
 		if ((r = read(fd, buf + len, cap - len)) == -1) {
 			if (errno == EINTR)

@@ -1,0 +1,29 @@
+/*
+ * jsonbuf.h - bounded appends for building JSON text in a caller's buffer.
+ *
+ * Why not snprintf or jansson: the route log and the alert encoder run once
+ * per route on the packet path, so they format directly, in a fixed field
+ * order the golden tests rely on.  Every helper appends to buf at *off and
+ * never writes at or past buf[cap].  Output that does not fit is cut, and
+ * the overflow is marked: *off becomes cap + 1 and stays there, so a caller
+ * formats a whole record and checks once (*off <= cap) at the end.  A caller
+ * that writes into buf itself after the helpers must first clamp *off.
+ * No state is kept: the helpers may run in any thread.
+ */
+#ifndef ROVMON_JSONBUF_H
+#define ROVMON_JSONBUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* n bytes of s. */
+void	jb_put(char *buf, size_t cap, size_t *off, const char *s, size_t n);
+/* A NUL-terminated string, copied as is (no quoting or escaping). */
+void	jb_puts(char *buf, size_t cap, size_t *off, const char *s);
+/* v in decimal. */
+void	jb_putu(char *buf, size_t cap, size_t *off, uint64_t v);
+/* The n low decimal digits of v, zero-padded, into t[0..n-1]; unbounded:
+ * the caller sizes t. */
+void	jb_digits(char *t, unsigned v, int n);
+
+#endif /* ROVMON_JSONBUF_H */

@@ -322,14 +322,19 @@ on_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *at,
 		    rp != NULL ? validator_generation(rv->validator) : 0);
 }
 
-/* bgp_sink.session: a session that went down resolves its alerts. */
+/*
+ * bgp_sink.session: a session that went down resolves its alerts.  A
+ * NOTIFICATION ends the BGP session at once (RFC 4271 6), before TCP
+ * closes; the TCP close that follows then finds nothing left.
+ */
 static void
 on_session(void *arg, const struct bgp_msg_ctx *ctx,
     const struct bgp_session_info *si)
 {
 	struct rovmon *rv = arg;
 
-	if (si->event == BGP_SESS_DOWN && rv->alerting != NULL)
+	if ((si->event == BGP_SESS_DOWN || si->event == BGP_SESS_NOTIFICATION) &&
+	    rv->alerting != NULL)
 		alerting_session_down(rv->alerting, ctx);
 }
 

@@ -98,8 +98,16 @@ import os, sys
 sys.path.insert(0, "tests/lib")
 import pcapfile
 h, lt, e, frames = pcapfile.read_pcap(sys.argv[1])
-cut = next(i for i, (_, d) in enumerate(frames) if (t := pcapfile.tcp_of(lt, d)) and t[5] & 0x05)
-pcapfile.write_pcap(sys.argv[2], h, e, frames[:cut])   # up to the first FIN/RST
+def ends_session(d):
+    t = pcapfile.tcp_of(lt, d)
+    if t is None:
+        return False
+    pay = t[6]
+    i = pay.find(b"\xff" * 16)
+    notification = i >= 0 and len(pay) > i + 18 and pay[i + 18] == 3
+    return bool(t[5] & 0x05) or notification
+cut = next(i for i, (_, d) in enumerate(frames) if ends_session(d))
+pcapfile.write_pcap(sys.argv[2], h, e, frames[:cut])   # up to the NOTIFICATION or FIN/RST
 PY
 cp "$VRPS" "$tmp/vrps.json"
 ip -n "$NS" link add rvtx type veth peer name rvrx

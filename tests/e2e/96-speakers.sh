@@ -1,0 +1,279 @@
+#!/bin/sh
+# Real speakers, a live mirror port, Redis and a BIRD+StayRTR witness.
+#
+# Topology (private namespaces, private test addresses only):
+#   ns A: gobgpd AS4200000001, a0 10.179.200.1/24 fd00:179::1/64
+#   ns B: bird2  AS4200000002, b0 10.179.200.2/24 fd00:179::2/64, two eBGP
+#         sessions with A (IPv4 over IPv4, IPv6 over IPv6), protocol rpki
+#         to stayrtr on 127.0.0.1 in B, roa4/roa6 tables r4/r6
+#   ns M: bridge br0 (ageing_time 0: floods every frame) joining a0's and
+#         b0's peers and mon0; rovmon -i mon1 (mon0's peer) with --redis
+#         on a private redis-server (unix socket) loaded by rovctl.
+# Scenario (tests/speakers/e2e/scenario.py): sessions up, rovmon starts
+# mid-stream, A announces 30 IPv4 + 20 IPv6 routes (VALID, INVALID by
+# origin, INVALID by maxLength, NOT_FOUND), withdraws 7, changes 3 origins,
+# a second VRP generation turns two VALID routes INVALID (Redis for rovmon,
+# the StayRTR cache file for BIRD), then BIRD resets the IPv4 session
+# (disable/enable).  Checks: rovmon's alerts are exactly the expected
+# (sid, event, prefix, origin, state); for every route BIRD holds, rovmon's
+# RPKI state = BIRD's roa_check (before and after the new generation);
+# both sessions were picked up mid-stream.
+# Exit 0 pass, 1 fail, 77 skip (no namespaces or a missing binary).
+set -u
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+B=${ROVMON_BUILD:-build}
+case $B in /*) ;; *) B=$ROOT/$B ;; esac
+SC=$ROOT/tests/speakers/e2e/scenario.py
+for c in bird birdc gobgpd gobgp; do
+	command -v $c > /dev/null || { echo "SKIP: speaker binary $c not installed"; exit 77; }
+done
+for c in stayrtr redis-server redis-cli ethtool python3; do
+	command -v $c > /dev/null || { echo "FAIL: $c not installed (make deps)"; exit 1; }
+done
+[ -x "$B/rovmon" ] && [ -x "$B/rovctl" ] || { echo "FAIL: build $B/rovmon and $B/rovctl first"; exit 1; }
+NA=rv96-a-$$ NB=rv96-b-$$ NM=rv96-m-$$
+ip netns add $NA 2> /dev/null || { echo "SKIP: cannot create network namespaces here"; exit 77; }
+W=$(mktemp -d /tmp/rovmon-96.XXXXXX)
+PIDS="" MPID=""
+T0=$(date +%s)
+cleanup() {
+	[ -n "$MPID" ] && kill "$MPID" 2> /dev/null
+	for p in $PIDS; do kill "$p" 2> /dev/null; done
+	for p in $PIDS $MPID; do
+		i=0
+		while kill -0 "$p" 2> /dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
+		kill -9 "$p" 2> /dev/null
+	done
+	wait 2> /dev/null
+	for n in $NA $NB $NM; do ip netns del $n 2> /dev/null; done
+	rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+log() { echo "[96 +$(($(date +%s) - T0))s] $*"; }
+fail() {
+	echo "FAIL: $*"
+	for f in "$W"/*.log "$W"/rovmon.err; do [ -s "$f" ] && { echo "--- $f"; tail -n 15 "$f"; }; done
+	exit 1
+}
+bg() { # bg NAME NS CMD...
+	local name=$1 ns=$2; shift 2
+	ip netns exec "$ns" "$@" > "$W/$name.log" 2>&1 &
+	PIDS="$PIDS $!"
+}
+waitfor() { # waitfor SECONDS WHAT CMD...: bounded polling
+	local t=$1 what=$2 i=0; shift 2
+	until "$@" > /dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -le $((t * 10)) ] || fail "timeout ($t s) waiting for $what"
+		sleep 0.1
+	done
+}
+
+python3 "$SC" gen "$W" || fail "scenario generation"
+read -r N4 N6 F4 F6 NALERTS < "$W/counts"
+
+# --- network ----------------------------------------------------------------
+ip netns add $NB && ip netns add $NM || fail "namespaces"
+ip link add a0 netns $NA type veth peer name pa netns $NM
+ip link add b0 netns $NB type veth peer name pb netns $NM
+ip -n $NM link add mon0 type veth peer name mon1
+ip -n $NM link add br0 type bridge ageing_time 0 stp_state 0 mcast_snooping 0
+ip netns exec $NM sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+for i in pa pb mon0; do ip -n $NM link set $i master br0; done
+for i in pa pb mon0 mon1 br0; do
+	ip netns exec $NM ethtool -K $i tso off gso off gro off > /dev/null 2>&1
+	ip -n $NM link set $i up
+done
+for x in a b; do
+	[ $x = a ] && ns=$NA h=1 || { ns=$NB; h=2; }
+	ip -n $ns link set lo up
+	ip -n $ns addr add 10.179.200.$h/24 dev ${x}0
+	ip -n $ns -6 addr add fd00:179::$h/64 dev ${x}0 nodad
+	ip netns exec $ns ethtool -K ${x}0 tso off gso off gro off > /dev/null 2>&1 ||
+		ip netns exec $ns ethtool -K ${x}0 tso off gso off > /dev/null
+	ip -n $ns link set ${x}0 up
+done
+
+# --- Redis (rovmon's VRPs) and StayRTR (BIRD's), same generation 1 -------------
+SOCK=$W/redis.sock
+redis-server --port 0 --unixsocket "$SOCK" --save '' --appendonly no --dir "$W" \
+	--daemonize no > "$W/redis.log" 2>&1 &
+PIDS="$PIDS $!"
+waitfor 10 "redis" redis-cli -s "$SOCK" ping
+"$B/rovctl" vrp load --from "$W/vrps1.json" --redis "unix://$SOCK" > "$W/rovctl1.log" 2>&1 ||
+	fail "rovctl vrp load generation 1"
+cp "$W/vrps1.json" "$W/rtr.json"
+RTRPORT=8323
+bg stayrtr $NB stayrtr -checktime=false -cache "$W/rtr.json" -bind 127.0.0.1:$RTRPORT \
+	-refresh 1 -metrics.addr 127.0.0.1:9847 -log.verbose=false
+
+# --- speakers -----------------------------------------------------------------
+cat > "$W/gobgpd.toml" << EOC
+[global.config]
+  as = 4200000001
+  router-id = "10.179.200.1"
+  port = 179
+  local-address-list = ["10.179.200.1", "fd00:179::1"]
+EOC
+for fam in ipv4-unicast ipv6-unicast; do
+	case $fam in ipv4*) peer=10.179.200.2 loc=10.179.200.1 ;; *) peer=fd00:179::2 loc=fd00:179::1 ;; esac
+	cat >> "$W/gobgpd.toml" << EOC
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "$peer"
+    peer-as = 4200000002
+  [neighbors.transport.config]
+    passive-mode = true
+    local-address = "$loc"
+  [neighbors.timers.config]
+    hold-time = 90
+    connect-retry = 1
+    idle-hold-time-after-reset = 1
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "$fam"
+EOC
+done
+cat > "$W/bird.conf" << EOC
+router id 10.179.200.2;
+log "$W/bird.birdlog" all;
+roa4 table r4;
+roa6 table r6;
+protocol device {}
+protocol rpki rtr {
+	roa4 { table r4; };
+	roa6 { table r6; };
+	remote 127.0.0.1 port $RTRPORT;
+	retry keep 1;
+	refresh keep 1;
+}
+template bgp spk {
+	local as 4200000002;
+	hold time 90;
+	connect delay time 1;
+	connect retry time 1;
+	error wait time 1, 2;
+}
+protocol bgp a4 from spk {
+	local 10.179.200.2;
+	neighbor 10.179.200.1 as 4200000001;
+	ipv4 { import all; export none; };
+}
+protocol bgp a6 from spk {
+	local fd00:179::2;
+	neighbor fd00:179::1 as 4200000001;
+	ipv6 { import all; export none; };
+}
+EOC
+bird -p -c "$W/bird.conf" || fail "bad BIRD config"
+BSOCK=$W/bird.ctl
+bg gobgpd $NA gobgpd -f "$W/gobgpd.toml" --api-hosts 127.0.0.1:50051 -l warn
+waitfor 10 "gobgpd api" ip netns exec $NA gobgp neighbor
+bg bird $NB bird -f -c "$W/bird.conf" -s "$BSOCK" -P "$W/bird.pid"
+waitfor 10 "bird socket" test -S "$BSOCK"
+
+established() { birdc -s "$BSOCK" show protocols "$1" | grep -q Established; }
+down() { birdc -s "$BSOCK" show protocols "$1" | awk -v p="$1" '$1 == p && $4 == "down" {f = 1} END {exit !f}'; }
+roa() { # roa TABLE PREFIX ASN STATE(0 unknown, 1 valid, 2 invalid)
+	birdc -s "$BSOCK" "eval roa_check($1, $2, $3)" | grep -q "(enum 35)$4"
+}
+bird_count() { # bird_count TABLE N: exactly N routes
+	[ "$(birdc -s "$BSOCK" show route count table "$1" | awk '/routes for/ {print $1}')" = "$2" ]
+}
+bird_origin() { # bird_origin PREFIX ASN
+	birdc -s "$BSOCK" show route "$1" all | grep -q "BGP.as_path: .* $2\$"
+}
+lines() { # lines FILE PATTERN N: at least N lines match
+	[ "$(grep -c -- "$2" "$1" 2> /dev/null)" -ge "$3" ]
+}
+lines_eq() { [ "$(grep -c -- "$2" "$1" 2> /dev/null)" -eq "$3" ]; }
+
+waitfor 30 "IPv4 session established" established a4
+waitfor 30 "IPv6 session established" established a6
+waitfor 20 "BIRD rpki generation 1" roa r4 10.179.1.0/24 4200000101 1
+waitfor 20 "BIRD rpki generation 1 (IPv6)" roa r6 fd00:179::4000:0:0:0/80 4200000101 1
+log "sessions established, BIRD has the VRPs from StayRTR"
+
+# --- rovmon joins the established sessions (mid-stream) -----------------------
+A=$W/alerts.json R=$W/routes.jsonl
+ip netns exec $NM "$B/rovmon" -i mon1 --redis "unix://$SOCK" --alerts "$A" --routes "$R" \
+	--stats "$W/stats.json" 2> "$W/rovmon.err" &
+MPID=$!
+pktsock() { [ "$(ip netns exec $NM cat /proc/net/packet | wc -l)" -ge 2 ]; }
+waitfor 10 "rovmon capturing" pktsock
+sleep 0.3	# the BPF filter follows the socket
+kill -0 $MPID 2> /dev/null || fail "rovmon exited"
+
+gob() { # gob FILE: run add/del commands with gobgp in A
+	while read -r op fam pfx asn; do
+		if [ "$op" = add ]; then
+			ip netns exec $NA gobgp global rib add -a $fam "$pfx" aspath "$asn" origin igp
+		else
+			ip netns exec $NA gobgp global rib del -a $fam "$pfx"
+		fi || fail "gobgp $op $pfx"
+	done < "$1"
+}
+
+# --- phase 1: announcements ---------------------------------------------------
+gob "$W/phase1.cmds"
+waitfor 20 "BIRD: $N4 IPv4 routes" bird_count master4 "$N4"
+waitfor 20 "BIRD: $N6 IPv6 routes" bird_count master6 "$N6"
+waitfor 20 "rovmon: $((N4 + N6)) announcements" lines "$R" '"event":"announce"' $((N4 + N6))
+log "phase 1: $N4 + $N6 routes announced, in BIRD and in rovmon's log"
+
+# --- phase 2: withdrawals and origin changes ----------------------------------
+NW=$(grep -c '^del' "$W/phase2.cmds") NC=$(grep -c '^add' "$W/phase2.cmds")
+gob "$W/phase2.cmds"
+waitfor 20 "BIRD: $F4 IPv4 routes" bird_count master4 "$F4"
+waitfor 20 "BIRD: $F6 IPv6 routes" bird_count master6 "$F6"
+waitfor 20 "BIRD: new origin" bird_origin 10.179.5.0/24 4200000102
+waitfor 20 "BIRD: new origin" bird_origin 10.179.22.0/24 4200000101
+waitfor 20 "BIRD: new origin" bird_origin fd00:179::3:0:0:0/80 4200000102
+waitfor 20 "rovmon: $NW withdrawals" lines "$R" '"event":"withdraw"' "$NW"
+waitfor 20 "rovmon: $NC more announcements" lines "$R" '"event":"announce"' $((N4 + N6 + NC))
+log "phase 2: $NW withdrawn, $NC origins changed"
+python3 "$SC" rov "$R" "$A" "$BSOCK" || fail "RPKI states differ (generation 1)"
+
+# --- generation 2 -----------------------------------------------------------------
+"$B/rovctl" vrp load --from "$W/vrps2.json" --redis "unix://$SOCK" > "$W/rovctl2.log" 2>&1 ||
+	fail "rovctl vrp load generation 2"
+cp "$W/vrps2.json" "$W/rtr.json.new" && mv "$W/rtr.json.new" "$W/rtr.json"
+waitfor 20 "BIRD rpki generation 2" roa r4 10.179.100.0/24 4200000101 2
+waitfor 20 "BIRD rpki generation 2 (IPv6)" roa r6 fd00:179::4000:0:0:0/80 4200000101 2
+waitfor 20 "rovmon: revalidation alerts" lines "$A" '"event":"revalidate"' 2
+log "generation 2 loaded: BIRD and rovmon see the two routes INVALID"
+python3 "$SC" rov "$R" "$A" "$BSOCK" || fail "RPKI states differ (generation 2)"
+
+# --- session reset ----------------------------------------------------------------
+NSD=$(grep -c '"event":"announce"' "$R")
+birdc -s "$BSOCK" disable a4 > /dev/null
+waitfor 20 "IPv4 session down" down a4
+birdc -s "$BSOCK" enable a4 > /dev/null
+waitfor 30 "IPv4 session re-established" established a4
+waitfor 20 "BIRD: $F4 IPv4 routes again" bird_count master4 "$F4"
+waitfor 20 "rovmon: $F4 re-announcements" lines "$R" '"event":"announce"' $((NSD + F4))
+waitfor 20 "rovmon: $NALERTS alerts" lines "$A" '"sid"' "$NALERTS"
+log "IPv4 session reset: $F4 routes announced again"
+python3 "$SC" rov "$R" "$A" "$BSOCK" || fail "RPKI states differ (after the reset)"
+
+kill -INT $MPID
+i=0
+while kill -0 $MPID 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+wait $MPID
+st=$?
+MPID=""
+[ $st -eq 0 ] || fail "rovmon exited $st"
+rc=0
+python3 "$SC" alerts "$A" "$W/expected.txt" || rc=1
+python3 - "$W/stats.json" << 'PY' || rc=1
+import json, sys
+s = json.load(open(sys.argv[1]))
+m = s.get("sessions_midstream")
+print(f"rovmon: {s.get('packets')} packets, {m} sessions picked up mid-stream")
+sys.exit(0 if m is not None and m >= 2 else 1)
+PY
+log "done"
+[ $rc -eq 0 ] && echo PASS || echo FAIL
+exit $rc

@@ -110,9 +110,31 @@ asan:
 bench: all
 	@sh tests/bench.sh $(BUILD)
 
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: programs to sbin, man
+# pages, the rules to /etc/rovmon (existing files are kept: they are the
+# administrator's), the systemd unit and logrotate snippet as examples in
+# share/doc/rovmon, or, for PREFIX=/usr, where systemd and logrotate look.
+SYSCONFDIR ?= /etc/rovmon
+MANDIR	?= $(PREFIX)/share/man
+DOCDIR	?= $(PREFIX)/share/doc/rovmon
+UNITDIR	?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(DOCDIR))
+LOGROTATEDIR ?= $(if $(filter /usr,$(PREFIX)),/etc/logrotate.d,$(DOCDIR))
+INSTALL_RULES = rules/rovmon.rules rules/classification.config \
+	rules/watchlist.rules.example
 install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(SYSCONFDIR) \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(LOGROTATEDIR)
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/sbin/
+	for f in $(INSTALL_RULES) docs/rovmon.conf.example; do \
+	    [ -e $(DESTDIR)$(SYSCONFDIR)/$${f##*/} ] || \
+	    install -m 644 $$f $(DESTDIR)$(SYSCONFDIR)/ || exit 1; done
+	install -m 644 docs/rovmon.8 docs/rovctl.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 docs/rovmon.rules.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 docs/rovmon.conf.example $(DESTDIR)$(DOCDIR)/
+	install -m 644 docs/deploy/rovmon.service $(DESTDIR)$(UNITDIR)/
+	install -m 644 docs/deploy/rovmon.logrotate \
+	    $(DESTDIR)$(LOGROTATEDIR)/$(if $(filter /usr,$(PREFIX)),rovmon,rovmon.logrotate)
 
 clean:
 	rm -rf build build-asan

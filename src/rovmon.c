@@ -6,10 +6,18 @@
  *
  * Everything here is startup and teardown; per-packet work lives in the
  * stages.  Exit status: 0 success, 1 the capture had an error part way
- * (what was read is still processed and flushed), 2 usage, 3 fatal setup.
+ * (what was read is still processed and flushed), 2 usage, 3 fatal setup
+ * (including a bad configuration file).
+ *
+ * Options come from the configuration file (-C, config.c) first, then
+ * the command line, which overrides it.  Service start-up order: detach
+ * (-D) before any thread exists; open outputs, VRPs, alert sinks, the
+ * capture; then the pid file, dropping privileges (-Z) and releasing the
+ * waiting parent (daemon.c).
  */
 #include <getopt.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +26,8 @@
 #include "alerting.h"
 #include "bgp_session.h"
 #include "capture.h"
+#include "config.h"
+#include "daemon.h"
 #include "decode.h"
 #include "log.h"
 #include "reasm.h"
@@ -40,10 +50,20 @@ struct options {
 	const char	*sensor;	/* --sensor NAME */
 	const char	*sinks[16];	/* --alerts FILE, --alert-sink SPEC */
 	size_t		 nsinks;
-	char		*alerts_spec;	/* owned: "file:" + --alerts */
+	char		*owned[16];	/* owned: "file:" + --alerts */
+	size_t		 nowned;
 	unsigned	 min_priority;
 	char		*filter;	/* owned */
 	long		 count;
+	const char	*config;	/* -C, --config FILE */
+	bool		 daemonize;	/* -D */
+	const char	*pidfile;	/* --pidfile FILE */
+	const char	*user;		/* -Z, --user USER */
+	const char	*chroot_dir;	/* --chroot DIR */
+	long		 stats_interval; /* --stats-interval SECONDS */
+	/* Set by the configuration file, so the command line replaces them. */
+	bool		 cfg_source, cfg_vrps;
+	struct config_args cfg_args;	/* the file's arguments, owned */
 };
 
 struct rovmon {
@@ -56,10 +76,13 @@ struct rovmon {
 	struct bgp_sink	 sink;
 	char		 hostname[256];
 	struct packet	 last;		/* the last frame, for end-of-capture */
+	FILE		*stats_fp;	/* --stats (appending) or stderr */
+	time_t		 next_stats;	/* --stats-interval: next line due */
+	bool		 have_pidfile;
 };
 
 static struct capture *volatile running_cap;
-static volatile sig_atomic_t got_hup;
+static volatile sig_atomic_t got_hup, got_usr1;
 
 static _Noreturn void
 usage(int status)
@@ -67,7 +90,9 @@ usage(int status)
 	FILE *fp = status == 0 ? stdout : stderr;
 
 	fprintf(fp,
-"usage: rovmon -r FILE | -i IFACE [options] [BPF filter]\n"
+"usage: rovmon [-C FILE] -r FILE | -i IFACE [options] [BPF filter]\n"
+"  -C, --config FILE     read options from FILE first (one 'option value'\n"
+"                        a line, long option names; docs/rovmon.conf.example)\n"
 "  -r, --read FILE       read packets from a pcap/pcapng file ('-' = stdin)\n"
 "  -i, --interface IFACE capture live (promiscuous) on IFACE\n"
 "  -c, --count N         stop after N packets\n"
@@ -83,7 +108,15 @@ usage(int status)
 "      --alert-min-priority N  only alerts of priority <= N (1 = most severe)\n"
 "      --rules FILE      alert rules (default rules/rovmon.rules)\n"
 "      --sensor NAME     sensor name in alerts (default: host name)\n"
-"      --stats FILE      write the final statistics as JSON (default stderr)\n"
+"      --stats FILE      append statistics as JSON lines: at exit, on SIGUSR1\n"
+"                        and every --stats-interval (default stderr)\n"
+"      --stats-interval SECONDS  also write them periodically (capture\n"
+"                        time with -r, wall time with -i)\n"
+"      --filter EXPR     the BPF filter (as the trailing arguments)\n"
+"  -D, --daemon          detach once started (default: foreground)\n"
+"      --pidfile FILE    write the pid to FILE once started; removed at exit\n"
+"  -Z, --user USER       run as USER once the capture and outputs are open\n"
+"      --chroot DIR      with -Z: chroot to DIR before changing user\n"
 "      --engine NAME     TCP reassembly: 'rovmon' (default) or 'libnids' (IPv4)\n"
 "  -v, --verbose         more diagnostics (repeat for debug)\n"
 "  -V, --version         print the version\n"
@@ -121,44 +154,125 @@ add_sink(struct options *o, const char *spec)
 	o->sinks[o->nsinks++] = spec;
 }
 
-static void
-parse_options(int argc, char **argv, struct options *o)
+enum { OPT_ROUTES = 256, OPT_STATS, OPT_ENGINE, OPT_VRPS, OPT_REDIS,
+    OPT_REDIS_NS, OPT_ALERTS, OPT_SINK, OPT_RULES, OPT_SENSOR,
+    OPT_MINPRIO, OPT_PIDFILE, OPT_CHROOT, OPT_STATS_INTERVAL, OPT_FILTER };
+
+/* Also the vocabulary of the configuration file (config.c). */
+static const struct option longopts[] = {
+	{ "read", required_argument, NULL, 'r' },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "routes", required_argument, NULL, OPT_ROUTES },
+	{ "stats", required_argument, NULL, OPT_STATS },
+	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
+	{ "engine", required_argument, NULL, OPT_ENGINE },
+	{ "vrps", required_argument, NULL, OPT_VRPS },
+	{ "redis", required_argument, NULL, OPT_REDIS },
+	{ "redis-namespace", required_argument, NULL, OPT_REDIS_NS },
+	{ "alerts", required_argument, NULL, OPT_ALERTS },
+	{ "alert-sink", required_argument, NULL, OPT_SINK },
+	{ "alert-min-priority", required_argument, NULL, OPT_MINPRIO },
+	{ "rules", required_argument, NULL, OPT_RULES },
+	{ "sensor", required_argument, NULL, OPT_SENSOR },
+	{ "filter", required_argument, NULL, OPT_FILTER },
+	{ "config", required_argument, NULL, 'C' },
+	{ "daemon", no_argument, NULL, 'D' },
+	{ "pidfile", required_argument, NULL, OPT_PIDFILE },
+	{ "user", required_argument, NULL, 'Z' },
+	{ "chroot", required_argument, NULL, OPT_CHROOT },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+#define SHORTOPTS	"r:i:c:C:DZ:vVh"
+/* Not in a configuration file. */
+static const char *const config_deny[] = { "config", "help", "version", NULL };
+
+/* -C FILE / --config FILE on the command line, found before parsing. */
+static const char *
+find_config(int argc, char **argv)
 {
-	enum { OPT_ROUTES = 256, OPT_STATS, OPT_ENGINE, OPT_VRPS, OPT_REDIS,
-	    OPT_REDIS_NS, OPT_ALERTS, OPT_SINK, OPT_RULES, OPT_SENSOR,
-	    OPT_MINPRIO };
-	static const struct option longopts[] = {
-		{ "read", required_argument, NULL, 'r' },
-		{ "interface", required_argument, NULL, 'i' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "routes", required_argument, NULL, OPT_ROUTES },
-		{ "stats", required_argument, NULL, OPT_STATS },
-		{ "engine", required_argument, NULL, OPT_ENGINE },
-		{ "vrps", required_argument, NULL, OPT_VRPS },
-		{ "redis", required_argument, NULL, OPT_REDIS },
-		{ "redis-namespace", required_argument, NULL, OPT_REDIS_NS },
-		{ "alerts", required_argument, NULL, OPT_ALERTS },
-		{ "alert-sink", required_argument, NULL, OPT_SINK },
-		{ "alert-min-priority", required_argument, NULL, OPT_MINPRIO },
-		{ "rules", required_argument, NULL, OPT_RULES },
-		{ "sensor", required_argument, NULL, OPT_SENSOR },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if ((strcmp(argv[i], "-C") == 0 ||
+		    strcmp(argv[i], "--config") == 0) && i + 1 < argc)
+			return argv[i + 1];
+		if (strncmp(argv[i], "--config=", 9) == 0)
+			return argv[i] + 9;
+		if (strncmp(argv[i], "-C", 2) == 0 && argv[i][2] != '\0')
+			return argv[i] + 2;
+	}
+	return NULL;
+}
+
+static void
+set_filter(struct options *o, const char *expr)
+{
+	free(o->filter);
+	if ((o->filter = strdup(expr)) == NULL)
+		fatal("strdup");
+}
+
+/*
+ * One pass of getopt_long() over argv: the configuration file's
+ * arguments (cfg true), then the command line's.  A packet source, a VRP
+ * source or a filter from the command line replaces the file's.
+ */
+static void
+parse_pass(int argc, char **argv, struct options *o, bool cfg)
+{
 	char *end;
 	int ch;
 
-	memset(o, 0, sizeof(*o));
-	o->engine = "rovmon";
-	while ((ch = getopt_long(argc, argv, "r:i:c:vVh", longopts, NULL)) != -1) {
+	optind = 0;	/* GNU: a full re-initialisation for the second pass */
+	while ((ch = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
+		if ((ch == 'r' || ch == 'i') && !cfg && o->cfg_source) {
+			o->read_file = o->iface = NULL;
+			o->cfg_source = false;
+		}
+		if ((ch == OPT_VRPS || ch == OPT_REDIS) && !cfg && o->cfg_vrps) {
+			o->vrps = o->redis = NULL;
+			o->cfg_vrps = false;
+		}
 		switch (ch) {
 		case 'r':
 			o->read_file = optarg;
+			o->cfg_source = cfg;
 			break;
 		case 'i':
 			o->iface = optarg;
+			o->cfg_source = cfg;
+			break;
+		case 'C':
+			break;		/* read before parsing: find_config() */
+		case 'D':
+			o->daemonize = true;
+			break;
+		case 'Z':
+			o->user = optarg;
+			break;
+		case OPT_PIDFILE:
+			o->pidfile = optarg;
+			break;
+		case OPT_CHROOT:
+			o->chroot_dir = optarg;
+			break;
+		case OPT_FILTER:
+			set_filter(o, optarg);
+			break;
+		case OPT_STATS_INTERVAL:
+			o->stats_interval = strtol(optarg, &end, 10);
+			if (*end != '\0' || o->stats_interval <= 0 ||
+			    o->stats_interval > 86400 * 366) {
+				log_warnx("--stats-interval: not a number of "
+				    "seconds: %s", optarg);
+				usage(2);
+			}
 			break;
 		case 'c':
 			o->count = strtol(optarg, &end, 10);
@@ -178,18 +292,21 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_VRPS:
 			o->vrps = optarg;
+			o->cfg_vrps = cfg;
 			break;
 		case OPT_REDIS:
 			o->redis = optarg;
+			o->cfg_vrps = cfg;
 			break;
 		case OPT_REDIS_NS:
 			o->redis_ns = optarg;
 			break;
 		case OPT_ALERTS:
-			free(o->alerts_spec);
-			if (asprintf(&o->alerts_spec, "file:%s", optarg) == -1)
+			if (o->nowned == sizeof(o->owned) / sizeof(o->owned[0]))
+				add_sink(o, optarg);	/* too many: usage */
+			if (asprintf(&o->owned[o->nowned], "file:%s", optarg) == -1)
 				fatal("asprintf");
-			add_sink(o, o->alerts_spec);
+			add_sink(o, o->owned[o->nowned++]);
 			break;
 		case OPT_SINK:
 			add_sink(o, optarg);
@@ -220,6 +337,42 @@ parse_options(int argc, char **argv, struct options *o)
 			usage(2);
 		}
 	}
+	/* Trailing arguments: the BPF filter (NULL selects capture.c's
+	 * default: tcp port 179, also behind VLAN tags, with link-specific
+	 * forms where BPF needs them). */
+	if (!cfg && optind < argc) {
+		free(o->filter);
+		o->filter = join_args(argc - optind, argv + optind);
+	}
+}
+
+static void
+parse_options(int argc, char **argv, struct options *o)
+{
+	struct config_args *ca = &o->cfg_args;
+	char err[1024];
+	char **av;
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	o->engine = "rovmon";
+	if ((o->config = find_config(argc, argv)) != NULL) {
+		/* argv[0], then the file's arguments. */
+		if (config_load(o->config, longopts, config_deny, ca, err,
+		    sizeof(err)) == -1) {
+			log_warnx("%s", err);
+			exit(3);
+		}
+		if ((av = calloc((size_t)ca->argc + 2, sizeof(*av))) == NULL)
+			fatal("calloc");
+		av[0] = argv[0];
+		for (i = 0; i < ca->argc; i++)
+			av[i + 1] = ca->argv[i];
+		/* The options point into ca, freed at exit. */
+		parse_pass(ca->argc + 1, av, o, true);
+		free(av);
+	}
+	parse_pass(argc, argv, o, false);
 	if ((o->read_file == NULL) == (o->iface == NULL)) {
 		log_warnx("exactly one of -r FILE or -i IFACE is required");
 		usage(2);
@@ -233,10 +386,15 @@ parse_options(int argc, char **argv, struct options *o)
 		    o->engine);
 		usage(2);
 	}
-	/* NULL selects capture.c's default: tcp port 179, also behind VLAN
-	 * tags, with link-specific forms where BPF needs them. */
-	o->filter = optind < argc ? join_args(argc - optind, argv + optind) :
-	    NULL;
+	if (o->user != NULL && strcmp(o->engine, "libnids") == 0) {
+		log_warnx("-Z: not with --engine=libnids (it opens the capture "
+		    "itself)");
+		usage(2);
+	}
+	if (o->chroot_dir != NULL && o->user == NULL) {
+		log_warnx("--chroot needs -Z USER");
+		usage(2);
+	}
 }
 
 static void
@@ -246,8 +404,73 @@ on_signal(int sig)
 		got_hup = 1;
 		return;
 	}
+	if (sig == SIGUSR1) {
+		got_usr1 = 1;
+		return;
+	}
 	if (running_cap != NULL)
 		capture_breakloop(running_cap);
+}
+
+/*
+ * --stats: one JSON object a line, appended, so that SIGUSR1 and
+ * --stats-interval lines and the final one accumulate (Suricata's stats
+ * events).  The file is opened at start, before -Z, and reopened on
+ * SIGHUP for log rotation.
+ */
+static int
+stats_open(struct rovmon *rv)
+{
+	FILE *fp;
+
+	if (rv->opt.stats_file == NULL) {
+		rv->stats_fp = stderr;
+		return 0;
+	}
+	if ((fp = fopen(rv->opt.stats_file, "a")) == NULL) {
+		log_warn("%s: cannot write statistics", rv->opt.stats_file);
+		return -1;
+	}
+	if (rv->stats_fp != NULL && rv->stats_fp != stderr)
+		fclose(rv->stats_fp);
+	rv->stats_fp = fp;
+	return 0;
+}
+
+static int
+write_stats(struct rovmon *rv)
+{
+	if (rv->stats_fp == NULL)
+		return -1;
+	if (rv->cap != NULL)
+		capture_stats(rv->cap);	/* live: the pcap_* counters now */
+	stats_write_json(rv->stats_fp);
+	if (fflush(rv->stats_fp) != 0 || ferror(rv->stats_fp)) {
+		log_warn("%s: cannot write statistics", rv->opt.stats_file ?
+		    rv->opt.stats_file : "stderr");
+		clearerr(rv->stats_fp);
+		return -1;
+	}
+	return 0;
+}
+
+/* --stats-interval, on capture time (-r) or wall time (-i). */
+static void
+stats_tick(struct rovmon *rv, const struct timeval *now)
+{
+	if (rv->opt.stats_interval <= 0)
+		return;
+	if (rv->next_stats == 0) {
+		rv->next_stats = now->tv_sec + rv->opt.stats_interval;
+		return;
+	}
+	if (now->tv_sec < rv->next_stats)
+		return;
+	write_stats(rv);
+	rv->next_stats += rv->opt.stats_interval;
+	/* A long silence (or a jump in a file's time): one line, not many. */
+	if (rv->next_stats <= now->tv_sec)
+		rv->next_stats = now->tv_sec + rv->opt.stats_interval;
 }
 
 /*
@@ -266,7 +489,14 @@ between_packets(struct rovmon *rv, const struct timeval *now)
 			alerting_reload(rv->alerting);
 		if (rv->validator != NULL && rv->opt.vrps != NULL)
 			validator_reload(rv->validator, rv->opt.vrps);
+		if (rv->opt.stats_file != NULL)
+			stats_open(rv);	/* on failure the old file stays */
 	}
+	if (got_usr1) {
+		got_usr1 = 0;
+		write_stats(rv);
+	}
+	stats_tick(rv, now);
 	if (rv->validator != NULL && validator_poll(rv->validator) &&
 	    rv->alerting != NULL)
 		alerting_revalidate(rv->alerting,
@@ -338,23 +568,28 @@ on_session(void *arg, const struct bgp_msg_ctx *ctx,
 		alerting_session_down(rv->alerting, ctx);
 }
 
+/*
+ * Started: the capture is open.  Write the pid file, drop privileges,
+ * release the parent waiting in daemon_detach().  0 or -1 (reported).
+ */
 static int
-write_stats(const char *path)
+service_started(struct rovmon *rv)
 {
-	FILE *fp = stderr;
-
-	if (path != NULL && (fp = fopen(path, "w")) == NULL) {
-		log_warn("%s: cannot write statistics", path);
-		return -1;
+	if (rv->opt.pidfile != NULL) {
+		if (pidfile_create(rv->opt.pidfile) == -1)
+			return -1;
+		rv->have_pidfile = true;
 	}
-	stats_write_json(fp);
-	if (fp != stderr && fclose(fp) != 0) {
-		log_warn("%s: cannot write statistics", path);
+	if (rv->opt.user != NULL &&
+	    drop_privileges(rv->opt.user, rv->opt.chroot_dir) == -1)
 		return -1;
-	}
+	if (rv->opt.user != NULL)
+		log_info("running as %s", rv->opt.user);
+	daemon_ready();
 	return 0;
 }
 
+/* 0 done, 1 the capture failed part way, 3 setup failed. */
 static int
 run_own_engine(struct rovmon *rv)
 {
@@ -366,7 +601,12 @@ run_own_engine(struct rovmon *rv)
 	else
 		rv->cap = capture_open_live(rv->opt.iface, rv->opt.filter);
 	if (rv->cap == NULL)
-		return -1;
+		return 3;
+	if (service_started(rv) == -1) {
+		capture_close(rv->cap);
+		rv->cap = NULL;
+		return 3;
+	}
 	reasm_config_default(&rc);
 	if ((rv->reasm = reasm_new(&rc, &bgp_session_reasm_ops, &rv->sink)) == NULL)
 		fatal("reasm_new");
@@ -378,6 +618,7 @@ run_own_engine(struct rovmon *rv)
 	reasm_finish(rv->reasm, rv->last.num != 0 ? &rv->last : NULL);
 	reasm_free(rv->reasm);
 	capture_close(rv->cap);
+	rv->cap = NULL;
 	return rc_loop < 0 ? 1 : 0;
 }
 
@@ -411,7 +652,12 @@ main(int argc, char **argv)
 	log_init("rovmon");
 	memset(&rv, 0, sizeof(rv));
 	parse_options(argc, argv, &rv.opt);
+	/* Before any thread starts (VRP watchers, network sinks). */
+	if (rv.opt.daemonize && daemon_detach() == -1)
+		exit(3);
 
+	if (stats_open(&rv) == -1)
+		exit(3);
 	if (rv.opt.routes != NULL &&
 	    (rv.routes = route_log_open(rv.opt.routes)) == NULL)
 		exit(3);
@@ -442,12 +688,15 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	/* hiredis may write to a socket Redis has closed: an error, not death. */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 
 	if (strcmp(rv.opt.engine, "libnids") == 0) {
 #ifdef HAVE_LIBNIDS
+		if (service_started(&rv) == -1)
+			exit(3);
 		status = reasm_nids_run(rv.opt.read_file, rv.opt.iface,
 		    rv.opt.filter != NULL ? rv.opt.filter : "tcp port 179",
 		    &bgp_session_reasm_ops, &rv.sink) == 0 ? 0 : 1;
@@ -457,17 +706,21 @@ main(int argc, char **argv)
 #endif
 	} else {
 		status = run_own_engine(&rv);
-		if (rv.cap == NULL && status != 0)
-			status = 3;
 	}
 
 	alerting_free(rv.alerting);
 	validator_free(rv.validator);
-	free(rv.opt.alerts_spec);
+	while (rv.opt.nowned > 0)
+		free(rv.opt.owned[--rv.opt.nowned]);
 	if (route_log_close(rv.routes) != 0 && status == 0)
 		status = 1;
-	if (write_stats(rv.opt.stats_file) != 0 && status == 0)
+	if (write_stats(&rv) != 0 && status == 0)
 		status = 1;
+	if (rv.stats_fp != stderr && fclose(rv.stats_fp) != 0 && status == 0)
+		status = 1;
+	if (rv.have_pidfile)
+		pidfile_remove(rv.opt.pidfile);
 	free(rv.opt.filter);
+	config_args_free(&rv.opt.cfg_args);
 	return status;
 }

@@ -45,7 +45,7 @@ void		 alerting_revalidate(struct alerting *, const struct rov_index *,
 /* SIGHUP: reload the rules (the old ones stay if the file is bad) and
  * reopen the file sinks. */
 void		 alerting_reload(struct alerting *);
-/* Counters for the statistics line. */
-void		 alerting_write_stats(struct alerting *, FILE *);
+/* Set the route-state gauges of the statistics (stats.h) to now. */
+void		 alerting_update_stats(const struct alerting *);
 
 #endif /* ROVMON_ALERTING_H */

@@ -94,6 +94,12 @@
 	X(rib_session_down)	/* routes dropped with their session */	\
 	X(rib_revalidated)	/* state changes found by revalidation */ \
 	X(rib_nomem)		/* routes not stored: no memory */	\
+	X(routes_stored)	/* gauge: routes in the RIB now */	\
+	X(routes_valid)		/* gauge: of those, VALID */		\
+	X(routes_invalid)	/* gauge: INVALID */			\
+	X(routes_not_found)	/* gauge: NOT_FOUND or not judged */	\
+	X(rib_sessions)		/* gauge: sessions with routes */	\
+	X(rib_bytes)		/* gauge: memory held by the RIB */	\
 	/* output */							\
 	X(route_events)		/* lines written to the route log */	\
 	/* alert (sink.c, sink_net.c; totals over all sinks) */	\

@@ -162,9 +162,14 @@ alerting_reload(struct alerting *al)
 }
 
 void
-alerting_write_stats(struct alerting *al, FILE *fp)
+alerting_update_stats(const struct alerting *al)
 {
-	sinks_write_json(al->sinks, fp);
+	stats.routes_stored = rib_count(al->rib);
+	stats.routes_valid = rib_count_by_state(al->rib, ROV_VALID);
+	stats.routes_invalid = rib_count_by_state(al->rib, ROV_INVALID);
+	stats.routes_not_found = rib_count_by_state(al->rib, ROV_NOT_FOUND);
+	stats.rib_sessions = rib_sessions(al->rib);
+	stats.rib_bytes = rib_memory(al->rib);
 }
 
 struct alerting *

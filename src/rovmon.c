@@ -444,6 +444,8 @@ write_stats(struct rovmon *rv)
 		return -1;
 	if (rv->cap != NULL)
 		capture_stats(rv->cap);	/* live: the pcap_* counters now */
+	if (rv->alerting != NULL)
+		alerting_update_stats(rv->alerting);
 	stats_write_json(rv->stats_fp);
 	if (fflush(rv->stats_fp) != 0 || ferror(rv->stats_fp)) {
 		log_warn("%s: cannot write statistics", rv->opt.stats_file ?
@@ -708,8 +710,14 @@ main(int argc, char **argv)
 		status = run_own_engine(&rv);
 	}
 
+	/* Route gauges before the RIB goes; sink counters are final once
+	 * alerting_free() has drained the queues. */
+	if (rv.alerting != NULL)
+		alerting_update_stats(rv.alerting);
 	alerting_free(rv.alerting);
+	rv.alerting = NULL;
 	validator_free(rv.validator);
+	rv.validator = NULL;
 	while (rv.opt.nowned > 0)
 		free(rv.opt.owned[--rv.opt.nowned]);
 	if (route_log_close(rv.routes) != 0 && status == 0)

@@ -162,5 +162,7 @@ struct bgp_sink {
 
 const char	*bgp_msg_type_name(unsigned type);
 const char	*bgp_notification_name(unsigned code, unsigned subcode);
+/* "seq", "peer", "set", "confed" or "none" */
+const char	*bgp_origin_kind_name(enum bgp_origin_kind);
 
 #endif /* ROVMON_BGP_H */

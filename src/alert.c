@@ -227,23 +227,6 @@ alert_dir(uint16_t sport, uint16_t dport)
 }
 
 static const char *
-origin_kind_name(enum bgp_origin_kind k)
-{
-	switch (k) {
-	case ORIGIN_AS_SEQ:
-		return "seq";
-	case ORIGIN_AS_PEER:
-		return "peer";
-	case ORIGIN_AS_SET:
-		return "set";
-	case ORIGIN_AS_CONFED:
-		return "confed";
-	default:
-		return "none";
-	}
-}
-
-static const char *
 resolve_name(enum route_resolve_why w)
 {
 	switch (w) {
@@ -390,7 +373,7 @@ put_bgp(char *buf, size_t cap, size_t *off, const struct route_event *ev)
 	jb_puts(buf, cap, off, ",\"origin_as\":");
 	put_u_or_null(buf, cap, off, has_origin(ev), ev->origin_as);
 	jb_puts(buf, cap, off, ",\"origin_kind\":\"");
-	jb_puts(buf, cap, off, origin_kind_name(ev->origin_kind));
+	jb_puts(buf, cap, off, bgp_origin_kind_name(ev->origin_kind));
 	jb_puts(buf, cap, off, "\",\"as_path\":");
 	if (ev->aspath != NULL)
 		put_aspath(buf, cap, off, ev->aspath);

@@ -144,3 +144,21 @@ bgp_msg_type_name(unsigned type)
 		return "unknown";
 	}
 }
+
+/* How the origin AS was derived, as the route log and alerts name it. */
+const char *
+bgp_origin_kind_name(enum bgp_origin_kind k)
+{
+	switch (k) {
+	case ORIGIN_AS_SEQ:
+		return "seq";
+	case ORIGIN_AS_PEER:
+		return "peer";
+	case ORIGIN_AS_SET:
+		return "set";
+	case ORIGIN_AS_CONFED:
+		return "confed";
+	default:
+		return "none";
+	}
+}

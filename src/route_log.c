@@ -163,23 +163,6 @@ route_log_close(struct route_log *rl)
 	return rc;
 }
 
-static const char *
-origin_kind_name(enum bgp_origin_kind k)
-{
-	switch (k) {
-	case ORIGIN_AS_SEQ:
-		return "seq";
-	case ORIGIN_AS_PEER:
-		return "peer";
-	case ORIGIN_AS_SET:
-		return "set";
-	case ORIGIN_AS_CONFED:
-		return "confed";
-	default:
-		return "none";
-	}
-}
-
 static void
 put_addr(char *buf, size_t cap, size_t *off, const struct ipaddr *a)
 {
@@ -225,7 +208,7 @@ put_announce(char *buf, size_t cap, size_t *off, const struct bgp_attrs *at)
 	else
 		jb_puts(buf, cap, off, "null");
 	jb_puts(buf, cap, off, ",\"origin_kind\":\"");
-	jb_puts(buf, cap, off, origin_kind_name(at->origin_kind));
+	jb_puts(buf, cap, off, bgp_origin_kind_name(at->origin_kind));
 	jb_puts(buf, cap, off, "\",\"as_path\":");
 	json_put_aspath(buf, cap, off, &at->aspath);
 	jb_puts(buf, cap, off, ",\"next_hop\":");

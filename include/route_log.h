@@ -40,6 +40,11 @@ void	route_log_route(void *arg, const struct bgp_msg_ctx *,
  * bounded by cap (output is cut, never overrun).
  */
 void	json_put_ts(char *buf, size_t cap, size_t *off, const struct timeval *);
+/* The members of an "rpki" object, shared with the alert encoder. */
+void	json_put_rov_verdict(char *buf, size_t cap, size_t *off,
+	    const struct rov_result *);
+void	json_put_rov_vrps(char *buf, size_t cap, size_t *off,
+	    const struct rov_result *);
 void	json_put_aspath(char *buf, size_t cap, size_t *off,
 	    const struct bgp_aspath *);
 

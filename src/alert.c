@@ -15,6 +15,7 @@
 #include "alert.h"
 #include "jsonbuf.h"
 #include "rov.h"
+#include "route_log.h"
 
 static void
 copy_str(char *dst, size_t cap, const char *src)
@@ -305,38 +306,14 @@ put_aspath(char *buf, size_t cap, size_t *off, const struct bgp_aspath *p)
 	jb_put(buf, cap, off, "]", 1);
 }
 
+/* ,"rpki":{"state":..,"reason":..,"vrps":[..],"covering":1,"generation":3} */
 static void
 put_rpki(char *buf, size_t cap, size_t *off, const struct route_event *ev)
 {
-	const struct rov_result *r = &ev->rpki;
-	const char *reason = rov_reason_name(r->reason);
-	char pfx[PREFIX_STRLEN];
-	unsigned i;
-
-	jb_puts(buf, cap, off, ",\"rpki\":{\"state\":\"");
-	jb_puts(buf, cap, off, rov_state_name(r->state));
-	jb_puts(buf, cap, off, "\",\"reason\":");
-	if (reason != NULL) {
-		jb_put(buf, cap, off, "\"", 1);
-		jb_puts(buf, cap, off, reason);
-		jb_put(buf, cap, off, "\"", 1);
-	} else
-		jb_puts(buf, cap, off, "null");
-	jb_puts(buf, cap, off, ",\"vrps\":[");
-	for (i = 0; i < r->nvrps && i < ROV_MAX_DECIDING; i++) {
-		const struct vrp *v = r->vrps[i];
-
-		jb_puts(buf, cap, off, i > 0 ? ",{\"prefix\":\"" :
-		    "{\"prefix\":\"");
-		jb_puts(buf, cap, off, prefix_fmt(&v->prefix, pfx, sizeof(pfx)));
-		jb_puts(buf, cap, off, "\",\"max_length\":");
-		jb_putu(buf, cap, off, v->maxlen);
-		jb_puts(buf, cap, off, ",\"asn\":");
-		jb_putu(buf, cap, off, v->asn);
-		jb_put(buf, cap, off, "}", 1);
-	}
-	jb_puts(buf, cap, off, "],\"covering\":");
-	jb_putu(buf, cap, off, r->ncovering);
+	jb_puts(buf, cap, off, ",\"rpki\":{");
+	json_put_rov_verdict(buf, cap, off, &ev->rpki);
+	jb_put(buf, cap, off, ",", 1);
+	json_put_rov_vrps(buf, cap, off, &ev->rpki);
 	jb_puts(buf, cap, off, ",\"generation\":");
 	jb_putu(buf, cap, off, ev->vrp_generation);
 	jb_put(buf, cap, off, "}", 1);

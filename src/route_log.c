@@ -218,19 +218,14 @@ put_announce(char *buf, size_t cap, size_t *off, const struct bgp_attrs *at)
 		jb_puts(buf, cap, off, "null");
 }
 
-/*
- * "rpki":{"state":"invalid","reason":"as","generation":3,"vrps":[{"prefix":
- * "192.0.2.0/24","max_length":24,"asn":64500}],"covering":1}
- */
-static void
-put_rpki(char *buf, size_t cap, size_t *off, const struct rov_result *res,
-    uint64_t gen)
+/* "state":"invalid","reason":"as" (reason null for VALID / NOT_FOUND) */
+void
+json_put_rov_verdict(char *buf, size_t cap, size_t *off,
+    const struct rov_result *res)
 {
 	const char *reason = rov_reason_name(res->reason);
-	char pfx[PREFIX_STRLEN];
-	unsigned i;
 
-	jb_puts(buf, cap, off, ",\"rpki\":{\"state\":\"");
+	jb_puts(buf, cap, off, "\"state\":\"");
 	jb_puts(buf, cap, off, rov_state_name(res->state));
 	jb_puts(buf, cap, off, "\",\"reason\":");
 	if (reason != NULL) {
@@ -239,10 +234,18 @@ put_rpki(char *buf, size_t cap, size_t *off, const struct rov_result *res,
 		jb_put(buf, cap, off, "\"", 1);
 	} else
 		jb_puts(buf, cap, off, "null");
-	jb_puts(buf, cap, off, ",\"generation\":");
-	jb_putu(buf, cap, off, gen);
-	jb_puts(buf, cap, off, ",\"vrps\":[");
-	for (i = 0; i < res->nvrps; i++) {
+}
+
+/* "vrps":[{"prefix":"192.0.2.0/24","max_length":24,"asn":64500}],"covering":1 */
+void
+json_put_rov_vrps(char *buf, size_t cap, size_t *off,
+    const struct rov_result *res)
+{
+	char pfx[PREFIX_STRLEN];
+	unsigned i;
+
+	jb_puts(buf, cap, off, "\"vrps\":[");
+	for (i = 0; i < res->nvrps && i < ROV_MAX_DECIDING; i++) {
 		const struct vrp *v = res->vrps[i];
 
 		jb_puts(buf, cap, off, i > 0 ? ",{\"prefix\":\"" :
@@ -256,6 +259,19 @@ put_rpki(char *buf, size_t cap, size_t *off, const struct rov_result *res,
 	}
 	jb_puts(buf, cap, off, "],\"covering\":");
 	jb_putu(buf, cap, off, res->ncovering);
+}
+
+/* ,"rpki":{"state":..,"reason":..,"generation":3,"vrps":[..],"covering":1} */
+static void
+put_rpki(char *buf, size_t cap, size_t *off, const struct rov_result *res,
+    uint64_t gen)
+{
+	jb_puts(buf, cap, off, ",\"rpki\":{");
+	json_put_rov_verdict(buf, cap, off, res);
+	jb_puts(buf, cap, off, ",\"generation\":");
+	jb_putu(buf, cap, off, gen);
+	jb_put(buf, cap, off, ",", 1);
+	json_put_rov_vrps(buf, cap, off, res);
 	jb_put(buf, cap, off, "}", 1);
 }
 

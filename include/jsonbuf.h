@@ -13,8 +13,10 @@
 #ifndef ROVMON_JSONBUF_H
 #define ROVMON_JSONBUF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* n bytes of s. */
 void	jb_put(char *buf, size_t cap, size_t *off, const char *s, size_t n);
@@ -25,5 +27,13 @@ void	jb_putu(char *buf, size_t cap, size_t *off, uint64_t v);
 /* The n low decimal digits of v, zero-padded, into t[0..n-1]; unbounded:
  * the caller sizes t. */
 void	jb_digits(char *t, unsigned v, int n);
+
+/*
+ * A UTC time with microseconds: ISO 8601 "YYYY-MM-DDTHH:MM:SS.uuuuuuZ",
+ * or with snort true Snort's "YY/MM/DD-HH:MM:SS.uuuuuu".  The caller
+ * breaks the time down (gmtime_r), so it can cache that per second.
+ */
+void	jb_put_utc(char *buf, size_t cap, size_t *off, const struct tm *,
+	    long usec, bool snort);
 
 #endif /* ROVMON_JSONBUF_H */

@@ -173,48 +173,19 @@ void
 alert_put_snort_ts(char *buf, size_t cap, size_t *off,
     const struct timeval *tv)
 {
-	char t[24];		/* YY/MM/DD-HH:MM:SS.uuuuuu */
 	struct tm tm;
 
 	utc(tv, &tm);
-	jb_digits(t, (unsigned)(tm.tm_year + 1900) % 100, 2);
-	t[2] = '/';
-	jb_digits(t + 3, (unsigned)tm.tm_mon + 1, 2);
-	t[5] = '/';
-	jb_digits(t + 6, (unsigned)tm.tm_mday, 2);
-	t[8] = '-';
-	jb_digits(t + 9, (unsigned)tm.tm_hour, 2);
-	t[11] = ':';
-	jb_digits(t + 12, (unsigned)tm.tm_min, 2);
-	t[14] = ':';
-	jb_digits(t + 15, (unsigned)tm.tm_sec, 2);
-	t[17] = '.';
-	jb_digits(t + 18, (unsigned)tv->tv_usec % 1000000, 6);
-	jb_put(buf, cap, off, t, sizeof(t));
+	jb_put_utc(buf, cap, off, &tm, (long)tv->tv_usec, true);
 }
 
 void
 alert_put_iso_ts(char *buf, size_t cap, size_t *off, const struct timeval *tv)
 {
-	char t[27];		/* YYYY-MM-DDTHH:MM:SS.uuuuuuZ */
 	struct tm tm;
 
 	utc(tv, &tm);
-	jb_digits(t, (unsigned)(tm.tm_year + 1900) % 10000, 4);
-	t[4] = '-';
-	jb_digits(t + 5, (unsigned)tm.tm_mon + 1, 2);
-	t[7] = '-';
-	jb_digits(t + 8, (unsigned)tm.tm_mday, 2);
-	t[10] = 'T';
-	jb_digits(t + 11, (unsigned)tm.tm_hour, 2);
-	t[13] = ':';
-	jb_digits(t + 14, (unsigned)tm.tm_min, 2);
-	t[16] = ':';
-	jb_digits(t + 17, (unsigned)tm.tm_sec, 2);
-	t[19] = '.';
-	jb_digits(t + 20, (unsigned)tv->tv_usec % 1000000, 6);
-	t[26] = 'Z';
-	jb_put(buf, cap, off, t, sizeof(t));
+	jb_put_utc(buf, cap, off, &tm, (long)tv->tv_usec, false);
 }
 
 const char *

@@ -51,3 +51,40 @@ jb_digits(char *t, unsigned v, int n)
 		v /= 10;
 	}
 }
+
+void
+jb_put_utc(char *buf, size_t cap, size_t *off, const struct tm *tm,
+    long usec, bool snort)
+{
+	char t[27];
+	size_t n;
+
+	if (snort) {
+		jb_digits(t, (unsigned)(tm->tm_year + 1900) % 100, 2);
+		t[2] = '/';
+		jb_digits(t + 3, (unsigned)tm->tm_mon + 1, 2);
+		t[5] = '/';
+		jb_digits(t + 6, (unsigned)tm->tm_mday, 2);
+		t[8] = '-';
+		n = 9;
+	} else {
+		jb_digits(t, (unsigned)(tm->tm_year + 1900) % 10000, 4);
+		t[4] = '-';
+		jb_digits(t + 5, (unsigned)tm->tm_mon + 1, 2);
+		t[7] = '-';
+		jb_digits(t + 8, (unsigned)tm->tm_mday, 2);
+		t[10] = 'T';
+		n = 11;
+	}
+	jb_digits(t + n, (unsigned)tm->tm_hour, 2);
+	t[n + 2] = ':';
+	jb_digits(t + n + 3, (unsigned)tm->tm_min, 2);
+	t[n + 5] = ':';
+	jb_digits(t + n + 6, (unsigned)tm->tm_sec, 2);
+	t[n + 8] = '.';
+	jb_digits(t + n + 9, (unsigned)(usec % 1000000), 6);
+	n += 15;
+	if (!snort)
+		t[n++] = 'Z';
+	jb_put(buf, cap, off, t, n);
+}

@@ -36,33 +36,16 @@ void
 json_put_ts(char *buf, size_t cap, size_t *off, const struct timeval *tv)
 {
 	static time_t cached = (time_t)-1;
-	static char date[19];		/* YYYY-MM-DDTHH:MM:SS */
-	char usec[8];
-	struct tm tm;
+	static struct tm tm;
 
 	if (tv->tv_sec != cached) {
 		time_t sec = tv->tv_sec;
 
 		if (gmtime_r(&sec, &tm) == NULL)
 			memset(&tm, 0, sizeof(tm));
-		jb_digits(date, (unsigned)(tm.tm_year + 1900) % 10000, 4);
-		date[4] = '-';
-		jb_digits(date + 5, (unsigned)tm.tm_mon + 1, 2);
-		date[7] = '-';
-		jb_digits(date + 8, (unsigned)tm.tm_mday, 2);
-		date[10] = 'T';
-		jb_digits(date + 11, (unsigned)tm.tm_hour, 2);
-		date[13] = ':';
-		jb_digits(date + 14, (unsigned)tm.tm_min, 2);
-		date[16] = ':';
-		jb_digits(date + 17, (unsigned)tm.tm_sec, 2);
 		cached = tv->tv_sec;
 	}
-	jb_put(buf, cap, off, date, sizeof(date));
-	usec[0] = '.';
-	jb_digits(usec + 1, (unsigned)tv->tv_usec % 1000000, 6);
-	usec[7] = 'Z';
-	jb_put(buf, cap, off, usec, sizeof(usec));
+	jb_put_utc(buf, cap, off, &tm, (long)tv->tv_usec, false);
 }
 
 static void

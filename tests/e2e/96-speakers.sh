@@ -7,17 +7,26 @@
 #         sessions with A (IPv4 over IPv4, IPv6 over IPv6), protocol rpki
 #         to stayrtr on 127.0.0.1 in B, roa4/roa6 tables r4/r6
 #   ns M: bridge br0 (ageing_time 0: floods every frame) joining a0's and
-#         b0's peers and mon0; rovmon -i mon1 (mon0's peer) with --redis
-#         on a private redis-server (unix socket) loaded by rovctl.
-# Scenario (tests/speakers/e2e/scenario.py): sessions up, rovmon starts
-# mid-stream, A announces 30 IPv4 + 20 IPv6 routes (VALID, INVALID by
-# origin, INVALID by maxLength, NOT_FOUND), withdraws 7, changes 3 origins,
-# a second VRP generation turns two VALID routes INVALID (Redis for rovmon,
-# the StayRTR cache file for BIRD), then BIRD resets the IPv4 session
-# (disable/enable).  Checks: rovmon's alerts are exactly the expected
-# (sid, event, prefix, origin, state); for every route BIRD holds, rovmon's
-# RPKI state = BIRD's roa_check (before and after the new generation);
-# both sessions were picked up mid-stream.
+#         b0's peers and two monitor ports, mon0 and mon2; two sensors,
+#         rovmon -i mon1 --sensor s1 and rovmon -i mon3 --sensor s2 (the
+#         ports' veth peers), each with its own alert, route and stats
+#         files and --redis on the SAME private redis-server (unix
+#         socket), loaded by rovctl.
+# Scenario (tests/speakers/e2e/scenario.py): sessions up, both sensors
+# start together mid-stream, A announces 30 IPv4 + 20 IPv6 routes (VALID,
+# INVALID by origin, INVALID by maxLength, NOT_FOUND), withdraws 7, changes
+# 3 origins, a second VRP generation turns two VALID routes INVALID (one
+# rovctl load into the shared Redis for both sensors, the StayRTR cache
+# file for BIRD), then BIRD resets the IPv4 session (disable/enable).
+# Checks, for each sensor: its alerts are exactly the expected (sid, event,
+# prefix, origin, state); for every route BIRD holds, its RPKI state =
+# BIRD's roa_check (before and after the new generation); both sessions
+# were picked up mid-stream.  Across the sensors: both adopt the same
+# second generation (Redis's vrp:current, in a SIGUSR1 stats line taken
+# right after the revalidation, in the final stats and in the two
+# revalidation alerts), and their alerts and route events are the same
+# multisets once the sensor name, time stamps and frame numbers are set
+# aside (the two captures start at slightly different frames).
 # Exit 0 pass, 1 fail, 77 skip (no namespaces or a missing binary).
 set -u
 cd "$(dirname "$0")/../.."
@@ -35,12 +44,11 @@ done
 NA=rv96-a-$$ NB=rv96-b-$$ NM=rv96-m-$$
 ip netns add $NA 2> /dev/null || { echo "SKIP: cannot create network namespaces here"; exit 77; }
 W=$(mktemp -d /tmp/rovmon-96.XXXXXX)
-PIDS="" MPID=""
+PIDS="" MPIDS=""
 T0=$(date +%s)
 cleanup() {
-	[ -n "$MPID" ] && kill "$MPID" 2> /dev/null
-	for p in $PIDS; do kill "$p" 2> /dev/null; done
-	for p in $PIDS $MPID; do
+	for p in $MPIDS $PIDS; do kill "$p" 2> /dev/null; done
+	for p in $MPIDS $PIDS; do
 		i=0
 		while kill -0 "$p" 2> /dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
 		kill -9 "$p" 2> /dev/null
@@ -54,7 +62,7 @@ trap 'exit 1' INT TERM
 log() { echo "[96 +$(($(date +%s) - T0))s] $*"; }
 fail() {
 	echo "FAIL: $*"
-	for f in "$W"/*.log "$W"/rovmon.err; do [ -s "$f" ] && { echo "--- $f"; tail -n 15 "$f"; }; done
+	for f in "$W"/*.log "$W"/*.err; do [ -s "$f" ] && { echo "--- $f"; tail -n 15 "$f"; }; done
 	exit 1
 }
 bg() { # bg NAME NS CMD...
@@ -79,10 +87,11 @@ ip netns add $NB && ip netns add $NM || fail "namespaces"
 ip link add a0 netns $NA type veth peer name pa netns $NM
 ip link add b0 netns $NB type veth peer name pb netns $NM
 ip -n $NM link add mon0 type veth peer name mon1
+ip -n $NM link add mon2 type veth peer name mon3
 ip -n $NM link add br0 type bridge ageing_time 0 stp_state 0 mcast_snooping 0
 ip netns exec $NM sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-for i in pa pb mon0; do ip -n $NM link set $i master br0; done
-for i in pa pb mon0 mon1 br0; do
+for i in pa pb mon0 mon2; do ip -n $NM link set $i master br0; done
+for i in pa pb mon0 mon1 mon2 mon3 br0; do
 	ip netns exec $NM ethtool -K $i tso off gso off gro off > /dev/null 2>&1
 	ip -n $NM link set $i up
 done
@@ -104,6 +113,7 @@ PIDS="$PIDS $!"
 waitfor 10 "redis" redis-cli -s "$SOCK" ping
 "$B/rovctl" vrp load --from "$W/vrps1.json" --redis "unix://$SOCK" > "$W/rovctl1.log" 2>&1 ||
 	fail "rovctl vrp load generation 1"
+G1=$(redis-cli -s "$SOCK" get rovmon:vrp:current)
 cp "$W/vrps1.json" "$W/rtr.json"
 RTRPORT=8323
 bg stayrtr $NB stayrtr -checktime=false -cache "$W/rtr.json" -bind 127.0.0.1:$RTRPORT \
@@ -196,15 +206,27 @@ waitfor 20 "BIRD rpki generation 1" roa r4 10.179.1.0/24 4200000101 1
 waitfor 20 "BIRD rpki generation 1 (IPv6)" roa r6 fd00:179::4000:0:0:0/80 4200000101 1
 log "sessions established, BIRD has the VRPs from StayRTR"
 
-# --- rovmon joins the established sessions (mid-stream) -----------------------
-A=$W/alerts.json R=$W/routes.jsonl
-ip netns exec $NM "$B/rovmon" -i mon1 --redis "unix://$SOCK" --alerts "$A" --routes "$R" \
-	--stats "$W/stats.json" 2> "$W/rovmon.err" &
-MPID=$!
-pktsock() { [ "$(ip netns exec $NM cat /proc/net/packet | wc -l)" -ge 2 ]; }
-waitfor 10 "rovmon capturing" pktsock
+# --- two sensors join the established sessions (mid-stream) -------------------
+# Sensor sN: rovmon -i IFACE, files $W/sN.alerts.json, .routes.jsonl,
+# .stats.json, .err; both follow the same Redis.
+SENSORS="s1 s2"
+for s in $SENSORS; do
+	[ $s = s1 ] && ifc=mon1 || ifc=mon3
+	ip netns exec $NM "$B/rovmon" -i $ifc --sensor $s --redis "unix://$SOCK" \
+		--alerts "$W/$s.alerts.json" --routes "$W/$s.routes.jsonl" \
+		--stats "$W/$s.stats.json" 2> "$W/$s.err" &
+	MPIDS="$MPIDS $!"
+	echo $! > "$W/$s.pid"
+done
+pktsock() { # pktsock IFACE: a packet socket bound to IFACE in M
+	local idx
+	idx=$(ip -n $NM -o link show "$1" | cut -d: -f1) && [ -n "$idx" ] || return 1
+	ip netns exec $NM cat /proc/net/packet | awk -v i="$idx" 'NR > 1 && $5 == i {f = 1} END {exit !f}'
+}
+waitfor 10 "sensor s1 capturing on mon1" pktsock mon1
+waitfor 10 "sensor s2 capturing on mon3" pktsock mon3
 sleep 0.3	# the BPF filter follows the socket
-kill -0 $MPID 2> /dev/null || fail "rovmon exited"
+for s in $SENSORS; do kill -0 "$(cat "$W/$s.pid")" 2> /dev/null || fail "$s: rovmon exited"; done
 
 gob() { # gob FILE: run add/del commands with gobgp in A
 	while read -r op fam pfx asn; do
@@ -216,12 +238,21 @@ gob() { # gob FILE: run add/del commands with gobgp in A
 	done < "$1"
 }
 
+rov() { # rov LABEL: every sensor's RPKI states = BIRD's roa_check
+	python3 "$SC" rov "$BSOCK" "$W" $SENSORS || fail "RPKI states differ ($1)"
+}
+sensors_lines() { # sensors_lines SUFFIX PATTERN N WHAT: wait for every sensor's file
+	for s in $SENSORS; do
+		waitfor 20 "$s: $4" lines "$W/$s.$1" "$2" "$3"
+	done
+}
+
 # --- phase 1: announcements ---------------------------------------------------
 gob "$W/phase1.cmds"
 waitfor 20 "BIRD: $N4 IPv4 routes" bird_count master4 "$N4"
 waitfor 20 "BIRD: $N6 IPv6 routes" bird_count master6 "$N6"
-waitfor 20 "rovmon: $((N4 + N6)) announcements" lines "$R" '"event":"announce"' $((N4 + N6))
-log "phase 1: $N4 + $N6 routes announced, in BIRD and in rovmon's log"
+sensors_lines routes.jsonl '"event":"announce"' $((N4 + N6)) "$((N4 + N6)) announcements"
+log "phase 1: $N4 + $N6 routes announced, in BIRD and in both sensors' logs"
 
 # --- phase 2: withdrawals and origin changes ----------------------------------
 NW=$(grep -c '^del' "$W/phase2.cmds") NC=$(grep -c '^add' "$W/phase2.cmds")
@@ -231,49 +262,58 @@ waitfor 20 "BIRD: $F6 IPv6 routes" bird_count master6 "$F6"
 waitfor 20 "BIRD: new origin" bird_origin 10.179.5.0/24 4200000102
 waitfor 20 "BIRD: new origin" bird_origin 10.179.22.0/24 4200000101
 waitfor 20 "BIRD: new origin" bird_origin fd00:179::3:0:0:0/80 4200000102
-waitfor 20 "rovmon: $NW withdrawals" lines "$R" '"event":"withdraw"' "$NW"
-waitfor 20 "rovmon: $NC more announcements" lines "$R" '"event":"announce"' $((N4 + N6 + NC))
+sensors_lines routes.jsonl '"event":"withdraw"' "$NW" "$NW withdrawals"
+sensors_lines routes.jsonl '"event":"announce"' $((N4 + N6 + NC)) "$NC more announcements"
 log "phase 2: $NW withdrawn, $NC origins changed"
-python3 "$SC" rov "$R" "$A" "$BSOCK" || fail "RPKI states differ (generation 1)"
+rov "generation 1"
 
-# --- generation 2 -----------------------------------------------------------------
+# --- generation 2: one load into the shared Redis, both sensors follow --------
 "$B/rovctl" vrp load --from "$W/vrps2.json" --redis "unix://$SOCK" > "$W/rovctl2.log" 2>&1 ||
 	fail "rovctl vrp load generation 2"
+G2=$(redis-cli -s "$SOCK" get rovmon:vrp:current)
+[ -n "$G1" ] && [ -n "$G2" ] && [ "$G2" -gt "$G1" ] 2> /dev/null ||
+	fail "Redis vrp:current: generation 1 '$G1', generation 2 '$G2'"
 cp "$W/vrps2.json" "$W/rtr.json.new" && mv "$W/rtr.json.new" "$W/rtr.json"
 waitfor 20 "BIRD rpki generation 2" roa r4 10.179.100.0/24 4200000101 2
 waitfor 20 "BIRD rpki generation 2 (IPv6)" roa r6 fd00:179::4000:0:0:0/80 4200000101 2
-waitfor 20 "rovmon: revalidation alerts" lines "$A" '"event":"revalidate"' 2
-log "generation 2 loaded: BIRD and rovmon see the two routes INVALID"
-python3 "$SC" rov "$R" "$A" "$BSOCK" || fail "RPKI states differ (generation 2)"
+sensors_lines alerts.json '"event":"revalidate"' 2 "revalidation alerts"
+# A statistics line from each sensor now: both run generation G2.
+for p in $MPIDS; do kill -USR1 $p; done
+sensors_lines stats.json "\"vrp_generation\":$G2," 1 "statistics line with vrp_generation $G2"
+log "generation $G2 loaded (was $G1): BIRD and both sensors see the two routes INVALID"
+rov "generation 2"
 
 # --- session reset ----------------------------------------------------------------
-NSD=$(grep -c '"event":"announce"' "$R")
+for s in $SENSORS; do
+	grep -c '"event":"announce"' "$W/$s.routes.jsonl" > "$W/$s.nsd"
+done
 birdc -s "$BSOCK" disable a4 > /dev/null
 waitfor 20 "IPv4 session down" down a4
 birdc -s "$BSOCK" enable a4 > /dev/null
 waitfor 30 "IPv4 session re-established" established a4
 waitfor 20 "BIRD: $F4 IPv4 routes again" bird_count master4 "$F4"
-waitfor 20 "rovmon: $F4 re-announcements" lines "$R" '"event":"announce"' $((NSD + F4))
-waitfor 20 "rovmon: $NALERTS alerts" lines "$A" '"sid"' "$NALERTS"
+for s in $SENSORS; do
+	n=$(cat "$W/$s.nsd")
+	waitfor 20 "$s: $F4 re-announcements" lines "$W/$s.routes.jsonl" '"event":"announce"' $((n + F4))
+done
+sensors_lines alerts.json '"sid"' "$NALERTS" "$NALERTS alerts"
 log "IPv4 session reset: $F4 routes announced again"
-python3 "$SC" rov "$R" "$A" "$BSOCK" || fail "RPKI states differ (after the reset)"
+rov "after the reset"
 
-kill -INT $MPID
-i=0
-while kill -0 $MPID 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-wait $MPID
-st=$?
-MPID=""
-[ $st -eq 0 ] || fail "rovmon exited $st"
+for p in $MPIDS; do kill -INT $p; done
+for s in $SENSORS; do
+	p=$(cat "$W/$s.pid") i=0
+	while kill -0 $p 2> /dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	wait $p
+	st=$?
+	[ $st -eq 0 ] || fail "$s: rovmon exited $st"
+done
+MPIDS=""
 rc=0
-python3 "$SC" alerts "$A" "$W/expected.txt" || rc=1
-python3 - "$W/stats.json" << 'PY' || rc=1
-import json, sys
-s = json.load(open(sys.argv[1]))
-m = s.get("sessions_midstream")
-print(f"rovmon: {s.get('packets')} packets, {m} sessions picked up mid-stream")
-sys.exit(0 if m is not None and m >= 2 else 1)
-PY
+for s in $SENSORS; do
+	python3 "$SC" alerts "$W/$s.alerts.json" "$W/expected.txt" $s || rc=1
+done
+python3 "$SC" sensors "$G2" "$W" $SENSORS || rc=1
 log "done"
 [ $rc -eq 0 ] && echo PASS || echo FAIL
 exit $rc

@@ -5,9 +5,16 @@ rovmon (a small RFC 6811 validator and the rules of docs/rules.md).
 
   scenario.py gen DIR            write DIR/vrps1.json, vrps2.json,
                                  phase1.cmds, phase2.cmds, expected.txt
-  scenario.py alerts ALERTS EXPECTED   compare (sid, event, prefix, origin, state)
-  scenario.py rov ROUTES ALERTS BIRDSOCK   rovmon's state of every route
-                                 BIRD holds = BIRD's roa_check
+  scenario.py alerts ALERTS EXPECTED [LABEL]   compare (sid, event, prefix,
+                                 origin, state)
+  scenario.py rov BIRDSOCK DIR S1 S2...   each sensor's state (files
+                                 DIR/S.routes.jsonl, DIR/S.alerts.json) of every
+                                 route BIRD holds = BIRD's roa_check
+  scenario.py sensors GEN DIR S1 S2...   sensors sharing one Redis (files
+                                 DIR/S.alerts.json, .routes.jsonl, .stats.json):
+                                 all run generation GEN, picked up both
+                                 sessions mid-stream, and logged the same
+                                 alerts and route events
 
 Addresses: only 10.179.0.0/16 and fd00:179::/64 (private, test only).
 Speaker A is AS4200000001 and prepends itself: the origins below are the
@@ -159,7 +166,7 @@ def gen(d):
                 f"{sum(1 for p in ROUTES if afi(p) == 'ipv6')} {n4} {len(rib) - n4} {len(out)}\n")
 
 
-def alerts(path, exp_path):
+def alerts(path, exp_path, label="alerts"):
     got = collections.Counter()
     for line in open(path):
         a = json.loads(line)
@@ -171,9 +178,9 @@ def alerts(path, exp_path):
         exp[(int(s), e, ipaddress.ip_network(p).compressed, int(o), st)] += 1
     if got == exp:
         by = collections.Counter(k[0] for k in got.elements())
-        print(f"alerts: {sum(got.values())} as expected: {dict(sorted(by.items()))}")
+        print(f"{label}: {sum(got.values())} alerts as expected: {dict(sorted(by.items()))}")
         return 0
-    print("FAIL: alerts differ from the expected ones")
+    print(f"FAIL: {label}: alerts differ from the expected ones")
     for k, n in sorted((exp - got).items()):
         print("  missing   ", n, k)
     for k, n in sorted((got - exp).items()):
@@ -205,9 +212,9 @@ def bird_cmd(sock, cmd):
     return out
 
 
-def rov(routes_path, alerts_path, sock):
-    """For every route BIRD holds: rovmon's state (last announcement on the
-    newest session, or a later revalidation alert) = BIRD's roa_check."""
+def rovmon_states(routes_path, alerts_path):
+    """prefix -> (origin, state): the last announcement on the newest
+    session, or a later revalidation alert."""
     state = {}
     for line in open(routes_path):
         e = json.loads(line)
@@ -222,6 +229,11 @@ def rov(routes_path, alerts_path, sock):
         p = ipaddress.ip_network(b["prefix"]).compressed
         if b["event"] == "revalidate" and p in state:
             state[p] = (b["origin_as"], b["rpki"]["state"])
+    return state
+
+
+def bird_states(sock):
+    """prefix -> (origin, roa_check state) of every route BIRD holds."""
     held = {}
     for tab in ("master4", "master6"):
         for line in bird_cmd(sock, [f"show route table {tab} all"])[0]:
@@ -233,26 +245,128 @@ def rov(routes_path, alerts_path, sock):
     names = {"(enum 35)0": "not-found", "(enum 35)1": "valid", "(enum 35)2": "invalid"}
     keys = sorted(held)
     replies = bird_cmd(sock, [f"eval roa_check({'r6' if ':' in p else 'r4'}, {p}, {held[p]})" for p in keys])
+    return {p: (held[p], names.get(r[-1][5:].strip(), r[-1])) for p, r in zip(keys, replies)}
+
+
+def rov(sock, d, sensors):
+    """For every route BIRD holds, each sensor's state = BIRD's roa_check
+    (one BIRD query for all the sensors)."""
+    bird = bird_states(sock)
+    rc = 0
+    for n in sensors:
+        state = rovmon_states(f"{d}/{n}.routes.jsonl", f"{d}/{n}.alerts.json")
+        bad = 0
+        for p, (o, b) in bird.items():
+            m = state.get(p)
+            if m is None or m[0] != o or m[1] != b:
+                print(f"  {n}: {p} AS{o}: BIRD {b}, rovmon {m}")
+                bad += 1
+        extra = sorted(set(state) - set(bird))
+        for p in extra:
+            print(f"  {n}: {p}: in rovmon's table, not in BIRD's")
+        c = collections.Counter(state.get(p, (0, None))[1] for p in bird)
+        print(f"{n}: {len(bird)} routes in BIRD, {len(bird) - bad} with the same state in rovmon "
+              f"{dict(sorted(c.items(), key=str))}")
+        if bad or extra or not bird:
+            rc = 1
+    return rc
+
+
+# What may differ between two sensors on the same mirror traffic: their
+# names, the capture time stamps and the frame numbers (each counts from
+# its own first frame).  Everything else must be the same.
+ALERT_OWN = ("timestamp", "@timestamp", "pkt_num", "sensor")
+ROUTE_OWN = ("ts", "pkt_num")
+
+
+def _records(path, own):
+    out = []
+    for line in open(path):
+        d = json.loads(line)
+        out.append((d, json.dumps({k: v for k, v in d.items() if k not in own}, sort_keys=True)))
+    return out
+
+
+def _diff(what, names, ms):
+    """ms: one Counter per sensor; 0 when all equal."""
     bad = 0
-    for p, r in zip(keys, replies):
-        b = names.get(r[-1][5:].strip(), r[-1])
-        m = state.get(p)
-        if m is None or m[0] != held[p] or m[1] != b:
-            print(f"  {p} AS{held[p]}: BIRD {b}, rovmon {m}")
-            bad += 1
-    c = collections.Counter(state.get(p, (0, None))[1] for p in keys)
-    extra = sorted(set(state) - set(held))
-    for p in extra:
-        print(f"  {p}: in rovmon's table, not in BIRD's")
-    print(f"rov: {len(keys)} routes in BIRD, {len(keys) - bad} with the same state in rovmon "
-          f"{dict(sorted(c.items(), key=str))}")
-    return 1 if bad or extra or not keys else 0
+    for n, m in zip(names[1:], ms[1:]):
+        if m != ms[0]:
+            bad = 1
+            print(f"FAIL: {what} of {names[0]} and {n} differ")
+            for k, c in sorted((ms[0] - m).items())[:10]:
+                print(f"  only in {names[0]}:", c, k)
+            for k, c in sorted((m - ms[0]).items())[:10]:
+                print(f"  only in {n}:", c, k)
+    return bad
+
+
+def sensors(gen_s, d, names):
+    gen_ = int(gen_s)
+    bad = 0
+    al, ro, sw = [], [], []
+    for n in names:
+        st = [json.loads(line) for line in open(f"{d}/{n}.stats.json")]
+        if len(st) < 2:
+            print(f"FAIL: {n}: {len(st)} statistics lines, want the SIGUSR1 one and the final one")
+            return 1
+        last = st[-1]
+        g = [s.get("vrp_generation") for s in st]
+        m = last.get("sessions_midstream")
+        print(f"{n}: {last.get('packets')} packets (pcap_drop {last.get('pcap_drop')}), "
+              f"{m} sessions picked up mid-stream, vrp_generation by line {g}, "
+              f"vrp_swaps {last.get('vrp_swaps')}")
+        if g[0] != gen_ or g[-1] != gen_:
+            print(f"FAIL: {n}: not on generation {gen_} after the update and at the end")
+            bad = 1
+        if m is None or m < 2:
+            print(f"FAIL: {n}: fewer than 2 sessions picked up mid-stream")
+            bad = 1
+        sw.append(last.get("vrp_swaps"))
+        a = _records(f"{d}/{n}.alerts.json", ALERT_OWN)
+        r = _records(f"{d}/{n}.routes.jsonl", ROUTE_OWN)
+        other = sorted({x["sensor"] for x, _ in a} - {n})
+        if other:
+            print(f"FAIL: {n}: alerts with sensor names {other}")
+            bad = 1
+        reval = collections.Counter(
+            (x["sid"], x["bgp"]["event"], ipaddress.ip_network(x["bgp"]["prefix"]).compressed,
+             x["bgp"]["origin_as"], x["bgp"]["rpki"]["state"], x["bgp"]["rpki"].get("generation"))
+            for x, _ in a if x["bgp"]["event"] == "revalidate")
+        exp = collections.Counter((1000006, "revalidate", ipaddress.ip_network(p).compressed, O1,
+                                   "invalid", gen_) for p in ("10.179.100.0/24", "fd00:179:0:0:4000::/80"))
+        if reval != exp:
+            print(f"FAIL: {n}: revalidation alerts {sorted(reval.elements())}, "
+                  f"want {sorted(exp.elements())}")
+            bad = 1
+        bygen = collections.Counter((x.get("rpki") or {}).get("generation") for x, _ in r
+                                    if x["event"] == "announce")
+        print(f"{n}: {len(a)} alerts, {len(r)} route events, announcements by generation "
+              f"{dict(sorted(bygen.items(), key=str))}")
+        al.append(a)
+        ro.append(r)
+    if len(set(sw)) != 1:
+        print(f"FAIL: VRP swaps differ between the sensors: {sw}")
+        bad = 1
+    bad |= _diff("alerts", names, [collections.Counter(k for _, k in a) for a in al])
+    bad |= _diff("route events", names, [collections.Counter(k for _, k in r) for r in ro])
+    same_order = all([k for _, k in x] == [k for _, k in al[0]] for x in al[1:]) and \
+        all([k for _, k in x] == [k for _, k in ro[0]] for x in ro[1:])
+    if not bad:
+        print(f"sensors {', '.join(names)}: generation {gen_}, the same {len(al[0])} alerts "
+              f"and {len(ro[0])} route events (apart from {', '.join(ALERT_OWN)} "
+              f"and {', '.join(ROUTE_OWN)}; {'same' if same_order else 'different'} order)")
+    return bad
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "gen":
         gen(sys.argv[2])
     elif sys.argv[1] == "alerts":
-        sys.exit(alerts(sys.argv[2], sys.argv[3]))
+        sys.exit(alerts(*sys.argv[2:5]))
     elif sys.argv[1] == "rov":
-        sys.exit(rov(sys.argv[2], sys.argv[3], sys.argv[4]))
+        sys.exit(rov(sys.argv[2], sys.argv[3], sys.argv[4:]))
+    elif sys.argv[1] == "sensors":
+        sys.exit(sensors(sys.argv[2], sys.argv[3], sys.argv[4:]))
+    else:
+        sys.exit(f"usage: see {sys.argv[0]}")

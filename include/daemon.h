@@ -8,8 +8,10 @@
  * a successful start (exit 0), or with the daemon's own exit status if
  * start-up failed.  Until then the daemon's stderr is still the caller's
  * terminal, so start-up errors are seen; after daemon_ready() stdin,
- * stdout and stderr are /dev/null.  Use foreground mode under systemd
- * (its journal keeps stderr).
+ * stdout and stderr are /dev/null, and the caller sends its diagnostics
+ * to syslog instead (log_set_dest(), log.h; connected with
+ * log_syslog_open() before any chroot).  Use foreground mode under
+ * systemd (its journal keeps stderr).
  */
 #ifndef ROVMON_DAEMON_H
 #define ROVMON_DAEMON_H

@@ -15,10 +15,20 @@
 struct route_log;
 
 /*
- * Open path for appending ("-" = stdout).  An existing file is never
- * truncated.  NULL with an error logged on failure.
+ * Open path for appending ("-" = stdout), O_APPEND, created 0640 less
+ * the umask.  An existing file is never truncated.  NULL with an error
+ * logged on failure.
  */
 struct route_log *route_log_open(const char *path);
+/*
+ * Log rotation (SIGHUP): open the path again (O_APPEND, never truncated)
+ * and switch to it after flushing what is buffered into the old file, so
+ * no line is lost or written twice.  On failure keep writing to the old
+ * file, warn once (again only after a reopen has worked), return -1.
+ * 0 when reopened, or for stdout ("-") and NULL, which have nothing to
+ * reopen.
+ */
+int	route_log_reopen(struct route_log *);
 /* Push buffered lines to the file (live captures call it when idle). */
 void	route_log_flush(struct route_log *);
 /* Flush and close; 0, or -1 if a write failed.  NULL ok. */

@@ -9,6 +9,7 @@
 #ifndef ROVMON_STATS_H
 #define ROVMON_STATS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -83,6 +84,7 @@
 	X(vrp_count)		/* VRPs in the set in use */		\
 	X(vrp_generation)	/* its generation */			\
 	X(vrp_loaded)		/* when it was loaded (Unix time) */	\
+	X(vrp_generated)	/* its data's build time, 0 unknown */	\
 	X(vrp_swaps)		/* sets adopted */			\
 	/* rib */							\
 	X(rib_new)		/* announcements of unstored routes */	\
@@ -102,6 +104,7 @@
 	X(rib_bytes)		/* gauge: memory held by the RIB */	\
 	/* output */							\
 	X(route_events)		/* lines written to the route log */	\
+	X(route_reopens)	/* route log reopened (SIGHUP) */	\
 	/* alert (sink.c, sink_net.c; totals over all sinks) */	\
 	X(alerts)		/* alerts given to sinks_emit() */	\
 	X(alert_filtered)	/* sink skipped: above its min priority */ \
@@ -126,8 +129,32 @@ extern struct rovmon_stats stats;
 #define STAT_INC(name)		(stats.name++)
 #define STAT_ADD(name, n)	(stats.name += (uint64_t)(n))
 
+/*
+ * What the statistics line carries besides the counters, known only when
+ * it is written: the wall-clock time (for the VRP set's ages) and the
+ * Redis watcher's state (filled by the caller from vrp_redis_status()).
+ */
+struct stats_redis {
+	bool		 connected;	/* the watcher's subscription is up */
+	char		 last_error[256];	/* "" when none yet */
+	uint64_t	 generation;	/* the generation in use, 0 none */
+	int64_t		 last_contact;	/* last successful read (Unix
+					 * time), 0 never */
+	unsigned	 retries;	/* failures since the last success */
+};
+
+struct stats_live {
+	int64_t		 now;		/* Unix time */
+	const struct stats_redis *redis;	/* NULL: no "redis" object
+					 * (rovmon runs without --redis) */
+};
+
 void	stats_reset(void);
-/* One JSON object on one line. */
-void	stats_write_json(FILE *);
+/*
+ * One JSON object on one line: every counter, then "vrp_age" and
+ * "vrp_data_age" (seconds, null when unknown), then "redis" when
+ * live->redis is set.  live NULL: now = time(NULL), no Redis.
+ */
+void	stats_write_json(FILE *, const struct stats_live *live);
 
 #endif /* ROVMON_STATS_H */

@@ -21,6 +21,7 @@
 #include "rov.h"
 
 struct validator;
+struct vrp_redis_status;
 
 /* NULL on allocation failure.  Free with validator_free(). */
 struct validator *validator_new(void);
@@ -58,5 +59,9 @@ bool		 validator_check(const struct validator *,
 const struct rov_index *validator_index(const struct validator *);
 /* Generation of the set in use: Redis's, or a counter of local loads. */
 uint64_t	 validator_generation(const struct validator *);
+/* The Redis watcher's state (vrp_redis_status(); any thread); false,
+ * and *st untouched, when the VRPs do not come from Redis. */
+bool		 validator_redis_status(const struct validator *,
+		    struct vrp_redis_status *st);
 
 #endif /* ROVMON_VALIDATOR_H */

@@ -1,13 +1,26 @@
-/* log.c - stderr diagnostics; see log.h for the convention. */
+/*
+ * log.c - diagnostics to stderr or syslog(3); see log.h for the convention.
+ *
+ * The destination is an atomic because the Redis watcher and the network
+ * sinks log from their own threads while the main thread switches to
+ * syslog when the daemon has detached.  glibc's syslog() is thread-safe
+ * and reconnects by itself when the syslog daemon restarts (except inside
+ * a chroot without /dev/log: docs/deployment.md).
+ */
 #include <errno.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "log.h"
 
 int log_verbose;
 static const char *progname = "rovmon";
+static atomic_int dest = LOG_TO_STDERR;
+static atomic_bool syslog_opened;
 
 void
 log_init(const char *name)
@@ -16,12 +29,41 @@ log_init(const char *name)
 		progname = name;
 }
 
+void
+log_syslog_open(void)
+{
+	if (atomic_exchange(&syslog_opened, true))
+		return;
+	openlog(progname, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void
+log_set_dest(enum log_dest d)
+{
+	if (d == LOG_TO_SYSLOG)
+		log_syslog_open();
+	atomic_store(&dest, (int)d);
+}
+
+enum log_dest
+log_get_dest(void)
+{
+	return (enum log_dest)atomic_load(&dest);
+}
+
 static void
-vlog(const char *fmt, va_list ap, const char *errstr)
+vlog(int pri, const char *fmt, va_list ap, const char *errstr)
 {
 	char buf[1024];
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (atomic_load(&dest) == LOG_TO_SYSLOG) {
+		if (errstr != NULL)
+			syslog(pri, "%s: %s", buf, errstr);
+		else
+			syslog(pri, "%s", buf);
+		return;
+	}
 	if (errstr != NULL)
 		fprintf(stderr, "%s: %s: %s\n", progname, buf, errstr);
 	else
@@ -35,7 +77,7 @@ log_warn(const char *fmt, ...)
 	const char *e = strerror(errno);
 
 	va_start(ap, fmt);
-	vlog(fmt, ap, e);
+	vlog(LOG_WARNING, fmt, ap, e);
 	va_end(ap);
 }
 
@@ -45,7 +87,7 @@ log_warnx(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog(fmt, ap, NULL);
+	vlog(LOG_WARNING, fmt, ap, NULL);
 	va_end(ap);
 }
 
@@ -57,7 +99,7 @@ log_info(const char *fmt, ...)
 	if (log_verbose < 1)
 		return;
 	va_start(ap, fmt);
-	vlog(fmt, ap, NULL);
+	vlog(LOG_INFO, fmt, ap, NULL);
 	va_end(ap);
 }
 
@@ -69,7 +111,7 @@ log_debug(const char *fmt, ...)
 	if (log_verbose < 2)
 		return;
 	va_start(ap, fmt);
-	vlog(fmt, ap, NULL);
+	vlog(LOG_DEBUG, fmt, ap, NULL);
 	va_end(ap);
 }
 
@@ -80,7 +122,7 @@ fatal(const char *fmt, ...)
 	const char *e = strerror(errno);
 
 	va_start(ap, fmt);
-	vlog(fmt, ap, e);
+	vlog(LOG_CRIT, fmt, ap, e);
 	va_end(ap);
 	exit(3);
 }
@@ -91,7 +133,7 @@ fatalx(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog(fmt, ap, NULL);
+	vlog(LOG_CRIT, fmt, ap, NULL);
 	va_end(ap);
 	exit(3);
 }

@@ -5,13 +5,22 @@
  * fwrite, so a line is never interleaved or half-written by this process.
  * The AS path can be long (an attribute of 64 KiB holds 16k ASNs), so the
  * buffer is sized for the worst case rather than truncating silently.
+ *
+ * Rotation (SIGHUP, route_log_reopen): the file is opened O_APPEND and
+ * never truncated.  Reopening happens between two events on the packet
+ * thread: the new file is opened first, then everything buffered is
+ * flushed to the old one and it is closed, so each line lands in exactly
+ * one of the two files.  When the new file cannot be opened, writing goes
+ * on to the old one and the failure is logged once (until a reopen works).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "jsonbuf.h"
 #include "log.h"
@@ -22,6 +31,8 @@ struct route_log {
 	FILE		*fp;
 	const char	*path;		/* not owned (argv) */
 	int		 werr;		/* a write failed */
+	bool		 reopen_failed;	/* warned; warn again only after
+					 * a reopen has worked */
 };
 
 /* 16k ASNs * 11 chars + everything else. */
@@ -100,6 +111,31 @@ json_put_aspath(char *buf, size_t cap, size_t *off, const struct bgp_aspath *p)
 	jb_put(buf, cap, off, "]", 1);
 }
 
+/*
+ * The file for appending, created 0640 (less the umask) like the alert
+ * files: O_APPEND so that every write lands at the end whatever else
+ * appends, never O_TRUNC.
+ */
+static FILE *
+open_append(const char *path)
+{
+	FILE *fp;
+	int fd, e;
+
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0640)) == -1)
+		return NULL;
+	if ((fp = fdopen(fd, "a")) == NULL) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	/* A large stdio buffer: one write(2) per ~1 MiB of events. */
+	setvbuf(fp, NULL, _IOFBF, 1 << 20);
+	return fp;
+}
+
 struct route_log *
 route_log_open(const char *path)
 {
@@ -110,16 +146,42 @@ route_log_open(const char *path)
 		return NULL;
 	}
 	rl->path = path;
-	if (strcmp(path, "-") == 0)
+	if (strcmp(path, "-") == 0) {
 		rl->fp = stdout;
-	else if ((rl->fp = fopen(path, "a")) == NULL) {
+		setvbuf(rl->fp, NULL, _IOFBF, 1 << 20);
+	} else if ((rl->fp = open_append(path)) == NULL) {
 		log_warn("%s: cannot open route log", path);
 		free(rl);
 		return NULL;
 	}
-	/* A large stdio buffer: one write(2) per ~1 MiB of events. */
-	setvbuf(rl->fp, NULL, _IOFBF, 1 << 20);
 	return rl;
+}
+
+int
+route_log_reopen(struct route_log *rl)
+{
+	FILE *fp;
+
+	if (rl == NULL || rl->fp == stdout)
+		return 0;
+	if ((fp = open_append(rl->path)) == NULL) {
+		if (!rl->reopen_failed)
+			log_warn("%s: cannot reopen the route log; still "
+			    "writing to the old file", rl->path);
+		rl->reopen_failed = true;
+		return -1;
+	}
+	/* What is buffered belongs to the old file. */
+	if (fflush(rl->fp) != 0 || ferror(rl->fp))
+		rl->werr = 1;
+	if (fclose(rl->fp) != 0)
+		rl->werr = 1;
+	rl->fp = fp;
+	if (rl->reopen_failed)
+		log_warnx("%s: route log reopened", rl->path);
+	rl->reopen_failed = false;
+	STAT_INC(route_reopens);
+	return 0;
 }
 
 void

@@ -14,6 +14,11 @@
  * (-D) before any thread exists; open outputs, VRPs, alert sinks, the
  * capture; then the pid file, dropping privileges (-Z) and releasing the
  * waiting parent (daemon.c).
+ *
+ * Diagnostics: stderr; with --syslog, syslog(3) from the start; with -D,
+ * syslog(3) from the moment the parent is released and stderr becomes
+ * /dev/null (start-up errors reach the invoking terminal).  The syslog
+ * connection is opened before -Z/--chroot, which may hide /dev/log.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -21,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alerting.h"
@@ -34,6 +40,7 @@
 #include "route_log.h"
 #include "stats.h"
 #include "validator.h"
+#include "vrp_redis.h"
 
 #define ROVMON_VERSION	"0.1.0"
 
@@ -57,6 +64,7 @@ struct options {
 	long		 count;
 	const char	*config;	/* -C, --config FILE */
 	bool		 daemonize;	/* -D */
+	bool		 syslog;	/* --syslog */
 	const char	*pidfile;	/* --pidfile FILE */
 	const char	*user;		/* -Z, --user USER */
 	const char	*chroot_dir;	/* --chroot DIR */
@@ -113,7 +121,9 @@ usage(int status)
 "      --stats-interval SECONDS  also write them periodically (capture\n"
 "                        time with -r, wall time with -i)\n"
 "      --filter EXPR     the BPF filter (as the trailing arguments)\n"
-"  -D, --daemon          detach once started (default: foreground)\n"
+"  -D, --daemon          detach once started (default: foreground);\n"
+"                        diagnostics then go to syslog (daemon facility)\n"
+"      --syslog          diagnostics to syslog also in the foreground\n"
 "      --pidfile FILE    write the pid to FILE once started; removed at exit\n"
 "  -Z, --user USER       run as USER once the capture and outputs are open\n"
 "      --chroot DIR      with -Z: chroot to DIR before changing user\n"
@@ -156,7 +166,8 @@ add_sink(struct options *o, const char *spec)
 
 enum { OPT_ROUTES = 256, OPT_STATS, OPT_ENGINE, OPT_VRPS, OPT_REDIS,
     OPT_REDIS_NS, OPT_ALERTS, OPT_SINK, OPT_RULES, OPT_SENSOR,
-    OPT_MINPRIO, OPT_PIDFILE, OPT_CHROOT, OPT_STATS_INTERVAL, OPT_FILTER };
+    OPT_MINPRIO, OPT_PIDFILE, OPT_CHROOT, OPT_STATS_INTERVAL, OPT_FILTER,
+    OPT_SYSLOG };
 
 /* Also the vocabulary of the configuration file (config.c). */
 static const struct option longopts[] = {
@@ -178,6 +189,7 @@ static const struct option longopts[] = {
 	{ "filter", required_argument, NULL, OPT_FILTER },
 	{ "config", required_argument, NULL, 'C' },
 	{ "daemon", no_argument, NULL, 'D' },
+	{ "syslog", no_argument, NULL, OPT_SYSLOG },
 	{ "pidfile", required_argument, NULL, OPT_PIDFILE },
 	{ "user", required_argument, NULL, 'Z' },
 	{ "chroot", required_argument, NULL, OPT_CHROOT },
@@ -252,6 +264,9 @@ parse_pass(int argc, char **argv, struct options *o, bool cfg)
 			break;		/* read before parsing: find_config() */
 		case 'D':
 			o->daemonize = true;
+			break;
+		case OPT_SYSLOG:
+			o->syslog = true;
 			break;
 		case 'Z':
 			o->user = optarg;
@@ -440,13 +455,30 @@ stats_open(struct rovmon *rv)
 static int
 write_stats(struct rovmon *rv)
 {
+	struct stats_live live;
+	struct stats_redis sr;
+	struct vrp_redis_status st;
+
 	if (rv->stats_fp == NULL)
 		return -1;
 	if (rv->cap != NULL)
 		capture_stats(rv->cap);	/* live: the pcap_* counters now */
 	if (rv->alerting != NULL)
 		alerting_update_stats(rv->alerting);
-	stats_write_json(rv->stats_fp);
+	memset(&live, 0, sizeof(live));
+	live.now = (int64_t)time(NULL);
+	if (rv->validator != NULL &&
+	    validator_redis_status(rv->validator, &st)) {
+		memset(&sr, 0, sizeof(sr));
+		sr.connected = st.connected;
+		snprintf(sr.last_error, sizeof(sr.last_error), "%s",
+		    st.last_error);
+		sr.generation = validator_generation(rv->validator);
+		sr.last_contact = st.last_check;
+		sr.retries = st.retries;
+		live.redis = &sr;
+	}
+	stats_write_json(rv->stats_fp, &live);
 	if (fflush(rv->stats_fp) != 0 || ferror(rv->stats_fp)) {
 		log_warn("%s: cannot write statistics", rv->opt.stats_file ?
 		    rv->opt.stats_file : "stderr");
@@ -493,6 +525,7 @@ between_packets(struct rovmon *rv, const struct timeval *now)
 			validator_reload(rv->validator, rv->opt.vrps);
 		if (rv->opt.stats_file != NULL)
 			stats_open(rv);	/* on failure the old file stays */
+		route_log_reopen(rv->routes);	/* likewise */
 	}
 	if (got_usr1) {
 		got_usr1 = 0;
@@ -582,12 +615,18 @@ service_started(struct rovmon *rv)
 			return -1;
 		rv->have_pidfile = true;
 	}
+	/* Before a chroot hides /dev/log. */
+	if (rv->opt.daemonize)
+		log_syslog_open();
 	if (rv->opt.user != NULL &&
 	    drop_privileges(rv->opt.user, rv->opt.chroot_dir) == -1)
 		return -1;
 	if (rv->opt.user != NULL)
 		log_info("running as %s", rv->opt.user);
 	daemon_ready();
+	/* stderr is /dev/null from here on. */
+	if (rv->opt.daemonize)
+		log_set_dest(LOG_TO_SYSLOG);
 	return 0;
 }
 
@@ -654,6 +693,8 @@ main(int argc, char **argv)
 	log_init("rovmon");
 	memset(&rv, 0, sizeof(rv));
 	parse_options(argc, argv, &rv.opt);
+	if (rv.opt.syslog)
+		log_set_dest(LOG_TO_SYSLOG);
 	/* Before any thread starts (VRP watchers, network sinks). */
 	if (rv.opt.daemonize && daemon_detach() == -1)
 		exit(3);
@@ -716,14 +757,16 @@ main(int argc, char **argv)
 		alerting_update_stats(rv.alerting);
 	alerting_free(rv.alerting);
 	rv.alerting = NULL;
-	validator_free(rv.validator);
-	rv.validator = NULL;
 	while (rv.opt.nowned > 0)
 		free(rv.opt.owned[--rv.opt.nowned]);
 	if (route_log_close(rv.routes) != 0 && status == 0)
 		status = 1;
+	/* The validator is still there: the last line has the VRP and Redis
+	 * state too. */
 	if (write_stats(&rv) != 0 && status == 0)
 		status = 1;
+	validator_free(rv.validator);
+	rv.validator = NULL;
 	if (rv.stats_fp != stderr && fclose(rv.stats_fp) != 0 && status == 0)
 		status = 1;
 	if (rv.have_pidfile)

@@ -70,6 +70,7 @@ set_stats(const struct validator *v)
 	stats.vrp_count = s->n;
 	stats.vrp_generation = v->gen;
 	stats.vrp_loaded = (uint64_t)s->loaded;
+	stats.vrp_generated = s->generated > 0 ? (uint64_t)s->generated : 0;
 	stats.vrp_swaps++;
 }
 
@@ -261,4 +262,13 @@ const struct rov_index *
 validator_index(const struct validator *v)
 {
 	return v->cur;
+}
+
+bool
+validator_redis_status(const struct validator *v, struct vrp_redis_status *st)
+{
+	if (v->redis == NULL)
+		return false;
+	vrp_redis_status(v->redis, st);
+	return true;
 }

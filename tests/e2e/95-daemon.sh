@@ -1,9 +1,13 @@
 #!/bin/sh
 # Service operation: make install into a staging tree; -D with --pidfile on
 # a live veth in a private network namespace (pid file, SIGUSR1 appends a
-# stats line, SIGHUP keeps it running, SIGTERM removes the pid file); -Z
-# nobody once the capture is open; a configuration file equal to a command
-# line; a bad configuration file (exit 3, file:line).
+# stats line carrying the VRP set's age, SIGHUP keeps it running and
+# reopens the route log renamed by "logrotate", also mid-stream, with no
+# line lost or doubled, SIGTERM removes the pid file); warnings of a -D
+# daemon in syslog (a private /dev/log); the Redis status in the stats
+# line, connected and then, Redis killed, not; --syslog in the foreground;
+# -Z nobody once the capture is open; a configuration file equal to a
+# command line; a bad configuration file (exit 3, file:line).
 set -u
 cd "$(dirname "$0")/../.."
 B=${ROVMON_BUILD:-build}
@@ -11,9 +15,11 @@ PCAP=pcaps/as2-session.pcap
 NS=rovmon-daemon-$$
 tmp=$(mktemp -d)
 rc=0
-pid=
+pid= rpid= slpid=
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2> /dev/null
+	[ -n "$rpid" ] && kill -9 "$rpid" 2> /dev/null
+	[ -n "$slpid" ] && kill "$slpid" 2> /dev/null
 	ip netns del "$NS" 2> /dev/null
 	rm -rf "$tmp"
 }
@@ -96,8 +102,59 @@ waitfor() {	# waitfor TEST... : up to 5 s
 	"$@"
 }
 nlines() { [ -f "$1" ] && wc -l < "$1" || echo 0; }
-ip netns exec "$NS" "$B/rovmon" -D --pidfile "$tmp/rovmon.pid" -i rvrx \
-    --routes "$tmp/live.jsonl" --stats "$tmp/live.stats" 2> "$tmp/live.err"
+
+# A private syslog: a mount namespace whose /dev is a tmpfs holding the
+# usual device nodes (bind mounts) and /dev/log, a datagram socket read by
+# a few lines of Python into $tmp/syslog.txt.  Programs run through $INNS
+# log there whatever the host has (CI containers have no /dev/log).
+INNS=
+cat > "$tmp/syslogd.py" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("/dev/log")
+out = open(sys.argv[1], "ab", buffering=0)
+while True:
+    out.write(s.recv(65536).rstrip(b"\0\n") + b"\n")
+PY
+unshare -m --propagation private sh -c '
+	t=$1
+	mkdir "$t/olddev" && mount --rbind /dev "$t/olddev" &&
+	    mount -t tmpfs -o mode=0755 rovmon-dev /dev || exit 1
+	for n in null zero random urandom; do
+		: > /dev/$n && mount --bind "$t/olddev/$n" /dev/$n || exit 1
+	done
+	exec python3 "$t/syslogd.py" "$t/syslog.txt"' sh "$tmp" 2> "$tmp/syslogd.err" &
+slpid=$!
+if waitfor nsenter -t "$slpid" -m test -S /dev/log 2> /dev/null; then
+	INNS="nsenter -t $slpid -m -w"	# -w: its working directory, ours
+else
+	echo "no private /dev/log here (unshare -m: $(cat "$tmp/syslogd.err")): syslog checks skipped or done with strace"
+	kill "$slpid" 2> /dev/null; slpid=
+fi
+# syslog_has PID TEXT: a daemon.warning (<28>) line of rovmon[PID] with TEXT
+syslog_count() {
+	grep -c "^<28>.* rovmon\[$1\]: .*$2" "$tmp/syslog.txt" 2> /dev/null
+}
+
+HAVE_REPLAY=
+command -v tcpreplay > /dev/null && HAVE_REPLAY=1
+replay() {	# replay FILE [tcpreplay options]: onto the monitor veth
+	f=$1; shift
+	ip netns exec "$NS" tcpreplay -q -i rvtx "$@" "$f" > /dev/null 2>&1 || fail "tcpreplay $f"
+}
+if [ -n "$HAVE_REPLAY" ]; then
+	# The same session again, as new TCP sessions (sequence numbers moved).
+	for k in 2 3 4; do
+		python3 tests/shift_seq.py "$PCAP" "$tmp/replay$k.pcap" ${k}00000000
+	done
+else
+	echo "tcpreplay not installed: route log rotation under traffic skipped"
+fi
+N=$(wc -l < "$tmp/cli.jsonl")	# route events of one replay (section 2)
+
+$INNS ip netns exec "$NS" "$B/rovmon" -D --pidfile "$tmp/rovmon.pid" -i rvrx \
+    --vrps "$(pwd)/pcaps/demo-vrps.json" --routes "$tmp/live.jsonl" \
+    --stats "$tmp/live.stats" 2> "$tmp/live.err"
 st=$?
 [ $st -eq 0 ] || fail "rovmon -D exited $st: $(cat "$tmp/live.err")"
 if [ -s "$tmp/rovmon.pid" ]; then
@@ -108,24 +165,184 @@ if [ -s "$tmp/rovmon.pid" ]; then
 		fail "-D: still in our session"
 	kill -USR1 "$pid"
 	waitfor test "$(nlines "$tmp/live.stats")" -ge 1 || fail "SIGUSR1: no stats line"
+	# logrotate: rename, then SIGHUP.
+	if [ -n "$HAVE_REPLAY" ]; then
+		replay "$PCAP" --mbps 20
+		sleep 1
+		mv "$tmp/live.jsonl" "$tmp/live.jsonl.1"
+	fi
 	kill -HUP "$pid"
 	sleep 0.3
 	kill -0 "$pid" 2> /dev/null || fail "SIGHUP: rovmon died"
+	if [ -n "$HAVE_REPLAY" ]; then
+		replay "$tmp/replay2.pcap" --mbps 20
+		# Rotated in the middle of a replay at the capture's own pace
+		# (its updates come over ~4 s): lines still buffered go to the
+		# old file, later ones to the new.
+		replay "$tmp/replay3.pcap" &
+		rp=$!
+		sleep 1.5
+		mv "$tmp/live.jsonl" "$tmp/live.jsonl.2"
+		kill -HUP "$pid"
+		wait $rp
+		sleep 1
+		# A reopen that fails (the path is now a directory): rovmon
+		# goes on writing to the old file and warns once.
+		mv "$tmp/live.jsonl" "$tmp/live.jsonl.3"
+		mkdir "$tmp/live.jsonl"
+		kill -HUP "$pid"
+		sleep 0.3
+		kill -HUP "$pid"
+		sleep 0.3
+		replay "$tmp/replay4.pcap" --mbps 20
+		sleep 1
+		rmdir "$tmp/live.jsonl"
+	fi
 	kill -USR1 "$pid"
 	waitfor test "$(nlines "$tmp/live.stats")" -ge 2 || fail "SIGUSR1 after SIGHUP: no stats line"
 	kill -TERM "$pid"
 	waitfor test ! -e "/proc/$pid" || fail "SIGTERM: still running"
 	[ -e "$tmp/rovmon.pid" ] && fail "SIGTERM: the pid file remains"
-	python3 - "$tmp/live.stats" <<'PY' || fail "live stats lines"
+	python3 - "$tmp/live.stats" "${HAVE_REPLAY:+$N}" <<'PY' || fail "live stats lines"
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
 assert len(lines) == 3, len(lines)
+for s in lines:
+    # The VRP set's age, and its data's (rpki-client buildtime), in seconds.
+    for k in ("vrp_age", "vrp_data_age"):
+        assert isinstance(s[k], int) and s[k] >= 0, (k, s[k])
+    assert s["vrp_data_age"] >= s["vrp_age"], s
+    assert "redis" not in s, "a redis object without --redis"
+    assert s["vrp_count"] > 0 and s["vrp_loaded"] > 0 and s["vrp_generated"] > 0
+assert lines[0]["vrp_age"] <= lines[-1]["vrp_age"]
+if sys.argv[2]:
+    n = int(sys.argv[2])
+    assert lines[-1]["route_reopens"] == 2, lines[-1]["route_reopens"]
+    assert lines[-1]["route_events"] == 4 * n, (lines[-1]["route_events"], n)
+print("stats: vrp_age %d s, vrp_data_age %d s" % (lines[-1]["vrp_age"], lines[-1]["vrp_data_age"]))
 PY
+	if [ -n "$HAVE_REPLAY" ]; then
+		python3 - "$tmp" "$N" <<'PY' || fail "route log rotation"
+import sys
+tmp, n = sys.argv[1], int(sys.argv[2])
+f = {k: open("%s/live.jsonl.%d" % (tmp, k)).read().splitlines() for k in (1, 2, 3)}
+every = f[1] + f[2] + f[3]
+print("rotated route logs: .1 %d, .2 %d, .3 %d lines (one replay: %d)" %
+      (len(f[1]), len(f[2]), len(f[3]), n))
+assert all(l.startswith("{") and l.endswith("}") for l in every), "a cut line"
+assert len(set(every)) == len(every), "a line written twice"
+assert len(f[1]) == n, "replay 1 not all in .1"
+assert len(f[2]) >= n, "replay 2 not all in .2"
+assert len(f[2]) + len(f[3]) == 3 * n, "lines lost"
+# After the failed reopen, replay 4 went on into the old file.
+assert len(f[3]) >= n
+PY
+		[ $rc -eq 0 ] && echo "PASS: mv + SIGHUP rotates the route log, also mid-stream: no line lost or doubled; a failed reopen keeps the old file"
+		if [ -n "$INNS" ]; then
+			c=$(syslog_count "$pid" "cannot reopen the route log")
+			[ "$c" = 1 ] && echo "PASS: -D: the warning went to syslog (daemon.warning, rovmon[$pid]), once for two SIGHUPs" ||
+				fail "-D: $c syslog lines for the failed reopen, not 1: $(cat "$tmp/syslog.txt")"
+		fi
+	fi
 	pid=
-	[ $rc -eq 0 ] && echo "PASS: -D --pidfile, SIGUSR1 stats line, SIGHUP, SIGTERM removes the pid file"
+	[ $rc -eq 0 ] && echo "PASS: -D --pidfile, SIGUSR1 stats line with vrp_age, SIGHUP, SIGTERM removes the pid file"
 else
 	fail "-D: no pid file: $(cat "$tmp/live.err")"
 fi
+
+# --- 4. Redis status in the statistics line; syslog in the foreground ------
+if command -v redis-server > /dev/null; then
+	SOCK=$tmp/redis.sock
+	redis-server --port 0 --unixsocket "$SOCK" --save '' --appendonly no \
+	    --dir "$tmp" --daemonize no > "$tmp/redis.log" 2>&1 &
+	rpid=$!
+	waitfor redis-cli -s "$SOCK" ping > /dev/null 2>&1 || fail "redis did not start"
+	"$B/rovctl" vrp load --from pcaps/demo-vrps.json --redis "unix://$SOCK" \
+	    > /dev/null 2>&1 || fail "rovctl vrp load"
+	$INNS ip netns exec "$NS" "$B/rovmon" -D --pidfile "$tmp/redis.pid" -i rvrx \
+	    --redis "unix://$SOCK" --routes /dev/null --stats "$tmp/redis.stats" \
+	    2> "$tmp/redis.err" || fail "rovmon -D --redis: $(cat "$tmp/redis.err")"
+	pid=$(cat "$tmp/redis.pid" 2> /dev/null)
+fi
+if [ -n "$rpid" ] && [ -n "$pid" ]; then
+	# redis_stat: the last line's redis object says connected = $1
+	redis_stat() {
+		kill -USR1 "$pid"
+		sleep 0.2
+		python3 -c 'import json, sys
+s = json.loads(open(sys.argv[1]).readlines()[-1])
+sys.exit(0 if s["redis"]["connected"] == (sys.argv[2] == "true") else 1)' \
+		    "$tmp/redis.stats" "$1" 2> /dev/null
+	}
+	waitfor redis_stat true || fail "--redis: never connected: $(tail -n 1 "$tmp/redis.stats")"
+	kill -9 "$rpid"; wait "$rpid" 2> /dev/null; rpid=
+	waitfor redis_stat false || fail "--redis: still connected after Redis died"
+	kill -TERM "$pid"
+	waitfor test ! -e "/proc/$pid" || fail "--redis: SIGTERM: still running"
+	python3 - "$tmp/redis.stats" <<'PY' || fail "redis status in the stats lines"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+up = [s for s in lines if s["redis"]["connected"]]
+down = [s for s in lines if not s["redis"]["connected"]]
+assert up and down and lines.index(up[0]) < lines.index(down[0])
+r = up[0]["redis"]
+assert isinstance(r["generation"], int) and r["generation"] >= 1, r
+assert r["generation"] == up[0]["vrp_generation"], r
+assert isinstance(r["last_contact"], int) and r["last_contact"] > 0, r
+assert r["last_error"] is None, r
+for s in lines:
+    assert isinstance(s["vrp_age"], int) and s["vrp_age"] >= 0, s["vrp_age"]
+    assert isinstance(s["vrp_data_age"], int), s["vrp_data_age"]
+d = lines[-1]["redis"]		# the line written at exit, Redis gone
+assert d["connected"] is False and isinstance(d["last_error"], str) and d["last_error"], d
+assert d["generation"] == r["generation"], "the last good set is kept"
+assert d["last_contact"] >= r["last_contact"]
+print("up:", json.dumps(r))
+print("down:", json.dumps(d))
+PY
+	if [ -n "$INNS" ]; then
+		[ "$(syslog_count "$pid" "down; retrying")" -ge 1 ] &&
+			echo "PASS: -D: the Redis outage was reported to syslog" ||
+			fail "-D: the Redis outage is not in syslog: $(cat "$tmp/syslog.txt")"
+	fi
+	pid=
+	[ $rc -eq 0 ] && echo "PASS: --redis: the stats line says connected, then not, with the error"
+elif [ -z "$rpid" ]; then
+	echo "redis-server not installed: the redis status check skipped"
+else
+	fail "rovmon -D --redis: no pid file"
+fi
+
+# --syslog (and the configuration file's "syslog") in the foreground:
+# warnings to syslog, nothing on stderr.
+printf 'read %s\nredis unix://%s/none.sock\nroutes /dev/null\nstats /dev/null\nsyslog\n' \
+    "$PCAP" "$tmp" > "$tmp/syslog.conf"
+if [ -n "$INNS" ]; then
+	$INNS "$B/rovmon" --syslog -r "$PCAP" --redis "unix://$tmp/none.sock" \
+	    --routes /dev/null --stats /dev/null 2> "$tmp/fg.err" & fpid=$!
+	wait $fpid || fail "--syslog: exit $?"
+	$INNS "$B/rovmon" -C "$tmp/syslog.conf" 2>> "$tmp/fg.err" & cpid=$!
+	wait $cpid || fail "syslog in a configuration file: exit $?"
+	sleep 0.2
+	if [ ! -s "$tmp/fg.err" ] && [ "$(syslog_count $fpid "no VRP set yet")" = 1 ] &&
+	    [ "$(syslog_count $cpid "no VRP set yet")" = 1 ]; then
+		echo "PASS: --syslog and 'syslog' in -C FILE: warnings in syslog, none on stderr"
+	else
+		fail "--syslog: stderr '$(cat "$tmp/fg.err")', syslog: $(cat "$tmp/syslog.txt")"
+	fi
+elif command -v strace > /dev/null; then
+	strace -f -e trace=connect -o "$tmp/strace.txt" "$B/rovmon" --syslog -r "$PCAP" \
+	    --redis "unix://$tmp/none.sock" --routes /dev/null --stats /dev/null 2> "$tmp/fg.err"
+	if [ ! -s "$tmp/fg.err" ] && grep -q 'connect(.*"/dev/log"' "$tmp/strace.txt"; then
+		echo "PASS: --syslog: connects to /dev/log (strace), nothing on stderr"
+	else
+		fail "--syslog: stderr '$(cat "$tmp/fg.err")', no connect to /dev/log"
+	fi
+else
+	echo "SKIP (one check): neither a private /dev/log nor strace here: --syslog not checked"
+fi
+
+# --- 5. a second instance; -Z ------------------------------------------------
 # A second instance refuses a live pid file.
 ip netns exec "$NS" "$B/rovmon" -i rvrx --pidfile "$tmp/busy.pid" \
     --routes /dev/null --stats /dev/null 2> "$tmp/z0.err" &

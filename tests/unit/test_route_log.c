@@ -1,4 +1,7 @@
-/* test_route_log.c - exact JSON lines for announce and withdraw events. */
+/*
+ * test_route_log.c - exact JSON lines for announce and withdraw events;
+ * appending; reopening for log rotation.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "route_log.h"
+#include "stats.h"
 
 static char *
 slurp(const char *path)
@@ -22,6 +27,20 @@ slurp(const char *path)
 	n = fread(buf, 1, 65535, fp);
 	buf[n] = '\0';
 	fclose(fp);
+	return buf;
+}
+
+static char *
+slurp_fp(FILE *fp)
+{
+	char *buf = calloc(1, 65536);
+	size_t n;
+
+	assert_non_null(buf);
+	fflush(fp);
+	rewind(fp);
+	n = fread(buf, 1, 65535, fp);
+	buf[n] = '\0';
 	return buf;
 }
 
@@ -132,12 +151,130 @@ test_append_never_truncates(void **state)
 	unlink(path);
 }
 
+/* Lines in s, and the sum of their pkt_num values. */
+static size_t
+count_lines(const char *s, uint64_t *pkt_sum)
+{
+	const char *p;
+	size_t n = 0;
+
+	for (p = s; (p = strstr(p, "\"pkt_num\":")) != NULL; p++) {
+		*pkt_sum += strtoull(p + 10, NULL, 10);
+		n++;
+	}
+	return n;
+}
+
+static void
+write_withdrawals(struct route_log *rl, uint64_t from, uint64_t to)
+{
+	struct bgp_msg_ctx ctx;
+	struct packet pkt;
+	struct bgp_route r;
+
+	fill_ctx(&ctx, &pkt);
+	memset(&r, 0, sizeof(r));
+	r.event = BGP_ROUTE_WITHDRAW;
+	r.afi = AFI_IPV4;
+	r.safi = SAFI_UNICAST;
+	prefix_parse("192.0.2.0/24", &r.prefix, NULL);
+	for (; from <= to; from++) {
+		pkt.num = from;
+		route_log_route(rl, &ctx, NULL, &r);
+	}
+}
+
+/*
+ * logrotate's way: rename, then SIGHUP.  Lines buffered before the reopen
+ * end in the old file, later ones in the new; none lost or doubled.  A
+ * reopen that fails keeps the old file, warns once, and a later one works.
+ */
+static void
+test_reopen_after_rename(void **state)
+{
+	char dir[] = "/tmp/rovmon-test-rotate-XXXXXX";
+	char path[64], old[64], *got;
+	uint64_t sum = 0;
+	struct route_log *rl;
+	FILE *err;
+	int saved;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/routes.jsonl", dir);
+	snprintf(old, sizeof(old), "%s/routes.jsonl.1", dir);
+	stats_reset();
+	assert_non_null(rl = route_log_open(path));
+	write_withdrawals(rl, 1, 100);		/* still in the stdio buffer */
+	assert_int_equal(rename(path, old), 0);
+	write_withdrawals(rl, 101, 150);	/* before SIGHUP: old file */
+	assert_int_equal(route_log_reopen(rl), 0);
+	assert_int_equal(stats.route_reopens, 1);
+	write_withdrawals(rl, 151, 200);
+
+	/* Rotated again, and the path is then a directory: reopening
+	 * fails, twice, with one warning. */
+	snprintf(old, sizeof(old), "%s/routes.jsonl.2", dir);
+	assert_int_equal(rename(path, old), 0);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_non_null(err = tmpfile());
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	assert_true(dup2(fileno(err), STDERR_FILENO) != -1);
+	assert_int_equal(route_log_reopen(rl), -1);
+	write_withdrawals(rl, 201, 210);	/* goes on in .2 */
+	assert_int_equal(route_log_reopen(rl), -1);
+	assert_int_equal(rmdir(path), 0);
+	assert_int_equal(route_log_reopen(rl), 0);	/* "reopened" */
+	write_withdrawals(rl, 211, 220);
+	fflush(stderr);
+	assert_true(dup2(saved, STDERR_FILENO) != -1);
+	close(saved);
+	got = slurp_fp(err);
+	fclose(err);
+	assert_non_null(strstr(got, "cannot reopen the route log"));
+	assert_null(strstr(strstr(got, "cannot reopen") + 1, "cannot reopen"));
+	assert_non_null(strstr(got, "route log reopened"));
+	free(got);
+	assert_int_equal(stats.route_reopens, 2);
+	assert_int_equal(route_log_close(rl), 0);
+
+	snprintf(old, sizeof(old), "%s/routes.jsonl.1", dir);
+	got = slurp(old);
+	assert_int_equal(count_lines(got, &sum), 150);
+	assert_int_equal(sum, 150 * 151 / 2);
+	free(got);
+	snprintf(old, sizeof(old), "%s/routes.jsonl.2", dir);
+	got = slurp(old);
+	sum = 0;
+	assert_int_equal(count_lines(got, &sum), 60);
+	assert_int_equal(sum, 210 * 211 / 2 - 150 * 151 / 2);
+	free(got);
+	got = slurp(path);
+	sum = 0;
+	assert_int_equal(count_lines(got, &sum), 10);
+	assert_int_equal(sum, 220 * 221 / 2 - 210 * 211 / 2);
+	free(got);
+	unlink(path);
+	unlink(old);
+	snprintf(old, sizeof(old), "%s/routes.jsonl.1", dir);
+	unlink(old);
+	rmdir(dir);
+
+	/* stdout has nothing to reopen. */
+	assert_non_null(rl = route_log_open("-"));
+	assert_int_equal(route_log_reopen(rl), 0);
+	assert_int_equal(route_log_close(rl), 0);
+	assert_int_equal(route_log_reopen(NULL), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_announce_and_withdraw),
 		cmocka_unit_test(test_append_never_truncates),
+		cmocka_unit_test(test_reopen_after_rename),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

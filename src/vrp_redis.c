@@ -457,11 +457,14 @@ vrp_redis_close(struct vrp_redis *r)
 	free(r);
 }
 
+static void note_error(struct vrp_redis *, const char *, bool);
+
 int
 vrp_redis_connect(struct vrp_redis *r)
 {
 	if (conn_open(&r->main) == -1) {
-		log_warnx("%s", r->main.err);
+		/* Kept for the stats line: the watcher retries later. */
+		note_error(r, r->main.err, false);
 		return -1;
 	}
 	return 0;
@@ -807,10 +810,12 @@ vrp_redis_load_current(struct vrp_redis *r, struct vrp_set **out,
 	struct vrp_set *set;
 
 	if ((set = load_current(&r->main, &m)) == NULL) {
-		log_warnx("%s", r->main.err);
+		/* Kept for the stats line: the watcher retries later. */
+		note_error(r, r->main.err, false);
 		return -1;
 	}
 	pthread_mutex_lock(&r->lock);
+	r->st.last_error[0] = '\0';
 	r->st.generation = m.gen;
 	r->st.count = set->n;
 	r->st.last_load = r->st.last_check = time(NULL);

@@ -79,6 +79,23 @@ put_redis(FILE *fp, const struct stats_redis *r)
 	fprintf(fp, ",\"retries\":%u}", r->retries);
 }
 
+/*
+ * When the line was written, wall clock (Suricata's stats events carry one
+ * too): "time" for arithmetic, "timestamp" for people and Elasticsearch.
+ */
+static void
+put_time(FILE *fp, int64_t now)
+{
+	time_t t = (time_t)now;
+	struct tm tm;
+	char buf[32];
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		buf[0] = '\0';
+	fprintf(fp, ",\"time\":%" PRId64 ",\"timestamp\":\"%s\"", now, buf);
+}
+
 void
 stats_write_json(FILE *fp, const struct stats_live *live)
 {
@@ -97,6 +114,7 @@ stats_write_json(FILE *fp, const struct stats_live *live)
 	    stats.vrp_loaded != 0 ? stats.vrp_generated : 0);
 	if (live != NULL && live->redis != NULL)
 		put_redis(fp, live->redis);
+	put_time(fp, now);
 	fputs("}\n", fp);
 	fflush(fp);
 }

@@ -91,6 +91,10 @@ test_vrp_ages(void **state)
 	assert_int_equal(int_of(j, "vrp_generated"), 1699990000);
 	assert_int_equal(int_of(j, "vrp_age"), 600);
 	assert_int_equal(int_of(j, "vrp_data_age"), 10600);
+	/* when the line was written */
+	assert_int_equal(int_of(j, "time"), 1700000600);
+	assert_string_equal(json_string_value(json_object_get(j, "timestamp")),
+	    "2023-11-14T22:23:20Z");
 	json_decref(j);
 
 	/* A source without a build time (CSV): the data age is unknown. */

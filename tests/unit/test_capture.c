@@ -7,6 +7,7 @@
  * last test reads every capture in $SHARED (or ../shared/data) through
  * capture.c and decode_packet() and prints what it found per file.
  */
+#include <fcntl.h>
 #include <glob.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -282,6 +283,66 @@ test_truncated_file(void **state)
 	capture_close(cap);
 }
 
+/* Counts records and checks each is the next one, whole and decodable. */
+struct bulk {
+	uint64_t	n, bad;
+};
+
+static void
+bulk_cb(void *arg, const struct packet *pkt)
+{
+	struct bulk *b = arg;
+	struct tcp_segment seg;
+
+	if (pkt->num != b->n + 1 ||
+	    pkt->ts.tv_sec != 1700000000 + (long)b->n ||
+	    decode_packet(pkt, &seg) != DECODE_OK || seg.dport != 179)
+		b->bad++;
+	b->n++;
+}
+
+/*
+ * Enough records to refill capture.c's file buffer several times, read
+ * from the path and from stdin ("-"), which stays open afterwards.
+ */
+static void
+test_big_file_and_stdin(void **state)
+{
+	enum { N = 3000 };
+	struct frame *fr;
+	struct bulk b;
+	struct capture *cap;
+	int i, fd, saved;
+
+	(void)state;
+	assert_non_null(fr = calloc(N, sizeof(*fr)));
+	for (i = 0; i < N; i++)
+		bgp_frame(&fr[i], 0, 179);
+	write_pcap(DLT_EN10MB, fr, N, 0);
+	free(fr);
+	memset(&b, 0, sizeof(b));
+	assert_non_null(cap = capture_open_offline(tpath, NULL));
+	assert_int_equal(capture_loop(cap, 0, bulk_cb, &b), 0);
+	assert_int_equal(b.n, N);
+	assert_int_equal(b.bad, 0);
+	capture_close(cap);
+
+	assert_true((saved = dup(STDIN_FILENO)) != -1);
+	assert_true((fd = open(tpath, O_RDONLY)) != -1);
+	assert_int_equal(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+	close(fd);
+	memset(&b, 0, sizeof(b));
+	assert_non_null(cap = capture_open_offline("-", NULL));
+	assert_string_equal(capture_name(cap), "<stdin>");
+	assert_int_equal(capture_loop(cap, 0, bulk_cb, &b), 0);
+	assert_int_equal(b.n, N);
+	assert_int_equal(b.bad, 0);
+	capture_close(cap);
+	assert_true(fcntl(STDIN_FILENO, F_GETFD) != -1);
+	assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+	close(saved);
+}
+
 static void
 test_open_errors(void **state)
 {
@@ -512,6 +573,7 @@ main(void)
 		cmocka_unit_test(test_default_filter),
 		cmocka_unit_test(test_breakloop),
 		cmocka_unit_test(test_truncated_file),
+		cmocka_unit_test(test_big_file_and_stdin),
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test(test_corpus),
 	};

@@ -47,6 +47,10 @@ enum mp_status {
 	MP_BAD,			/* session reset (RFC 7606 7.11, 5.3) */
 };
 
+/* Withdrawn Routes Length + Total Path Attribute Length + MP_UNREACH_NLRI
+ * with an extended length (4) and AFI/SAFI (3): RFC 4724 section 2. */
+#define EOR_MAX_LEN	(2 + 2 + 4 + 3)
+
 /* Prefix counters for the inference probe; NULL when decoding. */
 struct nlri_count {
 	uint32_t	n, odd;
@@ -321,6 +325,13 @@ bgp_update_is_eor(const uint8_t *body, size_t len, uint16_t *afi,
 	uint16_t a = AFI_IPV4;
 	uint8_t s = SAFI_UNICAST, flags, code;
 
+	/*
+	 * The cheap test first, since every UPDATE is asked: an EoR is the
+	 * two empty length fields, plus at most an MP_UNREACH_NLRI of 3
+	 * octets with its 3- or 4-octet header.  Anything longer is not one.
+	 */
+	if (len > EOR_MAX_LEN)
+		return false;
 	if (update_split(body, len, &u, &why) == -1 ||
 	    !cursor_empty(&u.withdrawn) || !cursor_empty(&u.nlri))
 		return false;

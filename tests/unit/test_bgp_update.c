@@ -753,6 +753,23 @@ test_eor(void **state)
 	assert_false(bgp_update_is_eor(u.b, u.n, NULL, NULL));
 	assert_int_equal(decode(&u, &as4opts, NULL), BGP_UPD_OK);
 	assert_int_equal(stats.bgp_eor, 2);
+	/* The longest EOR: MP_UNREACH_NLRI with an extended length. */
+	a.n = 0;
+	b_attr(&a, 0x90, 15, "\x00\x02\x01", 3);
+	b_update(&u, NULL, &a, NULL);
+	assert_int_equal(u.n, 11);
+	assert_true(bgp_update_is_eor(u.b, u.n, &afi, &safi));
+	assert_int_equal(afi, AFI_IPV6);
+	/* One octet more is never EOR, here an empty unknown attribute. */
+	b_attr(&a, 0xc0, 99, "", 0);
+	b_update(&u, NULL, &a, NULL);
+	assert_false(bgp_update_is_eor(u.b, u.n, NULL, NULL));
+	/* Nor is an MP_UNREACH_NLRI with a prefix in it. */
+	a.n = 0;
+	b_attr(&a, 0x80, 15, "\x00\x02\x01\x00", 4);
+	b_update(&u, NULL, &a, NULL);
+	assert_int_equal(u.n, 11);
+	assert_false(bgp_update_is_eor(u.b, u.n, NULL, NULL));
 	/* Truncated bodies are not EOR. */
 	assert_false(bgp_update_is_eor(u.b, 3, NULL, NULL));
 	assert_false(bgp_update_is_eor(NULL, 0, NULL, NULL));

@@ -51,7 +51,8 @@
 #define ATTR_F_PARTIAL		0x20
 #define ATTR_F_EXTLEN		0x10
 
-/* Per-UPDATE attribute parse state; zeroed by bgp_attr_parse(). */
+/* Per-UPDATE attribute parse state; all but the in fields are reset by
+ * bgp_attr_parse(). */
 struct bgp_attr_parse {
 	/* in */
 	bool			 as4;		/* 4-octet AS_PATH/AGGREGATOR */

@@ -178,6 +178,8 @@ nlri_emit(const struct emitter *e, const struct cursor *field,
 	struct bgp_route r;
 	uint64_t n = 0;
 
+	if (cursor_empty(&c))
+		return;		/* most fields of most UPDATEs */
 	memset(&r, 0, sizeof(r));
 	r.event = ev;
 	r.afi = afi;
@@ -491,7 +493,7 @@ bgp_update_decode(const uint8_t *body, size_t len,
 		w = "RFC 7606 5.3: NLRI does not parse exactly";
 		goto done;
 	}
-	memset(&st, 0, sizeof(st));
+	/* bgp_attr_parse() resets all but these. */
 	st.as4 = o->as4;
 	st.peer_as = o->peer_as;
 	st.path = &sc->path;

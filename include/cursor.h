@@ -166,4 +166,30 @@ cursor_peek_u16(const struct cursor *c, size_t off, uint16_t *v)
 	return 0;
 }
 
+/* Copy n bytes at offset off without advancing; -1 (nothing read) if short. */
+static inline int
+cursor_peek_bytes(const struct cursor *c, size_t off, void *dst, size_t n)
+{
+	if (c->len < n || c->len - n < off)
+		return -1;
+	if (n > 0)
+		memcpy(dst, c->p + off, n);
+	return 0;
+}
+
+/*
+ * True, and advance past them, if the next n bytes equal want[0..n);
+ * false, reading nothing, if they differ or fewer than n are left.  For
+ * fixed patterns such as the BGP marker: one memcmp, not n getters.
+ */
+static inline bool
+cursor_match(struct cursor *c, const void *want, size_t n)
+{
+	if (c->len < n || (n > 0 && memcmp(c->p, want, n) != 0))
+		return false;
+	c->p += n;
+	c->len -= n;
+	return true;
+}
+
 #endif /* ROVMON_CURSOR_H */

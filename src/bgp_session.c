@@ -78,17 +78,20 @@ struct bgp_dir {
 	uint64_t	 off;		/* stream offset of the next byte */
 	struct bgp_update_scratch *scratch;
 	struct bgp_infer inf;
+	struct bgp_msg_ctx ctx;		/* this direction's message context
+					 * minus the message (ctx_refresh) */
 };
+
+enum ext_state { EXT_NO, EXT_YES, EXT_UNKNOWN };
 
 struct bgp_session {
 	struct bgp_dir	 dir[2];
 	const struct bgp_sink *sink;
 	uint64_t	 id;
+	enum ext_state	 ext;		/* ext_state(), kept per OPEN */
 };
 
 static uint64_t next_session_id = 1;
-
-enum ext_state { EXT_NO, EXT_YES, EXT_UNKNOWN };
 
 static bool
 open_known(const struct bgp_open *o)
@@ -364,6 +367,21 @@ ctx_fill(const struct bgp_session *s, int d, const uint8_t *msg,
 	ctx->session_id = s->id;
 }
 
+/*
+ * What depends only on the session and the OPENs seen, computed when
+ * they change rather than for every message: each direction's message
+ * context and the extended message state.
+ */
+static void
+session_refresh(struct bgp_session *s)
+{
+	int d;
+
+	for (d = 0; d < 2; d++)
+		ctx_fill(s, d, NULL, 0, NULL, &s->dir[d].ctx);
+	s->ext = ext_state(s);
+}
+
 static void
 emit(const struct bgp_session *s, const struct bgp_msg_ctx *ctx,
     enum bgp_session_event ev, const char *reason)
@@ -452,6 +470,7 @@ on_open(struct bgp_session *s, int d, struct bgp_msg_ctx *ctx,
 	dr->open = o;
 	negotiate_dir(s, 0);
 	negotiate_dir(s, 1);
+	session_refresh(s);
 	ctx->peer_as = o.as;
 	emit(s, ctx, BGP_SESS_OPEN, o.caps_ok ? NULL : o.why);
 }
@@ -519,7 +538,10 @@ dispatch(struct bgp_session *s, int d, const uint8_t *msg, size_t len,
 	if (cursor_skip(&c, BGP_MARKER_LEN + 2) == -1 ||
 	    cursor_get_u8(&c, &type) == -1)
 		return;
-	ctx_fill(s, d, msg, len, pkt, &ctx);
+	ctx = s->dir[d].ctx;
+	ctx.pkt = pkt;
+	ctx.msg = msg;
+	ctx.msg_len = (uint32_t)len;
 	STAT_INC(bgp_messages);
 	switch (type) {
 	case BGP_OPEN:
@@ -552,23 +574,26 @@ dispatch(struct bgp_session *s, int d, const uint8_t *msg, size_t len,
 /* RFC 4271 4.2-4.5, RFC 2918 3: smallest legal length per type. */
 static const uint16_t min_len[] = { 0, 29, 23, 21, 19, 23 };
 
+static const uint8_t bgp_marker[BGP_MARKER_LEN] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+};
+
 /*
- * RFC 4271 4.1 header: Marker (16 x 0xff), Length (2), Type (1).
- * 0 when plausible, with *lenp and *typep set; -1 otherwise.
+ * RFC 4271 4.1 header: Marker (16 x 0xff), Length (2), Type (1), read
+ * from the start of hdr (which is not advanced).  0 when plausible, with
+ * *lenp and *typep set; -1 otherwise (also when hdr is short).
  */
 static int
-hdr_check(const struct bgp_session *s, const uint8_t hdr[BGP_HEADER_LEN],
+hdr_check(const struct bgp_session *s, const struct cursor *hdr,
     uint16_t *lenp, uint8_t *typep, bool *unnegotiated)
 {
-	struct cursor c;
+	struct cursor c = *hdr;
 	uint16_t len, max;
-	uint8_t b, type;
-	int i;
+	uint8_t type;
 
-	cursor_init(&c, hdr, BGP_HEADER_LEN);
-	for (i = 0; i < BGP_MARKER_LEN; i++)
-		if (cursor_get_u8(&c, &b) == -1 || b != 0xff)
-			return -1;
+	if (!cursor_match(&c, bgp_marker, sizeof(bgp_marker)))
+		return -1;
 	if (cursor_get_u16(&c, &len) == -1 || cursor_get_u8(&c, &type) == -1)
 		return -1;
 	if (type < BGP_OPEN || type > BGP_ROUTE_REFRESH)
@@ -577,7 +602,7 @@ hdr_check(const struct bgp_session *s, const uint8_t hdr[BGP_HEADER_LEN],
 	max = BGP_MAX_LEN;
 	/* RFC 8654 section 3: OPEN and KEEPALIVE stay within 4096. */
 	if (type != BGP_OPEN && type != BGP_KEEPALIVE) {
-		switch (ext_state(s)) {
+		switch (s->ext) {
 		case EXT_YES:
 			max = BGP_MAX_LEN_EXT;
 			break;
@@ -626,16 +651,18 @@ resync_candidate(const struct bgp_session *s, const struct bgp_dir *dr,
     const struct cursor *c, size_t pos)
 {
 	uint8_t hdr[BGP_HEADER_LEN], type;
+	struct cursor h;
 	uint16_t len;
 	bool unneg;
 
+	cursor_init(&h, hdr, sizeof(hdr));
 	if (window_get(dr, c, pos, hdr, sizeof(hdr)) == -1 ||
-	    hdr_check(s, hdr, &len, &type, &unneg) == -1)
+	    hdr_check(s, &h, &len, &type, &unneg) == -1)
 		return false;
 	/* Confirm with the next header when its bytes are at hand. */
 	if (window_get(dr, c, pos + len, hdr, sizeof(hdr)) == -1)
 		return true;
-	return hdr_check(s, hdr, &len, &type, &unneg) == 0;
+	return hdr_check(s, &h, &len, &type, &unneg) == 0;
 }
 
 static void
@@ -769,6 +796,7 @@ feed_buffered(struct bgp_session *s, int d, struct cursor *c,
 {
 	struct bgp_dir *dr = &s->dir[d];
 	uint8_t hdr[BGP_HEADER_LEN], type;
+	struct cursor h;
 	uint16_t len;
 	bool unneg;
 
@@ -779,7 +807,8 @@ feed_buffered(struct bgp_session *s, int d, struct cursor *c,
 			return 0;
 	}
 	memcpy(hdr, dr->buf, BGP_HEADER_LEN);
-	if (hdr_check(s, hdr, &len, &type, &unneg) == -1) {
+	cursor_init(&h, hdr, sizeof(hdr));
+	if (hdr_check(s, &h, &len, &type, &unneg) == -1) {
 		bad_header(dr, hdr);
 		/* Rescan from the header's second byte. */
 		memmove(dr->buf, dr->buf + 1, BGP_HEADER_LEN - 1);
@@ -809,15 +838,16 @@ feed_chunk(struct bgp_session *s, int d, struct cursor *c,
     const struct packet *pkt)
 {
 	struct bgp_dir *dr = &s->dir[d];
-	struct cursor msg, h;
+	struct cursor msg;
 	uint8_t hdr[BGP_HEADER_LEN], type;
 	uint16_t len;
 	bool unneg;
 
-	h = *c;
-	if (cursor_get_bytes(&h, hdr, sizeof(hdr)) == -1)
+	if (cursor_left(c) < BGP_HEADER_LEN)
 		return buf_fill(dr, c, BGP_HEADER_LEN) ? 0 : -1;
-	if (hdr_check(s, hdr, &len, &type, &unneg) == -1) {
+	/* Checked where it lies: the header is only copied if it is bad. */
+	if (hdr_check(s, c, &len, &type, &unneg) == -1) {
+		(void)cursor_peek_bytes(c, 0, hdr, sizeof(hdr));
 		bad_header(dr, hdr);
 		cursor_skip(c, 1);
 		resync_skipped(dr, 1);
@@ -907,6 +937,7 @@ bgp_session_new(const struct flow_endpoint *a, const struct flow_endpoint *b,
 		s->dir[d].resync = true;	/* may start mid-session */
 		negotiate_dir(s, d);
 	}
+	session_refresh(s);
 	return s;
 }
 

@@ -2,12 +2,14 @@
  * flow.c - the session table (see flow.h).
  *
  * Chained hashing with a bucket array that doubles when the load factor
- * reaches one.  The hash is FNV-1a over the canonical key followed by a
- * 64-bit finaliser so that the low bits used for the bucket index depend
- * on every input byte.  It is not keyed: rovmon watches a handful of BGP
- * sessions, and the worst an attacker on the SPAN port can do by choosing
- * colliding 4-tuples is lengthen a chain; reasm's max_flows still bounds
- * the table.
+ * reaches one.  The hash mixes the key 8 octets at a time (multiply and
+ * xor-shift per word, then murmur3's 64-bit finaliser) so that the low
+ * bits used for the bucket index depend on every input bit; it runs for
+ * every packet, so it is not a byte-at-a-time loop.  It is not keyed:
+ * rovmon watches a handful of BGP sessions, and the worst an attacker on
+ * the SPAN port can do by choosing colliding 4-tuples is lengthen a
+ * chain; reasm's max_flows still bounds the table.  Nothing depends on
+ * hash order (reasm closes flows oldest first).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,17 +18,34 @@
 
 #define FLOW_TABLE_MIN	64
 
+/* Native-order 8 octets of our own key struct (not packet memory). */
+static inline uint64_t
+load64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint64_t
+mix64(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 29);
+}
+
 static uint64_t
 flow_hash(const struct flow_key *k)
 {
-	const uint8_t *p = (const uint8_t *)k;
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
+	uint64_t h;
 
-	for (i = 0; i < sizeof(*k); i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
+	h = mix64(0xcbf29ce484222325ULL, (uint64_t)k->family << 32 |
+	    (uint64_t)k->port[0] << 16 | k->port[1]);
+	h = mix64(h, load64(k->addr[0]));
+	h = mix64(h, load64(k->addr[0] + 8));
+	h = mix64(h, load64(k->addr[1]));
+	h = mix64(h, load64(k->addr[1] + 8));
 	/* murmur3 fmix64 */
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
@@ -36,15 +55,25 @@ flow_hash(const struct flow_key *k)
 	return h;
 }
 
-/* Order endpoints by (address, port) so both directions map to one key. */
+/*
+ * Order endpoints so both directions map to one key.  Any total order
+ * will do, so addresses compare as two native 64-bit words (no memcmp
+ * call per packet), then ports.
+ */
 static int
 endpoint_cmp(const struct ipaddr *a, uint16_t ap, const struct ipaddr *b,
     uint16_t bp)
 {
-	int c;
+	uint64_t x, y;
 
-	if ((c = memcmp(a->a, b->a, sizeof(a->a))) != 0)
-		return c;
+	x = load64(a->a);
+	y = load64(b->a);
+	if (x == y) {
+		x = load64(a->a + 8);
+		y = load64(b->a + 8);
+	}
+	if (x != y)
+		return x < y ? -1 : 1;
 	return ap < bp ? -1 : ap > bp;
 }
 

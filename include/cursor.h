@@ -166,6 +166,43 @@ cursor_peek_u16(const struct cursor *c, size_t off, uint16_t *v)
 	return 0;
 }
 
+/*
+ * n big-endian 32-bit values into v[0..n), or -1 (nothing read) if fewer
+ * than 4n bytes are left: one bounds check for a run of values, such as
+ * the ASNs of an AS_PATH segment.
+ */
+static inline int
+cursor_get_u32_array(struct cursor *c, uint32_t *v, size_t n)
+{
+	const uint8_t *p = c->p;
+	size_t i;
+
+	if (n > c->len / 4)
+		return -1;
+	for (i = 0; i < n; i++, p += 4)
+		v[i] = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+		    (uint32_t)p[2] << 8 | p[3];
+	c->p = p;
+	c->len -= 4 * n;
+	return 0;
+}
+
+/* The same for n big-endian 16-bit values, widened to 32 bits. */
+static inline int
+cursor_get_u16_array_u32(struct cursor *c, uint32_t *v, size_t n)
+{
+	const uint8_t *p = c->p;
+	size_t i;
+
+	if (n > c->len / 2)
+		return -1;
+	for (i = 0; i < n; i++, p += 2)
+		v[i] = (uint32_t)p[0] << 8 | p[1];
+	c->p = p;
+	c->len -= 2 * n;
+	return 0;
+}
+
 /* Copy n bytes at offset off without advancing; -1 (nothing read) if short. */
 static inline int
 cursor_peek_bytes(const struct cursor *c, size_t off, void *dst, size_t n)

@@ -80,16 +80,17 @@ bgp_aspath_decode(struct bgp_aspath_buf *b, const struct cursor *attr,
 {
 	struct cursor c = *attr, seg;
 	size_t asize = as4 ? 4 : 2;
-	uint32_t i, v32 = 0;
-	uint16_t v16 = 0;
 	uint8_t type, count;
 	int rv;
 
 	b->nasn = b->nseg = 0;
 	/* Each ASN takes >= 2 octets: this bounds both arrays. */
-	if ((rv = aspath_reserve(b, (uint32_t)(cursor_left(&c) / 2),
-	    (uint32_t)(cursor_left(&c) / 2))) != ASPATH_OK)
-		return rv;
+	if (cursor_left(&c) / 2 > b->asn_cap ||
+	    cursor_left(&c) / 2 > b->seg_cap) {
+		if ((rv = aspath_reserve(b, (uint32_t)(cursor_left(&c) / 2),
+		    (uint32_t)(cursor_left(&c) / 2))) != ASPATH_OK)
+			return rv;
+	}
 	while (!cursor_empty(&c)) {
 		if (cursor_get_u8(&c, &type) == -1 ||
 		    cursor_get_u8(&c, &count) == -1) {
@@ -123,15 +124,13 @@ bgp_aspath_decode(struct bgp_aspath_buf *b, const struct cursor *attr,
 		b->seg[b->nseg].count = count;
 		b->seg[b->nseg].start = b->nasn;
 		b->nseg++;
-		for (i = 0; i < count; i++) {
-			if (as4) {
-				(void)cursor_get_u32(&seg, &v32);
-			} else {
-				(void)cursor_get_u16(&seg, &v16);
-				v32 = v16;
-			}
-			b->asns[b->nasn++] = v32;
-		}
+		/* seg holds exactly count ASNs: these cannot fail. */
+		if (as4)
+			(void)cursor_get_u32_array(&seg, b->asns + b->nasn, count);
+		else
+			(void)cursor_get_u16_array_u32(&seg, b->asns + b->nasn,
+			    count);
+		b->nasn += count;
 	}
 	return ASPATH_OK;
 }

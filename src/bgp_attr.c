@@ -500,12 +500,14 @@ int
 bgp_attr_next(struct cursor *c, uint8_t *flags, uint8_t *code,
     struct cursor *v)
 {
-	uint16_t len16;
+	uint16_t fc, len16;
 	uint8_t len8;
 
 	*code = 0;
-	if (cursor_get_u8(c, flags) == -1 || cursor_get_u8(c, code) == -1)
+	if (cursor_get_u16(c, &fc) == -1)	/* flags and type code */
 		return -1;
+	*flags = (uint8_t)(fc >> 8);
+	*code = (uint8_t)fc;
 	if (*flags & ATTR_F_EXTLEN) {
 		if (cursor_get_u16(c, &len16) == -1)
 			return -1;

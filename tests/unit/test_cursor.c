@@ -59,6 +59,36 @@ test_getters(void **state)
 }
 
 static void
+test_arrays(void **state)
+{
+	/* volatile: a huge count the compiler cannot see through. */
+	volatile size_t huge = SIZE_MAX / 2;
+	struct cursor c;
+	uint32_t v[8];
+
+	(void)state;
+	cursor_init(&c, bytes, sizeof(bytes));
+	assert_int_equal(cursor_get_u32_array(&c, v, 2), 0);
+	assert_int_equal(v[0], 0xffffffff);
+	assert_int_equal(v[1], 0x00130412);
+	assert_at(&c, 8);
+	/* One value too many: nothing read, nothing moved. */
+	memset(v, 0, sizeof(v));
+	assert_int_equal(cursor_get_u32_array(&c, v, 2), -1);
+	assert_int_equal(cursor_get_u16_array_u32(&c, v, 3), -1);
+	assert_int_equal(cursor_get_u32_array(&c, v, huge), -1);
+	assert_int_equal(cursor_get_u16_array_u32(&c, v, huge), -1);
+	assert_int_equal(v[0], 0);
+	assert_at(&c, 8);
+	assert_int_equal(cursor_get_u16_array_u32(&c, v, 2), 0);
+	assert_int_equal(v[0], 0x3456);
+	assert_int_equal(v[1], 0x789a);
+	assert_true(cursor_empty(&c));
+	assert_int_equal(cursor_get_u32_array(&c, v, 0), 0);
+	assert_int_equal(cursor_get_u16_array_u32(&c, v, 0), 0);
+}
+
+static void
 test_peek_bytes(void **state)
 {
 	struct cursor c;
@@ -106,6 +136,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_getters),
+		cmocka_unit_test(test_arrays),
 		cmocka_unit_test(test_peek_bytes),
 		cmocka_unit_test(test_match),
 	};

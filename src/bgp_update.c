@@ -170,7 +170,7 @@ struct emitter {
  * announcements turned into withdrawals by RFC 7606.
  */
 static void
-nlri_emit(const struct emitter *e, const struct cursor *field,
+nlri_emit_all(const struct emitter *e, const struct cursor *field,
     uint16_t afi, uint8_t safi, bool addpath, enum bgp_route_event ev,
     bool taw)
 {
@@ -178,8 +178,6 @@ nlri_emit(const struct emitter *e, const struct cursor *field,
 	struct bgp_route r;
 	uint64_t n = 0;
 
-	if (cursor_empty(&c))
-		return;		/* most fields of most UPDATEs */
 	memset(&r, 0, sizeof(r));
 	r.event = ev;
 	r.afi = afi;
@@ -196,6 +194,16 @@ nlri_emit(const struct emitter *e, const struct cursor *field,
 		STAT_ADD(bgp_announce, n);
 	else
 		STAT_ADD(bgp_withdraw, n);
+}
+
+/* Three of the four fields of a typical UPDATE are empty: no call then. */
+static inline void
+nlri_emit(const struct emitter *e, const struct cursor *field,
+    uint16_t afi, uint8_t safi, bool addpath, enum bgp_route_event ev,
+    bool taw)
+{
+	if (!cursor_empty(field))
+		nlri_emit_all(e, field, afi, safi, addpath, ev, taw);
 }
 
 /* AFI 1/2 with SAFI 1; multicast and the rest are counted unsupported. */

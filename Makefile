@@ -107,7 +107,7 @@ asan:
 	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    test
 
-bench: all
+bench: all $(BUILD)/bench_rov $(BUILD)/tests/test_rib
 	@sh tests/bench.sh $(BUILD)
 
 # make install [PREFIX=/usr/local] [DESTDIR=staging]: programs to sbin, man

@@ -1,67 +1,636 @@
 #!/usr/bin/env python3
-"""make bench: wall time, peak RSS and prefixes/s, measured in one run on
-the same file, for rovmon and for tshark (the only other decoder of BGP in
-captures), with `cat` as the floor.  Reported, never asserted.
+"""make bench: rovmon's performance figures (issue 6), measured in one run
+on the same files, reported as a table and as JSON.  Reported, never
+asserted: the targets are compared in docs/performance.md.
 
-usage: bench.py BUILD PCAP [PCAP...]
-Each command runs REPEAT times; the best wall time is reported (the
-machine is shared); peak RSS comes from one more run under GNU time.
+usage: bench.py --build BUILD --json OUT [--full PCAP] [--vrps FILE.json.bz2]
+                [--vrps-json FILE.json] [--rules FILE] [--no-live]
+                [--small PCAP ...]
+
+Sections:
+  full    the full-table capture (tests/bench/fulltable.sh): cat, rovmon
+          decode only / decode + validate / decode + validate + store
+          (--alerts: the RIB is kept only when alerting is on) / the same
+          plus the route log, each also on an empty capture of the same
+          link type to measure start-up and the VRP load, which is then
+          subtracted ("VRPs already loaded"); tshark; tcpdump -nn -v.
+  vrps    tests/bench_rov.c on the decompressed JSON (load + build, index
+          memory, lookups/s) and on the .bz2 (load + build only).
+  rib     bytes per stored route: the stats line's rib_bytes /
+          routes_stored, and peak-RSS differences between the modes.
+  live    rovmon -i on one end of a veth pair in a private network
+          namespace, the full table replayed with tcpreplay onto the other
+          end at increasing rates (BENCH_LIVE_RATES, then half and a
+          quarter of the first if none was clean); pcap_recv, pcap_drop,
+          pcap_ifdrop from rovmon's exit stats line, and the kernel's
+          backlog drops (/proc/net/softnet_stat).  Needs root, ip,
+          ethtool, tcpreplay.
+  small   the bundled captures: start-up dominated, a quick check.
+
+Timing: each command runs REPEAT times, round-robin with the other
+commands of its section, and the best wall time is kept (the machine is
+shared; the best run is the least disturbed).  REPEAT is BENCH_REPEAT
+when set; otherwise 3 for rovmon and cat on the full table, 1 for tshark
+and tcpdump on it (about 15 s and over ten minutes a run), 3 on the small
+captures.  BENCH_TCPDUMP=0 leaves tcpdump out on the full table.  Peak
+RSS is the child's ru_maxrss from wait4() (max over the runs).  Before every timed run, a running tests/soak.sh is waited for.
+The rovmon binary is copied once at the start, so a rebuild by someone
+else during the run cannot mix two binaries into one report.
 """
+import argparse
+import datetime
+import hashlib
 import json
 import os
+import re
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 
-REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+ENV_REPEAT = os.environ.get("BENCH_REPEAT")
+SOAK_WAIT = float(os.environ.get("BENCH_SOAK_WAIT", "7200"))
+FULL_TCPDUMP = os.environ.get("BENCH_TCPDUMP", "1") != "0"
+LIVE_RATES = os.environ.get("BENCH_LIVE_RATES", "100,250,500,1000,top").split(",")
 
 
-def run(cmd):
-    """Best wall time of REPEAT runs, and the peak RSS of one more run
-    under GNU time (the fork of this Python would otherwise count)."""
-    best = None
-    for _ in range(REPEAT):
+def repeat(default):
+    return int(ENV_REPEAT) if ENV_REPEAT else default
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------------ running
+
+soak_waited = 0.0
+
+
+def wait_for_soak():
+    """Block while a tests/soak.sh runs (it would steal a core)."""
+    global soak_waited
+    t0 = time.monotonic()
+    said = False
+    while time.monotonic() - t0 < SOAK_WAIT:
+        p = subprocess.run(["pgrep", "-f", "tests/soak.sh"],
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            break
+        if not said:
+            log(f"bench: waiting for a running tests/soak.sh "
+                f"(pid {' '.join(p.stdout.split())}) to finish")
+            said = True
+        time.sleep(5)
+    soak_waited += time.monotonic() - t0
+
+
+def spawn(cmd, stdout=os.devnull, stderr=os.devnull):
+    """Start cmd with stdout/stderr redirected to files; its pid."""
+    fa = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+          (os.POSIX_SPAWN_OPEN, 1, stdout, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
+          (os.POSIX_SPAWN_OPEN, 2, stderr, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)]
+    return os.posix_spawnp(cmd[0], cmd, os.environ, file_actions=fa)
+
+
+def run_once(cmd, stdout=os.devnull, stderr=os.devnull, remove=()):
+    """One timed run: (wall seconds, peak RSS KiB, exit status, load
+    average at the start).  The peak RSS comes from GNU time wrapped
+    around cmd: a child spawned straight from this Python would report
+    Python's own RSS as its peak (the kernel keeps the larger of the
+    parent's, shared until exec, and the child's), hiding anything
+    smaller; time(1)'s own ~2 MiB is the floor instead.  The wrapper
+    adds about a millisecond to the wall time."""
+    wait_for_soak()
+    for f in remove:
+        if os.path.exists(f):
+            os.unlink(f)
+    fd, rssf = tempfile.mkstemp(prefix="rss.")
+    os.close(fd)
+    load = os.getloadavg()[0]
+    try:
         t0 = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        pid = spawn(["/usr/bin/time", "-f", "%M", "-o", rssf] + cmd, stdout, stderr)
+        _, status, _ = os.wait4(pid, 0)
         dt = time.perf_counter() - t0
-        best = dt if best is None else min(best, dt)
-    with tempfile.NamedTemporaryFile("r") as f:
-        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", f.name] + cmd,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        rss = int(f.read().strip().splitlines()[-1]) / 1024.0
-    return best, rss
+        with open(rssf) as f:
+            lines = f.read().strip().splitlines()
+        rss = int(lines[-1]) if lines and lines[-1].isdigit() else 0
+    finally:
+        os.unlink(rssf)
+    return dt, rss, os.waitstatus_to_exitcode(status), load
 
+
+class Row:
+    def __init__(self, key, label, cmd, stdout=os.devnull, remove=(), stats=None,
+                 reps=1):
+        self.key, self.label, self.cmd = key, label, cmd
+        self.stdout, self.stats, self.reps = stdout, stats, reps
+        self.remove = tuple(remove) + ((stats,) if stats else ())
+        self.walls, self.rss, self.status, self.loads = [], 0, 0, []
+
+    def run(self, errlog):
+        dt, rss, st, load = run_once(self.cmd, self.stdout, errlog, self.remove)
+        self.walls.append(dt)
+        self.loads.append(round(load, 2))
+        self.rss = max(self.rss, rss)
+        if st != 0:
+            self.status = st
+            log(f"bench: {self.key}: exit status {st}: {' '.join(self.cmd)}")
+
+    @property
+    def best(self):
+        return min(self.walls)
+
+    def last_stats(self):
+        with open(self.stats) as f:
+            return json.loads(f.read().strip().splitlines()[-1])
+
+    def result(self, prefixes=None):
+        r = {"label": self.label, "cmd": " ".join(self.cmd), "runs": len(self.walls),
+             "walls_s": [round(w, 4) for w in self.walls], "best_s": round(self.best, 4),
+             "peak_rss_mib": round(self.rss / 1024.0, 1), "exit_status": self.status,
+             "loadavg_at_start": self.loads}
+        if prefixes:
+            r["prefixes_per_s"] = round(prefixes / self.best)
+        return r
+
+
+def run_rows(rows, errlog):
+    """Round-robin: repeat r of every row before repeat r+1 of any."""
+    for r in range(max(x.reps for x in rows)):
+        for row in rows:
+            if r < row.reps:
+                log(f"bench: [{r + 1}/{row.reps}] {row.label}")
+                row.run(errlog)
+
+
+def fmt_row(label, wall, rss, rate=None, note=""):
+    s = f"  {label:46s} {wall:9.3f} s {rss:8.1f} MiB"
+    s += f" {rate:14,.0f}/s" if rate else " " * 16
+    return s + (f"  {note}" if note else "")
+
+
+def read_stats(path):
+    with open(path) as f:
+        return json.loads(f.read().strip().splitlines()[-1])
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while True:
+            b = f.read(1 << 20)
+            if not b:
+                break
+            h.update(b)
+    return h.hexdigest()
+
+
+def version(cmd):
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        return (p.stdout + p.stderr).strip().splitlines()[0]
+    except (OSError, IndexError):
+        return None
+
+
+def empty_pcap(src, dst):
+    """A capture with src's file header (link type) and no packet."""
+    with open(src, "rb") as f:
+        magic = f.read(4)
+        if magic not in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4",
+                         b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d"):
+            raise SystemExit(f"bench: {src}: not a classic pcap file")
+        hdr = magic + f.read(20)
+    with open(dst, "wb") as f:
+        f.write(hdr)
+
+
+# --------------------------------------------------------------- full table
+
+def full_section(a, rovmon, tmp, errlog):
+    F, V, R = a.full, a.vrps_json, a.rules
+    st = os.path.join(tmp, "probe.json")
+    subprocess.run([rovmon, "-r", F, "--stats", st], check=True,
+                   stdout=subprocess.DEVNULL)
+    s = read_stats(st)
+    n = s["bgp_announce"] + s["bgp_withdraw"]
+    info = {"file": F, "bytes": os.path.getsize(F), "packets": s["packets"],
+            "updates": s["bgp_update"], "prefixes": n,
+            "announced": s["bgp_announce"], "withdrawn": s["bgp_withdraw"]}
+    log(f"\n== full table {F}: {info['bytes']:,} bytes, {s['packets']:,} packets, "
+        f"{s['bgp_update']:,} UPDATEs, {n:,} prefixes")
+    subprocess.run(["cat", F], stdout=subprocess.DEVNULL, check=True)  # page cache
+    E = os.path.join(tmp, "empty.pcap")
+    empty_pcap(F, E)
+    alerts = os.path.join(tmp, "alerts.json")
+    routes = os.path.join(tmp, "routes.jsonl")
+    tsout = os.path.join(tmp, "tshark.out")
+
+    def rv(key, label, src, extra, reps):
+        stats = os.path.join(tmp, key + ".stats.json")
+        return Row(key, label, [rovmon, "-r", src, "--stats", stats] + extra,
+                   remove=(alerts, routes), stats=stats, reps=reps)
+
+    fast = repeat(3)
+    slow = repeat(1)
+    valid = ["--vrps", V]
+    store = valid + ["--rules", R, "--alerts", alerts]
+    rows = [
+        Row("cat", "cat FILE", ["cat", F], reps=fast),
+        rv("decode", "rovmon -r F --stats S (decode only)", F, [], fast),
+        rv("validate", "rovmon ... --vrps V (decode + validate)", F, valid, fast),
+        rv("store", "rovmon ... --vrps V --alerts A (+ store)", F, store, fast),
+        rv("routes", "rovmon ... --alerts A --routes L", F, store + ["--routes", routes], fast),
+        rv("decode_empty", "  the same, empty capture: decode only", E, [], fast),
+        rv("validate_empty", "  empty capture: --vrps V", E, valid, fast),
+        rv("store_empty", "  empty capture: --vrps V --alerts A", E, store, fast),
+        rv("routes_empty", "  empty capture: ... --routes L", E, store + ["--routes", routes], fast),
+        Row("tshark", "tshark -n -r F -Y bgp -T fields -e bgp.nlri_prefix",
+            ["tshark", "-n", "-r", F, "-Y", "bgp", "-T", "fields", "-e", "bgp.nlri_prefix"],
+            stdout=tsout, reps=slow),
+        Row("tcpdump", "tcpdump -nn -v -r F", ["tcpdump", "-nn", "-v", "-r", F], reps=slow),
+    ]
+    if not FULL_TCPDUMP:
+        rows.pop()
+    run_rows(rows, errlog)
+    res = {r.key: r for r in rows}
+    out = {"capture": info, "rows": {}}
+    for r in rows:
+        out["rows"][r.key] = r.result(None if r.key.endswith("_empty") else n)
+        if r.stats:
+            out["rows"][r.key]["stats"] = r.last_stats()
+    with open(tsout) as f:
+        out["rows"]["tshark"]["ipv4_prefixes_printed"] = sum(
+            len([x for x in line.strip().split(",") if x]) for line in f)
+
+    # Each mode's own start-up and VRP load, measured on the empty capture
+    # with the same options, subtracted: the work on the routes alone.
+    loaded = {}
+    for k in ("decode", "validate", "store", "routes"):
+        net = res[k].best - res[k + "_empty"].best
+        loaded[k] = {"net_s": round(net, 4),
+                     "prefixes_per_s": round(n / net) if net > 0 else None}
+    out["net_of_startup_and_vrp_load"] = loaded
+    out["vrp_load_s"] = round(res["validate_empty"].best - res["decode_empty"].best, 4)
+    out["vrp_load_rules_alerting_s"] = round(
+        res["store_empty"].best - res["decode_empty"].best, 4)
+    d = res["decode"].best
+    out["ratios"] = {
+        "tshark_over_rovmon_decode": round(res["tshark"].best / d, 2),
+        "tcpdump_over_rovmon_decode":
+            round(res["tcpdump"].best / d, 2) if "tcpdump" in res else None,
+        "rovmon_decode_over_cat": round(d / res["cat"].best, 2),
+    }
+    # Memory per stored route.
+    ss = out["rows"]["store"]["stats"]
+    stored = ss["routes_stored"]
+    kib = lambda k: res[k].rss
+    out["memory"] = {
+        "routes_stored": stored,
+        "rib_bytes": ss["rib_bytes"],
+        "rib_bytes_per_route": round(ss["rib_bytes"] / stored, 1) if stored else None,
+        "peak_rss_store_minus_decode_per_route":
+            round((kib("store") - kib("decode")) * 1024 / stored, 1) if stored else None,
+        "peak_rss_store_minus_store_empty_per_route":
+            round((kib("store") - kib("store_empty")) * 1024 / stored, 1) if stored else None,
+    }
+
+    print(f"\n== Full table: {F}\n   {info['bytes']:,} bytes, {info['packets']:,} packets, "
+          f"{info['updates']:,} UPDATEs, {n:,} prefixes "
+          f"({info['announced']:,} announced, {info['withdrawn']:,} withdrawn)")
+    print(f"  {'command':46s} {'best wall':>11s} {'peak RSS':>12s} {'prefixes/s':>16s}")
+    for r in rows:
+        rate = None if r.key.endswith("_empty") else n / r.best
+        print(fmt_row(r.label, r.best, r.rss / 1024.0, rate,
+                      f"({len(r.walls)} run{'s' if len(r.walls) > 1 else ''})"))
+    print("  net of start-up and VRP load (mode minus the same on the empty capture):")
+    for k, lab in (("decode", "decode only"), ("validate", "decode + validate"),
+                   ("store", "decode + validate + store"),
+                   ("routes", "decode + validate + store + route log")):
+        x = loaded[k]
+        rate = f"{x['prefixes_per_s']:14,.0f}/s" if x["prefixes_per_s"] else "n/a"
+        print(f"    {lab:44s} {x['net_s']:9.3f} s {'':12s} {rate}")
+    print(f"  VRP load in rovmon (empty capture: --vrps V minus decode only): "
+          f"{out['vrp_load_s']:.3f} s; with the rules and alerting set-up "
+          f"(--vrps V --alerts A minus decode only): {out['vrp_load_rules_alerting_s']:.3f} s")
+    ra = out["ratios"]
+    print(f"  ratios: tshark / rovmon decode-only = {ra['tshark_over_rovmon_decode']:.1f}x; "
+          f"tcpdump -v / rovmon = {ra['tcpdump_over_rovmon_decode'] or 0:.1f}x; "
+          f"rovmon decode-only / cat = {ra['rovmon_decode_over_cat']:.1f}x")
+    print(f"  tshark printed {out['rows']['tshark']['ipv4_prefixes_printed']:,} prefixes "
+          f"(bgp.nlri_prefix is the IPv4 NLRI field only)")
+    m = out["memory"]
+    print(f"  RIB: {m['routes_stored']:,} routes stored, rib_bytes {m['rib_bytes']:,} = "
+          f"{m['rib_bytes_per_route']} B/route; peak RSS (store - decode only) = "
+          f"{m['peak_rss_store_minus_decode_per_route']} B/route (includes the VRP index); "
+          f"(store - store on empty capture) = "
+          f"{m['peak_rss_store_minus_store_empty_per_route']} B/route")
+    return out
+
+
+# --------------------------------------------------------------------- VRPs
+
+def vrp_section(a, bench_rov):
+    out = {}
+    print("\n== VRP index (tests/bench_rov.c)")
+    for key, path, rounds, lookups in (("json", a.vrps_json, repeat(3), None),
+                                       ("bz2", a.vrps, repeat(1), "0")):
+        if not path:
+            continue
+        cmd = [bench_rov, "-j", "-n", str(rounds), path] + ([lookups] if lookups else [])
+        log(f"bench: {' '.join(cmd)}")
+        wait_for_soak()
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        if p.returncode != 0:
+            log(f"bench: bench_rov failed: {p.stderr.strip()}")
+            out[key] = {"error": p.stderr.strip()}
+            continue
+        r = json.loads(p.stdout)
+        r["file"] = path
+        r["cmd"] = " ".join(cmd)
+        out[key] = r
+        print(f"  {os.path.basename(path)}: {r['vrps']:,} VRPs ({r['vrps_ipv4']:,} IPv4, "
+              f"{r['vrps_ipv6']:,} IPv6), best of {rounds}")
+        print(f"    load (read{' + bunzip2' if key == 'bz2' else ''} + parse) "
+              f"{r['load_s'] * 1e3:8.1f} ms, build {r['build_s'] * 1e3:6.1f} ms, "
+              f"load + build {r['load_build_s'] * 1e3:8.1f} ms")
+        print(f"    index memory {r['index_bytes'] / 1048576:.1f} MiB "
+              f"({r['index_bytes_per_vrp']} B/VRP, with the set); peak RSS after "
+              f"load + build {r['peak_rss_after_build_kib'] / 1024:.1f} MiB")
+        for k, v in r["lookups_per_s"].items():
+            print(f"    lookups {k:14s} {v['rate'] / 1e6:7.2f} M/s  (valid {v['valid']:.1%}, "
+                  f"invalid {v['invalid']:.1%}, not-found {v['not_found']:.1%})")
+    return out
+
+
+# -------------------------------------------------------------- synthetic RIB
+
+def rib_section(build):
+    t = os.path.join(build, "tests", "test_rib")
+    if not os.access(t, os.X_OK):
+        return None
+    p = subprocess.run([t], capture_output=True, text=True)
+    lines = [x for x in (p.stdout + p.stderr).splitlines() if x.startswith("rib:")]
+    print("\n== RIB, synthetic (tests/unit/test_rib.c: 1M routes over 50k paths)")
+    for x in lines:
+        print("  " + x)
+    return lines
+
+
+# --------------------------------------------------------------------- live
+
+def live_section(a, rovmon, tmp, prefixes, packets):
+    why = None
+    if os.geteuid() != 0:
+        why = "not root"
+    for c in ("ip", "ethtool", "tcpreplay"):
+        if not why and shutil.which(c) is None:
+            why = f"{c} not installed"
+    if a.no_live:
+        why = "--no-live"
+    if why:
+        print(f"\n== Live: skipped ({why})")
+        return {"skipped": why}
+    ns = f"rvbench-{os.getpid()}"
+    sh = lambda *c: subprocess.run(list(c), check=True, capture_output=True)
+    out = {"namespace": ns, "runs": []}
+    try:
+        sh("ip", "netns", "add", ns)
+        sh("ip", "-n", ns, "link", "add", "va", "type", "veth", "peer", "name", "vb")
+        for x in ("lo", "va", "vb"):
+            sh("ip", "-n", ns, "link", "set", x, "up")
+        for x in ("va", "vb"):
+            sh("ip", "-n", ns, "link", "set", x, "mtu", "1500")
+            sh("ip", "netns", "exec", ns, "ethtool", "-K", x, "tso", "off", "gso", "off",
+               "gro", "off")
+        print("\n== Live: rovmon -i vb --vrps V --alerts A, tcpreplay -K onto va "
+              f"(veth pair in netns {ns}, tso/gso/gro off)")
+        print(f"  {'requested':>10s} {'sent at':>12s} {'pcap_recv':>10s} {'pcap_drop':>10s} "
+              f"{'ifdrop':>7s} {'backlog':>8s} {'prefixes decoded':>17s}")
+        rates = [x.strip() for x in LIVE_RATES]
+        lower = [str(int(rates[0]) // d) for d in (2, 4)] if rates[0].isdigit() else []
+        while rates:
+            rate = rates.pop(0)
+            r = live_run(a, rovmon, tmp, ns, rate, prefixes, packets)
+            # Not clean even at the lowest rate asked for: go down, so
+            # that the report has a rate that is (or say that none is).
+            if not rates and lower and not any(x.get("clean") for x in out["runs"] + [r]):
+                rates.append(lower.pop(0))
+            out["runs"].append(r)
+            if "error" in r:
+                print(f"  {rate:>10s} error: {r['error']}")
+                continue
+            print(f"  {r['requested']:>10s} {r['sent_mbps']:8.1f} Mb/s {r['pcap_recv']:>10,} "
+                  f"{r['pcap_drop']:>10,} {r['pcap_ifdrop']:>7,} {r['softnet_dropped']:>8,} "
+                  f"{r['prefixes_decoded']:>17,}{'' if r['clean'] else '  (drops)'}")
+    finally:
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+    clean = [r for r in out["runs"] if r.get("clean")]
+    best = max(clean, key=lambda r: r["sent_mbps"]) if clean else None
+    out["highest_clean"] = ({"requested": best["requested"], "sent_mbps": best["sent_mbps"],
+                             "all_prefixes_decoded": best["prefixes_decoded"] == prefixes}
+                            if best else None)
+    if best:
+        print(f"  highest rate with zero drops: {best['sent_mbps']:.1f} Mb/s "
+              f"(requested {best['requested']}); all {prefixes:,} prefixes decoded: "
+              f"{'yes' if best['prefixes_decoded'] == prefixes else 'no'}")
+    else:
+        print("  no rate without drops")
+    return out
+
+
+def softnet_dropped():
+    """Packets the kernel dropped from its per-CPU backlogs (veth receive
+    goes through them): the second column of /proc/net/softnet_stat."""
+    try:
+        with open("/proc/net/softnet_stat") as f:
+            return sum(int(line.split()[1], 16) for line in f)
+    except OSError:
+        return 0
+
+
+def live_run(a, rovmon, tmp, ns, rate, prefixes, packets):
+    stats = os.path.join(tmp, f"live-{rate}.stats.json")
+    pidf = os.path.join(tmp, "live.pid")
+    alerts = os.path.join(tmp, "live-alerts.json")
+    err = os.path.join(tmp, f"live-{rate}.err")
+    for f in (stats, pidf, alerts):
+        if os.path.exists(f):
+            os.unlink(f)
+    wait_for_soak()
+    p = subprocess.Popen(["ip", "netns", "exec", ns, rovmon, "-i", "vb", "--vrps", a.vrps_json,
+                          "--rules", a.rules, "--alerts", alerts, "--stats", stats,
+                          "--pidfile", pidf],
+                         stdout=subprocess.DEVNULL, stderr=open(err, "w"))
+    r = {"requested": "topspeed" if rate == "top" else f"{rate} Mb/s"}
+    try:
+        t0 = time.monotonic()
+        while not (os.path.exists(pidf) and os.path.getsize(pidf) > 0):
+            if p.poll() is not None or time.monotonic() - t0 > 120:
+                r["error"] = f"rovmon did not start: {open(err).read().strip()[-300:]}"
+                return r
+            time.sleep(0.05)
+        pid = int(open(pidf).read().split()[0])
+        time.sleep(0.2)
+        sn0 = softnet_dropped()
+        cmd = ["ip", "netns", "exec", ns, "tcpreplay", "-K", "-i", "va"]
+        cmd += ["--topspeed"] if rate == "top" else ["--mbps", rate]
+        cmd += [a.full]
+        r["cmd"] = " ".join(cmd[4:])
+        tr = subprocess.run(cmd, capture_output=True, text=True)
+        txt = tr.stdout + tr.stderr
+        m = re.search(r"Actual: (\d+) packets \((\d+) bytes\) sent in ([\d.]+) seconds", txt)
+        m2 = re.search(r"Rated: [\d.]+ Bps, ([\d.]+) Mbps", txt)
+        mf = re.search(r"Failed packets:\s+(\d+)", txt)
+        if not m or not m2:
+            r["error"] = "tcpreplay: " + txt.strip()[-300:]
+            return r
+        r.update({"sent_packets": int(m.group(1)), "sent_s": float(m.group(3)),
+                  "sent_mbps": float(m2.group(1)),
+                  "tcpreplay_failed": int(mf.group(1)) if mf else None})
+        # Let rovmon drain its ring: SIGUSR1 until `packets` stops moving.
+        last, t0 = -1, time.monotonic()
+        while time.monotonic() - t0 < 120:
+            os.kill(pid, signal.SIGUSR1)
+            time.sleep(0.5)
+            try:
+                cur = read_stats(stats)["packets"]
+            except (OSError, ValueError, IndexError, KeyError):
+                cur = -2
+            if cur == last:
+                break
+            last = cur
+        r["softnet_dropped"] = softnet_dropped() - sn0
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith(("VmHWM", "VmRSS")):
+                        r[line.split(":")[0].lower() + "_kib"] = int(line.split()[1])
+        except OSError:
+            pass
+        os.kill(pid, signal.SIGTERM)
+        p.wait(timeout=60)
+        s = read_stats(stats)
+        r.update({k: s[k] for k in ("packets", "pcap_recv", "pcap_drop", "pcap_ifdrop",
+                                    "bgp_update", "routes_stored", "rib_bytes",
+                                    "reasm_gaps", "bgp_msg_across_gap")})
+        r["prefixes_decoded"] = s["bgp_announce"] + s["bgp_withdraw"]
+        r["clean"] = (s["pcap_drop"] == 0 and s["pcap_ifdrop"] == 0
+                      and s["pcap_recv"] == r["sent_packets"] == packets
+                      and r["softnet_dropped"] == 0)
+        r["exit_status"] = p.returncode
+        return r
+    finally:
+        if p.poll() is None:
+            p.terminate()
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+
+# -------------------------------------------------------------------- small
+
+def small_section(a, rovmon, tmp, errlog):
+    out = {}
+    for pcap in a.small:
+        st = os.path.join(tmp, "probe.json")
+        subprocess.run([rovmon, "-r", pcap, "--stats", st], check=True,
+                       stdout=subprocess.DEVNULL)
+        s = read_stats(st)
+        n = s["bgp_announce"] + s["bgp_withdraw"]
+        routes = os.path.join(tmp, "small-routes.jsonl")
+        reps = repeat(3)
+        rows = [
+            Row("cat", "cat FILE", ["cat", pcap]),
+            Row("decode", "rovmon (decode only)", [rovmon, "-r", pcap, "--stats", os.devnull]),
+            Row("routes", "rovmon --routes FILE",
+                [rovmon, "-r", pcap, "--routes", routes, "--stats", os.devnull], remove=(routes,)),
+            Row("tshark", "tshark -n -r F -Y bgp -T fields -e bgp.nlri_prefix",
+                ["tshark", "-n", "-r", pcap, "-Y", "bgp", "-T", "fields", "-e", "bgp.nlri_prefix"]),
+            Row("tcpdump", "tcpdump -nn -v -r F", ["tcpdump", "-nn", "-v", "-r", pcap]),
+        ]
+        for r in rows:
+            r.reps = reps
+        run_rows(rows, errlog)
+        print(f"\n== Small: {pcap}: {os.path.getsize(pcap):,} bytes, {s['packets']:,} packets, "
+              f"{s['bgp_update']:,} UPDATEs, {n:,} prefixes")
+        for r in rows:
+            print(fmt_row(r.label, r.best, r.rss / 1024.0, n / r.best))
+        res = {r.key: r for r in rows}
+        d = res["decode"].best
+        print(f"  ratios: tshark / rovmon decode-only = {res['tshark'].best / d:.1f}x; "
+              f"rovmon / cat = {d / res['cat'].best:.1f}x (start-up dominated)")
+        out[pcap] = {"prefixes": n, "packets": s["packets"],
+                     "rows": {r.key: r.result(n) for r in rows}}
+    return out
+
+
+# --------------------------------------------------------------------- main
 
 def main():
-    build, pcaps = sys.argv[1], sys.argv[2:]
-    rovmon = os.path.join(build, "rovmon")
-    for pcap in pcaps:
-        with tempfile.TemporaryDirectory() as tmp:
-            st = os.path.join(tmp, "stats.json")
-            subprocess.run([rovmon, "-r", pcap, "--stats", st], check=True,
-                           stdout=subprocess.DEVNULL)
-            s = json.load(open(st))
-            n = s["bgp_announce"] + s["bgp_withdraw"]
-            print(f"\n== {pcap}: {os.path.getsize(pcap):,} bytes, "
-                  f"{s['packets']:,} packets, {s['bgp_update']:,} UPDATEs, "
-                  f"{n:,} prefixes (announced + withdrawn)")
-            routes = os.path.join(tmp, "routes.jsonl")
-            rows = [
-                ("cat", ["cat", pcap]),
-                ("rovmon (decode only)", [rovmon, "-r", pcap, "--stats", "/dev/null"]),
-                ("rovmon --routes FILE", ["sh", "-c", f"rm -f {routes}; exec {rovmon} -r {pcap} --routes {routes} --stats /dev/null"]),
-                ("tshark -r FILE -Y bgp", ["tshark", "-n", "-r", pcap, "-Y", "bgp"]),
-                ("tshark -T fields -e bgp.nlri_prefix", ["tshark", "-n", "-r", pcap, "-Y", "bgp", "-T", "fields", "-e", "bgp.nlri_prefix"]),
-            ]
-            res = {}
-            for name, cmd in rows:
-                dt, rss = run(cmd)
-                res[name] = dt
-                print(f"  {name:38s} {dt:8.4f} s {rss:8.1f} MiB {n / dt:14,.0f} prefixes/s")
-            r = res["rovmon (decode only)"]
-            print(f"  ratio: rovmon decode-only is {res['tshark -r FILE -Y bgp'] / r:.1f}x "
-                  f"faster than tshark -Y bgp; {r / max(res['cat'], 1e-6):.1f}x the time of cat")
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--json", required=True)
+    ap.add_argument("--full")
+    ap.add_argument("--vrps", help="the VRP snapshot as distributed (.bz2)")
+    ap.add_argument("--vrps-json", help="the same, decompressed")
+    ap.add_argument("--rules", default="rules/rovmon.rules")
+    ap.add_argument("--no-live", action="store_true")
+    ap.add_argument("--small", nargs="*", default=[])
+    a = ap.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="rovmon-bench.", dir="/var/tmp")
+    try:
+        rovmon = os.path.join(tmp, "rovmon")
+        shutil.copy2(os.path.join(a.build, "rovmon"), rovmon)
+        bench_rov = os.path.join(tmp, "bench_rov")
+        shutil.copy2(os.path.join(a.build, "bench_rov"), bench_rov)
+        errlog = os.path.join(tmp, "stderr.log")
+        git = lambda *c: subprocess.run(["git"] + list(c), capture_output=True,
+                                        text=True).stdout.strip()
+        res = {
+            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "host": {"nproc": os.cpu_count(), "loadavg_start": os.getloadavg(),
+                     "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
+                                  if l.startswith("model name")), None)},
+            "rovmon": {"binary": os.path.join(a.build, "rovmon"), "sha256": sha256(rovmon),
+                       "git_head": git("rev-parse", "--short", "HEAD"),
+                       "git_dirty_src": bool(git("status", "--porcelain", "--", "src", "include"))},
+            "versions": {"tshark": version(["tshark", "--version"]),
+                         "tcpdump": version(["tcpdump", "--version"]),
+                         "tcpreplay": version(["tcpreplay", "--version"])},
+            "repeat_env": ENV_REPEAT,
+        }
+        print(f"rovmon {res['rovmon']['git_head']}"
+              f"{' + uncommitted src/include changes' if res['rovmon']['git_dirty_src'] else ''}"
+              f", binary sha256 {res['rovmon']['sha256'][:16]}; {res['date']}; "
+              f"{res['host']['nproc']} CPUs ({res['host']['cpu']}), "
+              f"load average {res['host']['loadavg_start'][0]:.2f}")
+        if a.full:
+            res["full"] = full_section(a, rovmon, tmp, errlog)
+        if a.vrps or a.vrps_json:
+            res["vrps"] = vrp_section(a, bench_rov)
+        res["rib_synthetic"] = rib_section(a.build)
+        if a.full:
+            c = res["full"]["capture"]
+            res["live"] = live_section(a, rovmon, tmp, c["prefixes"], c["packets"])
+        if a.small:
+            res["small"] = small_section(a, rovmon, tmp, errlog)
+        res["host"]["loadavg_end"] = os.getloadavg()
+        res["soak_waited_s"] = round(soak_waited, 1)
+        with open(a.json + ".tmp", "w") as f:
+            json.dump(res, f, indent=1)
+            f.write("\n")
+        os.replace(a.json + ".tmp", a.json)
+        print(f"\nJSON: {a.json}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -140,7 +140,7 @@ sleep 2
 kill -INT $TCPDUMP
 wait $TCPDUMP 2> /dev/null || true
 grep -E 'captured|dropped' "$W/tcpdump.log" >&2 || true
-if ! grep -q ' 0 packets dropped by kernel' "$W/tcpdump.log"; then
+if ! grep -q '^0 packets dropped by kernel' "$W/tcpdump.log"; then
 	log "tcpdump dropped packets: capture not kept"
 	exit 1
 fi

@@ -46,7 +46,10 @@ void log_warn(const char *, ...) ROVMON_PRINTF(1, 2);
 void log_warnx(const char *, ...) ROVMON_PRINTF(1, 2);
 void log_info(const char *, ...) ROVMON_PRINTF(1, 2);
 void log_debug(const char *, ...) ROVMON_PRINTF(1, 2);
-_Noreturn void fatal(const char *, ...) ROVMON_PRINTF(1, 2);
-_Noreturn void fatalx(const char *, ...) ROVMON_PRINTF(1, 2);
+/* The attribute as well as _Noreturn: cppcheck knows only the former. */
+_Noreturn void fatal(const char *, ...) ROVMON_PRINTF(1, 2)
+    __attribute__((noreturn));
+_Noreturn void fatalx(const char *, ...) ROVMON_PRINTF(1, 2)
+    __attribute__((noreturn));
 
 #endif /* ROVMON_LOG_H */

@@ -210,15 +210,21 @@ read_file(const char *path, size_t *lenp)
 	}
 	cap = S_ISREG(st.st_mode) && st.st_size > 0 ?
 	    (size_t)st.st_size + 1 : 65536;
+	if (cap > VRP_MAX_BYTES + 1)
+		cap = VRP_MAX_BYTES + 1;
+	if ((buf = malloc(cap)) == NULL) {
+		log_warn("%s", path);
+		goto fail;
+	}
+	vrp_mem_hint(buf, cap);
 	for (;;) {
-		if (buf == NULL || len == cap) {
+		if (len == cap) {
 			if (len > VRP_MAX_BYTES) {
 				log_warnx("%s: larger than %zu bytes", path,
 				    VRP_MAX_BYTES);
 				goto fail;
 			}
-			if (buf != NULL)
-				cap *= 2;
+			cap *= 2;
 			if (cap > VRP_MAX_BYTES + 1)
 				cap = VRP_MAX_BYTES + 1;
 			if ((nb = realloc(buf, cap)) == NULL) {

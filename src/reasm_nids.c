@@ -202,7 +202,7 @@ reasm_nids_run(const char *file, const char *iface, const char *filter,
 			pcap_close(nr.pcap);
 			return -1;
 		}
-		strcpy(filterbuf, filter);
+		memcpy(filterbuf, filter, strlen(filter) + 1);
 		nids_params.pcap_filter = filterbuf;
 	}
 	nids_params.scan_num_hosts = 0;		/* no port-scan detector */

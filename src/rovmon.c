@@ -138,19 +138,23 @@ usage(int status)
 static char *
 join_args(int argc, char **argv)
 {
-	size_t len = 1;
+	size_t len = 1, off = 0, n;
 	char *s;
 	int i;
 
 	for (i = 0; i < argc; i++)
 		len += strlen(argv[i]) + 1;
-	if ((s = calloc(1, len)) == NULL)
-		fatal("calloc");
+	if ((s = malloc(len)) == NULL)
+		fatal("malloc");
+	/* len counts every argument and separator: each copy fits. */
 	for (i = 0; i < argc; i++) {
 		if (i > 0)
-			strcat(s, " ");
-		strcat(s, argv[i]);
+			s[off++] = ' ';
+		n = strlen(argv[i]);
+		memcpy(s + off, argv[i], n);
+		off += n;
 	}
+	s[off] = '\0';
 	return s;
 }
 

@@ -401,9 +401,9 @@ mail_build(struct net_sink *n, const struct net_item *it, size_t *lenp)
 	for (i = 0; i < boff; i += 76) {
 		size_t k = boff - i < 76 ? boff - i : 76;
 
-		/* NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
 		memcpy(msg + off, b64 + i, k);
 		off += k;
+		/* NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
 		memcpy(msg + off, "\r\n", 2);
 		off += 2;
 	}

@@ -5,29 +5,39 @@
  * --------------
  * The index is built over one finished vrp_set and owns it.  The set's
  * VRPs stay where they are (set->v, sorted by family, address, length,
- * maxLength, ASN) and are never read by a lookup; the index adds vd[j],
- * the ASN and maxLength of set->v[j] (8 bytes instead of 32), and per
- * address family one entry per *distinct prefix* of the set, in the same
- * order:
+ * maxLength, ASN); a lookup computes the addresses of the deciding ones
+ * for the result but never reads them.  Per address family the index
+ * keeps one record per *distinct prefix* of the set, in the same order,
+ * and in the record everything a lookup needs of it:
  *
- *	key[i]		the search key of prefix i.  IPv4: addr << 8 | len,
- *			so that comparing two keys as integers is exactly
- *			the set's order.  IPv6: the top 64 address bits;
- *			lo[i] and len[i] hold the rest of the order.
- *	node[i].first	set->v index of the first VRP of prefix i; the
- *			VRPs of prefix i are [node[i].first, node[i+1].first)
- *			(node[n].first closes the last range).
- *	node[i].parent	the nearest less specific prefix of the set that
- *			covers prefix i, or NO_NODE.
- *	node[i].vd	a copy of vd[node[i].first]: most prefixes have
- *			one VRP, and their lookups then read no vd[].
- *	jump[b]		the first i whose top JUMP_BITS address bits are
- *			>= b (jump[1 << JUMP_BITS] = n): a one-step radix
- *			index in front of the binary search.
+ *	IPv4, 16 bytes (four to a cache line):
+ *	  addr, len	the prefix;
+ *	  parent	the nearest less specific prefix of the set that
+ *			covers this one, or NO_NODE;
+ *	  asn, maxlen	of the prefix's first VRP, set->v[first];
+ *	  first		that VRP's index; "more" says whether the prefix
+ *			has other VRPs: set->v[first + 1 .. next record's
+ *			first), whose ASN and maxLength are in vd[];
+ *	IPv6, 32 bytes (two to a line): the same, with the address as two
+ *	  64-bit words and the number of VRPs instead of "more".
  *
+ * parent, len, first and maxlen share 32-bit words (24 + 8 bits), which
+ * bounds a family at 2^24 - 1 distinct prefixes (VRP_MAX_COUNT is 2^24).
  * The parent links make a forest that is the set's prefix tree with the
  * prefixes that carry no VRP compressed away (a path-compressed trie
  * stored in preorder, which is simply the sort order).
+ *
+ * A family's search keys (IPv4: address << 8 | length, whose integer
+ * order is the set's; IPv6: the top 64 address bits) are also kept in an
+ * array of their own, 8 to a cache line, with a static B+tree over it
+ * (struct rov_tree) for the big buckets.
+ *
+ * In front of the records, per family, a jump table: for each bucket b
+ * (IPv4: the top 18 address bits; IPv6: bits 3..20 inside 2000::/3, and
+ * one bucket each for ::/3, 4000::/2 and 8000::/1), jump[b].first is
+ * the first record whose address falls in bucket b or later, and
+ * jump[b].cover the deepest record outside the bucket that covers all of
+ * it (NO_NODE if none).  2 MiB per family: it stays in cache.
  *
  * How a lookup works
  * ------------------
@@ -37,37 +47,49 @@
  * covers P too.  Hence the prefixes covering R are exactly the covering
  * ones among P and P's ancestors, and once one ancestor covers R all
  * further ancestors do.  rov_check() therefore
- *	1. finds P: jump[] on the top 20 bits, then a branch-free binary
- *	   search inside that bucket (P is the bucket's predecessor when
- *	   the bucket holds nothing <= R);
+ *	1. finds P: jump[] on R's bucket, then a branch-free binary search
+ *	   of the bucket's keys (up to 32 of them), or the B+tree, one line
+ *	   per level, for a bigger bucket; IPv6 steps back over the records
+ *	   that tie on the top 64 bits; when no record of the bucket sorts
+ *	   <= R,
+ *	   it starts from jump[b].cover instead, the deepest prefix of the
+ *	   set before the bucket that covers all of it: every bucket is an
+ *	   aligned block, so each prefix before it that covers R covers the
+ *	   whole bucket, and the deepest of those covers R first;
  *	2. follows parent links past the prefixes that do not cover R
  *	   (P's more specific siblings' line: at most one per length);
  *	3. follows the remaining parent links, most specific first, and
  *	   applies RFC 6811 to the VRPs of each.
+ * Routes arrive in no useful order, so each lookup pays its cache
+ * misses one after the other: the jump entry (often cached), a line of
+ * the bucket's keys, then one line per record on P's chain.  A route
+ * under one ROA costs about two misses; a route in a bucket with no ROA
+ * costs the jump entry alone.  On the 2025 snapshot and the full-table
+ * capture's 1.1M routes in their order (bench_rov -r), a lookup misses a
+ * simulated 48 KiB L1 2.3 times and an 8 MiB L3 0.39 times.
  *
  * Invariants (checked or established by rov_index_build)
  *	- the set is sorted (vrp_set_finish()); build finishes it if not;
  *	- prefixes have no host bits set (vrp.h); keys are masked anyway;
- *	- node[i].parent < i, and node[parent].len < node[i].len;
+ *	- rec[i].parent < i, and rec[parent].len < rec[i].len;
  *	- a parent chain has at most 33 (IPv4) or 129 (IPv6) links;
  *	- the index is immutable after build: rov_check() only reads, so
  *	  any number of threads may share one index.
  *
  * Cost
- *	build	O(n) over the sorted set, one pass for the keys, a stack
+ *	build	O(n) over the sorted set, one pass for the records, a stack
  *		of at most 129 entries for the parents, one pass for jump[].
- *	lookup	O(log b + W + c): b the bucket size (63 IPv4 prefixes at
- *		most in the 2025 data, 4 on average; IPv6 buckets reach
- *		16k because the used space is clumpy), W the chain length
- *		(bounded by the prefix length), c the covering VRPs.  No
- *		allocation.  A lookup typically touches one jump[] entry,
- *		one or two lines of keys and one node: a few cache misses,
- *		which is what its time is made of.
- *	memory	per distinct prefix 24 bytes (IPv4) or 33 bytes (IPv6),
- *		per VRP 8 bytes, 2 x 4 MiB of jump tables, all in one
- *		mapping in 2 MiB pages; plus the set itself (32 bytes per
- *		VRP).  The 2025-07-20 snapshot (723,521 VRPs): about 54 MiB
- *		with the set, as rov_index_memory() reports.
+ *	lookup	O(log b + W + c): b the bucket size (IPv4: 29 prefixes,
+ *		weighted by use, in the 2025 data; IPv6 buckets reach
+ *		10k: its space is clumpy, and the tree takes those), W the
+ *		chain length (bounded by the prefix length), c the covering
+ *		VRPs.  No allocation.
+ *	memory	per distinct prefix 24 bytes (IPv4) or 40 bytes (IPv6)
+ *		with its key, per VRP 8 bytes, 2 x 2 MiB of jump tables,
+ *		the tree's inner nodes (1/8 of the keys), all in one mapping
+ *		in 2 MiB pages; plus the set itself (32 bytes per VRP).  The
+ *		2025-07-20 snapshot (723,521 VRPs): about 52 MiB with the
+ *		set, as rov_index_memory() reports.
  *
  * RFC 6811 section 2, with RFC 6483 section 4 / RFC 7607 for AS0: a VRP
  * covers R when its prefix covers R; it matches when it covers R, its ASN
@@ -85,41 +107,76 @@
 #include "log.h"
 #include "rov.h"
 
-#define NO_NODE		UINT32_MAX
-#define JUMP_BITS	20
-#define JUMP_SIZE	(1u << JUMP_BITS)
+#define NO_NODE		0xffffffu	/* 24 bits */
+#define NODE_MAX	(NO_NODE - 1)	/* records per family, at most */
+#define JUMP4_BITS	18
+#define JUMP6_BITS	18
+#define JUMP4_SIZE	(1u << JUMP4_BITS)
+#define JUMP6_SIZE	((1u << JUMP6_BITS) + 3)	/* + ::/3, 4000::/2,
+						 * 8000::/1 */
 #define HUGE_PAGE	((size_t)2 * 1024 * 1024)
+#define MORE4		0x80u		/* rec4.fm: more VRPs follow */
 
-/* What a lookup needs of a VRP, so that it never reads set->v. */
+/* What a lookup needs of a VRP past a prefix's first one. */
 struct rov_vd {
 	uint32_t	 asn;
 	uint8_t		 maxlen;
 };
 
-/*
- * One distinct prefix.  Most prefixes have one VRP: its ASN and
- * maxLength are copied here so that such lookups read no VRP array.
- */
-struct rov_node {
-	uint32_t	 first;		/* first VRP in set->v */
-	uint32_t	 parent;	/* covering node or NO_NODE */
-	struct rov_vd	 vd;		/* of VRP `first` */
+struct rov_rec4 {
+	uint32_t	 addr;		/* host order, host bits zero */
+	uint32_t	 pl;		/* parent << 8 | len */
+	uint32_t	 asn;		/* of VRP first */
+	uint32_t	 fm;		/* first << 8 | MORE4 | maxlen */
 };
 
-/* One address family's part of the index. */
-struct rov_af {
-	uint32_t	 n;		/* distinct prefixes */
-	uint64_t	*key;		/* n sort keys (see above) */
-	uint64_t	*lo;		/* IPv6: low 64 address bits */
-	uint8_t		*len;		/* IPv6: prefix lengths */
-	struct rov_node	*node;		/* n + 1 */
-	uint32_t	*jump;		/* JUMP_SIZE + 1 */
+struct rov_rec6 {
+	uint64_t	 hi, lo;	/* host order, host bits zero */
+	uint32_t	 pl;		/* parent << 8 | len */
+	uint32_t	 asn;		/* of VRP first */
+	uint32_t	 fm;		/* first << 8 | maxlen */
+	uint32_t	 nvrp;		/* VRPs of the prefix, >= 1 */
+};
+
+_Static_assert(sizeof(struct rov_rec4) == 16, "rov_rec4 size");
+_Static_assert(sizeof(struct rov_rec6) == 32, "rov_rec6 size");
+
+struct rov_jump {
+	uint32_t	 first;		/* first record in this bucket or later */
+	uint32_t	 cover;		/* covers the whole bucket, or NO_NODE */
+};
+
+/*
+ * A static B+tree over a family's sorted search keys (IPv4: address << 8
+ * | length; IPv6: the top 64 address bits), one 64-byte line per node:
+ * the leaves are the keys themselves, 8 to a line (padded with
+ * UINT64_MAX); an inner node holds the first key of its children 1..8
+ * (it has up to 9).  The levels are stored root first.
+ */
+#define TREE_B		8
+#define TREE_FAN	(TREE_B + 1)
+#define TREE_MAXH	16
+
+struct rov_tree {
+	const uint64_t	*key;		/* the leaves: nleaf * TREE_B */
+	uint64_t	*node;		/* inner levels, root first */
+	uint32_t	 off[TREE_MAXH];	/* node index of each level's first,
+					 * level 1 = above the leaves */
+	uint32_t	 count[TREE_MAXH];	/* nodes per level; [0] leaves */
+	unsigned	 height;	/* inner levels */
+	uint32_t	 n;		/* keys */
 };
 
 struct rov_index {
 	struct vrp_set	*set;		/* owned */
 	struct rov_vd	*vd;		/* set->n, parallel to set->v */
-	struct rov_af	 v4, v6;
+	struct rov_rec4	*r4;		/* n4 + 1 (a sentinel) */
+	struct rov_rec6	*r6;		/* n6 */
+	uint64_t	*k4, *k6;	/* search keys, padded to TREE_B */
+	struct rov_tree	 t4, t6;
+	struct rov_jump	*j4;		/* JUMP4_SIZE + 1 */
+	struct rov_jump	*j6;		/* JUMP6_SIZE + 1 */
+	uint32_t	 n4, n6;
 	uint8_t		*arena;		/* one mapping for all arrays */
 	size_t		 size;
 };
@@ -201,36 +258,200 @@ set_sorted(const struct vrp_set *set)
 	return true;
 }
 
-/* True if node i (of family af) covers the route (rhi, rlo, rlen). */
-static inline bool
-node_covers4(const struct rov_af *af, uint32_t i, uint64_t rhi,
-    unsigned rlen)
-{
-	unsigned len = af->key[i] & 0xff;
-	uint32_t addr = (uint32_t)(af->key[i] >> 8);
+/* ---- records ------------------------------------------------------- */
 
-	return len <= rlen && ((addr ^ (uint32_t)rhi) & mask32(len)) == 0;
+static inline unsigned
+rlen(uint32_t pl)
+{
+	return pl & 0xff;
+}
+
+static inline uint32_t
+rparent(uint32_t pl)
+{
+	return pl >> 8;
+}
+
+/* The IPv4 search key: address, then length. */
+static inline uint64_t
+key4(const struct rov_rec4 *r)
+{
+	return (uint64_t)r->addr << 8 | rlen(r->pl);
+}
+
+/* True if record r covers the route (addr, len). */
+static inline bool
+covers4(const struct rov_rec4 *r, uint32_t addr, unsigned len)
+{
+	unsigned l = rlen(r->pl);
+
+	return l <= len && ((r->addr ^ addr) & mask32(l)) == 0;
 }
 
 static inline bool
-node_covers6(const struct rov_af *af, uint32_t i, uint64_t rhi,
-    uint64_t rlo, unsigned rlen)
+covers6(const struct rov_rec6 *r, uint64_t hi, uint64_t lo, unsigned len)
 {
-	unsigned len = af->len[i];
+	unsigned l = rlen(r->pl);
 
-	if (len > rlen)
+	if (l > len)
 		return false;
-	if (len <= 64)
-		return ((af->key[i] ^ rhi) & mask64(len)) == 0;
-	return af->key[i] == rhi && ((af->lo[i] ^ rlo) & mask64(len - 64)) == 0;
+	if (l <= 64)
+		return ((r->hi ^ hi) & mask64(l)) == 0;
+	return r->hi == hi && ((r->lo ^ lo) & mask64(l - 64)) == 0;
 }
+
+/* IPv6 order on (hi, lo, len): r <= route? */
+static inline bool
+le6(const struct rov_rec6 *r, uint64_t hi, uint64_t lo, unsigned len)
+{
+	if (r->hi != hi)
+		return r->hi < hi;
+	if (r->lo != lo)
+		return r->lo < lo;
+	return rlen(r->pl) <= len;
+}
+
+/* The bucket of an address. */
+static inline uint32_t
+bucket4(uint32_t addr)
+{
+	return addr >> (32 - JUMP4_BITS);
+}
+
+/*
+ * IPv6: ::/3 is bucket 0, 2000::/3 (all of today's unicast) is cut in
+ * 2^JUMP6_BITS buckets, then one bucket each for 4000::/2 and 8000::/1:
+ * monotone in the address, and every bucket an aligned block.
+ */
+static inline uint32_t
+bucket6(uint64_t hi)
+{
+	unsigned top = (unsigned)(hi >> 61);
+
+	if (top == 0)
+		return 0;
+	if (top == 1)
+		return 1 + (uint32_t)((hi >> (61 - JUMP6_BITS)) &
+		    ((1u << JUMP6_BITS) - 1));
+	return top < 4 ? JUMP6_SIZE - 2 : JUMP6_SIZE - 1;
+}
+
+/* ---- the search tree ---------------------------------------------- */
+
+/* Level sizes for n keys; returns the inner nodes in all. */
+static size_t
+tree_shape(struct rov_tree *t, uint32_t n)
+{
+	size_t inner = 0;
+	unsigned h;
+
+	memset(t, 0, sizeof(*t));
+	t->n = n;
+	t->count[0] = n == 0 ? 1 : (n + TREE_B - 1) / TREE_B;
+	for (h = 0; t->count[h] > 1; h++) {
+		t->count[h + 1] = (t->count[h] + TREE_FAN - 1) / TREE_FAN;
+		inner += t->count[h + 1];
+	}
+	t->height = h;
+	return inner;
+}
+
+/* Fill the inner levels from the leaves (key[], padded). */
+static void
+tree_build(struct rov_tree *t, const uint64_t *key, uint64_t *node)
+{
+	uint64_t span = TREE_B;	/* keys under one node of the level */
+	uint32_t k, m, off = 0;
+	unsigned l;
+
+	t->key = key;
+	t->node = node;
+	for (l = t->height; l >= 1; l--) {
+		t->off[l] = off;
+		off += t->count[l];
+	}
+	for (l = 1; l <= t->height; l++) {
+		for (k = 0; k < t->count[l]; k++)
+			for (m = 1; m <= TREE_B; m++) {
+				uint64_t first = ((uint64_t)k * TREE_FAN + m) *
+				    span;
+
+				node[((size_t)t->off[l] + k) * TREE_B + m - 1] =
+				    first < t->n ? key[first] : UINT64_MAX;
+			}
+		span *= TREE_FAN;
+	}
+}
+
+/* How many of the 8 keys at p are <= rk. */
+static inline uint32_t
+tree_rank(const uint64_t *p, uint64_t rk)
+{
+	uint32_t c = 0, m;
+
+	for (m = 0; m < TREE_B; m++)
+		c += p[m] <= rk;
+	return c;
+}
+
+/* The index of the last key <= rk, or NO_NODE.  One line per level;
+ * the top levels stay in cache. */
+static inline uint32_t
+tree_search(const struct rov_tree *t, uint64_t rk)
+{
+	uint32_t k = 0, c;
+	unsigned l;
+
+	if (t->n == 0)
+		return NO_NODE;
+	for (l = t->height; l >= 1; l--) {
+		c = tree_rank(&t->node[((size_t)t->off[l] + k) * TREE_B], rk);
+		k = k * TREE_FAN + c;
+		if (k >= t->count[l - 1])	/* rk beyond the padding */
+			k = t->count[l - 1] - 1;
+	}
+	c = tree_rank(&t->key[(size_t)k * TREE_B], rk);
+	if (c == 0)
+		return NO_NODE;	/* only in leaf 0: every key is > rk */
+	k = k * TREE_B + c - 1;
+	return k < t->n ? k : t->n - 1;
+}
+
+/*
+ * The last key <= rk in the bucket [lo, hi), or NO_NODE: a branch-free
+ * binary search for small buckets (a line or two of keys), the tree for
+ * big ones (IPv6 space is clumpy: thousands of prefixes under one /21).
+ */
+#define BUCKET_SMALL	32
+
+static inline uint32_t
+bucket_search(const struct rov_tree *t, uint64_t rk, uint32_t lo,
+    uint32_t hi)
+{
+	const uint64_t *key = t->key;
+	uint32_t base = lo, n = hi - lo, half, i;
+
+	if (n > BUCKET_SMALL) {
+		i = tree_search(t, rk);
+		return i != NO_NODE && i >= lo ? i : NO_NODE;
+	}
+	if (n == 0 || key[lo] > rk)
+		return NO_NODE;
+	while (n > 1) {
+		half = n / 2;
+		base = key[base + half] <= rk ? base + half : base;
+		n -= half;
+	}
+	return base;
+}
+
+/* ---- build --------------------------------------------------------- */
 
 /* Distinct prefixes in set->v[from, to). */
-static uint32_t
+static size_t
 count_prefixes(const struct vrp_set *set, size_t from, size_t to)
 {
-	uint32_t n = 0;
-	size_t j;
+	size_t j, n = 0;
 
 	for (j = from; j < to; j++)
 		if (j == from || vrp_prefix_cmp(&set->v[j - 1], &set->v[j]) != 0)
@@ -249,77 +470,150 @@ carve(struct rov_index *ri, size_t *off, size_t size)
 }
 
 static size_t
-af_bytes(uint32_t n, bool v6)
+align64(size_t n)
 {
-	size_t b = 0;
-
-	b += ((size_t)n * sizeof(uint64_t) + 63) & ~(size_t)63;
-	b += ((size_t)(n + 1) * sizeof(struct rov_node) + 63) & ~(size_t)63;
-	b += ((JUMP_SIZE + 1) * sizeof(uint32_t) + 63) & ~(size_t)63;
-	if (v6) {
-		b += ((size_t)n * sizeof(uint64_t) + 63) & ~(size_t)63;
-		b += ((size_t)n + 63) & ~(size_t)63;
-	}
-	return b;
+	return (n + 63) & ~(size_t)63;
 }
 
-/* Fill one family's arrays from set->v[from, to). */
+/* Fill the IPv4 records from set->v[0, to). */
 static void
-af_build(struct rov_index *ri, struct rov_af *af, size_t *off, size_t from,
-    size_t to, bool v6)
+build4(struct rov_index *ri, size_t to)
 {
 	const struct vrp_set *set = ri->set;
-	uint32_t stack[129], depth = 0, n = af->n, i, b;
-	uint64_t hi, lo;
+	struct rov_rec4 *r = ri->r4;
+	uint32_t stack[33], depth = 0, i = 0, top, addr;
 	size_t j;
 
-	af->key = carve(ri, off, (size_t)n * sizeof(*af->key));
-	af->node = carve(ri, off, (size_t)(n + 1) * sizeof(*af->node));
-	af->jump = carve(ri, off, (JUMP_SIZE + 1) * sizeof(*af->jump));
-	if (v6) {
-		af->lo = carve(ri, off, (size_t)n * sizeof(*af->lo));
-		af->len = carve(ri, off, n);
-	}
-
-	/* Keys and VRP ranges; parents from a stack of open ancestors. */
-	for (i = 0, j = from; j < to; j++) {
+	for (j = 0; j < to; j++) {
 		const struct prefix *p = &set->v[j].prefix;
 
-		ri->vd[j].asn = set->v[j].asn;
-		ri->vd[j].maxlen = set->v[j].maxlen;
-		if (j != from && vrp_prefix_cmp(&set->v[j - 1], &set->v[j]) == 0)
+		if (j > 0 && vrp_prefix_cmp(&set->v[j - 1], &set->v[j]) == 0) {
+			r[i - 1].fm |= MORE4;
 			continue;
-		prefix_words(p, &hi, &lo);
-		if (v6) {
-			af->key[i] = hi;
-			af->lo[i] = lo;
-			af->len[i] = p->len;
-		} else
-			af->key[i] = hi << 8 | p->len;
-		af->node[i].first = (uint32_t)j;
-		af->node[i].vd = ri->vd[j];
+		}
+		addr = be32(p->a) & mask32(p->len);
 		while (depth > 0) {
-			uint32_t top = stack[depth - 1];
-
-			if (v6 ? node_covers6(af, top, hi, lo, p->len) :
-			    node_covers4(af, top, hi, p->len))
+			top = stack[depth - 1];
+			if (covers4(&r[top], addr, p->len))
 				break;
 			depth--;
 		}
-		af->node[i].parent = depth > 0 ? stack[depth - 1] : NO_NODE;
+		r[i].addr = addr;
+		r[i].pl = (depth > 0 ? stack[depth - 1] : NO_NODE) << 8 |
+		    p->len;
+		r[i].asn = set->v[j].asn;
+		r[i].fm = (uint32_t)j << 8 | set->v[j].maxlen;
 		/* Equal prefixes were merged, so lengths strictly grow
-		 * along the stack: at most 33 / 129 entries. */
-		stack[depth++] = i;
-		i++;
+		 * along the stack: at most 33 entries. */
+		stack[depth++] = i++;
 	}
-	af->node[n].first = (uint32_t)to;
+	/* the sentinel closes the last prefix's VRP range */
+	r[i].addr = UINT32_MAX;
+	r[i].pl = NO_NODE << 8 | 0xff;
+	r[i].fm = (uint32_t)to << 8;
+}
 
-	/* jump[b]: first node whose top JUMP_BITS bits are >= b. */
-	for (b = 0, i = 0; b <= JUMP_SIZE; b++) {
-		while (i < n && (v6 ? af->key[i] >> (64 - JUMP_BITS) :
-		    af->key[i] >> (40 - JUMP_BITS)) < b)
+static void
+build6(struct rov_index *ri, size_t from, size_t to)
+{
+	const struct vrp_set *set = ri->set;
+	struct rov_rec6 *r = ri->r6;
+	uint32_t stack[129], depth = 0, i = 0, top;
+	uint64_t hi, lo;
+	size_t j;
+
+	for (j = from; j < to; j++) {
+		const struct prefix *p = &set->v[j].prefix;
+
+		if (j > from &&
+		    vrp_prefix_cmp(&set->v[j - 1], &set->v[j]) == 0) {
+			r[i - 1].nvrp++;
+			continue;
+		}
+		prefix_words(p, &hi, &lo);
+		while (depth > 0) {
+			top = stack[depth - 1];
+			if (covers6(&r[top], hi, lo, p->len))
+				break;
+			depth--;
+		}
+		r[i].hi = hi;
+		r[i].lo = lo;
+		r[i].pl = (depth > 0 ? stack[depth - 1] : NO_NODE) << 8 |
+		    p->len;
+		r[i].asn = set->v[j].asn;
+		r[i].fm = (uint32_t)j << 8 | set->v[j].maxlen;
+		r[i].nvrp = 1;
+		stack[depth++] = i++;
+	}
+}
+
+/*
+ * jump[b].first: the first record in bucket b or later; jump[b].cover:
+ * the deepest record before the bucket covering both its ends, found
+ * from the bucket's predecessor up its parent chain.
+ */
+static void
+jump4(struct rov_index *ri)
+{
+	const struct rov_rec4 *r = ri->r4;
+	uint32_t b, i = 0, c, lo, hi;
+
+	for (b = 0; b <= JUMP4_SIZE; b++) {
+		while (i < ri->n4 && bucket4(r[i].addr) < b)
 			i++;
-		af->jump[b] = i;
+		ri->j4[b].first = i;
+		if (b == JUMP4_SIZE)
+			break;
+		lo = b << (32 - JUMP4_BITS);
+		hi = lo | ~mask32(JUMP4_BITS);
+		for (c = i > 0 ? i - 1 : NO_NODE; c != NO_NODE &&
+		    !(covers4(&r[c], lo, 32) && covers4(&r[c], hi, 32));
+		    c = rparent(r[c].pl))
+			;
+		ri->j4[b].cover = c;
+	}
+}
+
+/* The first and last address of IPv6 bucket b, as (hi, lo) words. */
+static void
+bucket6_ends(uint32_t b, uint64_t *h0, uint64_t *h1)
+{
+	if (b == 0) {
+		*h0 = 0;
+		*h1 = ((uint64_t)1 << 61) - 1;
+	} else if (b == JUMP6_SIZE - 2) {
+		*h0 = (uint64_t)2 << 61;
+		*h1 = ((uint64_t)4 << 61) - 1;
+	} else if (b == JUMP6_SIZE - 1) {
+		*h0 = (uint64_t)4 << 61;
+		*h1 = UINT64_MAX;
+	} else {
+		*h0 = (uint64_t)1 << 61 | (uint64_t)(b - 1) << (61 - JUMP6_BITS);
+		*h1 = *h0 | (((uint64_t)1 << (61 - JUMP6_BITS)) - 1);
+	}
+}
+
+static void
+jump6(struct rov_index *ri)
+{
+	const struct rov_rec6 *r = ri->r6;
+	uint32_t b, i = 0, c;
+	uint64_t h0, h1;
+
+	for (b = 0; b <= JUMP6_SIZE; b++) {
+		while (i < ri->n6 && bucket6(r[i].hi) < b)
+			i++;
+		ri->j6[b].first = i;
+		if (b == JUMP6_SIZE)
+			break;
+		bucket6_ends(b, &h0, &h1);
+		for (c = i > 0 ? i - 1 : NO_NODE; c != NO_NODE &&
+		    !(covers6(&r[c], h0, 0, 128) &&
+		    covers6(&r[c], h1, UINT64_MAX, 128));
+		    c = rparent(r[c].pl))
+			;
+		ri->j6[b].cover = c;
 	}
 }
 
@@ -327,7 +621,8 @@ struct rov_index *
 rov_index_build(struct vrp_set *set)
 {
 	struct rov_index *ri;
-	size_t split, off = 0;
+	uint64_t *t4, *t6;
+	size_t split, off = 0, n4, n6, j, in4, in6;
 
 	if (set == NULL || set->n >= UINT32_MAX)
 		return NULL;
@@ -338,14 +633,22 @@ rov_index_build(struct vrp_set *set)
 			return NULL;
 		}
 	}
-	if ((ri = calloc(1, sizeof(*ri))) == NULL)
-		return NULL;
-	ri->set = set;
 	for (split = 0; split < set->n; split++)
 		if (set->v[split].prefix.family != ADDR_V4)
 			break;
-	ri->v4.n = count_prefixes(set, 0, split);
-	ri->v6.n = count_prefixes(set, split, set->n);
+	n4 = count_prefixes(set, 0, split);
+	n6 = count_prefixes(set, split, set->n);
+	if (n4 > NODE_MAX || n6 > NODE_MAX || set->n > NODE_MAX) {
+		log_warnx("rov: %zu VRPs: more than the index holds", set->n);
+		return NULL;
+	}
+	if ((ri = calloc(1, sizeof(*ri))) == NULL)
+		return NULL;
+	ri->set = set;
+	ri->n4 = (uint32_t)n4;
+	ri->n6 = (uint32_t)n6;
+	in4 = tree_shape(&ri->t4, ri->n4);
+	in6 = tree_shape(&ri->t6, ri->n6);
 
 	/*
 	 * One mapping for everything, in 2 MiB pages where the kernel
@@ -353,8 +656,15 @@ rov_index_build(struct vrp_set *set)
 	 * and with 4 KiB pages nearly every access would also miss the
 	 * TLB (twice as costly under a hypervisor).
 	 */
-	ri->size = (set->n * sizeof(struct rov_vd) + 63) & ~(size_t)63;
-	ri->size += af_bytes(ri->v4.n, false) + af_bytes(ri->v6.n, true);
+	ri->size = align64(set->n * sizeof(struct rov_vd)) +
+	    align64((n4 + 1) * sizeof(struct rov_rec4)) +
+	    align64(n6 * sizeof(struct rov_rec6)) +
+	    align64((JUMP4_SIZE + 1) * sizeof(struct rov_jump)) +
+	    align64((JUMP6_SIZE + 1) * sizeof(struct rov_jump)) +
+	    align64((size_t)ri->t4.count[0] * TREE_B * sizeof(uint64_t)) +
+	    align64((size_t)ri->t6.count[0] * TREE_B * sizeof(uint64_t)) +
+	    align64(in4 * TREE_B * sizeof(uint64_t)) +
+	    align64(in6 * TREE_B * sizeof(uint64_t));
 	ri->size = (ri->size + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
 	ri->arena = mmap(NULL, ri->size, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -365,9 +675,31 @@ rov_index_build(struct vrp_set *set)
 #ifdef MADV_HUGEPAGE
 	(void)madvise(ri->arena, ri->size, MADV_HUGEPAGE);
 #endif
-	ri->vd = carve(ri, &off, set->n * sizeof(struct rov_vd));
-	af_build(ri, &ri->v4, &off, 0, split, false);
-	af_build(ri, &ri->v6, &off, split, set->n, true);
+	ri->j4 = carve(ri, &off, (JUMP4_SIZE + 1) * sizeof(*ri->j4));
+	ri->j6 = carve(ri, &off, (JUMP6_SIZE + 1) * sizeof(*ri->j6));
+	t4 = carve(ri, &off, in4 * TREE_B * sizeof(uint64_t));
+	t6 = carve(ri, &off, in6 * TREE_B * sizeof(uint64_t));
+	ri->k4 = carve(ri, &off, (size_t)ri->t4.count[0] * TREE_B *
+	    sizeof(uint64_t));
+	ri->k6 = carve(ri, &off, (size_t)ri->t6.count[0] * TREE_B *
+	    sizeof(uint64_t));
+	ri->r4 = carve(ri, &off, (n4 + 1) * sizeof(*ri->r4));
+	ri->r6 = carve(ri, &off, n6 * sizeof(*ri->r6));
+	ri->vd = carve(ri, &off, set->n * sizeof(*ri->vd));
+	for (j = 0; j < set->n; j++) {
+		ri->vd[j].asn = set->v[j].asn;
+		ri->vd[j].maxlen = set->v[j].maxlen;
+	}
+	build4(ri, split);
+	build6(ri, split, set->n);
+	for (j = 0; j < (size_t)ri->t4.count[0] * TREE_B; j++)
+		ri->k4[j] = j < n4 ? key4(&ri->r4[j]) : UINT64_MAX;
+	for (j = 0; j < (size_t)ri->t6.count[0] * TREE_B; j++)
+		ri->k6[j] = j < n6 ? ri->r6[j].hi : UINT64_MAX;
+	tree_build(&ri->t4, ri->k4, t4);
+	tree_build(&ri->t6, ri->k6, t6);
+	jump4(ri);
+	jump6(ri);
 	return ri;
 }
 
@@ -405,133 +737,157 @@ rov_index_memory(const struct rov_index *ri)
 	return bytes;
 }
 
-/*
- * The last node in [lo, hi) whose key is <= the route's, or lo - 1 (the
- * bucket's predecessor, NO_NODE when lo is 0).  Branch-free halving so
- * that the loads of consecutive lookups can overlap.
- */
-static inline uint32_t
-search4(const struct rov_af *af, uint64_t rk, uint32_t lo, uint32_t hi)
-{
-	const uint64_t *key = af->key;
-	uint32_t base = lo, n = hi - lo, half;
+/* ---- lookup -------------------------------------------------------- */
 
-	if (n == 0 || key[lo] > rk)
-		return lo - 1;
-	while (n > 1) {
-		half = n / 2;
-		base = key[base + half] <= rk ? base + half : base;
-		n -= half;
-	}
-	return base;
+/* The RFC 6811 tally over the covering VRPs, most specific first. */
+struct tally {
+	const struct vrp *match[ROV_MAX_DECIDING];
+	unsigned	 nmatch;
+	bool		 non_as0, short_len;
+};
+
+static inline void
+tally_vrp(struct tally *t, struct rov_result *res, const struct vrp *v,
+    uint32_t asn, unsigned maxlen, bool has_origin, uint32_t origin,
+    unsigned len)
+{
+	if (res->ncovering < ROV_MAX_DECIDING)
+		res->vrps[res->ncovering] = v;
+	res->ncovering++;
+	if (asn == 0)
+		return;
+	t->non_as0 = true;
+	if (!has_origin || asn != origin)
+		return;
+	if (len <= maxlen) {
+		if (t->nmatch < ROV_MAX_DECIDING)
+			t->match[t->nmatch] = v;
+		t->nmatch++;
+	} else
+		t->short_len = true;
 }
 
-/* IPv6: order on (key, lo, len); lo and len are read only on ties. */
-static inline bool
-le6(const struct rov_af *af, uint32_t i, uint64_t rhi, uint64_t rlo,
-    unsigned rlen)
+/* Step 3 for IPv4 from the covering record i. */
+static void
+walk4(const struct rov_index *ri, uint32_t i, unsigned len,
+    bool has_origin, uint32_t origin, struct rov_result *res,
+    struct tally *t)
 {
-	if (af->key[i] != rhi)
-		return af->key[i] < rhi;
-	if (af->lo[i] != rlo)
-		return af->lo[i] < rlo;
-	return af->len[i] <= rlen;
+	const struct vrp *v = ri->set->v;
+	const struct rov_rec4 *r;
+	uint32_t j, first, end;
+
+	for (; i != NO_NODE; i = rparent(r->pl)) {
+		r = &ri->r4[i];
+		first = r->fm >> 8;
+		tally_vrp(t, res, &v[first], r->asn, r->fm & 0x7f, has_origin,
+		    origin, len);
+		if ((r->fm & MORE4) == 0)
+			continue;
+		end = ri->r4[i + 1].fm >> 8;
+		for (j = first + 1; j < end; j++)
+			tally_vrp(t, res, &v[j], ri->vd[j].asn,
+			    ri->vd[j].maxlen, has_origin, origin, len);
+	}
 }
 
-static inline uint32_t
-search6(const struct rov_af *af, uint64_t rhi, uint64_t rlo, unsigned rlen,
-    uint32_t lo, uint32_t hi)
+static void
+walk6(const struct rov_index *ri, uint32_t i, unsigned len,
+    bool has_origin, uint32_t origin, struct rov_result *res,
+    struct tally *t)
 {
-	uint32_t base = lo, n = hi - lo, half;
+	const struct vrp *v = ri->set->v;
+	const struct rov_rec6 *r;
+	uint32_t j, first;
 
-	if (n == 0 || !le6(af, lo, rhi, rlo, rlen))
-		return lo - 1;
-	while (n > 1) {
-		half = n / 2;
-		base = le6(af, base + half, rhi, rlo, rlen) ? base + half : base;
-		n -= half;
+	for (; i != NO_NODE; i = rparent(r->pl)) {
+		r = &ri->r6[i];
+		first = r->fm >> 8;
+		tally_vrp(t, res, &v[first], r->asn, r->fm & 0xff, has_origin,
+		    origin, len);
+		for (j = first + 1; j < first + r->nvrp; j++)
+			tally_vrp(t, res, &v[j], ri->vd[j].asn,
+			    ri->vd[j].maxlen, has_origin, origin, len);
 	}
-	return base;
 }
 
 void
 rov_check(const struct rov_index *ri, const struct prefix *p,
     bool has_origin, uint32_t origin, struct rov_result *res)
 {
-	const struct vrp *match[ROV_MAX_DECIDING];
-	const struct rov_af *af;
-	const struct rov_vd *vd;
-	const struct vrp *v;
+	const struct rov_jump *jp;
+	struct tally t;
 	uint64_t rhi, rlo;
-	uint32_t i, j, end;
-	unsigned nmatch = 0, rlen = p->len, k;
-	bool non_as0 = false, short_len = false;
+	uint32_t i, addr, b;
+	unsigned len = p->len, k;
 
 	res->state = ROV_NOT_FOUND;
 	res->reason = ROV_REASON_NONE;
 	res->nvrps = 0;
 	res->ncovering = 0;
 	if (ri == NULL || (p->family != ADDR_V4 && p->family != ADDR_V6) ||
-	    rlen > addr_maxlen(p->family))
+	    len > addr_maxlen(p->family))
 		return;
+	t.nmatch = 0;
+	t.non_as0 = t.short_len = false;
 
-	/* 1, 2: the most specific covering node. */
-	prefix_words(p, &rhi, &rlo);
+	/* 1, 2: the most specific covering record; 3: the VRPs. */
 	if (p->family == ADDR_V4) {
-		af = &ri->v4;
-		j = (uint32_t)(rhi >> (32 - JUMP_BITS));
-		i = search4(af, rhi << 8 | rlen, af->jump[j], af->jump[j + 1]);
-		while (i != NO_NODE && !node_covers4(af, i, rhi, rlen))
-			i = af->node[i].parent;
+		addr = be32(p->a) & mask32(len);
+		jp = &ri->j4[bucket4(addr)];
+		/* the bucket's first records and its cover are likely
+		 * what the walk reads: fetch them while the keys come */
+		__builtin_prefetch(&ri->r4[jp[0].first]);
+		if (jp[0].cover != NO_NODE)
+			__builtin_prefetch(&ri->r4[jp[0].cover]);
+		i = bucket_search(&ri->t4, (uint64_t)addr << 8 | len,
+		    jp[0].first, jp[1].first);
+		if (i == NO_NODE)
+			i = jp[0].cover;
+		while (i != NO_NODE && !covers4(&ri->r4[i], addr, len))
+			i = rparent(ri->r4[i].pl);
+		if (i == NO_NODE)
+			return;
+		walk4(ri, i, len, has_origin, origin, res, &t);
 	} else {
-		af = &ri->v6;
-		j = (uint32_t)(rhi >> (64 - JUMP_BITS));
-		i = search6(af, rhi, rlo, rlen, af->jump[j], af->jump[j + 1]);
-		while (i != NO_NODE && !node_covers6(af, i, rhi, rlo, rlen))
-			i = af->node[i].parent;
-	}
-	if (i == NO_NODE)
-		return;
-
-	/* 3: every covering VRP, the most specific prefix first. */
-	for (; i != NO_NODE; i = af->node[i].parent) {
-		const struct rov_node *nd = &af->node[i];
-
-		end = af->node[i + 1].first;
-		for (j = nd->first; j < end; j++) {
-			vd = j == nd->first ? &nd->vd : &ri->vd[j];
-			v = &ri->set->v[j];	/* address only, not read */
-			if (res->ncovering < ROV_MAX_DECIDING)
-				res->vrps[res->ncovering] = v;
-			res->ncovering++;
-			if (vd->asn == 0)
-				continue;
-			non_as0 = true;
-			if (!has_origin || vd->asn != origin)
-				continue;
-			if (rlen <= vd->maxlen) {
-				if (nmatch < ROV_MAX_DECIDING)
-					match[nmatch] = v;
-				nmatch++;
-			} else
-				short_len = true;
-		}
+		prefix_words(p, &rhi, &rlo);
+		b = bucket6(rhi);
+		jp = &ri->j6[b];
+		if (jp[0].cover != NO_NODE)
+			__builtin_prefetch(&ri->r6[jp[0].cover]);
+		i = bucket_search(&ri->t6, rhi, jp[0].first, jp[1].first);
+		/* the tree orders on the top 64 bits: step back over the
+		 * records that tie on them and sort after the route */
+		while (i != NO_NODE && i >= jp[0].first &&
+		    ri->r6[i].hi == rhi && !le6(&ri->r6[i], rhi, rlo, len))
+			i = i > 0 ? i - 1 : NO_NODE;
+		if (i == NO_NODE || i < jp[0].first)
+			i = jp[0].cover;
+		while (i != NO_NODE && !covers6(&ri->r6[i], rhi, rlo, len))
+			i = rparent(ri->r6[i].pl);
+		if (i == NO_NODE)
+			return;
+		walk6(ri, i, len, has_origin, origin, res, &t);
 	}
 
-	if (nmatch > 0) {
+	/* The deciding VRPs are printed next (route log, alerts): start
+	 * fetching the first one now, the rest of the path runs meanwhile. */
+	if (res->ncovering > 0)	/* always, past a covering record */
+		__builtin_prefetch(t.nmatch > 0 ? t.match[0] : res->vrps[0]);
+	if (t.nmatch > 0) {
 		res->state = ROV_VALID;
-		res->nvrps = nmatch < ROV_MAX_DECIDING ? nmatch :
+		res->nvrps = t.nmatch < ROV_MAX_DECIDING ? t.nmatch :
 		    ROV_MAX_DECIDING;
 		for (k = 0; k < res->nvrps; k++)
-			res->vrps[k] = match[k];
+			res->vrps[k] = t.match[k];
 		return;
 	}
 	res->state = ROV_INVALID;
 	res->nvrps = res->ncovering < ROV_MAX_DECIDING ? res->ncovering :
 	    ROV_MAX_DECIDING;
-	if (!non_as0)
+	if (!t.non_as0)
 		res->reason = ROV_REASON_AS0;
-	else if (short_len)
+	else if (t.short_len)
 		res->reason = ROV_REASON_LENGTH;
 	else if (!has_origin)
 		res->reason = ROV_REASON_AS_SET;

@@ -51,7 +51,7 @@ cleanup() {
 	[ -n "${KEEP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM
+trap 'exit 1' INT TERM HUP PIPE
 rc=0
 ok() { echo "ok - $*"; }
 bad() { echo "FAIL - $*"; rc=1; }

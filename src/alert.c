@@ -5,7 +5,8 @@
  *
  * Direct formatting into the caller's buffer, no jansson: alerts are on
  * the packet path and their field order must be stable for golden tests.
- * Nothing here keeps state, so the encoders may run in any thread.
+ * Nothing here keeps shared state (the time cache is per thread), so the
+ * encoders may run in any thread.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -136,18 +137,32 @@ alert_put_base64(char *buf, size_t cap, size_t *off, const uint8_t *p,
 {
 	static const char b64[] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	char q[4];
+	char q[4], *o;
 	uint32_t v;
 	size_t i;
 
-	for (i = 0; i + 3 <= n; i += 3) {
-		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-		q[0] = b64[v >> 18];
-		q[1] = b64[(v >> 12) & 0x3f];
-		q[2] = b64[(v >> 6) & 0x3f];
-		q[3] = b64[v & 0x3f];
-		jb_put(buf, cap, off, q, 4);
-	}
+	/* straight into buf while the whole encoding fits */
+	if (*off <= cap && (n + 2) / 3 * 4 <= cap - *off) {
+		o = buf + *off;
+		for (i = 0; i + 3 <= n; i += 3) {
+			v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 |
+			    p[i + 2];
+			*o++ = b64[v >> 18];
+			*o++ = b64[(v >> 12) & 0x3f];
+			*o++ = b64[(v >> 6) & 0x3f];
+			*o++ = b64[v & 0x3f];
+		}
+		*off = (size_t)(o - buf);
+	} else
+		for (i = 0; i + 3 <= n; i += 3) {
+			v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 |
+			    p[i + 2];
+			q[0] = b64[v >> 18];
+			q[1] = b64[(v >> 12) & 0x3f];
+			q[2] = b64[(v >> 6) & 0x3f];
+			q[3] = b64[v & 0x3f];
+			jb_put(buf, cap, off, q, 4);
+		}
 	if (i < n) {
 		v = (uint32_t)p[i] << 16;
 		if (i + 1 < n)
@@ -160,13 +175,23 @@ alert_put_base64(char *buf, size_t cap, size_t *off, const uint8_t *p,
 	}
 }
 
+/*
+ * The broken-down UTC time of tv.  gmtime_r takes glibc's time zone lock:
+ * the last second is cached, per thread (alerts of one burst share it).
+ */
 static void
 utc(const struct timeval *tv, struct tm *tm)
 {
+	static _Thread_local time_t cached = (time_t)-1;
+	static _Thread_local struct tm ctm;
 	time_t sec = tv->tv_sec;
 
-	if (gmtime_r(&sec, tm) == NULL)
-		memset(tm, 0, sizeof(*tm));
+	if (sec != cached) {
+		if (gmtime_r(&sec, &ctm) == NULL)
+			memset(&ctm, 0, sizeof(ctm));
+		cached = sec;
+	}
+	*tm = ctm;
 }
 
 void
@@ -223,14 +248,12 @@ has_origin(const struct route_event *ev)
 static void
 put_addr(char *buf, size_t cap, size_t *off, const struct ipaddr *a)
 {
-	char t[IPADDR_STRLEN];
-
 	if (a->family == 0) {
 		jb_puts(buf, cap, off, "null");
 		return;
 	}
 	jb_put(buf, cap, off, "\"", 1);
-	jb_puts(buf, cap, off, ipaddr_fmt(a, t, sizeof(t)));
+	jb_put_ipaddr(buf, cap, off, a);
 	jb_put(buf, cap, off, "\"", 1);
 }
 
@@ -295,7 +318,6 @@ static void
 put_bgp(char *buf, size_t cap, size_t *off, const struct route_event *ev)
 {
 	const char *why = resolve_name(ev->resolve_why);
-	char pfx[PREFIX_STRLEN];
 
 	jb_puts(buf, cap, off, ",\"bgp\":{\"event\":\"");
 	jb_puts(buf, cap, off, route_event_kind_name(ev->kind));
@@ -312,7 +334,7 @@ put_bgp(char *buf, size_t cap, size_t *off, const struct route_event *ev)
 	jb_puts(buf, cap, off, "},\"local\":{\"addr\":");
 	put_addr(buf, cap, off, &ev->dst_addr);
 	jb_puts(buf, cap, off, "},\"prefix\":\"");
-	jb_puts(buf, cap, off, prefix_fmt(&ev->prefix, pfx, sizeof(pfx)));
+	jb_put_prefix(buf, cap, off, &ev->prefix);
 	jb_put(buf, cap, off, "\"", 1);
 	if (ev->has_path_id) {
 		jb_puts(buf, cap, off, ",\"path_id\":");

@@ -211,10 +211,8 @@ route_log_close(struct route_log *rl)
 static void
 put_addr(char *buf, size_t cap, size_t *off, const struct ipaddr *a)
 {
-	char t[IPADDR_STRLEN];
-
 	jb_put(buf, cap, off, "\"", 1);
-	jb_puts(buf, cap, off, ipaddr_fmt(a, t, sizeof(t)));
+	jb_put_ipaddr(buf, cap, off, a);
 	jb_put(buf, cap, off, "\"", 1);
 }
 
@@ -286,7 +284,6 @@ void
 json_put_rov_vrps(char *buf, size_t cap, size_t *off,
     const struct rov_result *res)
 {
-	char pfx[PREFIX_STRLEN];
 	unsigned i;
 
 	jb_puts(buf, cap, off, "\"vrps\":[");
@@ -295,7 +292,7 @@ json_put_rov_vrps(char *buf, size_t cap, size_t *off,
 
 		jb_puts(buf, cap, off, i > 0 ? ",{\"prefix\":\"" :
 		    "{\"prefix\":\"");
-		jb_puts(buf, cap, off, prefix_fmt(&v->prefix, pfx, sizeof(pfx)));
+		jb_put_prefix(buf, cap, off, &v->prefix);
 		jb_puts(buf, cap, off, "\",\"max_length\":");
 		jb_putu(buf, cap, off, v->maxlen);
 		jb_puts(buf, cap, off, ",\"asn\":");
@@ -334,7 +331,6 @@ route_log_write(struct route_log *rl, const struct bgp_msg_ctx *ctx,
 {
 	static char buf[LINE_CAP];
 	size_t off = 0, cap = sizeof(buf) - 2;
-	char pfx[PREFIX_STRLEN];
 	struct timeval tv = { 0, 0 };
 	bool ann = r->event == BGP_ROUTE_ANNOUNCE;
 
@@ -363,7 +359,7 @@ route_log_write(struct route_log *rl, const struct bgp_msg_ctx *ctx,
 	jb_puts(buf, cap, &off, ",\"safi\":");
 	jb_putu(buf, cap, &off, r->safi);
 	jb_puts(buf, cap, &off, ",\"prefix\":\"");
-	jb_puts(buf, cap, &off, prefix_fmt(&r->prefix, pfx, sizeof(pfx)));
+	jb_put_prefix(buf, cap, &off, &r->prefix);
 	jb_put(buf, cap, &off, "\"", 1);
 	if (r->has_path_id) {
 		jb_puts(buf, cap, &off, ",\"path_id\":");

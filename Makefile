@@ -142,3 +142,4 @@ clean:
 # ROV index benchmark (tests/bench.sh): build/bench_rov FILE
 $(BUILD)/bench_rov: tests/bench_rov.c $(LIB) $(wildcard include/*.h)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LIBS)
+include tests/fuzz/fuzz.mk

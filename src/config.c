@@ -117,16 +117,13 @@ config_parse(FILE *fp, const char *path, const struct option *opts,
 	char line[CONFIG_LINE_MAX], where[512];
 	unsigned long lineno = 0;
 	size_t n;
-	int c;
 
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		lineno++;
 		snprintf(where, sizeof(where), "%s:%lu", path, lineno);
 		n = strlen(line);
 		if (n == sizeof(line) - 1 && line[n - 1] != '\n') {
-			/* Drop the rest: an overlong line is refused whole. */
-			while ((c = getc(fp)) != EOF && c != '\n')
-				;
+			/* Refused at once: the rest of the line is not read. */
 			snprintf(err, errlen, "%s: line longer than %d bytes",
 			    where, CONFIG_LINE_MAX - 2);
 			return -1;

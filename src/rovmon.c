@@ -734,8 +734,15 @@ main(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/*
+	 * HUP and USR1 only raise a flag: restart the read they interrupt,
+	 * or a logrotate SIGHUP would end `tcpdump -w - | rovmon -r -`
+	 * with EINTR.  INT and TERM interrupt on purpose.
+	 */
+	sa.sa_flags = SA_RESTART;
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	sa.sa_flags = 0;
 	/* hiredis may write to a socket Redis has closed: an error, not death. */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);

@@ -419,12 +419,13 @@ stdout_open(struct sink *s, const char *arg)
 	return 0;
 }
 
-/* Write all of p; 0, or -1 with errno set. */
+/* Write all of p; 0, or -1 with errno set and *done the bytes written. */
 static int
-write_all(int fd, const char *p, size_t n)
+write_all(int fd, const char *p, size_t n, size_t *done)
 {
 	ssize_t w;
 
+	*done = 0;
 	while (n > 0) {
 		if ((w = write(fd, p, n)) == -1) {
 			if (errno == EINTR)
@@ -437,16 +438,38 @@ write_all(int fd, const char *p, size_t n)
 		}
 		p += w;
 		n -= (size_t)w;
+		*done += (size_t)w;
 	}
 	return 0;
+}
+
+/*
+ * A line cut short (ENOSPC half way) would glue the next alert onto its
+ * fragment: cut the fragment off again, so every line in the file stays
+ * one whole JSON object.  The file is O_APPEND and this sink its only
+ * writer, so the fragment is the file's tail.
+ */
+static void
+drop_fragment(int fd, size_t done)
+{
+	off_t end;
+	int saved = errno;
+
+	if (done > 0 && (end = lseek(fd, 0, SEEK_END)) != -1 &&
+	    end >= (off_t)done)
+		(void)ftruncate(fd, end - (off_t)done);
+	errno = saved;
 }
 
 static void
 file_emit(struct sink *s, const struct sink_alert *sa)
 {
 	struct file_sink *f = s->priv;
+	size_t done;
 
-	if (write_all(f->fd, sa->json, sa->json_len) == -1) {
+	if (write_all(f->fd, sa->json, sa->json_len, &done) == -1) {
+		if (f->path != NULL)	/* our file, not stdout */
+			drop_fragment(f->fd, done);
 		s->c.write_errors++;
 		STAT_INC(alert_write_errors);
 		if (!f->failing)

@@ -33,7 +33,7 @@ set -u
 cd "$(dirname "$0")/../.."
 B=${ROVMON_BUILD:-build}
 ROVMON=$B/rovmon
-KNOWN_BUGS=${KNOWN_BUGS-"config-line-drain"}
+KNOWN_BUGS=${KNOWN_BUGS-""}
 export ASAN_OPTIONS="${ASAN_OPTIONS:-}:exitcode=86"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-}:exitcode=86"
 export PYTHONDONTWRITEBYTECODE=1

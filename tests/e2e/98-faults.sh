@@ -44,7 +44,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 B=${ROVMON_BUILD:-build}
 case $B in /*) ;; *) B=$ROOT/$B ;; esac
-KNOWN_BUGS=${KNOWN_BUGS-"partial-line fifo-signal"}
+KNOWN_BUGS=${KNOWN_BUGS-""}
 export ASAN_OPTIONS="${ASAN_OPTIONS:-}:exitcode=86"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-}:exitcode=86"
 export PYTHONDONTWRITEBYTECODE=1

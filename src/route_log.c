@@ -1,10 +1,18 @@
 /*
  * route_log.c - JSON-lines route events (docs/route-log.md).
  *
- * Each line is formatted into one stack buffer and written with a single
- * fwrite, so a line is never interleaved or half-written by this process.
- * The AS path can be long (an attribute of 64 KiB holds 16k ASNs), so the
- * buffer is sized for the worst case rather than truncating silently.
+ * A file's lines are formatted straight into the log's 1 MiB output
+ * buffer, which goes out with write(2) when less than a line's worst case
+ * is left (and on flush, reopen, close): one copy of the text, not two as
+ * through stdio, and every write(2) holds whole lines, so a line is never
+ * interleaved or half-written by this process.  Standard output ("-")
+ * keeps stdio, shared with anything else printed there: each line is
+ * formatted into one static buffer and written with a single fwrite.
+ * The AS path can be long (an attribute of 64 KiB holds 16k ASNs), so
+ * room for the worst case is kept rather than truncating silently.
+ * The session's part of a line (addresses, ports, peer AS) and the
+ * time's up to the second are formatted once and reused while they do
+ * not change: a table's burst shares them.
  *
  * Rotation (SIGHUP, route_log_reopen): the file is opened O_APPEND and
  * never truncated.  Reopening happens between two events on the packet
@@ -27,16 +35,30 @@
 #include "route_log.h"
 #include "stats.h"
 
+/* 16k ASNs * 11 chars + everything else. */
+#define LINE_CAP	(200 * 1024)
+#define OUT_CAP		((size_t)1 << 20)	/* >= LINE_CAP */
+#define SESS_TEXT	256	/* the session's part of a line, at most */
+
 struct route_log {
-	FILE		*fp;
+	FILE		*fp;		/* stdout, or NULL */
+	int		 fd;		/* a file, or -1 */
+	char		*out;		/* file: OUT_CAP, outlen used */
+	size_t		 outlen;
 	const char	*path;		/* not owned (argv) */
 	int		 werr;		/* a write failed */
 	bool		 reopen_failed;	/* warned; warn again only after
 					 * a reopen has worked */
+	/* the session's text: ,"src_addr":...,"peer_as":N, for key */
+	struct {
+		struct ipaddr	 src, dst;
+		uint16_t	 sport, dport;
+		uint32_t	 peer_as;
+	}		 skey;
+	bool		 svalid;
+	size_t		 slen;
+	char		 stext[SESS_TEXT];
 };
-
-/* 16k ASNs * 11 chars + everything else. */
-#define LINE_CAP	(200 * 1024)
 
 /*
  * ISO 8601 UTC with microseconds.  gmtime_r is only called when the second
@@ -47,16 +69,23 @@ void
 json_put_ts(char *buf, size_t cap, size_t *off, const struct timeval *tv)
 {
 	static time_t cached = (time_t)-1;
-	static struct tm tm;
+	static char text[32];	/* "YYYY-MM-DDTHH:MM:SS.000000Z" */
+	static size_t len;
+	struct tm tm;
+	size_t n = 0;
 
 	if (tv->tv_sec != cached) {
 		time_t sec = tv->tv_sec;
 
 		if (gmtime_r(&sec, &tm) == NULL)
 			memset(&tm, 0, sizeof(tm));
+		jb_put_utc(text, sizeof(text), &n, &tm, 0, false);
+		len = n;
 		cached = tv->tv_sec;
 	}
-	jb_put_utc(buf, cap, off, &tm, (long)tv->tv_usec, false);
+	/* the microseconds are the 7 characters before the 'Z' */
+	jb_digits(text + len - 7, (unsigned)((long)tv->tv_usec % 1000000), 6);
+	jb_put(buf, cap, off, text, len);
 }
 
 static void
@@ -114,26 +143,33 @@ json_put_aspath(char *buf, size_t cap, size_t *off, const struct bgp_aspath *p)
 /*
  * The file for appending, created 0640 (less the umask) like the alert
  * files: O_APPEND so that every write lands at the end whatever else
- * appends, never O_TRUNC.
+ * appends, never O_TRUNC.  -1 with errno set.
  */
-static FILE *
+static int
 open_append(const char *path)
 {
-	FILE *fp;
-	int fd, e;
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+}
 
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0640)) == -1)
-		return NULL;
-	if ((fp = fdopen(fd, "a")) == NULL) {
-		e = errno;
-		close(fd);
-		errno = e;
-		return NULL;
+/* Write out what is buffered for the file; a failure drops it and is
+ * remembered (route_log_close() reports it). */
+static void
+out_flush(struct route_log *rl)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < rl->outlen) {
+		n = write(rl->fd, rl->out + done, rl->outlen - done);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rl->werr = 1;
+			break;
+		}
+		done += (size_t)n;
 	}
-	/* A large stdio buffer: one write(2) per ~1 MiB of events. */
-	setvbuf(fp, NULL, _IOFBF, 1 << 20);
-	return fp;
+	rl->outlen = 0;
 }
 
 struct route_log *
@@ -146,11 +182,16 @@ route_log_open(const char *path)
 		return NULL;
 	}
 	rl->path = path;
+	rl->fd = -1;
 	if (strcmp(path, "-") == 0) {
 		rl->fp = stdout;
 		setvbuf(rl->fp, NULL, _IOFBF, 1 << 20);
-	} else if ((rl->fp = open_append(path)) == NULL) {
+		return rl;
+	}
+	if ((rl->out = malloc(OUT_CAP)) == NULL ||
+	    (rl->fd = open_append(path)) == -1) {
 		log_warn("%s: cannot open route log", path);
+		free(rl->out);
 		free(rl);
 		return NULL;
 	}
@@ -160,11 +201,11 @@ route_log_open(const char *path)
 int
 route_log_reopen(struct route_log *rl)
 {
-	FILE *fp;
+	int fd;
 
-	if (rl == NULL || rl->fp == stdout)
+	if (rl == NULL || rl->fd == -1)
 		return 0;
-	if ((fp = open_append(rl->path)) == NULL) {
+	if ((fd = open_append(rl->path)) == -1) {
 		if (!rl->reopen_failed)
 			log_warn("%s: cannot reopen the route log; still "
 			    "writing to the old file", rl->path);
@@ -172,11 +213,10 @@ route_log_reopen(struct route_log *rl)
 		return -1;
 	}
 	/* What is buffered belongs to the old file. */
-	if (fflush(rl->fp) != 0 || ferror(rl->fp))
+	out_flush(rl);
+	if (close(rl->fd) != 0)
 		rl->werr = 1;
-	if (fclose(rl->fp) != 0)
-		rl->werr = 1;
-	rl->fp = fp;
+	rl->fd = fd;
 	if (rl->reopen_failed)
 		log_warnx("%s: route log reopened", rl->path);
 	rl->reopen_failed = false;
@@ -187,7 +227,11 @@ route_log_reopen(struct route_log *rl)
 void
 route_log_flush(struct route_log *rl)
 {
-	if (rl != NULL && fflush(rl->fp) != 0)
+	if (rl == NULL)
+		return;
+	if (rl->fd != -1)
+		out_flush(rl);
+	else if (fflush(rl->fp) != 0)
 		rl->werr = 1;
 }
 
@@ -198,12 +242,17 @@ route_log_close(struct route_log *rl)
 
 	if (rl == NULL)
 		return 0;
-	if (fflush(rl->fp) != 0 || ferror(rl->fp) || rl->werr) {
+	if (rl->fd != -1) {
+		out_flush(rl);
+		if (close(rl->fd) != 0)
+			rl->werr = 1;
+	} else if (fflush(rl->fp) != 0 || ferror(rl->fp))
+		rl->werr = 1;
+	if (rl->werr) {
 		log_warnx("%s: write error on route log", rl->path);
 		rc = -1;
 	}
-	if (rl->fp != stdout)
-		fclose(rl->fp);
+	free(rl->out);
 	free(rl);
 	return rc;
 }
@@ -214,6 +263,47 @@ put_addr(char *buf, size_t cap, size_t *off, const struct ipaddr *a)
 	jb_put(buf, cap, off, "\"", 1);
 	jb_put_ipaddr(buf, cap, off, a);
 	jb_put(buf, cap, off, "\"", 1);
+}
+
+/*
+ * ,"src_addr":"..","src_port":N,"dst_addr":"..","dst_port":N,"peer_as":N
+ * from the text kept for the last session seen, made again when the
+ * session's fields differ.
+ */
+static void
+put_session(struct route_log *rl, char *buf, size_t cap, size_t *off,
+    const struct bgp_msg_ctx *ctx)
+{
+	size_t n = 0, c = sizeof(rl->stext);
+
+	if (!rl->svalid || rl->skey.sport != ctx->src_port ||
+	    rl->skey.dport != ctx->dst_port ||
+	    rl->skey.peer_as != ctx->peer_as ||
+	    memcmp(&rl->skey.src, &ctx->src_addr, sizeof(ctx->src_addr)) != 0 ||
+	    memcmp(&rl->skey.dst, &ctx->dst_addr, sizeof(ctx->dst_addr)) != 0) {
+		jb_puts(rl->stext, c, &n, ",\"src_addr\":");
+		put_addr(rl->stext, c, &n, &ctx->src_addr);
+		jb_puts(rl->stext, c, &n, ",\"src_port\":");
+		jb_putu(rl->stext, c, &n, ctx->src_port);
+		jb_puts(rl->stext, c, &n, ",\"dst_addr\":");
+		put_addr(rl->stext, c, &n, &ctx->dst_addr);
+		jb_puts(rl->stext, c, &n, ",\"dst_port\":");
+		jb_putu(rl->stext, c, &n, ctx->dst_port);
+		jb_puts(rl->stext, c, &n, ",\"peer_as\":");
+		if (ctx->peer_as != 0)
+			jb_putu(rl->stext, c, &n, ctx->peer_as);
+		else
+			jb_puts(rl->stext, c, &n, "null");
+		/* 2 addresses of 45 characters at most: it always fits */
+		rl->slen = n <= c ? n : c;
+		rl->skey.src = ctx->src_addr;
+		rl->skey.dst = ctx->dst_addr;
+		rl->skey.sport = ctx->src_port;
+		rl->skey.dport = ctx->dst_port;
+		rl->skey.peer_as = ctx->peer_as;
+		rl->svalid = true;
+	}
+	jb_put(buf, cap, off, rl->stext, rl->slen);
 }
 
 static void
@@ -329,11 +419,19 @@ route_log_write(struct route_log *rl, const struct bgp_msg_ctx *ctx,
     const struct bgp_attrs *at, const struct bgp_route *r,
     const struct rov_result *rpki, uint64_t gen)
 {
-	static char buf[LINE_CAP];
-	size_t off = 0, cap = sizeof(buf) - 2;
+	static char sbuf[LINE_CAP];
+	char *buf;
+	size_t off = 0, cap = LINE_CAP - 2;
 	struct timeval tv = { 0, 0 };
 	bool ann = r->event == BGP_ROUTE_ANNOUNCE;
 
+	/* a file's line goes straight into the output buffer */
+	if (rl->fd != -1) {
+		if (OUT_CAP - rl->outlen < LINE_CAP)
+			out_flush(rl);
+		buf = rl->out + rl->outlen;
+	} else
+		buf = sbuf;
 	if (ctx->pkt != NULL)
 		tv = ctx->pkt->ts;
 	jb_puts(buf, cap, &off, ann ? "{\"event\":\"announce\",\"ts\":\"" :
@@ -341,19 +439,7 @@ route_log_write(struct route_log *rl, const struct bgp_msg_ctx *ctx,
 	json_put_ts(buf, cap, &off, &tv);
 	jb_puts(buf, cap, &off, "\",\"pkt_num\":");
 	jb_putu(buf, cap, &off, ctx->pkt != NULL ? ctx->pkt->num : 0);
-	jb_puts(buf, cap, &off, ",\"src_addr\":");
-	put_addr(buf, cap, &off, &ctx->src_addr);
-	jb_puts(buf, cap, &off, ",\"src_port\":");
-	jb_putu(buf, cap, &off, ctx->src_port);
-	jb_puts(buf, cap, &off, ",\"dst_addr\":");
-	put_addr(buf, cap, &off, &ctx->dst_addr);
-	jb_puts(buf, cap, &off, ",\"dst_port\":");
-	jb_putu(buf, cap, &off, ctx->dst_port);
-	jb_puts(buf, cap, &off, ",\"peer_as\":");
-	if (ctx->peer_as != 0)
-		jb_putu(buf, cap, &off, ctx->peer_as);
-	else
-		jb_puts(buf, cap, &off, "null");
+	put_session(rl, buf, cap, &off, ctx);
 	jb_puts(buf, cap, &off, ",\"afi\":");
 	jb_putu(buf, cap, &off, r->afi);
 	jb_puts(buf, cap, &off, ",\"safi\":");
@@ -382,7 +468,9 @@ route_log_write(struct route_log *rl, const struct bgp_msg_ctx *ctx,
 		off = cap;
 	buf[off++] = '}';
 	buf[off++] = '\n';
-	if (fwrite(buf, 1, off, rl->fp) != off)
+	if (rl->fd != -1)
+		rl->outlen += off;
+	else if (fwrite(buf, 1, off, rl->fp) != off)
 		rl->werr = 1;
 	STAT_INC(route_events);
 }

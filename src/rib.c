@@ -32,18 +32,21 @@
  * under a hypervisor).  r[] grows by 1/8 in whole 2 MiB steps once
  * mapped (mremap: no copy), so a full table carries at most 1/8 spare;
  * slot[] doubles.  The AS path, next hop and origin of a route are
- * interned together as one refcounted struct rib_attr (hash-consed,
- * chained hash table), carved from slabs in 8-byte size classes (long
- * paths are malloc'd): real tables share a few hundred thousand of them
- * among a million routes, so a route holds one pointer.  Nothing is
- * allocated per route: a new path costs a slab slot, a new route a slot
- * of the arrays.  rib_memory() counts the arrays, slabs and tables.
+ * interned together as one refcounted struct rib_attr (hash-consed):
+ * real tables share a few hundred thousand of them among a million
+ * routes, so a route holds one pointer.  Attrs are carved from slabs in
+ * size classes (free lists per class; the slabs go back when the last
+ * attr does) and named by a 32-bit id; the table that finds them is open
+ * addressing over (hash, id) slots, with a direct-mapped cache of recent
+ * lookups in front (see ACACHE_SIZE).  Nothing is allocated per route or
+ * per path: a new path costs a slab slot, a new route a slot of the
+ * arrays.  rib_memory() counts the arrays, slabs and tables.
  *
- * Cost per route for a full table (1.1M routes, 200k distinct paths, two
- * directions): 32 bytes of route + 4/load of index (7.3 at 577k routes in
- * 2^20 slots) + about 58 bytes per path shared by 5.6 routes, about 50
- * bytes in all (docs/performance.md; test_rib prints its synthetic
- * figure).
+ * Cost per route for the full-table capture (1.1M routes, 199k distinct
+ * paths, two directions): 32 bytes of route, 1/8 spare at most, + 4/load
+ * of index (7.3 at 577k routes in 2^20 slots) + about 52 bytes per path
+ * and 4/load of its slot, shared by 5.6 routes: 56.4 bytes in all
+ * (rib_memory(); test_rib prints its synthetic figure).
  *
  * Pointers into r[] (struct rib_route * handles) move when a route is
  * removed or the array grows: they are valid until the next call that
@@ -146,14 +149,24 @@ struct rib_slab {
 #define SLAB_SHIFT	18		/* 2 MiB / 8 */
 #define SLAB_MAX	((size_t)1 << (32 - SLAB_SHIFT))
 
+/*
+ * The attr cache: a direct-mapped table of recent lookups, (hash, id) by
+ * the hash's low bits, 512 KiB, made when the RIB holds ACACHE_MIN attrs
+ * (a smaller table is itself this small).  Paths recur (transit ASes):
+ * on the full-table capture it answers 63% of the lookups, sparing the
+ * table's cache miss; the routes of one UPDATE, which share their
+ * attrs, always hit.  An entry is dropped with its attr.
+ */
+#define ACACHE_SIZE	((size_t)1 << 16)
+#define ACACHE_MIN	8192
+
 struct rib {
 	struct rib_sess	**sess;		/* open addressing, smask + 1 */
 	size_t		 smask, nsess;
 	struct rib_aslot *atab;		/* open addressing, amask + 1 */
 	size_t		 amask, nattr;
 	struct rib_attr	*deferred;	/* released at the next change */
-	struct rib_attr	*last;		/* the last one looked up */
-	uint32_t	 last_hash;
+	struct rib_aslot *acache;	/* ACACHE_SIZE recent lookups */
 	struct rib_attr	*afree[ATTR_CLASSES + 1];	/* by class */
 	struct rib_slab	**slab;		/* nslab of slabcap */
 	size_t		 nslab, slabcap;
@@ -468,6 +481,8 @@ slabs_release(struct rib *rib)
 	rib->nslab = rib->slabcap = 0;
 	rib->carve = 0;
 	memset(rib->afree, 0, sizeof(rib->afree));
+	rib_dealloc(rib, rib->acache, ACACHE_SIZE * sizeof(*rib->acache));
+	rib->acache = NULL;
 }
 
 /* A new slab with room for `need` bytes; -1 on ENOMEM. */
@@ -596,19 +611,24 @@ attr_get(struct rib *rib, const struct attr_key *k)
 	uint32_t i, n, nasn = 0, *asns;
 	size_t pos;
 	bool found;
+	struct rib_aslot *c = NULL;
 
-	/* Routes of one UPDATE share their attrs: try the last one first. */
-	if ((a = rib->last) != NULL && rib->last_hash == k->hash &&
-	    attr_eq(a, k)) {
-		a->refcnt++;
-		return a;
+	if (rib->acache == NULL && rib->nattr >= ACACHE_MIN)
+		rib->acache = rib_alloc(rib, ACACHE_SIZE * sizeof(*c));
+	if (rib->acache != NULL) {
+		c = &rib->acache[k->hash & (ACACHE_SIZE - 1)];
+		if (c->id != 0 && c->hash == k->hash &&
+		    attr_eq(a = attr_of(rib, c->id), k)) {
+			a->refcnt++;
+			return a;
+		}
 	}
 	pos = attr_find(rib, k, &found);
 	if (found) {
 		a = attr_of(rib, rib->atab[pos].id);
 		a->refcnt++;
-		rib->last = a;
-		rib->last_hash = k->hash;
+		if (c != NULL)
+			*c = rib->atab[pos];
 		return a;
 	}
 	/* at most 3/4 full */
@@ -651,8 +671,8 @@ attr_get(struct rib *rib, const struct attr_key *k)
 	rib->atab[pos].hash = k->hash;
 	rib->atab[pos].id = a->id;
 	rib->nattr++;
-	rib->last = a;
-	rib->last_hash = k->hash;
+	if (c != NULL)
+		*c = rib->atab[pos];
 	return a;
 }
 
@@ -668,6 +688,7 @@ attr_unlink(struct rib *rib, struct rib_attr *a)
 	struct bgp_as_segment seg;
 	struct attr_key k;
 	size_t i, j, home, m = rib->amask;
+	uint32_t h;
 
 	attr_path(a, &path, &seg);
 	k.path = &path;
@@ -675,7 +696,10 @@ attr_unlink(struct rib *rib, struct rib_attr *a)
 	k.kind = a->kind;
 	k.origin_as = a->origin_as;
 	k.nhfam = a->nhfam;
-	for (i = attr_hash(&k) & m; rib->atab[i].id != a->id; i = (i + 1) & m)
+	h = attr_hash(&k);
+	if (rib->acache != NULL && rib->acache[h & (ACACHE_SIZE - 1)].id == a->id)
+		rib->acache[h & (ACACHE_SIZE - 1)].id = 0;
+	for (i = h & m; rib->atab[i].id != a->id; i = (i + 1) & m)
 		;
 	for (j = (i + 1) & m; rib->atab[j].id != 0; j = (j + 1) & m) {
 		home = rib->atab[j].hash & m;
@@ -695,8 +719,6 @@ attr_put(struct rib *rib, struct rib_attr *a)
 		return;
 	attr_unlink(rib, a);
 	rib->nattr--;
-	if (rib->last == a)
-		rib->last = NULL;
 	attr_free(rib, a);
 	if (rib->nattr == 0)
 		slabs_release(rib);

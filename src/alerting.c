@@ -9,7 +9,6 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "alert.h"
 #include "alerting.h"
@@ -81,7 +80,7 @@ alerting_route(struct alerting *al, const struct bgp_msg_ctx *ctx,
 	struct rib_route *rt = NULL;
 	bool alerted = false;
 
-	memset(&ev, 0, sizeof(ev));
+	/* rib_withdraw() and rib_announce() fill all of ev */
 	if (r->event == BGP_ROUTE_WITHDRAW) {
 		if (!rib_withdraw(al->rib, ctx, r, &ev, &alerted))
 			return;		/* never announced: nothing to say */

@@ -509,6 +509,7 @@ bgp_update_decode(const uint8_t *body, size_t len,
 	st.attrs = &sc->attrs;
 	bgp_attr_parse(&st, &u.attrs);
 	sc->attrs.inferred = o->inferred;
+	reach.present = unreach.present = false;
 	if (st.result != BGP_UPD_SESSION_RESET)
 		update_mp(&st, o, &reach, &unreach);
 	if (st.result != BGP_UPD_SESSION_RESET) {

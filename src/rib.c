@@ -690,6 +690,7 @@ attr_unlink(struct rib *rib, struct rib_attr *a)
 	size_t i, j, home, m = rib->amask;
 	uint32_t h;
 
+	memset(&k, 0, sizeof(k));	/* the hash is computed, not read */
 	attr_path(a, &path, &seg);
 	k.path = &path;
 	k.nh = attr_nh(a);

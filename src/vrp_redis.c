@@ -23,6 +23,7 @@
 #include "vrp_redis.h"
 #include "vrp_redis_internal.h"
 
+#define READ_WINDOW	32	/* chunk reads in flight (read_chunks) */
 #define LOAD_TRIES	3
 #define BACKOFF_MAX	60
 #define RECHECK		60	/* seconds between safety-net checks */
@@ -683,17 +684,23 @@ read_chunks(struct rconn *k, const struct vrp_redis_meta *m,
 {
 	char key[KEY_MAX];
 	redisReply *rep = NULL;
-	size_t i, j, want;
+	size_t i, j, want, sent = 0;
 
+	/*
+	 * Pipelined, but at most READ_WINDOW requests ahead of the replies:
+	 * a generation's meta may claim millions of tiny chunks, and queuing
+	 * them all first would grow hiredis's output buffer without bound
+	 * (found by fuzz_redis_reply, tests/fuzz/README.md).
+	 */
 	for (i = 0; i < m->chunks; i++) {
-		key_chunk(k, key, m->gen, i);
-		if (redisAppendCommand(k->c, set ? "GET %s" : "STRLEN %s",
-		    key) != REDIS_OK) {
-			cerr(k, "out of memory");
-			goto fail;
+		for (; sent < m->chunks && sent < i + READ_WINDOW; sent++) {
+			key_chunk(k, key, m->gen, sent);
+			if (redisAppendCommand(k->c, set ? "GET %s" :
+			    "STRLEN %s", key) != REDIS_OK) {
+				cerr(k, "out of memory");
+				goto fail;
+			}
 		}
-	}
-	for (i = 0; i < m->chunks; i++) {
 		want = m->count - i * m->chunk_records;
 		if (want > m->chunk_records)
 			want = m->chunk_records;

@@ -496,8 +496,12 @@ attr_resolve_path(struct bgp_attr_parse *st)
 	    &a->origin_as);
 }
 
-int
-bgp_attr_next(struct cursor *c, uint8_t *flags, uint8_t *code,
+/*
+ * The framing itself, inline so that the walks below keep flags, code
+ * and the value cursor in registers.
+ */
+static inline int
+attr_frame(struct cursor *c, uint8_t *flags, uint8_t *code,
     struct cursor *v)
 {
 	uint16_t fc, len16;
@@ -517,6 +521,13 @@ bgp_attr_next(struct cursor *c, uint8_t *flags, uint8_t *code,
 		len16 = len8;
 	}
 	return cursor_sub(c, len16, v);
+}
+
+int
+bgp_attr_next(struct cursor *c, uint8_t *flags, uint8_t *code,
+    struct cursor *v)
+{
+	return attr_frame(c, flags, code, v);
 }
 
 void
@@ -548,7 +559,7 @@ bgp_attr_parse(struct bgp_attr_parse *st, const struct cursor *blk)
 	st->path->nasn = st->path->nseg = 0;
 
 	while (!cursor_empty(&c)) {
-		if (bgp_attr_next(&c, &flags, &code, &v) == -1) {
+		if (attr_frame(&c, &flags, &code, &v) == -1) {
 			/*
 			 * RFC 7606 4: an attribute overrunning the Total
 			 * Attribute Length, or too few octets left for a
@@ -584,7 +595,7 @@ bgp_attr_check(const struct cursor *blk, bool as4,
 	*has_mp_reach = *has_mp_unreach = false;
 	*has_aspath = *has_as0 = *has_as4path = false;
 	while (!cursor_empty(&c)) {
-		if (bgp_attr_next(&c, &flags, &code, &v) == -1)
+		if (attr_frame(&c, &flags, &code, &v) == -1)
 			return -1;
 		switch (code) {
 		case ATTR_AS_PATH:

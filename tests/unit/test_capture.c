@@ -3,13 +3,18 @@
  * public captures.
  *
  * Capture files are written here with libpcap's own dump API
- * (pcap_open_dead + pcap_dump) so that each test states its frames; the
- * last test reads every capture in $SHARED (or ../shared/data) through
- * capture.c and decode_packet() and prints what it found per file.
+ * (pcap_open_dead + pcap_dump) so that each test states its frames, or
+ * byte by byte where the file format itself is under test (the records
+ * capture.c reads without libpcap); the last test reads every capture in
+ * $SHARED (or ../shared/data) through capture.c and decode_packet() and
+ * prints what it found per file.
  */
+#include <sys/stat.h>
+
 #include <fcntl.h>
 #include <glob.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -254,6 +259,207 @@ test_breakloop(void **state)
 	assert_int_equal(capture_loop(cap, 0, seen_cb, &s), 0);
 	assert_int_equal(s.n, 2);
 	capture_close(cap);
+}
+
+/*
+ * Classic pcap written byte by byte, to cover what capture.c reads itself
+ * (little-endian on this host, version 2.4, micro- or nanoseconds) and
+ * what it leaves to libpcap (the other byte order, version 2.3): the
+ * frames must come out the same either way.
+ */
+struct rawpcap {
+	bool		 be, nsec;
+	uint16_t	 major, minor;
+	uint32_t	 snaplen;
+};
+
+static void
+raw32(FILE *fp, bool be, uint32_t v)
+{
+	uint8_t b[4];
+
+	if (be) {
+		b[0] = (uint8_t)(v >> 24);
+		b[1] = (uint8_t)(v >> 16);
+		b[2] = (uint8_t)(v >> 8);
+		b[3] = (uint8_t)v;
+	} else {
+		b[0] = (uint8_t)v;
+		b[1] = (uint8_t)(v >> 8);
+		b[2] = (uint8_t)(v >> 16);
+		b[3] = (uint8_t)(v >> 24);
+	}
+	assert_int_equal(fwrite(b, 1, 4, fp), 4);
+}
+
+static void
+raw16(FILE *fp, bool be, uint16_t v)
+{
+	uint8_t b[2];
+
+	b[0] = (uint8_t)(be ? v >> 8 : v);
+	b[1] = (uint8_t)(be ? v : v >> 8);
+	assert_int_equal(fwrite(b, 1, 2, fp), 2);
+}
+
+/* Frame i has time 1700000000 + i s and i * 1000 + 7 us (or ns * 1000);
+ * caplen[i] overrides the record's caplen when non-zero. */
+static void
+write_raw(const struct rawpcap *rp, struct frame *fr, int n,
+    const uint32_t *caplen, long cut)
+{
+	FILE *fp;
+	int i;
+
+	snprintf(tpath, sizeof(tpath), "%s/raw.pcap", tmpdir);
+	assert_non_null(fp = fopen(tpath, "wb"));
+	raw32(fp, rp->be, rp->nsec ? 0xa1b23c4d : 0xa1b2c3d4);
+	raw16(fp, rp->be, rp->major);
+	raw16(fp, rp->be, rp->minor);
+	raw32(fp, rp->be, 0);
+	raw32(fp, rp->be, 0);
+	raw32(fp, rp->be, rp->snaplen);
+	raw32(fp, rp->be, DLT_EN10MB);
+	for (i = 0; i < n; i++) {
+		uint32_t cl = caplen != NULL && caplen[i] != 0 ? caplen[i] :
+		    (uint32_t)fr[i].n;
+
+		raw32(fp, rp->be, 1700000000u + (uint32_t)i);
+		raw32(fp, rp->be, ((uint32_t)i * 1000 + 7) *
+		    (rp->nsec ? 1000 : 1));
+		raw32(fp, rp->be, cl);
+		raw32(fp, rp->be, (uint32_t)fr[i].n);
+		assert_int_equal(fwrite(fr[i].b, 1, fr[i].n, fp), fr[i].n);
+		if (cl > fr[i].n) {	/* pad the record to its caplen */
+			uint32_t k;
+
+			for (k = (uint32_t)fr[i].n; k < cl; k++)
+				assert_int_equal(fputc(0, fp), 0);
+		}
+	}
+	assert_int_equal(fclose(fp), 0);
+	if (cut > 0) {
+		struct stat st;
+
+		assert_int_equal(stat(tpath, &st), 0);
+		assert_int_equal(truncate(tpath, st.st_size - cut), 0);
+	}
+}
+
+struct rawseen {
+	int		 n, ok;
+	uint32_t	 caplen[8], wirelen[8];
+	long		 usec[8];
+};
+
+static void
+rawseen_cb(void *arg, const struct packet *pkt)
+{
+	struct rawseen *s = arg;
+	struct tcp_segment seg;
+
+	assert_true(s->n < 8);
+	assert_int_equal(pkt->num, (uint64_t)s->n + 1);
+	assert_int_equal(pkt->ts.tv_sec, 1700000000 + (long)s->n);
+	s->usec[s->n] = (long)pkt->ts.tv_usec;
+	s->caplen[s->n] = pkt->caplen;
+	s->wirelen[s->n] = pkt->wirelen;
+	if (decode_packet(pkt, &seg) == DECODE_OK && seg.dport == 179)
+		s->ok++;
+	s->n++;
+}
+
+static int
+read_raw(struct rawseen *s)
+{
+	struct capture *cap;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	assert_non_null(cap = capture_open_offline(tpath, NULL));
+	rc = capture_loop(cap, 0, rawseen_cb, s);
+	capture_close(cap);
+	return rc;
+}
+
+static void
+test_raw_formats(void **state)
+{
+	static const struct rawpcap fmts[] = {
+		{ false, false, 2, 4, 65535 },	/* read by capture.c */
+		{ false, true, 2, 4, 65535 },	/* capture.c, nanoseconds */
+		{ true, false, 2, 4, 65535 },	/* libpcap: other byte order */
+		{ true, true, 2, 4, 65535 },
+		{ false, false, 2, 3, 65535 },	/* libpcap: old version */
+		{ false, false, 2, 4, 0 },	/* no snaplen: the maximum */
+	};
+	struct frame fr[3];
+	struct rawseen s;
+	size_t f;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++)
+		bgp_frame(&fr[i], i, 179);
+	for (f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++) {
+		write_raw(&fmts[f], fr, 3, NULL, 0);
+		assert_int_equal(read_raw(&s), 0);
+		assert_int_equal(s.n, 3);
+		assert_int_equal(s.ok, 3);
+		for (i = 0; i < 3; i++) {
+			assert_int_equal(s.caplen[i], fr[i].n);
+			assert_int_equal(s.wirelen[i], fr[i].n);
+			assert_int_equal(s.usec[i], i * 1000 + 7);
+		}
+	}
+}
+
+/* What libpcap does with odd records, capture.c does too. */
+static void
+test_raw_records(void **state)
+{
+	struct rawpcap rp = { false, false, 2, 4, 65535 };
+	uint32_t caplen[3] = { 0, 0, 0 };
+	struct frame fr[3];
+	struct rawseen s;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++)
+		bgp_frame(&fr[i], 0, 179);
+	/* Cut inside the third record's header, then inside its data. */
+	write_raw(&rp, fr, 3, NULL, (long)fr[2].n + 6);
+	assert_int_equal(read_raw(&s), -1);
+	assert_int_equal(s.n, 2);
+	write_raw(&rp, fr, 3, NULL, 5);
+	assert_int_equal(read_raw(&s), -1);
+	assert_int_equal(s.n, 2);
+	/* Records longer than the file's snaplen are cut to it. */
+	rp.snaplen = 60;
+	write_raw(&rp, fr, 3, NULL, 0);
+	assert_int_equal(read_raw(&s), 0);
+	assert_int_equal(s.n, 3);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(s.caplen[i], 60);
+		assert_int_equal(s.wirelen[i], fr[i].n);
+	}
+	/* ... and a cut file in the part beyond the snaplen is an error. */
+	write_raw(&rp, fr, 3, NULL, 3);
+	assert_int_equal(read_raw(&s), -1);
+	assert_int_equal(s.n, 2);
+	/* A record longer than its buffer's first size, within the limit. */
+	rp.snaplen = 262144;
+	caplen[1] = 200000;
+	write_raw(&rp, fr, 3, caplen, 0);
+	assert_int_equal(read_raw(&s), 0);
+	assert_int_equal(s.n, 3);
+	assert_int_equal(s.caplen[1], 200000);
+	assert_int_equal(s.ok, 3);
+	/* A caplen past libpcap's maximum ends the file with an error. */
+	caplen[1] = 262145;
+	write_raw(&rp, fr, 3, caplen, 0);
+	assert_int_equal(read_raw(&s), -1);
+	assert_int_equal(s.n, 1);
 }
 
 /* A file cut inside the third record: two frames, then -1. */
@@ -573,6 +779,8 @@ main(void)
 		cmocka_unit_test(test_default_filter),
 		cmocka_unit_test(test_breakloop),
 		cmocka_unit_test(test_truncated_file),
+		cmocka_unit_test(test_raw_formats),
+		cmocka_unit_test(test_raw_records),
 		cmocka_unit_test(test_big_file_and_stdin),
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test(test_corpus),

@@ -285,7 +285,7 @@ rd_start(struct capture *cap, FILE *fp)
 /*
  * Make want bytes from rd_pos on available in rd_buf, reading on from the
  * file; returns how many are there (less only at the end of the file),
- * or -1 with errno set on a read error.
+ * -1 with errno set on a read error, -2 when the buffer cannot grow.
  */
 static ssize_t
 rd_fill(struct capture *cap, size_t want)
@@ -306,7 +306,7 @@ rd_fill(struct capture *cap, size_t want)
 		for (cap2 = cap->rd_cap; cap2 < want; cap2 *= 2)
 			;
 		if ((nb = realloc(cap->rd_buf, cap2)) == NULL)
-			return -1;
+			return -2;
 		cap->rd_buf = nb;
 		cap->rd_cap = cap2;
 	}
@@ -374,7 +374,11 @@ rd_next(struct capture *cap, struct pcap_pkthdr **h, const u_char **data)
 			    "maximum of %u", caplen, PCAP_MAX_CAPLEN);
 		return PCAP_ERROR;
 	}
-	if ((got = rd_fill(cap, PCAP_REC_HDR_LEN + (size_t)caplen)) == -1)
+	if ((got = rd_fill(cap, PCAP_REC_HDR_LEN + (size_t)caplen)) == -2) {
+		snprintf(cap->rd_err, sizeof(cap->rd_err), "out of memory");
+		return PCAP_ERROR;	/* libpcap's words when it cannot grow */
+	}
+	if (got == -1)
 		goto readerr;
 	got -= PCAP_REC_HDR_LEN;
 	if ((size_t)got < caplen) {

@@ -46,6 +46,8 @@ void		 alerting_revalidate(struct alerting *, const struct rov_index *,
  * reopen the file sinks. */
 void		 alerting_reload(struct alerting *);
 /* Set the route-state gauges of the statistics (stats.h) to now. */
+/* Write out the alert lines gathered by file sinks (sinks_drain). */
+void		 alerting_drain(struct alerting *);
 void		 alerting_update_stats(const struct alerting *);
 
 #endif /* ROVMON_ALERTING_H */

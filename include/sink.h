@@ -100,6 +100,9 @@ void		 sinks_emit(struct sinks *, const struct alert *);
  * flag, never from the handler. */
 void		 sinks_reopen(struct sinks *);
 void		 sinks_flush(struct sinks *);
+/* Write out what the file and stdout sinks have gathered, and nothing
+ * else (network sinks keep batching).  Cheap when there is nothing. */
+void		 sinks_drain(struct sinks *);
 /* Flush, stop and join the workers (network queues are drained for at
  * most 10 s, not at all when the endpoint is failing), close the files.
  * The counters stay readable; later emits are ignored.  NULL ok. */

@@ -161,6 +161,12 @@ alerting_reload(struct alerting *al)
 }
 
 void
+alerting_drain(struct alerting *al)
+{
+	sinks_drain(al->sinks);
+}
+
+void
 alerting_update_stats(const struct alerting *al)
 {
 	stats.routes_stored = rib_count(al->rib);

@@ -86,6 +86,8 @@ struct rovmon {
 	struct packet	 last;		/* the last frame, for end-of-capture */
 	FILE		*stats_fp;	/* --stats (appending) or stderr */
 	time_t		 next_stats;	/* --stats-interval: next line due */
+	time_t		 drained;	/* alert lines last written (packet time) */
+	bool		 unbuffered;	/* libnids: no idle hook, write at once */
 	bool		 have_pidfile;
 };
 
@@ -467,8 +469,10 @@ write_stats(struct rovmon *rv)
 		return -1;
 	if (rv->cap != NULL)
 		capture_stats(rv->cap);	/* live: the pcap_* counters now */
-	if (rv->alerting != NULL)
+	if (rv->alerting != NULL) {
+		alerting_drain(rv->alerting);	/* so alert_lines adds up */
 		alerting_update_stats(rv->alerting);
+	}
 	memset(&live, 0, sizeof(live));
 	live.now = (int64_t)time(NULL);
 	if (rv->validator != NULL &&
@@ -536,6 +540,11 @@ between_packets(struct rovmon *rv, const struct timeval *now)
 		write_stats(rv);
 	}
 	stats_tick(rv, now);
+	/* A link that never goes quiet still sees its alerts within ~1 s. */
+	if (now->tv_sec != rv->drained && rv->alerting != NULL) {
+		alerting_drain(rv->alerting);
+		rv->drained = now->tv_sec;
+	}
 	if (rv->validator != NULL && validator_poll(rv->validator) &&
 	    rv->alerting != NULL)
 		alerting_revalidate(rv->alerting,
@@ -551,6 +560,8 @@ on_idle(void *arg)
 
 	/* A quiet link: make what was logged visible to tail -f, Filebeat. */
 	route_log_flush(rv->routes);
+	if (rv->alerting != NULL)
+		alerting_drain(rv->alerting);
 	gettimeofday(&now, NULL);
 	between_packets(rv, &now);
 }
@@ -586,9 +597,12 @@ on_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *at,
 	if (rv->routes != NULL)
 		route_log_write(rv->routes, ctx, at, r, rp,
 		    rp != NULL ? validator_generation(rv->validator) : 0);
-	if (rv->alerting != NULL)
+	if (rv->alerting != NULL) {
 		alerting_route(rv->alerting, ctx, at, r, rp,
 		    rp != NULL ? validator_generation(rv->validator) : 0);
+		if (rv->unbuffered)
+			alerting_drain(rv->alerting);
+	}
 }
 
 /*
@@ -603,8 +617,11 @@ on_session(void *arg, const struct bgp_msg_ctx *ctx,
 	struct rovmon *rv = arg;
 
 	if ((si->event == BGP_SESS_DOWN || si->event == BGP_SESS_NOTIFICATION) &&
-	    rv->alerting != NULL)
+	    rv->alerting != NULL) {
 		alerting_session_down(rv->alerting, ctx);
+		if (rv->unbuffered)
+			alerting_drain(rv->alerting);
+	}
 }
 
 /*
@@ -751,6 +768,7 @@ main(int argc, char **argv)
 #ifdef HAVE_LIBNIDS
 		if (service_started(&rv) == -1)
 			exit(3);
+		rv.unbuffered = true;
 		status = reasm_nids_run(rv.opt.read_file, rv.opt.iface,
 		    rv.opt.filter != NULL ? rv.opt.filter : "tcp port 179",
 		    &bgp_session_reasm_ops, &rv.sink) == 0 ? 0 : 1;

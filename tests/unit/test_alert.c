@@ -385,6 +385,13 @@ test_file_sink(void **state)
 		}
 		sinks_emit(ss, &a);
 	}
+	/* lines 6-9 are gathered, not yet written: none in the file yet */
+	assert_int_equal(sinks_counters(ss, 0, &c, NULL), 0);
+	assert_int_equal(c.written, 5);
+	got2 = slurp(path);
+	assert_int_equal(count_lines(got2, "\n"), 0);
+	free(got2);
+	sinks_drain(ss);
 	assert_int_equal(sinks_counters(ss, 0, &c, NULL), 0);
 	assert_int_equal(c.written, 9);
 	assert_int_equal(c.filtered, 1);

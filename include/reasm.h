@@ -31,7 +31,8 @@ enum reasm_close {
 	REASM_CLOSE_FIN,	/* both FINs seen (or FIN + final ACK) */
 	REASM_CLOSE_RST,
 	REASM_CLOSE_TIMEOUT,	/* idle longer than the timeout */
-	REASM_CLOSE_EVICTED,	/* dropped to respect the memory cap */
+	REASM_CLOSE_EVICTED,	/* no payload yet, dropped for a new flow
+				 * when the table was full */
 	REASM_CLOSE_END,	/* end of capture */
 	REASM_CLOSE_REUSED,	/* a new SYN replaced an old session */
 };
@@ -58,6 +59,9 @@ struct reasm_config {
 	size_t		flow_mem;	/* out-of-order bytes per direction; default 4 MiB */
 	size_t		total_mem;	/* all buffered bytes; default 256 MiB */
 	uint32_t	max_flows;	/* default 65536 */
+	uint32_t	embryonic_timeout; /* seconds a flow that has carried
+					 * no payload lives; default 30,
+					 * 0 = idle_timeout only */
 };
 
 struct reasm;

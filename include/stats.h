@@ -68,6 +68,8 @@
 	X(bgp_inferred)		/* directions whose encoding was inferred */ \
 	X(bgp_open_malformed)	/* OPENs whose optional params were bad */ \
 	X(bgp_ext_unnegotiated)	/* > 4096 accepted, OPENs not seen */ \
+	X(bgp_msg_cut_at_end)	/* messages cut short by the session's \
+				   or the capture's end */ \
 	/* bgp_update */						\
 	X(bgp_announce)		/* routes announced */			\
 	X(bgp_withdraw)		/* routes withdrawn */			\
@@ -75,6 +77,8 @@
 	X(bgp_malformed)	/* UPDATEs malformed (any action) */	\
 	X(bgp_treat_as_withdraw)					\
 	X(bgp_attr_discard)						\
+	X(bgp_unknown_wellknown) /* UPDATEs with an unrecognised	\
+				   well-known attribute (withdrawn) */ \
 	X(bgp_session_reset)	/* UPDATEs a router would reset for */	\
 	X(bgp_unsupported_afi)	/* MP NLRI of other AFI/SAFI skipped */	\
 	/* validator */							\
@@ -86,6 +90,8 @@
 	X(vrp_loaded)		/* when it was loaded (Unix time) */	\
 	X(vrp_generated)	/* its data's build time, 0 unknown */	\
 	X(vrp_swaps)		/* sets adopted */			\
+	X(vrp_load_failed)	/* new sets refused (--vrps reload, URL, \
+				   Redis generation): the old one stays */ \
 	/* rib */							\
 	X(rib_new)		/* announcements of unstored routes */	\
 	X(rib_changed)		/* origin or RPKI state changed */	\

@@ -31,8 +31,18 @@
  * bytes, and when the flow closes.  See docs/reassembly.md.
  *
  * Time is capture time; timeouts are checked on every segment against
- * the heads of three lists ordered by age (pending halves, open flows,
- * closed flows), so the check is O(1) unless something expires.
+ * the heads of four lists ordered by age (pending halves, open flows,
+ * closed flows, flows that have carried no payload yet), so the check
+ * is O(1) unless something expires.
+ *
+ * Flows without payload (a SYN, a handshake waiting for its OPEN) are
+ * "embryonic", as in Suricata's "new" state: they time out after
+ * embryonic_timeout rather than idle_timeout, and when the table is full
+ * the oldest of them makes room (REASM_CLOSE_EVICTED).  Without that, a
+ * SYN flood toward port 179 would fill the table with flows that never
+ * carry a byte and lock real sessions out for the whole idle timeout.
+ * Flows that have carried data are never evicted: the table's cap then
+ * refuses new flows (reasm_flow_limit).
  */
 #include <sys/queue.h>
 
@@ -87,10 +97,12 @@ struct half {
 struct rflow {
 	struct flow_node node;
 	TAILQ_ENTRY(rflow) lru;		/* on reasm->active or ->closed */
+	TAILQ_ENTRY(rflow) emb;		/* on reasm->embryonic, if embryonic */
 	struct flow_endpoint ep[2];	/* a, b */
 	void		*sess;
 	int64_t		 last_seen;	/* or the close time when closed */
 	bool		 closed;
+	bool		 embryonic;	/* no payload seen yet */
 	bool		 isn_valid[2];
 	uint32_t	 isn[2];
 	struct half	 h[2];
@@ -104,6 +116,7 @@ struct reasm {
 	struct flow_table tab;		/* open and closed flows */
 	struct rflow_list active;	/* by last_seen */
 	struct rflow_list closed;	/* by close time */
+	struct rflow_list embryonic;	/* open, no payload yet; by last_seen */
 	TAILQ_HEAD(, half) pending;	/* by hole_since */
 	size_t		 nactive;
 	size_t		 mem;
@@ -125,6 +138,7 @@ reasm_config_default(struct reasm_config *c)
 	c->flow_mem = 4 * 1024 * 1024;
 	c->total_mem = 256 * 1024 * 1024;
 	c->max_flows = 65536;
+	c->embryonic_timeout = 30;
 }
 
 static int64_t
@@ -501,12 +515,23 @@ half_free(struct reasm *r, struct half *h)
 	}
 }
 
+/* The flow carried payload or is going: off the embryonic list. */
+static void
+embryo_end(struct reasm *r, struct rflow *f)
+{
+	if (f->embryonic) {
+		TAILQ_REMOVE(&r->embryonic, f, emb);
+		f->embryonic = false;
+	}
+}
+
 /* Remove a flow from the table and its list and free it: no callbacks. */
 static void
 flow_destroy(struct reasm *r, struct rflow *f)
 {
 	half_free(r, &f->h[0]);
 	half_free(r, &f->h[1]);
+	embryo_end(r, f);
 	flow_table_remove(&r->tab, &f->node);
 	if (f->closed)
 		TAILQ_REMOVE(&r->closed, f, lru);
@@ -527,10 +552,13 @@ flow_close(struct reasm *r, struct rflow *f, enum reasm_close why)
 {
 	half_flush(r, &f->h[0]);
 	half_flush(r, &f->h[1]);
+	embryo_end(r, f);
 	r->ops.session_close(f->sess, why, r->pkt);
 	STAT_INC(sessions_closed);
 	if (why == REASM_CLOSE_TIMEOUT)
 		STAT_INC(sessions_timeout);
+	else if (why == REASM_CLOSE_EVICTED)
+		STAT_INC(sessions_evicted);
 	if (why != REASM_CLOSE_FIN && why != REASM_CLOSE_RST) {
 		flow_destroy(r, f);
 		return;
@@ -551,6 +579,7 @@ reasm_sweep(struct reasm *r)
 	int64_t gap = (int64_t)r->cfg.gap_timeout * USEC;
 	int64_t idle = (int64_t)r->cfg.idle_timeout * USEC;
 	int64_t linger = CLOSED_LINGER * USEC;
+	int64_t embryo = (int64_t)r->cfg.embryonic_timeout * USEC;
 
 	if (idle < linger)
 		linger = idle;
@@ -561,6 +590,9 @@ reasm_sweep(struct reasm *r)
 	}
 	while ((f = TAILQ_FIRST(&r->active)) != NULL &&
 	    f->last_seen + idle <= r->now)
+		flow_close(r, f, REASM_CLOSE_TIMEOUT);
+	while (embryo > 0 && (f = TAILQ_FIRST(&r->embryonic)) != NULL &&
+	    f->last_seen + embryo <= r->now)
 		flow_close(r, f, REASM_CLOSE_TIMEOUT);
 	while ((f = TAILQ_FIRST(&r->closed)) != NULL &&
 	    f->last_seen + linger <= r->now)
@@ -588,12 +620,18 @@ flow_create(struct reasm *r, const struct flow_key *k, uint64_t hash,
 	int a = synack ? 1 : 0;
 
 	if (r->tab.count >= r->cfg.max_flows) {
-		/* Tombstones are only a courtesy: recycle the oldest. */
-		if ((f = TAILQ_FIRST(&r->closed)) == NULL) {
+		/*
+		 * Tombstones are only a courtesy: recycle the oldest.  Then
+		 * the oldest flow that never carried a byte (a SYN flood's).
+		 */
+		if ((f = TAILQ_FIRST(&r->closed)) != NULL)
+			flow_destroy(r, f);
+		else if ((f = TAILQ_FIRST(&r->embryonic)) != NULL)
+			flow_close(r, f, REASM_CLOSE_EVICTED);
+		else {
 			STAT_INC(reasm_flow_limit);
 			return NULL;
 		}
-		flow_destroy(r, f);
 	}
 	if ((f = calloc(1, sizeof(*f))) == NULL) {
 		log_warn("reasm: flow");
@@ -612,6 +650,8 @@ flow_create(struct reasm *r, const struct flow_key *k, uint64_t hash,
 	flow_table_insert(&r->tab, &f->node);
 	TAILQ_INSERT_TAIL(&r->active, f, lru);
 	r->nactive++;
+	f->embryonic = true;
+	TAILQ_INSERT_TAIL(&r->embryonic, f, emb);
 	STAT_INC(sessions);
 	if ((seg->flags & TCPF_SYN) == 0)
 		STAT_INC(sessions_midstream);
@@ -649,6 +689,13 @@ flow_input(struct reasm *r, struct rflow *f, const struct tcp_segment *seg)
 	f->last_seen = r->now;
 	TAILQ_REMOVE(&r->active, f, lru);
 	TAILQ_INSERT_TAIL(&r->active, f, lru);
+	if (f->embryonic) {
+		TAILQ_REMOVE(&r->embryonic, f, emb);
+		if (seg->wire_len > 0)
+			f->embryonic = false;
+		else
+			TAILQ_INSERT_TAIL(&r->embryonic, f, emb);
+	}
 	if (seg->flags & TCPF_SYN) {
 		flow_syn(f, seg, dir);
 		seq++;		/* SYN payload (TFO) starts after the SYN */
@@ -734,6 +781,7 @@ reasm_new(const struct reasm_config *cfg, const struct reasm_ops *ops,
 	}
 	TAILQ_INIT(&r->active);
 	TAILQ_INIT(&r->closed);
+	TAILQ_INIT(&r->embryonic);
 	TAILQ_INIT(&r->pending);
 	return r;
 }

@@ -761,6 +761,92 @@ test_flow_limit(void **state)
 	h_done(&h);
 }
 
+/* SYN from port `port` (a flow with no payload). */
+static void
+h_syn(struct harness *h, uint16_t port, double t)
+{
+	uint16_t keep = h->port[0];
+
+	h->port[0] = port;
+	h_seg(h, 0, t, TCPF_SYN, 5000, 0, NULL, 0, 0);
+	h->port[0] = keep;
+}
+
+/* G3: flows that never carried a byte give way to new flows. */
+static void
+test_syn_flood(void **state)
+{
+	struct reasm_config cfg;
+	struct harness h;
+
+	(void)state;
+	reasm_config_default(&cfg);
+	cfg.max_flows = 4;
+	h_init(&h, &cfg);
+	h_data(&h, 0, 1, 1, "a");			/* s0: data */
+	h_syn(&h, 50001, 1);				/* s1 */
+	h_syn(&h, 50002, 1.5);				/* s2 */
+	h_syn(&h, 50003, 1.5);				/* s3: table full */
+	h_syn(&h, 50002, 1.7);	/* a SYN retransmission: s2 is younger now */
+	assert_int_equal(h.rec.n, 4);
+	h.port[0] = 40001;
+	h_data(&h, 0, 2, 1, "b");			/* s4 evicts s1 */
+	assert_int_equal(h.rec.n, 5);
+	assert_int_equal(h_sess(&h, 1)->closed, 1);
+	assert_int_equal(h_sess(&h, 1)->why, REASM_CLOSE_EVICTED);
+	assert_stream(h_sess(&h, 4), 0, "b");
+	h_syn(&h, 50004, 2);				/* s5 evicts s3 */
+	assert_int_equal(h_sess(&h, 3)->why, REASM_CLOSE_EVICTED);
+	assert_int_equal(h_sess(&h, 2)->closed, 0);
+	/* The handshake of s5 completes and its OPEN comes: not evictable. */
+	h.port[0] = 50004;
+	h_seg(&h, 1, 2.1, TCPF_SYN | TCPF_ACK, 9000, 5001, NULL, 0, 0);
+	h_seg(&h, 0, 2.2, TCPF_ACK | TCPF_PSH, 5001, 9001, "open", 4, 4);
+	h.port[0] = 40002;
+	h_data(&h, 0, 3, 1, "c");			/* s6 evicts s2 */
+	assert_int_equal(h_sess(&h, 2)->why, REASM_CLOSE_EVICTED);
+	assert_int_equal(stats.sessions_evicted, 3);
+	/* Every flow has carried data now: a new one is refused. */
+	h.port[0] = 40003;
+	h_data(&h, 0, 4, 1, "d");
+	assert_int_equal(h.rec.n, 7);
+	assert_int_equal(stats.reasm_flow_limit, 1);
+	assert_int_equal(h_sess(&h, 0)->closed, 0);
+	assert_int_equal(h_sess(&h, 5)->closed, 0);
+	assert_stream(h_sess(&h, 5), 0, "open");
+	assert_int_equal(reasm_flow_count(h.r), 4);
+	h_done(&h);
+}
+
+/* Flows without payload time out after embryonic_timeout, not 600 s. */
+static void
+test_embryonic_timeout(void **state)
+{
+	struct reasm_config cfg;
+	struct harness h;
+
+	(void)state;
+	reasm_config_default(&cfg);
+	cfg.embryonic_timeout = 30;
+	h_init(&h, &cfg);
+	h_syn(&h, 50001, 10);				/* s0 */
+	h_data(&h, 0, 10, 1, "a");			/* s1 */
+	h_syn(&h, 50002, 20);				/* s2 */
+	h.port[0] = 50002;				/* s2 talks at 25 s */
+	h_seg(&h, 0, 25, TCPF_PSH, 5001, 0, "x", 1, 1);
+	h.port[0] = 40000;
+	h_data(&h, 0, 39, 2, "b");
+	assert_int_equal(h_sess(&h, 0)->closed, 0);
+	h_data(&h, 0, 40, 3, "c");			/* s0 is 30 s old */
+	assert_int_equal(h_sess(&h, 0)->closed, 1);
+	assert_int_equal(h_sess(&h, 0)->why, REASM_CLOSE_TIMEOUT);
+	h_data(&h, 0, 100, 4, "d");			/* s2 has data: stays */
+	assert_int_equal(h_sess(&h, 2)->closed, 0);
+	assert_int_equal(stats.sessions_timeout, 1);
+	assert_int_equal(reasm_flow_count(h.r), 2);
+	h_done(&h);
+}
+
 static void
 test_interleaved(void **state)
 {
@@ -927,6 +1013,8 @@ main(void)
 		cmocka_unit_test(test_reused),
 		cmocka_unit_test(test_idle_timeout),
 		cmocka_unit_test(test_flow_limit),
+		cmocka_unit_test(test_syn_flood),
+		cmocka_unit_test(test_embryonic_timeout),
 		cmocka_unit_test(test_interleaved),
 		cmocka_unit_test(test_property),
 	};

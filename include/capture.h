@@ -21,6 +21,8 @@ struct capture;
 #define CAPTURE_DEFAULT_PORT	179
 /* Live captures: 64 KiB BGP messages (RFC 8654) plus headers must fit. */
 #define CAPTURE_SNAPLEN		262144
+/* The kernel ring's default size (-B): a full-table burst at line rate
+ * must fit while rovmon catches up (docs/performance.md). */
 #define CAPTURE_BUFFER_SIZE	(64 * 1024 * 1024)
 #define CAPTURE_TIMEOUT_MS	100
 
@@ -32,8 +34,10 @@ struct capture;
  * against decode_link_supported() at open.  NULL on error (reported).
  */
 struct capture	*capture_open_offline(const char *path, const char *filter);
-/* Promiscuous, CAPTURE_SNAPLEN, CAPTURE_BUFFER_SIZE.  NULL on error. */
-struct capture	*capture_open_live(const char *iface, const char *filter);
+/* Promiscuous, CAPTURE_SNAPLEN, a kernel buffer of bufsize bytes
+ * (0: CAPTURE_BUFFER_SIZE).  NULL on error. */
+struct capture	*capture_open_live(const char *iface, const char *filter,
+		    size_t bufsize);
 
 /*
  * Read frames and call cb for each one the filter passes, until end of

@@ -30,6 +30,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -518,7 +519,7 @@ capture_activate(struct capture *cap)
 }
 
 struct capture *
-capture_open_live(const char *iface, const char *filter)
+capture_open_live(const char *iface, const char *filter, size_t bufsize)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct capture *cap;
@@ -537,7 +538,8 @@ capture_open_live(const char *iface, const char *filter)
 	 */
 	if (pcap_set_snaplen(cap->pcap, CAPTURE_SNAPLEN) != 0 ||
 	    (strcmp(iface, "any") != 0 && pcap_set_promisc(cap->pcap, 1) != 0) ||
-	    pcap_set_buffer_size(cap->pcap, CAPTURE_BUFFER_SIZE) != 0 ||
+	    pcap_set_buffer_size(cap->pcap, bufsize > 0 && bufsize < INT_MAX ?
+	    (int)bufsize : CAPTURE_BUFFER_SIZE) != 0 ||
 	    pcap_set_immediate_mode(cap->pcap, 0) != 0 ||
 	    pcap_set_timeout(cap->pcap, CAPTURE_TIMEOUT_MS) != 0) {
 		log_warnx("%s: cannot set capture options", iface);

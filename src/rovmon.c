@@ -62,6 +62,7 @@ struct options {
 	unsigned	 min_priority;
 	char		*filter;	/* owned */
 	long		 count;
+	long		 bufsize_kib;	/* -B: 0 = CAPTURE_BUFFER_SIZE */
 	const char	*config;	/* -C, --config FILE */
 	bool		 daemonize;	/* -D */
 	bool		 syslog;	/* --syslog */
@@ -106,6 +107,8 @@ usage(int status)
 "  -r, --read FILE       read packets from a pcap/pcapng file ('-' = stdin)\n"
 "  -i, --interface IFACE capture live (promiscuous) on IFACE\n"
 "  -c, --count N         stop after N packets\n"
+"  -B, --buffer-size KiB kernel capture buffer for -i (default 65536 KiB;\n"
+"                        a full-table burst must fit while rovmon catches up)\n"
 "      --vrps FILE|URL   validate routes against these VRPs (rpki-client,\n"
 "                        Routinator, StayRTR JSON or CSV; file or http(s))\n"
 "      --redis URL       validate against the VRP set in Redis, following\n"
@@ -173,13 +176,14 @@ add_sink(struct options *o, const char *spec)
 enum { OPT_ROUTES = 256, OPT_STATS, OPT_ENGINE, OPT_VRPS, OPT_REDIS,
     OPT_REDIS_NS, OPT_ALERTS, OPT_SINK, OPT_RULES, OPT_SENSOR,
     OPT_MINPRIO, OPT_PIDFILE, OPT_CHROOT, OPT_STATS_INTERVAL, OPT_FILTER,
-    OPT_SYSLOG };
+    OPT_SYSLOG, OPT_BUFSIZE };
 
 /* Also the vocabulary of the configuration file (config.c). */
 static const struct option longopts[] = {
 	{ "read", required_argument, NULL, 'r' },
 	{ "interface", required_argument, NULL, 'i' },
 	{ "count", required_argument, NULL, 'c' },
+	{ "buffer-size", required_argument, NULL, 'B' },
 	{ "routes", required_argument, NULL, OPT_ROUTES },
 	{ "stats", required_argument, NULL, OPT_STATS },
 	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
@@ -204,7 +208,7 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
-#define SHORTOPTS	"r:i:c:C:DZ:vVh"
+#define SHORTOPTS	"r:i:c:B:C:DZ:vVh"
 /* Not in a configuration file. */
 static const char *const config_deny[] = { "config", "help", "version", NULL };
 
@@ -292,6 +296,16 @@ parse_pass(int argc, char **argv, struct options *o, bool cfg)
 			    o->stats_interval > 86400 * 366) {
 				log_warnx("--stats-interval: not a number of "
 				    "seconds: %s", optarg);
+				usage(2);
+			}
+			break;
+		case 'B':
+			/* KiB, as tcpdump -B; libpcap takes an int */
+			o->bufsize_kib = strtol(optarg, &end, 10);
+			if (*end != '\0' || o->bufsize_kib < 1024 ||
+			    o->bufsize_kib > 2097151) {
+				log_warnx("-B: not a buffer size in KiB from 1024 "
+				    "to 2097151: %s", optarg);
 				usage(2);
 			}
 			break;
@@ -661,7 +675,8 @@ run_own_engine(struct rovmon *rv)
 	if (rv->opt.read_file != NULL)
 		rv->cap = capture_open_offline(rv->opt.read_file, rv->opt.filter);
 	else
-		rv->cap = capture_open_live(rv->opt.iface, rv->opt.filter);
+		rv->cap = capture_open_live(rv->opt.iface, rv->opt.filter,
+		    (size_t)rv->opt.bufsize_kib * 1024);
 	if (rv->cap == NULL)
 		return 3;
 	if (service_started(rv) == -1) {

@@ -107,7 +107,7 @@ asan:
 	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    test
 
-bench: all $(BUILD)/bench_rov $(BUILD)/tests/test_rib
+bench: all $(BUILD)/bench_rov $(BUILD)/bench_json $(BUILD)/tests/test_rib
 	@sh tests/bench.sh $(BUILD)
 
 # make install [PREFIX=/usr/local] [DESTDIR=staging]: programs to sbin, man
@@ -141,5 +141,8 @@ clean:
 
 # ROV index benchmark (tests/bench.sh): build/bench_rov FILE
 $(BUILD)/bench_rov: tests/bench_rov.c $(LIB) $(wildcard include/*.h)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LIBS)
+# Route-event formatting, direct against jansson (tests/bench.sh)
+$(BUILD)/bench_json: tests/bench_json.c $(LIB) $(wildcard include/*.h)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LIBS)
 include tests/fuzz/fuzz.mk

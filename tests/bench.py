@@ -381,6 +381,32 @@ def rib_section(build):
     return lines
 
 
+# ---------------------------------------------------------------- json
+
+def json_section(a, rovmon, bench_json, tmp):
+    """Route-event formatting: the direct formatter against jansson on
+    the same lines (issue 6 asks to choose by numbers)."""
+    print("\n== Route-event JSON: direct formatting vs jansson (tests/bench_json.c)")
+    rl = os.path.join(tmp, "json-routes.jsonl")
+    cmd = [rovmon, "-r", a.full, "-c", "20000", "--routes", rl, "--stats", os.devnull]
+    if a.vrps_json:
+        cmd += ["--vrps", a.vrps_json]
+    subprocess.run(cmd, capture_output=True)
+    wait_for_soak()
+    p = subprocess.run([bench_json, rl], capture_output=True, text=True)
+    os.unlink(rl)
+    if p.returncode != 0:
+        print(f"  failed: {p.stderr.strip()[-300:]}")
+        return {"error": p.stderr.strip()}
+    out = {"text": p.stdout.strip()}
+    for line in p.stdout.splitlines():
+        print("  " + line)
+        m = re.match(r"(direct|jansson|alert_format_json)\D*?(\d+) ns/event", line)
+        if m:
+            out[m.group(1) + "_ns_per_event"] = int(m.group(2))
+    return out
+
+
 # --------------------------------------------------------------------- live
 
 def live_section(a, rovmon, tmp, prefixes, packets):
@@ -616,6 +642,8 @@ def main():
             res["full"] = full_section(a, rovmon, tmp, errlog)
         if a.vrps or a.vrps_json:
             res["vrps"] = vrp_section(a, bench_rov)
+        if a.full and os.path.exists(os.path.join(a.build, "bench_json")):
+            res["json"] = json_section(a, rovmon, os.path.join(a.build, "bench_json"), tmp)
         res["rib_synthetic"] = rib_section(a.build)
         if a.full:
             c = res["full"]["capture"]

@@ -14,9 +14,8 @@
  *             direct too), for scale.
  * The jansson line is checked byte for byte against the direct one first,
  * so both produce the same text.  Prints ns per event and MB/s.
- * Not built by the Makefile:
- *	cc -Iinclude -D_GNU_SOURCE -O2 -o build/bench_json tests/bench_json.c \
- *	    build/librovmon.a -ljansson -lm -lz -lbz2 -lpcap -lcurl -lhiredis
+ * Built and run by make bench (tests/bench.py, on the route log of the
+ * full table's first 20,000 frames).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -66,6 +66,9 @@ struct bgp_attr_parse {
 	/* out: the worst RFC 7606 action so far and the rule behind it */
 	enum bgp_update_result	 result;
 	const char		*why;
+	/* out: an attribute with no row and the Optional bit clear (RFC
+	 * 4271 6.3) was seen; result is at least treat-as-withdraw */
+	bool			 unknown_wellknown;
 	/* private to bgp_attr.c */
 	uint32_t		 seen[8];	/* type codes seen, bitmap */
 	bool			 has_as4path;

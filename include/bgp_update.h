@@ -63,6 +63,10 @@ void	bgp_update_scratch_free(struct bgp_update_scratch *);	/* NULL ok */
  *   BGP_UPD_SESSION_RESET      the NLRI/withdrawn routes cannot be parsed
  *                              exactly: nothing is emitted.
  * Every non-OK result counts stats.bgp_malformed plus its own counter.
+ * An attribute of unrecognised type code with the Optional bit clear (RFC
+ * 4271 6.3, "Unrecognized Well-known Attribute") is treat-as-withdraw;
+ * such an UPDATE, when it ends as treat-as-withdraw (not reset), also
+ * counts stats.bgp_unknown_wellknown.
  *
  * End-of-RIB (RFC 4724 section 2): an UPDATE with nothing in it (IPv4
  * unicast) or with only an empty MP_UNREACH_NLRI (that AFI/SAFI) emits

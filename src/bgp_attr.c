@@ -5,8 +5,9 @@
  * value, advance.  What a type code means is in attr_table: the expected
  * Optional/Transitive bits, the length rule, the RFC 7606 action when
  * either is wrong, and a parser for the value.  Codes without an entry
- * are skipped by length.  As in BIRD's attrs.c, adding an attribute is
- * adding a row.
+ * are skipped by length when their Optional bit is set; with it clear
+ * they are unrecognised well-known attributes (attr_one).  As in BIRD's
+ * attrs.c, adding an attribute is adding a row.
  *
  * RFC 7606 actions are recorded with bgp_attr_fail(); the strongest one
  * wins (section 3(h)) and the caller (bgp_update.c) carries it out.
@@ -418,6 +419,33 @@ parse_bgpsec_path(struct bgp_attr_parse *st, struct cursor *v)
 }
 
 
+/*
+ * A type code without a row.  RFC 4271 5: an unrecognised optional
+ * attribute is quietly ignored (passed on if transitive, which is no
+ * concern of a monitor): skipped by length.  RFC 4271 6.3: one with the
+ * Optional bit clear is an UPDATE error, "Unrecognized Well-known
+ * Attribute".  RFC 7606 names no action for it; BIRD treats the UPDATE
+ * as withdraw, FRR resets the session.  Either way the receiver ends up
+ * without those routes, so we withdraw them (treat-as-withdraw) and keep
+ * decoding the session, as for the other RFC 7606 cases.
+ *
+ * Only ORIGIN, AS_PATH, NEXT_HOP, LOCAL_PREF and ATOMIC_AGGREGATE are
+ * well-known (IANA "BGP Path Attributes"); every other assigned code is
+ * optional by its RFC.  All five have rows, so a legitimate well-known
+ * attribute never gets here.  An assigned optional code sent with the
+ * Optional bit clear does, which is right: RFC 7606 3(c) would treat
+ * its flag conflict as withdraw as well.
+ */
+static void
+attr_unknown(struct bgp_attr_parse *st, uint8_t flags)
+{
+	if (flags & ATTR_F_OPTIONAL)
+		return;
+	st->unknown_wellknown = true;
+	bgp_attr_fail(st, TAW,
+	    "RFC 4271 6.3: unrecognized well-known attribute");
+}
+
 /* One attribute, already carved into v: the RFC 7606 checks, then parse. */
 static void
 attr_one(struct bgp_attr_parse *st, uint8_t flags, uint8_t code,
@@ -434,8 +462,10 @@ attr_one(struct bgp_attr_parse *st, uint8_t flags, uint8_t code,
 			    "attribute, all but the first discarded");
 		return;
 	}
-	if (d->name == NULL)
-		return;		/* unrecognised: skipped by length */
+	if (d->name == NULL) {
+		attr_unknown(st, flags);
+		return;
+	}
 	/*
 	 * RFC 6793 6: a NEW speaker discards AS4_PATH/AS4_AGGREGATOR
 	 * received from a NEW speaker, i.e. on a 4-octet session.

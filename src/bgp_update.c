@@ -102,6 +102,22 @@ update_split(const uint8_t *body, size_t len, struct update_parts *u,
 }
 
 /*
+ * Does the prefix of length plen whose nb octets start at c look like a
+ * misread path id (bgp_update.h, inference)?  A /0, or host bits set
+ * past the length in its last octet.
+ */
+static bool
+prefix_odd(const struct cursor *c, uint8_t plen, size_t nb)
+{
+	uint8_t last;
+
+	if (plen == 0)
+		return true;
+	return plen % 8 != 0 && cursor_peek_u8(c, nb - 1, &last) == 0 &&
+	    (last & (0xffu >> (plen % 8))) != 0;
+}
+
+/*
  * RFC 7606 5.3: a prefix field is syntactically incorrect if a length
  * exceeds the family's maximum or the prefixes do not exactly fill it.
  * Each entry (RFC 4271 4.3, RFC 7911 3):
@@ -113,7 +129,7 @@ nlri_check(const struct cursor *field, uint8_t family, bool addpath,
 {
 	struct cursor c = *field;
 	unsigned max = addr_maxlen(family);
-	uint8_t plen, last;
+	uint8_t plen;
 	size_t nb;
 
 	while (!cursor_empty(&c)) {
@@ -124,11 +140,7 @@ nlri_check(const struct cursor *field, uint8_t family, bool addpath,
 		nb = (plen + 7u) / 8u;
 		if (cnt != NULL) {
 			cnt->n++;
-			if (plen == 0)
-				cnt->odd++;
-			else if (plen % 8 != 0 &&
-			    cursor_peek_u8(&c, nb - 1, &last) == 0 &&
-			    (last & (0xffu >> (plen % 8))) != 0)
+			if (prefix_odd(&c, plen, nb))
 				cnt->odd++;
 		}
 		if (cursor_skip(&c, nb) == -1)
@@ -519,6 +531,9 @@ bgp_update_decode(const uint8_t *body, size_t len,
 	}
 	r = st.result;
 	w = st.why;
+	/* Counted only when the UPDATE was withdrawn, not when reset. */
+	if (r == BGP_UPD_TREAT_AS_WITHDRAW && st.unknown_wellknown)
+		STAT_INC(bgp_unknown_wellknown);
 done:
 	count_result(r);
 	if (why != NULL)

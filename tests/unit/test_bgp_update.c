@@ -792,6 +792,8 @@ build_extra(struct buf *u, unsigned flags, unsigned code, const void *v,
 	b_update(u, &w, &a, &n);
 }
 
+static const char *taw_why;	/* the rule expect_taw() saw */
+
 /* Expect TREAT_AS_WITHDRAW: all three prefixes emitted as withdrawals. */
 static void
 expect_taw(const struct buf *u, const struct bgp_decode_opts *o)
@@ -802,6 +804,7 @@ expect_taw(const struct buf *u, const struct bgp_decode_opts *o)
 
 	assert_int_equal(decode(u, o, &why), BGP_UPD_TREAT_AS_WITHDRAW);
 	assert_non_null(why);
+	taw_why = why;
 	assert_int_equal(stats.bgp_treat_as_withdraw, taw + 1);
 	assert_int_equal(nrec, 3);
 	for (i = 0; i < nrec; i++)
@@ -960,6 +963,113 @@ test_7606_optional(void **state)
 	assert_int_equal(nrec, 3);
 	assert_int_equal(stats.bgp_malformed,
 	    stats.bgp_treat_as_withdraw + stats.bgp_attr_discard);
+}
+
+/*
+ * RFC 4271 6.3 "Unrecognized Well-known Attribute": a type code with no
+ * row in the attribute table and the Optional bit clear makes the UPDATE
+ * treat-as-withdraw, IPv4 NLRI and MP_REACH alike, counted in
+ * bgp_unknown_wellknown; the well-known codes and unknown optional
+ * attributes never do.
+ */
+static void
+expect_unknown_wk(const struct buf *u)
+{
+	uint64_t wk = stats.bgp_unknown_wellknown;
+	uint64_t mal = stats.bgp_malformed;
+
+	expect_taw(u, &as4opts);
+	assert_string_equal(taw_why,
+	    "RFC 4271 6.3: unrecognized well-known attribute");
+	assert_int_equal(stats.bgp_unknown_wellknown, wk + 1);
+	assert_int_equal(stats.bgp_malformed, mal + 1);
+}
+
+static void
+test_7606_unknown_wellknown(void **state)
+{
+	static const unsigned unknown[] = { 0, 11, 19, 35, 99, 128, 250, 251,
+	    255 };
+	static const unsigned wellknown[] = { 1, 2, 3, 5, 6 };
+	struct buf u, a = { .n = 0 }, n = { .n = 0 }, r6 = { .n = 0 };
+	uint8_t v[16] = { 0 };
+	uint64_t wk;
+	size_t i;
+	unsigned code, fl;
+
+	(void)state;
+	/* Type 250 flagged well-known transitive, type 251 with no flags */
+	build_extra(&u, 0x40, 250, v, 4);
+	expect_unknown_wk(&u);
+	build_extra(&u, 0x00, 251, v, 0);
+	expect_unknown_wk(&u);
+	/* Partial and extended length change nothing: O is clear */
+	build_extra(&u, 0x70, 99, v, 16);
+	expect_unknown_wk(&u);
+	/* Unassigned, reserved and optional-by-IANA codes sent O clear */
+	for (i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
+		build_extra(&u, 0x40, unknown[i], v, 4);
+		expect_unknown_wk(&u);
+	}
+	assert_int_equal(stats.bgp_unknown_wellknown, 3 + 9);
+	assert_int_equal(stats.bgp_malformed, stats.bgp_treat_as_withdraw);
+
+	/* Unknown optional attributes, any T/P/E bits: skipped */
+	wk = stats.bgp_unknown_wellknown;
+	for (fl = 0x80; fl <= 0xf0; fl += 0x10) {
+		build_extra(&u, fl, 250, v, 4);
+		assert_int_equal(decode(&u, &as4opts, NULL), BGP_UPD_OK);
+		assert_int_equal(nrec, 3);
+		assert_int_equal(recs[1].ev, BGP_ROUTE_ANNOUNCE);
+	}
+	/* No code with the Optional bit set is ever unknown well-known */
+	for (code = 0; code < 256; code++) {
+		build_extra(&u, 0xc0, code, v, 4);
+		(void)decode(&u, &as4opts, NULL);
+	}
+	/* Nor is a well-known code (a duplicate here, or a valid one) */
+	for (i = 0; i < sizeof(wellknown) / sizeof(wellknown[0]); i++) {
+		build_extra(&u, 0x40, wellknown[i], v, 4);
+		(void)decode(&u, &as4opts, NULL);
+	}
+	assert_int_equal(stats.bgp_unknown_wellknown, wk);
+
+	/* MP_REACH NLRI is withdrawn too, with the IPv4 NLRI */
+	b_pfx(&r6, "2001:db8::/32", -1);
+	b_std_attrs(&a);
+	b_mp_reach(&a, AFI_IPV6, SAFI_UNICAST, "2001:db8::1", NULL, &r6);
+	b_attr(&a, 0x40, 250, v, 4);
+	b_pfx(&n, "10.0.0.0/8", -1);
+	b_update(&u, NULL, &a, &n);
+	assert_int_equal(decode(&u, &as4opts, NULL),
+	    BGP_UPD_TREAT_AS_WITHDRAW);
+	assert_int_equal(nrec, 2);
+	assert_int_equal(recs[0].ev, BGP_ROUTE_WITHDRAW);
+	assert_true(recs[0].taw);
+	assert_string_equal(recs[0].pfx, "10.0.0.0/8");
+	assert_int_equal(recs[1].ev, BGP_ROUTE_WITHDRAW);
+	assert_true(recs[1].taw);
+	assert_int_equal(recs[1].afi, AFI_IPV6);
+	assert_string_equal(recs[1].pfx, "2001:db8::/32");
+	assert_int_equal(stats.bgp_unknown_wellknown, wk + 1);
+	/* MP_REACH alone (the usual IPv6 UPDATE) */
+	b_update(&u, NULL, &a, NULL);
+	assert_int_equal(decode(&u, &as4opts, NULL),
+	    BGP_UPD_TREAT_AS_WITHDRAW);
+	assert_int_equal(nrec, 1);
+	assert_int_equal(recs[0].ev, BGP_ROUTE_WITHDRAW);
+	assert_true(recs[0].taw);
+	assert_string_equal(recs[0].pfx, "2001:db8::/32");
+	assert_int_equal(stats.bgp_unknown_wellknown, wk + 2);
+
+	/* A session reset wins (3(h)) and is not counted as withdrawn */
+	a.n = 0;
+	b_std_attrs(&a);
+	b_mp_reach(&a, AFI_IPV6, SAFI_UNICAST, "192.0.2.1", NULL, &r6);
+	b_attr(&a, 0x40, 250, v, 4);
+	b_update(&u, NULL, &a, NULL);
+	expect_reset(&u, &as4opts);
+	assert_int_equal(stats.bgp_unknown_wellknown, wk + 2);
 }
 
 static void
@@ -1414,6 +1524,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_7606_optional, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_7606_unknown_wellknown,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_7606_duplicates, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_7606_missing, setup,

@@ -22,7 +22,12 @@ void	bgp_session_data(struct bgp_session *, int dir, const uint8_t *,
 /* nbytes were lost in direction dir: drop the partial message, resync. */
 void	bgp_session_gap(struct bgp_session *, int dir, uint64_t nbytes,
 	    const struct packet *);
-/* TCP session ended; emits BGP_SESS_DOWN. Does not free. */
+/*
+ * TCP session ended; emits BGP_SESS_DOWN (BGP_SESS_CAPTURE_END for
+ * REASM_CLOSE_END).  A partial message pending in either direction is
+ * dropped and counted in bgp_msg_cut_at_end, whatever the reason.  Does
+ * not free.
+ */
 void	bgp_session_close(struct bgp_session *, enum reasm_close,
 	    const struct packet *);
 void	bgp_session_free(struct bgp_session *);	/* NULL ok */

@@ -324,11 +324,9 @@ update_opts(struct bgp_session *s, int d, const uint8_t *body, size_t len,
 	struct bgp_infer *inf = &dr->inf;
 	uint8_t combo, guessed = ENC_ALL & ~inf->fixed;
 
-	if (guessed == 0)
-		combo = inf->value;
-	else if ((guessed & ~inf->sticky) == 0)
-		combo = inf->value;
-	else {
+	/* Probe only while some guessed bit is not yet sticky. */
+	combo = inf->value;
+	if ((guessed & ~inf->sticky) != 0) {
 		combo = infer_choose(dr, body, len, peer_as);
 		inf->used++;
 	}
@@ -952,7 +950,7 @@ close_name(enum reasm_close why)
 	case REASM_CLOSE_TIMEOUT:
 		return "idle timeout";
 	case REASM_CLOSE_EVICTED:
-		return "evicted (memory cap)";
+		return "evicted (flow table full)";
 	case REASM_CLOSE_END:
 		return "end of capture";
 	case REASM_CLOSE_REUSED:
@@ -961,21 +959,56 @@ close_name(enum reasm_close why)
 	return "unknown";
 }
 
+/*
+ * A message begun but not complete when the stream ends was never
+ * decoded (docs/hostile-input.md, G2): count it in bgp_msg_cut_at_end,
+ * as a gap counts bgp_msg_across_gap.  That includes REASM_CLOSE_END: a
+ * capture that stops inside a message (a file cut by rotation or a
+ * crash, a capture stopped while a long UPDATE was in flight) has lost
+ * its routes just as surely as a reset session, and an operator who
+ * compares route counts needs to see why.  A plausible header whose body
+ * never comes (length 4097 mid-stream) is caught here too: the messages
+ * it swallowed are in its partial body.  The bytes kept while resyncing
+ * are no message and are not counted.
+ */
+static void
+close_partial(struct bgp_dir *dr, enum reasm_close why)
+{
+	struct cursor c;
+	uint16_t want = 0;
+	char name[2 * IPADDR_STRLEN + 24];
+
+	if (dr->resync || dr->buflen == 0)
+		return;
+	STAT_INC(bgp_msg_cut_at_end);
+	/* The header is only known to be plausible once it is whole. */
+	cursor_init(&c, dr->buf, dr->buflen);
+	if (cursor_skip(&c, BGP_MARKER_LEN) == 0)
+		(void)cursor_get_u16(&c, &want);
+	if (dr->buflen >= BGP_HEADER_LEN)
+		log_info("bgp: %s offset %llu: message cut short by %s: %zu "
+		    "of its %u bytes", dir_name(dr, name, sizeof(name)),
+		    (unsigned long long)dr->off, close_name(why), dr->buflen,
+		    want);
+	else
+		log_info("bgp: %s offset %llu: message cut short by %s: %zu "
+		    "bytes of its header", dir_name(dr, name, sizeof(name)),
+		    (unsigned long long)dr->off, close_name(why), dr->buflen);
+	dr->off += dr->buflen;
+	dr->buflen = 0;
+}
+
 void
 bgp_session_close(struct bgp_session *s, enum reasm_close why,
     const struct packet *pkt)
 {
 	struct bgp_msg_ctx ctx;
-	char name[2 * IPADDR_STRLEN + 24];
 	int d;
 
 	if (s == NULL)
 		return;
 	for (d = 0; d < 2; d++)
-		if (!s->dir[d].resync && s->dir[d].buflen > 0)
-			log_debug("bgp: %s: %zu bytes of a partial message "
-			    "at close", dir_name(&s->dir[d], name,
-			    sizeof(name)), s->dir[d].buflen);
+		close_partial(&s->dir[d], why);
 	ctx_fill(s, 0, NULL, 0, pkt, &ctx);
 	/* The end of a capture file says nothing about the session. */
 	emit(s, &ctx, why == REASM_CLOSE_END ? BGP_SESS_CAPTURE_END :

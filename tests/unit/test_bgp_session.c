@@ -307,6 +307,90 @@ test_gap_mid_message(void **state)
 }
 
 /*
+ * A message cut short by the end of the stream (G2): counted in
+ * bgp_msg_cut_at_end whatever the close reason, the end of the capture
+ * included; once per message, never for a resync tail.
+ */
+static void
+test_cut_at_end(void **state)
+{
+	static const enum reasm_close whys[] = { REASM_CLOSE_FIN,
+	    REASM_CLOSE_RST, REASM_CLOSE_TIMEOUT, REASM_CLOSE_EVICTED,
+	    REASM_CLOSE_END, REASM_CLOSE_REUSED };
+	static const uint8_t junk[] = { 1, 2, 3, 0xff, 0xff };
+	uint8_t b[512];
+	size_t n, i;
+	struct bgp_session *s;
+
+	(void)state;
+	/* In sync, 30 of a NOTIFICATION's 51 bytes pending at close. */
+	n = keepalive(b);
+	n += notification(b + n, 6, 4, 30, 0x41);
+	for (i = 0; i < sizeof(whys) / sizeof(whys[0]); i++) {
+		s = new_session();
+		feed(s, 0, b, 19 + 30);
+		bgp_session_close(s, whys[i], NULL);
+		assert_int_equal(stats.bgp_msg_cut_at_end, 1);
+		assert_int_equal(stats.bgp_keepalive, 1);
+		assert_int_equal(stats.bgp_notification, 0);
+		assert_int_equal(nev, 1);
+		assert_int_equal(evs[0].event, whys[i] == REASM_CLOSE_END ?
+		    BGP_SESS_CAPTURE_END : BGP_SESS_DOWN);
+		/* A second close does not count the same bytes again. */
+		bgp_session_close(s, REASM_CLOSE_END, NULL);
+		assert_int_equal(stats.bgp_msg_cut_at_end, 1);
+		bgp_session_free(s);
+	}
+
+	/* Part of a header only; and one message pending each way. */
+	s = new_session();
+	feed(s, 0, b, 19 + 10);
+	feed(s, 1, b, 19 + 20);
+	bgp_session_close(s, REASM_CLOSE_END, NULL);
+	assert_int_equal(stats.bgp_msg_cut_at_end, 2);
+	assert_int_equal(stats.bgp_keepalive, 2);
+	bgp_session_free(s);
+
+	/* Whole messages only: nothing cut. */
+	s = new_session();
+	feed(s, 0, b, n);
+	bgp_session_close(s, REASM_CLOSE_FIN, NULL);
+	assert_int_equal(stats.bgp_msg_cut_at_end, 0);
+	assert_int_equal(stats.bgp_notification, 1);
+	bgp_session_free(s);
+
+	/* Resyncing, 0xff tail kept: no message, not counted. */
+	s = new_session();
+	feed(s, 0, junk, sizeof(junk));
+	bgp_session_close(s, REASM_CLOSE_END, NULL);
+	assert_int_equal(stats.bgp_msg_cut_at_end, 0);
+	assert_int_equal(stats.bgp_resync_skipped, 3);
+	bgp_session_free(s);
+
+	/* Cut by a gap first: counted there (across_gap), not again. */
+	s = new_session();
+	feed(s, 0, b, 19 + 30);
+	bgp_session_gap(s, 0, 5, NULL);
+	bgp_session_close(s, REASM_CLOSE_FIN, NULL);
+	assert_int_equal(stats.bgp_msg_across_gap, 1);
+	assert_int_equal(stats.bgp_msg_cut_at_end, 0);
+	bgp_session_free(s);
+
+	/*
+	 * OPENs not seen: a header claiming 4097 whose body never comes
+	 * swallows the KEEPALIVE after it; the close says so.
+	 */
+	s = new_session();
+	n = hdr(b, 4097, BGP_UPDATE);
+	n += keepalive(b + n);
+	feed(s, 0, b, n);
+	bgp_session_close(s, REASM_CLOSE_RST, NULL);
+	assert_int_equal(stats.bgp_keepalive, 0);
+	assert_int_equal(stats.bgp_msg_cut_at_end, 1);
+	bgp_session_free(s);
+}
+
+/*
  * A fake header inside a payload: starting mid-message, resync must not
  * take the 0xff run for a marker because the bytes after the candidate
  * are no header.
@@ -699,6 +783,7 @@ main(void)
 		cmocka_unit_test(test_every_split),
 		cmocka_unit_test(test_midstream_garbage),
 		cmocka_unit_test(test_gap_mid_message),
+		cmocka_unit_test(test_cut_at_end),
 		cmocka_unit_test(test_fake_marker),
 		cmocka_unit_test(test_bad_lengths),
 		cmocka_unit_test(test_ext_lengths),

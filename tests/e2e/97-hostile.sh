@@ -7,9 +7,11 @@
 #   1. crafted captures (tests/hostile/check.py checks each against its
 #      manifest): truncated pcap, caplen > snaplen, caplen > len, caplen
 #      huge, jumbo segments (64 KiB IPv4, IPv6 jumbogram), zero-length
-#      segments, BGP length 0/18/4097/65535 (with and without OPENs),
-#      unknown well-known attributes, overlapping segments with different
-#      data (the first copy wins);
+#      segments, BGP length 0/18/4097/65535 (with and without OPENs), a
+#      message cut short by the session's or the capture's end (G2:
+#      bgp_msg_cut_at_end), unknown well-known attributes (G1:
+#      treat-as-withdraw, bgp_unknown_wellknown), overlapping segments
+#      with different data (the first copy wins);
 #   2. 1M prefixes in one flow (announced, then withdrawn);
 #   3. 100,000 concurrent flows, each with data queued behind a hole: the
 #      flow limit (65,536) and the 256 MiB reassembly cap hold;

@@ -74,6 +74,11 @@ def main():
             for p in c["withdraw"]:
                 if p not in wd:
                     why.append("%s not withdrawn" % p)
+            taw = {e["prefix"] for e in ev if e["event"] == "withdraw"
+                   and e.get("treat_as_withdraw") is True}
+            for p in c.get("taw", []):
+                if p not in taw:
+                    why.append("%s not withdrawn as treat-as-withdraw" % p)
             for p in c["absent"]:
                 if p in seen:
                     why.append("%s logged, must not be" % p)

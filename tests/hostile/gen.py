@@ -24,6 +24,7 @@
 manifest.json: a list of {"name", "file", "row", "exit": [codes],
 "stats": {counter: [op, value]}, "announce": [prefixes that must be
 announced], "withdraw": [...], "absent": [prefixes that must not appear],
+"taw": [prefixes whose withdrawal must carry "treat_as_withdraw":true],
 "filter": BPF or null, "gap": text (a known gap: observed, not asserted)}.
 """
 import json
@@ -284,7 +285,8 @@ def gen_lengths(d):
                  announce=ann, absent=absent)
     # A header claiming 4097 mid-stream whose body never comes: the
     # framer waits for the 4097 bytes and so swallows the UPDATEs that
-    # follow, until the session closes.
+    # follow, until the session closes (FIN); the close counts the cut
+    # message (G2).
     w = PcapWriter(os.path.join(d, "bgp-length-4097-never-completed.pcap"))
     s = Session(w)
     s.seg(0, update(["10.1.0.0/16"]))
@@ -293,17 +295,33 @@ def gen_lengths(d):
     s.close()
     w.close()
     case("bgp-length-4097-never-completed", "BGP length field 4097",
-         exit=[0], stats={"bgp_update": ["==", 1]}, announce=["10.1.0.0/16"],
-         absent=["10.2.0.0/16", "10.3.0.0/16"],
-         gap="a message cut short by the session's end (FIN) is dropped "
-             "with a debug log only: no counter says that the bytes after "
-             "a plausible header were never decoded")
+         exit=[0], stats={"bgp_update": ["==", 1], "bgp_announce": ["==", 1],
+                          "bgp_msg_cut_at_end": ["==", 1],
+                          "bgp_ext_unnegotiated": ["==", 0],
+                          "bgp_bad_header": ["==", 0],
+                          "bgp_msg_across_gap": ["==", 0]},
+         announce=["10.1.0.0/16"], absent=["10.2.0.0/16", "10.3.0.0/16"])
+    # The capture ends (no FIN) inside an UPDATE: the end of the capture
+    # cuts it as surely as the end of the session (G2).
+    w = PcapWriter(os.path.join(d, "bgp-cut-by-capture-end.pcap"))
+    s = good_session(w)
+    s.seg(0, update(["10.1.0.0/16"]))
+    u = update(["10.2.0.0/16", "10.3.0.0/16"])
+    s.seg(0, u[:30])
+    w.close()
+    case("bgp-cut-by-capture-end", "message cut by the capture's end",
+         exit=[0], stats={"bgp_update": ["==", 1], "bgp_announce": ["==", 1],
+                          "bgp_msg_cut_at_end": ["==", 1],
+                          "bgp_msg_across_gap": ["==", 0],
+                          "reasm_gaps": ["==", 0]},
+         announce=["10.1.0.0/16"], absent=["10.2.0.0/16", "10.3.0.0/16"])
 
 
 # ---- attributes ---------------------------------------------------------------
 
 def gen_attrs(d):
-    # Unknown attribute type 250 flagged well-known (Optional bit clear).
+    # Unknown attribute type 250 flagged well-known (Optional bit clear):
+    # RFC 4271 6.3, treat-as-withdraw (G1), IPv4 NLRI and MP_REACH alike.
     w = PcapWriter(os.path.join(d, "attr-unknown-wellknown.pcap"))
     s = good_session(w)
     a = std_attrs() + attr(0x40, 250, b"\1\2\3\4")
@@ -311,13 +329,24 @@ def gen_attrs(d):
     a = std_attrs() + attr(0x00, 251, b"")       # neither O nor T
     s.seg(0, update(["10.2.0.0/16"], attrs=a))
     s.seg(0, update(["10.3.0.0/16"]))
+    a = std_attrs() + mp_reach_v6(["2001:db8:1::/48"]) + \
+        attr(0x40, 250, b"\1\2\3\4")
+    s.seg(0, update(attrs=a))
+    # The same type flagged optional (transitive, partial): skipped
+    a = std_attrs() + attr(0xe0, 250, b"\1\2\3\4")
+    s.seg(0, update(["10.4.0.0/16"], attrs=a))
     s.close()
     w.close()
     case("attr-unknown-wellknown", "unknown well-known attributes", exit=[0],
-         stats={"bgp_update": ["==", 3]}, announce=["10.3.0.0/16"],
-         gap="RFC 4271 6.3 makes an unrecognised well-known attribute an "
-             "error (FRR: session reset, BIRD: treat-as-withdraw); rovmon "
-             "skips it silently: the route is announced, no counter moves")
+         stats={"bgp_update": ["==", 5], "bgp_unknown_wellknown": ["==", 3],
+                "bgp_malformed": ["==", 3],
+                "bgp_treat_as_withdraw": ["==", 3],
+                "bgp_session_reset": ["==", 0],
+                "bgp_announce": ["==", 2], "bgp_withdraw": ["==", 3]},
+         announce=["10.3.0.0/16", "10.4.0.0/16"],
+         withdraw=["10.1.0.0/16", "10.2.0.0/16", "2001:db8:1::/48"],
+         taw=["10.1.0.0/16", "10.2.0.0/16", "2001:db8:1::/48"],
+         absent=[])
 
 
 # ---- overlaps -----------------------------------------------------------------

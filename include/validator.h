@@ -47,8 +47,18 @@ int		 validator_reload(struct validator *, const char *source);
  */
 int		 validator_redis(struct validator *, const char *url,
 		    const char *ns);
-/* Packet thread: adopt a set the watcher has prepared.  true if swapped. */
+/*
+ * Packet thread: adopt a set the watcher has prepared (true if swapped),
+ * and validator_update_stats().
+ */
 bool		 validator_poll(struct validator *);
+/*
+ * Packet thread: copy the count of new VRP sets refused so far (failed
+ * --vrps loads and SIGHUP reloads, Redis generations refused for their
+ * content, each once, indexes that could not be built) into
+ * stats.vrp_load_failed.
+ */
+void		 validator_update_stats(const struct validator *);
 bool		 validator_ready(const struct validator *);
 
 /* Validate one announced route; false when no VRP set is loaded yet. */

@@ -83,16 +83,32 @@ struct vrp_redis_meta {
 /*
  * Read the current generation's metadata and check that all of its
  * chunks are present with the right lengths.  0, or -1 with the error
- * logged (no current generation, unreachable, inconsistent).
+ * logged (no current generation, unreachable, inconsistent).  Quick, but
+ * blind to what the chunks hold: a generation every sensor refuses (a
+ * corrupt record, a broken trust-anchor list) passes.
  */
 int		 vrp_redis_current_meta(struct vrp_redis *,
 		    struct vrp_redis_meta *);
+/*
+ * What `rovctl vrp status` checks: the current generation's metadata and,
+ * when out is not NULL, the generation loaded exactly as a sensor loads
+ * it (vrp_redis_load_current: the trust-anchor list, every chunk, every
+ * record through vrp_set_add(), the distinct count) into *out, which the
+ * caller frees.  With out NULL, vrp_redis_current_meta()'s checks only.
+ * 0; or -1, not logged, the reason in vrp_redis_error() and m->gen the
+ * generation refused for what it holds (0 when Redis could not be read
+ * or names no generation).
+ */
+int		 vrp_redis_check_current(struct vrp_redis *,
+		    struct vrp_redis_meta *, struct vrp_set **out);
 
 /*
  * Load the current generation into a new set (the caller owns *out and
  * frees it with vrp_set_free or hands it to rov_index_build).  Retries
  * when a newer load replaced the generation while it was being read.
- * -1 with the error logged and *out untouched on any problem.
+ * -1 with the error logged and *out untouched on any problem; a
+ * generation refused for what it holds is counted in
+ * vrp_redis_status()'s refused.
  */
 int		 vrp_redis_load_current(struct vrp_redis *,
 		    struct vrp_set **out, uint64_t *gen);
@@ -114,7 +130,10 @@ int		 vrp_redis_store(struct vrp_redis *, const struct vrp_set *,
  * the updates channel and, on each message, on every (re)connect and
  * every 60 s, compares the current generation with the one it loaded
  * last; a new one is loaded and handed to on_new(arg, set, gen) from the
- * watcher thread; the callback owns `set`.  While Redis is down it
+ * watcher thread; the callback owns `set`.  A new generation refused for
+ * what it holds (not for Redis being unreachable) is reported once as
+ * on_new(arg, NULL, gen), with the reason in vrp_redis_status()'s
+ * last_error, however often it is retried.  While Redis is down it
  * retries with exponential backoff (1 s .. 60 s) and logs once per state
  * change.  The last generation given by vrp_redis_load_current on the
  * same handle counts as loaded.  0, or -1 if the thread cannot start.
@@ -132,6 +151,9 @@ struct vrp_redis_status {
 	int64_t		 last_load;	/* Unix time of that load, 0 never */
 	int64_t		 last_check;	/* last comparison with Redis */
 	unsigned	 retries;	/* failed attempts since last success */
+	uint64_t	 refused;	/* generations refused for their
+					 * content, each counted once */
+	uint64_t	 refused_gen;	/* the last one, 0 none */
 };
 
 /* A consistent snapshot; safe from any thread. */

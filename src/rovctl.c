@@ -30,7 +30,7 @@
 struct opts {
 	const char	*from, *redis, *ns, *vrps, *prefix, *asn;
 	unsigned long	 interval, count, chunk;
-	int		 json;
+	int		 json, quick;
 };
 
 static volatile sig_atomic_t stop;
@@ -40,18 +40,21 @@ usage(FILE *f)
 {
 	fprintf(f,
 "usage: rovctl vrp load --from FILE|URL [--redis URL] [--interval SECONDS]\n"
-"       rovctl vrp status [--redis URL] [--json]\n"
+"       rovctl vrp status [--redis URL] [--quick] [--json]\n"
 "       rovctl vrp show --prefix PREFIX | --asn ASN [--vrps FILE|URL |\n"
 "                       --redis URL] [--json]\n"
 "       rovctl vrp watch [--redis URL] [--count N]\n"
 "       rovctl validate PREFIX ASN [--vrps FILE|URL | --redis URL] [--json]\n"
+"status loads the current generation as a sensor does (every record\n"
+"  checked); --quick reads only its meta hash and chunk lengths.\n"
 "common: --namespace NS (default %s), -v (more log output)\n"
 "Redis URLs: redis://[[user]:password@]host[:port][/db],\n"
 "  unix:///path/to/socket[?db=N&password=P] (or redis+unix://); without\n"
 "  --vrps or --redis: $ROVMON_REDIS, else %s.  ASN: 13335 or AS13335.\n"
 "exit codes: 0 valid / success, 1 invalid, 2 not found (validate) or no\n"
 "  VRP matched (show), 3 usage or other error, 4 VRP source or Redis\n"
-"  unavailable or refused (nothing loaded, unreachable, bad data).\n",
+"  unavailable or refused (nothing loaded, unreachable, bad data; status:\n"
+"  a generation a sensor would refuse).\n",
 	    VRP_REDIS_DEFAULT_NS, VRP_REDIS_DEFAULT_URL);
 }
 
@@ -299,40 +302,124 @@ cmd_show(const struct opts *o)
 	return n > 0 ? 0 : EX_NOTFOUND;
 }
 
+/*
+ * Text from Redis (a meta field's name or value in an error, the source)
+ * as printable ASCII: jansson refuses invalid UTF-8, and the whole JSON
+ * answer would be lost for one hostile byte.
+ */
+static void
+printable(char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			*s = '?';
+}
+
+/*
+ * The current generation cannot be used: say why, naming the generation
+ * when there is one (a sensor would refuse it and keep its previous set).
+ */
+static void
+status_refused(const struct opts *o, const struct vrp_redis_meta *m,
+    const char *err)
+{
+	char why[256];
+
+	snprintf(why, sizeof(why), "%s", err);
+	printable(why);
+	if (m->gen != 0)
+		log_warnx("generation %llu refused (a sensor would keep its "
+		    "previous set): %s", (unsigned long long)m->gen, why);
+	else
+		log_warnx("%s", why);
+	if (o->json)
+		json_out(json_pack("{s:o, s:b, s:s}", "generation",
+		    m->gen != 0 ? json_integer((json_int_t)m->gen) :
+		    json_null(), "ok", 0, "error", why));
+}
+
+static json_t *
+status_json(const struct vrp_redis_meta *m, const struct vrp_set *set,
+    size_t expired, int64_t now)
+{
+	json_t *j, *tas;
+	unsigned i;
+
+	j = json_pack("{s:I, s:I, s:I, s:s, s:s, s:I, s:I, s:I, s:I, s:s, "
+	    "s:b, s:b, s:s}", "generation", (json_int_t)m->gen, "previous",
+	    (json_int_t)m->previous, "count", (json_int_t)m->count, "source",
+	    m->source, "format", m->format, "generated",
+	    (json_int_t)m->generated, "loaded", (json_int_t)m->loaded,
+	    "checked", (json_int_t)m->checked, "oldest_expiry",
+	    (json_int_t)m->oldest_expiry, "sha256", m->sha256, "stale",
+	    m->oldest_expiry > 0 && m->oldest_expiry < now, "ok", 1, "check",
+	    set != NULL ? "full" : "quick");
+	if (j == NULL || set == NULL)
+		return j;
+	if ((tas = json_array()) == NULL) {
+		json_decref(j);
+		return NULL;
+	}
+	for (i = 0; i < set->nta; i++)
+		json_array_append_new(tas, json_string(set->ta[i]));
+	json_object_set_new(j, "ipv4", json_integer((json_int_t)set->nv4));
+	json_object_set_new(j, "ipv6", json_integer((json_int_t)set->nv6));
+	json_object_set_new(j, "expired", json_integer((json_int_t)expired));
+	json_object_set_new(j, "trust_anchors", tas);
+	return j;
+}
+
+/*
+ * By default the generation is loaded exactly as a sensor loads it, so
+ * that "fine" here means every sensor adopts it; --quick reads only the
+ * meta hash and the chunk lengths (what a sensor refuses for a corrupt
+ * record or trust-anchor list passes).
+ */
 static int
 cmd_status(const struct opts *o)
 {
 	struct vrp_redis_meta m;
 	struct vrp_redis *r;
+	struct vrp_set *set = NULL;
 	char t[3][32], age[3][32];
 	int64_t now = time(NULL);
+	size_t expired = 0;
+	unsigned i;
 	int rv = EX_UNAVAIL;
 
 	if ((r = vrp_redis_open(redis_url(o), o->ns)) == NULL)
 		return EX_ERROR;
-	if (vrp_redis_current_meta(r, &m) == -1)
+	if (vrp_redis_check_current(r, &m, o->quick ? NULL : &set) == -1) {
+		status_refused(o, &m, vrp_redis_error(r));
 		goto done;
+	}
 	rv = 0;
+	if (set != NULL)
+		expired = vrp_set_expired(set, now);
 	if (m.oldest_expiry > 0 && m.oldest_expiry < now)
 		log_warnx("warning: stale data: the oldest VRP expired %s ago "
 		    "(is the validator or the loader stuck?)",
 		    fmt_age(now - m.oldest_expiry, age[0], sizeof(age[0])));
+	printable(m.source);
+	printable(m.format);
 	if (o->json) {
-		json_out(json_pack("{s:I, s:I, s:I, s:s, s:s, s:I, s:I, s:I, "
-		    "s:I, s:s, s:b}", "generation", (json_int_t)m.gen,
-		    "previous", (json_int_t)m.previous, "count",
-		    (json_int_t)m.count, "source", m.source, "format",
-		    m.format, "generated", (json_int_t)m.generated, "loaded",
-		    (json_int_t)m.loaded, "checked", (json_int_t)m.checked,
-		    "oldest_expiry", (json_int_t)m.oldest_expiry, "sha256",
-		    m.sha256, "stale", m.oldest_expiry > 0 &&
-		    m.oldest_expiry < now));
+		json_out(status_json(&m, set, expired, now));
 		goto done;
 	}
 	printf("generation     %llu (previous %llu)\n",
 	    (unsigned long long)m.gen, (unsigned long long)m.previous);
-	printf("vrps           %zu (%zu bytes in %zu chunks)\n", m.count,
+	printf("vrps           %zu (%zu bytes in %zu chunks)", m.count,
 	    m.bytes, m.chunks);
+	if (set != NULL)
+		printf(": %zu IPv4, %zu IPv6, %zu expired", set->nv4, set->nv6,
+		    expired);
+	putchar('\n');
+	if (set != NULL) {
+		printf("trust anchors  %u", set->nta);
+		for (i = 0; i < set->nta; i++)
+			printf("%s%s", i == 0 ? ": " : ", ", set->ta[i]);
+		putchar('\n');
+	}
 	printf("source         %s\nformat         %s\n", m.source, m.format);
 	printf("generated      %s\n", fmt_time(m.generated, t[0],
 	    sizeof(t[0])));
@@ -344,7 +431,11 @@ cmd_status(const struct opts *o)
 	    sizeof(t[0])), m.oldest_expiry > 0 && m.oldest_expiry < now ?
 	    " (STALE: already expired)" : "");
 	printf("sha256         %s\n", m.sha256);
+	printf("verified       %s\n", set != NULL ? "every record, as a "
+	    "sensor loads it: sensors adopt this generation" :
+	    "meta hash and chunk lengths only (--quick)");
  done:
+	vrp_set_free(set);
 	vrp_redis_close(r);
 	return rv;
 }
@@ -421,12 +512,27 @@ cmd_load(const struct opts *o)
 
 static unsigned long watch_seen;
 
+struct watch {
+	const struct opts	*o;
+	struct vrp_redis	*r;
+};
+
+/* Watcher thread: one line per generation loaded or refused. */
 static void
 on_new(void *arg, struct vrp_set *set, uint64_t gen)
 {
-	const struct opts *o = arg;
+	const struct watch *w = arg;
+	const struct opts *o = w->o;
+	struct vrp_redis_status st;
 	char t[32];
 
+	if (set == NULL) {
+		vrp_redis_status(w->r, &st);
+		printf("generation %llu: refused: %s\n",
+		    (unsigned long long)gen, st.last_error);
+		fflush(stdout);
+		return;
+	}
 	printf("generation %llu: %zu VRPs, source %s, loaded %s\n",
 	    (unsigned long long)gen, set->n, set->source != NULL ?
 	    set->source : "?", fmt_time(set->loaded, t, sizeof(t)));
@@ -440,11 +546,14 @@ static int
 cmd_watch(const struct opts *o)
 {
 	struct vrp_redis *r;
+	struct watch w;
 	struct timespec ts = { 0, 100 * 1000 * 1000 };
 
 	if ((r = vrp_redis_open(redis_url(o), o->ns)) == NULL)
 		return EX_ERROR;
-	if (vrp_redis_watch_start(r, on_new, (void *)(uintptr_t)o) == -1) {
+	w.o = o;
+	w.r = r;
+	if (vrp_redis_watch_start(r, on_new, &w) == -1) {
 		vrp_redis_close(r);
 		return EX_ERROR;
 	}
@@ -468,6 +577,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "count", required_argument, NULL, 'c' },
 		{ "chunk-records", required_argument, NULL, 'C' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "quick", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -489,6 +599,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'c': num = &o->count; break;
 		case 'C': num = &o->chunk; break;
 		case 'j': o->json = 1; break;
+		case 'q': o->quick = 1; break;
 		case 'v': log_verbose++; break;
 		case 'h': usage(stdout); exit(0);
 		default: return -1;

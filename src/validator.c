@@ -6,6 +6,12 @@
  * publishes it in `pending` with an atomic exchange (freeing any older
  * pending one that the packet thread never adopted); validator_poll()
  * takes it with another exchange.  No lock is held on the packet path.
+ *
+ * Every new set refused (a --vrps load or SIGHUP reload that fails, a
+ * Redis generation refused for what it holds, an index that cannot be
+ * built) is counted in `failed`, from whichever thread saw it; the
+ * packet thread copies it into stats.vrp_load_failed, since the stats
+ * counters are plain integers only it may write.  The old set stays.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -25,6 +31,7 @@ struct validator {
 	_Atomic(struct rov_index *) pending;	/* from the watcher */
 	_Atomic uint64_t	 pending_gen;
 	_Atomic uint64_t	 local_loads;	/* --vrps loads so far */
+	_Atomic uint64_t	 failed;	/* new sets refused, any thread */
 	struct vrp_redis	*redis;
 	/* a reload of a file/URL in its own thread (SIGHUP) */
 	pthread_t		 reloader;
@@ -42,6 +49,8 @@ validator_new(void)
 		return NULL;
 	atomic_init(&v->pending, NULL);
 	atomic_init(&v->pending_gen, 0);
+	atomic_init(&v->local_loads, 0);
+	atomic_init(&v->failed, 0);
 	return v;
 }
 
@@ -84,6 +93,13 @@ warn_stale(const struct vrp_set *s)
 	vrp_set_warn_stale(s, (int64_t)time(NULL));
 }
 
+/* Any thread: a new set was refused and the old one stays. */
+static void
+refused(struct validator *v)
+{
+	atomic_fetch_add(&v->failed, 1);
+}
+
 static void
 adopt(struct validator *v, struct rov_index *idx, uint64_t gen)
 {
@@ -99,11 +115,14 @@ validator_load(struct validator *v, const char *source)
 	struct vrp_set *set;
 	struct rov_index *idx;
 
-	if ((set = vrp_load(source)) == NULL)
-		return -1;	/* vrp_load() has warned about a stale set */
+	if ((set = vrp_load(source)) == NULL) {
+		refused(v);
+		return -1;	/* vrp_load() has said why */
+	}
 	if ((idx = rov_index_build(set)) == NULL) {
 		log_warnx("%s: out of memory building the ROV index", source);
 		vrp_set_free(set);
+		refused(v);
 		return -1;
 	}
 	log_info("%s: %zu VRPs loaded", source, set->n);
@@ -126,13 +145,17 @@ reload_main(void *arg)
 	struct vrp_set *set;
 	struct rov_index *idx;
 
-	if ((set = vrp_load(v->reload_source)) == NULL)
+	/* Counted before the log line: whoever reads the line and then the
+	 * statistics finds the failure in both. */
+	if ((set = vrp_load(v->reload_source)) == NULL) {
+		refused(v);
 		log_warnx("%s: reload failed; keeping the current VRP set",
 		    v->reload_source);
-	else if ((idx = rov_index_build(set)) == NULL) {
+	} else if ((idx = rov_index_build(set)) == NULL) {
+		vrp_set_free(set);
+		refused(v);
 		log_warnx("%s: out of memory building the ROV index; keeping "
 		    "the current VRP set", v->reload_source);
-		vrp_set_free(set);
 	} else {
 		log_info("%s: %zu VRPs reloaded", v->reload_source, set->n);
 		publish(v, idx, atomic_fetch_add(&v->local_loads, 1) + 1);
@@ -154,6 +177,7 @@ validator_reload(struct validator *v, const char *source)
 	free(v->reload_source);
 	if ((v->reload_source = strdup(source)) == NULL ||
 	    pthread_create(&v->reloader, NULL, reload_main, v) != 0) {
+		refused(v);	/* asked for, never tried: the old set stays */
 		log_warn("%s: cannot start the reload", source);
 		atomic_store(&v->reloading, false);
 		return -1;
@@ -162,18 +186,26 @@ validator_reload(struct validator *v, const char *source)
 	return 0;
 }
 
-/* Watcher thread: build the index off the packet path, then publish. */
+/*
+ * Watcher thread: build the index off the packet path, then publish.  A
+ * NULL set is a generation the watcher refused (logged there, once).
+ */
 static void
 on_new_generation(void *arg, struct vrp_set *set, uint64_t gen)
 {
 	struct validator *v = arg;
 	struct rov_index *idx;
 
+	if (set == NULL) {
+		refused(v);
+		return;
+	}
 	warn_stale(set);
 	if ((idx = rov_index_build(set)) == NULL) {
+		vrp_set_free(set);
+		refused(v);
 		log_warnx("redis generation %llu: out of memory building the "
 		    "ROV index; keeping the current set", (unsigned long long)gen);
-		vrp_set_free(set);
 		return;
 	}
 	publish(v, idx, gen);
@@ -184,6 +216,7 @@ on_new_generation(void *arg, struct vrp_set *set, uint64_t gen)
 int
 validator_redis(struct validator *v, const char *url, const char *ns)
 {
+	struct vrp_redis_status st;
 	struct vrp_set *set = NULL;
 	uint64_t gen = 0;
 	int rc = 0;
@@ -196,11 +229,17 @@ validator_redis(struct validator *v, const char *url, const char *ns)
 		warn_stale(set);
 		if ((idx = rov_index_build(set)) == NULL) {
 			vrp_set_free(set);
+			refused(v);
 			rc = -1;
 		} else
 			adopt(v, idx, gen);
-	} else
+	} else {
+		/* A generation refused for its content (not Redis down);
+		 * the watcher will not count it again. */
+		vrp_redis_status(v->redis, &st);
+		atomic_fetch_add(&v->failed, st.refused);
 		rc = -1;
+	}
 	if (vrp_redis_watch_start(v->redis, on_new_generation, v) == -1) {
 		log_warnx("%s: cannot start the Redis watcher", url);
 		return -1;
@@ -208,11 +247,20 @@ validator_redis(struct validator *v, const char *url, const char *ns)
 	return rc;
 }
 
+void
+validator_update_stats(const struct validator *v)
+{
+	/* Relaxed: a count, ordered with nothing else. */
+	stats.vrp_load_failed = atomic_load_explicit(&v->failed,
+	    memory_order_relaxed);
+}
+
 bool
 validator_poll(struct validator *v)
 {
 	struct rov_index *idx;
 
+	validator_update_stats(v);
 	if (atomic_load_explicit(&v->pending, memory_order_relaxed) == NULL)
 		return false;
 	if ((idx = atomic_exchange(&v->pending, NULL)) == NULL)

@@ -675,8 +675,11 @@ read_meta(struct rconn *k, uint64_t id, struct vrp_redis_meta *m)
 
 /*
  * Fetch every chunk (GET, decoded into set) or just check their lengths
- * (STRLEN, set NULL), pipelined.  On failure the connection is closed
- * since replies may still be pending on it.
+ * (STRLEN, set NULL), pipelined.  0; -1 when what Redis holds is refused
+ * (a missing chunk, a wrong type or length, a bad record, an error
+ * reply); -2 when no reply came (connection lost, protocol error), which
+ * says nothing about the generation.  On failure the connection is
+ * closed since replies may still be pending on it.
  */
 static int
 read_chunks(struct rconn *k, const struct vrp_redis_meta *m,
@@ -685,6 +688,7 @@ read_chunks(struct rconn *k, const struct vrp_redis_meta *m,
 	char key[KEY_MAX];
 	redisReply *rep = NULL;
 	size_t i, j, want, sent = 0;
+	int rv;
 
 	/*
 	 * Pipelined, but at most READ_WINDOW requests ahead of the replies:
@@ -731,22 +735,32 @@ read_chunks(struct rconn *k, const struct vrp_redis_meta *m,
 	return 0;
  fail:
 	freeReplyObject(rep);
+	/* reply_take() closes the context when no reply came at all. */
+	rv = k->c == NULL ? -2 : -1;
 	conn_close(k);
-	return -1;
+	return rv;
 }
 
-static struct vrp_set *
-load_gen(struct rconn *k, const struct vrp_redis_meta *m)
+/*
+ * The generation m describes: its trust-anchor list, then every chunk and
+ * record.  0 and *out (the caller frees it); -1 when what Redis holds is
+ * refused (or memory ran out), -2 when the connection failed; k->err says
+ * why.
+ */
+static int
+load_gen(struct rconn *k, const struct vrp_redis_meta *m,
+    struct vrp_set **out)
 {
 	char key[KEY_MAX], *tas[VRP_TA_MAX];
 	const char *argv[4] = { "LRANGE", key, "0", "-1" };
 	struct vrp_set *set = NULL;
 	redisReply *rep;
 	size_t i;
+	int rv = -1;
 
 	key_gen(k, key, m->gen, "tas");
 	if ((rep = cmdv(k, 4, argv, NULL)) == NULL)
-		return NULL;
+		return k->c == NULL ? -2 : -1;
 	if (rep->type != REDIS_REPLY_ARRAY || rep->elements != m->bytes) {
 		cerr(k, "%s: not a list of %zu names", key, m->bytes);
 		goto done;
@@ -761,9 +775,11 @@ load_gen(struct rconn *k, const struct vrp_redis_meta *m)
 		}
 		tas[i] = e->str;
 	}
-	if ((set = vrp_set_new()) == NULL ||
-	    read_chunks(k, m, set, tas, rep->elements) == -1)
+	if ((set = vrp_set_new()) == NULL)
 		goto fail;
+	if ((rv = read_chunks(k, m, set, tas, rep->elements)) != 0)
+		goto fail;
+	rv = -1;
 	vrp_set_finish(set);
 	if (set->n != m->count) {
 		cerr(k, "generation %llu: %zu distinct VRPs, meta says %zu",
@@ -776,37 +792,79 @@ load_gen(struct rconn *k, const struct vrp_redis_meta *m)
 	set->generated = m->generated;
 	set->loaded = m->loaded;
 	set->oldest_expiry = m->oldest_expiry;
+	*out = set;
+	rv = 0;
 	goto done;
  fail:
 	if (k->err[0] == '\0')
 		cerr(k, "out of memory");
 	vrp_set_free(set);
-	set = NULL;
  done:
 	freeReplyObject(rep);
-	return set;
+	return rv;
 }
 
-/* The current generation, retried if a newer load replaced it meanwhile. */
-static struct vrp_set *
-load_current(struct rconn *k, struct vrp_redis_meta *m)
+/*
+ * The current generation, retried if a newer load replaced it meanwhile:
+ * loaded into *out (out NULL: only the meta hash and the chunk lengths
+ * are checked), m filled in, previous and bytes included.  0; or -1 with
+ * k->err set and *refused the generation that Redis still names current
+ * but whose content was refused: 0 when the failure was reaching Redis or
+ * reading the pointer, which says nothing about any generation.
+ */
+static int
+read_current(struct rconn *k, struct vrp_redis_meta *m,
+    struct vrp_set **out, uint64_t *refused)
 {
-	struct vrp_set *set;
 	uint64_t cur, prev, now;
-	int i;
+	int i, rv;
 
+	*refused = 0;
 	for (i = 0; i < LOAD_TRIES; i++) {
 		k->err[0] = '\0';
 		if (read_ids(k, &cur, &prev) == -1)
-			return NULL;
-		if (read_meta(k, cur, m) == 0 && (set = load_gen(k, m)) != NULL)
-			return set;
-		if (read_ids(k, &now, &prev) == -1 || now == cur)
-			return NULL;
+			return -1;
+		/* read_meta() leaves the context open unless no reply came. */
+		if ((rv = read_meta(k, cur, m)) == -1 && k->c == NULL)
+			rv = -2;
+		if (rv == 0)
+			rv = out != NULL ? load_gen(k, m, out) :
+			    read_chunks(k, m, NULL, NULL, 0);
+		if (rv == 0) {
+			m->previous = prev;
+			m->bytes = m->count * REC_SIZE;
+			return 0;
+		}
+		/* Still current: the generation itself is at fault. */
+		if (read_ids(k, &now, &prev) == -1)
+			return -1;
+		if (now == cur) {
+			if (rv == -1)
+				*refused = cur;
+			return -1;
+		}
 		log_debug("generation %llu replaced while reading; retrying",
 		    (unsigned long long)cur);
 	}
-	return NULL;
+	return -1;
+}
+
+/*
+ * Count a generation refused for its content once, however often the
+ * watcher retries it; true the first time.
+ */
+static bool
+note_refused(struct vrp_redis *r, uint64_t gen)
+{
+	bool first;
+
+	pthread_mutex_lock(&r->lock);
+	if ((first = r->st.refused_gen != gen)) {
+		r->st.refused_gen = gen;
+		r->st.refused++;
+	}
+	pthread_mutex_unlock(&r->lock);
+	return first;
 }
 
 int
@@ -814,11 +872,14 @@ vrp_redis_load_current(struct vrp_redis *r, struct vrp_set **out,
     uint64_t *gen)
 {
 	struct vrp_redis_meta m;
-	struct vrp_set *set;
+	struct vrp_set *set = NULL;
+	uint64_t refused;
 
-	if ((set = load_current(&r->main, &m)) == NULL) {
+	if (read_current(&r->main, &m, &set, &refused) == -1) {
 		/* Kept for the stats line: the watcher retries later. */
 		note_error(r, r->main.err, false);
+		if (refused != 0)
+			note_refused(r, refused);
 		return -1;
 	}
 	pthread_mutex_lock(&r->lock);
@@ -836,24 +897,29 @@ vrp_redis_load_current(struct vrp_redis *r, struct vrp_set **out,
 int
 vrp_redis_current_meta(struct vrp_redis *r, struct vrp_redis_meta *m)
 {
-	struct rconn *k = &r->main;
-	uint64_t cur, prev, now;
-	int i;
-
-	for (i = 0; i < LOAD_TRIES; i++) {
-		if (read_ids(k, &cur, &prev) == -1)
-			break;
-		if (read_meta(k, cur, m) == 0 &&
-		    read_chunks(k, m, NULL, NULL, 0) == 0) {
-			m->previous = prev;
-			m->bytes = m->count * REC_SIZE;
-			return 0;
-		}
-		if (read_ids(k, &now, &prev) == -1 || now == cur)
-			break;
+	if (vrp_redis_check_current(r, m, NULL) == -1) {
+		log_warnx("%s", r->main.err);
+		return -1;
 	}
-	log_warnx("%s", k->err);
-	return -1;
+	return 0;
+}
+
+int
+vrp_redis_check_current(struct vrp_redis *r, struct vrp_redis_meta *m,
+    struct vrp_set **out)
+{
+	struct vrp_set *set = NULL;
+	uint64_t refused;
+
+	memset(m, 0, sizeof(*m));
+	if (read_current(&r->main, m, out != NULL ? &set : NULL,
+	    &refused) == -1) {
+		m->gen = refused;
+		return -1;
+	}
+	if (out != NULL)
+		*out = set;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -953,20 +1019,26 @@ static int
 check(struct vrp_redis *r, struct rconn *k)
 {
 	struct vrp_redis_meta m;
-	struct vrp_set *set;
-	uint64_t cur, prev;
+	struct vrp_set *set = NULL;
+	uint64_t cur, prev, refused = 0;
 	bool same;
 
 	k->err[0] = '\0';
-	if (read_ids(k, &cur, &prev) == -1 || read_meta(k, cur, &m) == -1)
+	if (read_ids(k, &cur, &prev) == -1)
 		goto fail;
-	pthread_mutex_lock(&r->lock);
-	same = r->st.generation == cur && strcmp(r->last_sha, m.sha256) == 0;
-	r->st.last_check = time(NULL);
-	pthread_mutex_unlock(&r->lock);
-	if (same)
-		return 0;
-	if ((set = load_current(k, &m)) == NULL)
+	if (read_meta(k, cur, &m) == 0) {
+		pthread_mutex_lock(&r->lock);
+		same = r->st.generation == cur &&
+		    strcmp(r->last_sha, m.sha256) == 0;
+		r->st.last_check = time(NULL);
+		pthread_mutex_unlock(&r->lock);
+		if (same)
+			return 0;
+	} else if (k->c == NULL)
+		goto fail;	/* Redis went away: no verdict on the data */
+	/* A bad meta hash too: read_current() tells a refused generation
+	 * from one replaced while it was being read. */
+	if (read_current(k, &m, &set, &refused) == -1)
 		goto fail;
 	pthread_mutex_lock(&r->lock);
 	r->st.generation = m.gen;
@@ -982,6 +1054,8 @@ check(struct vrp_redis *r, struct rconn *k)
 	return 0;
  fail:
 	note_error(r, k->err, false);
+	if (refused != 0 && note_refused(r, refused))
+		r->cb(r->cbarg, NULL, refused);
 	return -1;
 }
 

@@ -51,8 +51,10 @@ start_redis() {
 		sleep 0.1
 	done
 }
-count() { "$ROVCTL" vrp status --redis "$U" --json 2> /dev/null |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])'; }
+# the VRP count of the current generation, each record checked (stderr
+# to $tmp/count.err)
+count() { "$ROVCTL" vrp status --redis "$U" --json 2> "$tmp/count.err" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])' 2> /dev/null; }
 gen() { rcli get rovmon:vrp:current; }
 start_redis
 
@@ -96,12 +98,34 @@ expect 0 "load b.csv" "$ROVCTL" vrp load --from "$tmp/b.csv" --redis "$U"
 [ "$(count)" = 4 ] && ok "new generation, count 4" || bad "count $(count), want 4"
 expect 2 "validate after switch" "$ROVCTL" validate 2001:db8:1::/48 AS64501 --redis "$U"
 
+# --- vrp status loads the generation as a sensor does (G6) ----------------
+expect 0 "vrp status, a good generation" "$ROVCTL" vrp status --redis "$U"
+grep -q "^vrps  *4 (128 bytes in 1 chunks): 4 IPv4, 0 IPv6, 0 expired" "$tmp/out" &&
+    grep -q "^trust anchors  2: apnic, ripe" "$tmp/out" && grep -q "^verified  *every record" "$tmp/out" &&
+    ok "vrp status: 4 VRPs (4 IPv4), 2 trust anchors, every record verified" || bad "vrp status: $(cat "$tmp/out")"
+expect 0 "vrp status --json, a good generation" "$ROVCTL" vrp status --redis "$U" --json
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
+sys.exit(not (d["ok"] is True and d["check"] == "full" and d["count"] == 4 and d["ipv4"] == 4 and
+    d["ipv6"] == 0 and d["trust_anchors"] == ["apnic", "ripe"]))' "$tmp/out" &&
+    ok "vrp status --json: ok, check full, count 4, trust anchors" || bad "vrp status --json: $(cat "$tmp/out")"
+
 # --- hostile data in Redis is refused -------------------------------------
 g=$(gen)
 rcli setrange "rovmon:vrp:gen:$g:data:0" 0 "\x09" > /dev/null
 expect 4 "corrupt record refused" "$ROVCTL" validate 1.1.1.0/24 13335 --redis "$U"
+expect 4 "vrp status: corrupt record refused" "$ROVCTL" vrp status --redis "$U"
+grep -q "generation $g refused.*: record 0: address family not 4 or 6" "$tmp/err" &&
+    ok "vrp status names the generation and the first error: $(cat "$tmp/err")" || bad "vrp status: $(cat "$tmp/out" "$tmp/err")"
+expect 4 "vrp status --json: corrupt record refused" "$ROVCTL" vrp status --redis "$U" --json
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
+sys.exit(not (d["ok"] is False and d["generation"] == int(sys.argv[2]) and "record 0" in d["error"]))' \
+    "$tmp/out" "$g" && ok "vrp status --json: ok false, generation $g, the error" || bad "vrp status --json: $(cat "$tmp/out")"
+# --quick reads the meta hash and chunk lengths only: blind to the record
+expect 0 "vrp status --quick does not read the records" "$ROVCTL" vrp status --redis "$U" --quick
+grep -q "^verified  *meta hash and chunk lengths only" "$tmp/out" || bad "vrp status --quick: $(cat "$tmp/out")"
 rcli append "rovmon:vrp:gen:$g:data:0" x > /dev/null
 expect 4 "chunk of the wrong length refused" "$ROVCTL" vrp status --redis "$U"
+expect 4 "chunk of the wrong length refused (--quick)" "$ROVCTL" vrp status --redis "$U" --quick
 rcli hset "rovmon:vrp:gen:$g:meta" count 3 > /dev/null
 expect 4 "count/chunk mismatch refused" "$ROVCTL" vrp status --redis "$U"
 rcli set rovmon:vrp:current banana > /dev/null
@@ -109,6 +133,16 @@ expect 4 "non-numeric current refused" "$ROVCTL" vrp status --redis "$U"
 rcli set rovmon:vrp:current "$g" > /dev/null
 expect 0 "a good load replaces the corrupt generation" "$ROVCTL" vrp load --from "$tmp/a.csv" --redis "$U"
 [ "$(count)" = 5 ] && ok "count 5 again" || bad "count $(count)"
+# a trust-anchor list that is not a list: the meta and chunks are fine
+g=$(gen)
+rcli rename "rovmon:vrp:gen:$g:tas" "$tmp-tas" > /dev/null
+rcli set "rovmon:vrp:gen:$g:tas" banana > /dev/null
+expect 4 "vrp status: trust-anchor list of the wrong type refused" "$ROVCTL" vrp status --redis "$U"
+grep -q "generation $g refused.*LRANGE: WRONGTYPE" "$tmp/err" || bad "vrp status: $(cat "$tmp/err")"
+rcli del "rovmon:vrp:gen:$g:tas" > /dev/null
+rcli rename "$tmp-tas" "rovmon:vrp:gen:$g:tas" > /dev/null
+expect 0 "vrp status: the same generation repaired" "$ROVCTL" vrp status --redis "$U"
+grep -q "^vrps  *5 (160 bytes in 1 chunks): 4 IPv4, 1 IPv6, 0 expired" "$tmp/out" || bad "vrp status: $(cat "$tmp/out")"
 
 # --- URLs: password, user, db, unix socket forms ---------------------------
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -142,7 +176,7 @@ if [ -f "$OLD" ] && [ -f "$NEW" ]; then
 	# Readers never see a partial set while the next generation is written.
 	: > "$tmp/reads"; : > "$tmp/codes"
 	( while [ ! -f "$tmp/stop" ]; do
-		c=$(count) || c=ERR
+		c=$(count) || c="ERR $(grep -v stale "$tmp/count.err")"
 		echo "${c:-ERR}" >> "$tmp/reads"
 	  done ) &
 	lpid=$!
@@ -234,6 +268,19 @@ expect 0 "load b.csv after the restart" "$ROVCTL" vrp load --from "$tmp/b.csv" -
 g=$(gen)
 waitfor "^generation $g: 4 VRPs" "$tmp/watch.out" && ok "watcher recovered and loaded generation $g" ||
     bad "watcher after restart: $(cat "$tmp/watch.out" "$tmp/watch.err")"
+# a generation with a corrupt record: reported once, however often retried
+h=$((g + 100))
+for k in meta tas data:0; do rcli copy "rovmon:vrp:gen:$g:$k" "rovmon:vrp:gen:$h:$k" > /dev/null; done
+rcli setrange "rovmon:vrp:gen:$h:data:0" 0 "\x09" > /dev/null
+rcli set rovmon:vrp:current "$h" > /dev/null
+rcli publish rovmon:vrp:updates "$h" > /dev/null
+waitfor "^generation $h: refused: record 0: address family not 4 or 6" "$tmp/watch.out" &&
+    ok "watcher refused generation $h: $(grep "^generation $h" "$tmp/watch.out")" ||
+    bad "watcher on a corrupt generation: $(cat "$tmp/watch.out" "$tmp/watch.err")"
+sleep 3		# retries after 1 s and 2 s
+[ "$(grep -c "^generation $h" "$tmp/watch.out")" -eq 1 ] && ok "the refusal is reported once across retries" ||
+    bad "refusal lines: $(grep "^generation $h" "$tmp/watch.out")"
+rcli set rovmon:vrp:current "$g" > /dev/null
 downs=$(grep -c "down; retrying" "$tmp/watch.err")
 ups=$(grep -c "up again" "$tmp/watch.err")
 [ "$downs" -eq 1 ] && [ "$ups" -eq 1 ] && ok "one 'down' and one 'up' log line" ||

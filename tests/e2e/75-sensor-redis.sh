@@ -4,7 +4,8 @@
 # deletes the ROAs which made one route VALID is loaded with rovctl, the
 # session is replayed again (as a new TCP session), then Redis is killed,
 # a replay must still be logged, Redis comes back empty, a third
-# generation is loaded and a last replay must be judged by it.
+# generation is loaded and a last replay must be judged by it.  The outage
+# is no refused VRP set: vrp_load_failed stays 0.
 set -u
 cd "$(dirname "$0")/../.."
 B=${ROVMON_BUILD:-build}
@@ -114,4 +115,8 @@ sys.exit(0 if ok else 1)
 PY
 grep -q "down\|unreachable\|cannot connect\|Connection refused" "$tmp/rovmon.err" ||
 	fail "the Redis outage was not reported"
+# an outage and an empty Redis are not refused VRP sets (vrp_load_failed
+# counts only generations refused for what they hold)
+n=$(python3 -c 'import json, sys; print(json.loads(open(sys.argv[1]).read().splitlines()[-1])["vrp_load_failed"])' "$tmp/live.stats")
+[ "$n" = 0 ] || fail "vrp_load_failed $n after a Redis outage, want 0"
 echo "rovmon reported: $(grep -m1 -i 'redis' "$tmp/rovmon.err")"

@@ -11,8 +11,10 @@
 #      generation is loaded, it is adopted without a restart.
 #   2. Redis serving hostile content (wrong types, non-numbers, missing
 #      keys, NOPERM errors): each is reported (redis.last_error, one log
-#      line, `rovctl vrp status` exit 4 with the reason), the good set
-#      stays in use; then Redis killed mid-run: the set stays.  A fake
+#      line, `rovctl vrp status` exit 4 with the reason), each generation
+#      refused for its content is counted once in vrp_load_failed (an
+#      unreadable pointer or Redis down is not), the good set stays in
+#      use; then Redis killed mid-run: the set stays.  A fake
 #      server answering with wrong reply types and protocol garbage:
 #      rovctl exits 4 with a reason, no crash.
 #   3. Disk full on the alert file (a 4 MiB tmpfs, filled): lost lines are
@@ -24,7 +26,9 @@
 #      pieces together hold exactly the alerts and route events of an
 #      offline run of the same frames, none lost or doubled.
 #   5. --vrps URL answering 500, garbage, then a truncated body on SIGHUP
-#      reloads: each reload fails with a log line, the set in use stays.
+#      reloads: each reload fails with a log line and is counted once in
+#      vrp_load_failed, the set in use stays; a good reload after them is
+#      adopted and not counted.
 #   6. A webhook that accepts and never answers: every alert is in the
 #      file, capture does not stall (all frames counted, pcap_drop 0),
 #      every webhook alert is accounted for (sent, error or dropped).
@@ -175,60 +179,61 @@ else
 fi
 feed session 41002 10.1.0.0/16		# valid, generation 1
 # hostile variants: each points vrp:current at something broken, publishes,
-# and must show up as redis.last_error with generation 1 kept
-g=1
-hostile() {	# DESCRIPTION ROVMON-TEXT STATUS-TEXT (redis commands on stdin)
+# and must show up as redis.last_error with generation 1 kept; a generation
+# refused for what it holds is counted once in vrp_load_failed (nf), an
+# unreadable pointer or an unreadable Redis is not
+g=1 nf=0
+hostile() {	# DESCRIPTION ROVMON-TEXT STATUS-TEXT REFUSED (redis commands on stdin)
 	rcli > /dev/null
 	rcli PUBLISH rovmon:vrp:updates x > /dev/null
-	if until_ m1 "'$2' in (d['redis']['last_error'] or '') and d['vrp_generation'] == $g" 80; then
-		ok "$1: reported (\"$(last m1 'd["redis"]["last_error"]')\"), generation $g kept"
+	nf=$((nf + $4))
+	if until_ m1 "'$2' in (d['redis']['last_error'] or '') and d['vrp_generation'] == $g and d['vrp_load_failed'] == $nf" 80; then
+		ok "$1: reported (\"$(last m1 'd["redis"]["last_error"]')\"), generation $g kept, vrp_load_failed $nf"
 	else
-		bad "$1: $(tail -n 1 "$tmp/m1.stats")"
+		bad "$1 (want vrp_load_failed $nf): $(tail -n 1 "$tmp/m1.stats")"
 	fi
 	"$B/rovctl" vrp status --redis "$U" > "$tmp/st.out" 2>&1
 	s=$?
 	if [ $s -eq 4 ] && grep -q "$3" "$tmp/st.out"; then
 		ok "$1: rovctl vrp status exit 4: $(head -n 1 "$tmp/st.out")"
-	elif [ "$3" = GAP ]; then
-		echo "GAP - $1: rovctl vrp status exit $s (it checks the meta hash and the chunk lengths only)"
 	else
 		bad "$1: rovctl vrp status exit $s: $(cat "$tmp/st.out")"
 	fi
 }
-hostile "meta hash is a string" "HGETALL: WRONGTYPE" "WRONGTYPE" <<'EOF'
+hostile "meta hash is a string" "HGETALL: WRONGTYPE" "WRONGTYPE" 1 <<'EOF'
 SET rovmon:vrp:gen:900:meta banana
 SET rovmon:vrp:current 900
 EOF
-hostile "trust anchor list is a string" "LRANGE: WRONGTYPE" GAP <<'EOF'
+hostile "trust anchor list is a string" "LRANGE: WRONGTYPE" "generation 901 refused.*LRANGE: WRONGTYPE" 1 <<'EOF'
 COPY rovmon:vrp:gen:1:meta rovmon:vrp:gen:901:meta
 SET rovmon:vrp:gen:901:tas banana
 COPY rovmon:vrp:gen:1:data:0 rovmon:vrp:gen:901:data:0
 SET rovmon:vrp:current 901
 EOF
-hostile "data chunk is a hash" "chunk: WRONGTYPE" "chunk" <<'EOF'
+hostile "data chunk is a hash" "chunk: WRONGTYPE" "chunk" 1 <<'EOF'
 COPY rovmon:vrp:gen:1:meta rovmon:vrp:gen:902:meta
 COPY rovmon:vrp:gen:1:tas rovmon:vrp:gen:902:tas
 HSET rovmon:vrp:gen:902:data:0 a b
 SET rovmon:vrp:current 902
 EOF
-hostile "meta count is not a number" "not a number" "not a number" <<'EOF'
+hostile "meta count is not a number" "not a number" "not a number" 1 <<'EOF'
 COPY rovmon:vrp:gen:1:meta rovmon:vrp:gen:903:meta
 HSET rovmon:vrp:gen:903:meta count 1e3
 SET rovmon:vrp:current 903
 EOF
-hostile "meta claims 2^40 records" "out of range" "out of range" <<'EOF'
+hostile "meta claims 2^40 records" "out of range" "out of range" 1 <<'EOF'
 COPY rovmon:vrp:gen:1:meta rovmon:vrp:gen:904:meta
 HSET rovmon:vrp:gen:904:meta count 1099511627776 chunks 33554432
 SET rovmon:vrp:current 904
 EOF
-hostile "current is not a number" "not a generation number" "not a generation number" <<'EOF'
+hostile "current is not a number" "not a generation number" "not a generation number" 0 <<'EOF'
 SET rovmon:vrp:current banana
 EOF
-hostile "current is a list" "no current generation" "no current generation" <<'EOF'
+hostile "current is a list" "no current generation" "no current generation" 0 <<'EOF'
 DEL rovmon:vrp:current
 RPUSH rovmon:vrp:current 1
 EOF
-hostile "Redis answers every read with an error (ACL NOPERM)" "NOPERM" "NOPERM" <<'EOF'
+hostile "Redis answers every read with an error (ACL NOPERM)" "NOPERM" "NOPERM" 0 <<'EOF'
 DEL rovmon:vrp:current
 SET rovmon:vrp:current 1
 ACL SETUSER default -@all +subscribe +ping +hello +auth
@@ -238,8 +243,8 @@ grep -c "WRONGTYPE\|not a number\|NOPERM\|no current generation\|not a generatio
 [ "$(cat "$tmp/n")" -ge 8 ] && ok "each distinct error logged ($(cat "$tmp/n") lines)" || bad "log lines: $(cat "$tmp/m1.err")"
 feed session 41003 10.1.0.0/16		# still valid by generation 1
 kill -9 "$rpid"; wait "$rpid" 2> /dev/null; rpid=""
-until_ m1 'not d["redis"]["connected"] and d["vrp_generation"] == 1' 80 &&
-	ok "Redis killed: connected false, generation 1 kept" || bad "Redis killed: $(tail -n 1 "$tmp/m1.stats")"
+until_ m1 "not d['redis']['connected'] and d['vrp_generation'] == 1 and d['vrp_load_failed'] == $nf" 80 &&
+	ok "Redis killed: connected false, generation 1 kept, not counted as a refused set" || bad "Redis killed: $(tail -n 1 "$tmp/m1.stats")"
 feed session 41004 10.1.0.0/16		# still valid by generation 1
 until_ m1 "d['packets'] >= 4 * $SESSION_FRAMES" 80 || bad "m1: frames not all seen: $(tail -n 1 "$tmp/m1.stats")"
 stop m1
@@ -454,8 +459,8 @@ URL=http://127.0.0.1:$(cat "$tmp/http.port")/vrps.json
 NV=$($PY -c 'import json,sys; print(len({(r["asn"], r["prefix"], r["maxLength"]) for r in json.load(open(sys.argv[1]))["roas"]}))' "$VRPS")
 start m5 --vrps "$URL" --routes "$tmp/m5.routes" || exit 1
 snap m5
-[ "$(last m5 "d['vrp_count'] == $NV and d['vrp_generation'] == 1")" = True ] && ok "--vrps URL: $NV VRPs loaded" ||
-	bad "--vrps URL: $(tail -n 1 "$tmp/m5.stats")"
+[ "$(last m5 "d['vrp_count'] == $NV and d['vrp_generation'] == 1 and d['vrp_load_failed'] == 0")" = True ] &&
+	ok "--vrps URL: $NV VRPs loaded, vrp_load_failed 0" || bad "--vrps URL: $(tail -n 1 "$tmp/m5.stats")"
 n=0
 for mode in 500 garbage truncated; do
 	echo "$mode" > "$tmp/mode"
@@ -465,18 +470,28 @@ for mode in 500 garbage truncated; do
 	until [ "$(grep -c 'reload failed; keeping the current VRP set' "$tmp/m5.err")" -ge $n ] || [ $i -gt 300 ]; do
 		sleep 0.1; i=$((i + 1))
 	done
-	snap m5
-	if [ "$(grep -c 'reload failed; keeping the current VRP set' "$tmp/m5.err")" -ge $n ] &&
-	    [ "$(last m5 "d['vrp_count'] == $NV and d['vrp_generation'] == 1")" = True ]; then
-		ok "VRP URL $mode on reload: \"$(grep -v 'reload failed' "$tmp/m5.err" | grep -v stale | tail -n 1)\"; set kept"
+	# the count reaches the stats line between packets: poll for it
+	if [ "$(grep -c 'reload failed; keeping the current VRP set' "$tmp/m5.err")" -eq $n ] &&
+	    until_ m5 "d['vrp_load_failed'] == $n and d['vrp_count'] == $NV and d['vrp_generation'] == 1" 40; then
+		ok "VRP URL $mode on reload: \"$(grep -v 'reload failed' "$tmp/m5.err" | grep -v stale | tail -n 1)\"; set kept, vrp_load_failed $n"
 	else
-		bad "VRP URL $mode on reload: $(tail -n 3 "$tmp/m5.err"); $(tail -n 1 "$tmp/m5.stats")"
+		bad "VRP URL $mode on reload (want vrp_load_failed $n): $(tail -n 3 "$tmp/m5.err"); $(tail -n 1 "$tmp/m5.stats")"
 	fi
 done
 feed session 43001 1.0.0.0/24
 until_ m5 "d['packets'] >= $SESSION_FRAMES" 80 || bad "m5: frames not seen"
+# a good reload after the failures: adopted, and the count stays exact
 echo good > "$tmp/mode"
+kill -HUP "$mpid"
+if until_ m5 "d['vrp_generation'] == 2 and d['vrp_count'] == $NV" 80 &&
+    [ "$(last m5 "d['vrp_load_failed'] == $n")" = True ]; then
+	ok "a good reload after them: generation 2 adopted, vrp_load_failed still $n"
+else
+	bad "good reload: $(tail -n 3 "$tmp/m5.err"); $(tail -n 1 "$tmp/m5.stats")"
+fi
 stop m5
+[ "$(last m5 "d['vrp_load_failed'] == $n and d['vrp_generation'] == 2")" = True ] &&
+	ok "the last stats line: vrp_load_failed $n" || bad "m5 last stats line: $(tail -n 1 "$tmp/m5.stats")"
 kill "$hpid" 2> /dev/null; wait "$hpid" 2> /dev/null; hpid=""
 grep -q '"rpki":{"state"' "$tmp/m5.routes" && ok "routes still validated after the failed reloads" ||
 	bad "m5 routes: $(cat "$tmp/m5.routes")"

@@ -487,6 +487,8 @@ write_stats(struct rovmon *rv)
 		alerting_drain(rv->alerting);	/* so alert_lines adds up */
 		alerting_update_stats(rv->alerting);
 	}
+	if (rv->validator != NULL)
+		validator_update_stats(rv->validator);	/* vrp_load_failed now */
 	memset(&live, 0, sizeof(live));
 	live.now = (int64_t)time(NULL);
 	if (rv->validator != NULL &&

@@ -4,7 +4,8 @@
 #   make deps       install the Debian 12 packages the build and tests need
 #   make demo       deps + build + run rovmon on the bundled capture
 #   make check      deps + build + every test (unit, decoding, end-to-end,
-#                   and the sanitizer build of unit and decoding tests)
+#                   static analysis, and the sanitizer build of unit and
+#                   decoding tests)
 #   make asan       ASan+UBSan build in build-asan/ and its tests
 #   make bench      performance figures (see docs/performance.md)
 #
@@ -90,6 +91,8 @@ demo: deps
 
 # `make check` is what CI and the README run.  It re-enters make after
 # deps so that optional libraries installed by deps are detected.
+# tests/run.sh also runs the static analysis (tests/static/run.sh,
+# cppcheck and clang-tidy): any finding fails the check.
 check: deps
 	@$(MAKE) --no-print-directory all unitbins
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" \

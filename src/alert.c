@@ -82,7 +82,7 @@ alert_put_jstr(char *buf, size_t cap, size_t *off, const char *str)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
-	char esc[6];
+	char esc[6] = { '\\', 'u', '0', '0' };	/* \u00XX, not a C string */
 	size_t n;
 
 	jb_put(buf, cap, off, "\"", 1);
@@ -114,7 +114,6 @@ alert_put_jstr(char *buf, size_t cap, size_t *off, const char *str)
 			break;
 		default:
 			if (*s < 0x20) {
-				memcpy(esc, "\\u00", 4);
 				esc[4] = hex[*s >> 4];
 				esc[5] = hex[*s & 0xf];
 				jb_put(buf, cap, off, esc, 6);

@@ -372,7 +372,7 @@ rd_next(struct capture *cap, struct pcap_pkthdr **h, const u_char **data)
 		else
 			snprintf(cap->rd_err, sizeof(cap->rd_err),
 			    "invalid packet capture length %u, bigger than "
-			    "maximum of %u", caplen, PCAP_MAX_CAPLEN);
+			    "maximum of %u", caplen, (unsigned)PCAP_MAX_CAPLEN);
 		return PCAP_ERROR;
 	}
 	if ((got = rd_fill(cap, PCAP_REC_HDR_LEN + (size_t)caplen)) == -2) {

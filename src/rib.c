@@ -423,7 +423,10 @@ attr_path(struct rib_attr *a, struct bgp_aspath *path,
 	path->nseg = a->nseg;
 	path->nasn = a->nasn;
 	path->asns = attr_asns(a);
-	if (a->nseg > 1)
+	/* Test path->nseg, not a->nseg: the analyzer (clang 14) does not
+	 * carry a range across the uint16_t -> uint32_t copy, and would
+	 * walk past the one-element seg in attr_hash(). */
+	if (path->nseg > 1)
 		path->seg = attr_segs(a);
 	else {
 		seg->type = a->seg0;
@@ -796,25 +799,27 @@ slot_tag(const struct rib_table *t, uint64_t h)
 	return (uint32_t)(h >> (32 - t->bits)) & ~t->mask;
 }
 
-/* Slot position holding the key (*found), or the empty one ending the
- * probe. */
-static uint32_t
-tab_find(const struct rib_table *t, const struct rib_key *k, bool *found)
+/* The key's route, or NULL; *pos is its slot, or the empty one ending
+ * the probe.  The route itself is the answer, rather than a flag, so no
+ * caller goes back to t->slot, which is NULL in an empty table. */
+static struct rib_route *
+tab_find(const struct rib_table *t, const struct rib_key *k, uint32_t *pos)
 {
 	uint32_t i, v, tag;
 
-	*found = false;
+	*pos = 0;
 	if (t->slot == NULL)
-		return 0;
+		return NULL;
 	tag = slot_tag(t, k->hash);
 	for (i = slot_home(t, k->hash); (v = t->slot[i]) != 0;
 	    i = (i + 1) & t->mask)
 		if ((v & ~t->mask) == tag &&
 		    key_eq(k, &t->r[(v & t->mask) - 1])) {
-			*found = true;
-			break;
+			*pos = i;
+			return &t->r[(v & t->mask) - 1];
 		}
-	return i;
+	*pos = i;
+	return NULL;
 }
 
 
@@ -893,13 +898,12 @@ tab_grow_routes(struct rib *rib, struct rib_table *t)
 }
 
 /* Append the key's route (fields past the key left zero); NULL on ENOMEM.
- * pos is tab_find()'s answer, recomputed if the index grows. */
+ * pos is the slot tab_find() gave, recomputed if the index grows. */
 static struct rib_route *
 tab_insert(struct rib *rib, struct rib_table *t, const struct rib_key *k,
     uint32_t pos)
 {
 	struct rib_route *rt;
-	bool found;
 
 	if (t->n == t->cap && tab_grow_routes(rib, t) == -1)
 		return NULL;
@@ -907,7 +911,7 @@ tab_insert(struct rib *rib, struct rib_table *t, const struct rib_key *k,
 	    ((uint64_t)t->mask + 1) * 3) {
 		if (tab_grow_index(rib, t) == -1)
 			return NULL;
-		pos = tab_find(t, k, &found);
+		(void)tab_find(t, k, &pos);
 	}
 	rt = &t->r[t->n];
 	memset(rt, 0, sizeof(*rt));
@@ -1243,7 +1247,7 @@ rib_announce(struct rib *rib, const struct bgp_msg_ctx *ctx,
 	struct attr_key ak;
 	enum rib_change ch;
 	uint32_t pos;
-	bool found, changed;
+	bool changed;
 
 	rib_settle(rib);
 	if (rtp != NULL)
@@ -1268,9 +1272,7 @@ rib_announce(struct rib *rib, const struct bgp_msg_ctx *ctx,
 		d->peer_as = ctx->peer_as;
 	if ((a = attr_get(rib, &ak)) == NULL)
 		goto nomem;
-	pos = tab_find(&d->t, &k, &found);
-	if (found) {
-		rt = &d->t.r[(d->t.slot[pos] & d->t.mask) - 1];
+	if ((rt = tab_find(&d->t, &k, &pos)) != NULL) {
 		ev->has_prev = true;
 		ev->prev_state = rt->state;
 		ev->prev_origin_as = rt->attr->origin_as;
@@ -1323,10 +1325,9 @@ rib_withdraw(struct rib *rib, const struct bgp_msg_ctx *ctx,
 {
 	struct rib_sess *s;
 	struct rib_dir *d = NULL;
-	struct rib_route *rt;
+	struct rib_route *rt = NULL;
 	struct rib_key k;
-	uint32_t pos = 0, idx;
-	bool found = false;
+	uint32_t pos;
 
 	rib_settle(rib);
 	ev_ctx(ev, ctx, r);
@@ -1336,14 +1337,12 @@ rib_withdraw(struct rib *rib, const struct bgp_msg_ctx *ctx,
 	if ((s = sess_lookup(rib, ctx->session_id)) != NULL &&
 	    (d = dir_find(s, ctx, false)) != NULL) {
 		key_make(&k, r);
-		pos = tab_find(&d->t, &k, &found);
+		rt = tab_find(&d->t, &k, &pos);
 	}
-	if (!found) {
+	if (rt == NULL) {
 		STAT_INC(rib_withdraw_absent);
 		return false;
 	}
-	idx = (d->t.slot[pos] & d->t.mask) - 1;
-	rt = &d->t.r[idx];
 	ev_route(rib, ev, rt);
 	ev->prev_state = rt->state;
 	ev->prev_origin_as = rt->attr->origin_as;
@@ -1353,7 +1352,7 @@ rib_withdraw(struct rib *rib, const struct bgp_msg_ctx *ctx,
 	rib->deferred = rt->attr;
 	rib->nstate[rt->state]--;
 	rib->nroutes--;
-	tab_remove(&d->t, idx);
+	tab_remove(&d->t, (uint32_t)(rt - d->t.r));
 	STAT_INC(rib_withdrawn);
 	return true;
 }

@@ -201,10 +201,13 @@ skip_ws(char *p)
 	return p;
 }
 
+/* ASCII ranges rather than isalnum(): the rule language does not change
+ * with the locale, and the analyzer can see that NUL ends a word. */
 static bool
 is_word(int c)
 {
-	return isalnum((unsigned char)c) || c == '_' || c == '-';
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
 /* Next comma-separated item of *vp, trimmed and NUL-terminated in place;
@@ -1224,7 +1227,8 @@ tab_rehash(struct event_filter *ef, size_t cap, int64_t now)
 	if ((nt = calloc(cap, sizeof(*nt))) == NULL)
 		return -1;
 	ef->used = 0;
-	for (i = 0; i < ef->cap; i++) {
+	/* the first call has no table yet (tab NULL, cap 0) */
+	for (i = 0; ef->tab != NULL && i < ef->cap; i++) {
 		if (!ef->tab[i].used || now - ef->tab[i].start >= win)
 			continue;
 		e = tab_slot(nt, cap, ef->tab[i].key);

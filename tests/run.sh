@@ -7,7 +7,10 @@
 # tests); a sanitizer report fails the test because the build aborts on it.
 # Each e2e script gets ROVMON_BUILD (the build dir) and SHARED (the
 # shared data dir); it exits 0 (pass), 77 (skip, with a reason on stdout)
-# or anything else (fail).  The last line is "N passed, N failed, N skipped".
+# or anything else (fail).  Static analysis (tests/static/run.sh) runs
+# once, with the first build, as the test "static": it reads the sources,
+# not a build; ROVMON_STATIC=0 skips it (a quicker local loop, never CI).
+# The last line is "N passed, N failed, N skipped".
 set -u
 cd "$(dirname "$0")/.."
 first=$1
@@ -18,6 +21,16 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_erro
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 mkdir -p out
 for build in "$@"; do
+	if [ "$build" = "$first" ] && [ "${ROVMON_STATIC:-1}" = 0 ]; then
+		skip=$((skip + 1)); echo "SKIP $build/static: ROVMON_STATIC=0"
+	elif [ "$build" = "$first" ]; then
+		if sh tests/static/run.sh > out/static.log 2>&1; then
+			pass=$((pass + 1)); echo "PASS $build/static"
+		else
+			fail=$((fail + 1)); failed="$failed $build/static"
+			echo "FAIL $build/static"; cat out/static.log
+		fi
+	fi
 	for t in "$build"/tests/test_*; do
 		[ -x "$t" ] || continue
 		name="$build/$(basename "$t")"

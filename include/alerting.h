@@ -42,8 +42,9 @@ void		 alerting_session_down(struct alerting *,
 /* A new ROV index is in use: re-validate every stored route. */
 void		 alerting_revalidate(struct alerting *, const struct rov_index *,
 		    uint64_t gen, const struct timeval *now);
-/* SIGHUP: reload the rules (the old ones stay if the file is bad) and
- * reopen the file sinks. */
+/* SIGHUP: reload the rules (the old ones stay if the file is bad; rules
+ * with the same gid:sid:rev and event_filter keep their event_filter
+ * counts) and reopen the file sinks. */
 void		 alerting_reload(struct alerting *);
 /* Set the route-state gauges of the statistics (stats.h) to now. */
 /* Write out the alert lines gathered by file sinks (sinks_drain). */

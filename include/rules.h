@@ -53,6 +53,16 @@ struct ruleset	*rules_load(const char *path, const char *classification_path);
 struct ruleset	*rules_load_err(const char *path,
 		    const char *classification_path, char *err, size_t errlen);
 void		 rules_free(struct ruleset *);		/* NULL ok */
+/*
+ * Reload: move the event_filter state of each rule of from into the rule
+ * of to with the same gid:sid:rev and the same event_filter (track, type,
+ * count, seconds), so a reload lets no more alerts through than running
+ * on would.  Other rules of to start afresh.  Call it before evaluating
+ * to; from loses the moved state and is only fit for rules_free().
+ * Returns the number of rules that kept their state, -1 on ENOMEM (then
+ * nothing moved).
+ */
+int		 rules_take_state(struct ruleset *to, struct ruleset *from);
 unsigned	 rules_count(const struct ruleset *);
 /* The i-th rule in file order (includes in place); NULL past the end. */
 const struct rule *rules_rule(const struct ruleset *, unsigned i);

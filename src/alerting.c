@@ -148,14 +148,22 @@ void
 alerting_reload(struct alerting *al)
 {
 	struct ruleset *rs;
+	int kept;
 
 	if ((rs = rules_load(al->cfg.rules, al->cfg.classification)) == NULL)
 		log_warnx("%s: rules not reloaded; the %u current rules stay",
 		    al->cfg.rules, rules_count(al->rules));
 	else {
+		/* unchanged rules keep their event_filter counts, or every
+		 * SIGHUP would let another `count' alerts through */
+		if ((kept = rules_take_state(rs, al->rules)) == -1)
+			log_warnx("%s: event_filter state not kept: out of "
+			    "memory", al->cfg.rules);
 		rules_free(al->rules);
 		al->rules = rs;
-		log_info("%s: %u rules loaded", al->cfg.rules, rules_count(rs));
+		log_info("%s: %u rules loaded, %d kept their event_filter "
+		    "state", al->cfg.rules, rules_count(rs), kept < 0 ? 0 :
+		    kept);
 	}
 	sinks_reopen(al->sinks);
 }

@@ -543,6 +543,79 @@ test_event_filter(void **state)
 	rules_free(rs);
 }
 
+/*
+ * SIGHUP (docs/hostile-input.md G4): reloading the same rules must not
+ * reset event_filter counts, or every reload lets another `count' alerts
+ * through per tracked key.  A rule whose sid, rev or event_filter changed
+ * starts afresh.  alerting_reload() does load, rules_take_state(), free.
+ */
+#define RELOAD_RULES(r1, s2, c4)					\
+	"alert bgp (event_filter:track by_rule, type limit, count 2, "	\
+	"seconds 60; sid:1; rev:" r1 ";)\n"				\
+	"alert bgp (event_filter:track by_rule, type limit, count 2, "	\
+	"seconds 60; sid:" s2 ";)\n"					\
+	"alert bgp (event_filter:track by_prefix, type limit, count 1, "	\
+	"seconds 60; sid:3;)\n"						\
+	"alert bgp (event_filter:track by_rule, type limit, count " c4	\
+	", seconds 60; sid:4;)\n"
+
+static struct ruleset *
+reload(struct ruleset *old, const char *text, int want_kept)
+{
+	struct ruleset *rs;
+
+	assert_non_null(rs = load_text(text));
+	assert_int_equal(rules_take_state(rs, old), want_kept);
+	rules_free(old);
+	return rs;
+}
+
+static void
+test_reload_keeps_filter(void **state)
+{
+	struct ruleset *rs;
+	struct route_event ev;
+	unsigned i;
+
+	(void)state;
+	assert_non_null(rs = load_text(RELOAD_RULES("1", "2", "2")));
+	ev = mkev(RTEV_ANNOUNCE, ROV_NOT_FOUND, 0, "10.0.0.0/8", 1, 100);
+	assert_string_equal(eval(rs, &ev), "1,2,3,4,");
+	assert_string_equal(eval(rs, &ev), "1,2,4,");
+	assert_string_equal(eval(rs, &ev), "");	/* every limit reached */
+
+	/* the same file again, twice: nothing more in the same window */
+	for (i = 0; i < 2; i++) {
+		rs = reload(rs, RELOAD_RULES("1", "2", "2"), 4);
+		ev.ts.tv_sec = 110;
+		assert_string_equal(eval(rs, &ev), "");
+	}
+	/* the by_prefix table came along too: a new prefix has its own */
+	ev = mkev(RTEV_ANNOUNCE, ROV_NOT_FOUND, 0, "11.0.0.0/8", 1, 111);
+	assert_string_equal(eval(rs, &ev), "3,");
+	ev = mkev(RTEV_ANNOUNCE, ROV_NOT_FOUND, 0, "10.0.0.0/8", 1, 112);
+
+	/* sid 1 rev 2, sid 2 now 5, sid 4 count 3: fresh; sid 3 kept */
+	rs = reload(rs, RELOAD_RULES("2", "5", "3"), 1);
+	assert_string_equal(eval(rs, &ev), "1,5,4,");
+	assert_string_equal(eval(rs, &ev), "1,5,4,");
+	assert_string_equal(eval(rs, &ev), "4,");
+
+	/* the carried window still ends 60 s after it began, at 160 */
+	rs = reload(rs, RELOAD_RULES("2", "5", "3"), 4);
+	ev.ts.tv_sec = 159;
+	assert_string_equal(eval(rs, &ev), "");
+	ev.ts.tv_sec = 160;
+	assert_string_equal(eval(rs, &ev), "3,");
+	ev.ts.tv_sec = 172;
+	assert_string_equal(eval(rs, &ev), "1,5,4,");
+
+	/* no counterpart at all, or nothing to take from: nothing moves */
+	rs = reload(rs, "alert bgp (sid:9;)\n", 0);
+	assert_int_equal(rules_take_state(rs, NULL), 0);
+	rules_free(rs);
+}
+
 /* ---- the shipped rules ---- */
 
 static void
@@ -714,6 +787,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_match, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pass, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_keeps_filter, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_default_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_huge_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_huge_line_not_read_whole, setup, teardown),

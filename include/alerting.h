@@ -46,9 +46,9 @@ void		 alerting_revalidate(struct alerting *, const struct rov_index *,
  * with the same gid:sid:rev and event_filter keep their event_filter
  * counts) and reopen the file sinks. */
 void		 alerting_reload(struct alerting *);
-/* Set the route-state gauges of the statistics (stats.h) to now. */
 /* Write out the alert lines gathered by file sinks (sinks_drain). */
 void		 alerting_drain(struct alerting *);
+/* Set the route-state gauges of the statistics (stats.h) to now. */
 void		 alerting_update_stats(const struct alerting *);
 
 #endif /* ROVMON_ALERTING_H */

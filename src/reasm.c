@@ -503,9 +503,10 @@ half_init(struct rflow *f, int dir)
 static void
 half_free(struct reasm *r, struct half *h)
 {
-	struct oseg *s;
+	struct oseg *s, *next;
 
-	while ((s = TAILQ_FIRST(&h->q)) != NULL) {
+	for (s = TAILQ_FIRST(&h->q); s != NULL; s = next) {
+		next = TAILQ_NEXT(s, entry);
 		oseg_unlink(r, h, s);
 		free(s);
 	}

@@ -398,24 +398,14 @@ for kind, off, base in (("routes", off_r, tmp + "/m4.routes"), ("alerts", off_a,
             "offline %d: %d lost, %d extra" % (len(want), sum(lost.values()), sum(extra.values()))))
         ok = ok and same
         continue
-    # Rules are reloaded on SIGHUP and their event_filter state with them
-    # (a known gap): the rate-limited NOT FOUND rule (sid 1000005) may let
-    # more alerts through.  Nothing else may differ.
-    # (and the "resolved" alerts of those routes at the session's end).
-    sid = lambda l: json.loads(l)["sid"]
-    pfx = lambda l: json.loads(l)["bgp"]["prefix"]
-    p5 = {pfx(l) for l in extra if sid(l) == 1000005}
-    extra_5 = sum(n for l, n in extra.items() if sid(l) == 1000005)
-    extra_7 = sum(n for l, n in extra.items() if sid(l) == 1000007 and pfx(l) in p5)
-    extra_other = sum(extra.values()) - extra_5 - extra_7
-    good = not lost and not dup and not extra_other
+    # Rules are reloaded on SIGHUP; unchanged rules keep their
+    # event_filter state (G4, fixed), so the rate-limited NOT FOUND rule
+    # (sid 1000005, limit 100 per peer per 60 s) lets no more through than
+    # without SIGHUPs: the alerts are exactly the offline run's.
+    good = not lost and not dup and not extra
     print("%s - SIGHUP storm: %d alerts over %d files, none lost (%d), none doubled (%d), "
-          "no other extra alert (%d)" % ("ok" if good else "FAIL", len(live), len(fs),
-          sum(lost.values()), len(dup), extra_other))
-    if extra_5:
-        print("GAP - SIGHUP reloads the rules and resets their event_filter state: %d more "
-              "\"RPKI NOT FOUND\" alerts (sid 1000005, limit 100 per peer per 60 s) and %d more "
-              "\"resolved\" (sid 1000007) than without SIGHUPs" % (extra_5, extra_7))
+          "none extra (%d; offline %d)" % ("ok" if good else "FAIL", len(live), len(fs),
+          sum(lost.values()), len(dup), sum(extra.values()), len(want)))
     ok = ok and good
 print("# %s frames; SIGHUPs handled: alert reopens %d, route reopens %d, VRP sets adopted %d" % (
     nfr, st["alert_reopens"], st["route_reopens"], st["vrp_swaps"]))

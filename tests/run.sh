@@ -10,6 +10,10 @@
 # or anything else (fail).  Static analysis (tests/static/run.sh) runs
 # once, with the first build, as the test "static": it reads the sources,
 # not a build; ROVMON_STATIC=0 skips it (a quicker local loop, never CI).
+# With it runs "fuzz-smoke": the libFuzzer targets (tests/fuzz/) built
+# with ASan+UBSan, each over its seed corpus and every input kept in
+# tests/fuzz/regress/ (the crashes and hangs fuzzing found), then 5 s of
+# fuzzing each (~1 minute in all; ROVMON_FUZZ=0 skips it).
 # The last line is "N passed, N failed, N skipped".
 set -u
 cd "$(dirname "$0")/.."
@@ -29,6 +33,15 @@ for build in "$@"; do
 		else
 			fail=$((fail + 1)); failed="$failed $build/static"
 			echo "FAIL $build/static"; cat out/static.log
+		fi
+		if [ "${ROVMON_FUZZ:-1}" = 0 ]; then
+			skip=$((skip + 1)); echo "SKIP $build/fuzz-smoke: ROVMON_FUZZ=0"
+		elif make --no-print-directory fuzz-smoke FUZZ_SMOKE_SECONDS=5 \
+		    > out/fuzz-smoke.log 2>&1; then
+			pass=$((pass + 1)); echo "PASS $build/fuzz-smoke"
+		else
+			fail=$((fail + 1)); failed="$failed $build/fuzz-smoke"
+			echo "FAIL $build/fuzz-smoke"; tail -n 40 out/fuzz-smoke.log
 		fi
 	fi
 	for t in "$build"/tests/test_*; do

@@ -18,12 +18,14 @@
  *     next goes to the new file, none is lost or written twice.  The new
  *     file is opened before the old descriptor is closed; if it cannot
  *     be opened, writing continues to the old one;
- *   - a failed write (ENOSPC, EIO) loses that line: it is counted, and
- *     logged once when the sink starts failing and once when it
+ *   - a failed write (ENOSPC, EIO) loses the lines that did not reach
+ *     the file (a line cut in half is cut off again): they are counted,
+ *     and logged once when the sink starts failing and once when it
  *     recovers; capture goes on;
- *   - no fsync by default (a crash of rovmon loses nothing already
- *     written; a crash of the host may lose what the page cache held):
- *     fsync=1 makes each line durable (fdatasync) at a cost per alert.
+ *   - no fsync by default (a crash of rovmon loses at most the lines
+ *     gathered in the last second; a crash of the host may lose what the
+ *     page cache held): fsync=1 makes each line durable (fdatasync) at
+ *     once, at a cost per alert.
  */
 #include <errno.h>
 #include <fcntl.h>

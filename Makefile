@@ -31,7 +31,9 @@ CPPFLAGS += -DHAVE_LIBNIDS
 NIDS_LIBS = -lnids
 endif
 
-LIBS	= -lpcap -ljansson -lhiredis -lcurl $(NIDS_LIBS) -lm -lz -lbz2
+# libcurl is not linked: src/curl_lazy.c loads it on first use (its
+# headers are still needed, from libcurl4-openssl-dev).
+LIBS	= -lpcap -ljansson -lhiredis $(NIDS_LIBS) -lm -lz -lbz2 -lpthread -ldl
 
 # Every src/*.c except the programs' mains goes into one static library;
 # each test links the library and takes only the objects it needs.

@@ -27,8 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 
+#include "curl_lazy.h"
 #include "log.h"
 #include "sink.h"
 #include "stats.h"
@@ -215,14 +215,14 @@ resp_cb(char *p, size_t size, size_t nmemb, void *arg)
 static void
 curl_common(struct net_sink *n)
 {
-	curl_easy_reset(n->curl);
-	curl_easy_setopt(n->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(n->curl, CURLOPT_CONNECTTIMEOUT,
+	curl_fn->easy_reset(n->curl);
+	curl_fn->easy_setopt(n->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_fn->easy_setopt(n->curl, CURLOPT_CONNECTTIMEOUT,
 	    (long)NET_CONNECT_TIMEOUT);
-	curl_easy_setopt(n->curl, CURLOPT_TIMEOUT, (long)NET_TOTAL_TIMEOUT);
-	curl_easy_setopt(n->curl, CURLOPT_WRITEFUNCTION, resp_cb);
-	curl_easy_setopt(n->curl, CURLOPT_WRITEDATA, n);
-	curl_easy_setopt(n->curl, CURLOPT_USERAGENT, "rovmon");
+	curl_fn->easy_setopt(n->curl, CURLOPT_TIMEOUT, (long)NET_TOTAL_TIMEOUT);
+	curl_fn->easy_setopt(n->curl, CURLOPT_WRITEFUNCTION, resp_cb);
+	curl_fn->easy_setopt(n->curl, CURLOPT_WRITEDATA, n);
+	curl_fn->easy_setopt(n->curl, CURLOPT_USERAGENT, "rovmon");
 	n->resp_len = 0;
 	n->resp[0] = '\0';
 }
@@ -239,20 +239,20 @@ http_post(struct net_sink *n, const char *url, const char *ctype,
 
 	curl_common(n);
 	snprintf(hdr, sizeof(hdr), "Content-Type: %s", ctype);
-	h = curl_slist_append(h, hdr);
-	h = curl_slist_append(h, "Expect:");
-	curl_easy_setopt(n->curl, CURLOPT_URL, url);
-	curl_easy_setopt(n->curl, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(n->curl, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(n->curl, CURLOPT_POSTFIELDSIZE_LARGE,
+	h = curl_fn->slist_append(h, hdr);
+	h = curl_fn->slist_append(h, "Expect:");
+	curl_fn->easy_setopt(n->curl, CURLOPT_URL, url);
+	curl_fn->easy_setopt(n->curl, CURLOPT_HTTPHEADER, h);
+	curl_fn->easy_setopt(n->curl, CURLOPT_POSTFIELDS, body);
+	curl_fn->easy_setopt(n->curl, CURLOPT_POSTFIELDSIZE_LARGE,
 	    (curl_off_t)len);
-	rc = curl_easy_perform(n->curl);
-	curl_slist_free_all(h);
+	rc = curl_fn->easy_perform(n->curl);
+	curl_fn->slist_free_all(h);
 	if (rc != CURLE_OK) {
-		snprintf(err, errlen, "%s", curl_easy_strerror(rc));
+		snprintf(err, errlen, "%s", curl_fn->easy_strerror(rc));
 		return -1;
 	}
-	curl_easy_getinfo(n->curl, CURLINFO_RESPONSE_CODE, &code);
+	curl_fn->easy_getinfo(n->curl, CURLINFO_RESPONSE_CODE, &code);
 	if (code < 200 || code > 299) {
 		snprintf(err, errlen, "HTTP status %ld", code);
 		return -1;
@@ -428,17 +428,17 @@ send_smtp(struct net_sink *n, struct net_item *it, char *err, size_t errlen)
 	u.p = msg;
 	u.left = len;
 	curl_common(n);
-	curl_easy_setopt(n->curl, CURLOPT_URL, n->url);
-	curl_easy_setopt(n->curl, CURLOPT_MAIL_FROM, n->from);
-	curl_easy_setopt(n->curl, CURLOPT_MAIL_RCPT, n->rcpt);
-	curl_easy_setopt(n->curl, CURLOPT_READFUNCTION, read_cb);
-	curl_easy_setopt(n->curl, CURLOPT_READDATA, &u);
-	curl_easy_setopt(n->curl, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(n->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
-	rc = curl_easy_perform(n->curl);
+	curl_fn->easy_setopt(n->curl, CURLOPT_URL, n->url);
+	curl_fn->easy_setopt(n->curl, CURLOPT_MAIL_FROM, n->from);
+	curl_fn->easy_setopt(n->curl, CURLOPT_MAIL_RCPT, n->rcpt);
+	curl_fn->easy_setopt(n->curl, CURLOPT_READFUNCTION, read_cb);
+	curl_fn->easy_setopt(n->curl, CURLOPT_READDATA, &u);
+	curl_fn->easy_setopt(n->curl, CURLOPT_UPLOAD, 1L);
+	curl_fn->easy_setopt(n->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+	rc = curl_fn->easy_perform(n->curl);
 	free(msg);
 	if (rc != CURLE_OK) {
-		snprintf(err, errlen, "%s", curl_easy_strerror(rc));
+		snprintf(err, errlen, "%s", curl_fn->easy_strerror(rc));
 		return -1;
 	}
 	return 0;
@@ -573,7 +573,7 @@ smtp_parse(struct net_sink *n, const char *arg)
 			n->from = strdup(tok + 5);
 		} else if (strncmp(tok, "to=", 3) == 0 && tok[3] != '\0') {
 			snprintf(addr, sizeof(addr), "<%s>", tok + 3);
-			n->rcpt = curl_slist_append(n->rcpt, addr);
+			n->rcpt = curl_fn->slist_append(n->rcpt, addr);
 			n->to_hdr = realloc(n->to_hdr, tolen + strlen(tok) + 3);
 			if (n->to_hdr == NULL)
 				break;
@@ -607,8 +607,9 @@ net_free(struct net_sink *n)
 	for (i = 0; i < n->qlen; i++)
 		free(n->q[(n->qhead + i) % n->qcap]);
 	if (n->curl != NULL)
-		curl_easy_cleanup(n->curl);
-	curl_slist_free_all(n->rcpt);
+		curl_fn->easy_cleanup(n->curl);
+	if (n->rcpt != NULL)
+		curl_fn->slist_free_all(n->rcpt);
 	pthread_mutex_destroy(&n->mu);
 	pthread_cond_destroy(&n->cv);
 	free(n->q);
@@ -624,8 +625,14 @@ net_open(struct sink *s, const char *arg, enum net_kind kind)
 {
 	static const int rate_default[] = { 60, 10, 0 };
 	struct net_sink *n;
+	const char *why;
 	size_t l;
 
+	/* curl_global_init() inside: here, at startup, before any worker */
+	if (curl_load(&why) == -1) {
+		log_warnx("alert sink \"%s\": %s", s->spec, why);
+		return -1;
+	}
 	if ((n = calloc(1, sizeof(*n))) == NULL)
 		return -1;
 	n->s = s;
@@ -660,9 +667,7 @@ net_open(struct sink *s, const char *arg, enum net_kind kind)
 		log_warn("alert sink \"%s\"", s->spec);
 		goto fail;
 	}
-	/* not thread-safe: done here, at startup, before any worker */
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if ((n->curl = curl_easy_init()) == NULL) {
+	if ((n->curl = curl_fn->easy_init()) == NULL) {
 		log_warnx("alert sink \"%s\": curl_easy_init failed", s->spec);
 		goto fail;
 	}

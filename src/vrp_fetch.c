@@ -14,7 +14,6 @@
 #include <sys/stat.h>
 
 #include <bzlib.h>
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -25,6 +24,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "curl_lazy.h"
 #include "log.h"
 #include "vrp.h"
 
@@ -367,13 +367,13 @@ conditional(const struct vrp_fetch *st)
 		return NULL;
 	if (st->etag != NULL) {
 		snprintf(h, sizeof(h), "If-None-Match: %s", st->etag);
-		if ((n = curl_slist_append(l, h)) != NULL)
+		if ((n = curl_fn->slist_append(l, h)) != NULL)
 			l = n;
 	}
 	if (st->last_modified != NULL) {
 		snprintf(h, sizeof(h), "If-Modified-Since: %s",
 		    st->last_modified);
-		if ((n = curl_slist_append(l, h)) != NULL)
+		if ((n = curl_fn->slist_append(l, h)) != NULL)
 			l = n;
 	}
 	return l;
@@ -386,28 +386,28 @@ curl_setup(CURL *c, const char *url, const struct vrp_fetch *st,
 	long timeout = st != NULL && st->timeout > 0 ? st->timeout :
 	    VRP_FETCH_TIMEOUT;
 
-	if (curl_easy_setopt(c, CURLOPT_URL, url) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") !=
+	if (curl_fn->easy_setopt(c, CURLOPT_URL, url) != CURLE_OK ||
+	    curl_fn->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") !=
 	    CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") !=
+	    curl_fn->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") !=
 	    CURLE_OK)
 		return -1;
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)VRP_CONNECT_TIMEOUT);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout);
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(c, CURLOPT_MAXREDIRS, (long)VRP_MAX_REDIRS);
-	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+	curl_fn->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl_fn->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_fn->easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)VRP_CONNECT_TIMEOUT);
+	curl_fn->easy_setopt(c, CURLOPT_TIMEOUT, timeout);
+	curl_fn->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_fn->easy_setopt(c, CURLOPT_MAXREDIRS, (long)VRP_MAX_REDIRS);
+	curl_fn->easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_fn->easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_fn->easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_fn->easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)VRP_MAX_BYTES);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "rovmon");
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, body_cb);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, v);
+	curl_fn->easy_setopt(c, CURLOPT_USERAGENT, "rovmon");
+	curl_fn->easy_setopt(c, CURLOPT_WRITEFUNCTION, body_cb);
+	curl_fn->easy_setopt(c, CURLOPT_WRITEDATA, b);
+	curl_fn->easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
+	curl_fn->easy_setopt(c, CURLOPT_HEADERDATA, v);
 	return 0;
 }
 
@@ -423,24 +423,24 @@ fetch(const char *url, const struct vrp_fetch *st, struct body *b,
 	CURL *c;
 	long status = 0;
 
-	if ((c = curl_easy_init()) == NULL) {
+	if ((c = curl_fn->easy_init()) == NULL) {
 		log_warnx("%s: curl_easy_init failed", url);
 		return VRP_FETCH_ERROR;
 	}
 	hdrs = conditional(st);
 	if (curl_setup(c, url, st, b, v, errbuf) == -1 ||
-	    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs) != CURLE_OK) {
+	    curl_fn->easy_setopt(c, CURLOPT_HTTPHEADER, hdrs) != CURLE_OK) {
 		log_warnx("%s: not a usable http(s) URL", url);
 		goto done;
 	}
-	rc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	rc = curl_fn->easy_perform(c);
+	curl_fn->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	if (b->overflow || rc == CURLE_FILESIZE_EXCEEDED)
 		log_warnx("%s: body larger than %zu bytes", url,
 		    VRP_MAX_BYTES);
 	else if (rc != CURLE_OK)
 		log_warnx("%s: %s", url, errbuf[0] != '\0' ? errbuf :
-		    curl_easy_strerror(rc));
+		    curl_fn->easy_strerror(rc));
 	else if (status == 304 && hdrs != NULL)
 		res = VRP_FETCH_UNCHANGED;
 	else if (status != 200)
@@ -448,26 +448,23 @@ fetch(const char *url, const struct vrp_fetch *st, struct body *b,
 	else
 		res = VRP_FETCH_NEW;
 done:
-	curl_slist_free_all(hdrs);
-	curl_easy_cleanup(c);
+	curl_fn->slist_free_all(hdrs);
+	curl_fn->easy_cleanup(c);
 	return res;
 }
 
 enum vrp_fetch_result
 vrp_fetch_url(const char *url, struct vrp_fetch *st, struct vrp_set **out)
 {
-	static bool curl_ready;
 	struct validators v = { NULL, NULL };
 	struct body b = { NULL, 0, 0, false };
 	enum vrp_fetch_result res;
+	const char *why;
 
 	*out = NULL;
-	if (!curl_ready) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			log_warnx("%s: curl_global_init failed", url);
-			return VRP_FETCH_ERROR;
-		}
-		curl_ready = true;
+	if (curl_load(&why) == -1) {
+		log_warnx("%s: %s", url, why);
+		return VRP_FETCH_ERROR;
 	}
 	res = fetch(url, st, &b, &v);
 	if (res == VRP_FETCH_NEW) {

@@ -87,8 +87,8 @@ struct rovmon {
 	struct packet	 last;		/* the last frame, for end-of-capture */
 	FILE		*stats_fp;	/* --stats (appending) or stderr */
 	time_t		 next_stats;	/* --stats-interval: next line due */
-	time_t		 drained;	/* alert lines last written (packet time) */
-	bool		 unbuffered;	/* libnids: no idle hook, write at once */
+	time_t		 drained;	/* alerts last written (packet time) */
+	bool		 unbuffered;	/* libnids: no idle hook: write at once */
 	bool		 have_pidfile;
 };
 
@@ -488,7 +488,7 @@ write_stats(struct rovmon *rv)
 		alerting_update_stats(rv->alerting);
 	}
 	if (rv->validator != NULL)
-		validator_update_stats(rv->validator);	/* vrp_load_failed now */
+		validator_update_stats(rv->validator);	/* vrp_load_failed */
 	memset(&live, 0, sizeof(live));
 	live.now = (int64_t)time(NULL);
 	if (rv->validator != NULL &&

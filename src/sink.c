@@ -396,7 +396,6 @@ struct file_sink {
 	bool		 failing;	/* last write failed (logged once) */
 	char		*buf;		/* whole lines not yet written */
 	size_t		 len;
-	uint64_t	 lines;		/* lines in buf */
 };
 
 static int
@@ -506,12 +505,12 @@ count_lines(const char *p, size_t n)
 	return c;
 }
 
-/* Write p (nlines whole lines) to the sink's descriptor, and count. */
+/* Write p (whole lines) to the sink's descriptor, and count them. */
 static void
-file_write_lines(struct sink *s, const char *p, size_t n, uint64_t nlines)
+file_write_lines(struct sink *s, const char *p, size_t n)
 {
 	struct file_sink *f = s->priv;
-	uint64_t kept = 0;
+	uint64_t kept, nlines = count_lines(p, n);
 	size_t done, whole;
 
 	if (write_all(f->fd, p, n, &done) == -1) {
@@ -551,9 +550,8 @@ file_drain(struct sink *s)
 
 	if (f == NULL || f->len == 0)
 		return;
-	file_write_lines(s, f->buf, f->len, f->lines);
+	file_write_lines(s, f->buf, f->len);
 	f->len = 0;
-	f->lines = 0;
 }
 
 static void
@@ -563,14 +561,13 @@ file_emit(struct sink *s, const struct sink_alert *sa)
 
 	if (s->opts.fsync || sa->json_len > FILE_SINK_BUF) {
 		file_drain(s);
-		file_write_lines(s, sa->json, sa->json_len, 1);
+		file_write_lines(s, sa->json, sa->json_len);
 		return;
 	}
 	if (FILE_SINK_BUF - f->len < sa->json_len)
 		file_drain(s);
 	memcpy(f->buf + f->len, sa->json, sa->json_len);
 	f->len += sa->json_len;
-	f->lines++;
 }
 
 static void

@@ -434,7 +434,8 @@ send_smtp(struct net_sink *n, struct net_item *it, char *err, size_t errlen)
 	curl_fn->easy_setopt(n->curl, CURLOPT_READFUNCTION, read_cb);
 	curl_fn->easy_setopt(n->curl, CURLOPT_READDATA, &u);
 	curl_fn->easy_setopt(n->curl, CURLOPT_UPLOAD, 1L);
-	curl_fn->easy_setopt(n->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+	curl_fn->easy_setopt(n->curl, CURLOPT_INFILESIZE_LARGE,
+	    (curl_off_t)len);
 	rc = curl_fn->easy_perform(n->curl);
 	free(msg);
 	if (rc != CURLE_OK) {

@@ -389,12 +389,13 @@ curl_setup(CURL *c, const char *url, const struct vrp_fetch *st,
 	if (curl_fn->easy_setopt(c, CURLOPT_URL, url) != CURLE_OK ||
 	    curl_fn->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") !=
 	    CURLE_OK ||
-	    curl_fn->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") !=
-	    CURLE_OK)
+	    curl_fn->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR,
+	    "http,https") != CURLE_OK)
 		return -1;
 	curl_fn->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_fn->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_fn->easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)VRP_CONNECT_TIMEOUT);
+	curl_fn->easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
+	    (long)VRP_CONNECT_TIMEOUT);
 	curl_fn->easy_setopt(c, CURLOPT_TIMEOUT, timeout);
 	curl_fn->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_fn->easy_setopt(c, CURLOPT_MAXREDIRS, (long)VRP_MAX_REDIRS);

@@ -85,7 +85,7 @@ demo: deps
 	@echo "== $$(wc -l < $(BUILD)/demo-routes.jsonl) route events; one of each RPKI outcome =="
 	@for s in '"valid"' '"invalid","reason":"as"' '"invalid","reason":"length"' '"not-found"'; do \
 	    grep -m 1 -F "\"state\":$$s" $(BUILD)/demo-routes.jsonl; done
-	@echo "== $$(wc -l < $(BUILD)/demo-alerts.json) alerts (rules/rovmon.rules) by rule, then the first INVALID one =="
+	@echo "== $$(wc -l < $(BUILD)/demo-alerts.json) alerts (rules/rovmon.rules: each INVALID and NOT_FOUND route once, and its resolution) by rule, then the first INVALID one =="
 	@sed -n 's/.*"rule":"\([0-9:]*\)".*"msg":"\([^"]*\)".*/\1 \2/p' $(BUILD)/demo-alerts.json | sort | uniq -c
 	@grep -m 1 '"sid":1000001' $(BUILD)/demo-alerts.json
 	@echo "== statistics ($(BUILD)/demo-stats.json) =="

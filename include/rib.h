@@ -85,11 +85,12 @@ size_t		 rib_session_down(struct rib *, uint64_t session_id,
 		    const struct timeval *ts, rib_event_cb *cb, void *arg);
 /*
  * Re-check every stored route against idx (origin given when its kind is
- * ORIGIN_AS_SEQ or _PEER) and, for each whose state changed, store the
- * new state and call cb (RTEV_REVALIDATE, prev_state the old one; a
- * route stored without VRPs counts as NOT_FOUND).  idx NULL: the VRPs
- * are gone; routes keep no RPKI state, no callbacks.  Returns the number
- * of routes whose state changed.
+ * ORIGIN_AS_SEQ or _PEER) and, for each whose state changed or that is
+ * judged for the first time (stored without VRPs: its prev_state is
+ * NOT_FOUND, and it is reported even when it stays NOT_FOUND), store the
+ * new state and call cb (RTEV_REVALIDATE, prev_state the old one).
+ * idx NULL: the VRPs are gone; routes keep no RPKI state, no callbacks.
+ * Returns the number of routes reported.
  */
 size_t		 rib_revalidate(struct rib *, const struct rov_index *idx,
 		    uint64_t gen, const struct timeval *ts, rib_event_cb *cb,

@@ -73,7 +73,9 @@ const struct rule *rules_find(const struct ruleset *, uint32_t gid,
  * Match ev against the rules: if a pass rule matches (the first in file
  * order wins) nothing fires; otherwise fire() is called for every
  * matching alert and log rule, in file order, whose event_filter lets
- * the event through.  Returns the number of fire() calls.
+ * the event through; the ones it holds back are counted
+ * (rule_suppressed(), stats.alert_event_filtered).  Returns the number
+ * of fire() calls.
  */
 unsigned	 rules_eval(struct ruleset *, const struct route_event *,
 		    rules_fire_fn fire, void *arg);
@@ -92,5 +94,8 @@ const char	*rule_file(const struct rule *);
 unsigned	 rule_line(const struct rule *);
 /* Events that matched (before the event_filter), pass rules included. */
 uint64_t	 rule_matches(const struct rule *);
+/* Events of an alert or log rule its event_filter held back (each also
+ * counted in stats.alert_event_filtered); always 0 for pass rules. */
+uint64_t	 rule_suppressed(const struct rule *);
 
 #endif /* ROVMON_RULES_H */

@@ -114,6 +114,8 @@
 	/* alert (sink.c, sink_net.c; totals over all sinks) */	\
 	X(alerts)		/* alerts given to sinks_emit() */	\
 	X(alert_filtered)	/* sink skipped: above its min priority */ \
+	X(alert_event_filtered)	/* rules.c: held back by a rule's	\
+				   event_filter (never reached sinks) */ \
 	X(alert_lines)		/* lines written by file/stdout sinks */ \
 	X(alert_write_errors)	/* file lines lost (ENOSPC, EIO, ...) */ \
 	X(alert_reopens)	/* files reopened (SIGHUP) */		\

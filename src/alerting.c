@@ -140,7 +140,8 @@ alerting_revalidate(struct alerting *al, const struct rov_index *idx,
 	size_t n;
 
 	n = rib_revalidate(al->rib, idx, gen, now, on_revalidate, al);
-	log_info("VRP generation %llu: %zu stored routes changed state",
+	log_info("VRP generation %llu: %zu stored routes changed state "
+	    "or got their first verdict",
 	    (unsigned long long)gen, n);
 }
 

@@ -1420,11 +1420,13 @@ reval_dir(struct rib *rib, uint64_t id, struct rib_dir *d,
 	size_t n = 0;
 	uint32_t i;
 	unsigned old;
+	bool judged;
 
 	memset(&p, 0, sizeof(p));
 	for (i = 0; i < d->t.n; i++) {
 		rt = &d->t.r[i];
 		old = rt->state;
+		judged = rt->has_rpki;
 		rib->nstate[old]--;
 		if (idx == NULL) {
 			rt->has_rpki = 0;
@@ -1442,7 +1444,13 @@ reval_dir(struct rib *rib, uint64_t id, struct rib_dir *d,
 		rt->state = res.state;
 		rt->reason = res.reason;
 		rib->nstate[res.state]++;
-		if (res.state == old)
+		/*
+		 * A route stored with no VRPs counts as NOT_FOUND but was never
+		 * judged: its first verdict is news even when it is NOT_FOUND,
+		 * or a sensor that got its VRPs after the routes would never
+		 * alert the routes no ROA covers.
+		 */
+		if (res.state == old && judged)
 			continue;
 		n++;
 		if (cb == NULL)

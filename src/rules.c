@@ -25,7 +25,8 @@
  * (they are then limited together, never more often than configured).
  * A reload keeps this state for rules that did not change (see
  * rules_take_state()): otherwise each SIGHUP would let another `count'
- * alerts through per tracked key.
+ * alerts through per tracked key.  Every alert or log event a filter
+ * holds back is counted, per rule and in stats.alert_event_filtered.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -38,6 +39,7 @@
 
 #include "log.h"
 #include "rules.h"
+#include "stats.h"
 
 #define RULES_MAX_CLASSES	1024
 #define FILTER_MAX_TRACK	65536	/* tracked keys per rule */
@@ -113,6 +115,7 @@ struct rule {
 	bool		 has_filter;
 	struct event_filter ef;
 	uint64_t	 matches;
+	uint64_t	 suppressed;	/* held back by the event_filter */
 };
 
 struct ruleset {
@@ -1334,8 +1337,15 @@ rules_eval(struct ruleset *rs, const struct route_event *ev,
 		if (!rule_match(r, ev))
 			continue;
 		r->matches++;
-		if (r->has_filter && !filter_allow(&r->ef, ev))
+		if (r->has_filter && !filter_allow(&r->ef, ev)) {
+			/* an alert that would have been: count it, or a
+			 * rate-limited rule hides how much it held back */
+			if (r->action != RULE_PASS) {
+				r->suppressed++;
+				STAT_INC(alert_event_filtered);
+			}
 			continue;
+		}
 		if (r->action == RULE_PASS)
 			return 0;
 		fire(arg, r, ev);
@@ -1462,6 +1472,7 @@ unsigned rule_priority(const struct rule *r) { return r->priority; }
 const char *rule_file(const struct rule *r) { return r->file; }
 unsigned rule_line(const struct rule *r) { return r->line; }
 uint64_t rule_matches(const struct rule *r) { return r->matches; }
+uint64_t rule_suppressed(const struct rule *r) { return r->suppressed; }
 
 const char *
 rule_classtype(const struct rule *r)

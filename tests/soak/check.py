@@ -97,7 +97,6 @@ def expected_alerts(events, vrps):
     """events: capture-ordered dicts with peer, prefix, op, origin, ts.
     The default rules' alerts, the same semantics as docs/rules.md."""
     store = {}
-    window = {}
     out = collections.Counter()
     for e in events:
         key = (e["peer"], e["prefix"])
@@ -116,16 +115,9 @@ def expected_alerts(events, vrps):
             out[(1000007, "resolved", e["prefix"], e["origin"], state)] += 1
             store[key] = (e["origin"], state, False)
             continue
-        sid = None
-        if state == "not-found":
-            w = window.get(e["peer"])
-            if w is None or e["ts"] >= w[0] + 60:
-                w = window[e["peer"]] = [e["ts"], 0]
-            w[1] += 1
-            if w[1] <= 100:
-                sid = 1000005
-        else:
-            sid = SID.get((state, reason))
+        # every NOT_FOUND alerts: no event_filter in the default rules
+        # since issue 12
+        sid = 1000005 if state == "not-found" else SID.get((state, reason))
         if sid:
             out[(sid, "announce", e["prefix"], e["origin"], state)] += 1
         elif alerted:

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "rules.h"
+#include "stats.h"
 
 static char tmpdir[64];
 static char err[1024];
@@ -544,6 +545,65 @@ test_event_filter(void **state)
 }
 
 /*
+ * Every event an event_filter holds back from an alert or log rule is
+ * counted, per rule and in stats.alert_event_filtered, whatever the
+ * filter's type and tracking: a rate-limited rule must say how much it
+ * hid.  A pass rule's filter only decides whether it suppresses: no
+ * alert is held back by it, nothing is counted.
+ */
+static void
+test_event_filter_counted(void **state)
+{
+	struct ruleset *rs;
+	struct route_event ev;
+	unsigned i, fired = 0;
+
+	(void)state;
+	stats_reset();
+	rs = load_text(
+	    "alert bgp (rpki:not-found; event_filter:track by_peer, "
+	    "type limit, count 2, seconds 60; sid:1;)\n"
+	    "alert bgp (rpki:not-found; event_filter:track by_prefix, "
+	    "type threshold, count 3, seconds 60; sid:2;)\n"
+	    "alert bgp (rpki:not-found; event_filter:track by_rule, "
+	    "type both, count 2, seconds 60; sid:3;)\n"
+	    "log bgp (rpki:not-found; event_filter:track by_rule, "
+	    "type limit, count 1, seconds 60; sid:4;)\n"
+	    "pass bgp (rpki:valid; event_filter:track by_rule, type limit, "
+	    "count 1, seconds 60; sid:5;)\n"
+	    "alert bgp (rpki:valid; sid:6;)\n");
+	assert_non_null(rs);
+	/* 10 NOT_FOUND events, one prefix, two peers taking turns */
+	for (i = 0; i < 10; i++) {
+		ev = mkev(RTEV_ANNOUNCE, ROV_NOT_FOUND, 0, "10.0.0.0/8", 1,
+		    100 + i);
+		assert_int_equal(ipaddr_parse(i & 1 ? "10.0.0.2" : "10.0.0.1",
+		    &ev.src_addr), 0);
+		fired += rules_eval(rs, &ev, fire, &(struct fired){ "" });
+	}
+	/* sid 1: 2 of each peer's 5; sid 2: the 3rd, 6th, 9th; sid 3: the
+	 * 2nd only; sid 4: the 1st only */
+	assert_int_equal(fired, 4 + 3 + 1 + 1);
+	assert_int_equal(rule_suppressed(rules_find(rs, 1, 1)), 6);
+	assert_int_equal(rule_suppressed(rules_find(rs, 1, 2)), 7);
+	assert_int_equal(rule_suppressed(rules_find(rs, 1, 3)), 9);
+	assert_int_equal(rule_suppressed(rules_find(rs, 1, 4)), 9);
+	assert_int_equal(stats.alert_event_filtered, 6 + 7 + 9 + 9);
+	for (i = 1; i <= 4; i++)
+		assert_int_equal(rule_matches(rules_find(rs, 1, i)), 10);
+	/* the pass rule suppresses the first VALID event; its filter holds
+	 * back the next two, so sid 6 fires for them: nothing counted */
+	ev = mkev(RTEV_ANNOUNCE, ROV_VALID, 0, "10.0.0.0/8", 1, 120);
+	assert_string_equal(eval(rs, &ev), "");
+	assert_string_equal(eval(rs, &ev), "6,");
+	assert_string_equal(eval(rs, &ev), "6,");
+	assert_int_equal(rule_matches(rules_find(rs, 1, 5)), 3);
+	assert_int_equal(rule_suppressed(rules_find(rs, 1, 5)), 0);
+	assert_int_equal(stats.alert_event_filtered, 31);
+	rules_free(rs);
+}
+
+/*
  * SIGHUP (docs/hostile-input.md G4): reloading the same rules must not
  * reset event_filter counts, or every reload lets another `count' alerts
  * through per tracked key.  A rule whose sid, rev or event_filter changed
@@ -637,6 +697,8 @@ test_default_rules(void **state)
 	struct ruleset *rs;
 	struct route_event ev;
 	const struct rule *r;
+	char line[1024];
+	FILE *fp;
 	unsigned i, n;
 
 	(void)state;
@@ -664,15 +726,29 @@ test_default_rules(void **state)
 	assert_string_equal(eval(rs, &ev), "1000007,");
 	ev = mkev(RTEV_ANNOUNCE, ROV_VALID, 0, "10.0.0.0/8", 1, 0);
 	assert_string_equal(eval(rs, &ev), "");
-	/* NOT_FOUND: 100 per peer per 60 s */
+	/* NOT_FOUND: every event alerts, no event_filter (flood control is
+	 * the sinks'); the RIB makes it once per route per session */
+	stats_reset();
 	for (n = 0, i = 0; i < 1000; i++) {
 		ev = mkev(RTEV_ANNOUNCE, ROV_NOT_FOUND, 0, "10.0.0.0/8", 1,
 		    1000 + i / 100);
-		n += *eval(rs, &ev) != '\0';
+		n += strcmp(eval(rs, &ev), "1000005,") == 0;
 	}
-	assert_int_equal(n, 100);
-	ev.ts.tv_sec = 1060;
+	assert_int_equal(n, 1000);
+	ev.kind = RTEV_REVALIDATE;
 	assert_string_equal(eval(rs, &ev), "1000005,");
+	ev.kind = RTEV_WITHDRAW;
+	assert_string_equal(eval(rs, &ev), "");
+	ev.kind = RTEV_RESOLVED;
+	assert_string_equal(eval(rs, &ev), "1000007,");
+	assert_int_equal(rule_suppressed(rules_find(rs, 1, 1000005)), 0);
+	assert_int_equal(stats.alert_event_filtered, 0);
+	/* none of the shipped rules is rate-limited */
+	assert_non_null(fp = fopen("rules/rovmon.rules", "r"));
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (line[0] != '#')
+			assert_null(strstr(line, "event_filter"));
+	fclose(fp);
 	rules_free(rs);
 
 	rs = rules_load_err("rules/watchlist.rules.example",
@@ -787,6 +863,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_match, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pass, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_filter_counted, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_reload_keeps_filter, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_default_rules, setup, teardown),

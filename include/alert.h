@@ -29,7 +29,9 @@
  * the escaped msg (6 bytes per byte at worst) and the rest.
  */
 #define ALERT_JSON_MAX		(384 * 1024)
-#define ALERT_TEXT_MAX		1024	/* alert_format_text(), one line */
+/* alert_format_text(): a 255-byte msg, a 127-byte class, the route and
+ * ~610 bytes of deciding VRPs (8 IPv6 ones) fit whole */
+#define ALERT_TEXT_MAX		2048
 
 struct alert {
 	/* copied from the rule */
@@ -65,8 +67,10 @@ int	alert_format_json(const struct alert *, char *buf, size_t cap);
  * A compact one-line summary without a newline, for syslog, chat and
  * mail:  [1:1000001:1] msg [Classification: ...] [Priority: 1]
  *        announce 192.0.2.0/24 origin AS64500 rpki invalid/as
- *        peer 10.0.0.1 AS65001
- * Returns the length (cut to cap - 1, never -1).
+ *        (VRP 192.0.2.0/23 max_length 23 AS64511) peer 10.0.0.1 AS65001
+ * naming the deciding VRPs (up to 8, "and N more"), or "(no covering
+ * ROA)" for NOT_FOUND.  Returns the length (cut to cap - 1, never -1);
+ * ALERT_TEXT_MAX always holds it whole.
  */
 int	alert_format_text(const struct alert *, char *buf, size_t cap);
 

@@ -8,6 +8,7 @@
  * Nothing here keeps shared state (the time cache is per thread), so the
  * encoders may run in any thread.
  */
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 #include "alert.h"
 #include "jsonbuf.h"
+#include "log.h"
 #include "rov.h"
 #include "route_log.h"
 
@@ -445,13 +447,71 @@ alert_format_json(const struct alert *a, char *buf, size_t cap)
 	return (int)off;
 }
 
+/* printf at *off, never past cap; *off stays at most cap - 1. */
+static void
+text_put(char *buf, size_t cap, size_t *off, const char *fmt, ...)
+    ROVMON_PRINTF(4, 5);
+
+static void
+text_put(char *buf, size_t cap, size_t *off, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*off + 1 >= cap)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *off, cap - *off, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*off = *off + (size_t)n < cap ? *off + (size_t)n : cap - 1;
+}
+
+/*
+ * What decided the verdict, for a person: " (no covering ROA)" for
+ * NOT_FOUND; for INVALID the VRPs that conflict with the route, for VALID
+ * the one(s) that match: " (VRP 192.0.2.0/23 max_length 23 AS64511)",
+ * " (VRPs A, B and 3 more)" when more cover it than the event lists.
+ * "" when the event carries no VRPs (a withdrawal's stored verdict).
+ * max_length is the JSON field's name (docs/alerts.md), one spelling.
+ * At most ~610 bytes: 8 VRPs of 73 ("ffff:..:ffff/128 max_length 128
+ * AS4294967295" and the comma) and the count of the rest.
+ */
+static void
+text_verdict(const struct route_event *ev, char *buf, size_t cap)
+{
+	const struct rov_result *r = &ev->rpki;
+	char pfx[PREFIX_STRLEN];
+	size_t off = 0;
+	unsigned i, n;
+
+	buf[0] = '\0';
+	if (!ev->has_rpki)
+		return;
+	if (r->state == ROV_NOT_FOUND) {
+		text_put(buf, cap, &off, " (no covering ROA)");
+		return;
+	}
+	n = r->nvrps < ROV_MAX_DECIDING ? r->nvrps : ROV_MAX_DECIDING;
+	if (n == 0)
+		return;
+	text_put(buf, cap, &off, " (VRP%s", n > 1 ? "s" : "");
+	for (i = 0; i < n; i++)
+		text_put(buf, cap, &off, "%s %s max_length %u AS%u",
+		    i > 0 ? "," : "", prefix_fmt(&r->vrps[i]->prefix, pfx,
+		    sizeof(pfx)), r->vrps[i]->maxlen, r->vrps[i]->asn);
+	if (r->ncovering > n)
+		text_put(buf, cap, &off, " and %u more", r->ncovering - n);
+	text_put(buf, cap, &off, ")");
+}
+
 int
 alert_format_text(const struct alert *a, char *buf, size_t cap)
 {
 	const struct route_event *ev = a->ev;
 	const char *reason = NULL, *why = resolve_name(ev->resolve_why);
 	char pfx[PREFIX_STRLEN], peer[IPADDR_STRLEN], origin[16] = "none";
-	char msg[ALERT_MSG_MAX];
+	char msg[ALERT_MSG_MAX], verdict[768];
 	size_t i;
 	int n;
 
@@ -467,8 +527,9 @@ alert_format_text(const struct alert *a, char *buf, size_t cap)
 		snprintf(origin, sizeof(origin), "AS_SET");
 	if (ev->has_rpki)
 		reason = rov_reason_name(ev->rpki.reason);
+	text_verdict(ev, verdict, sizeof(verdict));
 	n = snprintf(buf, cap, "[%u:%u:%u] %s [Classification: %s] "
-	    "[Priority: %u] %s%s%s %s origin %s rpki %s%s%s peer %s AS%u",
+	    "[Priority: %u] %s%s%s %s origin %s rpki %s%s%s%s peer %s AS%u",
 	    a->gid, a->sid, a->rev, msg,
 	    a->class_desc[0] != '\0' ? a->class_desc :
 	    a->classtype[0] != '\0' ? a->classtype : "none", a->priority,
@@ -477,7 +538,7 @@ alert_format_text(const struct alert *a, char *buf, size_t cap)
 	    ev->kind == RTEV_RESOLVED && why != NULL ? why : "",
 	    prefix_fmt(&ev->prefix, pfx, sizeof(pfx)), origin,
 	    ev->has_rpki ? rov_state_name(ev->rpki.state) : "unknown",
-	    reason != NULL ? "/" : "", reason != NULL ? reason : "",
+	    reason != NULL ? "/" : "", reason != NULL ? reason : "", verdict,
 	    ev->src_addr.family != 0 ?
 	    ipaddr_fmt(&ev->src_addr, peer, sizeof(peer)) : "-", ev->peer_as);
 	if (n < 0) {

@@ -324,6 +324,144 @@ test_too_small_and_huge_path(void **state)
 	assert_int_equal(n, 31);
 }
 
+/*
+ * The text form (syslog, webhook "text", mail body) names what decided
+ * the verdict: the VRPs that conflict with an INVALID route (prefix,
+ * max_length, AS), the ones a VALID route matches, "no covering ROA" for
+ * NOT_FOUND.
+ */
+static const char *
+text(const struct alert *a)
+{
+	static char buf[ALERT_TEXT_MAX];
+	int n;
+
+	n = alert_format_text(a, buf, sizeof(buf));
+	assert_int_equal((size_t)n, strlen(buf));
+	return buf;
+}
+
+#define TEXT_HEAD(sid, msg, cls, prio)					\
+	"[1:" sid ":2] " msg " [Classification: " cls "] [Priority: "	\
+	prio "] "
+
+static void
+test_text(void **state)
+{
+	static struct vrp v6[ROV_MAX_DECIDING];
+	struct fixture f;
+	struct vrp v2;
+	struct alert a;
+	unsigned i;
+	size_t n;
+
+	(void)state;
+	fill(&f);
+	mk_alert(&a, &f, "RPKI invalid");
+	assert_string_equal(text(&a),
+	    TEXT_HEAD("1000001", "RPKI invalid", "RPKI invalid origin", "1")
+	    "announce 192.0.2.0/24 origin AS64500 rpki invalid/as "
+	    "(VRP 192.0.2.0/23 max_length 23 AS64511) peer 10.0.0.1 AS65001");
+
+	/* two listed of five covering */
+	prefix_parse("192.0.0.0/22", &v2.prefix, NULL);
+	v2.maxlen = 24;
+	v2.asn = 64512;
+	f.ev.rpki.vrps[1] = &v2;
+	f.ev.rpki.nvrps = 2;
+	f.ev.rpki.ncovering = 5;
+	assert_string_equal(text(&a),
+	    TEXT_HEAD("1000001", "RPKI invalid", "RPKI invalid origin", "1")
+	    "announce 192.0.2.0/24 origin AS64500 rpki invalid/as "
+	    "(VRPs 192.0.2.0/23 max_length 23 AS64511, 192.0.0.0/22 "
+	    "max_length 24 AS64512 and 3 more) peer 10.0.0.1 AS65001");
+
+	/* longer than maxLength: the VRP of the route's own AS */
+	fill(&f);
+	f.vrp.maxlen = 23;
+	f.vrp.asn = 64500;
+	f.ev.rpki.reason = ROV_REASON_LENGTH;
+	alert_init(&a, 1, 1000002, 2, 1, "RPKI INVALID: prefix longer than "
+	    "ROA maxLength", "rpki-invalid-length", NULL, "alert", &f.ev, NULL,
+	    42);
+	assert_string_equal(text(&a),
+	    TEXT_HEAD("1000002", "RPKI INVALID: prefix longer than ROA "
+	    "maxLength", "rpki-invalid-length", "1")
+	    "announce 192.0.2.0/24 origin AS64500 rpki invalid/length "
+	    "(VRP 192.0.2.0/23 max_length 23 AS64500) peer 10.0.0.1 AS65001");
+
+	/* NOT_FOUND: no VRP to name */
+	fill(&f);
+	f.ev.rpki.state = ROV_NOT_FOUND;
+	f.ev.rpki.reason = ROV_REASON_NONE;
+	f.ev.rpki.nvrps = f.ev.rpki.ncovering = 0;
+	alert_init(&a, 1, 1000005, 2, 3, "RPKI NOT FOUND: no covering ROA",
+	    "rpki-not-found", "RPKI not found: no covering ROA", "alert",
+	    &f.ev, NULL, 42);
+	assert_string_equal(text(&a),
+	    TEXT_HEAD("1000005", "RPKI NOT FOUND: no covering ROA",
+	    "RPKI not found: no covering ROA", "3")
+	    "announce 192.0.2.0/24 origin AS64500 rpki not-found "
+	    "(no covering ROA) peer 10.0.0.1 AS65001");
+
+	/* VALID (a resolution): the VRP that now matches */
+	fill(&f);
+	f.vrp.asn = 64500;
+	f.vrp.maxlen = 24;
+	f.ev.kind = RTEV_RESOLVED;
+	f.ev.resolve_why = RESOLVE_VALID;
+	f.ev.rpki.state = ROV_VALID;
+	f.ev.rpki.reason = ROV_REASON_NONE;
+	alert_init(&a, 1, 1000007, 2, 4, "RPKI alert resolved",
+	    "rpki-resolved", "RPKI alert resolved", "alert", &f.ev, NULL, 42);
+	assert_string_equal(text(&a),
+	    TEXT_HEAD("1000007", "RPKI alert resolved", "RPKI alert resolved",
+	    "4")
+	    "resolved/valid 192.0.2.0/24 origin AS64500 rpki valid "
+	    "(VRP 192.0.2.0/23 max_length 24 AS64500) peer 10.0.0.1 AS65001");
+
+	/* a withdrawn INVALID route: its stored verdict, no VRPs kept;
+	 * an AS_SET origin */
+	f.ev.resolve_why = RESOLVE_WITHDRAWN;
+	f.ev.rpki.state = ROV_INVALID;
+	f.ev.rpki.reason = ROV_REASON_AS_SET;
+	f.ev.rpki.nvrps = f.ev.rpki.ncovering = 0;
+	f.ev.origin_kind = ORIGIN_AS_SET;
+	f.ev.origin_as = 0;
+	assert_string_equal(text(&a),
+	    TEXT_HEAD("1000007", "RPKI alert resolved", "RPKI alert resolved",
+	    "4")
+	    "resolved/withdrawn 192.0.2.0/24 origin AS_SET rpki invalid/as_set "
+	    "peer 10.0.0.1 AS65001");
+
+	/* no VRP set loaded */
+	f.ev.has_rpki = false;
+	assert_string_equal(text(&a),
+	    TEXT_HEAD("1000007", "RPKI alert resolved", "RPKI alert resolved",
+	    "4")
+	    "resolved/withdrawn 192.0.2.0/24 origin AS_SET rpki unknown "
+	    "peer 10.0.0.1 AS65001");
+
+	/* the most an event lists: eight long IPv6 VRPs, a 255-byte msg:
+	 * still one whole line */
+	fill(&f);
+	for (i = 0; i < ROV_MAX_DECIDING; i++) {
+		prefix_parse("2001:db8:ffff:ffff:ffff:ffff:ffff:ff00/120",
+		    &v6[i].prefix, NULL);
+		v6[i].maxlen = 128;
+		v6[i].asn = 4294967295u;
+		f.ev.rpki.vrps[i] = &v6[i];
+	}
+	f.ev.rpki.nvrps = ROV_MAX_DECIDING;
+	f.ev.rpki.ncovering = 4000000000u;
+	memset(a.msg, 'm', sizeof(a.msg) - 1);
+	a.msg[sizeof(a.msg) - 1] = '\0';
+	n = strlen(text(&a));
+	assert_int_equal(n, 998);	/* whole: ends with the peer */
+	assert_string_equal(text(&a) + n - 55, "AS4294967295 and "
+	    "3999999992 more) peer 10.0.0.1 AS65001");
+}
+
 static char *
 slurp(const char *path)
 {
@@ -521,6 +659,7 @@ main(void)
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_timestamps),
 		cmocka_unit_test(test_too_small_and_huge_path),
+		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_file_sink),
 		cmocka_unit_test(test_specs),
 		cmocka_unit_test(test_sink_driver),

@@ -148,13 +148,18 @@ get_set(const struct opts *o, struct vrp_set **set, uint64_t *gen)
 	return rv;
 }
 
+/*
+ * Field names as in the route log and the alerts (docs/route-log.md,
+ * docs/alerts.md: max_length, origin_as), not rpki-client's maxLength:
+ * one spelling per field across rovmon's outputs.
+ */
 static json_t *
 vrp_json(const struct vrp_set *set, const struct vrp *v)
 {
 	char p[PREFIX_STRLEN];
 
 	return json_pack("{s:s, s:i, s:I, s:s, s:I}", "prefix",
-	    prefix_fmt(&v->prefix, p, sizeof(p)), "maxLength", v->maxlen,
+	    prefix_fmt(&v->prefix, p, sizeof(p)), "max_length", v->maxlen,
 	    "asn", (json_int_t)v->asn, "ta",
 	    v->ta < set->nta ? set->ta[v->ta] : "?", "expires",
 	    (json_int_t)v->expires);
@@ -227,7 +232,7 @@ cmd_validate(const struct opts *o, int argc, char **argv)
 		for (i = 0; i < res.nvrps; i++)
 			json_array_append_new(a, vrp_json(s, res.vrps[i]));
 		j = json_pack("{s:s, s:I, s:s, s:s?, s:I, s:o, s:{s:s?, s:I}}",
-		    "prefix", ps, "origin", (json_int_t)asn, "state",
+		    "prefix", ps, "origin_as", (json_int_t)asn, "state",
 		    rov_state_name(res.state), "reason", reason, "covering",
 		    (json_int_t)res.ncovering, "vrps", a, "data", "source",
 		    s->source, "generation", (json_int_t)gen);

@@ -1,0 +1,91 @@
+#!/bin/sh
+# One spelling per field across rovmon's outputs (issue 12): the route
+# log (docs/route-log.md), the alerts (docs/alerts.md) and rovctl's JSON
+# (validate, vrp show) name the same things the same way: origin_as,
+# max_length, asn, prefix, state, reason, covering; no maxLength, no bare
+# "origin".  For one INVALID route of ipv4-full, the three outputs give
+# the same origin and the same deciding VRPs.
+set -u
+cd "$(dirname "$0")/../.."
+B=${ROVMON_BUILD:-build}
+PY=${PYTHON:-python3}
+VRPS=pcaps/demo-vrps.json
+tmp=$(mktemp -d /tmp/rovmon-fields.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+"$B/rovmon" -r pcaps/ipv4-full.pcap --vrps "$VRPS" --rules rules/rovmon.rules \
+    --routes "$tmp/r.jsonl" --alerts "$tmp/a.json" --stats /dev/null 2> /dev/null ||
+	{ echo "FAIL: rovmon exit $?"; exit 1; }
+# the first INVALID alert's route, asked of rovctl
+set -- $($PY -c 'import json, sys
+for l in open(sys.argv[1]):
+    b = json.loads(l)["bgp"]
+    if (b.get("rpki") or {}).get("state") == "invalid" and b["origin_as"] is not None:
+        print(b["prefix"], b["origin_as"]); break' "$tmp/a.json")
+[ $# -eq 2 ] || { echo "FAIL: no INVALID alert with an origin"; exit 1; }
+"$B/rovctl" validate "$1" "$2" --vrps "$VRPS" --json > "$tmp/validate.json" 2> /dev/null
+[ $? -eq 1 ] || { echo "FAIL: rovctl validate $1 $2: want exit 1 (invalid)"; exit 1; }
+vp=$($PY -c 'import json, sys; print(json.load(open(sys.argv[1]))["vrps"][0]["prefix"])' "$tmp/validate.json")
+"$B/rovctl" vrp show --prefix "$vp" --vrps "$VRPS" --json > "$tmp/show.json" 2> /dev/null ||
+	{ echo "FAIL: rovctl vrp show --prefix $vp"; exit 1; }
+$PY - "$tmp/r.jsonl" "$tmp/a.json" "$tmp/validate.json" "$tmp/show.json" "$1" "$2" <<'PY'
+import json, sys
+routes, alerts, validate, show, prefix, origin = sys.argv[1:7]
+origin = int(origin)
+ok = True
+def bad(msg):
+    global ok
+    ok = False
+    print("FAIL:", msg)
+def keys_everywhere(obj, out):
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            out.add(k)
+            keys_everywhere(v, out)
+    elif isinstance(obj, list):
+        for v in obj:
+            keys_everywhere(v, out)
+    return out
+docs = {"route log": [json.loads(l) for l in open(routes)],
+        "alerts": [json.loads(l) for l in open(alerts)],
+        "rovctl validate": [json.load(open(validate))],
+        "rovctl vrp show": json.load(open(show))}
+for name, objs in docs.items():
+    ks = keys_everywhere(objs, set())
+    for wrong, right in (("maxLength", "max_length"), ("maxlen", "max_length"),
+                         ("origin", "origin_as"), ("origin_asn", "origin_as")):
+        if wrong in ks:
+            bad(f"{name} has the key {wrong!r} (the documented name is {right!r})")
+VRP_KEYS = {"prefix", "max_length", "asn"}
+RPKI_KEYS = {"state", "reason", "vrps", "covering", "generation"}
+rl = [e for e in docs["route log"] if e["event"] == "announce" and e["prefix"] == prefix
+      and e["origin_as"] == origin]
+al = [a["bgp"] for a in docs["alerts"] if a["bgp"]["prefix"] == prefix
+      and a["bgp"]["origin_as"] == origin and a["bgp"]["event"] == "announce"]
+v = docs["rovctl validate"][0]
+if not rl or not al:
+    bad(f"{prefix} AS{origin}: {len(rl)} route log lines, {len(al)} alerts")
+else:
+    r, a = rl[0]["rpki"], al[0]["rpki"]
+    if set(r) != RPKI_KEYS or set(a) != RPKI_KEYS:
+        bad(f"rpki keys: route log {sorted(r)}, alert {sorted(a)}, want {sorted(RPKI_KEYS)}")
+    for name, vs in (("route log", r["vrps"]), ("alert", a["vrps"])):
+        for x in vs:
+            if set(x) != VRP_KEYS:
+                bad(f"{name} VRP keys {sorted(x)}, want {sorted(VRP_KEYS)}")
+    cut = lambda vs: [{k: x[k] for k in VRP_KEYS} for x in vs]
+    if not (cut(r["vrps"]) == cut(a["vrps"]) == cut(v["vrps"])):
+        bad(f"deciding VRPs differ: route log {r['vrps']}, alert {a['vrps']}, rovctl {v['vrps']}")
+    if not (r["state"] == a["state"] == v["state"] == "invalid" and r["reason"] == a["reason"] == v["reason"]
+            and r["covering"] == a["covering"] == v["covering"]):
+        bad(f"verdicts differ: route log {r}, alert {a}, rovctl {v}")
+if v.get("origin_as") != origin or v.get("prefix") != prefix:
+    bad(f"rovctl validate: {v}")
+for x in docs["rovctl vrp show"]:
+    if not VRP_KEYS <= set(x):
+        bad(f"rovctl vrp show VRP keys {sorted(x)}")
+if ok:
+    print(f"ok: {prefix} AS{origin} invalid/{v['reason']}: the route log, the alert and rovctl "
+          f"agree on origin_as and {len(v['vrps'])} deciding VRP(s) {cut(v['vrps'])}; "
+          f"no maxLength or bare origin key in {sum(len(o) for o in docs.values())} objects")
+sys.exit(0 if ok else 1)
+PY

@@ -14,6 +14,10 @@
 
 #include <sys/time.h>
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 #include "bgp.h"
 #include "rov.h"
 
@@ -25,7 +29,9 @@ struct alerting_config {
 	const char	*sensor;	/* name put in every alert */
 	const char	**sinks;	/* sink specs (sink.h); nsinks */
 	size_t		 nsinks;
-	unsigned	 min_priority;	/* default for sinks, 0 = all */
+	unsigned	 min_priority;	/* default for sinks, 0 = each type's */
+	bool		 offline;	/* reading a file: network sinks wait
+					 * for room instead of dropping */
 };
 
 /* NULL with the error logged (bad rule file, bad sink spec). */
@@ -48,6 +54,10 @@ void		 alerting_revalidate(struct alerting *, const struct rov_index *,
 void		 alerting_reload(struct alerting *);
 /* Write out the alert lines gathered by file sinks (sinks_drain). */
 void		 alerting_drain(struct alerting *);
+/* At the end of the run: deliver or give up what the sinks hold, then
+ * the number of alerts lost for good (0: none) and, in why, where and
+ * why ("SPEC (reason)", sinks_lost()).  NULL ok (0). */
+uint64_t	 alerting_lost(struct alerting *, char *why, size_t len);
 /* Set the route-state gauges of the statistics (stats.h) to now. */
 void		 alerting_update_stats(const struct alerting *);
 

@@ -175,6 +175,17 @@ alerting_drain(struct alerting *al)
 	sinks_drain(al->sinks);
 }
 
+uint64_t
+alerting_lost(struct alerting *al, char *why, size_t len)
+{
+	if (al == NULL) {
+		if (why != NULL && len > 0)
+			*why = '\0';
+		return 0;
+	}
+	return sinks_lost(al->sinks, why, len);
+}
+
 void
 alerting_update_stats(const struct alerting *al)
 {
@@ -204,6 +215,7 @@ alerting_new(const struct alerting_config *cfg)
 	if ((al->rules = rules_load(cfg->rules, cfg->classification)) == NULL)
 		goto fail;
 	sinks_set_min_priority(al->sinks, cfg->min_priority);
+	sinks_set_block(al->sinks, cfg->offline);
 	for (i = 0; i < cfg->nsinks; i++)
 		if (sinks_add(al->sinks, cfg->sinks[i]) == -1)
 			goto fail;

@@ -88,6 +88,7 @@ struct rovmon {
 	FILE		*stats_fp;	/* --stats (appending) or stderr */
 	time_t		 next_stats;	/* --stats-interval: next line due */
 	time_t		 drained;	/* alerts last written (packet time) */
+	unsigned	 stats_lost;	/* --stats lines not written */
 	bool		 unbuffered;	/* libnids: no idle hook: write at once */
 	bool		 have_pidfile;
 };
@@ -504,8 +505,10 @@ write_stats(struct rovmon *rv)
 	}
 	stats_write_json(rv->stats_fp, &live);
 	if (fflush(rv->stats_fp) != 0 || ferror(rv->stats_fp)) {
-		log_warn("%s: cannot write statistics", rv->opt.stats_file ?
-		    rv->opt.stats_file : "stderr");
+		/* once: --stats-interval on a full disk is not a flood */
+		if (rv->stats_lost++ == 0)
+			log_warn("%s: cannot write statistics", rv->opt.stats_file ?
+			    rv->opt.stats_file : "stderr");
 		clearerr(rv->stats_fp);
 		return -1;
 	}
@@ -716,6 +719,7 @@ setup_alerting(struct rovmon *rv)
 	cfg.sinks = rv->opt.sinks;
 	cfg.nsinks = rv->opt.nsinks;
 	cfg.min_priority = rv->opt.min_priority;
+	cfg.offline = rv->opt.read_file != NULL;
 	if ((rv->alerting = alerting_new(&cfg)) == NULL)
 		return -1;
 	return 0;
@@ -726,6 +730,8 @@ main(int argc, char **argv)
 {
 	struct rovmon rv;
 	struct sigaction sa;
+	char why[1024];
+	uint64_t lost;
 	int status;
 
 	log_init("rovmon");
@@ -798,9 +804,15 @@ main(int argc, char **argv)
 	}
 
 	/* Route gauges before the RIB goes; sink counters are final once
-	 * alerting_free() has drained the queues. */
+	 * alerting_lost() has drained the queues. */
 	if (rv.alerting != NULL)
 		alerting_update_stats(rv.alerting);
+	if ((lost = alerting_lost(rv.alerting, why, sizeof(why))) > 0) {
+		log_warnx("%llu alert%s lost: %s", (unsigned long long)lost,
+		    lost == 1 ? "" : "s", why);
+		if (status == 0)
+			status = 1;
+	}
 	alerting_free(rv.alerting);
 	rv.alerting = NULL;
 	while (rv.opt.nowned > 0)
@@ -809,7 +821,7 @@ main(int argc, char **argv)
 		status = 1;
 	/* The validator is still there: the last line has the VRP and Redis
 	 * state too. */
-	if (write_stats(&rv) != 0 && status == 0)
+	if ((write_stats(&rv) != 0 || rv.stats_lost > 0) && status == 0)
 		status = 1;
 	validator_free(rv.validator);
 	rv.validator = NULL;

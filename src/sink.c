@@ -29,6 +29,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@ struct sinks {
 	struct sink	*head, *tail;
 	size_t		 n;
 	unsigned	 min_priority;
+	bool		 block;		/* default of block= */
 	bool		 closed;	/* sinks_close() done */
 	char		*buf;		/* ALERT_JSON_MAX, the encoded alert */
 };
@@ -68,6 +70,12 @@ void
 sinks_set_min_priority(struct sinks *ss, unsigned n)
 {
 	ss->min_priority = n;
+}
+
+void
+sinks_set_block(struct sinks *ss, bool block)
+{
+	ss->block = block;
 }
 
 size_t
@@ -105,13 +113,15 @@ static int
 parse_opts(char *spec, struct sink_opts *o, const char *orig)
 {
 	static const char *keys[] = { "min_priority", "fsync", "queue",
-	    "rate", "batch" };
+	    "rate", "batch", "retry", "block" };
 	char *comma, *opt, *eq;
 	size_t i;
 	long v;
 
 	memset(o, 0, sizeof(*o));
 	o->rate = -1;
+	o->retry = -1;
+	o->block = -1;
 	while ((comma = strrchr(spec, ',')) != NULL) {
 		opt = comma + 1;
 		if ((eq = strchr(opt, '=')) == NULL)
@@ -122,6 +132,11 @@ parse_opts(char *spec, struct sink_opts *o, const char *orig)
 				break;
 		if (i == sizeof(keys) / sizeof(keys[0]))
 			break;
+		if (i == 0 && strcmp(eq + 1, "all") == 0) {
+			o->min_priority = UINT_MAX;
+			*comma = '\0';
+			continue;
+		}
 		if ((v = parse_num(eq + 1, 1000000)) < 0) {
 			log_warnx("alert sink \"%s\": bad value in option %s",
 			    orig, opt);
@@ -131,7 +146,7 @@ parse_opts(char *spec, struct sink_opts *o, const char *orig)
 		case 0:
 			if (v < 1) {
 				log_warnx("alert sink \"%s\": min_priority "
-				    "must be >= 1", orig);
+				    "must be >= 1 or all", orig);
 				return -1;
 			}
 			o->min_priority = (unsigned)v;
@@ -145,8 +160,19 @@ parse_opts(char *spec, struct sink_opts *o, const char *orig)
 		case 3:
 			o->rate = (int)v;
 			break;
-		default:
+		case 4:
 			o->batch = (unsigned)v;
+			break;
+		case 5:
+			o->retry = (int)v;
+			break;
+		default:
+			if (v > 1) {
+				log_warnx("alert sink \"%s\": block is 0 or 1",
+				    orig);
+				return -1;
+			}
+			o->block = (int)v;
 			break;
 		}
 		*comma = '\0';
@@ -154,36 +180,55 @@ parse_opts(char *spec, struct sink_opts *o, const char *orig)
 	return 0;
 }
 
-/* The type and its argument for a target (spec without options). */
-static const struct sink_type *
+/*
+ * Targets: the type, whether the argument is the whole target, and the
+ * flood control a sink of it gets unless told otherwise.  People read
+ * chat and mail: they take priorities 1-2 and a few a minute, so that
+ * a capture full of NOT_FOUND routes (priority 3) does not bury them.
+ * Files, stdout, syslog, a JSON webhook and Elasticsearch are records
+ * and take everything.
+ */
+static const struct target {
+	const char		*prefix;
+	const struct sink_type	*type;
+	bool			 whole;
+	unsigned		 min_priority;	/* 0 = all */
+	int			 rate;		/* per minute, 0 = no limit */
+} targets[] = {
+	{ "file:", &sink_file, false, 0, 0 },
+	{ "syslog:", &sink_syslog, false, 0, 0 },
+	{ "webhook:", &sink_webhook, false, 0, 0 },
+	{ "slack:", &sink_webhook, false, 2, 60 },
+	{ "mattermost:", &sink_webhook, false, 2, 60 },
+	{ "elasticsearch:", &sink_es, false, 0, 0 },
+	{ "es:", &sink_es, false, 0, 0 },
+	{ "smtp://", &sink_smtp, true, 2, 10 },
+	{ "smtps://", &sink_smtp, true, 2, 10 },
+};
+static const struct target target_stdout = { "stdout", &sink_stdout, true,
+    0, 0 };
+static const struct target target_syslog = { "syslog", &sink_syslog, true,
+    0, 0 };
+
+/* The target of t (a spec without options) and its argument. */
+static const struct target *
 lookup(const char *t, const char **arg)
 {
-	static const struct { const char *prefix; const struct sink_type *type;
-	    bool whole; } tab[] = {
-		{ "file:", &sink_file, false },
-		{ "syslog:", &sink_syslog, false },
-		{ "webhook:", &sink_webhook, false },
-		{ "slack:", &sink_webhook, false },
-		{ "elasticsearch:", &sink_es, false },
-		{ "es:", &sink_es, false },
-		{ "smtp://", &sink_smtp, true },
-		{ "smtps://", &sink_smtp, true },
-	};
 	size_t i, n;
 
 	if (strcmp(t, "stdout") == 0 || strcmp(t, "-") == 0) {
 		*arg = "";
-		return &sink_stdout;
+		return &target_stdout;
 	}
 	if (strcmp(t, "syslog") == 0) {
 		*arg = "";
-		return &sink_syslog;
+		return &target_syslog;
 	}
-	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
-		n = strlen(tab[i].prefix);
-		if (strncmp(t, tab[i].prefix, n) == 0) {
-			*arg = tab[i].whole ? t : t + n;
-			return tab[i].type;
+	for (i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+		n = strlen(targets[i].prefix);
+		if (strncmp(t, targets[i].prefix, n) == 0) {
+			*arg = targets[i].whole ? t : t + n;
+			return &targets[i];
 		}
 	}
 	return NULL;
@@ -192,6 +237,7 @@ lookup(const char *t, const char **arg)
 int
 sinks_add(struct sinks *ss, const char *spec)
 {
+	const struct target *tg;
 	struct sink *s;
 	const char *arg;
 	char *t = NULL;
@@ -203,12 +249,24 @@ sinks_add(struct sinks *ss, const char *spec)
 	}
 	if (parse_opts(t, &s->opts, spec) == -1)
 		goto fail;
-	if ((s->type = lookup(t, &arg)) == NULL) {
+	if ((tg = lookup(t, &arg)) == NULL) {
 		log_warnx("alert sink \"%s\": unknown type (file:PATH, stdout, "
-		    "syslog[:FACILITY], webhook:URL, smtp://HOST?from=&to=, "
-		    "elasticsearch:URL)", spec);
+		    "syslog[:FACILITY], webhook:URL, slack:URL, mattermost:URL, "
+		    "smtp://HOST?from=&to=, elasticsearch:URL)", spec);
 		goto fail;
 	}
+	s->type = tg->type;
+	s->def_min_priority = tg->min_priority;
+	if (!is_net(s) && (s->opts.queue != 0 || s->opts.batch != 0 ||
+	    s->opts.rate >= 0 || s->opts.retry >= 0 || s->opts.block >= 0)) {
+		log_warnx("alert sink \"%s\": queue, rate, batch, retry and "
+		    "block apply to network sinks only", spec);
+		goto fail;
+	}
+	if (s->opts.rate < 0)
+		s->opts.rate = tg->rate;
+	if (s->opts.block < 0)
+		s->opts.block = ss->block;
 	if (s->opts.fsync && s->type != &sink_file) {
 		log_warnx("alert sink \"%s\": fsync applies to file sinks only",
 		    spec);
@@ -248,12 +306,15 @@ sinks_emit(struct sinks *ss, const struct alert *a)
 	sa.json_len = 0;
 	for (s = ss->head; s != NULL; s = s->next) {
 		min = s->opts.min_priority != 0 ? s->opts.min_priority :
-		    ss->min_priority;
+		    ss->min_priority != 0 ? ss->min_priority :
+		    s->def_min_priority;
 		if (!is_net(s))
 			s->c.emitted++;
 		if (min != 0 && a->priority > min) {
 			if (!is_net(s))
 				s->c.filtered++;
+			else
+				sink_net_filtered(s);
 			STAT_INC(alert_filtered);
 			continue;
 		}
@@ -312,6 +373,11 @@ sinks_close(struct sinks *ss)
 	if (ss == NULL || ss->closed)
 		return;
 	for (s = ss->head; s != NULL; s = s->next)
+		if (is_net(s)) {
+			s->type->flush(s);
+			sink_net_stop(s);	/* all drain at once */
+		}
+	for (s = ss->head; s != NULL; s = s->next)
 		s->type->close(s);	/* sets s->priv = NULL */
 	ss->closed = true;
 }
@@ -331,6 +397,47 @@ sinks_free(struct sinks *ss)
 	}
 	free(ss->buf);
 	free(ss);
+}
+
+static uint64_t
+sink_lost(const struct sink *s)
+{
+	return s->c.write_errors + s->c.queue_drops + s->c.send_errors;
+}
+
+uint64_t
+sinks_lost(struct sinks *ss, char *why, size_t len)
+{
+	const struct sink *s;
+	uint64_t n, total = 0;
+	size_t nlost = 0, off = 0;
+	int k;
+
+	if (why != NULL && len > 0)
+		*why = '\0';
+	if (ss == NULL)
+		return 0;
+	sinks_close(ss);	/* the workers are joined: s->c is final */
+	for (s = ss->head; s != NULL; s = s->next)
+		if (sink_lost(s) > 0)
+			nlost++;
+	for (s = ss->head; s != NULL && why != NULL && len > 0; s = s->next) {
+		if ((n = sink_lost(s)) == 0)
+			continue;
+		if (nlost == 1)
+			k = snprintf(why + off, len - off, "%s (%s)", s->spec,
+			    s->why[0] != '\0' ? s->why : "lost");
+		else
+			k = snprintf(why + off, len - off, "%s%llu to %s (%s)",
+			    off > 0 ? ", " : "", (unsigned long long)n, s->spec,
+			    s->why[0] != '\0' ? s->why : "lost");
+		if (k < 0 || (size_t)k >= len - off)
+			break;		/* cut short; the count stays right */
+		off += (size_t)k;
+	}
+	for (s = ss->head; s != NULL; s = s->next)
+		total += sink_lost(s);
+	return total;
 }
 
 int
@@ -514,6 +621,7 @@ file_write_lines(struct sink *s, const char *p, size_t n)
 	size_t done, whole;
 
 	if (write_all(f->fd, p, n, &done) == -1) {
+		snprintf(s->why, sizeof(s->why), "%s", strerror(errno));
 		/* The lines that made it stay; a line cut short goes. */
 		whole = done;
 		while (whole > 0 && p[whole - 1] != '\n')

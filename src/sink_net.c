@@ -1,19 +1,37 @@
 /*
- * sink_net.c - network sinks through libcurl: a chat webhook (Slack
- * compatible), mail (SMTP), and Elasticsearch _bulk.
+ * sink_net.c - network sinks through libcurl: a JSON webhook (chat:
+ * Slack and Mattermost take the same POST), mail (SMTP), and
+ * Elasticsearch _bulk.
  *
- * Each sink is a bounded queue and one worker thread.  The packet path
- * (emit) only copies the encoded alert into the queue: when the queue is
- * full or the sink's per-minute rate is used up, the alert is dropped
- * and counted, never waited for.  The worker owns its CURL handle; every
- * transfer has a 5 s connect and a 10 s total timeout, so a dead endpoint
- * only fills the queue.  A failed delivery is counted and dropped, not
- * retried: the file sink is the record, these are notifications.
+ * Each sink is a bounded queue and one worker thread that owns its CURL
+ * handle; every transfer has a 5 s connect and a 10 s total timeout.
+ * The packet path (emit) copies the encoded alert into the queue.  When
+ * the queue is full:
+ *   - block=1 (reading a file): emit waits until the worker makes room.
+ *     Nothing is dropped; a slow endpoint slows the reading down.
+ *   - block=0 (live): the alert is dropped and counted (queue_drops):
+ *     a packet thread that waited would make the kernel drop packets.
+ * The per-minute rate limit (rate=) drops and counts (rate_drops) in both
+ * modes: it is flood control the user asked for, not a loss.
  *
- * On close the worker drains what is queued for at most
- * NET_DRAIN_SECS (not at all when the last delivery failed); what is
- * left then is counted in queue_drops.  So closing takes at most one
- * transfer timeout plus NET_DRAIN_SECS.
+ * A failed delivery (no connection, timeout, HTTP 408/429/5xx, SMTP 4xx)
+ * is retried with backoff (NET_BACKOFF_MS doubling up to
+ * NET_BACKOFF_MAX_MS) for at most retry= seconds, plus the transfer in
+ * progress.  A refusal (other HTTP 4xx, SMTP 5xx, documents that
+ * Elasticsearch refuses) is not retried.  Retries may deliver an alert
+ * twice (the endpoint took it but the answer was lost): at least once.
+ * When the retries run out the sink is down: its alerts are dropped
+ * without a try, except one delivery every NET_PROBE_SECS that probes the
+ * endpoint; the first probe that succeeds ends the outage.  So a dead
+ * endpoint costs one retry period, not one per alert.  Every alert that
+ * fails for good is counted (send_errors), and the reason is kept for
+ * the end-of-run line (sinks_lost()).
+ *
+ * On close (stop), the worker drains the queue: with block=1 all of it;
+ * with block=0 for at most NET_DRAIN_SECS (a retry wait is cut short
+ * then), so closing takes at most one transfer timeout plus
+ * NET_DRAIN_SECS.  A sink that is down at close drops the rest (counted
+ * in queue_drops).
  *
  * Counters: per sink under the queue lock; the process totals in stats.h
  * are updated with relaxed atomics from the workers.
@@ -36,7 +54,11 @@
 #define NET_QUEUE_DEFAULT	1024
 #define NET_CONNECT_TIMEOUT	5	/* seconds */
 #define NET_TOTAL_TIMEOUT	10	/* seconds */
-#define NET_DRAIN_SECS		10	/* at close */
+#define NET_DRAIN_SECS		10	/* at close, block=0 */
+#define NET_RETRY_DEFAULT	30	/* seconds of retries */
+#define NET_BACKOFF_MS		500	/* first wait before a retry */
+#define NET_BACKOFF_MAX_MS	8000
+#define NET_PROBE_SECS		5	/* while down: one try this often */
 #define ES_BATCH_DEFAULT	500
 #define ES_FLUSH_MS		1000
 #define RESP_MAX		65536	/* response bytes kept (ES errors) */
@@ -46,6 +68,9 @@
 	((void)__atomic_fetch_add(&stats.name, (uint64_t)(n), __ATOMIC_RELAXED))
 
 enum net_kind { NET_WEBHOOK, NET_SMTP, NET_ES };
+
+/* How one try went: retry only what may work next time. */
+enum send_rc { SEND_OK, SEND_RETRY, SEND_REFUSED };
 
 /* One queued alert: its JSON line, text and subject, in one allocation. */
 struct net_item {
@@ -65,21 +90,32 @@ struct net_sink {
 	char		*to_hdr;
 	/* the queue, under mu */
 	pthread_mutex_t	 mu;
-	pthread_cond_t	 cv;
+	pthread_cond_t	 cv;		/* to the worker: work, stop */
+	pthread_cond_t	 room;		/* to emit (block=1): a slot is free */
 	struct net_item	**q;
 	unsigned	 qcap, qhead, qlen;
 	bool		 stop, flush_now, started;
+	bool		 trouble;	/* retrying or down: err says why */
+	bool		 is_down;	/* down, as emit sees it */
+	char		 err[SINK_WHY_MAX];	/* last delivery error */
+	time_t		 drain_until;	/* block=0: set by close */
 	pthread_t	 thr;
+	/* set at open */
+	bool		 block;
+	unsigned	 retry;		/* seconds */
 	/* rate limit: packet thread only */
 	unsigned	 rate;		/* per minute, 0 = none */
 	time_t		 win;
 	unsigned	 win_count;
 	unsigned	 batch;
 	/* worker only */
+	struct net_item	**items;	/* the batch being delivered */
 	CURL		*curl;
 	char		*resp;
 	size_t		 resp_len;
-	bool		 failing;
+	bool		 failing;	/* the last delivery lost alerts */
+	bool		 down;		/* retries ran out: probing */
+	struct timespec	 next_probe;	/* CLOCK_MONOTONIC */
 	unsigned long	 msgid;
 };
 
@@ -134,8 +170,8 @@ item_new(const struct sink_alert *sa, bool want_subject)
 	return it;
 }
 
-/* Packet path: rate limit, copy, enqueue or drop.  Never waits for the
- * worker except for the short critical section of a pop. */
+/* Packet path: rate limit, copy, then enqueue; when the queue is full,
+ * wait for room (block=1) or drop (block=0). */
 static void
 net_emit(struct sink *s, const struct sink_alert *sa)
 {
@@ -158,12 +194,20 @@ net_emit(struct sink *s, const struct sink_alert *sa)
 		it = item_new(sa, n->kind == NET_SMTP);
 	pthread_mutex_lock(&n->mu);
 	s->c.emitted++;
+	/* The worker always makes room: it delivers, or gives up.  A sink
+	 * that is down loses its alerts anyway: waiting for its probes
+	 * would only slow the capture down. */
+	while (n->block && !n->is_down && it != NULL && n->qlen == n->qcap)
+		pthread_cond_wait(&n->room, &n->mu);
 	if (rate_drop) {
 		s->c.rate_drops++;
 		STAT_INC(alert_rate_drops);
 	} else if (it == NULL || n->qlen == n->qcap) {
 		s->c.queue_drops++;
 		STAT_INC(alert_queue_drops);
+		/* the endpoint's trouble is why the queue is full */
+		snprintf(s->why, sizeof(s->why), "%s", it == NULL ?
+		    "out of memory" : n->trouble ? n->err : "queue full");
 		free(it);
 	} else {
 		n->q[(n->qhead + n->qlen) % n->qcap] = it;
@@ -172,6 +216,17 @@ net_emit(struct sink *s, const struct sink_alert *sa)
 		STAT_INC(alert_queued);
 		pthread_cond_signal(&n->cv);
 	}
+	pthread_mutex_unlock(&n->mu);
+}
+
+void
+sink_net_filtered(struct sink *s)
+{
+	struct net_sink *n = s->priv;
+
+	pthread_mutex_lock(&n->mu);
+	s->c.emitted++;
+	s->c.filtered++;
 	pthread_mutex_unlock(&n->mu);
 }
 
@@ -227,8 +282,38 @@ curl_common(struct net_sink *n)
 	n->resp[0] = '\0';
 }
 
-/* One HTTP POST; 0 on a 2xx answer, -1 otherwise (why in *err). */
-static int
+/*
+ * What went wrong in a transfer, for a person: the system's word when
+ * there is one ("Connection refused"), else libcurl's.  Which failures
+ * are worth a retry: those of the network and the far end's load, not
+ * a URL that can never work.
+ */
+static enum send_rc
+curl_failed(struct net_sink *n, CURLcode rc, char *err, size_t errlen)
+{
+	char buf[128];
+	long oserr = 0;
+
+	curl_fn->easy_getinfo(n->curl, CURLINFO_OS_ERRNO, &oserr);
+	if (oserr != 0 && (rc == CURLE_COULDNT_CONNECT ||
+	    rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR))
+		snprintf(err, errlen, "%s", strerror_r((int)oserr, buf,
+		    sizeof(buf)));
+	else
+		snprintf(err, errlen, "%s", curl_fn->easy_strerror(rc));
+	switch (rc) {
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+	case CURLE_NOT_BUILT_IN:
+	case CURLE_LOGIN_DENIED:
+		return SEND_REFUSED;
+	default:
+		return SEND_RETRY;
+	}
+}
+
+/* One HTTP POST: SEND_OK on a 2xx answer; else why in *err. */
+static enum send_rc
 http_post(struct net_sink *n, const char *url, const char *ctype,
     const char *body, size_t len, char *err, size_t errlen)
 {
@@ -248,30 +333,29 @@ http_post(struct net_sink *n, const char *url, const char *ctype,
 	    (curl_off_t)len);
 	rc = curl_fn->easy_perform(n->curl);
 	curl_fn->slist_free_all(h);
-	if (rc != CURLE_OK) {
-		snprintf(err, errlen, "%s", curl_fn->easy_strerror(rc));
-		return -1;
-	}
+	if (rc != CURLE_OK)
+		return curl_failed(n, rc, err, errlen);
 	curl_fn->easy_getinfo(n->curl, CURLINFO_RESPONSE_CODE, &code);
-	if (code < 200 || code > 299) {
-		snprintf(err, errlen, "HTTP status %ld", code);
-		return -1;
-	}
-	return 0;
+	if (code >= 200 && code <= 299)
+		return SEND_OK;
+	snprintf(err, errlen, "HTTP status %ld", code);
+	/* busy or broken for now; any other answer will not change */
+	return code == 408 || code == 429 || code >= 500 ? SEND_RETRY :
+	    SEND_REFUSED;
 }
 
 /* {"text":"...","alert":{...}} - Slack shows text, others get both. */
-static int
+static enum send_rc
 send_webhook(struct net_sink *n, struct net_item *it, char *err,
     size_t errlen)
 {
 	size_t cap = it->json_len + 6 * strlen(it->text) + 64, off = 0;
+	enum send_rc rc;
 	char *body;
-	int rc;
 
 	if ((body = malloc(cap)) == NULL) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		return SEND_RETRY;
 	}
 	memcpy(body, "{\"text\":", 8);
 	off = 8;
@@ -289,26 +373,28 @@ send_webhook(struct net_sink *n, struct net_item *it, char *err,
 	return rc;
 }
 
-/* Elasticsearch _bulk: {"index":{}} and the alert, per line. */
-static int
+/* Elasticsearch _bulk: {"index":{}} and the alert, per line.  *failed:
+ * how many of cnt were not indexed (all, unless the answer says). */
+static enum send_rc
 send_es(struct net_sink *n, struct net_item **items, unsigned cnt,
     unsigned *failed, char *err, size_t errlen)
 {
 	static const char action[] = "{\"index\":{}}\n";
 	size_t len = 0, off = 0;
+	enum send_rc rc;
 	char *body;
 	unsigned i;
-	int rc;
 
-	*failed = 0;
-	if (cnt == 0)
-		return 0;
+	*failed = cnt;
+	if (cnt == 0) {
+		*failed = 0;
+		return SEND_OK;
+	}
 	for (i = 0; i < cnt; i++)
 		len += sizeof(action) - 1 + items[i]->json_len;
 	if ((body = malloc(len + 1)) == NULL) {
 		snprintf(err, errlen, "out of memory");
-		*failed = cnt;
-		return -1;
+		return SEND_RETRY;
 	}
 	for (i = 0; i < cnt; i++) {
 		memcpy(body + off, action, sizeof(action) - 1);
@@ -320,11 +406,12 @@ send_es(struct net_sink *n, struct net_item **items, unsigned cnt,
 	rc = http_post(n, n->url, "application/x-ndjson", body, off, err,
 	    errlen);
 	free(body);
-	if (rc == -1) {
-		*failed = cnt;
-		return -1;
-	}
-	/* 200 with "errors":true: some documents were refused (mapping) */
+	if (rc != SEND_OK)
+		return rc;
+	*failed = 0;
+	/* 200 with "errors":true: some documents were refused (mapping).
+	 * Not retried: the others are in, and the same document would be
+	 * refused again. */
 	if (strstr(n->resp, "\"errors\":true") != NULL) {
 		const char *p = n->resp;
 
@@ -336,9 +423,9 @@ send_es(struct net_sink *n, struct net_item **items, unsigned cnt,
 			*failed = 1;
 		snprintf(err, errlen, "%u of %u documents refused", *failed,
 		    cnt);
-		return -1;
+		return SEND_REFUSED;
 	}
-	return 0;
+	return SEND_OK;
 }
 
 struct upload {
@@ -413,17 +500,18 @@ mail_build(struct net_sink *n, const struct net_item *it, size_t *lenp)
 	return msg;
 }
 
-static int
+static enum send_rc
 send_smtp(struct net_sink *n, struct net_item *it, char *err, size_t errlen)
 {
 	struct upload u;
 	char *msg;
 	size_t len;
+	long code = 0;
 	CURLcode rc;
 
 	if ((msg = mail_build(n, it, &len)) == NULL) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		return SEND_RETRY;
 	}
 	u.p = msg;
 	u.left = len;
@@ -438,51 +526,19 @@ send_smtp(struct net_sink *n, struct net_item *it, char *err, size_t errlen)
 	    (curl_off_t)len);
 	rc = curl_fn->easy_perform(n->curl);
 	free(msg);
-	if (rc != CURLE_OK) {
-		snprintf(err, errlen, "%s", curl_fn->easy_strerror(rc));
-		return -1;
+	if (rc == CURLE_OK)
+		return SEND_OK;
+	/* RFC 5321 4.2.1: 4yz is transient, 5yz permanent */
+	curl_fn->easy_getinfo(n->curl, CURLINFO_RESPONSE_CODE, &code);
+	if (code >= 500 && code <= 599) {
+		snprintf(err, errlen, "SMTP %ld: %s", code,
+		    curl_fn->easy_strerror(rc));
+		return SEND_REFUSED;
 	}
-	return 0;
+	return curl_failed(n, rc, err, errlen);
 }
 
 /* ---- worker ------------------------------------------------------- */
-
-/* Send a batch and count the outcome; called without the lock. */
-static void
-deliver(struct net_sink *n, struct net_item **items, unsigned cnt)
-{
-	char err[256] = "";
-	unsigned i, failed = 0;
-	uint64_t reqs = 0;
-
-	if (n->kind == NET_ES) {
-		reqs = 1;
-		send_es(n, items, cnt, &failed, err, sizeof(err));
-	} else {
-		for (i = 0; i < cnt; i++) {
-			reqs++;
-			if ((n->kind == NET_SMTP ? send_smtp(n, items[i], err,
-			    sizeof(err)) : send_webhook(n, items[i], err,
-			    sizeof(err))) == -1)
-				failed++;
-		}
-	}
-	for (i = 0; i < cnt; i++)
-		free(items[i]);
-	if (failed > 0 && !n->failing)
-		log_warnx("alert sink \"%s\": delivery failed (%s); alerts "
-		    "are dropped until it recovers", n->s->spec, err);
-	else if (failed == 0 && n->failing)
-		log_warnx("alert sink \"%s\": delivering again", n->s->spec);
-	n->failing = failed > 0;
-	pthread_mutex_lock(&n->mu);
-	n->s->c.requests += reqs;
-	n->s->c.sent += cnt - failed;
-	n->s->c.send_errors += failed;
-	pthread_mutex_unlock(&n->mu);
-	STAT_ADD_ATOMIC(alert_sent, cnt - failed);
-	STAT_ADD_ATOMIC(alert_send_errors, failed);
-}
 
 static void
 deadline_in(struct timespec *ts, long ms)
@@ -496,59 +552,208 @@ deadline_in(struct timespec *ts, long ms)
 	}
 }
 
+static long
+ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long)(t.tv_sec - t0->tv_sec) * 1000 +
+	    (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* Closing a live sink, and its drain time is up: stop trying.  Called
+ * with mu held. */
+static bool
+give_up_now(const struct net_sink *n)
+{
+	return n->stop && !n->block && time(NULL) >= n->drain_until;
+}
+
+/* Wait ms before a retry; false if the sink is closing and out of time.
+ * err: why the last try failed, for the alerts emit drops meanwhile. */
+static bool
+backoff_wait(struct net_sink *n, long ms, const char *err)
+{
+	struct timespec dl;
+	bool ok;
+
+	deadline_in(&dl, ms);
+	pthread_mutex_lock(&n->mu);
+	n->trouble = true;
+	snprintf(n->err, sizeof(n->err), "%s", err);
+	while (!give_up_now(n) &&
+	    pthread_cond_timedwait(&n->cv, &n->mu, &dl) != ETIMEDOUT)
+		;
+	ok = !give_up_now(n);
+	pthread_mutex_unlock(&n->mu);
+	return ok;
+}
+
+/* One try of one delivery: an alert, or a batch for Elasticsearch. */
+static enum send_rc
+send_once(struct net_sink *n, struct net_item **items, unsigned cnt,
+    unsigned *failed, char *err, size_t errlen)
+{
+	enum send_rc rc;
+
+	if (n->kind == NET_ES)
+		return send_es(n, items, cnt, failed, err, errlen);
+	rc = n->kind == NET_SMTP ? send_smtp(n, items[0], err, errlen) :
+	    send_webhook(n, items[0], err, errlen);
+	*failed = rc == SEND_OK ? 0 : 1;
+	return rc;
+}
+
+/*
+ * Try a delivery until it works, is refused, or the retry time is used
+ * up (then the sink is down).  While down, only a probe every
+ * NET_PROBE_SECS is tried, once.  Returns how many of cnt were lost.
+ */
+static unsigned
+send_retrying(struct net_sink *n, struct net_item **items, unsigned cnt,
+    uint64_t *reqs, char *err, size_t errlen)
+{
+	struct timespec t0;
+	enum send_rc rc;
+	unsigned failed = cnt, tries = 0;
+	long backoff = NET_BACKOFF_MS;
+
+	if (n->down && ms_since(&n->next_probe) < 0)
+		return cnt;	/* err keeps the outage's reason */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		tries++;
+		(*reqs)++;
+		if ((rc = send_once(n, items, cnt, &failed, err, errlen)) !=
+		    SEND_RETRY)
+			break;
+		if (n->down || ms_since(&t0) + backoff >
+		    (long)n->retry * 1000 || !backoff_wait(n, backoff, err)) {
+			if (!n->down)
+				log_warnx("alert sink \"%s\": delivery failed "
+				    "(%s), %u tries in %ld s; alerts are lost "
+				    "until it answers again", n->s->spec, err,
+				    tries, (ms_since(&t0) + 500) / 1000);
+			n->down = true;
+			clock_gettime(CLOCK_MONOTONIC, &n->next_probe);
+			n->next_probe.tv_sec += NET_PROBE_SECS;
+			return cnt;
+		}
+		backoff = backoff * 2 > NET_BACKOFF_MAX_MS ?
+		    NET_BACKOFF_MAX_MS : backoff * 2;
+	}
+	if (n->down) {
+		/* any answer means the endpoint is back */
+		log_warnx("alert sink \"%s\": delivering again", n->s->spec);
+		n->down = false;
+		n->failing = false;
+	}
+	if (rc == SEND_REFUSED && !n->failing)
+		log_warnx("alert sink \"%s\": delivery refused (%s); such "
+		    "alerts are lost", n->s->spec, err);
+	return failed;
+}
+
+/* Deliver a batch and count the outcome; called without the lock. */
+static void
+deliver(struct net_sink *n, struct net_item **items, unsigned cnt)
+{
+	char err[SINK_WHY_MAX] = "";
+	unsigned i, failed = 0;
+	uint64_t reqs = 0;
+
+	if (n->kind == NET_ES)
+		failed = send_retrying(n, items, cnt, &reqs, err, sizeof(err));
+	else
+		for (i = 0; i < cnt; i++)
+			failed += send_retrying(n, items + i, 1, &reqs, err,
+			    sizeof(err));
+	for (i = 0; i < cnt; i++)
+		free(items[i]);
+	if (failed == 0 && n->failing)
+		log_warnx("alert sink \"%s\": delivering again", n->s->spec);
+	n->failing = failed > 0;
+	pthread_mutex_lock(&n->mu);
+	n->trouble = n->down;
+	if (n->is_down != n->down) {
+		n->is_down = n->down;
+		pthread_cond_broadcast(&n->room);
+	}
+	if (err[0] != '\0')
+		snprintf(n->err, sizeof(n->err), "%s", err);
+	if (failed > 0)
+		snprintf(n->s->why, sizeof(n->s->why), "%s", n->err);
+	n->s->c.requests += reqs;
+	n->s->c.sent += cnt - failed;
+	n->s->c.send_errors += failed;
+	pthread_mutex_unlock(&n->mu);
+	STAT_ADD_ATOMIC(alert_sent, cnt - failed);
+	STAT_ADD_ATOMIC(alert_send_errors, failed);
+}
+
+/* Closing: drop what is queued (counted, with the reason).  mu held. */
+static void
+drop_queue(struct net_sink *n)
+{
+	if (n->qlen == 0)
+		return;
+	n->s->c.queue_drops += n->qlen;
+	STAT_ADD_ATOMIC(alert_queue_drops, n->qlen);
+	if (n->down)
+		snprintf(n->s->why, sizeof(n->s->why), "%s", n->err);
+	else
+		snprintf(n->s->why, sizeof(n->s->why), "not delivered "
+		    "within %d s of the end", NET_DRAIN_SECS);
+	while (n->qlen > 0) {
+		free(n->q[n->qhead]);
+		n->qhead = (n->qhead + 1) % n->qcap;
+		n->qlen--;
+	}
+	pthread_cond_broadcast(&n->room);
+}
+
 static void *
 net_worker(void *arg)
 {
 	struct net_sink *n = arg;
-	struct net_item **batch;
 	struct timespec dl;
 	unsigned cnt, max = n->kind == NET_ES ? n->batch : 1;
-	time_t drain_until = 0;
 
-	if ((batch = calloc(max, sizeof(*batch))) == NULL)
-		return NULL;
 	pthread_mutex_lock(&n->mu);
 	for (;;) {
 		while (n->qlen == 0 && !n->stop)
 			pthread_cond_wait(&n->cv, &n->mu);
 		if (n->qlen == 0)
 			break;
-		if (n->kind == NET_ES && n->qlen < max && !n->stop &&
-		    !n->flush_now) {
-			/* batch: wait up to a second for more */
+		/* batch: wait up to a second for more, unless the queue is
+		 * full (emit may be waiting for room) */
+		if (n->kind == NET_ES && n->qlen < max && n->qlen < n->qcap &&
+		    !n->stop && !n->flush_now) {
 			deadline_in(&dl, ES_FLUSH_MS);
-			while (n->qlen < max && !n->stop && !n->flush_now &&
-			    pthread_cond_timedwait(&n->cv, &n->mu, &dl) !=
-			    ETIMEDOUT)
+			while (n->qlen < max && n->qlen < n->qcap && !n->stop &&
+			    !n->flush_now && pthread_cond_timedwait(&n->cv,
+			    &n->mu, &dl) != ETIMEDOUT)
 				;
 		}
 		n->flush_now = false;
-		if (n->stop && drain_until == 0)
-			drain_until = time(NULL) + NET_DRAIN_SECS;
-		if (drain_until != 0 && (n->failing ||
-		    time(NULL) >= drain_until)) {
-			/* closing, the endpoint failing or too slow: drop
-			 * the rest rather than wait for each timeout */
-			n->s->c.queue_drops += n->qlen;
-			STAT_ADD_ATOMIC(alert_queue_drops, n->qlen);
-			while (n->qlen > 0) {
-				free(n->q[n->qhead]);
-				n->qhead = (n->qhead + 1) % n->qcap;
-				n->qlen--;
-			}
+		if (n->stop && (n->down || give_up_now(n))) {
+			/* closing with the endpoint down or the time up:
+			 * drop the rest rather than wait for each timeout */
+			drop_queue(n);
 			break;
 		}
 		for (cnt = 0; cnt < max && n->qlen > 0; cnt++) {
-			batch[cnt] = n->q[n->qhead];
+			n->items[cnt] = n->q[n->qhead];
 			n->qhead = (n->qhead + 1) % n->qcap;
 			n->qlen--;
 		}
+		pthread_cond_broadcast(&n->room);
 		pthread_mutex_unlock(&n->mu);
-		deliver(n, batch, cnt);
+		deliver(n, n->items, cnt);
 		pthread_mutex_lock(&n->mu);
 	}
 	pthread_mutex_unlock(&n->mu);
-	free(batch);
 	return NULL;
 }
 
@@ -613,7 +818,9 @@ net_free(struct net_sink *n)
 		curl_fn->slist_free_all(n->rcpt);
 	pthread_mutex_destroy(&n->mu);
 	pthread_cond_destroy(&n->cv);
+	pthread_cond_destroy(&n->room);
 	free(n->q);
+	free(n->items);
 	free(n->resp);
 	free(n->url);
 	free(n->from);
@@ -624,7 +831,6 @@ net_free(struct net_sink *n)
 static int
 net_open(struct sink *s, const char *arg, enum net_kind kind)
 {
-	static const int rate_default[] = { 60, 10, 0 };
 	struct net_sink *n;
 	const char *why;
 	size_t l;
@@ -640,10 +846,14 @@ net_open(struct sink *s, const char *arg, enum net_kind kind)
 	n->kind = kind;
 	pthread_mutex_init(&n->mu, NULL);
 	pthread_cond_init(&n->cv, NULL);
+	pthread_cond_init(&n->room, NULL);
 	n->qcap = s->opts.queue != 0 ? s->opts.queue : NET_QUEUE_DEFAULT;
-	n->rate = s->opts.rate >= 0 ? (unsigned)s->opts.rate :
-	    (unsigned)rate_default[kind];
+	/* sinks_add() set the type's rate when the spec had none */
+	n->rate = s->opts.rate >= 0 ? (unsigned)s->opts.rate : 0;
 	n->batch = s->opts.batch != 0 ? s->opts.batch : ES_BATCH_DEFAULT;
+	n->retry = s->opts.retry >= 0 ? (unsigned)s->opts.retry :
+	    NET_RETRY_DEFAULT;
+	n->block = s->opts.block == 1;
 	if (strncmp(arg, "http://", 7) != 0 &&
 	    strncmp(arg, "https://", 8) != 0 && kind != NET_SMTP) {
 		log_warnx("alert sink \"%s\": needs an http:// or https:// URL",
@@ -664,6 +874,8 @@ net_open(struct sink *s, const char *arg, enum net_kind kind)
 	} else if ((n->url = strdup(arg)) == NULL)
 		goto fail;
 	if ((n->q = calloc(n->qcap, sizeof(*n->q))) == NULL ||
+	    (n->items = calloc(kind == NET_ES ? n->batch : 1,
+	    sizeof(*n->items))) == NULL ||
 	    (n->resp = malloc(RESP_MAX + 1)) == NULL) {
 		log_warn("alert sink \"%s\"", s->spec);
 		goto fail;
@@ -685,6 +897,22 @@ fail:
 	return -1;
 }
 
+void
+sink_net_stop(struct sink *s)
+{
+	struct net_sink *n = s->priv;
+
+	if (n == NULL)
+		return;
+	pthread_mutex_lock(&n->mu);
+	if (!n->stop) {
+		n->stop = true;
+		n->drain_until = time(NULL) + NET_DRAIN_SECS;
+	}
+	pthread_cond_signal(&n->cv);
+	pthread_mutex_unlock(&n->mu);
+}
+
 static void
 net_close(struct sink *s)
 {
@@ -692,10 +920,7 @@ net_close(struct sink *s)
 
 	if (n == NULL)
 		return;
-	pthread_mutex_lock(&n->mu);
-	n->stop = true;
-	pthread_cond_signal(&n->cv);
-	pthread_mutex_unlock(&n->mu);
+	sink_net_stop(s);
 	if (n->started)
 		pthread_join(n->thr, NULL);
 	net_free(n);

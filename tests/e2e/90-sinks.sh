@@ -4,7 +4,8 @@
 # python3-aiosmtpd) takes mail.  The driver is the cmocka test
 # test_sink_driver in build/tests/test_alert, run with ROVMON_SINK_*.
 #   1. all endpoints up: every alert reaches the file, the webhook and ES;
-#      the SMTP sink's rate limit lets through exactly rate= mails;
+#      mail and chat take priorities 1-2 by default (flood control per
+#      sink), and their rate limit lets through exactly rate= of those;
 #      tests/check_mapping.py checks the alerts against the ES template.
 #   2. endpoints killed mid-run: the file still has every alert, emitting
 #      stays fast, failures are counted.
@@ -66,7 +67,8 @@ run_driver $N "$tmp/c1.json" "file:$tmp/alerts.json" \
     "webhook:http://127.0.0.1:$HPORT/hook,rate=0" \
     "elasticsearch:http://127.0.0.1:$HPORT/rovmon-alerts/,batch=100" \
     "smtp://127.0.0.1:$SPORT?from=rovmon@example.net&to=noc@example.net&to=sec@example.net,rate=5" \
-    "file:$tmp/p1.json,min_priority=1"
+    "file:$tmp/p1.json,min_priority=1" \
+    "slack:http://127.0.0.1:$HPORT/chat"
 [ "$(wc -l < "$tmp/alerts.json")" -eq $N ] || fail "file sink lines"
 [ "$(wc -l < "$tmp/p1.json")" -eq $((N / 3)) ] || fail "min_priority=1 file"
 [ "$(wc -l < "$tmp/webhook.jsonl")" -eq $N ] || fail "webhook posts"
@@ -74,8 +76,20 @@ run_driver $N "$tmp/c1.json" "file:$tmp/alerts.json" \
 [ "$(counter "$tmp/c1.json" 1 sent)" -eq $N ] || fail "webhook sent"
 [ "$(counter "$tmp/c1.json" 2 sent)" -eq $N ] || fail "es sent"
 [ "$(counter "$tmp/c1.json" 2 requests)" -le 6 ] || fail "es batching"
+# the driver's alerts cycle through priorities 1, 2, 3: mail and chat
+# skip the third by default, then their rate= (chat: 60 a minute) applies
+[ "$(counter "$tmp/c1.json" 3 filtered)" -eq $((N / 3)) ] || fail "smtp min_priority"
 [ "$(counter "$tmp/c1.json" 3 sent)" -eq 5 ] || fail "smtp sent"
-[ "$(counter "$tmp/c1.json" 3 rate_drops)" -eq $((N - 5)) ] || fail "smtp rate"
+[ "$(counter "$tmp/c1.json" 3 rate_drops)" -eq $((2 * N / 3 - 5)) ] || fail "smtp rate"
+[ "$(counter "$tmp/c1.json" 5 filtered)" -eq $((N / 3)) ] || fail "chat min_priority"
+[ "$(counter "$tmp/c1.json" 5 sent)" -eq 60 ] || fail "chat sent"
+[ "$(counter "$tmp/c1.json" 5 rate_drops)" -eq $((2 * N / 3 - 60)) ] || fail "chat rate"
+[ "$(counter "$tmp/c1.json" 1 filtered)" -eq 0 ] || fail "webhook filtered"
+$PY - "$tmp/chat.jsonl" <<'PY' || fail "chat priorities"
+import json, sys
+p = [json.loads(l)["alert"]["priority"] for l in open(sys.argv[1])]
+assert len(p) == 60 and set(p) <= {1, 2}, (len(p), set(p))
+PY
 [ "$(ls "$tmp/maildir/new" | wc -l)" -eq 5 ] || fail "maildir"
 $PY - "$tmp/maildir" <<'PY' || fail "mail content"
 import mailbox, sys, json
@@ -97,13 +111,13 @@ f = [json.loads(l) for l in open(sys.argv[1])]
 w = [json.loads(l)["alert"] for l in open(sys.argv[2])]
 assert f == w, "webhook alerts differ from the file's"
 PY
-echo "ok: endpoints up: $N alerts to file, webhook, ES; 5 mails (rate=5)"
+echo "ok: endpoints up: $N alerts to file, webhook, ES; 5 mails (rate=5), 60 chat posts, priority 3 kept from both"
 
 # 2. kill the endpoints in the middle of a run
 rm -f "$tmp/alerts.json"
 N=4000
 ROVMON_SINK_PAUSE=1500 ROVMON_SINK_TEST=$N ROVMON_SINK_OUT="$tmp/c2.json" \
-    ROVMON_SINK_SPECS="file:$tmp/alerts.json webhook:http://127.0.0.1:$HPORT/hook,rate=0 elasticsearch:http://127.0.0.1:$HPORT/rovmon-alerts smtp://127.0.0.1:$SPORT?from=a@example.net&to=b@example.net,rate=0" \
+    ROVMON_SINK_SPECS="file:$tmp/alerts.json webhook:http://127.0.0.1:$HPORT/hook,rate=0,retry=1 elasticsearch:http://127.0.0.1:$HPORT/rovmon-alerts,retry=1 smtp://127.0.0.1:$SPORT?from=a@example.net&to=b@example.net,rate=0,retry=1" \
     "$T" > "$tmp/c2.log" 2>&1 & dpid=$!
 i=0
 until grep -q "driver: paused" "$tmp/c2.log" 2>/dev/null; do
@@ -120,8 +134,9 @@ for s in 1 2 3; do
 	e=$(counter "$tmp/c2.json" $s send_errors)
 	d=$(counter "$tmp/c2.json" $s queue_drops)
 	ok=$(counter "$tmp/c2.json" $s sent)
+	fl=$(counter "$tmp/c2.json" $s filtered)	# smtp: priority 3
 	[ $((e + d)) -gt 0 ] || fail "sink $s: no failures counted"
-	[ $((e + d + ok)) -eq $N ] || fail "sink $s: $ok + $e + $d != $N"
+	[ $((e + d + ok + fl)) -eq $N ] || fail "sink $s: $ok + $e + $d + $fl != $N"
 done
 echo "ok: endpoints killed: file has all $N, emit took $ms ms"
 

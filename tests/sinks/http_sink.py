@@ -1,20 +1,45 @@
 #!/usr/bin/env python3
-"""Receive rovmon's network sink posts (tests/e2e/90-sinks.sh).
+"""Receive rovmon's network sink posts (tests/e2e/90-sinks.sh, 91-...).
 
-  http_sink.py PORTFILE OUTDIR
+  http_sink.py PORTFILE OUTDIR [--slow N:SECS] [--fail N:CODE]
 
 POST /hook       (webhook)  -> one JSON body per line in OUTDIR/webhook.jsonl
+POST /NAME       (webhook)  -> the same in OUTDIR/NAME.jsonl
 POST /IDX/_bulk  (ES bulk)  -> alert documents, one per line, in
                                OUTDIR/es.jsonl; answers like Elasticsearch
                                ({"errors":false,"items":[...]})
-Writes the chosen port to PORTFILE once listening.
+--slow N:SECS  the first N requests are answered after SECS seconds (a
+               server that accepts but is slow)
+--fail N:CODE  the first N requests are answered with HTTP CODE and not
+               stored (a server that is overloaded or restarting)
+Every request, stored or not, adds a line "PATH STATUS" to
+OUTDIR/requests.log.  Writes the chosen port to PORTFILE once listening.
 """
+import argparse
 import json
 import os
-import sys
+import threading
+import time
 from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
 
-portfile, outdir = sys.argv[1], sys.argv[2]
+ap = argparse.ArgumentParser()
+ap.add_argument("portfile")
+ap.add_argument("outdir")
+ap.add_argument("--slow", default="0:0")
+ap.add_argument("--fail", default="0:503")
+args = ap.parse_args()
+portfile, outdir = args.portfile, args.outdir
+slow_n, slow_s = int(args.slow.split(":")[0]), float(args.slow.split(":")[1])
+fail_n, fail_code = (int(x) for x in args.fail.split(":"))
+seen = 0
+lock = threading.Lock()
+
+
+def nth_request():
+    global seen
+    with lock:
+        seen += 1
+        return seen
 
 
 class H(BaseHTTPRequestHandler):
@@ -33,9 +58,18 @@ class H(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def log_request(self, code="-", size="-"):
+        with lock, open(os.path.join(outdir, "requests.log"), "a") as f:
+            f.write("%s %s\n" % (self.path, int(code)))
+
     def do_POST(self):
         n = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(n).decode()
+        k = nth_request()
+        if k <= slow_n:
+            time.sleep(slow_s)
+        if k <= fail_n:
+            return self.reply(fail_code, {"error": "try again"})
         if self.path.endswith("/_bulk"):
             if self.headers.get("Content-Type") != "application/x-ndjson":
                 return self.reply(400, {"error": "content type"})
@@ -57,7 +91,9 @@ class H(BaseHTTPRequestHandler):
         doc = json.loads(body)
         if not isinstance(doc.get("text"), str) or "alert" not in doc:
             return self.reply(400, {"error": "not a webhook payload"})
-        with open(os.path.join(outdir, "webhook.jsonl"), "a") as f:
+        name = self.path.strip("/").replace("/", "_")
+        name = "webhook" if name in ("", "hook") else name
+        with open(os.path.join(outdir, name + ".jsonl"), "a") as f:
             f.write(json.dumps(doc) + "\n")
         self.reply(200, {"ok": True})
 

@@ -572,9 +572,117 @@ test_specs(void **state)
 	assert_int_equal(sinks_add(ss, "syslog:nosuch"), -1);
 	assert_int_equal(sinks_add(ss, "syslog:local3,min_priority=1"), 0);
 	assert_int_equal(sinks_add(ss, "stdout,min_priority=1"), 0);
-	assert_int_equal(sinks_count(ss), 2);
+	/* network options on a local sink are a mistake, not ignored */
+	assert_int_equal(sinks_add(ss, "stdout,queue=5"), -1);
+	assert_int_equal(sinks_add(ss, "stdout,retry=5"), -1);
+	assert_int_equal(sinks_add(ss, "stdout,rate=5"), -1);
+	assert_int_equal(sinks_add(ss, "stdout,block=1"), -1);
+	assert_int_equal(sinks_add(ss, "webhook:http://127.0.0.1:9/,block=2"),
+	    -1);
+	assert_int_equal(sinks_add(ss, "stdout,min_priority=all"), 0);
+	assert_int_equal(sinks_count(ss), 3);
 	sinks_free(ss);
 	sinks_free(NULL);
+}
+
+/*
+ * Flood control per sink: mail and chat take priorities 1-2 unless told
+ * otherwise, a file takes everything; the spec beats
+ * --alert-min-priority, which beats the default.  Four priority-3
+ * alerts each; a network sink that takes them queues them (and fails
+ * to deliver them to the closed port 9 at close: not looked at here).
+ */
+static void
+test_sink_min_priority_defaults(void **state)
+{
+	static const struct {
+		const char	*spec;
+		unsigned	 list_min;	/* --alert-min-priority */
+		uint64_t	 filtered;	/* of 4 priority-3 alerts */
+	} t[] = {
+		{ "stdout", 0, 0 },
+		{ "webhook:http://127.0.0.1:9/x,retry=0", 0, 0 },
+		{ "slack:http://127.0.0.1:9/x,retry=0", 0, 4 },
+		{ "mattermost:http://127.0.0.1:9/x,retry=0", 0, 4 },
+		{ "smtp://127.0.0.1:9?from=a@b&to=c@d,retry=0", 0, 4 },
+		{ "webhook:http://127.0.0.1:9/x,retry=0,min_priority=2", 0, 4 },
+		{ "stdout", 2, 4 },
+		{ "smtp://127.0.0.1:9?from=a@b&to=c@d,retry=0", 3, 0 },
+		{ "slack:http://127.0.0.1:9/x,retry=0,min_priority=all", 1, 0 },
+		{ "stdout,min_priority=3", 1, 0 },
+	};
+	struct sink_counters c;
+	struct fixture f;
+	struct alert a;
+	struct sinks *ss;
+	size_t i;
+	int k;
+
+	(void)state;
+	fill(&f);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_non_null(ss = sinks_new());
+		sinks_set_min_priority(ss, t[i].list_min);
+		assert_int_equal(sinks_add(ss, t[i].spec), 0);
+		for (k = 0; k < 4; k++) {
+			mk_alert(&a, &f, "RPKI not found");
+			a.priority = 3;
+			sinks_emit(ss, &a);
+		}
+		assert_int_equal(sinks_counters(ss, 0, &c, NULL), 0);
+		assert_int_equal(c.emitted, 4);
+		assert_int_equal(c.filtered, t[i].filtered);
+		assert_int_equal(c.rate_drops, 0);
+		sinks_free(ss);
+	}
+}
+
+/* A file sink that cannot write: the loss is counted and described. */
+static void
+test_sinks_lost(void **state)
+{
+	struct fixture f;
+	struct alert a;
+	struct sinks *ss;
+	char why[256];
+	int k;
+
+	(void)state;
+	if (access("/dev/full", W_OK) != 0) {
+		skip();
+		return;
+	}
+	fill(&f);
+	assert_non_null(ss = sinks_new());
+	assert_int_equal(sinks_add(ss, "file:/dev/full"), 0);
+	assert_int_equal(sinks_add(ss, "stdout,min_priority=1"), 0);
+	for (k = 0; k < 3; k++) {
+		mk_alert(&a, &f, "RPKI invalid");
+		a.priority = 2;		/* stdout: filtered, not lost */
+		sinks_emit(ss, &a);
+	}
+	assert_int_equal(sinks_lost(ss, why, sizeof(why)), 3);
+	assert_string_equal(why, "file:/dev/full (No space left on device)");
+	/* twice: the same answer, the sinks stay closed */
+	assert_int_equal(sinks_lost(ss, why, 8), 3);
+	assert_string_equal(why, "file:/d");
+	sinks_free(ss);
+
+	assert_non_null(ss = sinks_new());
+	assert_int_equal(sinks_add(ss, "file:/dev/full"), 0);
+	assert_int_equal(sinks_add(ss, "file:/dev/full,min_priority=1"), 0);
+	for (k = 0; k < 2; k++) {
+		mk_alert(&a, &f, "RPKI invalid");
+		a.priority = 1;
+		sinks_emit(ss, &a);
+	}
+	assert_int_equal(sinks_lost(ss, why, sizeof(why)), 4);
+	assert_string_equal(why, "2 to file:/dev/full (No space left on "
+	    "device), 2 to file:/dev/full,min_priority=1 (No space left on "
+	    "device)");
+	sinks_free(ss);
+	assert_int_equal(sinks_lost(NULL, why, sizeof(why)), 0);
+	assert_string_equal(why, "");
 }
 
 /*
@@ -662,6 +770,8 @@ main(void)
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_file_sink),
 		cmocka_unit_test(test_specs),
+		cmocka_unit_test(test_sink_min_priority_defaults),
+		cmocka_unit_test(test_sinks_lost),
 		cmocka_unit_test(test_sink_driver),
 	};
 

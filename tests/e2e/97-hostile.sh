@@ -104,7 +104,16 @@ $PY tests/hostile/check.py "$ROVMON" "$tmp/cases" || rc=1
 # ---- 2. 1M prefixes in one flow ---------------------------------------------
 N=1000000
 $PY tests/hostile/gen.py prefixes "$tmp/1m.pcap" $N
-run 1m -r "$tmp/1m.pcap" --vrps pcaps/demo-vrps.json --alerts /dev/null
+# The RIB needs alerting on.  The default rules alert every NOT_FOUND
+# route (issue 12): here 956,590 alerts and as many resolutions, each
+# carrying its ~4 KiB UPDATE as b64_data (12 GB of JSON, 15 s plain, ~1 min
+# under ASan).  This part is about decoding and the RIB, not alert volume
+# (86-alert-coverage.sh checks that): NOT_FOUND is rate-limited in a local
+# copy of the rules, as docs/rules.md shows.
+sed 's/rpki:not-found; sid:1000005; rev:2;/rpki:not-found; event_filter:track by_peer, type limit, count 100, seconds 60; sid:2000005; rev:1;/' \
+    rules/rovmon.rules > "$tmp/1m.rules"
+grep -q 'sid:2000005' "$tmp/1m.rules" || bad "1M prefixes: the rate-limited rules copy has no sid 2000005"
+run 1m -r "$tmp/1m.pcap" --vrps pcaps/demo-vrps.json --rules "$tmp/1m.rules" --alerts /dev/null
 if [ $st -eq 0 ] && [ "$(stat 1m "d['bgp_announce'] == d['bgp_withdraw'] == d['rib_new'] == d['rib_withdrawn'] == $N and d['routes_stored'] == 0 and d['rib_nomem'] == 0 and d['rpki_invalid'] + d['rpki_not_found'] == $N and d['bgp_malformed'] == 0")" = True ]; then
 	ok "1M prefixes in one flow: $N announced, validated, stored, withdrawn ($(stat 1m 'd["bgp_update"]') UPDATEs)"
 else

@@ -18,7 +18,9 @@
 #ifndef ROVMON_REASM_H
 #define ROVMON_REASM_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/time.h>
 
 #include "packet.h"
 
@@ -39,8 +41,11 @@ enum reasm_close {
 
 /*
  * Callbacks into the next stage.  `sess` is what session_open returned.
- * `pkt` is the frame whose arrival made the bytes deliverable (for time
- * stamps and frame numbers); it may be NULL at end of capture.
+ * For data, `pkt` is the frame that carried those bytes (for time stamps
+ * and frame numbers), also when they were queued behind a hole: then it
+ * holds that frame's num, ts, wirelen and linktype, but no data (NULL,
+ * caplen 0).  For gap and session_close it is the frame being processed;
+ * pkt may be NULL at end of capture and in reasm_tick().
  */
 struct reasm_ops {
 	void	*(*session_open)(void *arg, const struct flow_endpoint *a,
@@ -62,6 +67,14 @@ struct reasm_config {
 	uint32_t	embryonic_timeout; /* seconds a flow that has carried
 					 * no payload lives; default 30,
 					 * 0 = idle_timeout only */
+	/*
+	 * Reorder window of a hole the peer has ACKed (a mirror port often
+	 * delivers the ACK before the data): it becomes a gap once any of
+	 * these is exceeded.  reorder_ms 0 skips such holes at once.
+	 */
+	uint32_t	reorder_pkts;	/* more segments of the flow; default 64 */
+	size_t		reorder_bytes;	/* queued in the direction; default 1 MiB */
+	uint32_t	reorder_ms;	/* capture time; default 500 */
 };
 
 struct reasm;
@@ -72,6 +85,13 @@ struct reasm	*reasm_new(const struct reasm_config *, const struct reasm_ops *,
 		    void *arg);
 /* Feed one segment (pkt time drives timeouts). */
 void		 reasm_segment(struct reasm *, const struct tcp_segment *);
+/*
+ * Live capture with no packet for a while: let the clock (wall time, the
+ * same clock as live packet time stamps) reach `now` and run the timeouts
+ * (holes, reorder windows, idle flows) that a packet would have run.
+ * Never for files: their clock is the capture's.
+ */
+void		 reasm_tick(struct reasm *, const struct timeval *now);
 /* End of input: deliver what is buffered (gaps reported), close all. */
 void		 reasm_finish(struct reasm *, const struct packet *last);
 void		 reasm_free(struct reasm *);

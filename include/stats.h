@@ -49,7 +49,11 @@
 	X(reasm_flow_limit)	/* flows refused, table full */		\
 	X(reasm_before_anchor)	/* segments before the anchor, ignored */ \
 	X(reasm_gap_timeout)	/* holes skipped after gap_timeout */	\
-	X(reasm_gap_acked)	/* holes skipped: the peer acked past */ \
+	X(reasm_gap_acked)	/* holes skipped: the peer acked past and \
+				   the reorder window ran out */	\
+	X(reasm_reorder_recovered) /* ACKed holes filled in the window */ \
+	X(reasm_gap_late)	/* segments with bytes of a hole already \
+				   skipped (the last of its direction) */ \
 	X(reasm_trunc_gaps)	/* snaplen-cut payload given as a gap */ \
 	X(reasm_trunc_bytes)	/* bytes in those */			\
 	X(reasm_nomem)		/* segment copies that failed to allocate */ \

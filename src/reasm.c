@@ -27,8 +27,23 @@
  *
  * Every hole is eventually skipped (reported with ops->gap) so that no
  * direction stalls: when it is older than gap_timeout, when the peer has
- * acknowledged past it, when the half or all halves hold too many queued
- * bytes, and when the flow closes.  See docs/reassembly.md.
+ * acknowledged past it and the reorder window ran out, when the half or
+ * all halves hold too many queued bytes, and when the flow closes.  See
+ * docs/reassembly.md.
+ *
+ * The reorder window: a mirror port copies the two directions through
+ * different queues, so the peer's ACK is often captured before the data
+ * it acknowledges.  An ACKed hole therefore is not skipped at once: it
+ * waits until reorder_pkts more segments of the flow, reorder_bytes
+ * queued in the half or reorder_ms of capture time have passed (the
+ * "wait"), and only then becomes a gap.  Halves that wait are on the
+ * reasm's waiting list, ordered by the start of the wait.
+ *
+ * Each queued piece remembers the frame it came in (number, time, wire
+ * length), and bytes delivered from the queue are handed on with that
+ * frame, not with the one that released them: an event is stamped with
+ * the frame that carried its last byte, whatever order the capture
+ * brought the frames in.
  *
  * Time is capture time; timeouts are checked on every segment against
  * the heads of four lists ordered by age (pending halves, open flows,
@@ -65,6 +80,17 @@
  * (roughly 2*MSL), so that they do not open a mid-stream session. */
 #define CLOSED_LINGER	60
 
+/*
+ * The identity of the frame a queued piece came in: what the next stages
+ * read of a struct packet besides its bytes.  Compact, as it is paid per
+ * queued piece.  num 0: no frame known.
+ */
+struct frame_id {
+	uint64_t	 num;		/* 1-based frame number */
+	int64_t		 ts;		/* capture time (us) */
+	uint32_t	 wirelen;
+};
+
 /* One queued out-of-order piece. */
 struct oseg {
 	TAILQ_ENTRY(oseg) entry;
@@ -72,6 +98,7 @@ struct oseg {
 	uint32_t	 len;		/* sequence space covered */
 	uint32_t	 cap;		/* bytes in data[]; the rest was cut
 					 * by the snaplen and is a gap */
+	struct frame_id	 from;		/* the frame that carried it */
 	uint8_t		 data[];
 };
 TAILQ_HEAD(oseg_list, oseg);
@@ -88,10 +115,17 @@ struct half {
 	uint32_t	 base;		/* sequence number of offset 0 */
 	uint64_t	 next;		/* next offset to hand on */
 	uint64_t	 acked;		/* highest offset the peer acked */
+	uint64_t	 gap_lo, gap_hi; /* the last hole given up */
 	int64_t		 hole_since;	/* capture time (us) of the hole */
 	size_t		 mem;		/* queued bytes incl. overhead */
 	struct oseg_list q;
 	TAILQ_ENTRY(half) pend;
+	/* Reorder window of an ACKed hole (on reasm->waiting). */
+	bool		 waiting;
+	uint64_t	 wait_off;	/* the hole ends here */
+	uint64_t	 wait_pkts;	/* flow's segment count at the start */
+	int64_t		 wait_since;	/* capture time (us) at the start */
+	TAILQ_ENTRY(half) wait;
 };
 
 struct rflow {
@@ -101,6 +135,7 @@ struct rflow {
 	struct flow_endpoint ep[2];	/* a, b */
 	void		*sess;
 	int64_t		 last_seen;	/* or the close time when closed */
+	uint64_t	 npkts;		/* segments seen, both directions */
 	bool		 closed;
 	bool		 embryonic;	/* no payload seen yet */
 	bool		 isn_valid[2];
@@ -118,6 +153,7 @@ struct reasm {
 	struct rflow_list closed;	/* by close time */
 	struct rflow_list embryonic;	/* open, no payload yet; by last_seen */
 	TAILQ_HEAD(, half) pending;	/* by hole_since */
+	TAILQ_HEAD(, half) waiting;	/* ACKed holes, by wait_since */
 	size_t		 nactive;
 	size_t		 mem;
 	int64_t		 now;		/* latest capture time seen (us) */
@@ -139,6 +175,9 @@ reasm_config_default(struct reasm_config *c)
 	c->total_mem = 256 * 1024 * 1024;
 	c->max_flows = 65536;
 	c->embryonic_timeout = 30;
+	c->reorder_pkts = 64;
+	c->reorder_bytes = 1024 * 1024;
+	c->reorder_ms = 500;
 }
 
 static int64_t
@@ -161,13 +200,46 @@ half_rel(const struct half *h, uint32_t seq)
 	return (int64_t)h->next + SEQ_DIFF(seq, nseq);
 }
 
+/* `pkt` is the frame that carried the bytes (NULL: none known). */
 static void
-deliver(struct reasm *r, struct half *h, const uint8_t *p, size_t n)
+deliver(struct reasm *r, struct half *h, const uint8_t *p, size_t n,
+    const struct packet *pkt)
 {
 	if (n == 0)
 		return;
-	r->ops.data(h->flow->sess, h->dir, p, n, r->pkt);
+	r->ops.data(h->flow->sess, h->dir, p, n, pkt);
 	STAT_ADD(reasm_bytes, n);
+}
+
+static void
+frame_remember(struct frame_id *id, const struct packet *pkt)
+{
+	memset(id, 0, sizeof(*id));
+	if (pkt == NULL)
+		return;
+	id->num = pkt->num;
+	id->ts = pkt_time(pkt);
+	id->wirelen = pkt->wirelen;
+}
+
+/*
+ * The frame a piece came in, without its bytes, for the callbacks (the
+ * link type is that of the frame being processed: one per capture).
+ * NULL when none is known.
+ */
+static const struct packet *
+frame_recall(const struct reasm *r, const struct frame_id *id,
+    struct packet *pkt)
+{
+	if (id->num == 0)
+		return NULL;
+	memset(pkt, 0, sizeof(*pkt));
+	pkt->num = id->num;
+	pkt->ts.tv_sec = (time_t)(id->ts / USEC);
+	pkt->ts.tv_usec = (suseconds_t)(id->ts % USEC);
+	pkt->wirelen = id->wirelen;
+	pkt->linktype = r->pkt != NULL ? r->pkt->linktype : 0;
+	return pkt;
 }
 
 /* Habit 3: bytes the snaplen cut are not bytes lost by the network. */
@@ -183,6 +255,8 @@ report_gap(struct reasm *r, struct half *h, uint64_t n, bool trunc)
 	} else {
 		STAT_INC(reasm_gaps);
 		STAT_ADD(reasm_gap_bytes, n);
+		h->gap_lo = h->next;
+		h->gap_hi = h->next + n;
 	}
 }
 
@@ -218,11 +292,15 @@ half_pending(struct reasm *r, struct half *h, uint64_t old_next)
 	h->hole_since = r->now;
 }
 
-/* Hand on every queued piece that starts at `next`. */
+/*
+ * Hand on every queued piece that starts at `next`, each with the frame
+ * it came in.
+ */
 static void
 half_drain(struct reasm *r, struct half *h)
 {
 	struct oseg *s;
+	struct packet fr;
 	uint64_t skip, end;
 
 	while ((s = TAILQ_FIRST(&h->q)) != NULL && s->off <= h->next) {
@@ -232,12 +310,22 @@ half_drain(struct reasm *r, struct half *h)
 			/* Pieces never overlap, so skip is 0; be safe. */
 			skip = h->next - s->off;
 			if (skip < s->cap)
-				deliver(r, h, s->data + skip, s->cap - skip);
+				deliver(r, h, s->data + skip, s->cap - skip,
+				    frame_recall(r, &s->from, &fr));
 			report_gap(r, h, s->len - (skip > s->cap ? skip :
 			    s->cap), true);
 			h->next = end;
 		}
 		free(s);
+	}
+}
+
+static void
+wait_stop(struct reasm *r, struct half *h)
+{
+	if (h->waiting) {
+		TAILQ_REMOVE(&r->waiting, h, wait);
+		h->waiting = false;
 	}
 }
 
@@ -256,6 +344,9 @@ half_skip(struct reasm *r, struct half *h)
 	}
 	half_drain(r, h);
 	half_pending(r, h, old);
+	/* The hole a window was for is a gap now, whatever skipped it. */
+	if (h->waiting && h->next >= h->wait_off)
+		wait_stop(r, h);
 }
 
 static void
@@ -265,18 +356,46 @@ half_flush(struct reasm *r, struct half *h)
 		half_skip(r, h);
 }
 
+static bool
+wait_expired(const struct reasm *r, const struct half *h)
+{
+	return h->flow->npkts - h->wait_pkts > r->cfg.reorder_pkts ||
+	    h->mem > r->cfg.reorder_bytes ||
+	    r->now - h->wait_since >= (int64_t)r->cfg.reorder_ms * 1000;
+}
+
 /*
  * The peer acknowledged everything before `acked`, so a hole that ends
- * there was received by the peer and merely missed by the capture: it
- * will never fill, skip it now rather than wait for gap_timeout.
+ * there was received by the peer.  Either the capture missed it (it will
+ * never fill) or the mirror delivered the ACK before the data (it fills
+ * soon): give it the reorder window, then skip it rather than wait for
+ * gap_timeout.  A wait ends as "recovered" when `next` passed the hole
+ * by data, as a gap (reasm_gap_acked) when the window ran out.
  */
 static void
-half_ack_skip(struct reasm *r, struct half *h)
+half_ack_check(struct reasm *r, struct half *h)
 {
 	struct oseg *s;
 
-	while (h->acked_valid && (s = TAILQ_FIRST(&h->q)) != NULL &&
-	    s->off > h->next && h->acked >= s->off) {
+	for (;;) {
+		if (h->waiting && h->next >= h->wait_off) {
+			STAT_INC(reasm_reorder_recovered);
+			wait_stop(r, h);
+		}
+		s = TAILQ_FIRST(&h->q);
+		if (!h->acked_valid || s == NULL || h->acked < s->off) {
+			wait_stop(r, h);	/* not expected; be safe */
+			return;
+		}
+		if (!h->waiting) {
+			h->waiting = true;
+			h->wait_off = s->off;
+			h->wait_pkts = h->flow->npkts;
+			h->wait_since = r->now;
+			TAILQ_INSERT_TAIL(&r->waiting, h, wait);
+		}
+		if (!wait_expired(r, h))
+			return;
 		STAT_INC(reasm_gap_acked);
 		half_skip(r, h);
 	}
@@ -296,7 +415,7 @@ half_ack(struct reasm *r, struct half *h, uint32_t ack)
 		h->acked = (uint64_t)rel;
 		h->acked_valid = true;
 	}
-	half_ack_skip(r, h);
+	half_ack_check(r, h);
 }
 
 /* Skip holes while this half, or everything, holds too much. */
@@ -348,6 +467,7 @@ queue_piece(struct reasm *r, struct half *h, struct oseg *before,
 	s->off = poff;
 	s->len = (uint32_t)n;
 	s->cap = (uint32_t)c;
+	frame_remember(&s->from, r->pkt);
 	if (c > 0)
 		memcpy(s->data, p + (poff - off), c);
 	if (before != NULL)
@@ -427,7 +547,7 @@ half_fast(struct reasm *r, struct half *h, uint64_t end, const uint8_t *p,
 		limit = s->off;
 	n = limit - h->next;
 	c = cap < n ? cap : n;
-	deliver(r, h, p, c);
+	deliver(r, h, p, c, r->pkt);
 	report_gap(r, h, n - c, true);
 	h->next = limit;
 	res->added += n;
@@ -457,6 +577,9 @@ half_data(struct reasm *r, struct half *h, uint32_t seq, const uint8_t *p,
 	}
 	off = (uint64_t)rel;
 	end = off + wire;
+	/* Data for a hole already given up: the window was too short. */
+	if (off < h->gap_hi && end > h->gap_lo)
+		STAT_INC(reasm_gap_late);
 	if (end <= h->next) {
 		STAT_INC(reasm_retransmit);
 		return;
@@ -485,7 +608,7 @@ half_data(struct reasm *r, struct half *h, uint32_t seq, const uint8_t *p,
 		STAT_INC(reasm_overlap_diff);
 	half_drain(r, h);
 	half_pending(r, h, old);
-	half_ack_skip(r, h);
+	half_ack_check(r, h);
 	half_limits(r, h);
 }
 
@@ -514,6 +637,7 @@ half_free(struct reasm *r, struct half *h)
 		TAILQ_REMOVE(&r->pending, h, pend);
 		h->pending = false;
 	}
+	wait_stop(r, h);
 }
 
 /* The flow carried payload or is going: off the embryonic list. */
@@ -589,6 +713,9 @@ reasm_sweep(struct reasm *r)
 		STAT_INC(reasm_gap_timeout);
 		half_skip(r, h);
 	}
+	/* Each pass skips a hole or finds the head's window still open. */
+	while ((h = TAILQ_FIRST(&r->waiting)) != NULL && wait_expired(r, h))
+		half_ack_check(r, h);
 	while ((f = TAILQ_FIRST(&r->active)) != NULL &&
 	    f->last_seen + idle <= r->now)
 		flow_close(r, f, REASM_CLOSE_TIMEOUT);
@@ -671,6 +798,10 @@ flow_syn(struct rflow *f, const struct tcp_segment *seg, int dir)
 		h->base = seg->seq + 1;
 		f->isn_valid[dir] = true;
 		f->isn[dir] = seg->seq;
+	} else if (!f->isn_valid[dir] && h->base == seg->seq + 1) {
+		/* The SYN after the SYN-ACK that anchored this half. */
+		f->isn_valid[dir] = true;
+		f->isn[dir] = seg->seq;
 	}
 	/* A SYN-ACK's ack is the client's ISN+1: an exact anchor for the
 	 * client half when the capture began after the SYN. */
@@ -688,6 +819,7 @@ flow_input(struct reasm *r, struct rflow *f, const struct tcp_segment *seg)
 	uint32_t seq = seg->seq;
 
 	f->last_seen = r->now;
+	f->npkts++;
 	TAILQ_REMOVE(&r->active, f, lru);
 	TAILQ_INSERT_TAIL(&r->active, f, lru);
 	if (f->embryonic) {
@@ -714,6 +846,9 @@ flow_input(struct reasm *r, struct rflow *f, const struct tcp_segment *seg)
 	}
 	if (seg->flags & TCPF_ACK)
 		half_ack(r, &f->h[1 - dir], seg->ack);
+	/* One more segment of the flow: reorder windows measured in them. */
+	half_ack_check(r, &f->h[0]);
+	half_ack_check(r, &f->h[1]);
 	if (seg->flags & TCPF_FIN)
 		h->fin = true;
 	if (f->h[0].fin && f->h[1].fin)
@@ -744,7 +879,15 @@ flow_lookup(struct reasm *r, const struct tcp_segment *seg)
 		 * from the one recorded starts a new connection.
 		 */
 		dir = flow_dir(f, seg);
-		same = f->isn_valid[dir] && f->isn[dir] == seg->seq;
+		/*
+		 * A mirror can deliver the SYN-ACK before the SYN: then the
+		 * SYN-ACK's ack anchored this half at the SYN's ISN+1.
+		 */
+		if (f->isn_valid[dir])
+			same = f->isn[dir] == seg->seq;
+		else
+			same = f->h[dir].anchored &&
+			    f->h[dir].base == seg->seq + 1;
 		if (!same && f->closed) {
 			flow_destroy(r, f);
 			f = NULL;
@@ -784,6 +927,7 @@ reasm_new(const struct reasm_config *cfg, const struct reasm_ops *ops,
 	TAILQ_INIT(&r->closed);
 	TAILQ_INIT(&r->embryonic);
 	TAILQ_INIT(&r->pending);
+	TAILQ_INIT(&r->waiting);
 	return r;
 }
 
@@ -800,6 +944,17 @@ reasm_segment(struct reasm *r, const struct tcp_segment *seg)
 	if ((f = flow_lookup(r, seg)) != NULL)
 		flow_input(r, f, seg);
 	r->pkt = NULL;
+}
+
+void
+reasm_tick(struct reasm *r, const struct timeval *now)
+{
+	int64_t t = (int64_t)now->tv_sec * USEC + now->tv_usec;
+
+	if (t > r->now)
+		r->now = t;
+	r->pkt = NULL;
+	reasm_sweep(r);
 }
 
 void

@@ -582,6 +582,9 @@ on_idle(void *arg)
 	if (rv->alerting != NULL)
 		alerting_drain(rv->alerting);
 	gettimeofday(&now, NULL);
+	/* Holes and timeouts expire on a quiet link too (live only). */
+	if (rv->reasm != NULL && rv->opt.read_file == NULL)
+		reasm_tick(rv->reasm, &now);
 	between_packets(rv, &now);
 }
 

@@ -35,6 +35,9 @@ struct rsess {
 	const uint8_t	*orig[2];	/* oracle, if set */
 	size_t		 origlen[2];
 	const uint8_t	*last_ptr[2];
+	uint64_t	 fnum[2][MAXGAPS];	/* frame of each data call */
+	int64_t		 fus[2][MAXGAPS];	/* and its time (us) */
+	int		 ncall[2];
 	int		 bad;		/* a run disagreed with the oracle */
 	int		 after_close;	/* callbacks after session_close */
 };
@@ -72,7 +75,6 @@ rec_data(void *sess, int dir, const uint8_t *p, size_t n,
 {
 	struct rsess *s = sess;
 
-	(void)pkt;
 	assert_true(dir == 0 || dir == 1);
 	assert_true(n > 0);
 	if (s->closed)
@@ -86,6 +88,12 @@ rec_data(void *sess, int dir, const uint8_t *p, size_t n,
 	s->len[dir] += n;
 	s->pos[dir] += n;
 	s->last_ptr[dir] = p;
+	if (s->ncall[dir] < MAXGAPS) {
+		s->fnum[dir][s->ncall[dir]] = pkt != NULL ? pkt->num : 0;
+		s->fus[dir][s->ncall[dir]] = pkt != NULL ?
+		    (int64_t)pkt->ts.tv_sec * 1000000 + pkt->ts.tv_usec : -1;
+	}
+	s->ncall[dir]++;
 }
 
 static void
@@ -284,11 +292,20 @@ test_synack_first(void **state)
 	(void)state;
 	h_init(&h, NULL);
 	h_seg(&h, 1, 1, TCPF_SYN | TCPF_ACK, 5000, 101, NULL, 0, 0);
+	/* The SYN itself, behind its SYN-ACK (a mirror's reordering): the
+	 * same connection, not a new one replacing it. */
+	h_seg(&h, 0, 1, TCPF_SYN, 100, 0, NULL, 0, 0);
 	h_data(&h, 0, 1, 103, "llo");
 	h_data(&h, 0, 1, 101, "he");
 	s = h_sess(&h, 0);
+	assert_int_equal(h.rec.n, 1);
+	assert_int_equal(s->closed, 0);
 	assert_true(ipaddr_eq(&s->a.addr, &h.ip[0]));	/* a = client */
 	assert_stream(s, 0, "hello");
+	/* A SYN with another ISN is a new connection. */
+	h_seg(&h, 0, 2, TCPF_SYN, 7000, 0, NULL, 0, 0);
+	assert_int_equal(h.rec.n, 2);
+	assert_int_equal(s->why, REASM_CLOSE_REUSED);
 	h_done(&h);
 }
 
@@ -475,18 +492,186 @@ test_gap_ack(void **state)
 	/* The peer acks up to 1006 only: the hole is still open. */
 	h_seg(&h, 1, 10, TCPF_ACK, 5000, 1006, NULL, 0, 0);
 	assert_int_equal(s->ngap[0], 0);
-	/* The peer acks 1012: it got [4,8), the capture missed it. */
+	/* The peer acks 1012: it got [4,8); the mirror delivered the ACK
+	 * first (a SPAN port queues the directions apart).  Not a gap yet. */
+	h_seg(&h, 1, 10, TCPF_ACK, 5000, 1012, NULL, 0, 0);
+	assert_int_equal(s->ngap[0], 0);
+	assert_int_equal(stats.reasm_gap_acked, 0);
+	/* The data comes within the reorder window: delivered in order. */
+	h_data(&h, 0, 10.001, 1004, "bbbb");
+	assert_int_equal(s->ngap[0], 0);
+	assert_stream(s, 0, "aaaabbbbcccc");
+	assert_int_equal(stats.reasm_reorder_recovered, 1);
+	assert_int_equal(stats.reasm_gap_late, 0);
+	/* An ack seen before the data beyond the hole also counts. */
+	h_seg(&h, 1, 10.002, TCPF_ACK, 5000, 1020, NULL, 0, 0);
+	h_data(&h, 0, 10.002, 1016, "eeee");
+	assert_int_equal(s->ngap[0], 0);
+	h_data(&h, 0, 10.003, 1012, "dddd");
+	assert_stream(s, 0, "aaaabbbbccccddddeeee");
+	assert_int_equal(stats.reasm_reorder_recovered, 2);
+	assert_int_equal(stats.reasm_gaps, 0);
+	assert_int_equal(reasm_mem(h.r), 0);
+	h_done(&h);
+}
+
+/* An ACKed hole that never fills is a gap once the window ran out. */
+static void
+test_gap_ack_window(void **state)
+{
+	struct reasm_config cfg;
+	struct harness h;
+	struct rsess *s;
+	int i;
+
+	(void)state;
+	/* In segments of the flow. */
+	reasm_config_default(&cfg);
+	cfg.reorder_pkts = 3;
+	h_init(&h, &cfg);
+	make_hole(&h, 10);
+	s = h_sess(&h, 0);
+	h_seg(&h, 1, 10, TCPF_ACK, 5000, 1012, NULL, 0, 0);
+	for (i = 0; i < 3; i++)
+		h_seg(&h, 1, 10, TCPF_ACK, 5000, 1012, NULL, 0, 0);
+	assert_int_equal(s->ngap[0], 0);
 	h_seg(&h, 1, 10, TCPF_ACK, 5000, 1012, NULL, 0, 0);
 	assert_int_equal(s->ngap[0], 1);
 	assert_int_equal(s->gap[0][0], 4);
 	assert_stream(s, 0, "aaaacccc");
 	assert_int_equal(stats.reasm_gap_acked, 1);
-	/* An ack seen before the data beyond the hole also counts. */
-	h_seg(&h, 1, 10, TCPF_ACK, 5000, 1020, NULL, 0, 0);
-	h_data(&h, 0, 10, 1016, "eeee");
+	assert_int_equal(stats.reasm_reorder_recovered, 0);
+	assert_int_equal(reasm_mem(h.r), 0);
+	/* The data after all: too late, a retransmission, counted. */
+	h_data(&h, 0, 10, 1004, "bbbb");
+	assert_stream(s, 0, "aaaacccc");
+	assert_int_equal(stats.reasm_gap_late, 1);
+	h_done(&h);
+
+	/* In capture time, seen by a segment of another flow. */
+	h_init(&h, NULL);
+	make_hole(&h, 10);
+	s = h_sess(&h, 0);
+	h_seg(&h, 1, 10, TCPF_ACK, 5000, 1012, NULL, 0, 0);
+	h.port[0] = 40001;
+	h_data(&h, 0, 10.4, 0, "x");
+	assert_int_equal(s->ngap[0], 0);
+	h_data(&h, 0, 10.5, 1, "y");		/* 500 ms after the ACK */
+	assert_int_equal(s->ngap[0], 1);
+	assert_int_equal(stats.reasm_gap_acked, 1);
+	assert_int_equal(stats.reasm_gap_timeout, 0);
+	h_done(&h);
+
+	/* In bytes queued behind the hole. */
+	reasm_config_default(&cfg);
+	cfg.reorder_bytes = 100;
+	h_init(&h, &cfg);
+	make_hole(&h, 10);
+	s = h_sess(&h, 0);
+	h_seg(&h, 1, 10, TCPF_ACK, 5000, 1100, NULL, 0, 0);
+	assert_int_equal(s->ngap[0], 0);
+	h_data(&h, 0, 10, 1012, "dddddddddddddddddddddddddddddddddddd"
+	    "dddddddddddddddddddddddddddddddddddddddddddddddddddddddd");
+	assert_int_equal(s->ngap[0], 1);
+	assert_int_equal(stats.reasm_gap_acked, 1);
+	h_done(&h);
+
+	/* reorder_ms 0: the old rule, skipped at once. */
+	reasm_config_default(&cfg);
+	cfg.reorder_ms = 0;
+	h_init(&h, &cfg);
+	make_hole(&h, 10);
+	s = h_sess(&h, 0);
+	h_seg(&h, 1, 10, TCPF_ACK, 5000, 1012, NULL, 0, 0);
+	assert_int_equal(s->ngap[0], 1);
+	assert_int_equal(stats.reasm_gap_acked, 1);
+	h_done(&h);
+}
+
+/* A live sensor: the clock runs without packets (reasm_tick). */
+static void
+test_tick(void **state)
+{
+	struct harness h;
+	struct rsess *s;
+	struct timeval now;
+
+	(void)state;
+	h_init(&h, NULL);
+	make_hole(&h, 10);
+	s = h_sess(&h, 0);
+	h_seg(&h, 1, 10, TCPF_ACK, 5000, 1012, NULL, 0, 0);
+	now.tv_sec = 10;
+	now.tv_usec = 400000;
+	reasm_tick(h.r, &now);
+	assert_int_equal(s->ngap[0], 0);
+	now.tv_usec = 500000;
+	reasm_tick(h.r, &now);
+	assert_int_equal(s->ngap[0], 1);
+	assert_stream(s, 0, "aaaacccc");
+	/* "cccc" is stamped with the frame it came in, not with none. */
+	assert_int_equal(s->ncall[0], 2);
+	assert_int_equal(s->fnum[0][1], 2);
+	assert_int_equal(s->fus[0][1], 10000000);
+	/* An unacked hole: gap_timeout, and the idle timeout, by the clock. */
+	h_data(&h, 0, 10.5, 1020, "eeee");
+	now.tv_sec = 12;
+	now.tv_usec = 0;
+	reasm_tick(h.r, &now);
+	assert_int_equal(s->ngap[0], 1);
+	now.tv_usec = 600000;
+	reasm_tick(h.r, &now);
 	assert_int_equal(s->ngap[0], 2);
-	assert_int_equal(s->gap[0][1], 4);
+	assert_int_equal(stats.reasm_gap_timeout, 1);
 	assert_stream(s, 0, "aaaacccceeee");
+	assert_int_equal(s->fnum[0][2], 4);
+	now.tv_sec = 700;
+	reasm_tick(h.r, &now);
+	assert_int_equal(s->closed, 1);
+	assert_int_equal(s->why, REASM_CLOSE_TIMEOUT);
+	h_done(&h);
+}
+
+/*
+ * Bytes queued behind a hole are handed on with the frame that carried
+ * them, whichever frame released them: permuting the frames permutes
+ * the stamps and nothing else.
+ */
+static void
+test_frame_stamps(void **state)
+{
+	struct harness h;
+	struct rsess *s;
+
+	(void)state;
+	h_init(&h, NULL);
+	h_data(&h, 0, 1.0, 1000, "aaaa");	/* frame 1 */
+	h_data(&h, 0, 1.5, 1008, "cccc");	/* frame 2, queued */
+	h_data(&h, 0, 1.75, 1012, "dddd");	/* frame 3, queued */
+	h_data(&h, 0, 1.25, 1004, "bbbb");	/* frame 4, late: releases */
+	s = h_sess(&h, 0);
+	assert_stream(s, 0, "aaaabbbbccccdddd");
+	assert_int_equal(s->ncall[0], 4);
+	assert_int_equal(s->fnum[0][0], 1);
+	assert_int_equal(s->fnum[0][1], 4);
+	assert_int_equal(s->fnum[0][2], 2);
+	assert_int_equal(s->fnum[0][3], 3);
+	assert_int_equal(s->fus[0][1], 1250000);
+	assert_int_equal(s->fus[0][2], 1500000);
+	assert_int_equal(s->fus[0][3], 1750000);
+	/* Released by a timeout (frame 7) and by the end of capture. */
+	h_data(&h, 0, 2.0, 1020, "ffff");	/* frame 5 */
+	h.port[0] = 40001;
+	h_data(&h, 0, 3.5, 0, "x");		/* frame 6 */
+	h_data(&h, 0, 4.5, 1, "y");		/* frame 7: 2.5 s later */
+	assert_stream(s, 0, "aaaabbbbccccddddffff");
+	assert_int_equal(s->fnum[0][4], 5);
+	assert_int_equal(s->fus[0][4], 2000000);
+	h.port[0] = 40000;
+	h_data(&h, 0, 5.0, 1040, "hhhh");	/* frame 8 */
+	reasm_finish(h.r, NULL);
+	assert_int_equal(s->fnum[0][5], 8);
+	assert_int_equal(s->fus[0][5], 5000000);
 	h_done(&h);
 }
 
@@ -520,7 +705,7 @@ test_flow_mem(void **state)
 
 	(void)state;
 	reasm_config_default(&cfg);
-	cfg.flow_mem = 150;		/* one 100-byte piece plus overhead */
+	cfg.flow_mem = 190;		/* one 100-byte piece plus overhead */
 	h_init(&h, &cfg);
 	memset(big, 'q', 100);
 	big[100] = '\0';
@@ -550,7 +735,7 @@ test_total_mem(void **state)
 
 	(void)state;
 	reasm_config_default(&cfg);
-	cfg.total_mem = 150;
+	cfg.total_mem = 190;		/* one 100-byte piece plus overhead */
 	h_init(&h, &cfg);
 	memset(big, 'q', 100);
 	big[100] = '\0';
@@ -1003,6 +1188,9 @@ main(void)
 		cmocka_unit_test(test_overlap),
 		cmocka_unit_test(test_gap_timeout),
 		cmocka_unit_test(test_gap_ack),
+		cmocka_unit_test(test_gap_ack_window),
+		cmocka_unit_test(test_tick),
+		cmocka_unit_test(test_frame_stamps),
 		cmocka_unit_test(test_gap_end),
 		cmocka_unit_test(test_flow_mem),
 		cmocka_unit_test(test_total_mem),

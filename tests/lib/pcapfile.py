@@ -80,3 +80,30 @@ def tcp_of(linktype, data):
     doff = (data[off + 12] >> 4) * 4
     flags = data[off + 13]
     return src, dst, sport, dport, seq, flags, data[off + doff:end]
+
+
+def tcp_info(linktype, data):
+    """Like tcp_of, with more of the TCP header: a dict with src, dst,
+    sport, dport, seq, ack, flags, payload, and tcp_off (where the TCP
+    header starts in data, to rewrite it), ip_off, ip_ver; or None."""
+    t = tcp_of(linktype, data)
+    if t is None:
+        return None
+    src, dst, sport, dport, seq, flags, payload = t
+    # find the TCP header again: same walk as tcp_of
+    off = 0
+    if linktype == LINKTYPE_ETHERNET:
+        et = struct.unpack(">H", data[12:14])[0]
+        off = 14
+        while et in (0x8100, 0x88A8, 0x9100) and len(data) >= off + 4:
+            et = struct.unpack(">H", data[off + 2:off + 4])[0]
+            off += 4
+    elif linktype == LINKTYPE_LINUX_SLL:
+        off = 16
+    ip_off = off
+    ver = data[off] >> 4
+    tcp_off = off + ((data[off] & 0x0F) * 4 if ver == 4 else 40)
+    ack = struct.unpack(">I", data[tcp_off + 8:tcp_off + 12])[0]
+    return {"src": src, "dst": dst, "sport": sport, "dport": dport,
+            "seq": seq, "ack": ack, "flags": flags, "payload": payload,
+            "tcp_off": tcp_off, "ip_off": ip_off, "ip_ver": ver}

@@ -89,6 +89,11 @@ $PY - "$tmp/chat.jsonl" <<'PY' || fail "chat priorities"
 import json, sys
 p = [json.loads(l)["alert"]["priority"] for l in open(sys.argv[1])]
 assert len(p) == 60 and set(p) <= {1, 2}, (len(p), set(p))
+# the chat text names the VRP that conflicts with the route (issue 12)
+for l in open(sys.argv[1]):
+    t = json.loads(l)["text"]
+    assert t.endswith(" 192.0.2.0/24 origin AS64500 rpki invalid/as "
+                      "(VRP 192.0.2.0/23 max_length 23 AS64511) peer 10.0.0.1 AS65001"), t
 PY
 [ "$(ls "$tmp/maildir/new" | wc -l)" -eq 5 ] || fail "maildir"
 $PY - "$tmp/maildir" <<'PY' || fail "mail content"
@@ -100,6 +105,7 @@ for m in mailbox.Maildir(sys.argv[1], create=False):
     body = m.get_payload(decode=True).decode()
     text, js = body.split("\n\n", 1)
     assert text.startswith("[1:1000001:2]"), text
+    assert "rpki invalid/as (VRP 192.0.2.0/23 max_length 23 AS64511) peer" in text, text
     json.loads(js)
 PY
 # the alert lines are what the ES template must map

@@ -4,7 +4,10 @@
  *   validated route -> rib (changes only) -> rules -> alert -> sinks
  *
  * Alerts fire on changes: a new route, an origin or RPKI state change,
- * a state change caused by new VRPs (revalidation).  A route that alerted
+ * a state change caused by new VRPs (revalidation), or the first verdict
+ * of a route stored before any VRPs were loaded.  With the default rules
+ * that is every INVALID and NOT_FOUND route once per session (docs/
+ * rules.md, "Default rules").  A route that alerted
  * gets a "resolved" event when it is withdrawn, becomes VALID (or stops
  * matching any rule), or its session goes down.  Repeating a route with
  * the same origin and state alerts nothing.

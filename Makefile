@@ -46,7 +46,7 @@ PROGS	= $(BUILD)/rovmon $(if $(wildcard src/rovctl.c),$(BUILD)/rovctl)
 UNITSRC	= $(wildcard tests/unit/test_*.c)
 UNITBIN	= $(UNITSRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps demo check test unit e2e asan bench clean install fuzz
+.PHONY: all deps demo check test unit e2e asan bench clean install fuzz FORCE
 
 all: $(PROGS)
 
@@ -59,6 +59,16 @@ $(BUILD)/obj $(BUILD)/tests:
 $(LIB): $(LIBOBJ)
 	rm -f $@
 	ar rcs $@ $^
+
+# The installed rules directory is compiled into rovmon (src/paths.c says
+# how the default rules file is found); a stamp holding the value rebuilds
+# rovmon.o when SYSCONFDIR changes.
+SYSCONFDIR ?= /etc/rovmon
+$(BUILD)/obj/rovmon.o: CPPFLAGS += -DROVMON_SYSCONFDIR='"$(SYSCONFDIR)"'
+$(BUILD)/obj/rovmon.o: $(BUILD)/sysconfdir.stamp
+$(BUILD)/sysconfdir.stamp: FORCE | $(BUILD)/obj
+	@echo '$(SYSCONFDIR)' | cmp -s - $@ || echo '$(SYSCONFDIR)' > $@
+FORCE:
 
 $(BUILD)/rovmon: $(BUILD)/obj/rovmon.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -119,7 +129,6 @@ bench: all $(BUILD)/bench_rov $(BUILD)/bench_json $(BUILD)/tests/test_rib
 # pages, the rules to /etc/rovmon (existing files are kept: they are the
 # administrator's), the systemd unit and logrotate snippet as examples in
 # share/doc/rovmon, or, for PREFIX=/usr, where systemd and logrotate look.
-SYSCONFDIR ?= /etc/rovmon
 MANDIR	?= $(PREFIX)/share/man
 DOCDIR	?= $(PREFIX)/share/doc/rovmon
 UNITDIR	?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(DOCDIR))

@@ -50,6 +50,12 @@ char	*prefix_fmt(const struct prefix *, char *buf, size_t len);
 /* Parse "192.0.2.0/24"; host bits are cleared and *host_bits is set
  * when they were present (callers decide whether to warn).  0 or -1. */
 int	prefix_parse(const char *, struct prefix *, bool *host_bits);
+/* As prefix_parse(), but host bits set are an error too: -1 with one
+ * line for a person in err (errlen bytes) that says which mistake it is
+ * (no length, not an address, a bad length, host bits set with the
+ * masked prefix), starting with the text s.  For typed input (rovctl). */
+int	prefix_parse_strict(const char *s, struct prefix *p, char *err,
+	    size_t errlen);
 /* True if outer covers inner (same family, outer->len <= inner->len,
  * and inner's first outer->len bits equal outer's). */
 bool	prefix_covers(const struct prefix *outer, const struct prefix *inner);

@@ -41,12 +41,13 @@ int		 validator_reload(struct validator *, const char *source);
 /*
  * Use Redis: load the current generation now (-1 if that fails: the
  * caller decides whether to go on without VRPs; -2 if the URL itself is
- * unusable) and start the watcher
- * that swaps in every new generation.  The watcher keeps running, with
- * backoff, while Redis is down.
+ * unusable) and start the watcher that swaps in every new generation.
+ * The watcher keeps running, with backoff, while Redis is down; with
+ * `required` (a capture file, -T) a failed first load starts no watcher,
+ * so the one line that says why stays the only one.
  */
 int		 validator_redis(struct validator *, const char *url,
-		    const char *ns);
+		    const char *ns, bool required);
 /*
  * Packet thread: adopt a set the watcher has prepared (true if swapped),
  * and validator_update_stats().

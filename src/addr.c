@@ -91,8 +91,12 @@ prefix_fmt(const struct prefix *p, char *buf, size_t len)
 	return buf;
 }
 
-int
-prefix_parse(const char *s, struct prefix *p, bool *host_bits)
+/* Why a prefix did not parse (prefix_parse_strict() words each). */
+enum prefix_err { PFX_OK, PFX_NO_SLASH, PFX_ADDRESS, PFX_LENGTH_SYNTAX,
+    PFX_LENGTH_RANGE };
+
+static enum prefix_err
+parse_prefix(const char *s, struct prefix *p, bool *host_bits)
 {
 	char tmp[PREFIX_STRLEN];
 	const char *slash;
@@ -101,14 +105,13 @@ prefix_parse(const char *s, struct prefix *p, bool *host_bits)
 	size_t n;
 
 	memset(p, 0, sizeof(*p));
-	if (host_bits != NULL)
-		*host_bits = false;
+	*host_bits = false;
 	slash = strchr(s, '/');
 	if (slash == NULL)
-		return -1;
+		return PFX_NO_SLASH;
 	n = (size_t)(slash - s);
 	if (n == 0 || n >= sizeof(tmp))
-		return -1;
+		return PFX_ADDRESS;
 	memcpy(tmp, s, n);
 	tmp[n] = '\0';
 	if (inet_pton(AF_INET, tmp, p->a) == 1)
@@ -116,16 +119,64 @@ prefix_parse(const char *s, struct prefix *p, bool *host_bits)
 	else if (inet_pton(AF_INET6, tmp, p->a) == 1)
 		p->family = ADDR_V6;
 	else
-		return -1;
+		return PFX_ADDRESS;
 	if (slash[1] < '0' || slash[1] > '9')
-		return -1;
+		return PFX_LENGTH_SYNTAX;
 	l = strtol(slash + 1, &end, 10);
-	if (*end != '\0' || l < 0 || l > (long)addr_maxlen(p->family))
-		return -1;
+	if (*end != '\0')
+		return PFX_LENGTH_SYNTAX;
+	if (l < 0 || l > (long)addr_maxlen(p->family))
+		return PFX_LENGTH_RANGE;
 	p->len = (uint8_t)l;
-	if (prefix_mask(p) && host_bits != NULL)
-		*host_bits = true;
+	*host_bits = prefix_mask(p);
+	return PFX_OK;
+}
+
+int
+prefix_parse(const char *s, struct prefix *p, bool *host_bits)
+{
+	bool host;
+
+	if (parse_prefix(s, p, &host) != PFX_OK)
+		return -1;
+	if (host_bits != NULL)
+		*host_bits = host;
 	return 0;
+}
+
+int
+prefix_parse_strict(const char *s, struct prefix *p, char *err,
+    size_t errlen)
+{
+	char masked[PREFIX_STRLEN];
+	bool host;
+
+	switch (parse_prefix(s, p, &host)) {
+	case PFX_OK:
+		if (!host)
+			return 0;
+		snprintf(err, errlen, "%s: host bits set (did you mean %s?)",
+		    s, prefix_fmt(p, masked, sizeof(masked)));
+		break;
+	case PFX_NO_SLASH:
+		snprintf(err, errlen, "%s: not a prefix: no /LENGTH (as in "
+		    "192.0.2.0/24 or 2001:db8::/32)", s);
+		break;
+	case PFX_ADDRESS:
+		snprintf(err, errlen, "%s: not a prefix: no IPv4 or IPv6 "
+		    "address before the '/'", s);
+		break;
+	case PFX_LENGTH_SYNTAX:
+		snprintf(err, errlen, "%s: not a prefix: the length after "
+		    "the '/' is not a number", s);
+		break;
+	case PFX_LENGTH_RANGE:
+		snprintf(err, errlen, "%s: bad length: an %s prefix is /0 to "
+		    "/%u", s, p->family == ADDR_V4 ? "IPv4" : "IPv6",
+		    addr_maxlen(p->family));
+		break;
+	}
+	return -1;
 }
 
 bool

@@ -44,6 +44,7 @@
 #include "capture.h"
 #include "cursor.h"
 #include "decode.h"
+#include "filetype.h"
 #include "log.h"
 #include "packet.h"
 #include "stats.h"
@@ -77,6 +78,19 @@ struct capture {
 	off_t			 rd_off;	/* file offset of rd_buf[rd_len] */
 	struct pcap_pkthdr	 rd_hdr;	/* the record handed out */
 	char			 rd_err[PCAP_ERRBUF_SIZE];
+	struct stdin_src	*in;		/* "-": the FILE's cookie; owned,
+						 * freed after pcap_close */
+};
+
+/*
+ * Standard input is read through a stdio cookie that keeps a copy of the
+ * first bytes read: a pipe cannot be read twice, and when libpcap refuses
+ * the stream they tell what it was (filetype.h).
+ */
+struct stdin_src {
+	int		 fd;		/* owned: closed with the FILE */
+	uint8_t		 head[FILETYPE_HEAD];
+	size_t		 headlen;
 };
 
 #define CAPTURE_FILE_BUFFER	(128 * 1024)
@@ -402,24 +416,54 @@ readerr:
 	return PCAP_ERROR;
 }
 
+static ssize_t
+stdin_read(void *cookie, char *buf, size_t size)
+{
+	struct stdin_src *in = cookie;
+	ssize_t n;
+	size_t keep;
+
+	if ((n = read(in->fd, buf, size)) > 0 &&
+	    in->headlen < sizeof(in->head)) {
+		keep = sizeof(in->head) - in->headlen;
+		if (keep > (size_t)n)
+			keep = (size_t)n;
+		memcpy(in->head + in->headlen, buf, keep);
+		in->headlen += keep;
+	}
+	return n;
+}
+
+static int
+stdin_close(void *cookie)
+{
+	struct stdin_src *in = cookie;
+
+	return close(in->fd);
+}
+
 /*
  * Open path ("-" = stdin) for libpcap with a large stdio buffer.  stdin is
- * read through a FILE of our own on a duplicate descriptor, so that
- * pcap_close() can fclose() it and the buffer can be freed after it.
- * NULL with errno set on failure.
+ * read through a FILE of our own on a duplicate descriptor (struct
+ * stdin_src), so that pcap_close() can fclose() it and the buffer can be
+ * freed after it.  NULL with errno set on failure.
  */
 static FILE *
 capture_fopen(struct capture *cap, const char *path)
 {
+	static const cookie_io_functions_t io = { stdin_read, NULL, NULL,
+	    stdin_close };
 	FILE *fp;
-	int fd, saved;
+	int saved;
 
 	if (strcmp(path, "-") == 0) {
-		if ((fd = dup(STDIN_FILENO)) == -1)
+		if ((cap->in = calloc(1, sizeof(*cap->in))) == NULL)
 			return NULL;
-		if ((fp = fdopen(fd, "rb")) == NULL) {
+		if ((cap->in->fd = dup(STDIN_FILENO)) == -1)
+			return NULL;
+		if ((fp = fopencookie(cap->in, "rb", io)) == NULL) {
 			saved = errno;
-			close(fd);
+			close(cap->in->fd);
 			errno = saved;
 			return NULL;
 		}
@@ -434,11 +478,32 @@ capture_fopen(struct capture *cap, const char *path)
 	return fp;
 }
 
+/*
+ * libpcap refused fp: say what it is if filetype.h knows (NULL if not).
+ * The first bytes come from the file itself, or for stdin from the copy
+ * its cookie kept.
+ */
+static const char *
+explain(struct capture *cap, FILE *fp, const char *path, char *buf,
+    size_t len)
+{
+	uint8_t head[FILETYPE_HEAD];
+	ssize_t n;
+
+	if (cap->in != NULL)
+		return filetype_explain(cap->in->head, cap->in->headlen,
+		    "FILE", buf, len);
+	if ((n = pread(fileno(fp), head, sizeof(head), 0)) <= 0)
+		return NULL;
+	return filetype_explain(head, (size_t)n, path, buf, len);
+}
+
 struct capture *
 capture_open_offline(const char *path, const char *filter)
 {
-	char errbuf[PCAP_ERRBUF_SIZE];
+	char errbuf[PCAP_ERRBUF_SIZE], hint[512];
 	struct capture *cap;
+	const char *what;
 	FILE *fp;
 
 	if ((cap = capture_new(path, false)) == NULL)
@@ -452,9 +517,12 @@ capture_open_offline(const char *path, const char *filter)
 	}
 	/* libpcap reads pcap and pcapng alike; it fcloses fp from now on. */
 	if ((cap->pcap = pcap_fopen_offline(fp, errbuf)) == NULL) {
+		what = explain(cap, fp, path, hint, sizeof(hint));
 		fclose(fp);
 		/* libpcap's message often names the file already. */
-		if (strstr(errbuf, path) != NULL)
+		if (what != NULL)
+			log_warnx("%s: cannot read capture: %s", cap->name, what);
+		else if (strstr(errbuf, path) != NULL)
 			log_warnx("cannot read capture: %s", errbuf);
 		else
 			log_warnx("%s: cannot read capture: %s", cap->name,
@@ -678,6 +746,7 @@ capture_close(struct capture *cap)
 	if (cap->pcap != NULL)
 		pcap_close(cap->pcap);	/* fcloses a file before its buffer goes */
 	free(cap->iobuf);
+	free(cap->in);
 	free(cap->rd_buf);
 	free(cap->filter);
 	free(cap->name);

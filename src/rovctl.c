@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,15 +18,21 @@
 #include "addr.h"
 #include "log.h"
 #include "rov.h"
+#include "version.h"
 #include "vrp.h"
 #include "vrp_redis.h"
 
-/* Exit codes (also in usage() and docs/redis.md). */
+/*
+ * Exit codes (also in usage(), rovctl(8) and docs/redis.md).  2 is a
+ * usage error, as for rovmon, so that a mistyped prefix can never read as
+ * an answer; "not found" is 5.
+ */
 #define EX_VALID	0	/* validate: valid; others: success */
 #define EX_INVALID	1
-#define EX_NOTFOUND	2	/* validate: not found; show: no VRP */
-#define EX_ERROR	3	/* usage or other error */
+#define EX_USAGE	2	/* usage: one line, usage_error() */
+#define EX_ERROR	3	/* other error */
 #define EX_UNAVAIL	4	/* VRP source or Redis unavailable/refused */
+#define EX_NOTFOUND	5	/* validate: not found; show: no VRP */
 
 struct opts {
 	const char	*from, *redis, *ns, *vrps, *prefix, *asn;
@@ -50,12 +57,28 @@ usage(FILE *f)
 "common: --namespace NS (default %s), -v (more log output)\n"
 "Redis URLs: redis://[[user]:password@]host[:port][/db],\n"
 "  unix:///path/to/socket[?db=N&password=P] (or redis+unix://); without\n"
-"  --vrps or --redis: $ROVMON_REDIS, else %s.  ASN: 13335 or AS13335.\n"
-"exit codes: 0 valid / success, 1 invalid, 2 not found (validate) or no\n"
-"  VRP matched (show), 3 usage or other error, 4 VRP source or Redis\n"
-"  unavailable or refused (nothing loaded, unreachable, bad data; status:\n"
-"  a generation a sensor would refuse).\n",
+"  --vrps or --redis: $ROVMON_REDIS, else %s (validate and show\n"
+"  say so on stderr).  ASN: 13335, AS13335 or asdot 1.10.\n"
+"  --version prints the version.\n"
+"exit codes: 0 valid / success, 1 invalid, 2 usage error, 3 other error,\n"
+"  4 VRP source or Redis unavailable or refused (nothing loaded,\n"
+"  unreachable, bad data; status: a generation a sensor would refuse),\n"
+"  5 not found (validate) or no VRP matched (show).\n",
 	    VRP_REDIS_DEFAULT_NS, VRP_REDIS_DEFAULT_URL);
+}
+
+/* A usage error: one line naming the culprit and where help is. */
+static int __attribute__((format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("rovctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("; try 'rovctl --help'\n", stderr);
+	return EX_USAGE;
 }
 
 static void
@@ -65,21 +88,63 @@ on_signal(int sig)
 	stop = 1;
 }
 
+/* Decimal digits only, at most max: 0 or -1. */
 static int
-parse_asn(const char *s, uint32_t *asn)
+parse_uint(const char *s, const char *e, unsigned long long max,
+    unsigned long long *v)
 {
-	unsigned long long v;
-	char *end;
+	*v = 0;
+	if (s == e)
+		return -1;
+	for (; s < e; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		*v = *v * 10 + (unsigned long long)(*s - '0');
+		if (*v > max)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * An AS number as bgpctl takes it: asplain (65546) or asdot (1.10 =
+ * 1 * 65536 + 10, RFC 5396), with or without "AS" in front.  0, or
+ * -1 with the reason in err.
+ */
+static int
+parse_asn(const char *text, uint32_t *asn, char *err, size_t errlen)
+{
+	unsigned long long hi, lo;
+	const char *s = text, *dot, *end;
 
 	if (strncasecmp(s, "AS", 2) == 0)
 		s += 2;
-	if (*s < '0' || *s > '9')
+	end = s + strlen(s);
+	if ((dot = strchr(s, '.')) == NULL) {
+		if (parse_uint(s, end, UINT32_MAX, &lo) == 0) {
+			*asn = (uint32_t)lo;
+			return 0;
+		}
+		if (parse_uint(s, end, ~0ULL / 10 - 9, &lo) == 0)
+			snprintf(err, errlen, "%s: AS number out of range "
+			    "(0 to 4294967295)", text);
+		else
+			snprintf(err, errlen, "%s: not an AS number (13335, "
+			    "AS13335 or asdot 1.10)", text);
 		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v > UINT32_MAX)
+	}
+	if (parse_uint(s, dot, ~0ULL / 10 - 9, &hi) == -1 ||
+	    parse_uint(dot + 1, end, ~0ULL / 10 - 9, &lo) == -1) {
+		snprintf(err, errlen, "%s: not an AS number (13335, AS13335 "
+		    "or asdot 1.10)", text);
 		return -1;
-	*asn = (uint32_t)v;
+	}
+	if (hi > 65535 || lo > 65535) {
+		snprintf(err, errlen, "%s: asdot AS number out of range (each "
+		    "half 0 to 65535)", text);
+		return -1;
+	}
+	*asn = (uint32_t)(hi << 16 | lo);
 	return 0;
 }
 
@@ -91,6 +156,32 @@ redis_url(const struct opts *o)
 	if (o->redis != NULL)
 		return o->redis;
 	return env != NULL && *env != '\0' ? env : VRP_REDIS_DEFAULT_URL;
+}
+
+/*
+ * validate and show print an answer: when no --vrps or --redis was given,
+ * say on stderr which VRPs it came from (the URL without its password).
+ */
+static void
+say_default_source(const struct opts *o)
+{
+	const char *env = getenv("ROVMON_REDIS");
+	bool from_env = env != NULL && *env != '\0';
+	struct vrp_redis_url u;
+	char err[256], where[600];
+
+	if (o->vrps != NULL || o->redis != NULL)
+		return;
+	if (vrp_redis_url_parse(redis_url(o), &u, err, sizeof(err)) == -1)
+		return;		/* vrp_redis_open() will say why */
+	if (u.path != NULL)
+		snprintf(where, sizeof(where), "unix://%s", u.path);
+	else
+		snprintf(where, sizeof(where), "redis://%s:%d", u.host, u.port);
+	vrp_redis_url_clear(&u);
+	log_warnx("no --vrps or --redis: using the VRPs in Redis at %s%s",
+	    where, from_env ? " ($ROVMON_REDIS)" : " (the default; "
+	    "$ROVMON_REDIS is not set)");
 }
 
 static const char *
@@ -134,13 +225,13 @@ get_set(const struct opts *o, struct vrp_set **set, uint64_t *gen)
 
 	*gen = 0;
 	if (o->vrps != NULL) {
-		if (o->redis != NULL) {
-			log_warnx("--vrps and --redis exclude each other");
-			return EX_ERROR;
-		}
+		if (o->redis != NULL)
+			return usage_error("--vrps and --redis: choose one "
+			    "source of VRPs");
 		*set = vrp_load(o->vrps);
 		return *set != NULL ? 0 : EX_UNAVAIL;
 	}
+	say_default_source(o);
 	if ((r = vrp_redis_open(redis_url(o), o->ns)) == NULL)
 		return EX_ERROR;
 	rv = vrp_redis_load_current(r, set, gen) == 0 ? 0 : EX_UNAVAIL;
@@ -199,23 +290,17 @@ cmd_validate(const struct opts *o, int argc, char **argv)
 	const char *reason;
 	uint32_t asn;
 	uint64_t gen;
-	bool host;
 	json_t *j, *a;
+	char err[256];
 	unsigned i;
 	int rv;
 
-	if (argc != 2) {
-		usage(stderr);
-		return EX_ERROR;
-	}
-	if (prefix_parse(argv[0], &p, &host) == -1 || host) {
-		log_warnx("%s: not a prefix (or host bits set)", argv[0]);
-		return EX_ERROR;
-	}
-	if (parse_asn(argv[1], &asn) == -1) {
-		log_warnx("%s: not an AS number (13335 or AS13335)", argv[1]);
-		return EX_ERROR;
-	}
+	if (argc != 2)
+		return usage_error("validate needs PREFIX and ASN, got %d "
+		    "argument%s", argc, argc == 1 ? "" : "s");
+	if (prefix_parse_strict(argv[0], &p, err, sizeof(err)) == -1 ||
+	    parse_asn(argv[1], &asn, err, sizeof(err)) == -1)
+		return usage_error("%s", err);
 	if ((rv = get_set(o, &set, &gen)) != 0)
 		return rv;
 	if ((idx = rov_index_build(set)) == NULL) {
@@ -267,22 +352,17 @@ cmd_show(const struct opts *o)
 	uint64_t gen;
 	json_t *a = NULL;
 	size_t i, n = 0;
-	bool host;
+	char err[256], ps[PREFIX_STRLEN];
 	int rv;
 
-	if ((o->prefix == NULL) == (o->asn == NULL)) {
-		log_warnx("vrp show needs exactly one of --prefix and --asn");
-		return EX_ERROR;
-	}
+	if ((o->prefix == NULL) == (o->asn == NULL))
+		return usage_error("vrp show needs one of --prefix PREFIX and "
+		    "--asn ASN");
 	if (o->prefix != NULL &&
-	    (prefix_parse(o->prefix, &p, &host) == -1 || host)) {
-		log_warnx("%s: not a prefix (or host bits set)", o->prefix);
-		return EX_ERROR;
-	}
-	if (o->asn != NULL && parse_asn(o->asn, &asn) == -1) {
-		log_warnx("%s: not an AS number", o->asn);
-		return EX_ERROR;
-	}
+	    prefix_parse_strict(o->prefix, &p, err, sizeof(err)) == -1)
+		return usage_error("%s", err);
+	if (o->asn != NULL && parse_asn(o->asn, &asn, err, sizeof(err)) == -1)
+		return usage_error("%s", err);
 	if ((rv = get_set(o, &set, &gen)) != 0)
 		return rv;
 	if (o->json && (a = json_array()) == NULL)
@@ -302,6 +382,11 @@ cmd_show(const struct opts *o)
 	}
 	if (a != NULL)
 		json_out(a);
+	else if (n == 0 && o->prefix != NULL)	/* an answer, not silence */
+		printf("no VRP covers %s or lies within it\n",
+		    prefix_fmt(&p, ps, sizeof(ps)));
+	else if (n == 0)
+		printf("no VRP for AS%u\n", asn);
  done:
 	vrp_set_free(set);
 	return n > 0 ? 0 : EX_NOTFOUND;
@@ -486,14 +571,11 @@ cmd_load(const struct opts *o)
 	struct timespec ts;
 	int rv;
 
-	if (o->from == NULL) {
-		log_warnx("vrp load needs --from FILE|URL");
-		return EX_ERROR;
-	}
-	if (o->chunk > VRP_REDIS_CHUNK * 4) {
-		log_warnx("--chunk-records: at most %d", VRP_REDIS_CHUNK * 4);
-		return EX_ERROR;
-	}
+	if (o->from == NULL)
+		return usage_error("vrp load needs --from FILE|URL");
+	if (o->chunk > VRP_REDIS_CHUNK * 4)
+		return usage_error("--chunk-records: at most %d",
+		    VRP_REDIS_CHUNK * 4);
 	if ((r = vrp_redis_open(redis_url(o), o->ns)) == NULL)
 		return EX_ERROR;
 	memset(&f, 0, sizeof(f));
@@ -568,6 +650,30 @@ cmd_watch(const struct opts *o)
 	return 0;
 }
 
+/* The option getopt_long() refused (opterr is 0), for usage_error(). */
+static int
+bad_option(char **argv, int ch, const struct option *lo)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	int n = (int)strcspn(arg, "=");
+
+	if (strncmp(arg, "--", 2) == 0 && arg[2] != '\0') {
+		for (; optopt != 0 && lo->name != NULL; lo++)
+			if (lo->val == optopt)
+				break;
+		if (ch == ':')
+			return usage_error("%.*s: needs a value", n, arg);
+		return usage_error(optopt == 0 ? "%.*s: unknown option" :
+		    "%.*s: takes no value", n, arg);
+	}
+	if (ch == ':')
+		return usage_error("-%c: needs a value", optopt);
+	if (optopt > 0x20 && optopt < 0x7f)
+		return usage_error("-%c: unknown option", optopt);
+	return usage_error("%s: unknown option", arg);
+}
+
+/* 0, or EX_USAGE (said); --help and --version exit here. */
 static int
 parse_opts(int argc, char **argv, struct opts *o)
 {
@@ -575,7 +681,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "from", required_argument, NULL, 'f' },
 		{ "redis", required_argument, NULL, 'r' },
 		{ "namespace", required_argument, NULL, 'n' },
-		{ "vrps", required_argument, NULL, 'V' },
+		{ "vrps", required_argument, NULL, 'R' },
 		{ "prefix", required_argument, NULL, 'p' },
 		{ "asn", required_argument, NULL, 'a' },
 		{ "interval", required_argument, NULL, 'i' },
@@ -585,19 +691,21 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "quick", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long *num;
 	char *end;
-	int ch;
+	int ch, idx;
 
-	while ((ch = getopt_long(argc, argv, "+vh", lo, NULL)) != -1) {
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:vhV", lo, &idx)) != -1) {
 		num = NULL;
 		switch (ch) {
 		case 'f': o->from = optarg; break;
 		case 'r': o->redis = optarg; break;
 		case 'n': o->ns = optarg; break;
-		case 'V': o->vrps = optarg; break;
+		case 'R': o->vrps = optarg; break;
 		case 'p': o->prefix = optarg; break;
 		case 'a': o->asn = optarg; break;
 		case 'i': num = &o->interval; break;
@@ -607,16 +715,16 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'q': o->quick = 1; break;
 		case 'v': log_verbose++; break;
 		case 'h': usage(stdout); exit(0);
-		default: return -1;
+		case 'V': printf("rovctl %s\n", ROVMON_VERSION); exit(0);
+		default: return bad_option(argv, ch, lo);
 		}
 		if (num != NULL) {
 			errno = 0;
 			*num = strtoul(optarg, &end, 10);
 			if (errno != 0 || *end != '\0' || optarg[0] < '0' ||
-			    optarg[0] > '9' || *num > 100000000) {
-				log_warnx("%s: not a number", optarg);
-				return -1;
-			}
+			    optarg[0] > '9' || *num > 100000000)
+				return usage_error("--%s: not a number from 0 "
+				    "to 100000000: %s", lo[idx].name, optarg);
 		}
 	}
 	return 0;
@@ -625,10 +733,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 int
 main(int argc, char **argv)
 {
+	static const char cmds[] = "vrp load|status|show|watch, validate";
 	struct opts o;
 	struct sigaction sa;
 	const char *cmd, *sub = NULL;
-	int first, n;
+	int first, n, rv;
 	char *pos[2];
 
 	log_init("rovctl");
@@ -638,31 +747,36 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);	/* a dead Redis gives EPIPE */
-	if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "--help") == 0) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? EX_ERROR : 0;
-	}
+	if (argc < 2)
+		return usage_error("no command (%s)", cmds);
 	cmd = argv[1];
 	first = 2;
-	if (strcmp(cmd, "vrp") == 0 && argc > 2)
+	if (cmd[0] == '-') {	/* rovctl --help, --version, -v ... */
+		first = 1;
+		cmd = "";
+	} else if (strcmp(cmd, "vrp") == 0 && argc > 2 && argv[2][0] != '-')
 		sub = argv[first++];
 	/* Options and (for validate) two positionals, in any order. */
 	optind = first;
 	n = 0;
 	while (optind < argc) {
-		if (parse_opts(argc, argv, &o) == -1)
-			goto usage;
+		if ((rv = parse_opts(argc, argv, &o)) != 0)
+			return rv;
 		if (optind < argc) {
-			if (n == 2)
-				goto usage;
+			if (n == 2 || strcmp(cmd, "validate") != 0)
+				return usage_error("%s: unexpected argument",
+				    argv[optind]);
 			pos[n++] = argv[optind++];
 		}
 	}
 	if (strcmp(cmd, "validate") == 0)
 		return cmd_validate(&o, n, pos);
-	if (n != 0 || sub == NULL)
-		goto usage;
+	if (strcmp(cmd, "vrp") != 0)
+		return usage_error(*cmd == '\0' ? "no command (%s)" :
+		    "%s: unknown command (%s)", *cmd == '\0' ? cmds : cmd,
+		    cmds);
+	if (sub == NULL)
+		return usage_error("vrp: needs load, status, show or watch");
 	if (strcmp(sub, "load") == 0)
 		return cmd_load(&o);
 	if (strcmp(sub, "status") == 0)
@@ -671,7 +785,5 @@ main(int argc, char **argv)
 		return cmd_show(&o);
 	if (strcmp(sub, "watch") == 0)
 		return cmd_watch(&o);
- usage:
-	usage(stderr);
-	return EX_ERROR;
+	return usage_error("vrp %s: unknown command (%s)", sub, cmds);
 }

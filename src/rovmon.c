@@ -6,8 +6,9 @@
  *
  * Everything here is startup and teardown; per-packet work lives in the
  * stages.  Exit status: 0 success, 1 the capture had an error part way
- * (what was read is still processed and flushed), 2 usage, 3 fatal setup
- * (including a bad configuration file).
+ * (what was read is still processed and flushed), 2 usage (one line
+ * naming the culprit, usage_error()), 3 fatal setup (including a bad
+ * configuration file, rules file or VRP source; -T stops there).
  *
  * Options come from the configuration file (-C, config.c) first, then
  * the command line, which overrides it.  Service start-up order: detach
@@ -21,7 +22,9 @@
  * connection is opened before -Z/--chroot, which may hide /dev/log.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,13 +39,20 @@
 #include "daemon.h"
 #include "decode.h"
 #include "log.h"
+#include "paths.h"
 #include "reasm.h"
 #include "route_log.h"
+#include "rules.h"
 #include "stats.h"
 #include "validator.h"
+#include "version.h"
+#include "vrp.h"
 #include "vrp_redis.h"
 
-#define ROVMON_VERSION	"0.1.0"
+/* Where `make install` puts the rules (Makefile SYSCONFDIR; paths.h). */
+#ifndef ROVMON_SYSCONFDIR
+#define ROVMON_SYSCONFDIR	"/etc/rovmon"
+#endif
 
 struct options {
 	const char	*read_file;
@@ -53,7 +63,10 @@ struct options {
 	const char	*vrps;		/* --vrps FILE|URL */
 	const char	*redis;		/* --redis URL */
 	const char	*redis_ns;	/* --redis-namespace */
-	const char	*rules;		/* --rules FILE */
+	const char	*rules;		/* --rules FILE, or rules_default */
+	char		 rules_default[PATH_MAX];	/* paths.h */
+	bool		 no_validation;	/* --no-validation */
+	bool		 check_config;	/* -T, --check-config */
 	const char	*sensor;	/* --sensor NAME */
 	const char	*sinks[16];	/* --alerts FILE, --alert-sink SPEC */
 	size_t		 nsinks;
@@ -96,13 +109,13 @@ struct rovmon {
 static struct capture *volatile running_cap;
 static volatile sig_atomic_t got_hup, got_usr1;
 
+/* --help: the whole summary on standard output. */
 static _Noreturn void
-usage(int status)
+usage(void)
 {
-	FILE *fp = status == 0 ? stdout : stderr;
-
-	fprintf(fp,
+	printf(
 "usage: rovmon [-C FILE] -r FILE | -i IFACE [options] [BPF filter]\n"
+"       rovmon -T [-C FILE] [options]    check the configuration and exit\n"
 "  -C, --config FILE     read options from FILE first (one 'option value'\n"
 "                        a line, long option names; docs/rovmon.conf.example)\n"
 "  -r, --read FILE       read packets from a pcap/pcapng file ('-' = stdin)\n"
@@ -115,15 +128,22 @@ usage(int status)
 "      --redis URL       validate against the VRP set in Redis, following\n"
 "                        every new generation (redis://, unix://)\n"
 "      --redis-namespace NS  key prefix in Redis (default rovmon:)\n"
+"      --no-validation   run without VRPs on purpose (no RPKI state; alerts\n"
+"                        only from rules that need none); a VRP source\n"
+"                        given as well is not used\n"
 "      --routes FILE     write route events as JSON lines ('-' = stdout)\n"
-"      --alerts FILE     write Snort-style JSON alerts to FILE (appends)\n"
+"      --alerts FILE     write Snort-style JSON alerts to FILE (appends;\n"
+"                        '-' = stdout); needs --vrps, --redis or\n"
+"                        --no-validation\n"
 "      --alert-sink SPEC another alert sink: stdout, syslog[:FACILITY],\n"
 "                        webhook:URL, smtp://..., elasticsearch:URL (docs/alerts.md)\n"
 "      --alert-min-priority N  only alerts of priority <= N (1 = most severe)\n"
-"      --rules FILE      alert rules (default rules/rovmon.rules)\n"
+"      --rules FILE      alert rules (default " ROVMON_SYSCONFDIR "/"
+			    PATHS_RULES_NAME ",\n"
+"                        else ../rules/" PATHS_RULES_NAME " beside the executable)\n"
 "      --sensor NAME     sensor name in alerts (default: host name)\n"
 "      --stats FILE      append statistics as JSON lines: at exit, on SIGUSR1\n"
-"                        and every --stats-interval (default stderr)\n"
+"                        and every --stats-interval (default stderr; '-' = stdout)\n"
 "      --stats-interval SECONDS  also write them periodically (capture\n"
 "                        time with -r, wall time with -i)\n"
 "      --filter EXPR     the BPF filter (as the trailing arguments)\n"
@@ -134,11 +154,32 @@ usage(int status)
 "  -Z, --user USER       run as USER once the capture and outputs are open\n"
 "      --chroot DIR      with -Z: chroot to DIR before changing user\n"
 "      --engine NAME     TCP reassembly: 'rovmon' (default) or 'libnids' (IPv4)\n"
+"  -T, --check-config    read the configuration, options, rules and VRP\n"
+"                        source (connecting to Redis), exit 0 or 3 with the\n"
+"                        first error; no capture, no output file\n"
 "  -v, --verbose         more diagnostics (repeat for debug)\n"
 "  -V, --version         print the version\n"
 "  -h, --help            this text\n"
-"The BPF filter defaults to 'tcp port 179'.\n");
-	exit(status);
+"The BPF filter defaults to 'tcp port 179'.\n"
+"Exit status: 0 ok, 1 data lost part way, 2 usage, 3 setup failed.\n");
+	exit(0);
+}
+
+/*
+ * A usage error: one line naming the culprit and where help is, exit 2.
+ * Always on stderr, also with --syslog: the person typing needs it.
+ */
+static _Noreturn void __attribute__((format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("rovmon: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("; try 'rovmon --help'\n", stderr);
+	exit(2);
 }
 
 static char *
@@ -168,8 +209,8 @@ static void
 add_sink(struct options *o, const char *spec)
 {
 	if (o->nsinks == sizeof(o->sinks) / sizeof(o->sinks[0])) {
-		log_warnx("too many alert sinks (at most %zu)", o->nsinks);
-		usage(2);
+		usage_error("%s: too many alert sinks (at most %zu)", spec,
+		    o->nsinks);
 	}
 	o->sinks[o->nsinks++] = spec;
 }
@@ -177,7 +218,7 @@ add_sink(struct options *o, const char *spec)
 enum { OPT_ROUTES = 256, OPT_STATS, OPT_ENGINE, OPT_VRPS, OPT_REDIS,
     OPT_REDIS_NS, OPT_ALERTS, OPT_SINK, OPT_RULES, OPT_SENSOR,
     OPT_MINPRIO, OPT_PIDFILE, OPT_CHROOT, OPT_STATS_INTERVAL, OPT_FILTER,
-    OPT_SYSLOG, OPT_BUFSIZE };
+    OPT_SYSLOG, OPT_BUFSIZE, OPT_NO_VALIDATION };
 
 /* Also the vocabulary of the configuration file (config.c). */
 static const struct option longopts[] = {
@@ -192,6 +233,7 @@ static const struct option longopts[] = {
 	{ "vrps", required_argument, NULL, OPT_VRPS },
 	{ "redis", required_argument, NULL, OPT_REDIS },
 	{ "redis-namespace", required_argument, NULL, OPT_REDIS_NS },
+	{ "no-validation", no_argument, NULL, OPT_NO_VALIDATION },
 	{ "alerts", required_argument, NULL, OPT_ALERTS },
 	{ "alert-sink", required_argument, NULL, OPT_SINK },
 	{ "alert-min-priority", required_argument, NULL, OPT_MINPRIO },
@@ -204,14 +246,17 @@ static const struct option longopts[] = {
 	{ "pidfile", required_argument, NULL, OPT_PIDFILE },
 	{ "user", required_argument, NULL, 'Z' },
 	{ "chroot", required_argument, NULL, OPT_CHROOT },
+	{ "check-config", no_argument, NULL, 'T' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
-#define SHORTOPTS	"r:i:c:B:C:DZ:vVh"
+/* The leading ':' tells a missing argument from an unknown option. */
+#define SHORTOPTS	":r:i:c:B:C:DZ:TvVh"
 /* Not in a configuration file. */
-static const char *const config_deny[] = { "config", "help", "version", NULL };
+static const char *const config_deny[] = { "config", "help", "version",
+    "check-config", NULL };
 
 /* -C FILE / --config FILE on the command line, found before parsing. */
 static const char *
@@ -231,6 +276,39 @@ find_config(int argc, char **argv)
 			return argv[i] + 2;
 	}
 	return NULL;
+}
+
+/*
+ * getopt_long() refused argv[optind - 1] or a letter of it (opterr is 0:
+ * its own two-line message would be followed by ours).  Name the
+ * option: a long one as written (without "=value"), else the letter.
+ */
+static _Noreturn void
+bad_option(char **argv, int ch)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	const struct option *lo;
+	size_t n;
+
+	if (strncmp(arg, "--", 2) == 0 && arg[2] != '\0') {
+		n = strcspn(arg, "=");
+		/* optopt is the long option's value, or 0 when unknown. */
+		for (lo = longopts; optopt != 0 && lo->name != NULL; lo++)
+			if (lo->val == optopt)
+				break;
+		if (optopt == 0 || lo->name != NULL) {
+			if (ch == ':')
+				usage_error("%.*s: needs a value", (int)n, arg);
+			if (optopt == 0)
+				usage_error("%.*s: unknown option", (int)n, arg);
+			usage_error("%.*s: takes no value", (int)n, arg);
+		}
+	}
+	if (ch == ':')
+		usage_error("-%c: needs a value", optopt);
+	if (optopt > 0x20 && optopt < 0x7f)
+		usage_error("-%c: unknown option", optopt);
+	usage_error("%s: unknown option", arg);
 }
 
 static void
@@ -253,6 +331,7 @@ parse_pass(int argc, char **argv, struct options *o, bool cfg)
 	int ch;
 
 	optind = 0;	/* GNU: a full re-initialisation for the second pass */
+	opterr = 0;	/* bad_option() says it in one line */
 	while ((ch = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
 		if ((ch == 'r' || ch == 'i') && !cfg && o->cfg_source) {
 			o->read_file = o->iface = NULL;
@@ -295,9 +374,8 @@ parse_pass(int argc, char **argv, struct options *o, bool cfg)
 			o->stats_interval = strtol(optarg, &end, 10);
 			if (*end != '\0' || o->stats_interval <= 0 ||
 			    o->stats_interval > 86400 * 366) {
-				log_warnx("--stats-interval: not a number of "
-				    "seconds: %s", optarg);
-				usage(2);
+				usage_error("--stats-interval: not a number of "
+				    "seconds from 1 to 31622400: %s", optarg);
 			}
 			break;
 		case 'B':
@@ -305,16 +383,15 @@ parse_pass(int argc, char **argv, struct options *o, bool cfg)
 			o->bufsize_kib = strtol(optarg, &end, 10);
 			if (*end != '\0' || o->bufsize_kib < 1024 ||
 			    o->bufsize_kib > 2097151) {
-				log_warnx("-B: not a buffer size in KiB from 1024 "
-				    "to 2097151: %s", optarg);
-				usage(2);
+				usage_error("-B: not a buffer size in KiB from "
+				    "1024 to 2097151: %s", optarg);
 			}
 			break;
 		case 'c':
 			o->count = strtol(optarg, &end, 10);
 			if (*end != '\0' || o->count <= 0) {
-				log_warnx("-c: not a positive number: %s", optarg);
-				usage(2);
+				usage_error("-c: not a positive number: %s",
+				    optarg);
 			}
 			break;
 		case OPT_ROUTES:
@@ -338,6 +415,10 @@ parse_pass(int argc, char **argv, struct options *o, bool cfg)
 			o->redis_ns = optarg;
 			break;
 		case OPT_ALERTS:
+			if (strcmp(optarg, "-") == 0) {	/* as --routes - */
+				add_sink(o, "stdout");
+				break;
+			}
 			if (o->nowned == sizeof(o->owned) / sizeof(o->owned[0]))
 				add_sink(o, optarg);	/* too many: usage */
 			if (asprintf(&o->owned[o->nowned], "file:%s", optarg) == -1)
@@ -350,9 +431,8 @@ parse_pass(int argc, char **argv, struct options *o, bool cfg)
 		case OPT_MINPRIO:
 			o->min_priority = (unsigned)strtoul(optarg, &end, 10);
 			if (*end != '\0' || o->min_priority == 0) {
-				log_warnx("--alert-min-priority: not a priority: "
-				    "%s", optarg);
-				usage(2);
+				usage_error("--alert-min-priority: not a "
+				    "priority (1 or more): %s", optarg);
 			}
 			break;
 		case OPT_RULES:
@@ -361,6 +441,12 @@ parse_pass(int argc, char **argv, struct options *o, bool cfg)
 		case OPT_SENSOR:
 			o->sensor = optarg;
 			break;
+		case OPT_NO_VALIDATION:
+			o->no_validation = true;
+			break;
+		case 'T':
+			o->check_config = true;
+			break;
 		case 'v':
 			log_verbose++;
 			break;
@@ -368,9 +454,9 @@ parse_pass(int argc, char **argv, struct options *o, bool cfg)
 			printf("rovmon %s\n", ROVMON_VERSION);
 			exit(0);
 		case 'h':
-			usage(0);
-		default:
-			usage(2);
+			usage();
+		default:	/* '?' unknown, ':' without its value */
+			bad_option(argv, ch);
 		}
 	}
 	/* Trailing arguments: the BPF filter (NULL selects capture.c's
@@ -409,27 +495,40 @@ parse_options(int argc, char **argv, struct options *o)
 		free(av);
 	}
 	parse_pass(argc, argv, o, false);
-	if ((o->read_file == NULL) == (o->iface == NULL)) {
-		log_warnx("exactly one of -r FILE or -i IFACE is required");
-		usage(2);
-	}
-	if (o->vrps != NULL && o->redis != NULL) {
-		log_warnx("--vrps and --redis: choose one source of VRPs");
-		usage(2);
-	}
-	if (strcmp(o->engine, "rovmon") != 0 && strcmp(o->engine, "libnids") != 0) {
-		log_warnx("--engine: unknown engine '%s' (rovmon, libnids)",
+	if (o->read_file != NULL && o->iface != NULL)
+		usage_error("-r %s and -i %s: give one packet source",
+		    o->read_file, o->iface);
+	/* -T checks everything but the capture, which it does not open. */
+	if (o->read_file == NULL && o->iface == NULL && !o->check_config)
+		usage_error("no packet source: give -r FILE or -i IFACE");
+	if (o->vrps != NULL && o->redis != NULL)
+		usage_error("--vrps and --redis: choose one source of VRPs");
+	if (strcmp(o->engine, "rovmon") != 0 && strcmp(o->engine, "libnids") != 0)
+		usage_error("--engine: unknown engine '%s' (rovmon, libnids)",
 		    o->engine);
-		usage(2);
-	}
-	if (o->user != NULL && strcmp(o->engine, "libnids") == 0) {
-		log_warnx("-Z: not with --engine=libnids (it opens the capture "
-		    "itself)");
-		usage(2);
-	}
-	if (o->chroot_dir != NULL && o->user == NULL) {
-		log_warnx("--chroot needs -Z USER");
-		usage(2);
+	if (o->user != NULL && strcmp(o->engine, "libnids") == 0)
+		usage_error("-Z: not with --engine=libnids (it opens the "
+		    "capture itself)");
+	if (o->chroot_dir != NULL && o->user == NULL)
+		usage_error("--chroot needs -Z USER");
+	if (o->no_validation)
+		o->vrps = o->redis = NULL;	/* asked for: none is used */
+	/* Without VRPs no route has an RPKI state: the default rules would
+	 * alert nothing, and silently. */
+	if (o->nsinks > 0 && o->vrps == NULL && o->redis == NULL &&
+	    !o->no_validation)
+		usage_error("alerts need a VRP source: give --vrps FILE|URL or "
+		    "--redis URL (or --no-validation for rules that need no "
+		    "RPKI state)");
+	/* Found now, before -D changes the directory (paths.h). */
+	if (o->rules == NULL && (o->nsinks > 0 || o->check_config)) {
+		if (paths_default_rules(ROVMON_SYSCONFDIR, argv[0],
+		    o->rules_default, sizeof(o->rules_default), err,
+		    sizeof(err)) == -1) {
+			log_warnx("%s", err);
+			exit(3);
+		}
+		o->rules = o->rules_default;
 	}
 }
 
@@ -463,11 +562,16 @@ stats_open(struct rovmon *rv)
 		rv->stats_fp = stderr;
 		return 0;
 	}
+	if (strcmp(rv->opt.stats_file, "-") == 0) {	/* as --routes - */
+		rv->stats_fp = stdout;
+		return 0;
+	}
 	if ((fp = fopen(rv->opt.stats_file, "a")) == NULL) {
 		log_warn("%s: cannot write statistics", rv->opt.stats_file);
 		return -1;
 	}
-	if (rv->stats_fp != NULL && rv->stats_fp != stderr)
+	if (rv->stats_fp != NULL && rv->stats_fp != stderr &&
+	    rv->stats_fp != stdout)
 		fclose(rv->stats_fp);
 	rv->stats_fp = fp;
 	return 0;
@@ -707,14 +811,14 @@ run_own_engine(struct rovmon *rv)
 	return rc_loop < 0 ? 1 : 0;
 }
 
-/* Alerts need rules: --rules, or the default set beside the sources. */
+/* Alerts need rules: --rules, or the default file (parse_options()). */
 static int
 setup_alerting(struct rovmon *rv)
 {
 	struct alerting_config cfg;
 
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.rules = rv->opt.rules != NULL ? rv->opt.rules : "rules/rovmon.rules";
+	cfg.rules = rv->opt.rules;
 	if (rv->opt.sensor != NULL)
 		cfg.sensor = rv->opt.sensor;
 	else if (gethostname(rv->hostname, sizeof(rv->hostname) - 1) == 0)
@@ -726,6 +830,86 @@ setup_alerting(struct rovmon *rv)
 	if ((rv->alerting = alerting_new(&cfg)) == NULL)
 		return -1;
 	return 0;
+}
+
+/*
+ * The VRP source.  A file or URL that cannot be read is a setup error, and
+ * so is Redis when `required` (a file is read once: its routes would all
+ * go unjudged; --no-validation is how to ask for that).  A live sensor
+ * starts without a set and the watcher retries with backoff.  0 or -1
+ * (reported in one line).
+ */
+static int
+setup_vrps(struct rovmon *rv, bool required)
+{
+	int rc;
+
+	if (rv->opt.vrps == NULL && rv->opt.redis == NULL)
+		return 0;
+	if ((rv->validator = validator_new()) == NULL)
+		fatal("validator_new");
+	if (rv->opt.vrps != NULL)
+		return validator_load(rv->validator, rv->opt.vrps);
+	rc = validator_redis(rv->validator, rv->opt.redis, rv->opt.redis_ns,
+	    required);
+	if (rc == -1 && !required) {
+		log_warnx("%s: no VRP set yet; routes are logged without "
+		    "validation until one is loaded", rv->opt.redis);
+		return 0;
+	}
+	return rc == 0 ? 0 : -1;	/* validator_redis() has said why */
+}
+
+/* Parse a rules file; 0, or -1 with the error logged.  *n: the count. */
+static int
+check_rules(const char *path, unsigned *n)
+{
+	struct ruleset *rs;
+
+	if ((rs = rules_load(path, NULL)) == NULL)
+		return -1;
+	if (n != NULL)
+		*n = rules_count(rs);
+	rules_free(rs);
+	return 0;
+}
+
+/*
+ * -T: what a start would read, short of the capture and the outputs: the
+ * configuration file and options (parse_options() has), the rules, the
+ * VRP source (Redis: connect and load the current generation).  0, or 3
+ * with the first error on stderr.
+ */
+static int
+check_config(struct rovmon *rv)
+{
+	const struct rov_index *idx;
+	unsigned nrules = 0;
+	int rc = 3;
+
+	if (check_rules(rv->opt.rules, &nrules) == -1)
+		return 3;
+	if (setup_vrps(rv, true) == -1)
+		goto done;
+	printf("rovmon: configuration OK: %u rules from %s", nrules,
+	    rv->opt.rules);
+	if (rv->validator != NULL &&
+	    (idx = validator_index(rv->validator)) != NULL)
+		printf(", %zu VRPs from %s", rov_index_set(idx)->n,
+		    rv->opt.vrps != NULL ? rv->opt.vrps : rv->opt.redis);
+	else
+		printf(", no VRPs (%s)", rv->opt.no_validation ?
+		    "--no-validation" : "routes will not be validated");
+	putchar('\n');
+	rc = fflush(stdout) == 0 ? 0 : 3;
+ done:
+	validator_free(rv->validator);
+	rv->validator = NULL;
+	while (rv->opt.nowned > 0)
+		free(rv->opt.owned[--rv->opt.nowned]);
+	free(rv->opt.filter);
+	config_args_free(&rv->opt.cfg_args);
+	return rc;
 }
 
 int
@@ -740,6 +924,8 @@ main(int argc, char **argv)
 	log_init("rovmon");
 	memset(&rv, 0, sizeof(rv));
 	parse_options(argc, argv, &rv.opt);
+	if (rv.opt.check_config)
+		return check_config(&rv);
 	if (rv.opt.syslog)
 		log_set_dest(LOG_TO_SYSLOG);
 	/* Before any thread starts (VRP watchers, network sinks). */
@@ -754,23 +940,13 @@ main(int argc, char **argv)
 	rv.sink.route = on_route;
 	rv.sink.session = on_session;
 	rv.sink.arg = &rv;
-	if (rv.opt.vrps != NULL || rv.opt.redis != NULL) {
-		if ((rv.validator = validator_new()) == NULL)
-			fatal("validator_new");
-		/* Explicit VRPs that cannot be read are a setup error. */
-		if (rv.opt.vrps != NULL &&
-		    validator_load(rv.validator, rv.opt.vrps) == -1)
-			exit(3);
-		/* Redis may come later: the watcher retries with backoff. */
-		if (rv.opt.redis != NULL && (status = validator_redis(
-		    rv.validator, rv.opt.redis, rv.opt.redis_ns)) == -2)
-			exit(3);
-		if (rv.opt.redis != NULL && status == -1)
-			log_warnx("%s: no VRP set yet; routes are logged without "
-			    "validation until one is loaded", rv.opt.redis);
-	}
-
+	if (setup_vrps(&rv, rv.opt.read_file != NULL) == -1)
+		exit(3);
 	if (rv.opt.nsinks > 0 && setup_alerting(&rv) == -1)
+		exit(3);
+	/* A broken rules file is news even when no alert is written. */
+	if (rv.opt.nsinks == 0 && rv.opt.rules != NULL &&
+	    check_rules(rv.opt.rules, NULL) == -1)
 		exit(3);
 
 	memset(&sa, 0, sizeof(sa));
@@ -823,12 +999,15 @@ main(int argc, char **argv)
 	if (route_log_close(rv.routes) != 0 && status == 0)
 		status = 1;
 	/* The validator is still there: the last line has the VRP and Redis
-	 * state too. */
-	if ((write_stats(&rv) != 0 || rv.stats_lost > 0) && status == 0)
+	 * state too.  A start that failed (3) read nothing: on stderr, its
+	 * one-line error stays alone. */
+	if ((status != 3 || rv.opt.stats_file != NULL) &&
+	    (write_stats(&rv) != 0 || rv.stats_lost > 0) && status == 0)
 		status = 1;
 	validator_free(rv.validator);
 	rv.validator = NULL;
-	if (rv.stats_fp != stderr && fclose(rv.stats_fp) != 0 && status == 0)
+	if (rv.stats_fp != stderr && rv.stats_fp != stdout &&
+	    fclose(rv.stats_fp) != 0 && status == 0)
 		status = 1;
 	if (rv.have_pidfile)
 		pidfile_remove(rv.opt.pidfile);

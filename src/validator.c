@@ -214,7 +214,8 @@ on_new_generation(void *arg, struct vrp_set *set, uint64_t gen)
 }
 
 int
-validator_redis(struct validator *v, const char *url, const char *ns)
+validator_redis(struct validator *v, const char *url, const char *ns,
+    bool required)
 {
 	struct vrp_redis_status st;
 	struct vrp_set *set = NULL;
@@ -240,6 +241,8 @@ validator_redis(struct validator *v, const char *url, const char *ns)
 		atomic_fetch_add(&v->failed, st.refused);
 		rc = -1;
 	}
+	if (rc == -1 && required)
+		return -1;
 	if (vrp_redis_watch_start(v->redis, on_new_generation, v) == -1) {
 		log_warnx("%s: cannot start the Redis watcher", url);
 		return -1;

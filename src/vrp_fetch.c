@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include <bzlib.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -502,11 +503,35 @@ vrp_is_url(const char *source)
 	    strncasecmp(source, "https://", 8) == 0;
 }
 
+/*
+ * The length of the scheme of "scheme://..." (RFC 3986 3.1: a letter,
+ * then letters, digits, '+', '-', '.'), or 0: such a source is a URL,
+ * never a file name, even when rovmon cannot fetch it (ftp://).
+ */
+static size_t
+url_scheme_len(const char *source)
+{
+	size_t n;
+
+	if (!isalpha((unsigned char)source[0]))
+		return 0;
+	n = strspn(source, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+	return strncmp(source + n, "://", 3) == 0 ? n : 0;
+}
+
 struct vrp_set *
 vrp_load(const char *source)
 {
 	struct vrp_set *set;
+	size_t n;
 
+	if (!vrp_is_url(source) && (n = url_scheme_len(source)) > 0) {
+		log_warnx("%s: unsupported URL scheme '%.*s' (http:// and "
+		    "https:// are fetched; a file is named by its path)",
+		    source, (int)n, source);
+		return NULL;
+	}
 	if (!vrp_is_url(source))
 		return vrp_load_file(source);
 	vrp_fetch_url(source, NULL, &set);

@@ -82,9 +82,9 @@ grep -q '"reason":"as"' "$tmp/out" || bad "json reason: $(cat "$tmp/out")"
 expect 1 "validate invalid (length)" "$ROVCTL" validate 192.0.2.0/27 AS64500 --redis "$U"
 grep -q "(length)" "$tmp/out" || bad "length reason: $(cat "$tmp/out")"
 expect 1 "validate invalid (as0)" "$ROVCTL" validate 198.51.100.0/24 AS64500 --redis "$U"
-expect 2 "validate not found" "$ROVCTL" validate 203.0.113.0/24 AS64500 --redis "$U"
+expect 5 "validate not found" "$ROVCTL" validate 203.0.113.0/24 AS64500 --redis "$U"
 expect 0 "validate IPv6" "$ROVCTL" validate 2001:db8:1::/48 AS64501 --redis "$U"
-expect 3 "validate bad ASN" "$ROVCTL" validate 1.1.1.0/24 ASX --redis "$U"
+expect 2 "validate bad ASN (usage)" "$ROVCTL" validate 1.1.1.0/24 ASX --redis "$U"
 expect 3 "validate bad URL" "$ROVCTL" validate 1.1.1.0/24 1 --redis "redis://h:99999"
 expect 4 "validate unreachable Redis" "$ROVCTL" validate 1.1.1.0/24 1 --redis "unix://$tmp/none.sock"
 expect 0 "validate from a file" "$ROVCTL" validate 1.1.1.0/24 13335 --vrps "$tmp/a.csv"
@@ -96,7 +96,7 @@ expect 0 "show --asn" "$ROVCTL" vrp show --asn AS13335 --redis "$U" --json
 ROVMON_REDIS=$U expect 0 "ROVMON_REDIS default" "$ROVCTL" vrp status
 expect 0 "load b.csv" "$ROVCTL" vrp load --from "$tmp/b.csv" --redis "$U"
 [ "$(count)" = 4 ] && ok "new generation, count 4" || bad "count $(count), want 4"
-expect 2 "validate after switch" "$ROVCTL" validate 2001:db8:1::/48 AS64501 --redis "$U"
+expect 5 "validate after switch" "$ROVCTL" validate 2001:db8:1::/48 AS64501 --redis "$U"
 
 # --- vrp status loads the generation as a sensor does (G6) ----------------
 expect 0 "vrp status, a good generation" "$ROVCTL" vrp status --redis "$U"

@@ -143,7 +143,7 @@ if [ -x "$ROVCTL" ]; then
 		"$ROVCTL" validate "$pfx" "$asn" --vrps "$work/edge-vrps.json" \
 			> /dev/null 2>&1
 		case $? in
-		0) s=valid ;; 1) s=invalid ;; 2) s=not-found ;; *) s=error ;;
+		0) s=valid ;; 1) s=invalid ;; 5) s=not-found ;; *) s=error ;;
 		esac
 		echo "$pfx $asn $s"
 	done > "$work/rovctl.states"

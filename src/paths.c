@@ -8,15 +8,17 @@
 #include "paths.h"
 
 /*
- * The executable's directory, absolute and without symbolic links, into
- * dir (len bytes).  0, or -1 when neither /proc/self/exe nor argv0 (a
- * path, not a bare name looked up in $PATH) tells.
+ * The parent of the executable's directory (absolute, without symbolic
+ * links: build/rovmon gives the source tree) into dir (len bytes).  0, or
+ * -1 when neither /proc/self/exe nor argv0 (a path, not a bare name
+ * looked up in $PATH) tells.
  */
 static int
-exe_dir(const char *argv0, char *dir, size_t len)
+exe_parent(const char *argv0, char *dir, size_t len)
 {
 	char link[PATH_MAX], real[PATH_MAX], *slash;
 	ssize_t n;
+	int i;
 
 	n = readlink("/proc/self/exe", link, sizeof(link) - 1);
 	if (n > 0) {
@@ -26,9 +28,12 @@ exe_dir(const char *argv0, char *dir, size_t len)
 	} else if (argv0 == NULL || strchr(argv0, '/') == NULL ||
 	    realpath(argv0, real) == NULL)
 		return -1;
-	if ((slash = strrchr(real, '/')) == NULL)
-		return -1;
-	*slash = '\0';
+	/* Drop the file name, then its directory. */
+	for (i = 0; i < 2; i++) {
+		if ((slash = strrchr(real, '/')) == NULL)
+			return -1;
+		*slash = '\0';
+	}
 	if ((size_t)snprintf(dir, len, "%s", real) >= len)
 		return -1;
 	return 0;
@@ -47,9 +52,8 @@ paths_default_rules(const char *sysconfdir, const char *argv0, char *buf,
 	    (size_t)snprintf(buf, len, "%s", installed) < len)
 		return 0;
 	tree[0] = '\0';
-	/* dir/../rules: realpath() resolves the "..". */
-	if (exe_dir(argv0, dir, sizeof(dir)) == 0 &&
-	    (size_t)snprintf(tree, sizeof(tree), "%s/../rules/%s", dir,
+	if (exe_parent(argv0, dir, sizeof(dir)) == 0 &&
+	    (size_t)snprintf(tree, sizeof(tree), "%s/rules/%s", dir,
 	    PATHS_RULES_NAME) < sizeof(tree)) {
 		if (realpath(tree, real) != NULL &&
 		    (size_t)snprintf(buf, len, "%s", real) < len)

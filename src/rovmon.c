@@ -887,9 +887,8 @@ check_config(struct rovmon *rv)
 	unsigned nrules = 0;
 	int rc = 3;
 
-	if (check_rules(rv->opt.rules, &nrules) == -1)
-		return 3;
-	if (setup_vrps(rv, true) == -1)
+	if (check_rules(rv->opt.rules, &nrules) == -1 ||
+	    setup_vrps(rv, true) == -1)
 		goto done;
 	printf("rovmon: configuration OK: %u rules from %s", nrules,
 	    rv->opt.rules);

@@ -100,6 +100,48 @@ test_ipaddr(void **state)
 	assert_int_equal(ipaddr_parse("192.0.2", &x), -1);
 }
 
+/* Typed input: each mistake its own message, host bits with the fix. */
+static void
+test_prefix_strict(void **state)
+{
+	static const struct { const char *in, *err; } bad[] = {
+		{ "192.0.2.1/24", "192.0.2.1/24: host bits set (did you mean "
+		    "192.0.2.0/24?)" },
+		{ "2001:db8::1/64", "2001:db8::1/64: host bits set (did you "
+		    "mean 2001:db8::/64?)" },
+		{ "192.0.2.0/33", "192.0.2.0/33: bad length: an IPv4 prefix is "
+		    "/0 to /32" },
+		{ "::/129", "::/129: bad length: an IPv6 prefix is /0 to /128" },
+		{ "192.0.2.0", "192.0.2.0: not a prefix: no /LENGTH (as in "
+		    "192.0.2.0/24 or 2001:db8::/32)" },
+		{ "/24", "/24: not a prefix: no IPv4 or IPv6 address before the "
+		    "'/'" },
+		{ "192.0.2/24", "192.0.2/24: not a prefix: no IPv4 or IPv6 "
+		    "address before the '/'" },
+		{ "192.0.2.0/", "192.0.2.0/: not a prefix: the length after the "
+		    "'/' is not a number" },
+		{ "192.0.2.0/-1", "192.0.2.0/-1: not a prefix: the length after "
+		    "the '/' is not a number" },
+		{ "192.0.2.0/24x", "192.0.2.0/24x: not a prefix: the length "
+		    "after the '/' is not a number" },
+	};
+	struct prefix p;
+	char err[256], buf[PREFIX_STRLEN];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(prefix_parse_strict(bad[i].in, &p, err,
+		    sizeof(err)), -1);
+		assert_string_equal(err, bad[i].err);
+	}
+	assert_int_equal(prefix_parse_strict("192.0.2.0/24", &p, err,
+	    sizeof(err)), 0);
+	assert_string_equal(prefix_fmt(&p, buf, sizeof(buf)), "192.0.2.0/24");
+	assert_int_equal(prefix_parse_strict("0.0.0.0/0", &p, err,
+	    sizeof(err)), 0);
+}
+
 int
 main(void)
 {
@@ -109,6 +151,7 @@ main(void)
 		cmocka_unit_test(test_prefix_bad),
 		cmocka_unit_test(test_prefix_covers),
 		cmocka_unit_test(test_ipaddr),
+		cmocka_unit_test(test_prefix_strict),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

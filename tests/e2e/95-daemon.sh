@@ -314,19 +314,23 @@ else
 fi
 
 # --syslog (and the configuration file's "syslog") in the foreground:
-# warnings to syslog, nothing on stderr.
+# diagnostics to syslog, nothing on stderr.  The diagnostic: -r with Redis
+# down, a setup error (exit 3, issue 12) reported in one line.
 printf 'read %s\nredis unix://%s/none.sock\nroutes /dev/null\nstats /dev/null\nsyslog\n' \
     "$PCAP" "$tmp" > "$tmp/syslog.conf"
 if [ -n "$INNS" ]; then
 	$INNS "$B/rovmon" --syslog -r "$PCAP" --redis "unix://$tmp/none.sock" \
 	    --routes /dev/null --stats /dev/null 2> "$tmp/fg.err" & fpid=$!
-	wait $fpid || fail "--syslog: exit $?"
+	wait $fpid; st=$?
+	[ $st -eq 3 ] || fail "--syslog, -r with Redis down: exit $st, not 3"
 	$INNS "$B/rovmon" -C "$tmp/syslog.conf" 2>> "$tmp/fg.err" & cpid=$!
-	wait $cpid || fail "syslog in a configuration file: exit $?"
+	wait $cpid; st=$?
+	[ $st -eq 3 ] || fail "syslog in a configuration file, Redis down: exit $st, not 3"
 	sleep 0.2
-	if [ ! -s "$tmp/fg.err" ] && [ "$(syslog_count $fpid "no VRP set yet")" = 1 ] &&
-	    [ "$(syslog_count $cpid "no VRP set yet")" = 1 ]; then
-		echo "PASS: --syslog and 'syslog' in -C FILE: warnings in syslog, none on stderr"
+	if [ ! -s "$tmp/fg.err" ] &&
+	    [ "$(syslog_count $fpid "none.sock db 0: connect: No such file or directory")" = 1 ] &&
+	    [ "$(syslog_count $cpid "none.sock db 0: connect: No such file or directory")" = 1 ]; then
+		echo "PASS: --syslog and 'syslog' in -C FILE: the error in syslog, none on stderr"
 	else
 		fail "--syslog: stderr '$(cat "$tmp/fg.err")', syslog: $(cat "$tmp/syslog.txt")"
 	fi

@@ -125,7 +125,9 @@ int		 sinks_add(struct sinks *, const char *spec);
  * default (0 = the type's default). */
 void		 sinks_set_min_priority(struct sinks *, unsigned);
 /* Before sinks_add: network sinks without block= wait for room in their
- * queue (true: reading a file) or drop (false, the default: live). */
+ * queue (true: reading a file) or drop (false, the default: live).
+ * With true, sinks do not log losses as they start and stop: the run
+ * ends with sinks_lost()'s one line. */
 void		 sinks_set_block(struct sinks *, bool);
 size_t		 sinks_count(const struct sinks *);
 /* Encode once, give to every sink whose priority filter passes. */

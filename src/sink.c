@@ -20,8 +20,9 @@
  *     be opened, writing continues to the old one;
  *   - a failed write (ENOSPC, EIO) loses the lines that did not reach
  *     the file (a line cut in half is cut off again): they are counted,
- *     and logged once when the sink starts failing and once when it
- *     recovers; capture goes on;
+ *     and (live) logged once when the sink starts failing and once when
+ *     it recovers; capture goes on; the end of the run reports the loss
+ *     (sinks_lost(); reading a file, that line is the only one);
  *   - no fsync by default (a crash of rovmon loses at most the lines
  *     gathered in the last second; a crash of the host may lose what the
  *     page cache held): fsync=1 makes each line durable (fdatasync) at
@@ -633,15 +634,18 @@ file_write_lines(struct sink *s, const char *p, size_t n)
 		STAT_ADD(alert_lines, kept);
 		s->c.write_errors += nlines - kept;
 		STAT_ADD(alert_write_errors, nlines - kept);
-		if (!f->failing)
+		/* a run that reads a file says it once, at the end */
+		if (!f->failing && s->opts.block != 1)
 			log_warn("alert sink \"%s\": write failed, alerts are "
 			    "lost until it recovers", s->spec);
 		f->failing = true;
 		return;
 	}
 	if (f->failing) {
-		log_warnx("alert sink \"%s\": writing again (%llu lines lost)",
-		    s->spec, (unsigned long long)s->c.write_errors);
+		if (s->opts.block != 1)
+			log_warnx("alert sink \"%s\": writing again (%llu "
+			    "lines lost)", s->spec,
+			    (unsigned long long)s->c.write_errors);
 		f->failing = false;
 	}
 	if (s->opts.fsync)

@@ -25,7 +25,9 @@
  * endpoint; the first probe that succeeds ends the outage.  So a dead
  * endpoint costs one retry period, not one per alert.  Every alert that
  * fails for good is counted (send_errors), and the reason is kept for
- * the end-of-run line (sinks_lost()).
+ * the end-of-run line (sinks_lost()).  Live (block=0), going down,
+ * refusals and recovery are logged as they happen; reading a file, the
+ * end-of-run line is the one report.
  *
  * On close (stop), the worker drains the queue: with block=1 all of it;
  * with block=0 for at most NET_DRAIN_SECS (a retry wait is cut short
@@ -630,7 +632,7 @@ send_retrying(struct net_sink *n, struct net_item **items, unsigned cnt,
 			break;
 		if (n->down || ms_since(&t0) + backoff >
 		    (long)n->retry * 1000 || !backoff_wait(n, backoff, err)) {
-			if (!n->down)
+			if (!n->down && !n->block)
 				log_warnx("alert sink \"%s\": delivery failed "
 				    "(%s), %u tries in %ld s; alerts are lost "
 				    "until it answers again", n->s->spec, err,
@@ -645,11 +647,13 @@ send_retrying(struct net_sink *n, struct net_item **items, unsigned cnt,
 	}
 	if (n->down) {
 		/* any answer means the endpoint is back */
-		log_warnx("alert sink \"%s\": delivering again", n->s->spec);
+		if (!n->block)
+			log_warnx("alert sink \"%s\": delivering again",
+			    n->s->spec);
 		n->down = false;
 		n->failing = false;
 	}
-	if (rc == SEND_REFUSED && !n->failing)
+	if (rc == SEND_REFUSED && !n->failing && !n->block)
 		log_warnx("alert sink \"%s\": delivery refused (%s); such "
 		    "alerts are lost", n->s->spec, err);
 	return failed;
@@ -671,7 +675,7 @@ deliver(struct net_sink *n, struct net_item **items, unsigned cnt)
 			    sizeof(err));
 	for (i = 0; i < cnt; i++)
 		free(items[i]);
-	if (failed == 0 && n->failing)
+	if (failed == 0 && n->failing && !n->block)
 		log_warnx("alert sink \"%s\": delivering again", n->s->spec);
 	n->failing = failed > 0;
 	pthread_mutex_lock(&n->mu);

@@ -17,7 +17,7 @@
 #      use; then Redis killed mid-run: the set stays.  A fake
 #      server answering with wrong reply types and protocol garbage:
 #      rovctl exits 4 with a reason, no crash.
-#   3. Disk full on the alert file (a 4 MiB tmpfs, filled): lost lines are
+#   3. Disk full on the alert file (a 32 MiB tmpfs, filled): lost lines are
 #      counted in alert_write_errors, capture goes on, writing resumes
 #      once space is freed (and after SIGHUP).  No partial JSON line may
 #      be left in the file (a KNOWN BUG, see below).
@@ -307,13 +307,15 @@ fi
 if want 3; then
 mnt=$tmp/full
 mkdir "$mnt"
-if ! mount -t tmpfs -o size=4m tmpfs "$mnt" 2> "$tmp/mount.err"; then
+# 32 MiB: once the filler is gone, room for a whole replay's alerts
+# (13,415 since every NOT_FOUND alerts, ~12 MB)
+if ! mount -t tmpfs -o size=32m tmpfs "$mnt" 2> "$tmp/mount.err"; then
 	echo "# cannot mount a tmpfs ($(cat "$tmp/mount.err")): disk-full part skipped"
 	mnt=""
 else
 	start m3 --vrps "$VRPS" --alerts "$mnt/alerts.json" --routes "$tmp/m3.routes" || exit 1
 	# leave 40 KiB: room for a few dozen alerts
-	dd if=/dev/zero of="$mnt/filler" bs=4k count=$((1024 - 10)) 2> /dev/null
+	dd if=/dev/zero of="$mnt/filler" bs=4k count=$((8192 - 10)) 2> /dev/null
 	feed replay "$PCAP" 42001
 	until_ m3 "d['packets'] >= $NFR" 80 || bad "disk full: capture stalled: $(tail -n 1 "$tmp/m3.stats")"
 	lost=$(last m3 'd["alert_write_errors"]')
@@ -329,7 +331,9 @@ else
 		ok "space freed + SIGHUP: writing resumed, no further loss ($(last m3 'd["alert_lines"]') lines)" ||
 		bad "after freeing: $(tail -n 1 "$tmp/m3.stats")"
 	grep -q "writing again" "$tmp/m3.err" && ok "recovery logged: $(grep -m1 'writing again' "$tmp/m3.err")" || bad "recovery not logged"
-	stop m3
+	stop m3 1	# alerts were lost: exit 1, and one line says how many
+	grep -qxF "rovmon: $lost alerts lost: file:$mnt/alerts.json (No space left on device)" "$tmp/m3.err" &&
+		ok "disk full: \"$(grep 'alerts lost' "$tmp/m3.err")\"" || bad "disk full: no loss line: $(tail -n 3 "$tmp/m3.err")"
 	cp "$mnt/alerts.json" "$tmp/m3.alerts"
 	umount "$mnt"; mnt=""
 	# every line must be one whole JSON alert, as many as alert_lines

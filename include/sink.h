@@ -34,8 +34,9 @@
  * Threads: sinks_emit/reopen/flush/close/free are called from one thread (the
  * packet path).  Network sinks own one worker thread each and take a
  * copy of the encoded alert.  Reading a file (block=1), a full queue
- * makes emit wait for the worker: nothing is dropped, the capture just
- * reads slower.  Live (block=0), emit never waits: a full queue drops
+ * makes emit wait for the worker: while the endpoint answers nothing is
+ * dropped, the capture just reads slower (a sink that is down, below,
+ * is not waited for).  Live (block=0), emit never waits: a full queue drops
  * the alert and counts it, since a stalled packet thread would make the
  * kernel drop packets instead.  In both, the worker retries a failed
  * delivery with backoff for up to retry= seconds, then gives up: the

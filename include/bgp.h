@@ -143,12 +143,34 @@ enum bgp_session_event {
 				 * not a session event, its routes stand */
 };
 
+struct bgp_open;
+
+/*
+ * The whole session as the framer sees it, handed with each session
+ * event so that reports need no state of their own per message.  Valid
+ * for the callback only.  Endpoint 0 is the reassembly's direction 0
+ * (a -> b); dir is the direction of the event's message (0 for DOWN
+ * and CAPTURE_END).
+ */
+struct bgp_session_view {
+	struct ipaddr	addr[2];
+	uint16_t	port[2];
+	const struct bgp_open *open[2];	/* what endpoint i sent; NULL
+					 * until its OPEN was seen */
+	uint64_t	msgs[2][BGP_ROUTE_REFRESH + 1];	/* sent by endpoint
+					 * i, by type (RFC 4271 4.1) */
+	uint64_t	gaps[2], gap_bytes[2];	/* lost in reassembly */
+	int		dir;
+};
+
 struct bgp_session_info {
 	enum bgp_session_event event;
 	uint16_t	afi;		/* for EOR */
 	uint8_t		safi;
 	uint8_t		code, subcode;	/* for NOTIFICATION */
 	const char	*reason;	/* human text (static), may be NULL */
+	const struct bgp_session_view *view;	/* NULL if the producer
+					 * keeps no session (tests) */
 };
 
 /* The consumer of decoded BGP: the route log now, route state later. */

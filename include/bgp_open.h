@@ -23,12 +23,16 @@
 #define BGP_CAP_MP		1	/* RFC 4760 */
 #define BGP_CAP_RR		2	/* RFC 2918 */
 #define BGP_CAP_EXTMSG		6	/* RFC 8654 */
+#define BGP_CAP_ROLE		9	/* RFC 9234 */
 #define BGP_CAP_GR		64	/* RFC 4724 */
 #define BGP_CAP_AS4		65	/* RFC 6793 */
 #define BGP_CAP_ADDPATH		69	/* RFC 7911 */
 #define BGP_CAP_ERR		70	/* RFC 7313 */
 #define BGP_CAP_FQDN		73	/* draft-walton-bgp-hostname */
 #define BGP_CAP_RR_OLD		128	/* pre-standard Cisco route refresh */
+
+/* RFC 9234 section 4.1: Provider, RS, RS-Client, Customer, Peer. */
+#define BGP_ROLE_BAD		0xff
 
 /* ADD-PATH Send/Receive field, RFC 7911 section 4. */
 #define BGP_ADDPATH_RECV	1
@@ -70,6 +74,9 @@ struct bgp_open {
 	uint16_t	gr_time;	/* restart time, seconds */
 	struct bgp_afi_safi gr[BGP_OPEN_MAX_AFI];	/* flags: F bit... */
 	uint8_t		ngr;
+	bool		cap_role;	/* RFC 9234 BGP Role */
+	uint8_t		role;		/* its value; BGP_ROLE_BAD if the
+					 * length was not 1 */
 	char		fqdn_host[BGP_FQDN_MAX + 1];	/* printable only */
 	char		fqdn_domain[BGP_FQDN_MAX + 1];
 	uint8_t		unknown[BGP_OPEN_MAX_UNKNOWN];	/* other codes */
@@ -86,6 +93,10 @@ struct bgp_open {
 int	bgp_open_parse(const uint8_t *body, size_t len, struct bgp_open *o);
 
 /* ADD-PATH Send/Receive bits (BGP_ADDPATH_*) o advertised for afi/safi. */
+/* "provider", "rs", "rs-client", "customer", "peer", "malformed" or
+ * "unknown" (values 5..254, unassigned). */
+const char *bgp_role_name(uint8_t role);
+
 uint8_t	bgp_open_addpath(const struct bgp_open *o, uint16_t afi,
 	    uint8_t safi);
 

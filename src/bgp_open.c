@@ -181,6 +181,14 @@ cap_one(struct bgp_open *o, uint8_t code, struct cursor *v)
 		return cap_addpath(o, v);
 	case BGP_CAP_FQDN:
 		return cap_fqdn(o, v);
+	case BGP_CAP_ROLE:
+		/* RFC 9234 4.1: one octet.  Another length is the speaker's
+		 * error (a Role Mismatch for its peer, 4.2), not a reason to
+		 * distrust the other capabilities: recorded as such. */
+		o->cap_role = true;
+		if (cursor_left(v) != 1 || cursor_get_u8(v, &o->role) == -1)
+			o->role = BGP_ROLE_BAD;
+		return 0;
 	default:
 		if (o->nunknown < BGP_OPEN_MAX_UNKNOWN)
 			o->unknown[o->nunknown++] = code;
@@ -319,4 +327,16 @@ bgp_open_addpath(const struct bgp_open *o, uint16_t afi, uint8_t safi)
 		if (o->addpath[i].afi == afi && o->addpath[i].safi == safi)
 			return o->addpath[i].flags;
 	return 0;
+}
+
+const char *
+bgp_role_name(uint8_t role)
+{
+	static const char *const names[] = {
+		"provider", "rs", "rs-client", "customer", "peer",
+	};
+
+	if (role < sizeof(names) / sizeof(names[0]))
+		return names[role];
+	return role == BGP_ROLE_BAD ? "malformed" : "unknown";
 }

@@ -80,6 +80,8 @@ struct bgp_dir {
 	struct bgp_infer inf;
 	struct bgp_msg_ctx ctx;		/* this direction's message context
 					 * minus the message (ctx_refresh) */
+	uint64_t	 msgs[BGP_ROUTE_REFRESH + 1];	/* by type */
+	uint64_t	 gaps, gap_bytes;
 };
 
 enum ext_state { EXT_NO, EXT_YES, EXT_UNKNOWN };
@@ -380,18 +382,41 @@ session_refresh(struct bgp_session *s)
 	s->ext = ext_state(s);
 }
 
+/* Hand a session event to the sink, with the session's view. */
 static void
-emit(const struct bgp_session *s, const struct bgp_msg_ctx *ctx,
+notify(const struct bgp_session *s, int d, const struct bgp_msg_ctx *ctx,
+    const struct bgp_session_info *event)
+{
+	struct bgp_session_view v;
+	struct bgp_session_info si = *event;
+	int i;
+
+	if (s->sink == NULL || s->sink->session == NULL)
+		return;
+	memset(&v, 0, sizeof(v));
+	for (i = 0; i < 2; i++) {
+		v.addr[i] = s->dir[i].src.addr;
+		v.port[i] = s->dir[i].src.port;
+		v.open[i] = s->dir[i].open.seen ? &s->dir[i].open : NULL;
+		memcpy(v.msgs[i], s->dir[i].msgs, sizeof(v.msgs[i]));
+		v.gaps[i] = s->dir[i].gaps;
+		v.gap_bytes[i] = s->dir[i].gap_bytes;
+	}
+	v.dir = d;
+	si.view = &v;
+	s->sink->session(s->sink->arg, ctx, &si);
+}
+
+static void
+emit(const struct bgp_session *s, int d, const struct bgp_msg_ctx *ctx,
     enum bgp_session_event ev, const char *reason)
 {
 	struct bgp_session_info si;
 
-	if (s->sink == NULL || s->sink->session == NULL)
-		return;
 	memset(&si, 0, sizeof(si));
 	si.event = ev;
 	si.reason = reason;
-	s->sink->session(s->sink->arg, ctx, &si);
+	notify(s, d, ctx, &si);
 }
 
 static const char *
@@ -437,10 +462,10 @@ on_update(struct bgp_session *s, int d, struct bgp_msg_ctx *ctx,
 	memset(&si, 0, sizeof(si));
 	/* RFC 4724 section 2; the UPDATE module counts stats.bgp_eor. */
 	if (bgp_update_is_eor(cursor_ptr(body), cursor_left(body), &si.afi,
-	    &si.safi) && s->sink != NULL && s->sink->session != NULL) {
+	    &si.safi)) {
 		si.event = BGP_SESS_EOR;
 		si.reason = "End-of-RIB";
-		s->sink->session(s->sink->arg, ctx, &si);
+		notify(s, d, ctx, &si);
 	}
 }
 
@@ -470,7 +495,7 @@ on_open(struct bgp_session *s, int d, struct bgp_msg_ctx *ctx,
 	negotiate_dir(s, 1);
 	session_refresh(s);
 	ctx->peer_as = o.as;
-	emit(s, ctx, BGP_SESS_OPEN, o.caps_ok ? NULL : o.why);
+	emit(s, d, ctx, BGP_SESS_OPEN, o.caps_ok ? NULL : o.why);
 }
 
 /* RFC 4271 4.5: Error code (1), Error subcode (1), Data (variable). */
@@ -502,8 +527,7 @@ on_notification(struct bgp_session *s, int d, struct bgp_msg_ctx *ctx,
 		log_info("bgp: %s: %s: \"%s\"",
 		    dir_name(&s->dir[d], name, sizeof(name)), si.reason, msg);
 	}
-	if (s->sink != NULL && s->sink->session != NULL)
-		s->sink->session(s->sink->arg, ctx, &si);
+	notify(s, d, ctx, &si);
 }
 
 /* RFC 2918 section 3, RFC 7313 section 3: AFI (2), subtype (1), SAFI (1). */
@@ -521,6 +545,29 @@ on_route_refresh(struct bgp_session *s, int d, struct cursor *body)
 	log_debug("bgp: %s: ROUTE-REFRESH afi %u safi %u subtype %u%s",
 	    dir_name(&s->dir[d], name, sizeof(name)), afi, safi, subtype,
 	    subtype == 1 ? " (BoRR)" : subtype == 2 ? " (EoRR)" : "");
+}
+
+/*
+ * Per-session message counts (the totals are in stats), and the moment a
+ * direction is picked up mid-stream: its first message is not an OPEN.
+ */
+static void
+count_message(struct bgp_session *s, int d, uint8_t type)
+{
+	struct bgp_dir *dr = &s->dir[d];
+	char name[2 * IPADDR_STRLEN + 24];
+	unsigned t;
+	uint64_t n = 0;
+
+	for (t = 0; t <= BGP_ROUTE_REFRESH; t++)
+		n += dr->msgs[t];
+	if (n == 0 && type != BGP_OPEN && !dr->open.seen)
+		log_info("bgp: %s: picked up mid-stream at offset %llu: first "
+		    "message %s, no OPEN seen", dir_name(dr, name,
+		    sizeof(name)), (unsigned long long)dr->off,
+		    bgp_msg_type_name(type));
+	if (type <= BGP_ROUTE_REFRESH)
+		dr->msgs[type]++;
 }
 
 /* One whole, plausible message at stream offset off. */
@@ -541,6 +588,7 @@ dispatch(struct bgp_session *s, int d, const uint8_t *msg, size_t len,
 	ctx.msg = msg;
 	ctx.msg_len = (uint32_t)len;
 	STAT_INC(bgp_messages);
+	count_message(s, d, type);
 	switch (type) {
 	case BGP_OPEN:
 		STAT_INC(bgp_open);
@@ -900,11 +948,18 @@ bgp_session_gap(struct bgp_session *s, int dir, uint64_t nbytes,
     const struct packet *pkt)
 {
 	struct bgp_dir *dr;
+	char name[2 * IPADDR_STRLEN + 24];
 
 	(void)pkt;
 	if (s == NULL || (dir != 0 && dir != 1))
 		return;
 	dr = &s->dir[dir];
+	dr->gaps++;
+	dr->gap_bytes += nbytes;
+	log_info("bgp: %s offset %llu: %llu bytes lost in reassembly, "
+	    "resyncing", dir_name(dr, name, sizeof(name)),
+	    (unsigned long long)dr->off + dr->buflen,
+	    (unsigned long long)nbytes);
 	if (dr->resync)
 		resync_skipped(dr, dr->buflen);
 	else if (dr->buflen > 0)
@@ -1011,7 +1066,7 @@ bgp_session_close(struct bgp_session *s, enum reasm_close why,
 		close_partial(&s->dir[d], why);
 	ctx_fill(s, 0, NULL, 0, pkt, &ctx);
 	/* The end of a capture file says nothing about the session. */
-	emit(s, &ctx, why == REASM_CLOSE_END ? BGP_SESS_CAPTURE_END :
+	emit(s, 0, &ctx, why == REASM_CLOSE_END ? BGP_SESS_CAPTURE_END :
 	    BGP_SESS_DOWN, close_name(why));
 }
 

@@ -121,6 +121,31 @@ test_caps_all(void **state)
 	assert_int_equal(o.unknown[0], 71);
 }
 
+/* RFC 9234 BGP Role: one octet; another length is kept as "malformed". */
+static void
+test_role(void **state)
+{
+	static const uint8_t good[] = { 9, 1, 3 }, bad[] = { 9, 2, 3, 0 };
+	uint8_t b[64];
+	struct bgp_open o;
+	size_t n;
+
+	(void)state;
+	n = open_caps(b, 64500, good, sizeof(good));
+	assert_int_equal(bgp_open_parse(b, n, &o), 0);
+	assert_true(o.caps_ok);
+	assert_true(o.cap_role);
+	assert_int_equal(o.role, 3);
+	assert_string_equal(bgp_role_name(o.role), "customer");
+	assert_int_equal(o.nunknown, 0);
+	n = open_caps(b, 64500, bad, sizeof(bad));
+	assert_int_equal(bgp_open_parse(b, n, &o), 0);
+	assert_true(o.caps_ok);
+	assert_true(o.cap_role);
+	assert_string_equal(bgp_role_name(o.role), "malformed");
+	assert_string_equal(bgp_role_name(7), "unknown");
+}
+
 /* Without capability 65 the 2-octet field is the AS, even AS_TRANS. */
 static void
 test_as_trans_without_as4(void **state)
@@ -298,6 +323,7 @@ main(void)
 		cmocka_unit_test(test_fixed_fields),
 		cmocka_unit_test(test_caps_all),
 		cmocka_unit_test(test_as_trans_without_as4),
+		cmocka_unit_test(test_role),
 		cmocka_unit_test(test_caps_malformed),
 		cmocka_unit_test(test_cap_beyond_param),
 		cmocka_unit_test(test_params_beyond_message),

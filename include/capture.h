@@ -13,6 +13,9 @@
 #ifndef ROVMON_CAPTURE_H
 #define ROVMON_CAPTURE_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "packet.h"
 
 struct capture;
@@ -65,6 +68,19 @@ int		 capture_stats(struct capture *);
 /* The link type (pcap DLT_*) and the name given at open. */
 int		 capture_linktype(const struct capture *);
 const char	*capture_name(const struct capture *);
+/*
+ * The line tcpdump starts with, without a newline: "reading from file F,
+ * link-type EN10MB (Ethernet), snapshot length 262144" or "listening on
+ * IFACE, link-type EN10MB (Ethernet), snapshot length 262144 bytes".
+ */
+void		 capture_describe(const struct capture *, char *buf,
+		    size_t len);
+/*
+ * Files: the offset of the next record and the file's size (0 when not
+ * a regular file, e.g. a pipe), for progress.  -1 for live captures.
+ */
+int		 capture_position(const struct capture *, uint64_t *pos,
+		    uint64_t *size);
 /* The filter in effect ("" when none); valid until capture_close(). */
 const char	*capture_filter(const struct capture *);
 void		 capture_close(struct capture *);

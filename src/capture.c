@@ -58,6 +58,7 @@ struct capture {
 	int			 linktype;
 	bool			 live;
 	uint64_t		 num;		/* frames read so far */
+	uint64_t		 file_size;	/* files: bytes, 0 if unknown */
 	volatile sig_atomic_t	 stop;		/* set by capture_breakloop */
 	int			 fd;		/* live: selectable fd, else -1 */
 	void			(*idle)(void *);	/* see capture_set_idle */
@@ -504,6 +505,7 @@ capture_open_offline(const char *path, const char *filter)
 	char errbuf[PCAP_ERRBUF_SIZE], hint[512];
 	struct capture *cap;
 	const char *what;
+	struct stat st;
 	FILE *fp;
 
 	if ((cap = capture_new(path, false)) == NULL)
@@ -515,6 +517,8 @@ capture_open_offline(const char *path, const char *filter)
 		    strerror(errno));
 		goto fail;
 	}
+	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
+		cap->file_size = (uint64_t)st.st_size;
 	/* libpcap reads pcap and pcapng alike; it fcloses fp from now on. */
 	if ((cap->pcap = pcap_fopen_offline(fp, errbuf)) == NULL) {
 		what = explain(cap, fp, path, hint, sizeof(hint));
@@ -728,6 +732,49 @@ const char *
 capture_name(const struct capture *cap)
 {
 	return cap->name;
+}
+
+/*
+ * tcpdump 4.99's words (tcpdump.c), so that a person who knows one knows
+ * the other; the link-type names are libpcap's.
+ */
+void
+capture_describe(const struct capture *cap, char *buf, size_t len)
+{
+	const char *name = pcap_datalink_val_to_name(cap->linktype);
+	const char *desc = pcap_datalink_val_to_description(cap->linktype);
+	char lt[128];
+
+	if (name != NULL)
+		snprintf(lt, sizeof(lt), "%s (%s)", name,
+		    desc != NULL ? desc : "?");
+	else
+		snprintf(lt, sizeof(lt), "%d", cap->linktype);
+	if (cap->live)
+		snprintf(buf, len, "listening on %s, link-type %s, snapshot "
+		    "length %d bytes", cap->name, lt, pcap_snapshot(cap->pcap));
+	else	/* tcpdump -r - says "-" */
+		snprintf(buf, len, "reading from file %s, link-type %s, "
+		    "snapshot length %d", strcmp(cap->name, "<stdin>") == 0 ?
+		    "-" : cap->name, lt, pcap_snapshot(cap->pcap));
+}
+
+int
+capture_position(const struct capture *cap, uint64_t *pos, uint64_t *size)
+{
+	FILE *fp;
+	long off;
+
+	*pos = *size = 0;
+	if (cap->live || cap->pcap == NULL)
+		return -1;
+	if (cap->rd)
+		*pos = (uint64_t)cap->rd_off - (cap->rd_len - cap->rd_pos);
+	else if ((fp = pcap_file(cap->pcap)) != NULL &&
+	    (off = ftell(fp)) >= 0)
+		*pos = (uint64_t)off;
+	*size = cap->file_size;
+	return 0;
 }
 
 const char *

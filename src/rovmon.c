@@ -44,6 +44,7 @@
 #include "route_log.h"
 #include "rules.h"
 #include "stats.h"
+#include "summary.h"
 #include "validator.h"
 #include "version.h"
 #include "vrp.h"
@@ -83,6 +84,8 @@ struct options {
 	const char	*user;		/* -Z, --user USER */
 	const char	*chroot_dir;	/* --chroot DIR */
 	long		 stats_interval; /* --stats-interval SECONDS */
+	bool		 summary;	/* --summary */
+	bool		 quiet;		/* -q: no start line, progress, report */
 	/* Set by the configuration file, so the command line replaces them. */
 	bool		 cfg_source, cfg_vrps;
 	struct config_args cfg_args;	/* the file's arguments, owned */
@@ -104,6 +107,10 @@ struct rovmon {
 	unsigned	 stats_lost;	/* --stats lines not written */
 	bool		 unbuffered;	/* libnids: no idle hook: write at once */
 	bool		 have_pidfile;
+	struct summary	*summary;	/* -v events, progress, the report */
+	FILE		*report_fp;	/* NULL: no report */
+	char		 start_line[512];	/* capture_describe() */
+	struct timespec	 t0;
 };
 
 static struct capture *volatile running_cap;
@@ -157,7 +164,11 @@ usage(void)
 "  -T, --check-config    read the configuration, options, rules and VRP\n"
 "                        source (connecting to Redis), exit 0 or 3 with the\n"
 "                        first error; no capture, no output file\n"
-"  -v, --verbose         more diagnostics (repeat for debug)\n"
+"      --summary         print a report at the end (sessions, routes by RPKI\n"
+"                        state, INVALID routes, gaps); the default on a\n"
+"                        terminal when no output option is given\n"
+"  -q, --quiet           no start line, progress line or default report\n"
+"  -v, --verbose         session events as they happen (repeat for debug)\n"
 "  -V, --version         print the version\n"
 "  -h, --help            this text\n"
 "The BPF filter defaults to 'tcp port 179'.\n"
@@ -218,7 +229,7 @@ add_sink(struct options *o, const char *spec)
 enum { OPT_ROUTES = 256, OPT_STATS, OPT_ENGINE, OPT_VRPS, OPT_REDIS,
     OPT_REDIS_NS, OPT_ALERTS, OPT_SINK, OPT_RULES, OPT_SENSOR,
     OPT_MINPRIO, OPT_PIDFILE, OPT_CHROOT, OPT_STATS_INTERVAL, OPT_FILTER,
-    OPT_SYSLOG, OPT_BUFSIZE, OPT_NO_VALIDATION };
+    OPT_SYSLOG, OPT_BUFSIZE, OPT_NO_VALIDATION, OPT_SUMMARY };
 
 /* Also the vocabulary of the configuration file (config.c). */
 static const struct option longopts[] = {
@@ -247,13 +258,15 @@ static const struct option longopts[] = {
 	{ "user", required_argument, NULL, 'Z' },
 	{ "chroot", required_argument, NULL, OPT_CHROOT },
 	{ "check-config", no_argument, NULL, 'T' },
+	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
 /* The leading ':' tells a missing argument from an unknown option. */
-#define SHORTOPTS	":r:i:c:B:C:DZ:TvVh"
+#define SHORTOPTS	":r:i:c:B:C:DZ:TqvVh"
 /* Not in a configuration file. */
 static const char *const config_deny[] = { "config", "help", "version",
     "check-config", NULL };
@@ -446,6 +459,12 @@ parse_pass(int argc, char **argv, struct options *o, bool cfg)
 			break;
 		case 'T':
 			o->check_config = true;
+			break;
+		case OPT_SUMMARY:
+			o->summary = true;
+			break;
+		case 'q':
+			o->quiet = true;
 			break;
 		case 'v':
 			log_verbose++;
@@ -703,6 +722,7 @@ on_packet(void *arg, const struct packet *pkt)
 	rv->last.caplen = 0;
 	/* A new VRP generation is adopted between packets, never inside. */
 	between_packets(rv, &pkt->ts);
+	summary_progress(rv->summary, rv->cap);
 	if (decode_packet(pkt, &seg) != DECODE_OK)
 		return;
 	reasm_segment(rv->reasm, &seg);
@@ -720,6 +740,7 @@ on_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *at,
 	if (r->event == BGP_ROUTE_ANNOUNCE && rv->validator != NULL &&
 	    validator_check(rv->validator, at, r, &res))
 		rp = &res;
+	summary_route(rv->summary, ctx, at, r, rp);
 	if (rv->routes != NULL)
 		route_log_write(rv->routes, ctx, at, r, rp,
 		    rp != NULL ? validator_generation(rv->validator) : 0);
@@ -742,6 +763,7 @@ on_session(void *arg, const struct bgp_msg_ctx *ctx,
 {
 	struct rovmon *rv = arg;
 
+	summary_session(rv->summary, ctx, si);
 	if ((si->event == BGP_SESS_DOWN || si->event == BGP_SESS_NOTIFICATION) &&
 	    rv->alerting != NULL) {
 		alerting_session_down(rv->alerting, ctx);
@@ -777,6 +799,77 @@ service_started(struct rovmon *rv)
 	return 0;
 }
 
+/*
+ * tcpdump's first line (docs/rovmon.8): on stderr, unless -q; in syslog
+ * with -v when diagnostics go there (-D, --syslog).
+ */
+static void
+start_line(struct rovmon *rv)
+{
+	capture_describe(rv->cap, rv->start_line, sizeof(rv->start_line));
+	if (rv->opt.quiet)
+		return;
+	if (log_get_dest() != LOG_TO_STDERR)
+		log_info("%s", rv->start_line);
+	else	/* as tcpdump 4.99: no program name */
+		fprintf(stderr, "%s\n", rv->start_line);
+}
+
+/*
+ * The report goes to stdout with --summary, or by default when a person
+ * at a terminal gave no output option; to stderr when stdout carries
+ * route events or alerts.  The progress line needs a terminal on stderr
+ * and no -v lines to collide with.
+ */
+static void
+report_setup(struct rovmon *rv)
+{
+	const struct options *o = &rv->opt;
+	struct summary_config sc;
+	bool out_used = (o->routes != NULL && strcmp(o->routes, "-") == 0) ||
+	    (o->stats_file != NULL && strcmp(o->stats_file, "-") == 0);
+	size_t i;
+
+	for (i = 0; i < o->nsinks; i++)
+		out_used |= strcmp(o->sinks[i], "stdout") == 0 ||
+		    strncmp(o->sinks[i], "stdout,", 7) == 0;
+	if (o->summary || (!o->quiet && !o->daemonize && o->routes == NULL &&
+	    o->nsinks == 0 && o->stats_file == NULL && isatty(STDOUT_FILENO)))
+		rv->report_fp = out_used ? stderr : stdout;
+	memset(&sc, 0, sizeof(sc));
+	sc.report = rv->report_fp != NULL;
+	sc.progress = !o->quiet && !o->daemonize && !o->syslog &&
+	    log_verbose == 0 && o->read_file != NULL && isatty(STDERR_FILENO);
+	if ((rv->summary = summary_new(&sc)) == NULL)
+		fatal("summary_new");
+	clock_gettime(CLOCK_MONOTONIC, &rv->t0);
+}
+
+/* 0, or -1 when the report could not be written (reported). */
+static int
+report_print(struct rovmon *rv)
+{
+	struct summary_run run;
+	struct timespec t1;
+
+	if (rv->report_fp == NULL)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	memset(&run, 0, sizeof(run));
+	run.source = rv->opt.read_file == NULL ? rv->opt.iface :
+	    strcmp(rv->opt.read_file, "-") == 0 ? "standard input" :
+	    rv->opt.read_file;
+	run.live = rv->opt.iface != NULL;
+	run.validating = rv->validator != NULL;
+	run.seconds = (double)(t1.tv_sec - rv->t0.tv_sec) +
+	    (double)(t1.tv_nsec - rv->t0.tv_nsec) / 1e9;
+	if (summary_print(rv->summary, rv->report_fp, &stats, &run) == -1) {
+		log_warn("--summary: cannot write the report");
+		return -1;
+	}
+	return 0;
+}
+
 /* 0 done, 1 the capture failed part way, 3 setup failed. */
 static int
 run_own_engine(struct rovmon *rv)
@@ -796,6 +889,7 @@ run_own_engine(struct rovmon *rv)
 		rv->cap = NULL;
 		return 3;
 	}
+	start_line(rv);
 	reasm_config_default(&rc);
 	if ((rv->reasm = reasm_new(&rc, &bgp_session_reasm_ops, &rv->sink)) == NULL)
 		fatal("reasm_new");
@@ -803,6 +897,7 @@ run_own_engine(struct rovmon *rv)
 	capture_set_idle(rv->cap, on_idle, rv);
 	rc_loop = capture_loop(rv->cap, rv->opt.count, on_packet, rv);
 	running_cap = NULL;
+	summary_progress_done(rv->summary);
 	capture_stats(rv->cap);
 	reasm_finish(rv->reasm, rv->last.num != 0 ? &rv->last : NULL);
 	reasm_free(rv->reasm);
@@ -936,6 +1031,7 @@ main(int argc, char **argv)
 	if (rv.opt.routes != NULL &&
 	    (rv.routes = route_log_open(rv.opt.routes)) == NULL)
 		exit(3);
+	report_setup(&rv);
 	rv.sink.route = on_route;
 	rv.sink.session = on_session;
 	rv.sink.arg = &rv;
@@ -997,12 +1093,18 @@ main(int argc, char **argv)
 		free(rv.opt.owned[--rv.opt.nowned]);
 	if (route_log_close(rv.routes) != 0 && status == 0)
 		status = 1;
+	/* A start that failed (3) read nothing: no report. */
+	if (status != 3 && report_print(&rv) != 0 && status == 0)
+		status = 1;
 	/* The validator is still there: the last line has the VRP and Redis
 	 * state too.  A start that failed (3) read nothing: on stderr, its
-	 * one-line error stays alone. */
+	 * one-line error stays alone.  A report replaces the default line on
+	 * stderr. */
 	if ((status != 3 || rv.opt.stats_file != NULL) &&
+	    (rv.report_fp == NULL || rv.opt.stats_file != NULL) &&
 	    (write_stats(&rv) != 0 || rv.stats_lost > 0) && status == 0)
 		status = 1;
+	summary_free(rv.summary);
 	validator_free(rv.validator);
 	rv.validator = NULL;
 	if (rv.stats_fp != stderr && rv.stats_fp != stdout &&

@@ -64,7 +64,7 @@ part() {
 echo "# rovmon: usage errors (exit 2, one line, no help dump)"
 exact "unknown long option" 2 "rovmon: --frob: unknown option$HELP_R" "$ROVMON" --frob -r "$P"
 exact "unknown short option" 2 "rovmon: -x: unknown option$HELP_R" "$ROVMON" -x -r "$P"
-exact "unknown letter in a cluster" 2 "rovmon: -q: unknown option$HELP_R" "$ROVMON" -vq -r "$P"
+exact "unknown letter in a cluster" 2 "rovmon: -j: unknown option$HELP_R" "$ROVMON" -vj -r "$P"
 exact "option without its value" 2 "rovmon: --routes: needs a value$HELP_R" "$ROVMON" -r "$P" --routes
 exact "short option without its value" 2 "rovmon: -r: needs a value$HELP_R" "$ROVMON" -r
 exact "value for a flag" 2 "rovmon: --daemon: takes no value$HELP_R" "$ROVMON" -r "$P" --daemon=yes
@@ -100,7 +100,8 @@ printf 'frobnicate 1\n' > "$tmp/bad.conf"
 exact "configuration file, unknown option" 3 "rovmon: $tmp/bad.conf:1: unknown option 'frobnicate'" "$ROVMON" -C "$tmp/bad.conf" -r "$P"
 
 echo "# rovmon --no-validation: routes logged unjudged, on purpose"
-run "$ROVMON" -r "$P" --redis "$NOSOCK" --no-validation --routes "$tmp/nv.jsonl" --stats /dev/null
+# -q: no start line, so that stderr must be empty
+run "$ROVMON" -q -r "$P" --redis "$NOSOCK" --no-validation --routes "$tmp/nv.jsonl" --stats /dev/null
 n=$(wc -l < "$tmp/nv.jsonl"); j=$(grep -c '"rpki"' "$tmp/nv.jsonl")
 [ "$got" -eq 0 ] && [ "$n" -eq 10502 ] && [ "$j" -eq 0 ] && [ ! -s "$tmp/err" ] &&
 	ok "-r --redis DOWN --no-validation: exit 0, $n route events, none with rpki" ||
@@ -135,7 +136,7 @@ na=$(wc -l < "$tmp/file.json")
 [ "$got" -eq 0 ] && [ "$na" -gt 100 ] && [ "$(wc -l < "$tmp/out")" -eq "$na" ] && [ ! -e "$tmp/-" ] &&
 	ok "--alerts - from $tmp: $na alerts on stdout (default rules $DEF), as many as in a file, no file '-'" ||
 	bad "--alerts -: exit $got, $(wc -l < "$tmp/out") lines on stdout, $na in the file $( [ -e "$tmp/-" ] && echo ", a file '-'")"
-(cd "$tmp" && "$ROVMON" -r "$P" --stats - > "$tmp/out" 2> "$tmp/err"); got=$?
+(cd "$tmp" && "$ROVMON" -q -r "$P" --stats - > "$tmp/out" 2> "$tmp/err"); got=$?
 [ "$got" -eq 0 ] && [ "$(wc -l < "$tmp/out")" -eq 1 ] && grep -q '"packets":' "$tmp/out" && [ ! -s "$tmp/err" ] && [ ! -e "$tmp/-" ] &&
 	ok "--stats -: the statistics on stdout, no file '-'" || bad "--stats -: exit $got, $(head -c 200 "$tmp/out")"
 

@@ -81,6 +81,7 @@ struct bgp_dir {
 	struct bgp_msg_ctx ctx;		/* this direction's message context
 					 * minus the message (ctx_refresh) */
 	uint64_t	 msgs[BGP_ROUTE_REFRESH + 1];	/* by type */
+	bool		 framed;	/* a message was cut from it */
 	uint64_t	 gaps, gap_bytes;
 };
 
@@ -556,16 +557,13 @@ count_message(struct bgp_session *s, int d, uint8_t type)
 {
 	struct bgp_dir *dr = &s->dir[d];
 	char name[2 * IPADDR_STRLEN + 24];
-	unsigned t;
-	uint64_t n = 0;
 
-	for (t = 0; t <= BGP_ROUTE_REFRESH; t++)
-		n += dr->msgs[t];
-	if (n == 0 && type != BGP_OPEN && !dr->open.seen)
+	if (!dr->framed && type != BGP_OPEN && !dr->open.seen)
 		log_info("bgp: %s: picked up mid-stream at offset %llu: first "
 		    "message %s, no OPEN seen", dir_name(dr, name,
 		    sizeof(name)), (unsigned long long)dr->off,
 		    bgp_msg_type_name(type));
+	dr->framed = true;
 	if (type <= BGP_ROUTE_REFRESH)
 		dr->msgs[type]++;
 }

@@ -48,6 +48,8 @@
 #include <unistd.h>
 
 
+#include <jansson.h>
+
 #include "curl_lazy.h"
 #include "log.h"
 #include "sink.h"
@@ -63,7 +65,9 @@
 #define NET_PROBE_SECS		5	/* while down: one try this often */
 #define ES_BATCH_DEFAULT	500
 #define ES_FLUSH_MS		1000
-#define RESP_MAX		65536	/* response bytes kept (ES errors) */
+/* after the index URL: only what es_items() reads comes back */
+#define ES_BULK			"/_bulk?filter_path=errors,items.*.status"
+#define RESP_MAX		(1 << 20) /* response bytes kept (ES items) */
 #define SUBJECT_MAX		200
 
 #define STAT_ADD_ATOMIC(name, n) \
@@ -375,11 +379,79 @@ send_webhook(struct net_sink *n, struct net_item *it, char *err,
 	return rc;
 }
 
+/*
+ * The _bulk answer, item by item (the URL's filter_path keeps it to
+ * {"errors":B,"items":[{"index":{"status":N[,"error":{...}]}},...]},
+ * ~25 bytes an item).  A document refused for what it is (4xx: a
+ * mapping conflict) is lost: sent again it would be refused again.  A
+ * document rejected for load (429, 5xx: a full write queue) is worth
+ * another try: those are moved to the front of items[], their number in
+ * *again.  *failed: refused for good.  -1 if the answer cannot be read
+ * (then every document counts as failed: none is known to be in).
+ */
+static int
+es_items(struct net_sink *n, struct net_item **items, unsigned cnt,
+    unsigned *failed, unsigned *again, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *doc, *arr, *it, *op, *st;
+	const char *key;
+	unsigned i;
+	json_int_t code;
+	int rc = -1;
+
+	*failed = *again = 0;
+	if ((doc = json_loadb(n->resp, n->resp_len, 0, &jerr)) == NULL ||
+	    !json_is_boolean(json_object_get(doc, "errors")))
+		goto done;
+	rc = 0;
+	if (!json_is_true(json_object_get(doc, "errors")))
+		goto done;
+	arr = json_object_get(doc, "items");
+	if (!json_is_array(arr) || json_array_size(arr) != cnt) {
+		rc = -1;
+		goto done;
+	}
+	for (i = 0; i < cnt; i++) {
+		it = json_array_get(arr, i);
+		code = 0;
+		json_object_foreach(it, key, op) {
+			if (json_is_integer(st = json_object_get(op, "status")))
+				code = json_integer_value(st);
+			else if (json_object_get(op, "error") != NULL)
+				code = 400;
+		}
+		if (code >= 200 && code <= 299)
+			continue;
+		if (code == 429 || code >= 500) {
+			struct net_item *t = items[*again];
+
+			/* keep the retryable ones first, in order */
+			items[*again] = items[i];
+			items[i] = t;
+			(*again)++;
+		} else
+			(*failed)++;
+	}
+	if (*failed > 0)
+		snprintf(err, errlen, "%u of %u documents refused", *failed,
+		    cnt);
+	else if (*again > 0)
+		snprintf(err, errlen, "%u of %u documents rejected, busy",
+		    *again, cnt);
+done:
+	if (rc == -1)
+		snprintf(err, errlen, "not an Elasticsearch _bulk answer%s",
+		    n->resp_len >= RESP_MAX ? " (too long)" : "");
+	json_decref(doc);
+	return rc;
+}
+
 /* Elasticsearch _bulk: {"index":{}} and the alert, per line.  *failed:
- * how many of cnt were not indexed (all, unless the answer says). */
+ * lost for good; *again: to send again (moved to the front). */
 static enum send_rc
 send_es(struct net_sink *n, struct net_item **items, unsigned cnt,
-    unsigned *failed, char *err, size_t errlen)
+    unsigned *failed, unsigned *again, char *err, size_t errlen)
 {
 	static const char action[] = "{\"index\":{}}\n";
 	size_t len = 0, off = 0;
@@ -387,9 +459,10 @@ send_es(struct net_sink *n, struct net_item **items, unsigned cnt,
 	char *body;
 	unsigned i;
 
-	*failed = cnt;
+	*failed = 0;
+	*again = cnt;
 	if (cnt == 0) {
-		*failed = 0;
+		*again = 0;
 		return SEND_OK;
 	}
 	for (i = 0; i < cnt; i++)
@@ -408,26 +481,20 @@ send_es(struct net_sink *n, struct net_item **items, unsigned cnt,
 	rc = http_post(n, n->url, "application/x-ndjson", body, off, err,
 	    errlen);
 	free(body);
+	if (rc == SEND_REFUSED) {
+		*again = 0;
+		*failed = cnt;
+	}
 	if (rc != SEND_OK)
 		return rc;
-	*failed = 0;
-	/* 200 with "errors":true: some documents were refused (mapping).
-	 * Not retried: the others are in, and the same document would be
-	 * refused again. */
-	if (strstr(n->resp, "\"errors\":true") != NULL) {
-		const char *p = n->resp;
-
-		while ((p = strstr(p, "\"error\":{")) != NULL && *failed < cnt) {
-			(*failed)++;
-			p++;
-		}
-		if (*failed == 0)
-			*failed = 1;
-		snprintf(err, errlen, "%u of %u documents refused", *failed,
-		    cnt);
+	if (es_items(n, items, cnt, failed, again, err, errlen) == -1) {
+		*again = 0;
+		*failed = cnt;
 		return SEND_REFUSED;
 	}
-	return SEND_OK;
+	if (*again > 0)
+		return SEND_RETRY;
+	return *failed > 0 ? SEND_REFUSED : SEND_OK;
 }
 
 struct upload {
@@ -592,18 +659,20 @@ backoff_wait(struct net_sink *n, long ms, const char *err)
 	return ok;
 }
 
-/* One try of one delivery: an alert, or a batch for Elasticsearch. */
+/* One try of one delivery: an alert, or a batch for Elasticsearch.
+ * *failed: lost for good; *again: worth another try, first in items[]. */
 static enum send_rc
 send_once(struct net_sink *n, struct net_item **items, unsigned cnt,
-    unsigned *failed, char *err, size_t errlen)
+    unsigned *failed, unsigned *again, char *err, size_t errlen)
 {
 	enum send_rc rc;
 
 	if (n->kind == NET_ES)
-		return send_es(n, items, cnt, failed, err, errlen);
+		return send_es(n, items, cnt, failed, again, err, errlen);
 	rc = n->kind == NET_SMTP ? send_smtp(n, items[0], err, errlen) :
 	    send_webhook(n, items[0], err, errlen);
-	*failed = rc == SEND_OK ? 0 : 1;
+	*failed = rc == SEND_REFUSED ? 1 : 0;
+	*again = rc == SEND_RETRY ? 1 : 0;
 	return rc;
 }
 
@@ -617,8 +686,7 @@ send_retrying(struct net_sink *n, struct net_item **items, unsigned cnt,
     uint64_t *reqs, char *err, size_t errlen)
 {
 	struct timespec t0;
-	enum send_rc rc;
-	unsigned failed = cnt, tries = 0;
+	unsigned failed, again, lost = 0, tries = 0;
 	long backoff = NET_BACKOFF_MS;
 
 	if (n->down && ms_since(&n->next_probe) < 0)
@@ -627,9 +695,11 @@ send_retrying(struct net_sink *n, struct net_item **items, unsigned cnt,
 	for (;;) {
 		tries++;
 		(*reqs)++;
-		if ((rc = send_once(n, items, cnt, &failed, err, errlen)) !=
-		    SEND_RETRY)
+		(void)send_once(n, items, cnt, &failed, &again, err, errlen);
+		lost += failed;
+		if (again == 0)
 			break;
+		cnt = again;	/* only those, moved to the front */
 		if (n->down || ms_since(&t0) + backoff >
 		    (long)n->retry * 1000 || !backoff_wait(n, backoff, err)) {
 			if (!n->down && !n->block)
@@ -640,7 +710,7 @@ send_retrying(struct net_sink *n, struct net_item **items, unsigned cnt,
 			n->down = true;
 			clock_gettime(CLOCK_MONOTONIC, &n->next_probe);
 			n->next_probe.tv_sec += NET_PROBE_SECS;
-			return cnt;
+			return lost + cnt;
 		}
 		backoff = backoff * 2 > NET_BACKOFF_MAX_MS ?
 		    NET_BACKOFF_MAX_MS : backoff * 2;
@@ -653,10 +723,10 @@ send_retrying(struct net_sink *n, struct net_item **items, unsigned cnt,
 		n->down = false;
 		n->failing = false;
 	}
-	if (rc == SEND_REFUSED && !n->failing && !n->block)
+	if (lost > 0 && !n->failing && !n->block)
 		log_warnx("alert sink \"%s\": delivery refused (%s); such "
 		    "alerts are lost", n->s->spec, err);
-	return failed;
+	return lost;
 }
 
 /* Deliver a batch and count the outcome; called without the lock. */
@@ -872,9 +942,10 @@ net_open(struct sink *s, const char *arg, enum net_kind kind)
 		l = strlen(arg);
 		while (l > 0 && arg[l - 1] == '/')
 			l--;
-		if ((n->url = malloc(l + 7)) == NULL)
+		if ((n->url = malloc(l + sizeof(ES_BULK))) == NULL)
 			goto fail;
-		snprintf(n->url, l + 7, "%.*s/_bulk", (int)l, arg);
+		snprintf(n->url, l + sizeof(ES_BULK), "%.*s%s", (int)l, arg,
+		    ES_BULK);
 	} else if ((n->url = strdup(arg)) == NULL)
 		goto fail;
 	if ((n->q = calloc(n->qcap, sizeof(*n->q))) == NULL ||

@@ -10,7 +10,10 @@
 #   3. a server that accepts but is slow (its first requests answered
 #      after 1 s) with small queues: reading waits, nothing is dropped;
 #   4. a server that answers 503 to its first requests: they are retried,
-#      every alert arrives;
+#      every alert arrives; refusals are not retried: a webhook answered
+#      400 once, Elasticsearch refusing 3 documents (mapping): exit 1 and
+#      the line with the count and the reason; documents rejected with 429
+#      are sent again, alone: every alert indexed once;
 #   5. a server that stays dead (nothing listens): exit 1 and stderr is
 #      exactly one line "rovmon: N alerts lost: SINK (Connection refused)";
 #      the file still has every alert; the same with two dead sinks;
@@ -142,6 +145,42 @@ same "$S" retry || fail "503 server: alerts differ"
 n=$(wc -l < "$tmp/retry.alerts")
 [ "$(stat retry 'd["alert_sent"]')" -eq $((2 * n)) ] || fail "retry: alert_sent"
 echo "ok: 4 answers 503: retried, every alert delivered"
+
+# refusals are not retried: each costs its alerts, and says so
+S=$tmp/s4b
+server "$S" --fail 1:400
+run refused "$SMALL" --alerts "$tmp/refused.alerts" \
+    --alert-sink "webhook:http://127.0.0.1:$HPORT/hook"
+n=$(wc -l < "$tmp/refused.alerts")
+want="rovmon: 1 alert lost: webhook:http://127.0.0.1:$HPORT/hook (HTTP status 400)"
+[ $st -eq 1 ] && [ "$(cat "$tmp/refused.err")" = "$want" ] &&
+    [ "$(wc -l < "$S/webhook.jsonl")" -eq $((n - 1)) ] && [ "$(wc -l < "$S/requests.log")" -eq "$n" ] ||
+	{ cat "$tmp/refused.err"; fail "webhook 400: exit $st; want the line: $want"; }
+echo "ok: webhook answered 400 once: not retried, exit 1, \"$want\""
+S=$tmp/s4c
+server "$S" --refuse 3
+run mapping "$SMALL" --alerts "$tmp/mapping.alerts" \
+    --alert-sink "es:http://127.0.0.1:$HPORT/idx"
+n=$(wc -l < "$tmp/mapping.alerts")
+[ $st -eq 1 ] && grep -qx "rovmon: 3 alerts lost: es:http://127.0.0.1:$HPORT/idx (3 of [0-9]* documents refused)" "$tmp/mapping.err" &&
+    [ "$(wc -l < "$tmp/mapping.err")" -eq 1 ] && [ "$(wc -l < "$S/es.jsonl")" -eq $((n - 3)) ] ||
+	{ cat "$tmp/mapping.err"; fail "ES refusing 3 documents: exit $st"; }
+echo "ok: Elasticsearch refused 3 documents: not retried, exit 1, \"$(cat "$tmp/mapping.err")\""
+
+# documents rejected for load (429) are sent again, alone: no duplicates
+S=$tmp/s4d
+server "$S" --refuse 5:429
+run busy "$SMALL" --alerts "$tmp/busy.alerts" \
+    --alert-sink "es:http://127.0.0.1:$HPORT/idx"
+noloss busy
+$PY - "$tmp/busy.alerts" "$S/es.jsonl" <<'PY' || fail "ES 429: documents differ"
+import json, sys
+f = sorted(json.dumps(json.loads(l), sort_keys=True) for l in open(sys.argv[1]))
+e = sorted(json.dumps(json.loads(l), sort_keys=True) for l in open(sys.argv[2]))
+assert f == e, (len(f), len(e))
+PY
+grep -qx 5 "$S/es-requests" || fail "ES 429: no request with the 5 rejected documents alone: $(tr '\n' ' ' < "$S/es-requests")"
+echo "ok: Elasticsearch rejected 5 documents with 429: those alone sent again, every alert indexed once"
 
 # --- 5. a server that stays dead ----------------------------------------
 kill "$hpid"; wait "$hpid" 2> /dev/null; hpid=""

@@ -726,27 +726,45 @@ session_listed(const struct session *ss)
 	    b->ann[ST_NOT_FOUND] + b->ann[ST_UNVERIFIED] > 0;
 }
 
+/* Nothing from this speaker: no message counted, no route seen. */
+static bool
+silent(const struct speaker *sp)
+{
+	unsigned j;
+
+	for (j = 0; j < ST_N; j++)
+		if (sp->ann[j] != 0)
+			return false;
+	return msgs_total(sp) == 0 && sp->wd == 0;
+}
+
 static const char *
 opens_fmt(const struct session *ss, char *buf, size_t len)
 {
 	const struct speaker *a = &ss->sp[0], *b = &ss->sp[1];
 	char x[EP_STRLEN];
 	uint8_t inf = a->inferred | b->inferred;
+	const struct speaker *mute = silent(a) ? a : silent(b) ? b : NULL;
 
 	if (a->open_seen && b->open_seen)
 		snprintf(buf, len, "OPENs seen");
 	else if (a->open_seen || b->open_seen)
-		snprintf(buf, len, "picked up mid-stream: OPEN of %s only",
+		snprintf(buf, len, "only the OPEN of %s seen",
 		    a->open_seen ? ep_fmt(&a->addr, a->port, x, sizeof(x)) :
 		    ep_fmt(&b->addr, b->port, x, sizeof(x)));
 	else
-		snprintf(buf, len, "picked up mid-stream: no OPEN");
+		snprintf(buf, len, "picked up mid-stream: no OPEN seen");
 	if (inf != 0)
 		app(buf, len, " (encodings inferred:%s%s%s%s)",
 		    inf & BGP_INFER_AS4 ? " as4" : "",
 		    inf & BGP_INFER_AS2 ? " as2" : "",
 		    inf & BGP_INFER_ADDPATH ? " add-path" : "",
 		    inf & BGP_INFER_NOADDPATH ? " no-add-path" : "");
+	/* A mirror of one direction only, or a capture filter that let
+	 * half the session through. */
+	if (mute != NULL)
+		app(buf, len, ", no message from %s", ep_fmt(&mute->addr,
+		    mute->port, x, sizeof(x)));
 	return buf;
 }
 

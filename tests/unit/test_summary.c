@@ -277,6 +277,9 @@ test_invalid_limit(void **state)
 	assert_non_null(strstr(text, "\n  7  10.19.0.0/24  none (set)  as_set  "
 	    "192.0.2.1:179  (empty)  -\n"));
 	assert_null(strstr(text, "10.20.0.0/24"));
+	/* Routes but no session event: nothing known of the OPENs. */
+	assert_non_null(strstr(text, "\n     picked up mid-stream: no OPEN seen, "
+	    "no message from 192.0.2.2:40000; up when the capture ended\n"));
 	assert_non_null(strstr(text, "\n  and 5 more (--routes FILE logs every "
 	    "one)\n"));
 	free(text);

@@ -1,4 +1,5 @@
 #!/bin/sh
+# sanitizer: yes
 # What a person sees on a first run (docs/rovmon.8, SUMMARY and OUTPUT):
 # tcpdump's start line, the end-of-run report (its counts checked against
 # the route log of the same run by tests/summary_check.py), the report by

@@ -90,18 +90,41 @@ else
 fi
 
 # --- 3. -D, --pidfile, signals, -Z on a live interface ----------------------
-ip netns add "$NS" 2> /dev/null || { echo "no network namespaces: live part skipped"; exit $rc; }
+ip netns add "$NS" 2> /dev/null || { echo "SKIP-PART: no network namespaces: live part skipped"; exit $rc; }
 ip -n "$NS" link add rvtx type veth peer name rvrx
 ip -n "$NS" link set rvtx up
 ip -n "$NS" link set rvrx up
 # The test's directory must be reachable by nobody for the -Z part.
 chmod 755 "$tmp"
-waitfor() {	# waitfor TEST... : up to 5 s
+# Every wait polls its condition (never a fixed time): generous deadline,
+# since a loaded CI machine can be slow; only a failure waits it out.
+# The condition is a command run anew each time: never pass it a $(...),
+# which the shell would expand once, before the first try.
+waitfor() {	# waitfor TEST... : up to 30 s
 	i=0
-	while ! "$@" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	while ! "$@" && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 	"$@"
 }
 nlines() { [ -f "$1" ] && wc -l < "$1" || echo 0; }
+has_lines() {	# has_lines N FILE...: the files hold N lines or more
+	hl_n=$1; shift
+	[ "$(cat "$@" 2> /dev/null | wc -l)" -ge "$hl_n" ]
+}
+# fd_of PID PATH: the descriptors of PID open on PATH (e.g. "5 ")
+fd_of() {
+	for f in /proc/"$1"/fd/*; do
+		[ "$(readlink "$f" 2> /dev/null)" = "$2" ] && printf '%s ' "${f##*/}"
+	done
+}
+# A SIGHUP has been acted on once the statistics file, reopened first
+# (before the route log, in the same pass), is on another descriptor.
+stats_moved() { [ "$(fd_of "$pid" "$1")" != "$old_fd" ] && [ -n "$(fd_of "$pid" "$1")" ]; }
+route_log_open() { [ -n "$(fd_of "$pid" "$tmp/live.jsonl")" ]; }
+hup() {	# hup STATSFILE: SIGHUP to $pid, wait until it is handled
+	old_fd=$(fd_of "$pid" "$1")
+	kill -HUP "$pid"
+	waitfor stats_moved "$1"
+}
 
 # A private syslog: a mount namespace whose /dev is a tmpfs holding the
 # usual device nodes (bind mounts) and /dev/log, a datagram socket read by
@@ -148,7 +171,7 @@ if [ -n "$HAVE_REPLAY" ]; then
 		python3 tests/shift_seq.py "$PCAP" "$tmp/replay$k.pcap" ${k}00000000
 	done
 else
-	echo "tcpreplay not installed: route log rotation under traffic skipped"
+	echo "SKIP-PART: tcpreplay not installed: route log rotation under traffic skipped"
 fi
 N=$(wc -l < "$tmp/cli.jsonl")	# route events of one replay (section 2)
 
@@ -164,15 +187,18 @@ if [ -s "$tmp/rovmon.pid" ]; then
 	[ "$(awk '{print $6}' /proc/$pid/stat)" != "$(awk '{print $6}' /proc/$$/stat)" ] ||
 		fail "-D: still in our session"
 	kill -USR1 "$pid"
-	waitfor test "$(nlines "$tmp/live.stats")" -ge 1 || fail "SIGUSR1: no stats line"
+	waitfor has_lines 1 "$tmp/live.stats" || fail "SIGUSR1: no stats line"
 	# logrotate: rename, then SIGHUP.
 	if [ -n "$HAVE_REPLAY" ]; then
 		replay "$PCAP" --mbps 20
-		sleep 1
+		# every route of the replay logged (and flushed) first
+		waitfor has_lines $N "$tmp/live.jsonl" ||
+			fail "replay 1: $(nlines "$tmp/live.jsonl") route events, not $N"
 		mv "$tmp/live.jsonl" "$tmp/live.jsonl.1"
 	fi
-	kill -HUP "$pid"
-	sleep 0.3
+	hup "$tmp/live.stats" || fail "SIGHUP: not handled"
+	# The new route log is open before the next replay starts.
+	waitfor route_log_open || fail "SIGHUP: $tmp/live.jsonl not reopened"
 	kill -0 "$pid" 2> /dev/null || fail "SIGHUP: rovmon died"
 	if [ -n "$HAVE_REPLAY" ]; then
 		replay "$tmp/replay2.pcap" --mbps 20
@@ -181,25 +207,28 @@ if [ -s "$tmp/rovmon.pid" ]; then
 		# old file, later ones to the new.
 		replay "$tmp/replay3.pcap" &
 		rp=$!
-		sleep 1.5
+		# some of replay 3 logged: the rotation falls inside it
+		waitfor has_lines $((N + 1)) "$tmp/live.jsonl" ||
+			fail "replay 3 never reached the route log"
 		mv "$tmp/live.jsonl" "$tmp/live.jsonl.2"
-		kill -HUP "$pid"
+		hup "$tmp/live.stats" || fail "SIGHUP mid-replay: not handled"
+		waitfor route_log_open || fail "SIGHUP mid-replay: not reopened"
 		wait $rp
-		sleep 1
 		# A reopen that fails (the path is now a directory): rovmon
 		# goes on writing to the old file and warns once.
 		mv "$tmp/live.jsonl" "$tmp/live.jsonl.3"
 		mkdir "$tmp/live.jsonl"
-		kill -HUP "$pid"
-		sleep 0.3
-		kill -HUP "$pid"
-		sleep 0.3
+		hup "$tmp/live.stats" || fail "SIGHUP (failing reopen): not handled"
+		hup "$tmp/live.stats" || fail "second SIGHUP (failing reopen): not handled"
 		replay "$tmp/replay4.pcap" --mbps 20
-		sleep 1
+		# the four replays logged, before the SIGTERM
+		waitfor has_lines $((4 * N)) "$tmp/live.jsonl.1" \
+		    "$tmp/live.jsonl.2" "$tmp/live.jsonl.3" ||
+			fail "$(cat "$tmp"/live.jsonl.? | wc -l) route events, not $((4 * N))"
 		rmdir "$tmp/live.jsonl"
 	fi
 	kill -USR1 "$pid"
-	waitfor test "$(nlines "$tmp/live.stats")" -ge 2 || fail "SIGUSR1 after SIGHUP: no stats line"
+	waitfor has_lines 2 "$tmp/live.stats" || fail "SIGUSR1 after SIGHUP: no stats line"
 	kill -TERM "$pid"
 	waitfor test ! -e "/proc/$pid" || fail "SIGTERM: still running"
 	[ -e "$tmp/rovmon.pid" ] && fail "SIGTERM: the pid file remains"
@@ -214,7 +243,10 @@ for s in lines:
     assert s["vrp_data_age"] >= s["vrp_age"], s
     assert "redis" not in s, "a redis object without --redis"
     assert s["vrp_count"] > 0 and s["vrp_loaded"] > 0 and s["vrp_generated"] > 0
-assert lines[0]["vrp_age"] <= lines[-1]["vrp_age"]
+    # The age is that of the set in use at that moment: a SIGHUP reloads
+    # --vrps and starts it again, so ages of different lines are not
+    # compared (that depended on the time between the last SIGHUP and exit).
+    assert s["vrp_age"] == max(0, s["time"] - s["vrp_loaded"]), s
 if sys.argv[2]:
     n = int(sys.argv[2])
     assert lines[-1]["route_reopens"] == 2, lines[-1]["route_reopens"]
@@ -239,6 +271,8 @@ assert len(f[3]) >= n
 PY
 		[ $rc -eq 0 ] && echo "PASS: mv + SIGHUP rotates the route log, also mid-stream: no line lost or doubled; a failed reopen keeps the old file"
 		if [ -n "$INNS" ]; then
+			reopen_warned() { [ "$(syslog_count "$pid" "cannot reopen the route log")" -ge 1 ]; }
+			waitfor reopen_warned
 			c=$(syslog_count "$pid" "cannot reopen the route log")
 			[ "$c" = 1 ] && echo "PASS: -D: the warning went to syslog (daemon.warning, rovmon[$pid]), once for two SIGHUPs" ||
 				fail "-D: $c syslog lines for the failed reopen, not 1: $(cat "$tmp/syslog.txt")"
@@ -265,18 +299,33 @@ if command -v redis-server > /dev/null; then
 	pid=$(cat "$tmp/redis.pid" 2> /dev/null)
 fi
 if [ -n "$rpid" ] && [ -n "$pid" ]; then
-	# redis_stat: the last line's redis object says connected = $1
+	# redis_stat: a new line (SIGUSR1) whose redis object says
+	# connected = $1; 2 if no line comes at all
 	redis_stat() {
-		kill -USR1 "$pid"
-		sleep 0.2
+		rs_n=$(nlines "$tmp/redis.stats")
+		kill -USR1 "$pid" 2> /dev/null || return 2
+		rs_i=0
+		until has_lines $((rs_n + 1)) "$tmp/redis.stats"; do
+			rs_i=$((rs_i + 1)); [ $rs_i -lt 100 ] || return 2
+			sleep 0.1
+		done
 		python3 -c 'import json, sys
 s = json.loads(open(sys.argv[1]).readlines()[-1])
 sys.exit(0 if s["redis"]["connected"] == (sys.argv[2] == "true") else 1)' \
 		    "$tmp/redis.stats" "$1" 2> /dev/null
 	}
-	waitfor redis_stat true || fail "--redis: never connected: $(tail -n 1 "$tmp/redis.stats")"
+	wait_redis_stat() {	# STATE: up to ~30 s
+		ws_i=0
+		while [ $ws_i -lt 60 ]; do
+			redis_stat "$1"
+			case $? in 0) return 0 ;; 2) return 1 ;; esac
+			ws_i=$((ws_i + 1)); sleep 0.5
+		done
+		return 1
+	}
+	wait_redis_stat true || fail "--redis: never connected: $(tail -n 1 "$tmp/redis.stats")"
 	kill -9 "$rpid"; wait "$rpid" 2> /dev/null; rpid=
-	waitfor redis_stat false || fail "--redis: still connected after Redis died"
+	wait_redis_stat false || fail "--redis: still connected after Redis died"
 	kill -TERM "$pid"
 	waitfor test ! -e "/proc/$pid" || fail "--redis: SIGTERM: still running"
 	python3 - "$tmp/redis.stats" <<'PY' || fail "redis status in the stats lines"
@@ -301,14 +350,15 @@ print("up:", json.dumps(r))
 print("down:", json.dumps(d))
 PY
 	if [ -n "$INNS" ]; then
-		[ "$(syslog_count "$pid" "down; retrying")" -ge 1 ] &&
+		outage_logged() { [ "$(syslog_count "$pid" "down; retrying")" -ge 1 ]; }
+		waitfor outage_logged &&
 			echo "PASS: -D: the Redis outage was reported to syslog" ||
 			fail "-D: the Redis outage is not in syslog: $(cat "$tmp/syslog.txt")"
 	fi
 	pid=
 	[ $rc -eq 0 ] && echo "PASS: --redis: the stats line says connected, then not, with the error"
 elif [ -z "$rpid" ]; then
-	echo "redis-server not installed: the redis status check skipped"
+	echo "SKIP-PART: redis-server not installed: the redis status check skipped"
 else
 	fail "rovmon -D --redis: no pid file"
 fi
@@ -326,10 +376,13 @@ if [ -n "$INNS" ]; then
 	$INNS "$B/rovmon" -C "$tmp/syslog.conf" 2>> "$tmp/fg.err" & cpid=$!
 	wait $cpid; st=$?
 	[ $st -eq 3 ] || fail "syslog in a configuration file, Redis down: exit $st, not 3"
-	sleep 0.2
-	if [ ! -s "$tmp/fg.err" ] &&
-	    [ "$(syslog_count $fpid "none.sock db 0: connect: No such file or directory")" = 1 ] &&
-	    [ "$(syslog_count $cpid "none.sock db 0: connect: No such file or directory")" = 1 ]; then
+	# the private syslogd may not have written them yet
+	both_logged() {
+		[ "$(syslog_count $fpid "none.sock db 0: connect: No such file or directory")" = 1 ] &&
+		    [ "$(syslog_count $cpid "none.sock db 0: connect: No such file or directory")" = 1 ]
+	}
+	waitfor both_logged
+	if [ ! -s "$tmp/fg.err" ] && both_logged; then
 		echo "PASS: --syslog and 'syslog' in -C FILE: the error in syslog, none on stderr"
 	else
 		fail "--syslog: stderr '$(cat "$tmp/fg.err")', syslog: $(cat "$tmp/syslog.txt")"
@@ -343,7 +396,7 @@ elif command -v strace > /dev/null; then
 		fail "--syslog: stderr '$(cat "$tmp/fg.err")', no connect to /dev/log"
 	fi
 else
-	echo "SKIP (one check): neither a private /dev/log nor strace here: --syslog not checked"
+	echo "SKIP-PART: neither a private /dev/log nor strace here: --syslog not checked"
 fi
 
 # --- 5. a second instance; -Z ------------------------------------------------
@@ -369,7 +422,7 @@ waitfor grep -q "^Uid:[[:space:]]*$nob[[:space:]]*$nob[[:space:]]*$nob[[:space:]
 grep -q "^Groups:[[:space:]]*$(id -g nobody)[[:space:]]*$" /proc/$pid/status ||
 	fail "-Z nobody: supplementary groups $(grep '^Groups:' /proc/$pid/status)"
 kill -USR1 "$pid"
-waitfor test "$(nlines "$tmp/z.stats")" -ge 1 || fail "-Z: SIGUSR1 wrote no stats"
+waitfor has_lines 1 "$tmp/z.stats" || fail "-Z: SIGUSR1 wrote no stats"
 kill -TERM "$pid"
 wait "$pid"
 st=$?

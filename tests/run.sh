@@ -14,19 +14,50 @@
 # with ASan+UBSan, each over its seed corpus and every input kept in
 # tests/fuzz/regress/ (the crashes and hangs fuzzing found), then 5 s of
 # fuzzing each (~1 minute in all; ROVMON_FUZZ=0 skips it).
-# The last line is "N passed, N failed, N skipped".
+# A test that runs but could not run some of its parts (a tool or the
+# shared data missing) prints one line "SKIP-PART: reason" per part on
+# stdout; a unit test does so before cmocka's skip(), and a cmocka skip
+# without such a line is counted too ("no reason given"), unless the test
+# printed "SKIP-ELSEWHERE: reason" for it (a check that an e2e script runs
+# with what it needs, e.g. test_vrp_fetch under 60-vrp-http).  The parts are
+# listed after the results, and counted in the last line:
+#   "N passed, N failed, N skipped (M parts skipped)"
+# so a run without ../shared says how much of the suite it left out.
 set -u
 cd "$(dirname "$0")/.."
 first=$1
-pass=0 fail=0 skip=0 failed=""
+pass=0 fail=0 skip=0 failed="" parts=0 skipped=""
 SHARED=${SHARED:-$(cd .. && pwd)/shared/data}
 export SHARED
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 mkdir -p out
+: > out/skipped-parts.txt
+# parts NAME LOG: note the parts the test left out (see above).
+parts() {
+	grep '^SKIP-PART: ' "$2" | sed "s|^SKIP-PART: |$1: |" \
+	    >> out/skipped-parts.txt
+	np=$(grep -c '^SKIP-PART: ' "$2")
+	ne=$(grep -c '^SKIP-ELSEWHERE: ' "$2")
+	# cmocka's closing "N SKIPPED TEST(S)" (on stderr, in the log)
+	nc=$(sed -n 's/^ *\([0-9][0-9]*\) SKIPPED TEST(S)$/\1/p' "$2" |
+	    tail -n 1)
+	if [ -n "$nc" ] && [ "$nc" -gt $((np + ne)) ]; then
+		i=$((np + ne))
+		while [ "$i" -lt "$nc" ]; do
+			echo "$1: a cmocka test skipped (no reason given)" \
+			    >> out/skipped-parts.txt
+			i=$((i + 1)); np=$((np + 1))
+		done
+	fi
+	[ "$np" -gt 0 ] && echo "     ($np parts skipped)"
+	parts=$((parts + np))
+}
 for build in "$@"; do
 	if [ "$build" = "$first" ] && [ "${ROVMON_STATIC:-1}" = 0 ]; then
 		skip=$((skip + 1)); echo "SKIP $build/static: ROVMON_STATIC=0"
+		skipped="$skipped
+$build/static: ROVMON_STATIC=0"
 	elif [ "$build" = "$first" ]; then
 		if sh tests/static/run.sh > out/static.log 2>&1; then
 			pass=$((pass + 1)); echo "PASS $build/static"
@@ -36,6 +67,8 @@ for build in "$@"; do
 		fi
 		if [ "${ROVMON_FUZZ:-1}" = 0 ]; then
 			skip=$((skip + 1)); echo "SKIP $build/fuzz-smoke: ROVMON_FUZZ=0"
+			skipped="$skipped
+$build/fuzz-smoke: ROVMON_FUZZ=0"
 		elif make --no-print-directory fuzz-smoke FUZZ_SMOKE_SECONDS=5 \
 		    > out/fuzz-smoke.log 2>&1; then
 			pass=$((pass + 1)); echo "PASS $build/fuzz-smoke"
@@ -47,12 +80,14 @@ for build in "$@"; do
 	for t in "$build"/tests/test_*; do
 		[ -x "$t" ] || continue
 		name="$build/$(basename "$t")"
-		if "$t" > "out/$(basename "$build")-$(basename "$t").log" 2>&1; then
+		log="out/$(basename "$build")-$(basename "$t").log"
+		if "$t" > "$log" 2>&1; then
 			pass=$((pass + 1)); echo "PASS $name"
 		else
 			fail=$((fail + 1)); failed="$failed $name"
-			echo "FAIL $name"; tail -n 30 "out/$(basename "$build")-$(basename "$t").log"
+			echo "FAIL $name"; tail -n 30 "$log"
 		fi
+		parts "$name" "$log"
 	done
 	for s in tests/e2e/*.sh; do
 		[ -f "$s" ] || continue
@@ -65,14 +100,21 @@ for build in "$@"; do
 		rc=$?
 		if [ $rc -eq 0 ]; then
 			pass=$((pass + 1)); echo "PASS $name"
+			parts "$name" "$log"
 		elif [ $rc -eq 77 ]; then
 			skip=$((skip + 1)); echo "SKIP $name: $(tail -n 1 "$log")"
+			skipped="$skipped
+$name: $(tail -n 1 "$log")"
 		else
 			fail=$((fail + 1)); failed="$failed $name"
 			echo "FAIL $name (exit $rc)"; tail -n 30 "$log"
+			parts "$name" "$log"
 		fi
 	done
 done
+[ -n "$skipped" ] && echo "skipped tests:$skipped" | sed '2,$s/^/  /'
+[ -s out/skipped-parts.txt ] &&
+    { echo "skipped parts:"; sed 's/^/  /' out/skipped-parts.txt; }
 [ -n "$failed" ] && echo "failed:$failed"
-echo "$pass passed, $fail failed, $skip skipped"
+echo "$pass passed, $fail failed, $skip skipped ($parts parts skipped)"
 [ $fail -eq 0 ]

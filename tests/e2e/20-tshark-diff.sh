@@ -47,6 +47,18 @@ exception_ref() {
 pass=0 known=0 fail=0 failed=""
 list_captures > "$work/list"
 [ -s "$work/list" ] || { echo "no captures found (SHARED=$SHARED)"; exit 77; }
+# The shared captures that have a committed reference but are not here
+# (no ../shared beside the clone): a part left out, said so (tests/run.sh).
+nmiss=0
+for ref in tests/expected/tcpdump-tests/*.tshark.txt \
+    tests/expected/captures/*/*.tshark.txt; do
+	[ -f "$ref" ] || continue
+	name=${ref#tests/expected/}
+	name=${name%.tshark.txt}
+	grep -q "^$name " "$work/list" || nmiss=$((nmiss + 1))
+done
+[ $nmiss -eq 0 ] ||
+	echo "SKIP-PART: $nmiss shared captures not diffed (not in SHARED=$SHARED)"
 while read -r name path; do
 	port=$(bgp_port "$name")
 	safe=$(echo "$name" | tr '/' '_')
@@ -117,7 +129,7 @@ if [ "${TSHARK_RECHECK:-1}" != 0 ] && [ $have_tshark -eq 1 ]; then
 	done < "$work/list" > "$work/recheck"
 	# two at a time: tshark start-up dominates
 	awk '{ print $2, $3, $4 }' "$work/recheck" |
-		xargs -n 3 -P 2 sh -c 'if [ "$1" = 0 ]; then p=""; else p="--port $1"; fi; python3 tests/tshark_routes.py $p -o "$2" "$0"'
+		xargs -r -n 3 -P 2 sh -c 'if [ "$1" = 0 ]; then p=""; else p="--port $1"; fi; python3 tests/tshark_routes.py $p -o "$2" "$0"'
 	while read -r name path port new; do
 		recheck=$((recheck + 1))
 		if ! cmp -s "$new" "tests/expected/$name.tshark.txt"; then
@@ -128,6 +140,8 @@ if [ "${TSHARK_RECHECK:-1}" != 0 ] && [ $have_tshark -eq 1 ]; then
 	done < "$work/recheck"
 	echo "tshark re-run on $recheck small captures: $stale stale references"
 	fail=$((fail + stale))
+elif [ "${TSHARK_RECHECK:-1}" != 0 ]; then
+	echo "SKIP-PART: tshark not installed: committed references not re-checked"
 fi
 
 echo "$pass passed, $known known (exceptions.txt), $fail failed"

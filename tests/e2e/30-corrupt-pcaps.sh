@@ -12,6 +12,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export ASAN_OPTIONS="${ASAN_OPTIONS:-}:exitcode=86"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-}:exitcode=86"
+# tcpdump's captures add many link types and odd files: without them (no
+# ../shared beside the clone) only pcaps/ is mangled, and the part is
+# reported as skipped (tests/run.sh).
+[ -d "$SHARED/tcpdump-tests" ] ||
+	echo "SKIP-PART: no $SHARED/tcpdump-tests: only pcaps/ mangled"
 python3 - "$tmp" pcaps/*.pcap "$SHARED"/tcpdump-tests/*.pcap "$SHARED"/tcpdump-tests/*.pcapng <<'PY'
 import os, random, sys
 tmp, files = sys.argv[1], [f for f in sys.argv[2:] if os.path.isfile(f)]

@@ -731,8 +731,12 @@ test_corpus(void **state)
 	int nfiles = 0, nunsup = 0, nfail = 0;
 
 	(void)state;
-	if (dir == NULL)
+	if (dir == NULL) {
+		/* tests/run.sh counts this line as a skipped part. */
+		printf("SKIP-PART: test_corpus: no shared captures "
+		    "(set SHARED)\n");
 		skip();
+	}
 	for (i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
 		snprintf(pat, sizeof(pat), "%s/%s", dir, pats[i]);
 		if (glob(pat, 0, NULL, &g) != 0)
@@ -745,8 +749,11 @@ test_corpus(void **state)
 	printf("%d capture files decoded, %d with unsupported link types, "
 	    "%d failures\n", nfiles, nunsup, nfail);
 	assert_int_equal(nfail, 0);
-	if (nfiles == 0)
+	if (nfiles == 0) {
+		printf("SKIP-PART: test_corpus: no captures in %s/"
+		    "{tcpdump-tests,captures}\n", dir);
 		skip();
+	}
 }
 
 static int

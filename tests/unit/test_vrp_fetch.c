@@ -52,8 +52,12 @@ url(const char *path, char *buf, size_t size)
 {
 	const char *base = getenv("VRP_TEST_URL");
 
-	if (base == NULL || *base == '\0')
+	if (base == NULL || *base == '\0') {
+		/* Not a part left out: tests/run.sh does not count it. */
+		printf("SKIP-ELSEWHERE: %s: needs VRP_TEST_URL, run by "
+		    "tests/e2e/60-vrp-http.sh\n", path);
 		skip();
+	}
 	snprintf(buf, size, "%s%s", base, path);
 	return buf;
 }
@@ -174,8 +178,11 @@ test_unreachable(void **state)
 	const char *log;
 
 	(void)state;
-	if (getenv("VRP_TEST_URL") == NULL)
+	if (getenv("VRP_TEST_URL") == NULL) {
+		printf("SKIP-ELSEWHERE: test_unreachable: run by "
+		    "tests/e2e/60-vrp-http.sh\n");
 		skip();
+	}
 	cap_start();
 	assert_int_equal(vrp_fetch_url("http://127.0.0.1:1/vrps.json", NULL,
 	    &set), VRP_FETCH_ERROR);

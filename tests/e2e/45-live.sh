@@ -21,19 +21,33 @@ ip -n "$NS" link add rvtx type veth peer name rvrx
 ip -n "$NS" link set rvtx up
 ip -n "$NS" link set rvrx up
 ip netns exec "$NS" ethtool -K rvrx gro off > /dev/null 2>&1 || true
+# Waits poll a condition (never a fixed time), up to 30 s.
+waitfor() {
+	i=0
+	while ! "$@" && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	"$@"
+}
+has_lines() { [ -f "$2" ] && [ "$(wc -l < "$2")" -ge "$1" ]; }	# N FILE
+# The offline run first: how many route events the live run must reach.
+"$B/rovmon" -r "$PCAP" --routes "$tmp/file.jsonl" --stats /dev/null
+nfile=$(wc -l < "$tmp/file.jsonl")
+# The pid file is written once the capture is open: replaying before
+# would lose the first packets.
 ip netns exec "$NS" "$B/rovmon" -i rvrx --routes "$tmp/live.jsonl" \
-    --stats "$tmp/live.stats" 2> "$tmp/live.err" &
+    --pidfile "$tmp/rovmon.pid" --stats "$tmp/live.stats" 2> "$tmp/live.err" &
 pid=$!
-sleep 1
+waitfor test -s "$tmp/rovmon.pid" ||
+	{ echo "FAIL: rovmon -i never opened the capture"; cat "$tmp/live.err"; exit 1; }
 ip netns exec "$NS" tcpreplay -q -i rvtx --mbps 50 "$PCAP" > "$tmp/replay.out" 2>&1 ||
 	{ echo "FAIL: tcpreplay"; cat "$tmp/replay.out"; exit 1; }
-sleep 1
+# Every event logged (the log is flushed when the link goes quiet); a
+# shortfall is reported by the comparison below.
+waitfor has_lines "$nfile" "$tmp/live.jsonl"
 kill -INT "$pid"
 wait "$pid"
 rc=$?
 pid=
 [ $rc -eq 0 ] || { echo "FAIL: rovmon -i exited $rc"; cat "$tmp/live.err"; exit 1; }
-"$B/rovmon" -r "$PCAP" --routes "$tmp/file.jsonl" --stats /dev/null
 norm() {
 	python3 -c '
 import json, sys

@@ -39,9 +39,42 @@ start_redis() {
 		sleep 0.1
 	done
 }
-replay() { # FILE: replay onto the monitor veth, wait for rovmon to see it
+# Waits poll a condition (never a fixed time), up to 30 s.
+waitfor() {
+	i=0
+	while ! "$@" && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	"$@"
+}
+nlines() { [ -f "$1" ] && wc -l < "$1" || echo 0; }
+has_lines() { [ "$(nlines "$2")" -ge "$1" ]; }	# N FILE
+nrep=0
+replay() { # FILE: replay onto the monitor veth, wait until rovmon logged it
 	ip netns exec "$NS" tcpreplay -q -i rvtx --mbps 20 "$1" > /dev/null 2>&1 || fail "tcpreplay $1"
-	sleep 1
+	nrep=$((nrep + 1))
+	waitfor has_lines $((nrep * NEV)) "$tmp/live.jsonl" ||
+		fail "replay $nrep: $(nlines "$tmp/live.jsonl") route events, want $((nrep * NEV))"
+}
+# sensor_at GEN: a new stats line (SIGUSR1) says the sensor is connected to
+# Redis and uses generation GEN
+sensor_at() {
+	sa_n=$(nlines "$tmp/live.stats")
+	kill -USR1 "$mpid" 2> /dev/null || return 1
+	sa_i=0
+	until has_lines $((sa_n + 1)) "$tmp/live.stats"; do
+		sa_i=$((sa_i + 1)); [ $sa_i -lt 50 ] || return 1
+		sleep 0.1
+	done
+	python3 -c 'import json, sys
+s = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+sys.exit(0 if s["vrp_generation"] == int(sys.argv[2]) and s["redis"]["connected"] else 1)' \
+	    "$tmp/live.stats" "$1"
+}
+wait_sensor_at() {	# GEN: up to ~30 s
+	ws_i=0
+	until sensor_at "$1"; do
+		ws_i=$((ws_i + 1)); [ $ws_i -lt 100 ] || return 1
+		sleep 0.2
+	done
 }
 
 # The route to break: the first VALID announcement of the capture.
@@ -56,6 +89,7 @@ for l in open(sys.argv[1]):
         print(e["prefix"], e["origin_as"]); break' "$tmp/offline.jsonl")
 EOT
 [ -n "$PFX" ] || fail "no VALID route in $PCAP"
+NEV=$(wc -l < "$tmp/offline.jsonl")	# route events of one replay
 # Generation 2: the ROAs that make PFX valid are edited to authorise
 # another AS (64496, reserved for documentation): the operator's mistake
 # this tool exists to catch.
@@ -77,19 +111,23 @@ start_redis
 ip -n "$NS" link add rvtx type veth peer name rvrx
 ip -n "$NS" link set rvtx up
 ip -n "$NS" link set rvrx up
+# The pid file is written once the capture is open (and the first
+# generation loaded): replaying before would lose packets.
 ip netns exec "$NS" "$B/rovmon" -i rvrx --redis "$U" --routes "$tmp/live.jsonl" \
-    --stats "$tmp/live.stats" 2> "$tmp/rovmon.err" &
+    --pidfile "$tmp/rovmon.pid" --stats "$tmp/live.stats" 2> "$tmp/rovmon.err" &
 mpid=$!
-sleep 1
+waitfor test -s "$tmp/rovmon.pid" || fail "rovmon -i never opened the capture"
 replay "$PCAP"
 "$B/rovctl" vrp load --from "$tmp/gen2.json" --redis "$U" > /dev/null 2>&1 || fail "load generation 2"
-sleep 2
+g=$(redis-cli -s "$SOCK" get rovmon:vrp:current)
+wait_sensor_at "$g" || fail "the sensor did not adopt generation $g"
 replay "$tmp/replay2.pcap"
 kill -9 "$rpid"; wait "$rpid" 2> /dev/null; rpid=""
 replay "$tmp/replay3.pcap"
 start_redis
 "$B/rovctl" vrp load --from "$VRPS" --redis "$U" > /dev/null 2>&1 || fail "load after restart"
-sleep 4
+g=$(redis-cli -s "$SOCK" get rovmon:vrp:current)
+wait_sensor_at "$g" || fail "the sensor did not reconnect and adopt generation $g"
 replay "$tmp/replay4.pcap"
 kill -INT "$mpid"; wait "$mpid"; st=$?; mpid=""
 [ $st -eq 0 ] || fail "rovmon exited $st"

@@ -101,8 +101,8 @@ sys.exit(0 if ok else 1)
 PY
 
 # --- 2. live: VRP change with no new packet, rotation + SIGHUP -------------
-command -v tcpreplay > /dev/null || { echo "tcpreplay not installed: live part skipped"; exit $rc; }
-ip netns add "$NS" 2> /dev/null || { echo "no network namespaces: live part skipped"; exit $rc; }
+command -v tcpreplay > /dev/null || { echo "SKIP-PART: tcpreplay not installed: live part skipped"; exit $rc; }
+ip netns add "$NS" 2> /dev/null || { echo "SKIP-PART: no network namespaces: live part skipped"; exit $rc; }
 python3 - pcaps/ipv4-full.pcap "$tmp/open.pcap" <<'PY'
 import os, sys
 sys.path.insert(0, "tests/lib")
@@ -120,16 +120,31 @@ cut = next(i for i, (_, d) in enumerate(frames) if ends_session(d))
 pcapfile.write_pcap(sys.argv[2], h, e, frames[:cut])   # up to the NOTIFICATION or FIN/RST
 PY
 cp "$VRPS" "$tmp/vrps.json"
+# Waits poll a condition (never a fixed time), up to 30 s.
+waitfor() {
+	i=0
+	while ! "$@" && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	"$@"
+}
+has_lines() { [ -f "$2" ] && [ "$(wc -l < "$2")" -ge "$1" ]; }	# N FILE
+# What the live run must reach: the offline run's route events and alerts.
+"$B/rovmon" -r "$tmp/open.pcap" --vrps "$tmp/vrps.json" --routes "$tmp/off-routes.jsonl" \
+    --alerts "$tmp/off.json" --stats /dev/null 2> /dev/null
+nroutes=$(wc -l < "$tmp/off-routes.jsonl") nalerts=$(wc -l < "$tmp/off.json")
 ip -n "$NS" link add rvtx type veth peer name rvrx
 ip -n "$NS" link set rvtx up
 ip -n "$NS" link set rvrx up
+# The pid file is written once the capture is open.
 ip netns exec "$NS" "$B/rovmon" -i rvrx --vrps "$tmp/vrps.json" \
     --routes "$tmp/live-routes.jsonl" --alerts "$tmp/live.json" \
-    --stats "$tmp/live.stats" 2> "$tmp/rovmon.err" &
+    --pidfile "$tmp/rovmon.pid" --stats "$tmp/live.stats" 2> "$tmp/rovmon.err" &
 mpid=$!
-sleep 1
+waitfor test -s "$tmp/rovmon.pid" || { echo "FAIL: rovmon -i never opened the capture"; cat "$tmp/rovmon.err"; exit 1; }
 ip netns exec "$NS" tcpreplay -q -i rvtx --mbps 50 "$tmp/open.pcap" > /dev/null 2>&1 || { echo "FAIL: tcpreplay"; exit 1; }
-sleep 1
+# every route event and alert of the replay written before the rotation
+waitfor has_lines "$nroutes" "$tmp/live-routes.jsonl" &&
+    waitfor has_lines "$nalerts" "$tmp/live.json" ||
+	echo "NOTE: live run short of the offline $nroutes route events, $nalerts alerts"
 # Edit the ROAs that make three VALID routes valid: they now authorise AS64496.
 python3 - "$tmp/live-routes.jsonl" "$tmp/vrps.json" "$tmp/victims" <<'PY'
 import ipaddress, json, sys
@@ -155,7 +170,8 @@ mv "$tmp/vrps.json.new" "$tmp/vrps.json"
 before=$(wc -l < "$tmp/live.json")
 mv "$tmp/live.json" "$tmp/live.json.1"		# logrotate
 kill -HUP "$mpid"
-sleep 3
+# the revalidation alerts of the three routes (more would fail below)
+waitfor has_lines "$(wc -l < "$tmp/victims")" "$tmp/live.json"
 kill -INT "$mpid"; wait "$mpid"; st=$?; mpid=""
 [ $st -eq 0 ] || { echo "FAIL: rovmon exited $st"; tail "$tmp/rovmon.err"; exit 1; }
 touch "$tmp/live.json"

@@ -150,8 +150,10 @@ echo "ok: endpoints killed: file has all $N, emit took $ms ms"
 BPORT=$(free_port)
 $PY -c 'import socket,sys,time
 s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1",int(sys.argv[1]))); s.listen(64); time.sleep(120)' "$BPORT" & bpid=$!
-sleep 0.3
+s.bind(("127.0.0.1",int(sys.argv[1]))); s.listen(64); open(sys.argv[2], "w").write("up\n")
+time.sleep(120)' "$BPORT" "$tmp/bh.up" & bpid=$!
+# listening before the first connect (a refusal would test another path)
+waitfor "$tmp/bh.up"
 N=3000
 run_driver $N "$tmp/c3.json" "webhook:http://127.0.0.1:$BPORT/hook,rate=0,queue=1024" \
     "elasticsearch:http://127.0.0.1:$BPORT/idx,queue=100"

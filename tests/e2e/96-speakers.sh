@@ -214,7 +214,7 @@ for s in $SENSORS; do
 	[ $s = s1 ] && ifc=mon1 || ifc=mon3
 	ip netns exec $NM "$B/rovmon" -i $ifc --sensor $s --redis "unix://$SOCK" \
 		--alerts "$W/$s.alerts.json" --routes "$W/$s.routes.jsonl" \
-		--stats "$W/$s.stats.json" 2> "$W/$s.err" &
+		--stats "$W/$s.stats.json" --pidfile "$W/$s.started" 2> "$W/$s.err" &
 	MPIDS="$MPIDS $!"
 	echo $! > "$W/$s.pid"
 done
@@ -225,7 +225,8 @@ pktsock() { # pktsock IFACE: a packet socket bound to IFACE in M
 }
 waitfor 10 "sensor s1 capturing on mon1" pktsock mon1
 waitfor 10 "sensor s2 capturing on mon3" pktsock mon3
-sleep 0.3	# the BPF filter follows the socket
+# the pid file is written once the capture is open, its BPF filter set
+for s in $SENSORS; do waitfor 10 "sensor $s started" test -s "$W/$s.started"; done
 for s in $SENSORS; do kill -0 "$(cat "$W/$s.pid")" 2> /dev/null || fail "$s: rovmon exited"; done
 
 gob() { # gob FILE: run add/del commands with gobgp in A

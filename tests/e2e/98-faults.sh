@@ -310,7 +310,7 @@ mkdir "$mnt"
 # 32 MiB: once the filler is gone, room for a whole replay's alerts
 # (13,415 since every NOT_FOUND alerts, ~12 MB)
 if ! mount -t tmpfs -o size=32m tmpfs "$mnt" 2> "$tmp/mount.err"; then
-	echo "# cannot mount a tmpfs ($(cat "$tmp/mount.err")): disk-full part skipped"
+	echo "SKIP-PART: cannot mount a tmpfs ($(cat "$tmp/mount.err")): disk-full part skipped"
 	mnt=""
 else
 	start m3 --vrps "$VRPS" --alerts "$mnt/alerts.json" --routes "$tmp/m3.routes" || exit 1
@@ -537,9 +537,14 @@ fpid=$!
 exec 3> "$tmp/in"
 $PY tests/hostile/feed.py header >&3
 $PY tests/hostile/feed.py session 44001 10.1.0.0/16 >&3
-sleep 0.5			# rovmon waits in read(2) now
+# rovmon has read all of it and waits in read(2) (syscall 0) for more
+i=0
+until [ "$(cut -d' ' -f1 /proc/$fpid/syscall 2> /dev/null)" = 0 ] || [ $i -ge 300 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+# The signals are delivered before read(2) can return the next data
+# (a pending signal runs its handler on the way out of the kernel).
 kill -USR1 "$fpid" 2> /dev/null; kill -HUP "$fpid" 2> /dev/null
-sleep 0.2
 $PY tests/hostile/feed.py session 44002 10.2.0.0/16 >&3 2> /dev/null
 exec 3>&-
 wait "$fpid"; st=$?; fpid=""

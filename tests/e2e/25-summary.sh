@@ -1,6 +1,6 @@
 #!/bin/sh
 # sanitizer: yes
-# What a person sees on a first run (docs/rovmon.8, SUMMARY and OUTPUT):
+# What a person sees on a first run (rovmon(8), START LINE AND PROGRESS, REPORT):
 # tcpdump's start line, the end-of-run report (its counts checked against
 # the route log of the same run by tests/summary_check.py), the report by
 # default on a terminal only (a pseudo-terminal from script(1)), the

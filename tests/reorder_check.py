@@ -222,7 +222,7 @@ def delay_order(frames, late_dir, k):
     return order
 
 
-def make_hole(frames, raw, first, nholes, rng, endian):
+def make_hole(frames, raw, first, nholes, rng):
     """Drop nholes data segments (of the busiest direction, away from the
     ends) and all ACKs for them.  Returns (order, new raw frames)."""
     d = busiest_dir(frames)
@@ -257,7 +257,7 @@ def make_hole(frames, raw, first, nholes, rng, endian):
     return order, raw
 
 
-def build(mode, a, frames, raw, first, rng, endian):
+def build(mode, a, frames, raw, first, rng):
     """Returns (order of original 0-based indices, raw frames) or None."""
     n = len(frames)
     used = set()
@@ -282,7 +282,7 @@ def build(mode, a, frames, raw, first, rng, endian):
         order = delay_order(frames, d, a.delay)
         return (order, raw) if order != list(range(n)) else None
     elif mode == "hole":
-        order, raw2 = make_hole(frames, raw, first, a.holes, rng, endian)
+        order, raw2 = make_hole(frames, raw, first, a.holes, rng)
         return (order, raw2) if order is not None else None
     if not p:
         return None
@@ -345,7 +345,7 @@ def check_same(full, got):
     return bad
 
 
-def check_hole(full, got, order, dropped_first):
+def check_hole(full, got, dropped_first):
     """No event the original did not log with the same frame and time."""
     have = collections.Counter(canon(e) for e in full)
     bad = []
@@ -380,7 +380,7 @@ def main():
         return 77
     if a.make:
         rng = random.Random(a.seed)
-        r = build(modes[0], a, frames, raw, first, rng, endian)
+        r = build(modes[0], a, frames, raw, first, rng)
         if r is None:
             print(f"{a.pcap}: nothing to do for {modes[0]}")
             return 77
@@ -399,7 +399,7 @@ def main():
             return 77
         for mode in modes:
             rng = random.Random(f"{a.seed}:{mode}")
-            r = build(mode, a, frames, raw, first, rng, endian)
+            r = build(mode, a, frames, raw, first, rng)
             if r is None:
                 print(f"{a.pcap} {mode}: nothing to reorder, skipped")
                 continue
@@ -415,7 +415,7 @@ def main():
                     f"{st.get('reasm_gap_late')}")
             if mode == "hole":
                 dropped = sorted(set(range(len(frames))) - set(order))
-                bad, after = check_hole(full, got, order, dropped[0])
+                bad, after = check_hole(full, got, dropped[0])
                 what = (f"dropped {len(dropped)} frames; {len(got)} of "
                         f"{len(full)} events, {after} after the hole")
                 if after == 0 and not bad:

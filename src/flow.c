@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "flow.h"
+#include "hash.h"
 
 #define FLOW_TABLE_MIN	64
 
@@ -28,31 +29,18 @@ load64(const uint8_t *p)
 	return v;
 }
 
-static inline uint64_t
-mix64(uint64_t h, uint64_t w)
-{
-	h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-	return h ^ (h >> 29);
-}
-
 static uint64_t
 flow_hash(const struct flow_key *k)
 {
 	uint64_t h;
 
-	h = mix64(0xcbf29ce484222325ULL, (uint64_t)k->family << 32 |
+	h = hash_word64(0xcbf29ce484222325ULL, (uint64_t)k->family << 32 |
 	    (uint64_t)k->port[0] << 16 | k->port[1]);
-	h = mix64(h, load64(k->addr[0]));
-	h = mix64(h, load64(k->addr[0] + 8));
-	h = mix64(h, load64(k->addr[1]));
-	h = mix64(h, load64(k->addr[1] + 8));
-	/* murmur3 fmix64 */
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
+	h = hash_word64(h, load64(k->addr[0]));
+	h = hash_word64(h, load64(k->addr[0] + 8));
+	h = hash_word64(h, load64(k->addr[1]));
+	h = hash_word64(h, load64(k->addr[1] + 8));
+	return hash_fmix64(h);
 }
 
 /*

@@ -59,6 +59,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "rib.h"
 #include "stats.h"
 
@@ -186,17 +187,6 @@ struct rib {
 #define RIB_SLOT_MAXBITS 31		/* the tag needs the 32nd bit */
 #define BIG		((size_t)2 << 20)	/* mapped in 2 MiB pages */
 #define SLAB_MIN	((size_t)16 << 10)
-
-static uint64_t
-mix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
 
 /* ---- memory -------------------------------------------------------- */
 
@@ -388,7 +378,7 @@ attr_hash(const struct attr_key *k)
 	    (uint64_t)k->kind << 32 | k->origin_as);
 	for (i = 0; i < path->nseg; i++) {
 		n = seg_count(path, i);
-		h = mix64(h ^ ((uint64_t)path->seg[i].type << 16 | n));
+		h = hash_fmix64(h ^ ((uint64_t)path->seg[i].type << 16 | n));
 		for (j = 0; j < n; j++)
 			h = (h ^ path->asns[path->seg[i].start + j]) *
 			    0x100000001b3ULL;
@@ -399,7 +389,7 @@ attr_hash(const struct attr_key *k)
 		    (uint64_t)k->nh[2] << 8 | k->nh[3] |
 		    (uint64_t)k->nh[nh_len(k->nhfam) - 1] << 32 |
 		    (uint64_t)k->nh[nh_len(k->nhfam) - 2] << 40;
-	return (uint32_t)mix64(h);
+	return (uint32_t)hash_fmix64(h);
 }
 
 static void
@@ -754,7 +744,7 @@ key_hash(const uint8_t a[16], uint8_t family, uint8_t len, bool has_path_id,
 
 	memcpy(&w0, a, 8);
 	memcpy(&w1, a + 8, 8);
-	return mix64(w0 ^ mix64(w1 ^ ((uint64_t)family << 48 |
+	return hash_fmix64(w0 ^ hash_fmix64(w1 ^ ((uint64_t)family << 48 |
 	    (uint64_t)len << 40 | (uint64_t)has_path_id << 32 | path_id)));
 }
 
@@ -997,7 +987,7 @@ sess_pos(const struct rib *rib, uint64_t id, bool *found)
 	size_t i;
 
 	*found = false;
-	for (i = mix64(id) & rib->smask; rib->sess[i] != NULL;
+	for (i = hash_fmix64(id) & rib->smask; rib->sess[i] != NULL;
 	    i = (i + 1) & rib->smask)
 		if (rib->sess[i]->id == id) {
 			*found = true;
@@ -1017,7 +1007,7 @@ sess_grow(struct rib *rib)
 	for (i = 0; i <= rib->smask; i++) {
 		if (rib->sess[i] == NULL)
 			continue;
-		for (j = mix64(rib->sess[i]->id) & nmask; ns[j] != NULL;
+		for (j = hash_fmix64(rib->sess[i]->id) & nmask; ns[j] != NULL;
 		    j = (j + 1) & nmask)
 			;
 		ns[j] = rib->sess[i];
@@ -1068,7 +1058,7 @@ sess_remove(struct rib *rib, struct rib_sess *s)
 
 	i = sess_pos(rib, s->id, &found);
 	for (j = (i + 1) & m; rib->sess[j] != NULL; j = (j + 1) & m) {
-		home = mix64(rib->sess[j]->id) & m;
+		home = hash_fmix64(rib->sess[j]->id) & m;
 		if (((j - home) & m) >= ((j - i) & m)) {
 			rib->sess[i] = rib->sess[j];
 			i = j;

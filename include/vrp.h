@@ -1,6 +1,6 @@
 /*
- * vrp.h - Validated ROA Payloads: the model, checks on ingest, and the
- * parsers for the formats operators already produce.
+ * vrp.h - Validated ROA Payloads: the model and its checks on ingest.
+ * Loading (the parsers, files, HTTP) is vrp_load.h, above this.
  *
  * A VRP is (prefix, maxLength, origin ASN) plus where it came from (trust
  * anchor) and until when it is valid (expires, 0 when the format has
@@ -8,16 +8,6 @@
  * prefix length <= maxLength <= 32/128, ASN in 0..4294967295, prefixes
  * with host bits set are normalised (and warned about), AS0 is accepted
  * (RFC 6483 section 4 / RFC 7607: it makes covered routes INVALID).
- *
- * Formats (detected from the content, not the file name):
- *   - rpki-client JSON (-j): {"metadata": {...}, "roas": [{"asn": 13335,
- *     "prefix": "1.0.0.0/24", "maxLength": 24, "ta": "apnic",
- *     "expires": 1753008369}, ...], ...}
- *   - Routinator / StayRTR / GoRTR JSON: the same array, "asn" as
- *     "AS13335" (mixed forms in one file are accepted)
- *   - CSV: "ASN,IP Prefix,Max Length,Trust Anchor[,Expires]" (Routinator
- *     csv, rpki-client -c), "AS13335" or "13335"
- *   - gzip or bzip2 compressed forms of any of these (by magic bytes)
  */
 #ifndef ROVMON_VRP_H
 #define ROVMON_VRP_H
@@ -42,7 +32,6 @@ struct vrp {
 #define VRP_MAX_COUNT	(16u * 1024 * 1024)	/* entry cap per set */
 #define VRP_MAX_BYTES	((size_t)512 * 1024 * 1024) /* file, body and
 					 * decompressed size cap */
-#define VRP_LOG_RECORDS	10		/* bad records logged per file */
 
 /* One complete, checked set.  Owns everything it points to. */
 struct vrp_set {
@@ -89,64 +78,5 @@ size_t		 vrp_set_expired(const struct vrp_set *, int64_t now);
 void		 vrp_set_warn_stale(const struct vrp_set *, int64_t now);
 /* Only a hint: transparent huge pages for a big buffer about to be filled. */
 void		 vrp_mem_hint(void *p, size_t len);
-
-/*
- * Parse a whole VRP document from memory (gzip or bzip2 compressed
- * documents are decompressed first).  `name` is used in messages
- * ("FILE: record N: reason") and copied into set->source.  Bad records
- * are skipped, counted and logged (the first VRP_LOG_RECORDS); the whole
- * document is refused (NULL, logged) when it is not a VRP document at
- * all, is malformed JSON, is empty, has no valid record, more than
- * VRP_MAX_COUNT records, or more than half of its records are bad.  The
- * caller keeps its previous set in that case.  The result is finished
- * (vrp_set_finish) and the caller frees it with vrp_set_free().
- */
-struct vrp_set	*vrp_parse(const char *name, const uint8_t *buf, size_t len);
-/*
- * If buf is gzip or bzip2 (by magic bytes), decompress it into *out
- * (malloc'd, the caller frees) and return 1; 0 and *out NULL when it is
- * not compressed; -1 (logged, naming `name`) when corrupt, truncated or
- * larger than VRP_MAX_BYTES decompressed.
- */
-int		 vrp_decompress(const char *name, const uint8_t *buf,
-		    size_t len, uint8_t **out, size_t *outlen);
-/* Read (and decompress) a file, then vrp_parse(), then warn if stale.
- * NULL on error (logged); the caller frees the result. */
-struct vrp_set	*vrp_load_file(const char *path);
-
-/*
- * HTTP(S) source with conditional GET.  The fetch state remembers the ETag
- * and Last-Modified of the last good response.
- */
-struct vrp_fetch {
-	char		*etag;		/* owned; freed by vrp_fetch_clear */
-	char		*last_modified;	/* owned; freed by vrp_fetch_clear */
-	long		 timeout;	/* total seconds; 0 = 60 */
-};
-
-#define VRP_FETCH_TIMEOUT	60	/* default total timeout, seconds */
-#define VRP_CONNECT_TIMEOUT	10	/* seconds */
-#define VRP_MAX_REDIRS		5
-
-enum vrp_fetch_result {
-	VRP_FETCH_NEW,		/* *out set to a new set */
-	VRP_FETCH_UNCHANGED,	/* 304 Not Modified */
-	VRP_FETCH_ERROR,	/* logged; keep the previous set */
-};
-
-/*
- * GET url (conditional when the state holds an ETag / Last-Modified; the
- * state may be NULL).  On VRP_FETCH_NEW *out is a new finished set the
- * caller frees, and the state is updated; otherwise *out is NULL and the
- * state is unchanged.  Errors are logged as one line naming the URL.
- */
-enum vrp_fetch_result vrp_fetch_url(const char *url, struct vrp_fetch *,
-		    struct vrp_set **out);
-/* Free the strings in the state (not the state itself); NULL ok. */
-void		 vrp_fetch_clear(struct vrp_fetch *);
-/* A file path or an http(s) URL: load it (no conditional state).  NULL
- * on error (logged); the caller frees the result. */
-struct vrp_set	*vrp_load(const char *source);
-bool		 vrp_is_url(const char *source);
 
 #endif /* ROVMON_VRP_H */

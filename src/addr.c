@@ -57,16 +57,24 @@ prefix_mask(struct prefix *p)
 {
 	unsigned max = addr_maxlen(p->family), i;
 	bool had = false;
+	uint8_t m;
 
 	if (p->len > max)
 		p->len = (uint8_t)max;
-	for (i = p->len; i < 128; i++) {
-		uint8_t bit = (uint8_t)(0x80u >> (i % 8));
-		if (p->a[i / 8] & bit) {
-			if (i < max)
-				had = true;
-			p->a[i / 8] &= (uint8_t)~bit;
-		}
+	i = p->len / 8;
+	/* a byte at a time: bit by bit was half the load time of a full
+	 * VRP table (723k prefixes) */
+	if (p->len % 8 != 0) {
+		m = (uint8_t)(0xffu << (8 - p->len % 8));
+		had = (p->a[i] & ~m) != 0;
+		p->a[i] &= m;
+		i++;
+	}
+	/* bytes past the family's length are cleared, not counted */
+	for (; i < sizeof(p->a); i++) {
+		if (i < max / 8)
+			had |= p->a[i] != 0;
+		p->a[i] = 0;
 	}
 	return had;
 }

@@ -19,7 +19,7 @@
 #include "log.h"
 #include "rov.h"
 #include "version.h"
-#include "vrp.h"
+#include "vrp_load.h"
 #include "vrp_redis.h"
 
 /*

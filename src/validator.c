@@ -22,7 +22,7 @@
 #include "log.h"
 #include "stats.h"
 #include "validator.h"
-#include "vrp.h"
+#include "vrp_load.h"
 #include "vrp_redis.h"
 
 struct validator {

@@ -10,8 +10,8 @@
  *     first, and no two entries share (prefix, maxlen, asn): duplicates
  *     are collapsed into the one with the latest expiry;
  *   - n <= VRP_MAX_COUNT.
- * Parsers (vrp_parse.c) feed vrp_set_add() one record at a time and call
- * vrp_set_finish() once at the end.
+ * Parsers (vrp_parse_record.c) feed vrp_set_add() one record at a time
+ * and vrp_parse() calls vrp_set_finish() once at the end.
  */
 #include <sys/mman.h>
 
@@ -78,31 +78,6 @@ vrp_ta_index(struct vrp_set *set, const char *ta, const char **why)
 	}
 	set->ta_last = set->nta;
 	return (int)set->nta++;
-}
-
-/*
- * Clear the bits past p->len a byte at a time; true if any were set.
- * (prefix_mask() walks bit by bit, which was half the load time of a
- * full table.)
- */
-static bool
-vrp_mask(struct prefix *p)
-{
-	unsigned i = p->len / 8;
-	bool had = false;
-	uint8_t m;
-
-	if (p->len % 8 != 0) {
-		m = (uint8_t)(0xffu << (8 - p->len % 8));
-		had = (p->a[i] & ~m) != 0;
-		p->a[i] &= m;
-		i++;
-	}
-	for (; i < sizeof(p->a); i++) {
-		had |= p->a[i] != 0;
-		p->a[i] = 0;
-	}
-	return had;
 }
 
 /*
@@ -205,7 +180,7 @@ vrp_set_add(struct vrp_set *set, const struct prefix *prefix,
 		*why = "out of memory";
 		return -1;
 	}
-	if (vrp_mask(&p))
+	if (prefix_mask(&p))
 		set->normalised++;
 	v = &set->v[set->n++];
 	memset(v, 0, sizeof(*v));

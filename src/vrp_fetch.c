@@ -1,6 +1,6 @@
 /*
- * vrp_fetch.c - getting VRP documents: files, gzip/bzip2 decompression,
- * and HTTP(S) with libcurl.
+ * vrp_fetch.c - getting VRP documents: files, and HTTP(S) with libcurl;
+ * each is handed to vrp_parse() (which decompresses gzip and bzip2).
  *
  * HTTP behaviour (docs/vrps.md): connect timeout 10 s, a total timeout
  * (60 s unless set), at most 5 redirects and only to http/https, gzip
@@ -13,7 +13,6 @@
  */
 #include <sys/stat.h>
 
-#include <bzlib.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -23,176 +22,10 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "curl_lazy.h"
 #include "log.h"
-#include "vrp.h"
-
-static int
-out_grow(uint8_t **out, size_t *cap, size_t used)
-{
-	uint8_t *n;
-	size_t ncap;
-
-	if (used < *cap)
-		return 0;
-	if (*cap >= VRP_MAX_BYTES)
-		return -1;
-	ncap = *cap * 2;
-	if (ncap > VRP_MAX_BYTES)
-		ncap = VRP_MAX_BYTES;
-	if ((n = realloc(*out, ncap)) == NULL)
-		return -1;
-	*out = n;
-	*cap = ncap;
-	vrp_mem_hint(n + used, ncap - used);
-	return 0;
-}
-
-/*
- * gzip (RFC 1952), several members allowed; -1 logged.  VRP JSON shrinks
- * about 26:1 (bzip2) to 32:1 (gzip): the first buffer is sized for that,
- * since untouched pages cost nothing and realloc copies do.
- */
-static int
-gunzip(const char *name, const uint8_t *in, size_t len, uint8_t **out,
-    size_t *outlen)
-{
-	z_stream z;
-	size_t cap = len < 2048 ? 65536 : len * 32, used = 0;
-	const char *err = NULL;
-	int rc = Z_OK;
-
-	if (len > UINT32_MAX) {
-		log_warnx("%s: compressed data too large", name);
-		return -1;
-	}
-	if (cap > VRP_MAX_BYTES)
-		cap = VRP_MAX_BYTES;
-	if ((*out = malloc(cap)) == NULL) {
-		log_warn("%s", name);
-		return -1;
-	}
-	vrp_mem_hint(*out, cap);
-	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, 15 + 16) != Z_OK) {
-		free(*out);
-		return -1;
-	}
-	z.next_in = (Bytef *)(uintptr_t)in;
-	z.avail_in = (uInt)len;
-	while (err == NULL) {
-		if (out_grow(out, &cap, used) == -1) {
-			err = "larger than the size cap when decompressed";
-			break;
-		}
-		z.next_out = *out + used;
-		z.avail_out = (uInt)(cap - used);
-		rc = inflate(&z, Z_NO_FLUSH);
-		used = cap - z.avail_out;
-		if (rc == Z_STREAM_END) {
-			if (z.avail_in == 0)
-				break;
-			if (z.avail_in < 2 || z.next_in[0] != 0x1f ||
-			    z.next_in[1] != 0x8b)
-				err = "garbage after the gzip data";
-			else
-				inflateReset(&z);
-		} else if (rc == Z_BUF_ERROR && z.avail_in == 0)
-			err = "truncated gzip data";
-		else if (rc != Z_OK && rc != Z_BUF_ERROR)
-			err = z.msg != NULL ? z.msg : "gzip error";
-	}
-	inflateEnd(&z);
-	if (err != NULL) {
-		log_warnx("%s: %s", name, err);
-		free(*out);
-		*out = NULL;
-		return -1;
-	}
-	*outlen = used;
-	return 0;
-}
-
-/* bzip2, several streams allowed (pbzip2); -1 logged. */
-static int
-bunzip2(const char *name, const uint8_t *in, size_t len, uint8_t **out,
-    size_t *outlen)
-{
-	bz_stream b;
-	size_t cap = len < 2048 ? 65536 : len * 32, used = 0;
-	const char *err = NULL;
-	int rc;
-
-	if (len > UINT32_MAX) {
-		log_warnx("%s: compressed data too large", name);
-		return -1;
-	}
-	if (cap > VRP_MAX_BYTES)
-		cap = VRP_MAX_BYTES;
-	if ((*out = malloc(cap)) == NULL) {
-		log_warn("%s", name);
-		return -1;
-	}
-	vrp_mem_hint(*out, cap);
-	memset(&b, 0, sizeof(b));
-	if (BZ2_bzDecompressInit(&b, 0, 0) != BZ_OK) {
-		free(*out);
-		return -1;
-	}
-	b.next_in = (char *)(uintptr_t)in;
-	b.avail_in = (unsigned)len;
-	while (err == NULL) {
-		if (out_grow(out, &cap, used) == -1) {
-			err = "larger than the size cap when decompressed";
-			break;
-		}
-		b.next_out = (char *)*out + used;
-		b.avail_out = (unsigned)(cap - used);
-		rc = BZ2_bzDecompress(&b);
-		used = cap - b.avail_out;
-		if (rc == BZ_STREAM_END) {
-			if (b.avail_in == 0)
-				break;
-			if (b.avail_in < 3 || memcmp(b.next_in, "BZh", 3) != 0) {
-				err = "garbage after the bzip2 data";
-				break;
-			}
-			BZ2_bzDecompressEnd(&b);
-			if (BZ2_bzDecompressInit(&b, 0, 0) != BZ_OK) {
-				err = "bzip2 error";
-				break;
-			}
-		} else if (rc == BZ_OK && b.avail_in == 0 && used < cap)
-			err = "truncated bzip2 data";
-		else if (rc != BZ_OK)
-			err = "corrupt bzip2 data";
-	}
-	BZ2_bzDecompressEnd(&b);
-	if (err != NULL) {
-		log_warnx("%s: %s", name, err);
-		free(*out);
-		*out = NULL;
-		return -1;
-	}
-	*outlen = used;
-	return 0;
-}
-
-int
-vrp_decompress(const char *name, const uint8_t *buf, size_t len,
-    uint8_t **out, size_t *outlen)
-{
-	*out = NULL;
-	*outlen = 0;
-	if (len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b)
-		return gunzip(name, buf, len, out, outlen) == -1 ? -1 : 1;
-	if (len >= 4 && memcmp(buf, "BZh", 3) == 0 && buf[3] >= '1' &&
-	    buf[3] <= '9')
-		return bunzip2(name, buf, len, out, outlen) == -1 ? -1 : 1;
-	return 0;
-}
+#include "vrp_load.h"
 
 /* Whole file into memory, at most VRP_MAX_BYTES; the caller frees. */
 static uint8_t *

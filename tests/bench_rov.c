@@ -37,7 +37,7 @@
 #include "addr.h"
 #include "log.h"
 #include "rov.h"
-#include "vrp.h"
+#include "vrp_load.h"
 
 #define NROUTES	(1u << 20)	/* distinct routes per mix */
 

@@ -23,7 +23,7 @@
 #include "stats.h"
 #include "route_log.h"
 #include "validator.h"
-#include "vrp.h"
+#include "vrp_load.h"
 
 #include "fuzz_common.h"
 

@@ -31,7 +31,7 @@
 
 #include <hiredis/hiredis.h>
 
-#include "vrp.h"
+#include "vrp_load.h"
 #include "vrp_redis_internal.h"
 #include "fuzz_common.h"
 

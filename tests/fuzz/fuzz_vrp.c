@@ -16,7 +16,7 @@
 
 #include "log.h"
 #include "rov.h"
-#include "vrp.h"
+#include "vrp_load.h"
 #include "fuzz_common.h"
 
 int

@@ -15,7 +15,7 @@
 
 #include "addr.h"
 #include "rov.h"
-#include "vrp.h"
+#include "vrp_load.h"
 
 /* Build an index from "prefix maxlen asn" lines (NULL-terminated). */
 static struct rov_index *

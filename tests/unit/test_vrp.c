@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "vrp.h"
+#include "vrp_load.h"
 
 #define VRPDIR	"tests/vrps/"
 

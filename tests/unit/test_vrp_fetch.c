@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "vrp.h"
+#include "vrp_load.h"
 
 static FILE	*cap_file;
 static int	 cap_saved = -1;

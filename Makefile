@@ -35,9 +35,10 @@ endif
 # headers are still needed, from libcurl4-openssl-dev).
 LIBS	= -lpcap -ljansson -lhiredis $(NIDS_LIBS) -lm -lz -lbz2 -lpthread -ldl
 
-# Every src/*.c except the programs' mains goes into one static library;
-# each test links the library and takes only the objects it needs.
-MAINS	= src/rovmon.c src/rovctl.c
+# Every src/*.c except the programs' own files goes into one static
+# library; each test links the library and takes only the objects it needs.
+ROVMON_SRC = src/rovmon.c src/rovmon_options.c src/rovmon_loop.c
+MAINS	= $(ROVMON_SRC) src/rovctl.c
 LIBSRC	= $(filter-out $(MAINS) $(if $(HAVE_NIDS),,src/reasm_nids.c),$(wildcard src/*.c))
 LIBOBJ	= $(LIBSRC:src/%.c=$(BUILD)/obj/%.o)
 LIB	= $(BUILD)/librovmon.a
@@ -62,15 +63,15 @@ $(LIB): $(LIBOBJ)
 
 # The installed rules directory is compiled into rovmon (src/paths.c says
 # how the default rules file is found); a stamp holding the value rebuilds
-# rovmon.o when SYSCONFDIR changes.
+# rovmon_options.o when SYSCONFDIR changes.
 SYSCONFDIR ?= /etc/rovmon
-$(BUILD)/obj/rovmon.o: CPPFLAGS += -DROVMON_SYSCONFDIR='"$(SYSCONFDIR)"'
-$(BUILD)/obj/rovmon.o: $(BUILD)/sysconfdir.stamp
+$(BUILD)/obj/rovmon_options.o: CPPFLAGS += -DROVMON_SYSCONFDIR='"$(SYSCONFDIR)"'
+$(BUILD)/obj/rovmon_options.o: $(BUILD)/sysconfdir.stamp
 $(BUILD)/sysconfdir.stamp: FORCE | $(BUILD)/obj
 	@echo '$(SYSCONFDIR)' | cmp -s - $@ || echo '$(SYSCONFDIR)' > $@
 FORCE:
 
-$(BUILD)/rovmon: $(BUILD)/obj/rovmon.o $(LIB)
+$(BUILD)/rovmon: $(ROVMON_SRC:src/%.c=$(BUILD)/obj/%.o) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/rovctl: $(BUILD)/obj/rovctl.o $(LIB)

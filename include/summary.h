@@ -6,7 +6,7 @@
  *   bgp_update -> validator (routes) -----+--> summary --> report, log
  *   stats (totals) -----------------------+
  *
- * Fed from rovmon.c's bgp_sink callbacks.  It keeps per session only
+ * Fed from rovmon_loop.c's bgp_sink callbacks.  It keeps per session only
  * what the framer does not (the endpoints' OPENs and message counts come
  * with each event's view); totals come from struct rovmon_stats.  Memory
  * is bounded: at most SUMMARY_MAX_SESSIONS sessions, SUMMARY_MAX_INVALID

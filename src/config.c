@@ -2,7 +2,7 @@
  * config.c - the configuration file, turned into command-line arguments.
  *
  * Why argv and not a struct: rovmon's options are parsed in one place
- * (rovmon.c); turning "name value" lines into "--name=value" gives the
+ * (rovmon_options.c); turning "name value" lines into "--name=value" gives the
  * file every option the command line has, with the same checks and the
  * same messages, and lets the command line, parsed after it, override it.
  */

@@ -10,10 +10,11 @@
 #      rules and man pages in place, and the staged rovmon names the
 #      build-time /etc/rovmon/rovmon.rules as its first choice;
 #   3. an installed tree whose SYSCONFDIR is where the rules really are
-#      (the same objects, rovmon.o rebuilt with SYSCONFDIR=TMP/etc/rovmon,
-#      PREFIX=TMP/usr/local, no DESTDIR: the binary's compiled-in path is
-#      the real one, as on a target machine): rovmon from / finds
-#      TMP/etc/rovmon/rovmon.rules and writes the same alerts.
+#      (the same objects, rovmon_options.o rebuilt with
+#      SYSCONFDIR=TMP/etc/rovmon, PREFIX=TMP/usr/local, no DESTDIR: the
+#      binary's compiled-in path is the real one, as on a target
+#      machine): rovmon from / finds TMP/etc/rovmon/rovmon.rules and
+#      writes the same alerts.
 # Exit 0 pass, 1 fail, 77 skip (no make, or a sanitizer build).
 set -u
 cd "$(dirname "$0")/../.."
@@ -100,7 +101,7 @@ fi
 
 # ---- 3. an installed tree with its real SYSCONFDIR --------------------------
 # The build's objects, copied with their times so that make rebuilds only
-# rovmon.o (its SYSCONFDIR stamp differs) and relinks.
+# rovmon_options.o (its SYSCONFDIR stamp differs) and relinks.
 IB=$tmp/build
 I=$tmp/inst
 mkdir -p "$IB"

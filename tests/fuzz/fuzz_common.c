@@ -1,10 +1,10 @@
 /*
  * fuzz_common.c - set-up shared by the fuzz targets (fuzz_common.h).
  *
- * The packet pipeline mirrors src/rovmon.c: on_packet() = decode_packet()
+ * The packet pipeline mirrors src/rovmon_loop.c: on_packet() = decode_packet()
  * then reasm_segment(); on_route() = validator_check() for announcements,
  * then route_log_write() and alerting_route(); on_session() resolves a
- * session's alerts on DOWN and NOTIFICATION.  rovmon.c's callbacks are
+ * session's alerts on DOWN and NOTIFICATION.  rovmon_loop.c's callbacks are
  * static, so they are restated here; keep the two in step.
  */
 #include <errno.h>
@@ -208,7 +208,7 @@ note_session(struct fz_out *o, uint64_t sid)
 		o->sids[o->nsids++] = sid;
 }
 
-/* rovmon.c on_route(). */
+/* rovmon_loop.c on_route(). */
 static void
 on_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *at,
     const struct bgp_route *r)
@@ -228,7 +228,7 @@ on_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *at,
 		    rp != NULL ? validator_generation(validator) : 0);
 }
 
-/* rovmon.c on_session(). */
+/* rovmon_loop.c on_session(). */
 static void
 on_session(void *arg, const struct bgp_msg_ctx *ctx,
     const struct bgp_session_info *si)
@@ -327,7 +327,7 @@ fz_pipe_begin(struct fz_pipe *p, bool small, bool alerting)
 		abort();
 }
 
-/* rovmon.c on_packet(), less the signal and stats work. */
+/* rovmon_loop.c on_packet(), less the signal and stats work. */
 void
 fz_pipe_packet(struct fz_pipe *p, const struct packet *pkt)
 {

@@ -1,6 +1,6 @@
 /*
  * fuzz_common.h - what the libFuzzer targets share: quiet set-up, a
- * fixed VRP set, and the packet pipeline wired as src/rovmon.c wires it
+ * fixed VRP set, and the packet pipeline wired as src/rovmon_loop.c wires it
  * (decode_packet -> reasm -> bgp_session -> bgp_update -> validator ->
  * route log and alerting), with every output going to /dev/null.
  *
@@ -35,7 +35,7 @@ int	LLVMFuzzerInitialize(int *, char ***);
 void	fz_init(void);
 
 /*
- * The bgp_sink rovmon.c builds (on_route/on_session), optionally with
+ * The bgp_sink rovmon_loop.c builds (on_route/on_session), optionally with
  * the alerting stage.  Building that stage (rules file, sinks, RIB)
  * costs more than most inputs, so one instance lives for the process;
  * fz_out_end() empties its RIB again: revalidation against the second
@@ -58,7 +58,7 @@ struct fz_pipe {
 	struct reasm	*reasm;
 	struct fz_out	 out;
 	struct bgp_sink	 sink;
-	struct packet	 last;		/* as rovmon.c: for reasm_finish */
+	struct packet	 last;		/* as rovmon_loop.c: for reasm_finish */
 };
 /* small: tiny reassembly limits (4 flows, 4 KiB per flow, 16 KiB in
  * all, 1 s gap timeout) so eviction and cap paths run; alerting: the

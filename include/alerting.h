@@ -61,7 +61,8 @@ void		 alerting_drain(struct alerting *);
  * the number of alerts lost for good (0: none) and, in why, where and
  * why ("SPEC (reason)", sinks_lost()).  NULL ok (0). */
 uint64_t	 alerting_lost(struct alerting *, char *why, size_t len);
-/* Set the route-state gauges of the statistics (stats.h) to now. */
+/* Set the route-state gauges of the statistics (stats.h) to now, and add
+ * the network sinks' counts (sinks_update_stats()).  Packet thread. */
 void		 alerting_update_stats(const struct alerting *);
 
 #endif /* ROVMON_ALERTING_H */

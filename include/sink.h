@@ -116,6 +116,9 @@ struct sink {
 	struct sink_counters c;		/* network sinks: updated by the
 					 * worker under its lock; read with
 					 * sinks_counters() */
+	struct sink_counters folded;	/* network sinks: the part of c
+					 * already added to stats.h's totals
+					 * (packet thread only) */
 	struct sink	*next;
 };
 
@@ -159,6 +162,11 @@ int		 sinks_counters(struct sinks *, size_t i,
 		    struct sink_counters *, const char **spec);
 /* {"sinks":[{"spec":"...","emitted":N,...},...]} on one line. */
 void		 sinks_write_json(struct sinks *, FILE *);
+/* Packet thread: add to the statistics' alert totals (stats.h) what the
+ * network sinks counted since the last call, so that only the packet
+ * thread writes them.  Called before each statistics line; sinks_close()
+ * calls it once the workers are joined, so the totals end up final. */
+void		 sinks_update_stats(struct sinks *);
 
 /* The sink types (sink.c: file, stdout, syslog; sink_net.c: the rest). */
 extern const struct sink_type sink_file, sink_stdout, sink_syslog;

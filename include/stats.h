@@ -5,6 +5,12 @@
  * never drift apart.  Four kinds of failure are kept apart (STYLE.md
  * habit 3): truncated by capture, lost in reassembly, malformed per the
  * RFC, unsupported.  Each stage owns its section; add a line there.
+ *
+ * Threads: only the packet thread writes `stats` (plain integers, no
+ * atomics).  A thread of its own keeps its counts in its own struct,
+ * which the packet thread adds in before a statistics line is written
+ * and at the end: the network sinks' workers (sinks_update_stats()) and
+ * the VRP reloader and Redis watcher (validator_update_stats()).
  */
 #ifndef ROVMON_STATS_H
 #define ROVMON_STATS_H

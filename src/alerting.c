@@ -195,6 +195,7 @@ alerting_update_stats(const struct alerting *al)
 	stats.routes_not_found = rib_count_by_state(al->rib, ROV_NOT_FOUND);
 	stats.rib_sessions = rib_sessions(al->rib);
 	stats.rib_bytes = rib_memory(al->rib);
+	sinks_update_stats(al->sinks);	/* the network sinks' totals */
 }
 
 struct alerting *

@@ -381,6 +381,7 @@ sinks_close(struct sinks *ss)
 	for (s = ss->head; s != NULL; s = s->next)
 		s->type->close(s);	/* sets s->priv = NULL */
 	ss->closed = true;
+	sinks_update_stats(ss);	/* the workers are joined: s->c is final */
 }
 
 void
@@ -458,6 +459,36 @@ sinks_counters(struct sinks *ss, size_t i, struct sink_counters *c,
 	if (spec != NULL)
 		*spec = s->spec;
 	return 0;
+}
+
+/*
+ * The delta since the last fold, counter by counter: the workers only
+ * ever add, and s->folded is what this thread added before.  The file,
+ * stdout and syslog sinks count into stats.h directly (they run on this
+ * thread).
+ */
+void
+sinks_update_stats(struct sinks *ss)
+{
+	struct sink_counters c;
+	struct sink *s;
+
+	for (s = ss->head; s != NULL; s = s->next) {
+		if (!is_net(s))
+			continue;
+		if (s->priv != NULL)
+			sink_net_counters(s, &c);	/* under its lock */
+		else
+			c = s->c;	/* closed: the worker is joined */
+		STAT_ADD(alert_queued, c.queued - s->folded.queued);
+		STAT_ADD(alert_queue_drops,
+		    c.queue_drops - s->folded.queue_drops);
+		STAT_ADD(alert_rate_drops, c.rate_drops - s->folded.rate_drops);
+		STAT_ADD(alert_sent, c.sent - s->folded.sent);
+		STAT_ADD(alert_send_errors,
+		    c.send_errors - s->folded.send_errors);
+		s->folded = c;
+	}
 }
 
 void

@@ -35,8 +35,10 @@
  * NET_DRAIN_SECS.  A sink that is down at close drops the rest (counted
  * in queue_drops).
  *
- * Counters: per sink under the queue lock; the process totals in stats.h
- * are updated with relaxed atomics from the workers.
+ * Counters: per sink (s->c), under the queue lock, written by emit and the
+ * worker.  Nothing here writes the process totals in stats.h: the packet
+ * thread adds these counters to them (sinks_update_stats()), so that the
+ * statistics have one writer.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -53,7 +55,6 @@
 #include "curl_lazy.h"
 #include "log.h"
 #include "sink.h"
-#include "stats.h"
 
 #define NET_QUEUE_DEFAULT	1024
 #define NET_CONNECT_TIMEOUT	5	/* seconds */
@@ -69,9 +70,6 @@
 #define ES_BULK			"/_bulk?filter_path=errors,items.*.status"
 #define RESP_MAX		(1 << 20) /* response bytes kept (ES items) */
 #define SUBJECT_MAX		200
-
-#define STAT_ADD_ATOMIC(name, n) \
-	((void)__atomic_fetch_add(&stats.name, (uint64_t)(n), __ATOMIC_RELAXED))
 
 enum net_kind { NET_WEBHOOK, NET_SMTP, NET_ES };
 
@@ -207,10 +205,8 @@ net_emit(struct sink *s, const struct sink_alert *sa)
 		pthread_cond_wait(&n->room, &n->mu);
 	if (rate_drop) {
 		s->c.rate_drops++;
-		STAT_INC(alert_rate_drops);
 	} else if (it == NULL || n->qlen == n->qcap) {
 		s->c.queue_drops++;
-		STAT_INC(alert_queue_drops);
 		/* the endpoint's trouble is why the queue is full */
 		snprintf(s->why, sizeof(s->why), "%s", it == NULL ?
 		    "out of memory" : n->trouble ? n->err : "queue full");
@@ -219,7 +215,6 @@ net_emit(struct sink *s, const struct sink_alert *sa)
 		n->q[(n->qhead + n->qlen) % n->qcap] = it;
 		n->qlen++;
 		s->c.queued++;
-		STAT_INC(alert_queued);
 		pthread_cond_signal(&n->cv);
 	}
 	pthread_mutex_unlock(&n->mu);
@@ -762,8 +757,6 @@ deliver(struct net_sink *n, struct net_item **items, unsigned cnt)
 	n->s->c.sent += cnt - failed;
 	n->s->c.send_errors += failed;
 	pthread_mutex_unlock(&n->mu);
-	STAT_ADD_ATOMIC(alert_sent, cnt - failed);
-	STAT_ADD_ATOMIC(alert_send_errors, failed);
 }
 
 /* Closing: drop what is queued (counted, with the reason).  mu held. */
@@ -773,7 +766,6 @@ drop_queue(struct net_sink *n)
 	if (n->qlen == 0)
 		return;
 	n->s->c.queue_drops += n->qlen;
-	STAT_ADD_ATOMIC(alert_queue_drops, n->qlen);
 	if (n->down)
 		snprintf(n->s->why, sizeof(n->s->why), "%s", n->err);
 	else

@@ -18,6 +18,7 @@
 
 #include "alert.h"
 #include "sink.h"
+#include "stats.h"
 
 static const uint8_t update_msg[] = {
 	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
@@ -686,6 +687,34 @@ test_sinks_lost(void **state)
 }
 
 /*
+ * The statistics' network totals are the sums of the sinks' counters:
+ * the workers count per sink, sinks_close() adds them in on this thread.
+ */
+static void
+check_net_totals(struct sinks *ss)
+{
+	struct sink_counters c, sum;
+	size_t i;
+
+	memset(&sum, 0, sizeof(sum));
+	for (i = 0; sinks_counters(ss, i, &c, NULL) == 0; i++) {
+		sum.queued += c.queued;
+		sum.queue_drops += c.queue_drops;
+		sum.rate_drops += c.rate_drops;
+		sum.sent += c.sent;
+		sum.send_errors += c.send_errors;
+	}
+	assert_int_equal(stats.alert_queued, sum.queued);
+	assert_int_equal(stats.alert_queue_drops, sum.queue_drops);
+	assert_int_equal(stats.alert_rate_drops, sum.rate_drops);
+	assert_int_equal(stats.alert_sent, sum.sent);
+	assert_int_equal(stats.alert_send_errors, sum.send_errors);
+	/* a second fold adds nothing */
+	sinks_update_stats(ss);
+	assert_int_equal(stats.alert_sent, sum.sent);
+}
+
+/*
  * Driver for tests/e2e/90-sinks.sh: ROVMON_SINK_TEST=N emits N alerts to
  * the sinks named in ROVMON_SINK_SPECS (separated by spaces), prints how
  * long the emits took and every sink's counters as JSON to
@@ -715,6 +744,7 @@ test_sink_driver(void **state)
 		return;
 	}
 	n = atol(n_env);
+	stats_reset();
 	assert_non_null(ss = sinks_new());
 	assert_non_null(copy = strdup(specs));
 	for (tok = strtok_r(copy, " ", &save); tok != NULL;
@@ -747,6 +777,7 @@ test_sink_driver(void **state)
 	sinks_flush(ss);
 	sinks_close(ss);	/* drains the queues, joins the workers */
 	clock_gettime(CLOCK_MONOTONIC, &t2);
+	check_net_totals(ss);
 	assert_non_null(fp = fopen(out, "w"));
 	fprintf(fp, "{\"emit_ms\":%.3f,\"free_ms\":%.3f,\"counters\":",
 	    (double)(t1.tv_sec - t0.tv_sec) * 1e3 +

@@ -168,10 +168,14 @@ void		 sinks_write_json(struct sinks *, FILE *);
  * calls it once the workers are joined, so the totals end up final. */
 void		 sinks_update_stats(struct sinks *);
 
-/* The sink types (sink.c: file, stdout, syslog; sink_net.c: the rest). */
+/* The sink types (sink_file.c: file, stdout; sink_syslog.c; sink_net.c:
+ * the rest). */
 extern const struct sink_type sink_file, sink_stdout, sink_syslog;
 extern const struct sink_type sink_webhook, sink_smtp, sink_es;
 
+/* For the list (sink.c): write out what a file or stdout sink has
+ * gathered. */
+void		 sink_file_drain(struct sink *);
 /* For network sinks: copy counters under the sink's lock. */
 void		 sink_net_counters(struct sink *, struct sink_counters *);
 /* For network sinks: count an alert above the sink's min_priority. */

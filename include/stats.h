@@ -121,7 +121,7 @@
 	/* output */							\
 	X(route_events)		/* lines written to the route log */	\
 	X(route_reopens)	/* route log reopened (SIGHUP) */	\
-	/* alert (sink.c, sink_net.c; totals over all sinks) */	\
+	/* alert (sink*.c; totals over all sinks) */			\
 	X(alerts)		/* alerts given to sinks_emit() */	\
 	X(alert_filtered)	/* sink skipped: above its min priority */ \
 	X(alert_event_filtered)	/* rules.c: held back by a rule's	\

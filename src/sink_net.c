@@ -1,7 +1,9 @@
 /*
- * sink_net.c - network sinks through libcurl: a JSON webhook (chat:
- * Slack and Mattermost take the same POST), mail (SMTP), and
- * Elasticsearch _bulk.
+ * sink_net.c - the machinery of the network sinks (a JSON webhook, mail,
+ * Elasticsearch _bulk): the bounded queue, the worker thread, retries
+ * and outages, open and close.  The transfers themselves are in
+ * sink_http.c (webhook, Elasticsearch) and sink_smtp.c (mail); what the
+ * three files share is in sink_net_internal.h.
  *
  * Each sink is a bounded queue and one worker thread that owns its CURL
  * handle; every transfer has a 5 s connect and a 10 s total timeout.
@@ -47,18 +49,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
-
-#include <jansson.h>
-
-#include "curl_lazy.h"
 #include "log.h"
-#include "sink.h"
+#include "sink_net_internal.h"
 
 #define NET_QUEUE_DEFAULT	1024
-#define NET_CONNECT_TIMEOUT	5	/* seconds */
-#define NET_TOTAL_TIMEOUT	10	/* seconds */
 #define NET_DRAIN_SECS		10	/* at close, block=0 */
 #define NET_RETRY_DEFAULT	30	/* seconds of retries */
 #define NET_BACKOFF_MS		500	/* first wait before a retry */
@@ -66,96 +61,21 @@
 #define NET_PROBE_SECS		5	/* while down: one try this often */
 #define ES_BATCH_DEFAULT	500
 #define ES_FLUSH_MS		1000
-/* after the index URL: only what es_items() reads comes back */
-#define ES_BULK			"/_bulk?filter_path=errors,items.*.status"
-#define RESP_MAX		(1 << 20) /* response bytes kept (ES items) */
-#define SUBJECT_MAX		200
-
-enum net_kind { NET_WEBHOOK, NET_SMTP, NET_ES };
-
-/* How one try went: retry only what may work next time. */
-enum send_rc { SEND_OK, SEND_RETRY, SEND_REFUSED };
-
-/* One queued alert: its JSON line, text and subject, in one allocation. */
-struct net_item {
-	char		*json;
-	size_t		 json_len;	/* with the '\n' */
-	char		*text;
-	char		*subject;
-};
-
-struct net_sink {
-	struct sink	*s;
-	enum net_kind	 kind;
-	char		*url;
-	/* smtp */
-	char		*from;
-	struct curl_slist *rcpt;
-	char		*to_hdr;
-	/* the queue, under mu */
-	pthread_mutex_t	 mu;
-	pthread_cond_t	 cv;		/* to the worker: work, stop */
-	pthread_cond_t	 room;		/* to emit (block=1): a slot is free */
-	struct net_item	**q;
-	unsigned	 qcap, qhead, qlen;
-	bool		 stop, flush_now, started;
-	bool		 trouble;	/* retrying or down: err says why */
-	bool		 is_down;	/* down, as emit sees it */
-	char		 err[SINK_WHY_MAX];	/* last delivery error */
-	time_t		 drain_until;	/* block=0: set by close */
-	pthread_t	 thr;
-	/* set at open */
-	bool		 block;
-	unsigned	 retry;		/* seconds */
-	/* rate limit: packet thread only */
-	unsigned	 rate;		/* per minute, 0 = none */
-	time_t		 win;
-	unsigned	 win_count;
-	unsigned	 batch;
-	/* worker only */
-	struct net_item	**items;	/* the batch being delivered */
-	CURL		*curl;
-	char		*resp;
-	size_t		 resp_len;
-	bool		 failing;	/* the last delivery lost alerts */
-	bool		 down;		/* retries ran out: probing */
-	struct timespec	 next_probe;	/* CLOCK_MONOTONIC */
-	unsigned long	 msgid;
-};
 
 static void	*net_worker(void *);
 
 /* ---- queue -------------------------------------------------------- */
 
-static struct net_item *
+static struct sink_net_item *
 item_new(const struct sink_alert *sa, bool want_subject)
 {
-	struct net_item *it;
-	char text[ALERT_TEXT_MAX], subject[SUBJECT_MAX];
+	struct sink_net_item *it;
+	char text[ALERT_TEXT_MAX], subject[SINK_SMTP_SUBJECT_MAX];
 	size_t tl, sl = 0;
 
 	tl = (size_t)alert_format_text(sa->a, text, sizeof(text));
-	if (want_subject) {
-		const struct route_event *ev = sa->a->ev;
-		char pfx[PREFIX_STRLEN];
-		size_t i;
-
-		char origin[16] = "none";
-
-		if (ev->origin_kind == ORIGIN_AS_SEQ ||
-		    ev->origin_kind == ORIGIN_AS_PEER)
-			snprintf(origin, sizeof(origin), "AS%u", ev->origin_as);
-		snprintf(subject, sizeof(subject),
-		    "[rovmon] P%u %.80s %s origin %s %s %s", sa->a->priority,
-		    sa->a->msg, prefix_fmt(&ev->prefix, pfx, sizeof(pfx)),
-		    origin, route_event_kind_name(ev->kind),
-		    ev->has_rpki ? rov_state_name(ev->rpki.state) : "");
-		/* a header line: printable ASCII only */
-		for (i = 0; subject[i] != '\0'; i++)
-			if (subject[i] < 0x20 || subject[i] > 0x7e)
-				subject[i] = '?';
-		sl = i + 1;
-	}
+	if (want_subject)
+		sl = sink_smtp_subject(sa->a, subject, sizeof(subject)) + 1;
 	if ((it = malloc(sizeof(*it) + sa->json_len + 1 + tl + 1 + sl)) ==
 	    NULL)
 		return NULL;
@@ -179,8 +99,8 @@ item_new(const struct sink_alert *sa, bool want_subject)
 static void
 net_emit(struct sink *s, const struct sink_alert *sa)
 {
-	struct net_sink *n = s->priv;
-	struct net_item *it = NULL;
+	struct sink_net *n = s->priv;
+	struct sink_net_item *it = NULL;
 	time_t now = time(NULL);
 	bool rate_drop = false;
 
@@ -195,7 +115,7 @@ net_emit(struct sink *s, const struct sink_alert *sa)
 			n->win_count++;
 	}
 	if (!rate_drop)
-		it = item_new(sa, n->kind == NET_SMTP);
+		it = item_new(sa, n->kind == SINK_NET_SMTP);
 	pthread_mutex_lock(&n->mu);
 	s->c.emitted++;
 	/* The worker always makes room: it delivers, or gives up.  A sink
@@ -223,7 +143,7 @@ net_emit(struct sink *s, const struct sink_alert *sa)
 void
 sink_net_filtered(struct sink *s)
 {
-	struct net_sink *n = s->priv;
+	struct sink_net *n = s->priv;
 
 	pthread_mutex_lock(&n->mu);
 	s->c.emitted++;
@@ -234,7 +154,7 @@ sink_net_filtered(struct sink *s)
 static void
 net_flush(struct sink *s)
 {
-	struct net_sink *n = s->priv;
+	struct sink_net *n = s->priv;
 
 	pthread_mutex_lock(&n->mu);
 	n->flush_now = true;
@@ -245,361 +165,11 @@ net_flush(struct sink *s)
 void
 sink_net_counters(struct sink *s, struct sink_counters *c)
 {
-	struct net_sink *n = s->priv;
+	struct sink_net *n = s->priv;
 
 	pthread_mutex_lock(&n->mu);
 	*c = s->c;
 	pthread_mutex_unlock(&n->mu);
-}
-
-/* ---- transfers (worker thread) ------------------------------------ */
-
-static size_t
-resp_cb(char *p, size_t size, size_t nmemb, void *arg)
-{
-	struct net_sink *n = arg;
-	size_t len = size * nmemb, keep = len;
-
-	if (n->resp_len + keep > RESP_MAX)
-		keep = RESP_MAX - n->resp_len;
-	memcpy(n->resp + n->resp_len, p, keep);
-	n->resp_len += keep;
-	n->resp[n->resp_len] = '\0';
-	return len;
-}
-
-static void
-curl_common(struct net_sink *n)
-{
-	curl_fn->easy_reset(n->curl);
-	curl_fn->easy_setopt(n->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_fn->easy_setopt(n->curl, CURLOPT_CONNECTTIMEOUT,
-	    (long)NET_CONNECT_TIMEOUT);
-	curl_fn->easy_setopt(n->curl, CURLOPT_TIMEOUT, (long)NET_TOTAL_TIMEOUT);
-	curl_fn->easy_setopt(n->curl, CURLOPT_WRITEFUNCTION, resp_cb);
-	curl_fn->easy_setopt(n->curl, CURLOPT_WRITEDATA, n);
-	curl_fn->easy_setopt(n->curl, CURLOPT_USERAGENT, "rovmon");
-	n->resp_len = 0;
-	n->resp[0] = '\0';
-}
-
-/*
- * What went wrong in a transfer, for a person: the system's word when
- * there is one ("Connection refused"), else libcurl's.  Which failures
- * are worth a retry: those of the network and the far end's load, not
- * a URL that can never work.
- */
-static enum send_rc
-curl_failed(struct net_sink *n, CURLcode rc, char *err, size_t errlen)
-{
-	char buf[128];
-	long oserr = 0;
-
-	curl_fn->easy_getinfo(n->curl, CURLINFO_OS_ERRNO, &oserr);
-	if (oserr != 0 && (rc == CURLE_COULDNT_CONNECT ||
-	    rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR))
-		snprintf(err, errlen, "%s", strerror_r((int)oserr, buf,
-		    sizeof(buf)));
-	else
-		snprintf(err, errlen, "%s", curl_fn->easy_strerror(rc));
-	switch (rc) {
-	case CURLE_UNSUPPORTED_PROTOCOL:
-	case CURLE_URL_MALFORMAT:
-	case CURLE_NOT_BUILT_IN:
-	case CURLE_LOGIN_DENIED:
-		return SEND_REFUSED;
-	default:
-		return SEND_RETRY;
-	}
-}
-
-/* One HTTP POST: SEND_OK on a 2xx answer; else why in *err. */
-static enum send_rc
-http_post(struct net_sink *n, const char *url, const char *ctype,
-    const char *body, size_t len, char *err, size_t errlen)
-{
-	struct curl_slist *h = NULL;
-	char hdr[64];
-	long code = 0;
-	CURLcode rc;
-
-	curl_common(n);
-	snprintf(hdr, sizeof(hdr), "Content-Type: %s", ctype);
-	h = curl_fn->slist_append(h, hdr);
-	h = curl_fn->slist_append(h, "Expect:");
-	curl_fn->easy_setopt(n->curl, CURLOPT_URL, url);
-	curl_fn->easy_setopt(n->curl, CURLOPT_HTTPHEADER, h);
-	curl_fn->easy_setopt(n->curl, CURLOPT_POSTFIELDS, body);
-	curl_fn->easy_setopt(n->curl, CURLOPT_POSTFIELDSIZE_LARGE,
-	    (curl_off_t)len);
-	rc = curl_fn->easy_perform(n->curl);
-	curl_fn->slist_free_all(h);
-	if (rc != CURLE_OK)
-		return curl_failed(n, rc, err, errlen);
-	curl_fn->easy_getinfo(n->curl, CURLINFO_RESPONSE_CODE, &code);
-	if (code >= 200 && code <= 299)
-		return SEND_OK;
-	snprintf(err, errlen, "HTTP status %ld", code);
-	/* busy or broken for now; any other answer will not change */
-	return code == 408 || code == 429 || code >= 500 ? SEND_RETRY :
-	    SEND_REFUSED;
-}
-
-/* {"text":"...","alert":{...}} - Slack shows text, others get both. */
-static enum send_rc
-send_webhook(struct net_sink *n, struct net_item *it, char *err,
-    size_t errlen)
-{
-	size_t cap = it->json_len + 6 * strlen(it->text) + 64, off = 0;
-	enum send_rc rc;
-	char *body;
-
-	if ((body = malloc(cap)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return SEND_RETRY;
-	}
-	memcpy(body, "{\"text\":", 8);
-	off = 8;
-	alert_put_jstr(body, cap, &off, it->text);
-	/* NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
-	memcpy(body + off, ",\"alert\":", 9);
-	off += 9;
-	/* a length-counted body, not a C string; no '\n' */
-	/* NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
-	memcpy(body + off, it->json, it->json_len - 1);
-	off += it->json_len - 1;
-	body[off++] = '}';
-	rc = http_post(n, n->url, "application/json", body, off, err, errlen);
-	free(body);
-	return rc;
-}
-
-/*
- * The _bulk answer, item by item (the URL's filter_path keeps it to
- * {"errors":B,"items":[{"index":{"status":N[,"error":{...}]}},...]},
- * ~25 bytes an item).  A document refused for what it is (4xx: a
- * mapping conflict) is lost: sent again it would be refused again.  A
- * document rejected for load (429, 5xx: a full write queue) is worth
- * another try: those are moved to the front of items[], their number in
- * *again.  *failed: refused for good.  -1 if the answer cannot be read
- * (then every document counts as failed: none is known to be in).
- */
-static int
-es_items(struct net_sink *n, struct net_item **items, unsigned cnt,
-    unsigned *failed, unsigned *again, char *err, size_t errlen)
-{
-	json_error_t jerr;
-	json_t *doc, *arr, *it, *op, *st;
-	const char *key;
-	unsigned i;
-	json_int_t code;
-	int rc = -1;
-
-	*failed = *again = 0;
-	if ((doc = json_loadb(n->resp, n->resp_len, 0, &jerr)) == NULL ||
-	    !json_is_boolean(json_object_get(doc, "errors")))
-		goto done;
-	rc = 0;
-	if (!json_is_true(json_object_get(doc, "errors")))
-		goto done;
-	arr = json_object_get(doc, "items");
-	if (!json_is_array(arr) || json_array_size(arr) != cnt) {
-		rc = -1;
-		goto done;
-	}
-	for (i = 0; i < cnt; i++) {
-		it = json_array_get(arr, i);
-		code = 0;
-		json_object_foreach(it, key, op) {
-			if (json_is_integer(st = json_object_get(op, "status")))
-				code = json_integer_value(st);
-			else if (json_object_get(op, "error") != NULL)
-				code = 400;
-		}
-		if (code >= 200 && code <= 299)
-			continue;
-		if (code == 429 || code >= 500) {
-			struct net_item *t = items[*again];
-
-			/* keep the retryable ones first, in order */
-			items[*again] = items[i];
-			items[i] = t;
-			(*again)++;
-		} else
-			(*failed)++;
-	}
-	if (*failed > 0)
-		snprintf(err, errlen, "%u of %u documents refused", *failed,
-		    cnt);
-	else if (*again > 0)
-		snprintf(err, errlen, "%u of %u documents rejected, busy",
-		    *again, cnt);
-done:
-	if (rc == -1)
-		snprintf(err, errlen, "not an Elasticsearch _bulk answer%s",
-		    n->resp_len >= RESP_MAX ? " (too long)" : "");
-	json_decref(doc);
-	return rc;
-}
-
-/* Elasticsearch _bulk: {"index":{}} and the alert, per line.  *failed:
- * lost for good; *again: to send again (moved to the front). */
-static enum send_rc
-send_es(struct net_sink *n, struct net_item **items, unsigned cnt,
-    unsigned *failed, unsigned *again, char *err, size_t errlen)
-{
-	static const char action[] = "{\"index\":{}}\n";
-	size_t len = 0, off = 0;
-	enum send_rc rc;
-	char *body;
-	unsigned i;
-
-	*failed = 0;
-	*again = cnt;
-	if (cnt == 0) {
-		*again = 0;
-		return SEND_OK;
-	}
-	for (i = 0; i < cnt; i++)
-		len += sizeof(action) - 1 + items[i]->json_len;
-	if ((body = malloc(len + 1)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return SEND_RETRY;
-	}
-	for (i = 0; i < cnt; i++) {
-		memcpy(body + off, action, sizeof(action) - 1);
-		off += sizeof(action) - 1;
-		memcpy(body + off, items[i]->json, items[i]->json_len);
-		off += items[i]->json_len;
-	}
-	body[off] = '\0';
-	rc = http_post(n, n->url, "application/x-ndjson", body, off, err,
-	    errlen);
-	free(body);
-	if (rc == SEND_REFUSED) {
-		*again = 0;
-		*failed = cnt;
-	}
-	if (rc != SEND_OK)
-		return rc;
-	if (es_items(n, items, cnt, failed, again, err, errlen) == -1) {
-		*again = 0;
-		*failed = cnt;
-		return SEND_REFUSED;
-	}
-	if (*again > 0)
-		return SEND_RETRY;
-	return *failed > 0 ? SEND_REFUSED : SEND_OK;
-}
-
-struct upload {
-	const char	*p;
-	size_t		 left;
-};
-
-static size_t
-read_cb(char *buf, size_t size, size_t nmemb, void *arg)
-{
-	struct upload *u = arg;
-	size_t n = size * nmemb;
-
-	if (n > u->left)
-		n = u->left;
-	memcpy(buf, u->p, n);
-	u->p += n;
-	u->left -= n;
-	return n;
-}
-
-/*
- * An RFC 5322 message: short headers, a text/plain body in base64 (the
- * JSON line may exceed the 998-octet line limit, and base64 keeps the
- * body clear of dots and bare CRs), wrapped at 76 columns.
- */
-static char *
-mail_build(struct net_sink *n, const struct net_item *it, size_t *lenp)
-{
-	char date[64], *body, *b64, *msg;
-	size_t blen, boff = 0, cap, off, i, b64cap;
-	time_t now = time(NULL);
-	struct tm tm;
-	int hl;
-
-	gmtime_r(&now, &tm);
-	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
-	blen = strlen(it->text) + 2 + it->json_len;
-	b64cap = (blen + 2) / 3 * 4 + 1;
-	cap = 1024 + strlen(n->to_hdr) + b64cap + b64cap / 76 * 2 + 4;
-	body = malloc(blen + 1);
-	b64 = malloc(b64cap);
-	msg = malloc(cap);
-	if (body == NULL || b64 == NULL || msg == NULL) {
-		free(body);
-		free(b64);
-		free(msg);
-		return NULL;
-	}
-	snprintf(body, blen + 1, "%s\n\n%s", it->text, it->json);
-	alert_put_base64(b64, b64cap, &boff, (const uint8_t *)body,
-	    strlen(body));
-	hl = snprintf(msg, cap, "Date: %s\r\nFrom: %s\r\nTo: %s\r\n"
-	    "Subject: %s\r\nMessage-ID: <%lld.%ld.%lu@rovmon>\r\n"
-	    "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
-	    "Content-Transfer-Encoding: base64\r\n\r\n", date, n->from,
-	    n->to_hdr, it->subject, (long long)now, (long)getpid(),
-	    ++n->msgid);
-	off = hl > 0 ? (size_t)hl : 0;
-	for (i = 0; i < boff; i += 76) {
-		size_t k = boff - i < 76 ? boff - i : 76;
-
-		memcpy(msg + off, b64 + i, k);
-		off += k;
-		/* NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
-		memcpy(msg + off, "\r\n", 2);
-		off += 2;
-	}
-	free(body);
-	free(b64);
-	*lenp = off;
-	return msg;
-}
-
-static enum send_rc
-send_smtp(struct net_sink *n, struct net_item *it, char *err, size_t errlen)
-{
-	struct upload u;
-	char *msg;
-	size_t len;
-	long code = 0;
-	CURLcode rc;
-
-	if ((msg = mail_build(n, it, &len)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return SEND_RETRY;
-	}
-	u.p = msg;
-	u.left = len;
-	curl_common(n);
-	curl_fn->easy_setopt(n->curl, CURLOPT_URL, n->url);
-	curl_fn->easy_setopt(n->curl, CURLOPT_MAIL_FROM, n->from);
-	curl_fn->easy_setopt(n->curl, CURLOPT_MAIL_RCPT, n->rcpt);
-	curl_fn->easy_setopt(n->curl, CURLOPT_READFUNCTION, read_cb);
-	curl_fn->easy_setopt(n->curl, CURLOPT_READDATA, &u);
-	curl_fn->easy_setopt(n->curl, CURLOPT_UPLOAD, 1L);
-	curl_fn->easy_setopt(n->curl, CURLOPT_INFILESIZE_LARGE,
-	    (curl_off_t)len);
-	rc = curl_fn->easy_perform(n->curl);
-	free(msg);
-	if (rc == CURLE_OK)
-		return SEND_OK;
-	/* RFC 5321 4.2.1: 4yz is transient, 5yz permanent */
-	curl_fn->easy_getinfo(n->curl, CURLINFO_RESPONSE_CODE, &code);
-	if (code >= 500 && code <= 599) {
-		snprintf(err, errlen, "SMTP %ld: %s", code,
-		    curl_fn->easy_strerror(rc));
-		return SEND_REFUSED;
-	}
-	return curl_failed(n, rc, err, errlen);
 }
 
 /* ---- worker ------------------------------------------------------- */
@@ -629,7 +199,7 @@ ms_since(const struct timespec *t0)
 /* Closing a live sink, and its drain time is up: stop trying.  Called
  * with mu held. */
 static bool
-give_up_now(const struct net_sink *n)
+give_up_now(const struct sink_net *n)
 {
 	return n->stop && !n->block && time(NULL) >= n->drain_until;
 }
@@ -637,7 +207,7 @@ give_up_now(const struct net_sink *n)
 /* Wait ms before a retry; false if the sink is closing and out of time.
  * err: why the last try failed, for the alerts emit drops meanwhile. */
 static bool
-backoff_wait(struct net_sink *n, long ms, const char *err)
+backoff_wait(struct sink_net *n, long ms, const char *err)
 {
 	struct timespec dl;
 	bool ok;
@@ -656,18 +226,18 @@ backoff_wait(struct net_sink *n, long ms, const char *err)
 
 /* One try of one delivery: an alert, or a batch for Elasticsearch.
  * *failed: lost for good; *again: worth another try, first in items[]. */
-static enum send_rc
-send_once(struct net_sink *n, struct net_item **items, unsigned cnt,
+static enum sink_send_rc
+send_once(struct sink_net *n, struct sink_net_item **items, unsigned cnt,
     unsigned *failed, unsigned *again, char *err, size_t errlen)
 {
-	enum send_rc rc;
+	enum sink_send_rc rc;
 
-	if (n->kind == NET_ES)
-		return send_es(n, items, cnt, failed, again, err, errlen);
-	rc = n->kind == NET_SMTP ? send_smtp(n, items[0], err, errlen) :
-	    send_webhook(n, items[0], err, errlen);
-	*failed = rc == SEND_REFUSED ? 1 : 0;
-	*again = rc == SEND_RETRY ? 1 : 0;
+	if (n->kind == SINK_NET_ES)
+		return sink_http_es(n, items, cnt, failed, again, err, errlen);
+	rc = n->kind == SINK_NET_SMTP ? sink_smtp_send(n, items[0], err, errlen) :
+	    sink_http_webhook(n, items[0], err, errlen);
+	*failed = rc == SINK_SEND_REFUSED ? 1 : 0;
+	*again = rc == SINK_SEND_RETRY ? 1 : 0;
 	return rc;
 }
 
@@ -677,7 +247,7 @@ send_once(struct net_sink *n, struct net_item **items, unsigned cnt,
  * NET_PROBE_SECS is tried, once.  Returns how many of cnt were lost.
  */
 static unsigned
-send_retrying(struct net_sink *n, struct net_item **items, unsigned cnt,
+send_retrying(struct sink_net *n, struct sink_net_item **items, unsigned cnt,
     uint64_t *reqs, char *err, size_t errlen)
 {
 	struct timespec t0;
@@ -726,13 +296,13 @@ send_retrying(struct net_sink *n, struct net_item **items, unsigned cnt,
 
 /* Deliver a batch and count the outcome; called without the lock. */
 static void
-deliver(struct net_sink *n, struct net_item **items, unsigned cnt)
+deliver(struct sink_net *n, struct sink_net_item **items, unsigned cnt)
 {
 	char err[SINK_WHY_MAX] = "";
 	unsigned i, failed = 0;
 	uint64_t reqs = 0;
 
-	if (n->kind == NET_ES)
+	if (n->kind == SINK_NET_ES)
 		failed = send_retrying(n, items, cnt, &reqs, err, sizeof(err));
 	else
 		for (i = 0; i < cnt; i++)
@@ -761,7 +331,7 @@ deliver(struct net_sink *n, struct net_item **items, unsigned cnt)
 
 /* Closing: drop what is queued (counted, with the reason).  mu held. */
 static void
-drop_queue(struct net_sink *n)
+drop_queue(struct sink_net *n)
 {
 	if (n->qlen == 0)
 		return;
@@ -782,9 +352,9 @@ drop_queue(struct net_sink *n)
 static void *
 net_worker(void *arg)
 {
-	struct net_sink *n = arg;
+	struct sink_net *n = arg;
 	struct timespec dl;
-	unsigned cnt, max = n->kind == NET_ES ? n->batch : 1;
+	unsigned cnt, max = n->kind == SINK_NET_ES ? n->batch : 1;
 
 	pthread_mutex_lock(&n->mu);
 	for (;;) {
@@ -794,7 +364,7 @@ net_worker(void *arg)
 			break;
 		/* batch: wait up to a second for more, unless the queue is
 		 * full (emit may be waiting for room) */
-		if (n->kind == NET_ES && n->qlen < max && n->qlen < n->qcap &&
+		if (n->kind == SINK_NET_ES && n->qlen < max && n->qlen < n->qcap &&
 		    !n->stop && !n->flush_now) {
 			deadline_in(&dl, ES_FLUSH_MS);
 			while (n->qlen < max && n->qlen < n->qcap && !n->stop &&
@@ -825,52 +395,8 @@ net_worker(void *arg)
 
 /* ---- open / close ------------------------------------------------- */
 
-/* smtp://host:port?from=a@b&to=c@d&to=e@f -> url, from, rcpt, To: */
-static int
-smtp_parse(struct net_sink *n, const char *arg)
-{
-	const char *q = strchr(arg, '?');
-	char *query, *tok, *save = NULL, addr[320];
-	size_t tolen = 0;
-
-	if (q == NULL)
-		goto usage;
-	if ((n->url = strndup(arg, (size_t)(q - arg))) == NULL ||
-	    (query = strdup(q + 1)) == NULL)
-		return -1;
-	for (tok = strtok_r(query, "&", &save); tok != NULL;
-	    tok = strtok_r(NULL, "&", &save)) {
-		if (strncmp(tok, "from=", 5) == 0 && tok[5] != '\0') {
-			free(n->from);
-			n->from = strdup(tok + 5);
-		} else if (strncmp(tok, "to=", 3) == 0 && tok[3] != '\0') {
-			snprintf(addr, sizeof(addr), "<%s>", tok + 3);
-			n->rcpt = curl_fn->slist_append(n->rcpt, addr);
-			n->to_hdr = realloc(n->to_hdr, tolen + strlen(tok) + 3);
-			if (n->to_hdr == NULL)
-				break;
-			tolen += (size_t)sprintf(n->to_hdr + tolen, "%s%s",
-			    tolen > 0 ? ", " : "", tok + 3);
-		} else {
-			log_warnx("alert sink \"%s\": unknown parameter \"%s\"",
-			    n->s->spec, tok);
-			free(query);
-			return -1;
-		}
-	}
-	free(query);
-	if (n->from != NULL && n->rcpt != NULL && n->to_hdr != NULL &&
-	    strpbrk(n->from, "\r\n<>") == NULL &&
-	    strpbrk(n->to_hdr, "\r\n<>") == NULL)
-		return 0;
-usage:
-	log_warnx("alert sink \"%s\": needs smtp://HOST[:PORT]?from=ADDR"
-	    "&to=ADDR[&to=ADDR...]", n->s->spec);
-	return -1;
-}
-
 static void
-net_free(struct net_sink *n)
+net_free(struct sink_net *n)
 {
 	unsigned i;
 
@@ -895,11 +421,10 @@ net_free(struct net_sink *n)
 }
 
 static int
-net_open(struct sink *s, const char *arg, enum net_kind kind)
+net_open(struct sink *s, const char *arg, enum sink_net_kind kind)
 {
-	struct net_sink *n;
+	struct sink_net *n;
 	const char *why;
-	size_t l;
 
 	/* curl_global_init() inside: here, at startup, before any worker */
 	if (curl_load(&why) == -1) {
@@ -921,29 +446,24 @@ net_open(struct sink *s, const char *arg, enum net_kind kind)
 	    NET_RETRY_DEFAULT;
 	n->block = s->opts.block == 1;
 	if (strncmp(arg, "http://", 7) != 0 &&
-	    strncmp(arg, "https://", 8) != 0 && kind != NET_SMTP) {
+	    strncmp(arg, "https://", 8) != 0 && kind != SINK_NET_SMTP) {
 		log_warnx("alert sink \"%s\": needs an http:// or https:// URL",
 		    s->spec);
 		goto fail;
 	}
-	if (kind == NET_SMTP) {
-		if (smtp_parse(n, arg) == -1)
+	if (kind == SINK_NET_SMTP) {
+		if (sink_smtp_parse(n, arg) == -1)
 			goto fail;
-	} else if (kind == NET_ES) {
+	} else if (kind == SINK_NET_ES) {
 		/* URL of the index; post to its _bulk endpoint */
-		l = strlen(arg);
-		while (l > 0 && arg[l - 1] == '/')
-			l--;
-		if ((n->url = malloc(l + sizeof(ES_BULK))) == NULL)
+		if ((n->url = sink_http_es_url(arg)) == NULL)
 			goto fail;
-		snprintf(n->url, l + sizeof(ES_BULK), "%.*s%s", (int)l, arg,
-		    ES_BULK);
 	} else if ((n->url = strdup(arg)) == NULL)
 		goto fail;
 	if ((n->q = calloc(n->qcap, sizeof(*n->q))) == NULL ||
-	    (n->items = calloc(kind == NET_ES ? n->batch : 1,
+	    (n->items = calloc(kind == SINK_NET_ES ? n->batch : 1,
 	    sizeof(*n->items))) == NULL ||
-	    (n->resp = malloc(RESP_MAX + 1)) == NULL) {
+	    (n->resp = malloc(SINK_NET_RESP_MAX + 1)) == NULL) {
 		log_warn("alert sink \"%s\"", s->spec);
 		goto fail;
 	}
@@ -967,7 +487,7 @@ fail:
 void
 sink_net_stop(struct sink *s)
 {
-	struct net_sink *n = s->priv;
+	struct sink_net *n = s->priv;
 
 	if (n == NULL)
 		return;
@@ -983,7 +503,7 @@ sink_net_stop(struct sink *s)
 static void
 net_close(struct sink *s)
 {
-	struct net_sink *n = s->priv;
+	struct sink_net *n = s->priv;
 
 	if (n == NULL)
 		return;
@@ -997,19 +517,19 @@ net_close(struct sink *s)
 static int
 webhook_open(struct sink *s, const char *arg)
 {
-	return net_open(s, arg, NET_WEBHOOK);
+	return net_open(s, arg, SINK_NET_WEBHOOK);
 }
 
 static int
 smtp_open(struct sink *s, const char *arg)
 {
-	return net_open(s, arg, NET_SMTP);
+	return net_open(s, arg, SINK_NET_SMTP);
 }
 
 static int
 es_open(struct sink *s, const char *arg)
 {
-	return net_open(s, arg, NET_ES);
+	return net_open(s, arg, SINK_NET_ES);
 }
 
 const struct sink_type sink_webhook = {

@@ -1,6 +1,6 @@
 /*
  * hash.h - the 64-bit hash mixers shared by the hash tables (flow.c's
- * session table, rib.c's session and attribute tables).  Not keyed: see
+ * session table, the rib's session, tuple and route tables).  Not keyed: see
  * flow.c for why that is acceptable on a SPAN port.
  */
 #ifndef ROVMON_HASH_H

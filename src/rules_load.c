@@ -21,9 +21,18 @@
 
 /* ---- files ---- */
 
-/* One line into buf (RULES_MAX_LINE + 1 bytes): 1 a line, 0 end of file,
- * -1 too long, -2 NUL byte, -3 read error.  Never reads past the cap. */
-static int
+/* What read_line() found; the failures are negative. */
+enum line_read {
+	LINE_READ_ERROR = -3,		/* ferror() */
+	LINE_NUL = -2,			/* a NUL byte: the column is strlen + 1 */
+	LINE_TOO_LONG = -1,		/* past RULES_MAX_LINE */
+	LINE_EOF = 0,
+	LINE_OK = 1,
+};
+
+/* One line into buf (RULES_MAX_LINE + 1 bytes), without its '\n' (and a
+ * '\r' before it).  Never reads past the cap. */
+static enum line_read
 read_line(FILE *fp, char *buf)
 {
 	size_t n = 0;
@@ -32,18 +41,18 @@ read_line(FILE *fp, char *buf)
 	while ((c = getc(fp)) != EOF && c != '\n') {
 		if (c == '\0') {
 			buf[n] = '\0';		/* the column is strlen + 1 */
-			return -2;
+			return LINE_NUL;
 		}
 		if (n == RULES_MAX_LINE)
-			return -1;
+			return LINE_TOO_LONG;
 		buf[n++] = (char)c;
 	}
 	if (c == EOF && (ferror(fp) || n == 0))
-		return ferror(fp) ? -3 : 0;
+		return ferror(fp) ? LINE_READ_ERROR : LINE_EOF;
 	if (n > 0 && buf[n - 1] == '\r')
 		n--;
 	buf[n] = '\0';
-	return 1;
+	return LINE_OK;
 }
 
 static int	load_file(struct loader *, const char *, int);
@@ -130,7 +139,8 @@ rules_read_file(struct loader *ld, const char *path, int depth,
 	unsigned oline = ld->line;
 	char *buf = NULL, **nf;
 	FILE *fp = NULL;
-	int rc = -1, r;
+	enum line_read r;
+	int rc = -1;
 
 	if ((fp = open_file(ld, path)) == NULL)
 		goto done;
@@ -148,21 +158,28 @@ rules_read_file(struct loader *ld, const char *path, int depth,
 	ld->line = 0;
 	ld->lbuf = buf;
 	buf[0] = '\0';
-	while ((r = read_line(fp, buf)) != 0) {
+	while ((r = read_line(fp, buf)) != LINE_EOF) {
 		ld->line++;
-		if (r == -1)
-			rules_lerr(ld, buf + RULES_MAX_LINE,
-			    "expected a line of at "
-			    "most %d bytes, got a longer line", RULES_MAX_LINE);
-		else if (r == -2)
-			rules_lerr(ld, buf + strlen(buf),
-			    "expected text, got a NUL "
-			    "byte");
-		else if (r == -3)
-			rules_lerr(ld, NULL,
-			    "expected to read the file, got %s",
-			    strerror(errno));
-		if (r < 0 || fn(ld, buf, depth) == -1)
+		switch (r) {
+		case LINE_TOO_LONG:
+			rules_lerr(ld, buf + RULES_MAX_LINE, "expected a line "
+			    "of at most %d bytes, got a longer line",
+			    RULES_MAX_LINE);
+			goto done;
+		case LINE_NUL:
+			rules_lerr(ld, buf + strlen(buf), "expected text, got "
+			    "a NUL byte");
+			goto done;
+		case LINE_READ_ERROR:
+			rules_lerr(ld, NULL, "expected to read the file, got "
+			    "%s", strerror(errno));
+			goto done;
+		case LINE_OK:
+		case LINE_EOF:
+		default:
+			break;
+		}
+		if (fn(ld, buf, depth) == -1)
 			goto done;
 	}
 	rc = 0;

@@ -84,10 +84,6 @@ void	alert_put_jstr(char *buf, size_t cap, size_t *off, const char *s);
 				 * UTF-8 bytes become U+FFFD */
 void	alert_put_base64(char *buf, size_t cap, size_t *off,
 	    const uint8_t *p, size_t n);
-void	alert_put_snort_ts(char *buf, size_t cap, size_t *off,
-	    const struct timeval *);	/* 24/05/01-12:00:00.123456 (UTC) */
-void	alert_put_iso_ts(char *buf, size_t cap, size_t *off,
-	    const struct timeval *);	/* 2024-05-01T12:00:00.123456Z */
 
 /* "C2S" (towards port 179), "S2C" (from it), "UNK" (neither or both). */
 const char *alert_dir(uint16_t src_port, uint16_t dst_port);

@@ -2,7 +2,7 @@
  * route_log.h - the route event log: one JSON object per line per route
  * (docs/route-log.md).  Formatted directly into a buffer, not through
  * jansson: it is on the per-prefix hot path, and field order must be
- * stable for golden-file tests.
+ * stable for golden-file tests.  The route facts come from route_json.h.
  */
 #ifndef ROVMON_ROUTE_LOG_H
 #define ROVMON_ROUTE_LOG_H
@@ -44,18 +44,5 @@ void	route_log_write(struct route_log *, const struct bgp_msg_ctx *,
 /* bgp_sink.route callback without validation; arg is the route_log. */
 void	route_log_route(void *arg, const struct bgp_msg_ctx *,
 	    const struct bgp_attrs *, const struct bgp_route *);
-
-/*
- * Helpers shared with other JSON writers: append to buf at *off,
- * bounded by cap (output is cut, never overrun).
- */
-void	json_put_ts(char *buf, size_t cap, size_t *off, const struct timeval *);
-/* The members of an "rpki" object, shared with the alert encoder. */
-void	json_put_rov_verdict(char *buf, size_t cap, size_t *off,
-	    const struct rov_result *);
-void	json_put_rov_vrps(char *buf, size_t cap, size_t *off,
-	    const struct rov_result *);
-void	json_put_aspath(char *buf, size_t cap, size_t *off,
-	    const struct bgp_aspath *);
 
 #endif /* ROVMON_ROUTE_LOG_H */

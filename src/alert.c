@@ -5,20 +5,19 @@
  *
  * Direct formatting into the caller's buffer, no jansson: alerts are on
  * the packet path and their field order must be stable for golden tests.
- * Nothing here keeps shared state (the time cache is per thread), so the
- * encoders may run in any thread.
+ * The route facts (time, addresses, prefix, origin, AS path, rpki) are
+ * written by route_json.c in the alerts' dialect.  Nothing here keeps
+ * shared state, so the encoders may run in any thread.
  */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "alert.h"
 #include "jsonbuf.h"
 #include "log.h"
 #include "rov.h"
-#include "route_log.h"
+#include "route_json.h"
 
 static void
 copy_str(char *dst, size_t cap, const char *src)
@@ -176,44 +175,6 @@ alert_put_base64(char *buf, size_t cap, size_t *off, const uint8_t *p,
 	}
 }
 
-/*
- * The broken-down UTC time of tv.  gmtime_r takes glibc's time zone lock:
- * the last second is cached, per thread (alerts of one burst share it).
- */
-static void
-utc(const struct timeval *tv, struct tm *tm)
-{
-	static _Thread_local time_t cached = (time_t)-1;
-	static _Thread_local struct tm ctm;
-	time_t sec = tv->tv_sec;
-
-	if (sec != cached) {
-		if (gmtime_r(&sec, &ctm) == NULL)
-			memset(&ctm, 0, sizeof(ctm));
-		cached = sec;
-	}
-	*tm = ctm;
-}
-
-void
-alert_put_snort_ts(char *buf, size_t cap, size_t *off,
-    const struct timeval *tv)
-{
-	struct tm tm;
-
-	utc(tv, &tm);
-	jb_put_utc(buf, cap, off, &tm, (long)tv->tv_usec, true);
-}
-
-void
-alert_put_iso_ts(char *buf, size_t cap, size_t *off, const struct timeval *tv)
-{
-	struct tm tm;
-
-	utc(tv, &tm);
-	jb_put_utc(buf, cap, off, &tm, (long)tv->tv_usec, false);
-}
-
 const char *
 alert_dir(uint16_t sport, uint16_t dport)
 {
@@ -239,25 +200,6 @@ resolve_name(enum route_resolve_why w)
 	}
 }
 
-static bool
-has_origin(const struct route_event *ev)
-{
-	return ev->origin_kind == ORIGIN_AS_SEQ ||
-	    ev->origin_kind == ORIGIN_AS_PEER;
-}
-
-static void
-put_addr(char *buf, size_t cap, size_t *off, const struct ipaddr *a)
-{
-	if (a->family == 0) {
-		jb_puts(buf, cap, off, "null");
-		return;
-	}
-	jb_put(buf, cap, off, "\"", 1);
-	jb_put_ipaddr(buf, cap, off, a);
-	jb_put(buf, cap, off, "\"", 1);
-}
-
 static void
 put_u_or_null(char *buf, size_t cap, size_t *off, bool have, uint64_t v)
 {
@@ -267,54 +209,7 @@ put_u_or_null(char *buf, size_t cap, size_t *off, bool have, uint64_t v)
 		jb_puts(buf, cap, off, "null");
 }
 
-/*
- * The AS path as an array of numbers; every set-like or confederation
- * segment is a nested array (AS_SET [..], AS_CONFED_SEQUENCE and
- * AS_CONFED_SET too), so that Elasticsearch can map the field as long.
- * (The route log writes confederation segments as objects instead.)
- */
-static void
-put_aspath(char *buf, size_t cap, size_t *off, const struct bgp_aspath *p)
-{
-	uint32_t i, j;
-	const char *sep = "";
-
-	jb_put(buf, cap, off, "[", 1);
-	for (i = 0; i < p->nseg; i++) {
-		const struct bgp_as_segment *s = &p->seg[i];
-		bool nest = s->type != AS_SEQUENCE;
-
-		if (s->count == 0)
-			continue;
-		jb_puts(buf, cap, off, sep);
-		sep = ",";
-		if (nest)
-			jb_put(buf, cap, off, "[", 1);
-		for (j = 0; j < s->count; j++) {
-			if (j > 0)
-				jb_put(buf, cap, off, ",", 1);
-			jb_putu(buf, cap, off, p->asns[s->start + j]);
-		}
-		if (nest)
-			jb_put(buf, cap, off, "]", 1);
-	}
-	jb_put(buf, cap, off, "]", 1);
-}
-
-/* ,"rpki":{"state":..,"reason":..,"vrps":[..],"covering":1,"generation":3} */
-static void
-put_rpki(char *buf, size_t cap, size_t *off, const struct route_event *ev)
-{
-	jb_puts(buf, cap, off, ",\"rpki\":{");
-	json_put_rov_verdict(buf, cap, off, &ev->rpki);
-	jb_put(buf, cap, off, ",", 1);
-	json_put_rov_vrps(buf, cap, off, &ev->rpki);
-	jb_puts(buf, cap, off, ",\"generation\":");
-	jb_putu(buf, cap, off, ev->vrp_generation);
-	jb_put(buf, cap, off, "}", 1);
-}
-
-/* "bgp":{...}: the route event. */
+/* "bgp":{...}: the route event, its facts in the alerts' dialect. */
 static void
 put_bgp(char *buf, size_t cap, size_t *off, const struct route_event *ev)
 {
@@ -329,29 +224,16 @@ put_bgp(char *buf, size_t cap, size_t *off, const struct route_event *ev)
 		jb_put(buf, cap, off, "\"", 1);
 	}
 	jb_puts(buf, cap, off, ",\"peer\":{\"addr\":");
-	put_addr(buf, cap, off, &ev->src_addr);
+	route_json_addr(buf, cap, off, &ev->src_addr);
 	jb_puts(buf, cap, off, ",\"as\":");
 	put_u_or_null(buf, cap, off, ev->peer_as != 0, ev->peer_as);
 	jb_puts(buf, cap, off, "},\"local\":{\"addr\":");
-	put_addr(buf, cap, off, &ev->dst_addr);
-	jb_puts(buf, cap, off, "},\"prefix\":\"");
-	jb_put_prefix(buf, cap, off, &ev->prefix);
-	jb_put(buf, cap, off, "\"", 1);
-	if (ev->has_path_id) {
-		jb_puts(buf, cap, off, ",\"path_id\":");
-		jb_putu(buf, cap, off, ev->path_id);
-	}
-	jb_puts(buf, cap, off, ",\"origin_as\":");
-	put_u_or_null(buf, cap, off, has_origin(ev), ev->origin_as);
-	jb_puts(buf, cap, off, ",\"origin_kind\":\"");
-	jb_puts(buf, cap, off, bgp_origin_kind_name(ev->origin_kind));
-	jb_puts(buf, cap, off, "\",\"as_path\":");
-	if (ev->aspath != NULL)
-		put_aspath(buf, cap, off, ev->aspath);
-	else
-		jb_puts(buf, cap, off, "null");
-	jb_puts(buf, cap, off, ",\"next_hop\":");
-	put_addr(buf, cap, off, &ev->next_hop);
+	route_json_addr(buf, cap, off, &ev->dst_addr);
+	jb_put(buf, cap, off, "}", 1);
+	route_json_prefix(buf, cap, off, &ev->prefix, ev->has_path_id,
+	    ev->path_id);
+	route_json_origin_path(buf, cap, off, ev->origin_kind, ev->origin_as,
+	    ev->aspath, &ev->next_hop, ROUTE_JSON_ALERT);
 	jb_puts(buf, cap, off, ",\"prev_state\":");
 	if (ev->has_prev) {
 		jb_put(buf, cap, off, "\"", 1);
@@ -363,7 +245,8 @@ put_bgp(char *buf, size_t cap, size_t *off, const struct route_event *ev)
 	put_u_or_null(buf, cap, off, ev->has_prev && ev->prev_origin_as != 0,
 	    ev->prev_origin_as);
 	if (ev->has_rpki)
-		put_rpki(buf, cap, off, ev);
+		route_json_rpki(buf, cap, off, &ev->rpki, ev->vrp_generation,
+		    ROUTE_JSON_ALERT);
 	jb_put(buf, cap, off, "}", 1);
 }
 
@@ -374,23 +257,18 @@ put_envelope(char *buf, size_t cap, size_t *off, const struct alert *a)
 	const struct route_event *ev = a->ev;
 
 	jb_puts(buf, cap, off, "{\"timestamp\":\"");
-	alert_put_snort_ts(buf, cap, off, &ev->ts);
+	route_json_ts(buf, cap, off, &ev->ts, ROUTE_JSON_TS_SNORT);
 	jb_puts(buf, cap, off, "\",\"@timestamp\":\"");
-	alert_put_iso_ts(buf, cap, off, &ev->ts);
+	route_json_ts(buf, cap, off, &ev->ts, ROUTE_JSON_TS_ISO);
 	jb_puts(buf, cap, off, "\",\"pkt_num\":");
 	jb_putu(buf, cap, off, a->pkt_num);
 	jb_puts(buf, cap, off, ",\"proto\":\"TCP\",\"pkt_len\":");
 	jb_putu(buf, cap, off, ev->pkt != NULL ? ev->pkt->wirelen : 0);
 	jb_puts(buf, cap, off, ",\"dir\":\"");
 	jb_puts(buf, cap, off, alert_dir(ev->src_port, ev->dst_port));
-	jb_puts(buf, cap, off, "\",\"src_addr\":");
-	put_addr(buf, cap, off, &ev->src_addr);
-	jb_puts(buf, cap, off, ",\"src_port\":");
-	jb_putu(buf, cap, off, ev->src_port);
-	jb_puts(buf, cap, off, ",\"dst_addr\":");
-	put_addr(buf, cap, off, &ev->dst_addr);
-	jb_puts(buf, cap, off, ",\"dst_port\":");
-	jb_putu(buf, cap, off, ev->dst_port);
+	jb_put(buf, cap, off, "\"", 1);
+	route_json_endpoints(buf, cap, off, &ev->src_addr, ev->src_port,
+	    &ev->dst_addr, ev->dst_port);
 	jb_puts(buf, cap, off, ",\"service\":\"bgp\",\"rule\":\"");
 	jb_putu(buf, cap, off, a->gid);
 	jb_put(buf, cap, off, ":", 1);
@@ -447,71 +325,13 @@ alert_format_json(const struct alert *a, char *buf, size_t cap)
 	return (int)off;
 }
 
-/* printf at *off, never past cap; *off stays at most cap - 1. */
-static void
-text_put(char *buf, size_t cap, size_t *off, const char *fmt, ...)
-    ROVMON_PRINTF(4, 5);
-
-static void
-text_put(char *buf, size_t cap, size_t *off, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (*off + 1 >= cap)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *off, cap - *off, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*off = *off + (size_t)n < cap ? *off + (size_t)n : cap - 1;
-}
-
-/*
- * What decided the verdict, for a person: " (no covering ROA)" for
- * NOT_FOUND; for INVALID the VRPs that conflict with the route, for VALID
- * the one(s) that match: " (VRP 192.0.2.0/23 max_length 23 AS64511)",
- * " (VRPs A, B and 3 more)" when more cover it than the event lists.
- * "" when the event carries no VRPs (a withdrawal's stored verdict).
- * max_length is the JSON field's name (docs/alerts.md), one spelling.
- * At most ~610 bytes: 8 VRPs of 73 ("ffff:..:ffff/128 max_length 128
- * AS4294967295" and the comma) and the count of the rest.
- */
-static void
-text_verdict(const struct route_event *ev, char *buf, size_t cap)
-{
-	const struct rov_result *r = &ev->rpki;
-	char pfx[PREFIX_STRLEN];
-	size_t off = 0;
-	unsigned i, n;
-
-	buf[0] = '\0';
-	if (!ev->has_rpki)
-		return;
-	if (r->state == ROV_NOT_FOUND) {
-		text_put(buf, cap, &off, " (no covering ROA)");
-		return;
-	}
-	n = r->nvrps < ROV_MAX_DECIDING ? r->nvrps : ROV_MAX_DECIDING;
-	if (n == 0)
-		return;
-	text_put(buf, cap, &off, " (VRP%s", n > 1 ? "s" : "");
-	for (i = 0; i < n; i++)
-		text_put(buf, cap, &off, "%s %s max_length %u AS%u",
-		    i > 0 ? "," : "", prefix_fmt(&r->vrps[i]->prefix, pfx,
-		    sizeof(pfx)), r->vrps[i]->maxlen, r->vrps[i]->asn);
-	if (r->ncovering > n)
-		text_put(buf, cap, &off, " and %u more", r->ncovering - n);
-	text_put(buf, cap, &off, ")");
-}
-
 int
 alert_format_text(const struct alert *a, char *buf, size_t cap)
 {
 	const struct route_event *ev = a->ev;
 	const char *reason = NULL, *why = resolve_name(ev->resolve_why);
 	char pfx[PREFIX_STRLEN], peer[IPADDR_STRLEN], origin[16] = "none";
-	char msg[ALERT_MSG_MAX], verdict[768];
+	char msg[ALERT_MSG_MAX], verdict[ROUTE_JSON_VRPS_TEXT] = "";
 	size_t i;
 	int n;
 
@@ -521,13 +341,14 @@ alert_format_text(const struct alert *a, char *buf, size_t cap)
 	for (i = 0; a->msg[i] != '\0'; i++)
 		msg[i] = (unsigned char)a->msg[i] < 0x20 ? ' ' : a->msg[i];
 	msg[i] = '\0';
-	if (has_origin(ev))
+	if (route_json_has_origin(ev->origin_kind))
 		snprintf(origin, sizeof(origin), "AS%u", ev->origin_as);
 	else if (ev->origin_kind == ORIGIN_AS_SET)
 		snprintf(origin, sizeof(origin), "AS_SET");
 	if (ev->has_rpki)
 		reason = rov_reason_name(ev->rpki.reason);
-	text_verdict(ev, verdict, sizeof(verdict));
+	if (ev->has_rpki)
+		route_json_vrps_text(&ev->rpki, verdict, sizeof(verdict));
 	n = snprintf(buf, cap, "[%u:%u:%u] %s [Classification: %s] "
 	    "[Priority: %u] %s%s%s %s origin %s rpki %s%s%s%s peer %s AS%u",
 	    a->gid, a->sid, a->rev, msg,

@@ -10,9 +10,11 @@
  * formatted into one static buffer and written with a single fwrite.
  * The AS path can be long (an attribute of 64 KiB holds 16k ASNs), so
  * room for the worst case is kept rather than truncating silently.
- * The session's part of a line (addresses, ports, peer AS) and the
- * time's up to the second are formatted once and reused while they do
- * not change: a table's burst shares them.
+ * The session's part of a line (addresses, ports, peer AS) is formatted
+ * once and reused while it does not change, and route_json.h caches the
+ * time up to the second: a table's burst shares them.  The route facts
+ * (time, prefix, origin, AS path, rpki) are written by route_json.c, in
+ * the route log's dialect.
  *
  * Rotation (SIGHUP, route_log_reopen): the file is opened O_APPEND and
  * never truncated.  Reopening happens between two events on the packet
@@ -24,14 +26,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "jsonbuf.h"
 #include "log.h"
+#include "route_json.h"
 #include "route_log.h"
 #include "stats.h"
 
@@ -59,86 +60,6 @@ struct route_log {
 	size_t		 slen;
 	char		 stext[SESS_TEXT];
 };
-
-/*
- * ISO 8601 UTC with microseconds.  gmtime_r is only called when the second
- * changes: consecutive events nearly always share it.  The cache makes this
- * function not thread-safe, like the rest of the packet path.
- */
-void
-json_put_ts(char *buf, size_t cap, size_t *off, const struct timeval *tv)
-{
-	static time_t cached = (time_t)-1;
-	static char text[32];	/* "YYYY-MM-DDTHH:MM:SS.000000Z" */
-	static size_t len;
-	struct tm tm;
-	size_t n = 0;
-
-	if (tv->tv_sec != cached) {
-		time_t sec = tv->tv_sec;
-
-		if (gmtime_r(&sec, &tm) == NULL)
-			memset(&tm, 0, sizeof(tm));
-		jb_put_utc(text, sizeof(text), &n, &tm, 0, false);
-		len = n;
-		cached = tv->tv_sec;
-	}
-	/* the microseconds are the 7 characters before the 'Z' */
-	jb_digits(text + len - 7, (unsigned)((long)tv->tv_usec % 1000000), 6);
-	jb_put(buf, cap, off, text, len);
-}
-
-static void
-put_asns(char *buf, size_t cap, size_t *off, const uint32_t *a, uint32_t n)
-{
-	uint32_t i;
-
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			jb_put(buf, cap, off, ",", 1);
-		jb_putu(buf, cap, off, a[i]);
-	}
-}
-
-void
-json_put_aspath(char *buf, size_t cap, size_t *off, const struct bgp_aspath *p)
-{
-	uint32_t i;
-	bool first = true;
-
-	jb_put(buf, cap, off, "[", 1);
-	for (i = 0; i < p->nseg; i++) {
-		const struct bgp_as_segment *s = &p->seg[i];
-		const uint32_t *a = p->asns + s->start;
-
-		if (s->count == 0)
-			continue;
-		if (!first)
-			jb_put(buf, cap, off, ",", 1);
-		first = false;
-		switch (s->type) {
-		case AS_SEQUENCE:
-			put_asns(buf, cap, off, a, s->count);
-			break;
-		case AS_SET:
-			jb_put(buf, cap, off, "[", 1);
-			put_asns(buf, cap, off, a, s->count);
-			jb_put(buf, cap, off, "]", 1);
-			break;
-		case AS_CONFED_SEQUENCE:
-			jb_puts(buf, cap, off, "{\"confed_seq\":[");
-			put_asns(buf, cap, off, a, s->count);
-			jb_puts(buf, cap, off, "]}");
-			break;
-		default:
-			jb_puts(buf, cap, off, "{\"confed_set\":[");
-			put_asns(buf, cap, off, a, s->count);
-			jb_puts(buf, cap, off, "]}");
-			break;
-		}
-	}
-	jb_put(buf, cap, off, "]", 1);
-}
 
 /*
  * The file for appending, created 0640 (less the umask) like the alert
@@ -257,14 +178,6 @@ route_log_close(struct route_log *rl)
 	return rc;
 }
 
-static void
-put_addr(char *buf, size_t cap, size_t *off, const struct ipaddr *a)
-{
-	jb_put(buf, cap, off, "\"", 1);
-	jb_put_ipaddr(buf, cap, off, a);
-	jb_put(buf, cap, off, "\"", 1);
-}
-
 /*
  * ,"src_addr":"..","src_port":N,"dst_addr":"..","dst_port":N,"peer_as":N
  * from the text kept for the last session seen, made again when the
@@ -281,14 +194,8 @@ put_session(struct route_log *rl, char *buf, size_t cap, size_t *off,
 	    rl->skey.peer_as != ctx->peer_as ||
 	    memcmp(&rl->skey.src, &ctx->src_addr, sizeof(ctx->src_addr)) != 0 ||
 	    memcmp(&rl->skey.dst, &ctx->dst_addr, sizeof(ctx->dst_addr)) != 0) {
-		jb_puts(rl->stext, c, &n, ",\"src_addr\":");
-		put_addr(rl->stext, c, &n, &ctx->src_addr);
-		jb_puts(rl->stext, c, &n, ",\"src_port\":");
-		jb_putu(rl->stext, c, &n, ctx->src_port);
-		jb_puts(rl->stext, c, &n, ",\"dst_addr\":");
-		put_addr(rl->stext, c, &n, &ctx->dst_addr);
-		jb_puts(rl->stext, c, &n, ",\"dst_port\":");
-		jb_putu(rl->stext, c, &n, ctx->dst_port);
+		route_json_endpoints(rl->stext, c, &n, &ctx->src_addr,
+		    ctx->src_port, &ctx->dst_addr, ctx->dst_port);
 		jb_puts(rl->stext, c, &n, ",\"peer_as\":");
 		if (ctx->peer_as != 0)
 			jb_putu(rl->stext, c, &n, ctx->peer_as);
@@ -332,81 +239,6 @@ put_inferred(char *buf, size_t cap, size_t *off, uint8_t inf)
 	jb_put(buf, cap, off, "]", 1);
 }
 
-static void
-put_announce(char *buf, size_t cap, size_t *off, const struct bgp_attrs *at)
-{
-	jb_puts(buf, cap, off, ",\"origin_as\":");
-	if (at->origin_kind == ORIGIN_AS_SEQ || at->origin_kind == ORIGIN_AS_PEER)
-		jb_putu(buf, cap, off, at->origin_as);
-	else
-		jb_puts(buf, cap, off, "null");
-	jb_puts(buf, cap, off, ",\"origin_kind\":\"");
-	jb_puts(buf, cap, off, bgp_origin_kind_name(at->origin_kind));
-	jb_puts(buf, cap, off, "\",\"as_path\":");
-	json_put_aspath(buf, cap, off, &at->aspath);
-	jb_puts(buf, cap, off, ",\"next_hop\":");
-	if (at->next_hop.family != 0)
-		put_addr(buf, cap, off, &at->next_hop);
-	else
-		jb_puts(buf, cap, off, "null");
-}
-
-/* "state":"invalid","reason":"as" (reason null for VALID / NOT_FOUND) */
-void
-json_put_rov_verdict(char *buf, size_t cap, size_t *off,
-    const struct rov_result *res)
-{
-	const char *reason = rov_reason_name(res->reason);
-
-	jb_puts(buf, cap, off, "\"state\":\"");
-	jb_puts(buf, cap, off, rov_state_name(res->state));
-	jb_puts(buf, cap, off, "\",\"reason\":");
-	if (reason != NULL) {
-		jb_put(buf, cap, off, "\"", 1);
-		jb_puts(buf, cap, off, reason);
-		jb_put(buf, cap, off, "\"", 1);
-	} else
-		jb_puts(buf, cap, off, "null");
-}
-
-/* "vrps":[{"prefix":"192.0.2.0/24","max_length":24,"asn":64500}],"covering":1 */
-void
-json_put_rov_vrps(char *buf, size_t cap, size_t *off,
-    const struct rov_result *res)
-{
-	unsigned i;
-
-	jb_puts(buf, cap, off, "\"vrps\":[");
-	for (i = 0; i < res->nvrps && i < ROV_MAX_DECIDING; i++) {
-		const struct vrp *v = res->vrps[i];
-
-		jb_puts(buf, cap, off, i > 0 ? ",{\"prefix\":\"" :
-		    "{\"prefix\":\"");
-		jb_put_prefix(buf, cap, off, &v->prefix);
-		jb_puts(buf, cap, off, "\",\"max_length\":");
-		jb_putu(buf, cap, off, v->maxlen);
-		jb_puts(buf, cap, off, ",\"asn\":");
-		jb_putu(buf, cap, off, v->asn);
-		jb_put(buf, cap, off, "}", 1);
-	}
-	jb_puts(buf, cap, off, "],\"covering\":");
-	jb_putu(buf, cap, off, res->ncovering);
-}
-
-/* ,"rpki":{"state":..,"reason":..,"generation":3,"vrps":[..],"covering":1} */
-static void
-put_rpki(char *buf, size_t cap, size_t *off, const struct rov_result *res,
-    uint64_t gen)
-{
-	jb_puts(buf, cap, off, ",\"rpki\":{");
-	json_put_rov_verdict(buf, cap, off, res);
-	jb_puts(buf, cap, off, ",\"generation\":");
-	jb_putu(buf, cap, off, gen);
-	jb_put(buf, cap, off, ",", 1);
-	json_put_rov_vrps(buf, cap, off, res);
-	jb_put(buf, cap, off, "}", 1);
-}
-
 void
 route_log_route(void *arg, const struct bgp_msg_ctx *ctx,
     const struct bgp_attrs *at, const struct bgp_route *r)
@@ -436,7 +268,7 @@ route_log_write(struct route_log *rl, const struct bgp_msg_ctx *ctx,
 		tv = ctx->pkt->ts;
 	jb_puts(buf, cap, &off, ann ? "{\"event\":\"announce\",\"ts\":\"" :
 	    "{\"event\":\"withdraw\",\"ts\":\"");
-	json_put_ts(buf, cap, &off, &tv);
+	route_json_ts(buf, cap, &off, &tv, ROUTE_JSON_TS_ISO);
 	jb_puts(buf, cap, &off, "\",\"pkt_num\":");
 	jb_putu(buf, cap, &off, ctx->pkt != NULL ? ctx->pkt->num : 0);
 	put_session(rl, buf, cap, &off, ctx);
@@ -444,17 +276,14 @@ route_log_write(struct route_log *rl, const struct bgp_msg_ctx *ctx,
 	jb_putu(buf, cap, &off, r->afi);
 	jb_puts(buf, cap, &off, ",\"safi\":");
 	jb_putu(buf, cap, &off, r->safi);
-	jb_puts(buf, cap, &off, ",\"prefix\":\"");
-	jb_put_prefix(buf, cap, &off, &r->prefix);
-	jb_put(buf, cap, &off, "\"", 1);
-	if (r->has_path_id) {
-		jb_puts(buf, cap, &off, ",\"path_id\":");
-		jb_putu(buf, cap, &off, r->path_id);
-	}
+	route_json_prefix(buf, cap, &off, &r->prefix, r->has_path_id,
+	    r->path_id);
 	if (ann) {
-		put_announce(buf, cap, &off, at);
+		route_json_origin_path(buf, cap, &off, at->origin_kind,
+		    at->origin_as, &at->aspath, &at->next_hop, ROUTE_JSON_LOG);
 		if (rpki != NULL)
-			put_rpki(buf, cap, &off, rpki, gen);
+			route_json_rpki(buf, cap, &off, rpki, gen,
+			    ROUTE_JSON_LOG);
 	}
 	if (at != NULL)
 		put_inferred(buf, cap, &off, at->inferred);

@@ -167,11 +167,12 @@ vrp_csv_doc(struct vrp_parser *p, const char *s, const char *end)
 	struct vrp_field f[CSV_MAXCOLS];
 	struct csv c;
 	const char *l;
-	size_t len, n, i, lineno = 1;
+	size_t len = 0, n = 0, i, lineno = 1;
 	uint64_t asn;
 
-	l = csv_line(&s, end, &len);
-	n = len <= CSV_MAXLINE ? csv_split(l, len, f) : 0;
+	/* vrp_parse() has refused an empty document: l is never NULL */
+	if ((l = csv_line(&s, end, &len)) != NULL && len <= CSV_MAXLINE)
+		n = csv_split(l, len, f);
 	if (n >= 3 && n <= CSV_MAXCOLS && csv_header(&c, f, n) == 0) {
 		/* header line */
 	} else if ((n == 4 || n == 5) && f[0].t == VRP_F_STR &&

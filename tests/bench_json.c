@@ -32,6 +32,7 @@
 #include "log.h"
 #include "packet.h"
 #include "route_event.h"
+#include "route_json.h"
 #include "route_log.h"
 #include "rov.h"
 #include "vrp.h"
@@ -210,7 +211,8 @@ jansson_event(const struct ev *e)
 
 	o = json_object();
 	json_object_set_new(o, "event", json_string("announce"));
-	json_put_ts(ts, sizeof(ts) - 1, &off, &e->pkt.ts);
+	route_json_ts(ts, sizeof(ts) - 1, &off, &e->pkt.ts,
+	    ROUTE_JSON_TS_ISO);
 	ts[off] = '\0';
 	json_object_set_new(o, "ts", json_string(ts));
 	json_object_set_new(o, "pkt_num", json_integer((json_int_t)e->pkt.num));

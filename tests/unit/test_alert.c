@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "alert.h"
+#include "route_json.h"
 #include "sink.h"
 #include "stats.h"
 
@@ -280,14 +281,14 @@ test_timestamps(void **state)
 	size_t off = 0;
 
 	(void)state;
-	alert_put_snort_ts(buf, sizeof(buf), &off, &tv);
+	route_json_ts(buf, sizeof(buf), &off, &tv, ROUTE_JSON_TS_SNORT);
 	buf[off] = '\0';
 	assert_string_equal(buf, "24/05/01-12:00:00.123456");
 	off = 0;
 	tv.tv_sec = 946684799;		/* 1999-12-31T23:59:59Z */
 	tv.tv_usec = 7;
-	alert_put_snort_ts(buf, sizeof(buf), &off, &tv);
-	alert_put_iso_ts(buf, sizeof(buf), &off, &tv);
+	route_json_ts(buf, sizeof(buf), &off, &tv, ROUTE_JSON_TS_SNORT);
+	route_json_ts(buf, sizeof(buf), &off, &tv, ROUTE_JSON_TS_ISO);
 	buf[off] = '\0';
 	assert_string_equal(buf,
 	    "99/12/31-23:59:59.0000071999-12-31T23:59:59.000007Z");

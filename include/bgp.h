@@ -173,7 +173,11 @@ struct bgp_session_info {
 					 * keeps no session (tests) */
 };
 
-/* The consumer of decoded BGP: the route log now, route state later. */
+/*
+ * The consumer of decoded BGP (rovmon_loop.c in rovmon): each route goes
+ * to validation, then the report, the route log and alerting (the RIB);
+ * each session event to the report and alerting.
+ */
 struct bgp_sink {
 	void	(*route)(void *arg, const struct bgp_msg_ctx *,
 		    const struct bgp_attrs *, const struct bgp_route *);

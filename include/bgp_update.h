@@ -104,8 +104,7 @@ struct bgp_update_probe {
 /*
  * Dry run for inference: true if body parses exactly (every length field
  * consistent, every prefix length legal, nothing left over) under opts.
- * Emits nothing, counts nothing, allocates nothing; scratch is unused
- * (kept for interface stability, may be NULL).
+ * Emits nothing, counts nothing, allocates nothing.
  *
  * What is checked: the withdrawn and attribute lengths; every attribute
  * header fits the attribute block exactly (extended length honoured); the
@@ -133,7 +132,8 @@ struct bgp_update_probe {
  */
 bool	bgp_update_probe(const uint8_t *body, size_t len,
 	    const struct bgp_decode_opts *, struct bgp_update_probe *out);
+/* bgp_update_probe(), keeping only whether the UPDATE parses. */
 bool	bgp_update_parses(const uint8_t *body, size_t len,
-	    const struct bgp_decode_opts *, struct bgp_update_scratch *);
+	    const struct bgp_decode_opts *);
 
 #endif /* ROVMON_BGP_UPDATE_H */

@@ -4,8 +4,11 @@
  *
  *   bgp_update -> validator -> rib (changes only) -> rules -> alert -> sinks
  *
- * Built once per event by rovmon.c; every field is valid for the duration
- * of the callbacks that receive it (pointers are not owned: copy to keep).
+ * Built once per event by the RIB (rib_announce(), rib_withdraw(),
+ * rib_session_down(), rib_revalidate() in rib.h) and handed to
+ * alerting.c, which matches it against the rules; every field is valid
+ * for the duration of the callbacks that receive it (pointers are not
+ * owned: copy to keep).
  */
 #ifndef ROVMON_ROUTE_EVENT_H
 #define ROVMON_ROUTE_EVENT_H

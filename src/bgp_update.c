@@ -573,10 +573,9 @@ bgp_update_probe(const uint8_t *body, size_t len,
 
 bool
 bgp_update_parses(const uint8_t *body, size_t len,
-    const struct bgp_decode_opts *o, struct bgp_update_scratch *sc)
+    const struct bgp_decode_opts *o)
 {
 	struct bgp_update_probe p;
 
-	(void)sc;
 	return bgp_update_probe(body, len, o, &p);
 }

@@ -109,7 +109,7 @@ mode_update(uint8_t flags, const uint8_t *body, size_t len)
 	o.as4 = !o.as4;
 	(void)bgp_update_probe(body, len, &o, &pr);
 	o.as4 = !o.as4;
-	(void)bgp_update_parses(body, len, &o, NULL);
+	(void)bgp_update_parses(body, len, &o);
 
 	memset(&pkt, 0, sizeof(pkt));
 	pkt.num = 1;

@@ -486,9 +486,9 @@ test_addpath(void **state)
 	assert_string_equal(recs[3].pfx, "10.3.0.0/16");
 	assert_int_equal(recs[4].path_id, 0x01020304);
 	assert_string_equal(recs[4].pfx, "2001:db8::/32");
-	assert_true(bgp_update_parses(u.b, u.n, &o, sc));
+	assert_true(bgp_update_parses(u.b, u.n, &o));
 	/* Without ADD-PATH the same bytes do not parse: session reset. */
-	assert_false(bgp_update_parses(u.b, u.n, &as4opts, sc));
+	assert_false(bgp_update_parses(u.b, u.n, &as4opts));
 	assert_int_equal(decode(&u, &as4opts, NULL), BGP_UPD_SESSION_RESET);
 	assert_int_equal(nrec, 0);
 
@@ -553,8 +553,8 @@ test_as4_merge(void **state)
 
 	/* The same bytes on a 4-octet session: AS4_PATH is discarded, and
 	 * the AS_PATH does not parse as 4-octet -> treat-as-withdraw. */
-	assert_false(bgp_update_parses(u.b, u.n, &as4opts, sc));
-	assert_true(bgp_update_parses(u.b, u.n, &as2opts, sc));
+	assert_false(bgp_update_parses(u.b, u.n, &as4opts));
+	assert_true(bgp_update_parses(u.b, u.n, &as2opts));
 
 	/* AGGREGATOR with a real 2-octet AS: AS4_* ignored (4.2.3). */
 	b_u16(&ag, 100);
@@ -745,7 +745,7 @@ test_eor(void **state)
 	assert_int_equal(decode(&u, &as4opts, NULL), BGP_UPD_OK);
 	assert_int_equal(nrec, 0);
 	assert_int_equal(stats.bgp_eor, 2);
-	assert_true(bgp_update_parses(u.b, u.n, &as4opts, sc));
+	assert_true(bgp_update_parses(u.b, u.n, &as4opts));
 
 	/* Not EOR: another attribute as well. */
 	b_origin(&a, 0);
@@ -1313,7 +1313,7 @@ test_unsupported_afi(void **state)
 	assert_int_equal(nrec, 1);
 	assert_string_equal(recs[0].pfx, "10.0.0.0/8");
 	assert_int_equal(stats.bgp_unsupported_afi, 1);
-	assert_true(bgp_update_parses(u.b, u.n, &as4opts, sc));
+	assert_true(bgp_update_parses(u.b, u.n, &as4opts));
 	/* IPv4 multicast: counted, not emitted */
 	a.n = 0;
 	b_std_attrs(&a);
@@ -1367,7 +1367,7 @@ test_truncation(void **state)
 			t = u;
 			t.n = len;
 			(void)decode(&t, &opts[i], NULL);
-			(void)bgp_update_parses(u.b, len, &opts[i], sc);
+			(void)bgp_update_parses(u.b, len, &opts[i]);
 			(void)bgp_update_is_eor(u.b, len, NULL, NULL);
 		}
 	}
@@ -1376,7 +1376,7 @@ test_truncation(void **state)
 		t = u;
 		t.b[len] ^= 0xff;
 		(void)decode(&t, &opts[0], NULL);
-		(void)bgp_update_parses(t.b, t.n, &opts[0], sc);
+		(void)bgp_update_parses(t.b, t.n, &opts[0]);
 	}
 }
 
@@ -1399,20 +1399,20 @@ test_parses_as_width(void **state)
 	/* 2-octet path of 3 ASNs: parses only as 2-octet */
 	b_seg(&p, AS_SEQUENCE, 2, 3, 100u, 200u, 300u);
 	build_as2(&u, &p, NULL, NULL, NULL);
-	assert_true(bgp_update_parses(u.b, u.n, &as2opts, sc));
-	assert_false(bgp_update_parses(u.b, u.n, &as4opts, sc));
+	assert_true(bgp_update_parses(u.b, u.n, &as2opts));
+	assert_false(bgp_update_parses(u.b, u.n, &as4opts));
 	/* 4-octet path: parses only as 4-octet */
 	build_std_variant(&u, 0, 0, NULL, 0);
-	assert_true(bgp_update_parses(u.b, u.n, &as4opts, sc));
-	assert_false(bgp_update_parses(u.b, u.n, &as2opts, sc));
+	assert_true(bgp_update_parses(u.b, u.n, &as4opts));
+	assert_false(bgp_update_parses(u.b, u.n, &as2opts));
 	assert_int_equal(stats.bgp_announce, 0);	/* emits nothing */
 
 	/* 02 01 02 01 00 05: 4-octet (2, 1, [0x02010005]); as 2-octet
 	 * (2, 1, [0x0201]) is followed by segment type 0. */
 	b_aspath_raw(&p, "\x02\x01\x02\x01\x00\x05", 6);
 	build_as2(&u, &p, NULL, NULL, NULL);
-	assert_true(bgp_update_parses(u.b, u.n, &as4opts, sc));
-	assert_false(bgp_update_parses(u.b, u.n, &as2opts, sc));
+	assert_true(bgp_update_parses(u.b, u.n, &as4opts));
+	assert_false(bgp_update_parses(u.b, u.n, &as2opts));
 
 	/* 02 01 00 00 02 01 02 03: 2-octet (2, 1, [0]) (2, 1, [0x0203]),
 	 * which holds AS 0; as 4-octet the second header overruns. */
@@ -1421,7 +1421,7 @@ test_parses_as_width(void **state)
 	assert_true(bgp_update_probe(u.b, u.n, &as2opts, &pr));
 	assert_true(pr.has_aspath);
 	assert_true(pr.aspath_has_as0);
-	assert_false(bgp_update_parses(u.b, u.n, &as4opts, sc));
+	assert_false(bgp_update_parses(u.b, u.n, &as4opts));
 
 	/*
 	 * Ambiguous: 02 02 00 64 00 c8 02 01 01 2c is 4-octet
@@ -1444,8 +1444,8 @@ test_parses_as_width(void **state)
 	/* An empty AS_PATH says nothing about the width. */
 	p.n = 0;
 	build_as2(&u, &p, NULL, NULL, NULL);
-	assert_true(bgp_update_parses(u.b, u.n, &as2opts, sc));
-	assert_true(bgp_update_parses(u.b, u.n, &as4opts, sc));
+	assert_true(bgp_update_parses(u.b, u.n, &as2opts));
+	assert_true(bgp_update_parses(u.b, u.n, &as4opts));
 	assert_int_equal(stats.bgp_malformed, 0);
 }
 
@@ -1464,18 +1464,18 @@ test_parses_addpath(void **state)
 	assert_int_equal(pr.nprefix, 1);
 	assert_int_equal(pr.odd_prefixes, 0);
 	/* 00 00 00 01 08 0a without ADD-PATH: /0 /0 /0 /1 then /10 cut */
-	assert_false(bgp_update_parses(u.b, u.n, &as4opts, sc));
+	assert_false(bgp_update_parses(u.b, u.n, &as4opts));
 	/* Plain NLRI with ADD-PATH expected: 08 0a is not a path id */
 	n.n = 0;
 	b_pfx(&n, "10.0.0.0/8", -1);
 	b_update(&u, NULL, &a, &n);
-	assert_false(bgp_update_parses(u.b, u.n, &ap, sc));
-	assert_true(bgp_update_parses(u.b, u.n, &as4opts, sc));
+	assert_false(bgp_update_parses(u.b, u.n, &ap));
+	assert_true(bgp_update_parses(u.b, u.n, &as4opts));
 	/* Withdrawn routes are checked too */
 	b_pfx(&w, "10.0.0.0/8", 5);
 	b_update(&u, &w, NULL, NULL);
-	assert_true(bgp_update_parses(u.b, u.n, &ap, sc));
-	assert_false(bgp_update_parses(u.b, u.n, &as4opts, sc));
+	assert_true(bgp_update_parses(u.b, u.n, &ap));
+	assert_false(bgp_update_parses(u.b, u.n, &as4opts));
 	/*
 	 * Path id 0 + /0 = 00 00 00 00 00 parses both ways; without
 	 * ADD-PATH it is five default routes, the odd_prefixes hint.

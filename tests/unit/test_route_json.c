@@ -1,0 +1,170 @@
+/*
+ * test_route_json.c - the route-fact vocabulary shared by the route log
+ * and alerts: the AS path and rpki object in both documented dialects
+ * (docs/route-log.md, docs/alerts.md), the two time stamp forms, their
+ * per-thread cache under two threads, the verdict text, and cuts.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <pthread.h>
+#include <cmocka.h>
+
+#include "route_json.h"
+
+#define CAP	1024
+
+/* 65001 64510 {64500 64501} (65010 65011) [65020], and an empty segment
+ * that is left out. */
+static const uint32_t asns[] = { 65001, 64510, 64500, 64501, 65010, 65011,
+    65020 };
+static const struct bgp_as_segment segs[] = {
+	{ AS_SEQUENCE, 2, 0 }, { AS_SET, 2, 2 }, { AS_SEQUENCE, 0, 4 },
+	{ AS_CONFED_SEQUENCE, 2, 4 }, { AS_CONFED_SET, 1, 6 },
+};
+static const struct bgp_aspath path = { segs, 5, asns, 7 };
+
+static void
+test_aspath_dialects(void **state)
+{
+	char buf[CAP];
+	size_t off = 0;
+
+	(void)state;
+	route_json_aspath(buf, CAP, &off, &path, ROUTE_JSON_LOG);
+	buf[off] = '\0';
+	assert_string_equal(buf, "[65001,64510,[64500,64501],"
+	    "{\"confed_seq\":[65010,65011]},{\"confed_set\":[65020]}]");
+	off = 0;
+	route_json_aspath(buf, CAP, &off, &path, ROUTE_JSON_ALERT);
+	buf[off] = '\0';
+	assert_string_equal(buf,
+	    "[65001,64510,[64500,64501],[65010,65011],[65020]]");
+}
+
+static void
+test_rpki_dialects(void **state)
+{
+	struct vrp v;
+	struct rov_result r;
+	char buf[CAP];
+	size_t off = 0;
+
+	(void)state;
+	memset(&v, 0, sizeof(v));
+	assert_int_equal(prefix_parse("192.0.2.0/23", &v.prefix, NULL), 0);
+	v.maxlen = 24;
+	v.asn = 64511;
+	memset(&r, 0, sizeof(r));
+	r.state = ROV_INVALID;
+	r.reason = ROV_REASON_AS;
+	r.vrps[0] = &v;
+	r.nvrps = 1;
+	r.ncovering = 1;
+	route_json_rpki(buf, CAP, &off, &r, 3, ROUTE_JSON_LOG);
+	buf[off] = '\0';
+	assert_string_equal(buf, ",\"rpki\":{\"state\":\"invalid\","
+	    "\"reason\":\"as\",\"generation\":3,\"vrps\":[{\"prefix\":"
+	    "\"192.0.2.0/23\",\"max_length\":24,\"asn\":64511}],"
+	    "\"covering\":1}");
+	off = 0;
+	route_json_rpki(buf, CAP, &off, &r, 3, ROUTE_JSON_ALERT);
+	buf[off] = '\0';
+	assert_string_equal(buf, ",\"rpki\":{\"state\":\"invalid\","
+	    "\"reason\":\"as\",\"vrps\":[{\"prefix\":\"192.0.2.0/23\","
+	    "\"max_length\":24,\"asn\":64511}],\"covering\":1,"
+	    "\"generation\":3}");
+	route_json_vrps_text(&r, buf, sizeof(buf));
+	assert_string_equal(buf, " (VRP 192.0.2.0/23 max_length 24 AS64511)");
+	r.ncovering = 4;
+	route_json_vrps_text(&r, buf, 20);
+	assert_string_equal(buf, " (VRP 192.0.2.0/23 ");	/* cut, 19 */
+	r.state = ROV_NOT_FOUND;
+	route_json_vrps_text(&r, buf, sizeof(buf));
+	assert_string_equal(buf, " (no covering ROA)");
+}
+
+static void
+test_origin_and_cut(void **state)
+{
+	struct ipaddr nh;
+	char buf[CAP];
+	size_t off = 0;
+
+	(void)state;
+	memset(&nh, 0, sizeof(nh));
+	route_json_origin_path(buf, CAP, &off, ORIGIN_AS_SET, 0, NULL, &nh,
+	    ROUTE_JSON_ALERT);
+	buf[off] = '\0';
+	assert_string_equal(buf, ",\"origin_as\":null,\"origin_kind\":\"set\","
+	    "\"as_path\":null,\"next_hop\":null");
+	/* a cut is marked: *off = cap + 1 */
+	off = 0;
+	route_json_aspath(buf, 10, &off, &path, ROUTE_JSON_LOG);
+	assert_int_equal(off, 11);
+}
+
+struct ts_case {
+	struct timeval	 tv;
+	const char	*iso, *snort;
+	int		 bad;
+};
+
+/* Formats its own times many times over: with a cache shared between
+ * threads the other thread's second would show up. */
+static void *
+ts_worker(void *arg)
+{
+	struct ts_case *c = arg;
+	char buf[64];
+	size_t off;
+	int i;
+
+	for (i = 0; i < 20000; i++) {
+		off = 0;
+		route_json_ts(buf, sizeof(buf), &off, &c->tv,
+		    (i & 1) ? ROUTE_JSON_TS_SNORT : ROUTE_JSON_TS_ISO);
+		buf[off] = '\0';
+		if (strcmp(buf, (i & 1) ? c->snort : c->iso) != 0)
+			c->bad++;
+	}
+	return NULL;
+}
+
+static void
+test_ts_threads(void **state)
+{
+	struct ts_case c[2] = {
+		{ { 1714564800, 123456 }, "2024-05-01T12:00:00.123456Z",
+		    "24/05/01-12:00:00.123456", 0 },
+		{ { 946684799, 7 }, "1999-12-31T23:59:59.000007Z",
+		    "99/12/31-23:59:59.000007", 0 },
+	};
+	pthread_t t[2];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, ts_worker,
+		    &c[i]), 0);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(c[i].bad, 0);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_aspath_dialects),
+		cmocka_unit_test(test_rpki_dialects),
+		cmocka_unit_test(test_origin_and_cut),
+		cmocka_unit_test(test_ts_threads),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -39,14 +39,20 @@ int		 validator_load(struct validator *, const char *source);
  */
 int		 validator_reload(struct validator *, const char *source);
 /*
- * Use Redis: load the current generation now (-1 if that fails: the
- * caller decides whether to go on without VRPs; -2 if the URL itself is
- * unusable) and start the watcher that swaps in every new generation.
- * The watcher keeps running, with backoff, while Redis is down; with
- * `required` (a capture file, -T) a failed first load starts no watcher,
- * so the one line that says why stays the only one.
+ * Use Redis: load the current generation now and start the watcher that
+ * swaps in every new generation.  The watcher keeps running, with
+ * backoff, while Redis is down; with `required` (a capture file, -T) a
+ * failed first load starts no watcher, so the one line that says why
+ * stays the only one.
  */
-int		 validator_redis(struct validator *, const char *url,
+enum validator_redis {
+	VALIDATOR_REDIS_OK	= 0,
+	/* No VRP set now (Redis down, generation refused) or no watcher:
+	 * the caller decides whether to go on without VRPs. */
+	VALIDATOR_REDIS_NO_SET	= -1,
+	VALIDATOR_REDIS_BAD_URL	= -2	/* unusable URL: a setup error */
+};
+enum validator_redis validator_redis(struct validator *, const char *url,
 		    const char *ns, bool required);
 /*
  * Packet thread: adopt a set the watcher has prepared (true if swapped),

@@ -118,11 +118,13 @@ int		 vrp_redis_load_current(struct vrp_redis *,
  * current generation already has the same content (SHA-256 over the
  * packed records and trust anchors) nothing is written; only its
  * "checked" time is updated.  chunk_records 0 = VRP_REDIS_CHUNK.
- * Returns 1 when a new generation was made current (*gen set), 0 when
- * the content was unchanged (*gen = current), -1 on error (the current
- * generation is untouched).
  */
-int		 vrp_redis_store(struct vrp_redis *, const struct vrp_set *,
+enum vrp_redis_store {
+	VRP_REDIS_STORE_FAILED		= -1,	/* current one untouched */
+	VRP_REDIS_STORE_UNCHANGED	= 0,	/* *gen = current */
+	VRP_REDIS_STORE_NEW		= 1	/* made current, *gen set */
+};
+enum vrp_redis_store vrp_redis_store(struct vrp_redis *, const struct vrp_set *,
 		    size_t chunk_records, uint64_t *gen);
 
 /*

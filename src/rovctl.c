@@ -551,16 +551,16 @@ load_once(const struct opts *o, struct vrp_redis *r, struct vrp_fetch *f)
 	} else if ((set = vrp_load(o->from)) == NULL)
 		return EX_UNAVAIL;
 	rv = vrp_redis_store(r, set, o->chunk, &gen);
-	if (rv == 1)
+	if (rv == VRP_REDIS_STORE_NEW)
 		printf("generation %llu: %zu VRPs from %s (%zu records "
 		    "rejected)\n", (unsigned long long)gen, set->n, o->from,
 		    set->rejected);
-	else if (rv == 0)
+	else if (rv == VRP_REDIS_STORE_UNCHANGED)
 		printf("unchanged: generation %llu has the same %zu VRPs\n",
 		    (unsigned long long)gen, set->n);
 	fflush(stdout);
 	vrp_set_free(set);
-	return rv == -1 ? EX_UNAVAIL : 0;
+	return rv == VRP_REDIS_STORE_FAILED ? EX_UNAVAIL : 0;
 }
 
 static int

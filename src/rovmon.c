@@ -230,12 +230,13 @@ setup_vrps(struct rovmon *rv, bool required)
 		return validator_load(rv->validator, rv->opt.vrps);
 	rc = validator_redis(rv->validator, rv->opt.redis, rv->opt.redis_ns,
 	    required);
-	if (rc == -1 && !required) {
+	if (rc == VALIDATOR_REDIS_NO_SET && !required) {
 		log_warnx("%s: no VRP set yet; routes are logged without "
 		    "validation until one is loaded", rv->opt.redis);
 		return 0;
 	}
-	return rc == 0 ? 0 : -1;	/* validator_redis() has said why */
+	/* validator_redis() has said why */
+	return rc == VALIDATOR_REDIS_OK ? 0 : -1;
 }
 
 /* Parse a rules file; 0, or -1 with the error logged.  *n: the count. */

@@ -213,17 +213,17 @@ on_new_generation(void *arg, struct vrp_set *set, uint64_t gen)
 	    (unsigned long long)gen, rov_index_set(idx)->n);
 }
 
-int
+enum validator_redis
 validator_redis(struct validator *v, const char *url, const char *ns,
     bool required)
 {
 	struct vrp_redis_status st;
 	struct vrp_set *set = NULL;
 	uint64_t gen = 0;
-	int rc = 0;
+	enum validator_redis rc = VALIDATOR_REDIS_OK;
 
 	if ((v->redis = vrp_redis_open(url, ns)) == NULL)
-		return -2;	/* a bad URL: a setup error */
+		return VALIDATOR_REDIS_BAD_URL;
 	if (vrp_redis_load_current(v->redis, &set, &gen) == 0) {
 		struct rov_index *idx;
 
@@ -231,7 +231,7 @@ validator_redis(struct validator *v, const char *url, const char *ns,
 		if ((idx = rov_index_build(set)) == NULL) {
 			vrp_set_free(set);
 			refused(v);
-			rc = -1;
+			rc = VALIDATOR_REDIS_NO_SET;
 		} else
 			adopt(v, idx, gen);
 	} else {
@@ -239,13 +239,13 @@ validator_redis(struct validator *v, const char *url, const char *ns,
 		 * the watcher will not count it again. */
 		vrp_redis_status(v->redis, &st);
 		atomic_fetch_add(&v->failed, st.refused);
-		rc = -1;
+		rc = VALIDATOR_REDIS_NO_SET;
 	}
-	if (rc == -1 && required)
-		return -1;
+	if (rc == VALIDATOR_REDIS_NO_SET && required)
+		return rc;
 	if (vrp_redis_watch_start(v->redis, on_new_generation, v) == -1) {
 		log_warnx("%s: cannot start the Redis watcher", url);
-		return -1;
+		return VALIDATOR_REDIS_NO_SET;
 	}
 	return rc;
 }

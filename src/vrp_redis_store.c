@@ -212,12 +212,12 @@ write_meta(struct rconn *k, uint64_t id, const struct vrp_set *set,
 	v[M_CHECKED] = v[M_LOADED];
 	v[M_OLDEST] = set->oldest_expiry > 0 ?
 	    (uint64_t)set->oldest_expiry : 0;
-	key_gen(k, key, id, "meta");
+	vrp_redis_key_gen(k, key, id, "meta");
 	argv[0] = "HSET";
 	argv[1] = key;
 	for (i = 0; i < M_NUM; i++) {
 		snprintf(num[i], sizeof(num[i]), "%llu", v[i]);
-		argv[argc++] = meta_names[i];
+		argv[argc++] = vrp_redis_meta_names[i];
 		argv[argc++] = num[i];
 	}
 	argv[argc++] = "source";
@@ -228,15 +228,15 @@ write_meta(struct rconn *k, uint64_t id, const struct vrp_set *set,
 	argv[argc++] = sha;
 	if (strlen(argv[argc - 5]) >= sizeof(((struct vrp_redis_meta *)0)->
 	    source)) {
-		cerr(k, "source name longer than %d bytes", 511);
+		vrp_redis_conn_err(k, "source name longer than %d bytes", 511);
 		return -1;
 	}
 	snprintf(ttl, sizeof(ttl), "%d", VRP_REDIS_PARTIAL_TTL);
-	if (expect_ok(k, cmdv(k, argc, argv, NULL)) == -1)
+	if (vrp_redis_expect_ok(k, vrp_redis_cmdv(k, argc, argv, NULL)) == -1)
 		return -1;
 	argv[0] = "EXPIRE";
 	argv[2] = ttl;
-	return expect_ok(k, cmdv(k, 3, argv, NULL));
+	return vrp_redis_expect_ok(k, vrp_redis_cmdv(k, 3, argv, NULL));
 }
 
 static int
@@ -251,7 +251,7 @@ write_chunks(struct rconn *k, uint64_t id, const struct vrp_set *set,
 	int rv = -1;
 
 	if ((buf = malloc(cr * REC_SIZE)) == NULL) {
-		cerr(k, "out of memory");
+		vrp_redis_conn_err(k, "out of memory");
 		return -1;
 	}
 	lens[4] = (size_t)snprintf(ttl, sizeof(ttl), "%d",
@@ -261,23 +261,24 @@ write_chunks(struct rconn *k, uint64_t id, const struct vrp_set *set,
 		n = set->n - i * cr < cr ? set->n - i * cr : cr;
 		for (j = 0; j < n; j++)
 			pack(&set->v[i * cr + j], buf + j * REC_SIZE);
-		key_chunk(k, key, id, i);
+		vrp_redis_key_chunk(k, key, id, i);
 		lens[1] = strlen(key);
 		lens[2] = n * REC_SIZE;
 		if (redisAppendCommandArgv(k->c, 5, argv, lens) != REDIS_OK) {
-			cerr(k, "out of memory");
+			vrp_redis_conn_err(k, "out of memory");
 			goto done;
 		}
 		/* A window of chunks in flight: pipelined, bounded memory. */
 		if (++inflight == WRITE_WINDOW || i + 1 == chunks)
 			for (; inflight > 0; inflight--)
-				if (expect_ok(k, get_reply(k, "SET")) == -1)
+				if (vrp_redis_expect_ok(k,
+				    vrp_redis_get_reply(k, "SET")) == -1)
 					goto done;
 	}
 	rv = 0;
  done:
 	if (rv == -1)
-		conn_close(k);	/* replies may be pending */
+		vrp_redis_conn_close(k);	/* replies may be pending */
 	free(buf);
 	return rv;
 }
@@ -291,17 +292,18 @@ write_tas(struct rconn *k, uint64_t id, const struct vrp_set *set)
 
 	if (set->nta == 0)
 		return 0;
-	key_gen(k, key, id, "tas");
+	vrp_redis_key_gen(k, key, id, "tas");
 	argv[0] = "RPUSH";
 	argv[1] = key;
 	for (i = 0; i < set->nta && i < VRP_TA_MAX; i++)
 		argv[2 + i] = set->ta[i];
-	if (expect_ok(k, cmdv(k, 2 + (int)i, argv, NULL)) == -1)
+	if (vrp_redis_expect_ok(k, vrp_redis_cmdv(k, 2 + (int)i, argv,
+	    NULL)) == -1)
 		return -1;
 	snprintf(ttl, sizeof(ttl), "%d", VRP_REDIS_PARTIAL_TTL);
 	argv[0] = "EXPIRE";
 	argv[2] = ttl;
-	return expect_ok(k, cmdv(k, 3, argv, NULL));
+	return vrp_redis_expect_ok(k, vrp_redis_cmdv(k, 3, argv, NULL));
 }
 
 static int
@@ -309,7 +311,7 @@ del_key(struct rconn *k, const char *key)
 {
 	const char *argv[2] = { "DEL", key };
 
-	return expect_ok(k, cmdv(k, 2, argv, NULL));
+	return vrp_redis_expect_ok(k, vrp_redis_cmdv(k, 2, argv, NULL));
 }
 
 /* Delete one generation: the keys its meta names, else whatever SCAN
@@ -322,15 +324,15 @@ drop_gen(struct rconn *k, uint64_t id)
 	redisReply *rep;
 	size_t i;
 
-	key_gen(k, pat, id, "*");
+	vrp_redis_key_gen(k, pat, id, "*");
 	do {
-		if ((rep = cmdv(k, 6, argv, NULL)) == NULL)
+		if ((rep = vrp_redis_cmdv(k, 6, argv, NULL)) == NULL)
 			return -1;
 		if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 2 ||
 		    rep->element[0]->type != REDIS_REPLY_STRING ||
 		    rep->element[0]->len >= sizeof(cursor) ||
 		    rep->element[1]->type != REDIS_REPLY_ARRAY) {
-			cerr(k, "SCAN: unexpected reply");
+			vrp_redis_conn_err(k, "SCAN: unexpected reply");
 			freeReplyObject(rep);
 			return -1;
 		}
@@ -345,12 +347,12 @@ drop_gen(struct rconn *k, uint64_t id)
 			}
 		freeReplyObject(rep);
 	} while (strcmp(cursor, "0") != 0);
-	key_ns(k, key, "vrp:gens");
+	vrp_redis_key_ns(k, key, "vrp:gens");
 	argv[0] = "SREM";
 	argv[1] = key;
 	snprintf(cursor, sizeof(cursor), "%llu", (unsigned long long)id);
 	argv[2] = cursor;
-	return expect_ok(k, cmdv(k, 3, argv, NULL));
+	return vrp_redis_expect_ok(k, vrp_redis_cmdv(k, 3, argv, NULL));
 }
 
 /* Keep the current and previous generations and any newer one (another
@@ -364,13 +366,13 @@ gc(struct rconn *k, uint64_t cur, uint64_t prev)
 	redisReply *rep;
 	size_t i;
 
-	key_ns(k, key, "vrp:gens");
-	if ((rep = cmdv(k, 2, argv, NULL)) == NULL)
+	vrp_redis_key_ns(k, key, "vrp:gens");
+	if ((rep = vrp_redis_cmdv(k, 2, argv, NULL)) == NULL)
 		goto fail;
 	for (i = 0; rep->type == REDIS_REPLY_ARRAY && i < rep->elements; i++)
 		if (rep->element[i]->type == REDIS_REPLY_STRING &&
-		    parse_num(rep->element[i]->str, rep->element[i]->len,
-		    UINT64_MAX, &id) == 0 && id < cur && id != prev &&
+		    vrp_redis_parse_num(rep->element[i]->str,
+		    rep->element[i]->len, UINT64_MAX, &id) == 0 && id < cur && id != prev &&
 		    drop_gen(k, id) == -1) {
 			freeReplyObject(rep);
 			goto fail;
@@ -388,19 +390,19 @@ write_gen(struct rconn *k, uint64_t id, const struct vrp_set *set,
 	char key[KEY_MAX], ids[24];
 	const char *argv[4] = { "SADD", key, ids, NULL };
 
-	key_ns(k, key, "vrp:gens");
+	vrp_redis_key_ns(k, key, "vrp:gens");
 	snprintf(ids, sizeof(ids), "%llu", (unsigned long long)id);
-	if (expect_ok(k, cmdv(k, 3, argv, NULL)) == -1 ||
+	if (vrp_redis_expect_ok(k, vrp_redis_cmdv(k, 3, argv, NULL)) == -1 ||
 	    write_meta(k, id, set, cr, sha) == -1 ||
 	    write_chunks(k, id, set, cr) == -1 ||
 	    write_tas(k, id, set) == -1)
 		return -1;
 	/* Last: only now is the generation complete. */
-	key_gen(k, key, id, "meta");
+	vrp_redis_key_gen(k, key, id, "meta");
 	argv[0] = "HSET";
 	argv[2] = "complete";
 	argv[3] = "1";
-	return expect_ok(k, cmdv(k, 4, argv, NULL));
+	return vrp_redis_expect_ok(k, vrp_redis_cmdv(k, 4, argv, NULL));
 }
 
 static int
@@ -412,16 +414,16 @@ switch_gen(struct rconn *k, uint64_t id, uint64_t *prev)
 	    pre };
 	redisReply *rep;
 
-	key_ns(k, kc, "vrp:current");
-	key_ns(k, kp, "vrp:previous");
-	key_gen(k, km, id, "meta");
-	key_ns(k, ch, "vrp:updates");
-	key_gen(k, pre, id, "");
+	vrp_redis_key_ns(k, kc, "vrp:current");
+	vrp_redis_key_ns(k, kp, "vrp:previous");
+	vrp_redis_key_gen(k, km, id, "meta");
+	vrp_redis_key_ns(k, ch, "vrp:updates");
+	vrp_redis_key_gen(k, pre, id, "");
 	snprintf(ids, sizeof(ids), "%llu", (unsigned long long)id);
-	if ((rep = cmdv(k, 9, argv, NULL)) == NULL)
+	if ((rep = vrp_redis_cmdv(k, 9, argv, NULL)) == NULL)
 		return -1;
 	if (rep->type != REDIS_REPLY_INTEGER || rep->integer < 0) {
-		cerr(k, "switch: unexpected reply");
+		vrp_redis_conn_err(k, "switch: unexpected reply");
 		freeReplyObject(rep);
 		return -1;
 	}
@@ -430,7 +432,7 @@ switch_gen(struct rconn *k, uint64_t id, uint64_t *prev)
 	return 0;
 }
 
-int
+enum vrp_redis_store
 vrp_redis_store(struct vrp_redis *r, const struct vrp_set *set,
     size_t cr, uint64_t *gen)
 {
@@ -446,27 +448,29 @@ vrp_redis_store(struct vrp_redis *r, const struct vrp_set *set,
 	if (cr == 0)
 		cr = VRP_REDIS_CHUNK;
 	if (set->n == 0 || set->n > VRP_MAX_COUNT || cr > CHUNK_MAX) {
-		cerr(k, "refusing to store %zu VRPs in chunks of %zu", set->n,
-		    cr);
+		vrp_redis_conn_err(k, "refusing to store %zu VRPs in chunks "
+		    "of %zu", set->n, cr);
 		goto fail;
 	}
 	content_hash(set, sha);
-	if (read_ids(k, &cur, &prev) == 0 && read_meta(k, cur, &m) == 0 &&
+	if (vrp_redis_read_ids(k, &cur, &prev) == 0 &&
+	    vrp_redis_read_meta(k, cur, &m) == 0 &&
 	    strcmp(m.sha256, sha) == 0) {
-		key_gen(k, key, cur, "meta");
+		vrp_redis_key_gen(k, key, cur, "meta");
 		snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
-		if (expect_ok(k, cmdv(k, 4, argv, NULL)) == -1)
+		if (vrp_redis_expect_ok(k, vrp_redis_cmdv(k, 4, argv, NULL))
+		    == -1)
 			goto fail;
 		*gen = cur;
-		return 0;
+		return VRP_REDIS_STORE_UNCHANGED;
 	}
-	if (conn_open(k) == -1)
+	if (vrp_redis_conn_open(k) == -1)
 		goto fail;
-	key_ns(k, key, "vrp:seq");
-	if ((rep = cmdv(k, 2, argv1, NULL)) == NULL)
+	vrp_redis_key_ns(k, key, "vrp:seq");
+	if ((rep = vrp_redis_cmdv(k, 2, argv1, NULL)) == NULL)
 		goto fail;
 	if (rep->type != REDIS_REPLY_INTEGER || rep->integer <= 0) {
-		cerr(k, "INCR %s: unexpected reply", key);
+		vrp_redis_conn_err(k, "INCR %s: unexpected reply", key);
 		freeReplyObject(rep);
 		goto fail;
 	}
@@ -476,8 +480,8 @@ vrp_redis_store(struct vrp_redis *r, const struct vrp_set *set,
 	    switch_gen(k, *gen, &prev) == -1)
 		goto fail;
 	gc(k, *gen, prev);
-	return 1;
+	return VRP_REDIS_STORE_NEW;
  fail:
 	log_warnx("%s: storing VRPs: %s", r->desc, k->err);
-	return -1;
+	return VRP_REDIS_STORE_FAILED;
 }

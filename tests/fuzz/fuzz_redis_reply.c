@@ -1,9 +1,9 @@
 /*
  * fuzz_redis_reply.c - what rovmon does with Redis's replies: the strict
- * reader (vrp_redis_load_current, vrp_redis_current_meta: read_ids,
- * read_meta, load_gen, read_chunks, unpack) and the writer
- * (vrp_redis_store: INCR, HSET/EXPIRE, pipelined SETs, RPUSH, the switch
- * script's reply, SMEMBERS/SCAN garbage collection).
+ * reader (vrp_redis_load_current, vrp_redis_current_meta:
+ * vrp_redis_read_ids, vrp_redis_read_meta, load_gen, read_chunks, unpack)
+ * and the writer (vrp_redis_store: INCR, HSET/EXPIRE, pipelined SETs,
+ * RPUSH, the switch script's reply, SMEMBERS/SCAN garbage collection).
  *
  * No Redis and no src/ change: the handle's connection is a real hiredis
  * context made with redisConnectFd() on /dev/null, and the input, taken
@@ -11,8 +11,8 @@
  * that context's reader before the first command.  hiredis takes each
  * reply from there; the commands rovmon writes go to /dev/null; when the
  * input runs out the next read sees end of file ("server closed the
- * connection"), which is one more fault to survive.  conn_open() then
- * tries to reconnect to a unix socket that does not exist, and fails.
+ * connection"), which is one more fault to survive.
+ * vrp_redis_conn_open() then tries to reconnect to a unix socket that does not exist, and fails.
  *
  * Input: byte 0 selects what runs (mod 4): 0 load_current, 1
  * current_meta, 2 store (a 5-VRP set in chunks of 2), 3 hiredis's reader

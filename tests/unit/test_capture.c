@@ -5,9 +5,9 @@
  * Capture files are written here with libpcap's own dump API
  * (pcap_open_dead + pcap_dump) so that each test states its frames, or
  * byte by byte where the file format itself is under test (the records
- * capture.c reads without libpcap); the last test reads every capture in
- * $SHARED (or ../shared/data) through capture.c and decode_packet() and
- * prints what it found per file.
+ * capture_file.c reads without libpcap); the last test reads every
+ * capture in $SHARED (or ../shared/data) through capture.c and
+ * decode_packet() and prints what it found per file.
  */
 #include <sys/stat.h>
 
@@ -262,10 +262,10 @@ test_breakloop(void **state)
 }
 
 /*
- * Classic pcap written byte by byte, to cover what capture.c reads itself
- * (little-endian on this host, version 2.4, micro- or nanoseconds) and
- * what it leaves to libpcap (the other byte order, version 2.3): the
- * frames must come out the same either way.
+ * Classic pcap written byte by byte, to cover what capture_file.c reads
+ * itself (little-endian on this host, version 2.4, micro- or
+ * nanoseconds) and what it leaves to libpcap (the other byte order,
+ * version 2.3): the frames must come out the same either way.
  */
 struct rawpcap {
 	bool		 be, nsec;
@@ -386,8 +386,8 @@ static void
 test_raw_formats(void **state)
 {
 	static const struct rawpcap fmts[] = {
-		{ false, false, 2, 4, 65535 },	/* read by capture.c */
-		{ false, true, 2, 4, 65535 },	/* capture.c, nanoseconds */
+		{ false, false, 2, 4, 65535 },	/* read by capture_file.c */
+		{ false, true, 2, 4, 65535 },	/* capture_file.c, nanoseconds */
 		{ true, false, 2, 4, 65535 },	/* libpcap: other byte order */
 		{ true, true, 2, 4, 65535 },
 		{ false, false, 2, 3, 65535 },	/* libpcap: old version */
@@ -414,7 +414,7 @@ test_raw_formats(void **state)
 	}
 }
 
-/* What libpcap does with odd records, capture.c does too. */
+/* What libpcap does with odd records, capture_file.c does too. */
 static void
 test_raw_records(void **state)
 {
@@ -508,8 +508,8 @@ bulk_cb(void *arg, const struct packet *pkt)
 }
 
 /*
- * Enough records to refill capture.c's file buffer several times, read
- * from the path and from stdin ("-"), which stays open afterwards.
+ * Enough records to refill capture_file.c's file buffer several times,
+ * read from the path and from stdin ("-"), which stays open afterwards.
  */
 static void
 test_big_file_and_stdin(void **state)

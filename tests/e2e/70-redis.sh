@@ -213,7 +213,7 @@ if [ -f "$OLD" ] && [ -f "$NEW" ]; then
 	# A loader killed while writing many small chunks.
 	seq0=$(rcli get rovmon:vrp:seq)
 	part=$((seq0 + 1))
-	"$ROVCTL" vrp load --from "$OLD" --redis "$U" --chunk-records 64 > /dev/null 2>&1 &
+	"$ROVCTL" vrp load --from "$OLD" --redis "$U" --chunk-records 4 > /dev/null 2>&1 &
 	kpid=$!
 	i=0
 	until [ "$(rcli exists "rovmon:vrp:gen:$part:data:40")" = 1 ]; do

@@ -38,7 +38,8 @@ LIBS	= -lpcap -ljansson -lhiredis $(NIDS_LIBS) -lm -lz -lbz2 -lpthread -ldl
 # Every src/*.c except the programs' own files goes into one static
 # library; each test links the library and takes only the objects it needs.
 ROVMON_SRC = src/rovmon.c src/rovmon_options.c src/rovmon_loop.c
-MAINS	= $(ROVMON_SRC) src/rovctl.c
+ROVCTL_SRC = src/rovctl.c src/rovctl_query.c src/rovctl_gen.c
+MAINS	= $(ROVMON_SRC) $(ROVCTL_SRC)
 LIBSRC	= $(filter-out $(MAINS) $(if $(HAVE_NIDS),,src/reasm_nids.c),$(wildcard src/*.c))
 LIBOBJ	= $(LIBSRC:src/%.c=$(BUILD)/obj/%.o)
 LIB	= $(BUILD)/librovmon.a
@@ -74,7 +75,7 @@ FORCE:
 $(BUILD)/rovmon: $(ROVMON_SRC:src/%.c=$(BUILD)/obj/%.o) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/rovctl: $(BUILD)/obj/rovctl.o $(LIB)
+$(BUILD)/rovctl: $(ROVCTL_SRC:src/%.c=$(BUILD)/obj/%.o) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) $(wildcard include/*.h) | $(BUILD)/tests

@@ -15,7 +15,7 @@
  *              When several apply, the first in the order as0, length,
  *              as_set, as is given.
  * The index is immutable once built: a new VRP set means a new index,
- * swapped in whole (see vrp_redis.h / rovmon.c).
+ * swapped in whole between packets (validator.h, validator_poll()).
  */
 #ifndef ROVMON_ROV_H
 #define ROVMON_ROV_H

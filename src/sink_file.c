@@ -10,7 +10,7 @@
  *     lines from several writers never interleave (a short write, which
  *     only a full disk causes, is finished with further writes);
  *   - the buffer is written when full, when the capture goes quiet, at
- *     least once a second of packet time (rovmon.c), before a stats
+ *     least once a second of packet time (rovmon_loop.c), before a stats
  *     line (so its counters add up), on reopen and on close; with
  *     fsync=1 every line is written and made durable at once;
  *   - reopen (SIGHUP, logrotate) happens between two emits on the same

@@ -52,6 +52,7 @@
 
 #include "log.h"
 #include "sink_net_internal.h"
+#include "thread.h"
 
 #define NET_QUEUE_DEFAULT	1024
 #define NET_DRAIN_SECS		10	/* at close, block=0 */
@@ -472,7 +473,7 @@ net_open(struct sink *s, const char *arg, enum sink_net_kind kind)
 		goto fail;
 	}
 	s->priv = n;
-	if ((errno = pthread_create(&n->thr, NULL, net_worker, n)) != 0) {
+	if ((errno = thread_start(&n->thr, net_worker, n)) != 0) {
 		log_warn("alert sink \"%s\": pthread_create", s->spec);
 		s->priv = NULL;
 		goto fail;

@@ -21,6 +21,7 @@
 
 #include "log.h"
 #include "stats.h"
+#include "thread.h"
 #include "validator.h"
 #include "vrp_load.h"
 #include "vrp_redis.h"
@@ -176,7 +177,7 @@ validator_reload(struct validator *v, const char *source)
 	v->reloader_started = false;
 	free(v->reload_source);
 	if ((v->reload_source = strdup(source)) == NULL ||
-	    pthread_create(&v->reloader, NULL, reload_main, v) != 0) {
+	    thread_start(&v->reloader, reload_main, v) != 0) {
 		refused(v);	/* asked for, never tried: the old set stays */
 		log_warn("%s: cannot start the reload", source);
 		atomic_store(&v->reloading, false);

@@ -18,6 +18,7 @@
 #include <hiredis/hiredis.h>
 
 #include "log.h"
+#include "thread.h"
 #include "vrp_redis.h"
 #include "vrp_redis_internal.h"
 
@@ -238,7 +239,7 @@ vrp_redis_watch_start(struct vrp_redis *r, vrp_redis_cb *cb, void *arg)
 	}
 	r->cb = cb;
 	r->cbarg = arg;
-	if ((e = pthread_create(&r->thread, NULL, watch_main, r)) != 0) {
+	if ((e = thread_start(&r->thread, watch_main, r)) != 0) {
 		errno = e;
 		log_warn("watcher thread");
 		close(r->wake[0]);

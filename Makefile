@@ -4,9 +4,12 @@
 #   make deps       install the Debian 12 packages the build and tests need
 #   make demo       deps + build + run rovmon on the bundled capture
 #   make check      deps + build + every test (unit, decoding, end-to-end,
-#                   static analysis, and the sanitizer build of unit and
-#                   decoding tests)
+#                   static analysis, the sanitizer build of unit and
+#                   decoding tests, and the ThreadSanitizer build of the
+#                   tests that start threads)
 #   make asan       ASan+UBSan build in build-asan/ and its tests
+#   make tsan       ThreadSanitizer build in build-tsan/ and the tests that
+#                   start threads (those marked "tsan: yes")
 #   make bench      performance figures (see docs/performance.md)
 #
 # BUILD selects the output directory; SAN adds sanitizer flags.
@@ -47,8 +50,13 @@ PROGS	= $(BUILD)/rovmon $(if $(wildcard src/rovctl.c),$(BUILD)/rovctl)
 
 UNITSRC	= $(wildcard tests/unit/test_*.c)
 UNITBIN	= $(UNITSRC:tests/unit/%.c=$(BUILD)/tests/%)
+# The unit tests that start threads (a line "tsan: yes"): the ones the
+# ThreadSanitizer build runs; the others take minutes under it.
+TSANSRC	= $(shell grep -l 'tsan: yes' $(UNITSRC))
+TSANBIN	= $(TSANSRC:tests/unit/%.c=$(BUILD)/tests/%)
+TSAN_FLAGS = BUILD=build-tsan OPT="-O1 -g" SAN="-fsanitize=thread"
 
-.PHONY: all deps demo check test unit e2e asan bench clean install fuzz FORCE
+.PHONY: all deps demo check test unit e2e asan tsan tsanbins bench clean install fuzz FORCE
 
 all: $(PROGS)
 
@@ -112,9 +120,11 @@ check: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" \
 	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    all unitbins
-	@sh tests/run.sh build build-asan
+	@$(MAKE) --no-print-directory $(TSAN_FLAGS) all tsanbins
+	@sh tests/run.sh build build-asan build-tsan
 
 unitbins: $(UNITBIN)
+tsanbins: $(TSANBIN)
 
 test: all unitbins
 	@sh tests/run.sh $(BUILD)
@@ -123,6 +133,13 @@ asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" \
 	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    test
+
+# ThreadSanitizer: the sinks' workers, the VRP reloader and the Redis
+# watcher; tests/run.sh runs only what is marked "tsan: yes" in a build
+# directory named *tsan*, and fails on any report.
+tsan:
+	@$(MAKE) --no-print-directory $(TSAN_FLAGS) all tsanbins
+	@sh tests/run.sh build-tsan
 
 bench: all $(BUILD)/bench_rov $(BUILD)/bench_json $(BUILD)/tests/test_rib
 	@sh tests/bench.sh $(BUILD)
@@ -153,7 +170,7 @@ install: all
 	    $(DESTDIR)$(LOGROTATEDIR)/$(if $(filter /usr,$(PREFIX)),rovmon,rovmon.logrotate)
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-tsan
 
 # ROV index benchmark (tests/bench.sh): build/bench_rov FILE
 $(BUILD)/bench_rov: tests/bench_rov.c $(LIB) $(wildcard include/*.h)

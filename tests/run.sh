@@ -1,10 +1,14 @@
 #!/bin/sh
 # Run every test against one or more build directories.
-#   sh tests/run.sh BUILD [BUILD_ASAN]
+#   sh tests/run.sh BUILD [BUILD_ASAN] [BUILD_TSAN]
 # The first build runs everything: unit tests (cmocka) and every
 # tests/e2e/*.sh.  Further builds (sanitizer builds) run the unit tests and
 # the e2e scripts that carry the line "# sanitizer: yes" (the decoding
 # tests); a sanitizer report fails the test because the build aborts on it.
+# A build directory named *tsan* (ThreadSanitizer, `make tsan`) runs only
+# the unit tests and e2e scripts with a line "tsan: yes" (those that start
+# threads), never the static analysis; a report (in out/tsan/, so that one
+# from a daemon counts too) fails the test.
 # Each e2e script gets ROVMON_BUILD (the build dir) and SHARED (the
 # shared data dir); it exits 0 (pass), 77 (skip, with a reason on stdout)
 # or anything else (fail).  Static analysis (tests/static/run.sh) runs
@@ -31,7 +35,9 @@ SHARED=${SHARED:-$(cd .. && pwd)/shared/data}
 export SHARED
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-mkdir -p out
+export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1}:log_path=$PWD/out/tsan/report"
+mkdir -p out/tsan && chmod 1777 out/tsan	# -Z nobody writes there too
+rm -f out/tsan/report.*
 : > out/skipped-parts.txt
 # parts NAME LOG: note the parts the test left out (see above).
 parts() {
@@ -53,8 +59,20 @@ parts() {
 	[ "$np" -gt 0 ] && echo "     ($np parts skipped)"
 	parts=$((parts + np))
 }
+# tsan_clean LOG: no ThreadSanitizer report since the last call (else it
+# goes into LOG).
+tsan_clean() {
+	for r in out/tsan/report.*; do
+		[ -e "$r" ] || return 0
+		cat out/tsan/report.* >> "$1"; rm -f out/tsan/report.*
+		return 1
+	done
+}
 for build in "$@"; do
-	if [ "$build" = "$first" ] && [ "${ROVMON_STATIC:-1}" = 0 ]; then
+	case $build in *tsan*) tsan=yes;; *) tsan=;; esac
+	if [ -n "$tsan" ]; then
+		:
+	elif [ "$build" = "$first" ] && [ "${ROVMON_STATIC:-1}" = 0 ]; then
 		skip=$((skip + 1)); echo "SKIP $build/static: ROVMON_STATIC=0"
 		skipped="$skipped
 $build/static: ROVMON_STATIC=0"
@@ -79,9 +97,14 @@ $build/fuzz-smoke: ROVMON_FUZZ=0"
 	fi
 	for t in "$build"/tests/test_*; do
 		[ -x "$t" ] || continue
+		[ -z "$tsan" ] || grep -qs 'tsan: yes' "tests/unit/${t##*/}.c" ||
+		    continue
 		name="$build/$(basename "$t")"
 		log="out/$(basename "$build")-$(basename "$t").log"
-		if "$t" > "$log" 2>&1; then
+		"$t" > "$log" 2>&1
+		rc=$?
+		tsan_clean "$log" || rc=66
+		if [ $rc -eq 0 ]; then
 			pass=$((pass + 1)); echo "PASS $name"
 		else
 			fail=$((fail + 1)); failed="$failed $name"
@@ -91,13 +114,16 @@ $build/fuzz-smoke: ROVMON_FUZZ=0"
 	done
 	for s in tests/e2e/*.sh; do
 		[ -f "$s" ] || continue
-		if [ "$build" != "$first" ] && ! grep -q '^# sanitizer: yes' "$s"; then
+		if [ -n "$tsan" ]; then
+			grep -q '^# tsan: yes' "$s" || continue
+		elif [ "$build" != "$first" ] && ! grep -q '^# sanitizer: yes' "$s"; then
 			continue
 		fi
 		name="$build/$(basename "$s" .sh)"
 		log="out/$(basename "$build")-$(basename "$s" .sh).log"
 		ROVMON_BUILD=$build sh "$s" > "$log" 2>&1
 		rc=$?
+		tsan_clean "$log" || rc=66
 		if [ $rc -eq 0 ]; then
 			pass=$((pass + 1)); echo "PASS $name"
 			parts "$name" "$log"

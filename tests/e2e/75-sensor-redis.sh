@@ -1,4 +1,5 @@
 #!/bin/sh
+# tsan: yes
 # A live sensor following Redis: rovmon -i listens on a veth in a private
 # namespace with --redis; a session is replayed, a new VRP generation that
 # deletes the ROAs which made one route VALID is loaded with rovctl, the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# tsan: yes
 # Alert sinks end to end: a local HTTP server (tests/sinks/http_sink.py)
 # takes webhook and Elasticsearch _bulk posts, aiosmtpd (Debian's
 # python3-aiosmtpd) takes mail.  The driver is the cmocka test

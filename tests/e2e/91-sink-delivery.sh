@@ -1,5 +1,6 @@
 #!/bin/sh
 # sanitizer: yes
+# tsan: yes
 # Reading a capture (-r), the network sinks deliver every alert or say
 # what they lost (docs/alerts.md, "Delivery"); tests/sinks/http_sink.py is
 # the webhook and Elasticsearch endpoint.

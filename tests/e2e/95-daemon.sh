@@ -1,4 +1,5 @@
 #!/bin/sh
+# tsan: yes
 # Service operation: make install into a staging tree; -D with --pidfile on
 # a live veth in a private network namespace (pid file, SIGUSR1 appends a
 # stats line carrying the VRP set's age, SIGHUP keeps it running and

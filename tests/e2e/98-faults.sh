@@ -1,5 +1,6 @@
 #!/bin/sh
 # sanitizer: yes
+# tsan: yes
 # Faults a sensor must survive (issue 7, docs/hostile-input.md "Faults"):
 # nothing already good is lost, capture never stalls, every fault is
 # visible in the statistics.  rovmon runs live (-i) on a veth in a private

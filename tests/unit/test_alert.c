@@ -4,6 +4,8 @@
  * (append, never truncate; reopen after rename), the spec parser; and
  * a driver for tests/e2e/90-sinks.sh, skipped unless ROVMON_SINK_TEST
  * is set.
+ *
+ * tsan: yes (the network sinks' workers, through the 90-sinks driver)
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -3,6 +3,8 @@
  * and alerts: the AS path and rpki object in both documented dialects
  * (docs/route-log.md, docs/alerts.md), the two time stamp forms, their
  * per-thread cache under two threads, the verdict text, and cuts.
+ *
+ * tsan: yes (the time stamp cache under two threads)
  */
 #include <setjmp.h>
 #include <stdarg.h>

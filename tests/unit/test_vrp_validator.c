@@ -5,6 +5,8 @@
  * in use stays, and the packet thread's validator_poll() is what copies
  * the count into the stats.  The Redis side (a generation refused for
  * its content counts once) needs a server: tests/e2e/98-faults.sh.
+ *
+ * tsan: yes (the SIGHUP reloader thread)
  */
 #include <setjmp.h>
 #include <stdarg.h>

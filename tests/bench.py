@@ -50,6 +50,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import pcapfile  # noqa: E402
+
 ENV_REPEAT = os.environ.get("BENCH_REPEAT")
 SOAK_WAIT = float(os.environ.get("BENCH_SOAK_WAIT", "7200"))
 FULL_TCPDUMP = os.environ.get("BENCH_TCPDUMP", "1") != "0"
@@ -200,11 +203,11 @@ def version(cmd):
 def empty_pcap(src, dst):
     """A capture with src's file header (link type) and no packet."""
     with open(src, "rb") as f:
-        magic = f.read(4)
-        if magic not in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4",
-                         b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d"):
-            raise SystemExit(f"bench: {src}: not a classic pcap file")
-        hdr = magic + f.read(20)
+        hdr = f.read(24)
+    try:
+        pcapfile.header_fields(hdr)
+    except ValueError:
+        raise SystemExit(f"bench: {src}: not a classic pcap file") from None
     with open(dst, "wb") as f:
         f.write(hdr)
 

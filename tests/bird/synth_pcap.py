@@ -13,9 +13,13 @@ routes in the NLRI field with NEXT_HOP, IPv6 routes in MP_REACH_NLRI.
 Used by tests/e2e/80-bird-rov-diff.sh to pass synthetic edge-case routes
 through rovmon's whole path (capture, decoding, validation).
 """
+import os
 import socket
 import struct
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import pcapfile  # noqa: E402
 
 SRC, DST = '192.0.2.1', '192.0.2.2'
 SPORT, DPORT = 40179, 179
@@ -100,8 +104,8 @@ def main(argv):
 
     def emit(data):
         t[1] += 100
-        recs.append(struct.pack('<IIII', t[0] + t[1] // 1000000,
-                                t[1] % 1000000, len(data), len(data)) + data)
+        recs.append(pcapfile.record(t[0] + t[1] // 1000000, t[1] % 1000000,
+                                    data))
 
     a_seq, b_seq = 1000, 5000           # ISNs
     emit(frame(SRC, DST, SPORT, DPORT, a_seq, 0, 0x02, b''))
@@ -135,7 +139,7 @@ def main(argv):
         send_a(buf)
     emit(frame(DST, SRC, DPORT, SPORT, b_seq, a_seq, 0x10, b''))
     with open(argv[2], 'wb') as f:
-        f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        f.write(pcapfile.file_header(pcapfile.LINKTYPE_ETHERNET, 65535))
         f.writelines(recs)
     return 0
 

@@ -10,8 +10,8 @@ and pcaps/demo-vrps.json, and rules/.  --small keeps a few seeds per
 target, small enough for git (that is how tests/fuzz/corpus/ was made);
 without it the seeds are many and larger and live in build-fuzz/seeds/.
 
-Only the standard library: a small pcap/pcapng reader and just enough
-link/IP/TCP decoding to pull BGP messages out of the captures.
+Only the standard library: tests/lib/pcapfile.py reads the captures; just
+enough link/IP/TCP decoding here to pull BGP messages out of the captures.
 """
 import bz2
 import gzip
@@ -20,6 +20,9 @@ import json
 import os
 import struct
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import pcapfile  # noqa: E402
 
 TOP = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 SHARED = os.environ.get("SHARED", os.path.join(os.path.dirname(TOP), "shared", "data"))
@@ -32,58 +35,12 @@ MARKER = b"\xff" * 16
 
 # ---- captures ----------------------------------------------------------
 
-def read_capture(path):
-    """(linktype, [(ts_sec, ts_usec, data, wirelen)]) for pcap or pcapng."""
-    with open(path, "rb") as f:
-        buf = f.read()
-    if buf[:4] == b"\x0a\x0d\x0d\x0a":
-        return read_pcapng(buf)
-    magic = buf[:4]
-    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
-        e = "<"
-    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
-        e = ">"
-    else:
-        return None, []
-    nano = magic in (b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
-    lt = struct.unpack(e + "I", buf[20:24])[0] & 0x0FFFFFFF
-    out, off = [], 24
-    while off + 16 <= len(buf):
-        sec, frac, incl, orig = struct.unpack(e + "IIII", buf[off:off + 16])
-        out.append((sec, frac // 1000 if nano else frac, buf[off + 16:off + 16 + incl], orig))
-        off += 16 + incl
-    return lt, out
-
-
-def read_pcapng(buf):
-    e, off, lts, out = "<", 0, [], []
-    while off + 12 <= len(buf):
-        btype = struct.unpack(e + "I", buf[off:off + 4])[0]
-        if btype == 0x0A0D0D0A:
-            e = "<" if buf[off + 8:off + 12] == b"\x4d\x3c\x2b\x1a" else ">"
-            lts = []
-        blen = struct.unpack(e + "I", buf[off + 4:off + 8])[0]
-        if blen < 12:
-            break
-        body = buf[off + 8:off + blen - 4]
-        if btype == 1:
-            lts.append(struct.unpack(e + "H", body[:2])[0])
-        elif btype == 6 and len(body) >= 20:
-            iface, hi, lo, cap, orig = struct.unpack(e + "IIIII", body[:20])
-            ts = (hi << 32 | lo)
-            out.append((ts // 1000000, ts % 1000000, body[20:20 + cap], orig, iface))
-        off += blen
-    if not lts:
-        return None, []
-    lt = lts[0]
-    return lt, [(s, u, d, o) for (s, u, d, o, i) in out if i < len(lts) and lts[i] == lt]
+read_capture = pcapfile.read_capture
 
 
 def write_pcap(frames, lt, snaplen=262144):
-    b = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, snaplen, lt)
-    for sec, usec, data, orig in frames:
-        b += struct.pack("<IIII", sec, usec, len(data), orig) + data
-    return b
+    return pcapfile.file_header(lt, snaplen) + b"".join(
+        pcapfile.record(sec, usec, data, None, orig) for sec, usec, data, orig in frames)
 
 
 def l3_of(lt, d):

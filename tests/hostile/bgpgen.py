@@ -1,5 +1,6 @@
-"""Building blocks for hostile captures: pcap records, TCP/IP frames, BGP
-messages, and a TCP session that keeps its own sequence numbers.
+"""Building blocks for hostile captures: TCP/IP frames, BGP messages, and a
+TCP session that keeps its own sequence numbers.  The capture files
+themselves are tests/lib/pcapfile.py's (PcapWriter, record_us).
 
 Pure Python (no scapy), streaming: big captures are written frame by frame,
 never held in memory.  Used by tests/hostile/gen.py (tests/e2e/97-hostile.sh)
@@ -14,51 +15,6 @@ BGP_MARKER = b'\xff' * 16
 
 # TCP flags
 FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
-
-
-def pcap_header(snaplen=65535, linktype=1):
-    return struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, snaplen, linktype)
-
-
-def pcap_record(ts_us, data, caplen=None, wirelen=None):
-    """One record; caplen/wirelen override the header fields (lies allowed)."""
-    cl = len(data) if caplen is None else caplen
-    wl = len(data) if wirelen is None else wirelen
-    return struct.pack('<IIII', ts_us // 1000000, ts_us % 1000000, cl, wl) + data
-
-
-class PcapWriter:
-    """Streams records to a file; the clock advances step_us per frame."""
-
-    def __init__(self, path_or_file, snaplen=65535, t0=1700000000,
-                 step_us=100):
-        self.f = open(path_or_file, 'wb') if isinstance(path_or_file, str) \
-            else path_or_file
-        self.f.write(pcap_header(snaplen))
-        self.t = t0 * 1000000
-        self.step = step_us
-        self.n = 0
-
-    def frame(self, data, caplen=None, wirelen=None, raw_caplen=None):
-        """caplen: cut the data to it; raw_caplen: write this caplen field
-        (without changing the data written)."""
-        self.t += self.step
-        self.n += 1
-        if caplen is not None:
-            wl = len(data) if wirelen is None else wirelen
-            data = data[:caplen]
-            self.f.write(pcap_record(self.t, data, None, wl))
-        else:
-            self.f.write(pcap_record(self.t, data, raw_caplen, wirelen))
-
-    def advance(self, seconds):
-        self.t += int(seconds * 1000000)
-
-    def flush(self):
-        self.f.flush()
-
-    def close(self):
-        self.f.close()
 
 
 def _csum(b):

@@ -34,8 +34,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bgpgen import (ACK, Session, pcap_header, pcap_record,  # noqa: E402
-                    tcp_frame, update)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from bgpgen import ACK, Session, tcp_frame, update  # noqa: E402
+import pcapfile  # noqa: E402
 
 
 class WallWriter:
@@ -55,8 +56,8 @@ class WallWriter:
         if self.sock is not None:
             self.sock.send(data)
             return
-        self.buf.append(pcap_record(int(time.time() * 1e6), data, raw_caplen,
-                                    wirelen))
+        self.buf.append(pcapfile.record_us(int(time.time() * 1e6), data,
+                                           raw_caplen, wirelen))
 
     def flush(self):
         out(b"".join(self.buf))
@@ -70,13 +71,8 @@ def out(b):
 
 
 def records(path):
-    d = open(path, "rb").read()
-    e = "<" if d[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
-    o = 24
-    while o + 16 <= len(d):
-        _, _, cl, ol = struct.unpack(e + "IIII", d[o:o + 16])
-        yield d[o + 16:o + 16 + cl], ol
-        o += 16 + cl
+    for (_s, _f, _cl, ol), data in pcapfile.read_pcap(path)[3]:
+        yield data, ol
 
 
 def set_port(data, port):
@@ -102,7 +98,7 @@ def main(argv):
     cmd = argv[1]
     if cmd == "header":
         if not os.environ.get("FEED_IFACE"):
-            out(pcap_header(262144))
+            out(pcapfile.file_header(snaplen=262144))
     elif cmd == "nudge":
         w = WallWriter()
         w.frame(tcp_frame("192.0.2.99", "192.0.2.2", 9, 179, 1, 1, ACK))

@@ -33,9 +33,11 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bgpgen import (ACK, FIN, PSH, SYN, PcapWriter, Session, attr, bgp,  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from bgpgen import (ACK, FIN, PSH, SYN, Session, attr, bgp,  # noqa: E402
                     keepalive, mp_reach_v6, nlri, std_attrs, tcp_frame,
                     update)
+from pcapfile import PcapWriter  # noqa: E402
 
 cases = []
 

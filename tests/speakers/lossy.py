@@ -14,8 +14,8 @@ import os
 import random
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import pcaplib  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import pcapfile  # noqa: E402
 
 
 def main():
@@ -25,15 +25,21 @@ def main():
     seed = int(sys.argv[4]) if len(sys.argv) > 4 else 179
     lst = sys.argv[5] if len(sys.argv) > 5 else dst + ".dropped"
     rng = random.Random(seed)
-    e, ns, snap, lt, recs = pcaplib.read(src)
+    try:
+        header, lt, e, recs = pcapfile.read_pcap(src)
+    except ValueError as err:
+        raise SystemExit("%s (pcapng is not supported)" % err)
     keep, dropped = [], []
     for n, r in enumerate(recs, 1):
-        pl = pcaplib.tcp_payload_len(lt, r[3])
+        try:
+            pl = pcapfile.tcp_payload_len(lt, r[1])
+        except ValueError as err:
+            raise SystemExit(str(err))
         if pl and rng.random() * 100 < pct:
             dropped.append(n)
             continue
         keep.append(r)
-    pcaplib.write(dst, e, ns, snap, lt, keep)
+    pcapfile.write_pcap(dst, header, e, keep)
     with open(lst, "w") as f:
         for n in dropped:
             f.write("%d\n" % n)

@@ -313,19 +313,15 @@ rec_addpath() { # ExaBGP AS4200000007 ADD-PATH send -> GoBGP AS4200000008 receiv
 }
 
 first_data_mid() { # FILE: does the first TCP payload start inside a BGP message?
-	python3 - "$1" <<'EOP'
-import struct, sys
-d = open(sys.argv[1], "rb").read()
-o = 24
-while o + 16 <= len(d):
-    cl = struct.unpack("<I", d[o + 8:o + 12])[0]
-    p = d[o + 16:o + 16 + cl]
-    o += 16 + cl
-    ihl = (p[14] & 15) * 4
-    t = 14 + ihl
-    pl = p[t + (p[t + 12] >> 4) * 4:14 + struct.unpack("!H", p[16:18])[0]]
-    if pl:
-        sys.exit(0 if pl[:16] != b"\xff" * 16 else 1)
+	python3 - "$1" "$SP/../lib" <<'EOP'
+import sys
+sys.path.insert(0, sys.argv[2])
+import pcapfile
+_h, lt, _e, frames = pcapfile.read_pcap(sys.argv[1])
+for _hdr, p in frames:
+    t = pcapfile.tcp_of(lt, p)
+    if t and t[6]:
+        sys.exit(0 if t[6][:16] != b"\xff" * 16 else 1)
 sys.exit(1)
 EOP
 }

@@ -20,8 +20,8 @@ import os
 import struct
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import pcaplib  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import pcapfile  # noqa: E402
 
 VARIANTS = ["vlan", "qinq", "sll", "sll2", "raw", "null", "loop"]
 LT = {"vlan": 1, "qinq": 1, "sll": 113, "sll2": 276, "raw": 101, "null": 0, "loop": 108}
@@ -29,7 +29,7 @@ LT = {"vlan": 1, "qinq": 1, "sll": 113, "sll2": 276, "raw": 101, "null": 0, "loo
 
 def convert(v, e, data, local_mac):
     dst, src = data[0:6], data[6:12]
-    o, et = pcaplib.l3_offset(1, data)
+    o, et = pcapfile.l3_offset(pcapfile.LINKTYPE_ETHERNET, data)
     ip = data[o:]
     if v == "vlan":
         return dst + src + struct.pack("!HH", 0x8100, 179) + struct.pack("!H", et) + ip
@@ -53,16 +53,21 @@ def convert(v, e, data, local_mac):
 def main():
     src, prefix = sys.argv[1], sys.argv[2]
     want = sys.argv[3:] or VARIANTS
-    e, ns, snap, lt, recs = pcaplib.read(src)
-    if lt != 1:
+    try:
+        header, lt, e, recs = pcapfile.read_pcap(src)
+    except ValueError as err:
+        raise SystemExit("%s (pcapng is not supported)" % err)
+    if lt != pcapfile.LINKTYPE_ETHERNET:
         raise SystemExit("%s: link type %d, need Ethernet (1)" % (src, lt))
-    local_mac = recs[0][3][0:6] if recs else b""
+    _e, ns, snap, _lt = pcapfile.header_fields(header)
+    local_mac = recs[0][1][0:6] if recs else b""
     for v in want:
         out = []
-        for s, f, ol, data in recs:
+        for (s, f, cl, ol), data in recs:
             nd = convert(v, e, data, local_mac)
-            out.append((s, f, ol + len(nd) - len(data), nd))
-        pcaplib.write("%s.%s.pcap" % (prefix, v), e, ns, snap, LT[v], out)
+            out.append(((s, f, cl, ol + len(nd) - len(data)), nd))
+        pcapfile.write_pcap("%s.%s.pcap" % (prefix, v),
+                            pcapfile.file_header(LT[v], snap, e, ns), e, out)
 
 
 main()

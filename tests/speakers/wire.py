@@ -15,53 +15,29 @@ printed.  --stats prints message counts and segment facts to stderr.
 Handles Ethernet (+802.1Q/QinQ) captures, IPv4/IPv6, no loss expected.
 """
 import ipaddress
+import os
 import struct
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import pcapfile  # noqa: E402
+
 
 def frames(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    magic = data[:4]
-    e = "<" if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
-    lt = struct.unpack(e + "I", data[20:24])[0]
-    off, n = 24, 0
-    while off + 16 <= len(data):
-        ts, tu, cl, ol = struct.unpack(e + "IIII", data[off:off + 16])
-        off += 16
-        n += 1
-        yield n, lt, data[off:off + cl]
-        off += cl
+    _h, lt, _e, recs = pcapfile.read_pcap(path)
+    for n, (_hdr, data) in enumerate(recs, 1):
+        yield n, lt, data
 
 
 def tcp_of(lt, pkt):
-    if lt == 1:
-        et, o = struct.unpack("!H", pkt[12:14])[0], 14
-        while et in (0x8100, 0x88a8):
-            et, o = struct.unpack("!H", pkt[o + 2:o + 4])[0], o + 4
-    elif lt == 101:
-        et, o = (0x800 if pkt[0] >> 4 == 4 else 0x86dd), 0
-    else:
+    # Ethernet and RAW only: the captures this decodes are the speakers'
+    if lt not in (pcapfile.LINKTYPE_ETHERNET, pcapfile.LINKTYPE_RAW):
         return None
-    if et == 0x800:
-        ihl = (pkt[o] & 15) * 4
-        tot = struct.unpack("!H", pkt[o + 2:o + 4])[0]
-        if pkt[o + 9] != 6:
-            return None
-        src, dst = str(ipaddress.IPv4Address(pkt[o + 12:o + 16])), str(ipaddress.IPv4Address(pkt[o + 16:o + 20]))
-        t, end = o + ihl, o + tot
-    elif et == 0x86dd:
-        if pkt[o + 6] != 6:
-            return None
-        plen = struct.unpack("!H", pkt[o + 4:o + 6])[0]
-        src, dst = str(ipaddress.IPv6Address(pkt[o + 8:o + 24])), str(ipaddress.IPv6Address(pkt[o + 24:o + 40]))
-        t, end = o + 40, o + 40 + plen
-    else:
+    t = pcapfile.tcp_of(lt, pkt)
+    if t is None:
         return None
-    sp, dp, seq = struct.unpack("!HHI", pkt[t:t + 8])
-    doff = (pkt[t + 12] >> 4) * 4
-    flags = pkt[t + 13]
-    return (src, sp, dst, dp), seq, flags, pkt[t + doff:end]
+    src, dst, sp, dp, seq, flags, payload = t
+    return (str(ipaddress.ip_address(src)), sp, str(ipaddress.ip_address(dst)), dp), seq, flags, payload
 
 
 def streams(path):

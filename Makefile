@@ -34,19 +34,20 @@ CPPFLAGS += -DHAVE_LIBNIDS
 NIDS_LIBS = -lnids
 endif
 
-# libcurl is not linked: src/curl_lazy.c loads it on first use (its
+# libcurl is not linked: src/base/curl_lazy.c loads it on first use (its
 # headers are still needed, from libcurl4-openssl-dev).
 LIBS	= -lpcap -ljansson -lhiredis $(NIDS_LIBS) -lm -lz -lbz2 -lpthread -ldl
 
-# Every src/*.c except the programs' own files goes into one static
+# Every src/*/*.c except the programs' own files goes into one static
 # library; each test links the library and takes only the objects it needs.
-ROVMON_SRC = src/rovmon.c src/rovmon_options.c src/rovmon_loop.c
-ROVCTL_SRC = src/rovctl.c src/rovctl_query.c src/rovctl_gen.c
+ROVMON_SRC = src/rovmon/rovmon.c src/rovmon/rovmon_options.c src/rovmon/rovmon_loop.c
+ROVCTL_SRC = src/rovctl/rovctl.c src/rovctl/rovctl_query.c src/rovctl/rovctl_gen.c
 MAINS	= $(ROVMON_SRC) $(ROVCTL_SRC)
-LIBSRC	= $(filter-out $(MAINS) $(if $(HAVE_NIDS),,src/reasm_nids.c),$(wildcard src/*.c))
+LIBSRC	= $(filter-out $(MAINS) $(if $(HAVE_NIDS),,src/capture/reasm_nids.c),$(wildcard src/*/*.c))
 LIBOBJ	= $(LIBSRC:src/%.c=$(BUILD)/obj/%.o)
 LIB	= $(BUILD)/librovmon.a
-PROGS	= $(BUILD)/rovmon $(if $(wildcard src/rovctl.c),$(BUILD)/rovctl)
+HEADERS	= $(wildcard include/*/*.h)
+PROGS	= $(BUILD)/rovmon $(if $(wildcard src/rovctl/rovctl.c),$(BUILD)/rovctl)
 
 UNITSRC	= $(wildcard tests/unit/test_*.c)
 UNITBIN	= $(UNITSRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -60,7 +61,8 @@ TSAN_FLAGS = BUILD=build-tsan OPT="-O1 -g" SAN="-fsanitize=thread"
 
 all: $(PROGS)
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)/obj
+$(BUILD)/obj/%.o: src/%.c $(HEADERS) | $(BUILD)/obj
+	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj $(BUILD)/tests:
@@ -70,12 +72,12 @@ $(LIB): $(LIBOBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-# The installed rules directory is compiled into rovmon (src/paths.c says
+# The installed rules directory is compiled into rovmon (src/rovmon/paths.c says
 # how the default rules file is found); a stamp holding the value rebuilds
 # rovmon_options.o when SYSCONFDIR changes.
 SYSCONFDIR ?= /etc/rovmon
-$(BUILD)/obj/rovmon_options.o: CPPFLAGS += -DROVMON_SYSCONFDIR='"$(SYSCONFDIR)"'
-$(BUILD)/obj/rovmon_options.o: $(BUILD)/sysconfdir.stamp
+$(BUILD)/obj/rovmon/rovmon_options.o: CPPFLAGS += -DROVMON_SYSCONFDIR='"$(SYSCONFDIR)"'
+$(BUILD)/obj/rovmon/rovmon_options.o: $(BUILD)/sysconfdir.stamp
 $(BUILD)/sysconfdir.stamp: FORCE | $(BUILD)/obj
 	@echo '$(SYSCONFDIR)' | cmp -s - $@ || echo '$(SYSCONFDIR)' > $@
 FORCE:
@@ -86,7 +88,7 @@ $(BUILD)/rovmon: $(ROVMON_SRC:src/%.c=$(BUILD)/obj/%.o) $(LIB)
 $(BUILD)/rovctl: $(ROVCTL_SRC:src/%.c=$(BUILD)/obj/%.o) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB) $(wildcard include/*.h) | $(BUILD)/tests
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) $(HEADERS) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -o $@ $< $(LIB) $(LIBS) -lcmocka
 
 deps:
@@ -173,9 +175,9 @@ clean:
 	rm -rf build build-asan build-tsan
 
 # ROV index benchmark (tests/bench.sh): build/bench_rov FILE
-$(BUILD)/bench_rov: tests/bench_rov.c $(LIB) $(wildcard include/*.h)
+$(BUILD)/bench_rov: tests/bench_rov.c $(LIB) $(HEADERS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LIBS)
 # Route-event formatting, direct against jansson (tests/bench.sh)
-$(BUILD)/bench_json: tests/bench_json.c $(LIB) $(wildcard include/*.h)
+$(BUILD)/bench_json: tests/bench_json.c $(LIB) $(HEADERS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LIBS)
 include tests/fuzz/fuzz.mk

@@ -25,17 +25,17 @@
 
 #include <jansson.h>
 
-#include "addr.h"
-#include "alert.h"
-#include "bgp.h"
-#include "jsonbuf.h"
-#include "log.h"
-#include "packet.h"
-#include "route_event.h"
-#include "route_json.h"
-#include "route_log.h"
-#include "rov.h"
-#include "vrp.h"
+#include "base/addr.h"
+#include "alert/alert.h"
+#include "bgp/bgp.h"
+#include "base/jsonbuf.h"
+#include "base/log.h"
+#include "capture/packet.h"
+#include "state/route_event.h"
+#include "state/route_json.h"
+#include "state/route_log.h"
+#include "rpki/rov.h"
+#include "rpki/vrp.h"
 
 #define MAXASN	64
 #define ROUNDS	5

@@ -34,10 +34,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "addr.h"
-#include "log.h"
-#include "rov.h"
-#include "vrp_load.h"
+#include "base/addr.h"
+#include "base/log.h"
+#include "rpki/rov.h"
+#include "rpki/vrp_load.h"
 
 #define NROUTES	(1u << 20)	/* distinct routes per mix */
 

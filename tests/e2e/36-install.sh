@@ -1,6 +1,6 @@
 #!/bin/sh
 # The default rules file outside the source tree (issue 12; the rule is in
-# include/paths.h and rovmon(8) FILES): SYSCONFDIR/rovmon.rules, fixed at
+# include/rovmon/paths.h and rovmon(8) FILES): SYSCONFDIR/rovmon.rules, fixed at
 # build time, else ../rules/rovmon.rules beside the executable, never the
 # working directory.
 #   1. build/rovmon run from another directory, and with -D (which changes

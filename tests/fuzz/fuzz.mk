@@ -41,7 +41,8 @@ fuzz: $(FUZZ_BINS)
 $(FUZZ_BUILD)/obj:
 	mkdir -p $@
 
-$(FUZZ_BUILD)/obj/%.o: src/%.c $(wildcard include/*.h) | $(FUZZ_BUILD)/obj
+$(FUZZ_BUILD)/obj/%.o: src/%.c $(wildcard include/*/*.h) | $(FUZZ_BUILD)/obj
+	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
 	    -c -o $@ $<
 
@@ -50,7 +51,7 @@ $(FUZZ_LIB): $(FUZZ_LIBOBJ)
 	ar rcs $@ $^
 
 $(FUZZ_BUILD)/obj/fuzz_%.o: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h \
-    $(wildcard include/*.h) | $(FUZZ_BUILD)/obj
+    $(wildcard include/*/*.h) | $(FUZZ_BUILD)/obj
 	$(FUZZ_CC) $(CPPFLAGS) -Itests/fuzz $(FUZZ_CFLAGS) -Werror \
 	    -fsanitize=fuzzer-no-link -DFUZZ_TOPDIR='"$(CURDIR)"' -c -o $@ $<
 

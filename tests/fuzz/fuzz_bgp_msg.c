@@ -27,9 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bgp_open.h"
-#include "bgp_session.h"
-#include "bgp_update.h"
+#include "bgp/bgp_open.h"
+#include "bgp/bgp_session.h"
+#include "bgp/bgp_update.h"
 #include "fuzz_common.h"
 
 #define F_AS4		0x01

@@ -1,7 +1,7 @@
 /*
  * fuzz_common.c - set-up shared by the fuzz targets (fuzz_common.h).
  *
- * The packet pipeline mirrors src/rovmon_loop.c: on_packet() = decode_packet()
+ * The packet pipeline mirrors src/rovmon/rovmon_loop.c: on_packet() = decode_packet()
  * then reasm_segment(); on_route() = validator_check() for announcements,
  * then route_log_write() and alerting_route(); on_session() resolves a
  * session's alerts on DOWN and NOTIFICATION.  rovmon_loop.c's callbacks are
@@ -15,15 +15,15 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "alerting.h"
-#include "bgp_session.h"
-#include "decode.h"
-#include "log.h"
-#include "rov.h"
-#include "stats.h"
-#include "route_log.h"
-#include "validator.h"
-#include "vrp_load.h"
+#include "alert/alerting.h"
+#include "bgp/bgp_session.h"
+#include "capture/decode.h"
+#include "base/log.h"
+#include "rpki/rov.h"
+#include "base/stats.h"
+#include "state/route_log.h"
+#include "rpki/validator.h"
+#include "rpki/vrp_load.h"
 
 #include "fuzz_common.h"
 

@@ -1,6 +1,6 @@
 /*
  * fuzz_common.h - what the libFuzzer targets share: quiet set-up, a
- * fixed VRP set, and the packet pipeline wired as src/rovmon_loop.c wires it
+ * fixed VRP set, and the packet pipeline wired as src/rovmon/rovmon_loop.c wires it
  * (decode_packet -> reasm -> bgp_session -> bgp_update -> validator ->
  * route log and alerting), with every output going to /dev/null.
  *
@@ -13,9 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bgp.h"
-#include "packet.h"
-#include "reasm.h"
+#include "bgp/bgp.h"
+#include "capture/packet.h"
+#include "capture/reasm.h"
 
 #ifndef FUZZ_TOPDIR
 #define FUZZ_TOPDIR	"."

@@ -1,7 +1,7 @@
 /*
  * fuzz_packet.c - raw frames through the whole packet path:
  * decode_packet -> reasm -> bgp_session -> bgp_update -> validator ->
- * route log (and alerting: rib, rules, sinks), as src/rovmon_loop.c wires it.
+ * route log (and alerting: rib, rules, sinks), as src/rovmon/rovmon_loop.c wires it.
  *
  * Input:
  *   byte 0   bits 0-3: link type, an index into linktypes[] below

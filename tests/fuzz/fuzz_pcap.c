@@ -11,7 +11,7 @@
  */
 #include <string.h>
 
-#include "capture.h"
+#include "capture/capture.h"
 #include "fuzz_common.h"
 
 static struct fz_file file;

@@ -31,8 +31,8 @@
 
 #include <hiredis/hiredis.h>
 
-#include "vrp_load.h"
-#include "vrp_redis_internal.h"
+#include "rpki/vrp_load.h"
+#include "rpki/vrp_redis_internal.h"
 #include "fuzz_common.h"
 
 #define MAX_ELEMENTS	(1L << 20)

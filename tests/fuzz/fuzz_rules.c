@@ -17,8 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "alert.h"
-#include "rules.h"
+#include "alert/alert.h"
+#include "alert/rules.h"
 #include "fuzz_common.h"
 
 #define MARK_CLASS	"\n#@classification\n"

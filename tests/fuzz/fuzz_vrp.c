@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "rov.h"
-#include "vrp_load.h"
+#include "base/log.h"
+#include "rpki/rov.h"
+#include "rpki/vrp_load.h"
 #include "fuzz_common.h"
 
 int

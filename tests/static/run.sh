@@ -29,7 +29,7 @@ if [ "$which" = all ] || [ "$which" = clang-tidy ]; then
 	# mix, and the findings come out in file order whatever finishes
 	# first.  stderr is only "N warnings generated" unless clang-tidy
 	# itself fails, which xargs reports and which fails the check too.
-	for f in src/*.c; do echo "$f"; done |
+	for f in src/*/*.c; do echo "$f"; done |
 	    xargs -P "$jobs" -I @ sh -c 'f=$1; o=$2/$(basename "$f")
 		clang-tidy --quiet "$f" -- -Iinclude '"$DEFS"' -std=c11 \
 		    > "$o.out" 2> "$o.err" || { echo "clang-tidy $f: exit $?"; cat "$o.err"; exit 1; }' \

@@ -18,10 +18,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "alert.h"
-#include "route_json.h"
-#include "sink.h"
-#include "stats.h"
+#include "alert/alert.h"
+#include "state/route_json.h"
+#include "alert/sink.h"
+#include "base/stats.h"
 
 static const uint8_t update_msg[] = {
 	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,

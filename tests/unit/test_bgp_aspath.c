@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "bgp_aspath.h"
+#include "bgp/bgp_aspath.h"
 
 struct buf {
 	uint8_t		b[70000];

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "bgp_open.h"
+#include "bgp/bgp_open.h"
 
 /* Fixed part: version 4, My AS, hold 90, id 10.0.0.1, then params. */
 static size_t

@@ -3,7 +3,7 @@
  * and inferred encodings, NOTIFICATION names.
  *
  * Byte streams are fed to a session whose sink records every event; the
- * real UPDATE decoder (src/bgp_update.c) is linked.
+ * real UPDATE decoder (src/bgp/bgp_update.c) is linked.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "bgp_session.h"
-#include "stats.h"
+#include "bgp/bgp_session.h"
+#include "base/stats.h"
 
 #define MAXEV	64
 

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "bgp_update.h"
-#include "stats.h"
+#include "bgp/bgp_update.h"
+#include "base/stats.h"
 
 /* ---- byte builders ---- */
 

@@ -26,10 +26,10 @@
 
 #include <pcap/pcap.h>
 
-#include "capture.h"
-#include "decode.h"
-#include "packet.h"
-#include "stats.h"
+#include "capture/capture.h"
+#include "capture/decode.h"
+#include "capture/packet.h"
+#include "base/stats.h"
 
 struct frame {
 	uint8_t	b[256];

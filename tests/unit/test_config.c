@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "config.h"
+#include "rovmon/config.h"
 
 static const struct option opts[] = {
 	{ "interface", required_argument, NULL, 'i' },

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "cursor.h"
+#include "base/cursor.h"
 
 static const uint8_t bytes[] = {
 	0xff, 0xff, 0xff, 0xff, 0x00, 0x13, 0x04, 0x12,

@@ -17,10 +17,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "addr.h"
-#include "decode.h"
-#include "packet.h"
-#include "stats.h"
+#include "base/addr.h"
+#include "capture/decode.h"
+#include "capture/packet.h"
+#include "base/stats.h"
 
 #define LT_NULL		0
 #define LT_EN10MB	1

@@ -13,7 +13,7 @@
 
 #include <zlib.h>
 
-#include "filetype.h"
+#include "capture/filetype.h"
 
 /* One MRT record: timestamp, type, subtype, length, then len bytes. */
 static size_t

@@ -14,8 +14,8 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "addr.h"
-#include "jsonbuf.h"
+#include "base/addr.h"
+#include "base/jsonbuf.h"
 
 static void
 test_cut(void **state)

@@ -22,7 +22,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "log.h"
+#include "base/log.h"
 
 static FILE *rec;		/* "pri|message" lines */
 static int opened;		/* openlog() calls */

@@ -15,10 +15,10 @@
 
 #include <cmocka.h>
 
-#include "addr.h"
-#include "packet.h"
-#include "reasm.h"
-#include "stats.h"
+#include "base/addr.h"
+#include "capture/packet.h"
+#include "capture/reasm.h"
+#include "base/stats.h"
 
 #define MAXSESS		8
 #define MAXGAPS		64

@@ -14,12 +14,12 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "addr.h"
-#include "bgp.h"
-#include "rib.h"
-#include "rov.h"
-#include "route_event.h"
-#include "vrp.h"
+#include "base/addr.h"
+#include "bgp/bgp.h"
+#include "state/rib.h"
+#include "rpki/rov.h"
+#include "state/route_event.h"
+#include "rpki/vrp.h"
 
 /* An UPDATE's context and attributes, built from a few numbers. */
 struct fix {

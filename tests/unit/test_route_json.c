@@ -15,7 +15,7 @@
 #include <pthread.h>
 #include <cmocka.h>
 
-#include "route_json.h"
+#include "state/route_json.h"
 
 #define CAP	1024
 

@@ -13,8 +13,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "route_log.h"
-#include "stats.h"
+#include "state/route_log.h"
+#include "base/stats.h"
 
 static char *
 slurp(const char *path)

@@ -13,9 +13,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "addr.h"
-#include "rov.h"
-#include "vrp_load.h"
+#include "base/addr.h"
+#include "rpki/rov.h"
+#include "rpki/vrp_load.h"
 
 /* Build an index from "prefix maxlen asn" lines (NULL-terminated). */
 static struct rov_index *

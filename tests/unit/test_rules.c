@@ -18,8 +18,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "rules.h"
-#include "stats.h"
+#include "alert/rules.h"
+#include "base/stats.h"
 
 static char tmpdir[64];
 static char err[1024];

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "stats.h"
+#include "base/stats.h"
 
 /* The line written for live, parsed; the caller frees it. */
 static json_t *

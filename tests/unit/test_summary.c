@@ -15,13 +15,13 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "addr.h"
-#include "bgp.h"
-#include "bgp_open.h"
-#include "rov.h"
-#include "stats.h"
-#include "summary.h"
-#include "vrp.h"
+#include "base/addr.h"
+#include "bgp/bgp.h"
+#include "bgp/bgp_open.h"
+#include "rpki/rov.h"
+#include "base/stats.h"
+#include "rovmon/summary.h"
+#include "rpki/vrp.h"
 
 static void
 v4(struct ipaddr *a, uint8_t x, uint8_t y, uint8_t z, uint8_t w)

@@ -16,8 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "vrp_load.h"
+#include "base/log.h"
+#include "rpki/vrp_load.h"
 
 #define VRPDIR	"tests/vrps/"
 

@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "vrp_load.h"
+#include "base/log.h"
+#include "rpki/vrp_load.h"
 
 static FILE	*cap_file;
 static int	 cap_saved = -1;

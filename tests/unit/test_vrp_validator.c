@@ -19,9 +19,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "stats.h"
-#include "validator.h"
+#include "base/log.h"
+#include "base/stats.h"
+#include "rpki/validator.h"
 
 static char good[] = "/tmp/rovmon-test-vrp-good.XXXXXX";
 static char junk[] = "/tmp/rovmon-test-vrp-junk.XXXXXX";

@@ -1,0 +1,91 @@
+/*
+ * alert.h - one alert: a rule's identity copied next to the route event
+ * that fired it, and its encodings (docs/alerts.md).
+ *
+ *   rib -> rules -> alert (built once) -> sinks (each encodes it)
+ *
+ * The struct copies the rule's fields (the rule set may be reloaded while
+ * an alert is queued) but only points at the route event, which is valid
+ * for the duration of the callback that builds the alert: the sinks
+ * encode it synchronously (network sinks queue the encoded text, never
+ * the struct).
+ */
+#ifndef ROVMON_ALERT_H
+#define ROVMON_ALERT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "state/route_event.h"
+
+#define ALERT_MSG_MAX		256	/* rule msg, truncated on copy */
+#define ALERT_CLASS_MAX		64	/* classtype name */
+#define ALERT_CLASSDESC_MAX	128	/* classtype description */
+#define ALERT_ACTION_MAX	16	/* "alert", "log", ... */
+
+/*
+ * Enough for any alert: a 65535-byte UPDATE as base64 (87,380), an AS
+ * path of 16,384 4-octet ASNs (11 bytes each with the comma, 180,224),
+ * the escaped msg (6 bytes per byte at worst) and the rest.
+ */
+#define ALERT_JSON_MAX		(384 * 1024)
+/* alert_format_text(): a 255-byte msg, a 127-byte class, the route and
+ * ~610 bytes of deciding VRPs (8 IPv6 ones) fit whole */
+#define ALERT_TEXT_MAX		2048
+
+struct alert {
+	/* copied from the rule */
+	uint32_t	 gid, sid, rev;
+	uint32_t	 priority;	/* 1 = most severe (Snort) */
+	char		 msg[ALERT_MSG_MAX];
+	char		 classtype[ALERT_CLASS_MAX];
+	char		 class_desc[ALERT_CLASSDESC_MAX];
+	char		 action[ALERT_ACTION_MAX];
+	/* not owned: valid while the alert is being emitted */
+	const struct route_event *ev;
+	const char	*sensor;	/* NULL = omitted */
+	uint64_t	 pkt_num;	/* 0 when no packet caused it */
+};
+
+/*
+ * Fill an alert: copies the strings (truncating, NUL-terminated; NULL
+ * is taken as ""), keeps the event and sensor pointers.
+ */
+void	alert_init(struct alert *, uint32_t gid, uint32_t sid, uint32_t rev,
+	    uint32_t priority, const char *msg, const char *classtype,
+	    const char *class_desc, const char *action,
+	    const struct route_event *, const char *sensor, uint64_t pkt_num);
+
+/*
+ * One JSON object with a trailing '\n' (the NDJSON line) and a NUL after
+ * it.  Returns the length without the NUL, or -1 if cap is too small
+ * (ALERT_JSON_MAX is always enough).  Thread-safe.
+ */
+int	alert_format_json(const struct alert *, char *buf, size_t cap);
+
+/*
+ * A compact one-line summary without a newline, for syslog, chat and
+ * mail:  [1:1000001:1] msg [Classification: ...] [Priority: 1]
+ *        announce 192.0.2.0/24 origin AS64500 rpki invalid/as
+ *        (VRP 192.0.2.0/23 max_length 23 AS64511) peer 10.0.0.1 AS65001
+ * naming the deciding VRPs (up to 8, "and N more"), or "(no covering
+ * ROA)" for NOT_FOUND.  Returns the length (cut to cap - 1, never -1);
+ * ALERT_TEXT_MAX always holds it whole.
+ */
+int	alert_format_text(const struct alert *, char *buf, size_t cap);
+
+/*
+ * Building blocks shared with the sinks.  Each appends to buf at *off,
+ * never past cap; when it does not fit, *off becomes cap + 1 (the
+ * caller checks *off <= cap).
+ */
+void	alert_put_jstr(char *buf, size_t cap, size_t *off, const char *s);
+				/* a quoted JSON string, escaped; invalid
+				 * UTF-8 bytes become U+FFFD */
+void	alert_put_base64(char *buf, size_t cap, size_t *off,
+	    const uint8_t *p, size_t n);
+
+/* "C2S" (towards port 179), "S2C" (from it), "UNK" (neither or both). */
+const char *alert_dir(uint16_t src_port, uint16_t dst_port);
+
+#endif /* ROVMON_ALERT_H */

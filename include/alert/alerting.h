@@ -1,0 +1,68 @@
+/*
+ * alerting.h - route state, rules and sinks glued into one stage:
+ *
+ *   validated route -> rib (changes only) -> rules -> alert -> sinks
+ *
+ * Alerts fire on changes: a new route, an origin or RPKI state change,
+ * a state change caused by new VRPs (revalidation), or the first verdict
+ * of a route stored before any VRPs were loaded.  With the default rules
+ * that is every INVALID and NOT_FOUND route once per session (docs/
+ * rules.md, "Default rules").  A route that alerted
+ * gets a "resolved" event when it is withdrawn, becomes VALID (or stops
+ * matching any rule), or its session goes down.  Repeating a route with
+ * the same origin and state alerts nothing.
+ */
+#ifndef ROVMON_ALERTING_H
+#define ROVMON_ALERTING_H
+
+#include <sys/time.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bgp/bgp.h"
+#include "rpki/rov.h"
+
+struct alerting;
+
+struct alerting_config {
+	const char	*rules;		/* rule file (required) */
+	const char	*classification; /* NULL: beside the rules */
+	const char	*sensor;	/* name put in every alert */
+	const char	**sinks;	/* sink specs (sink.h); nsinks */
+	size_t		 nsinks;
+	unsigned	 min_priority;	/* default for sinks, 0 = each type's */
+	bool		 offline;	/* reading a file: network sinks wait
+					 * for room instead of dropping */
+};
+
+/* NULL with the error logged (bad rule file, bad sink spec). */
+struct alerting	*alerting_new(const struct alerting_config *);
+void		 alerting_free(struct alerting *);	/* NULL ok; flushes */
+
+/* One route event from the decoder with its validation (res may be NULL). */
+void		 alerting_route(struct alerting *, const struct bgp_msg_ctx *,
+		    const struct bgp_attrs *, const struct bgp_route *,
+		    const struct rov_result *res, uint64_t gen);
+/* The TCP session of ctx->session_id ended: resolve its alerted routes. */
+void		 alerting_session_down(struct alerting *,
+		    const struct bgp_msg_ctx *);
+/* A new ROV index is in use: re-validate every stored route. */
+void		 alerting_revalidate(struct alerting *, const struct rov_index *,
+		    uint64_t gen, const struct timeval *now);
+/* SIGHUP: reload the rules (the old ones stay if the file is bad; rules
+ * with the same gid:sid:rev and event_filter keep their event_filter
+ * counts) and reopen the file sinks. */
+void		 alerting_reload(struct alerting *);
+/* Write out the alert lines gathered by file sinks (sinks_drain). */
+void		 alerting_drain(struct alerting *);
+/* At the end of the run: deliver or give up what the sinks hold, then
+ * the number of alerts lost for good (0: none) and, in why, where and
+ * why ("SPEC (reason)", sinks_lost()).  NULL ok (0). */
+uint64_t	 alerting_lost(struct alerting *, char *why, size_t len);
+/* Set the route-state gauges of the statistics (stats.h) to now, and add
+ * the network sinks' counts (sinks_update_stats()).  Packet thread. */
+void		 alerting_update_stats(const struct alerting *);
+
+#endif /* ROVMON_ALERTING_H */

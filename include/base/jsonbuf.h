@@ -1,0 +1,70 @@
+/*
+ * jsonbuf.h - bounded appends for building JSON text in a caller's buffer.
+ *
+ * Why not snprintf or jansson: the route log and the alert encoder run once
+ * per route on the packet path, so they format directly, in a fixed field
+ * order the golden tests rely on (tests/bench_json.c measures the
+ * difference).  Every helper appends to buf at *off and never writes at or
+ * past buf[cap].  Output that does not fit is cut, and the overflow is
+ * marked: *off becomes cap + 1 and stays there, so a caller formats a whole
+ * record and checks once (*off <= cap) at the end.  A caller that writes
+ * into buf itself after the helpers must first clamp *off.
+ * No state is kept: the helpers may run in any thread.
+ */
+#ifndef ROVMON_JSONBUF_H
+#define ROVMON_JSONBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/addr.h"
+
+/* The slow path of jb_put(): copy what fits and mark the overflow. */
+void	jb_cut(char *buf, size_t cap, size_t *off, const char *s, size_t n);
+
+/* n bytes of s.  Inline: most calls append a literal, whose length the
+ * compiler then knows. */
+static inline void
+jb_put(char *buf, size_t cap, size_t *off, const char *s, size_t n)
+{
+	if (*off <= cap && n <= cap - *off) {
+		memcpy(buf + *off, s, n);
+		*off += n;
+	} else
+		jb_cut(buf, cap, off, s, n);
+}
+
+/* A NUL-terminated string, copied as is (no quoting or escaping). */
+static inline void
+jb_puts(char *buf, size_t cap, size_t *off, const char *s)
+{
+	jb_put(buf, cap, off, s, strlen(s));
+}
+
+/* v in decimal. */
+void	jb_putu(char *buf, size_t cap, size_t *off, uint64_t v);
+/* The n low decimal digits of v, zero-padded, into t[0..n-1]; unbounded:
+ * the caller sizes t. */
+void	jb_digits(char *t, unsigned v, int n);
+
+/*
+ * An address as inet_ntop(3) writes it (RFC 5952 compression, the IPv4
+ * forms "::a.b.c.d" and "::ffff:a.b.c.d"), and "?" for family 0, as
+ * ipaddr_fmt() does; a prefix as prefix_fmt() does: the address, "/",
+ * the length.  Unquoted.  The same text, without snprintf.
+ */
+void	jb_put_ipaddr(char *buf, size_t cap, size_t *off, const struct ipaddr *);
+void	jb_put_prefix(char *buf, size_t cap, size_t *off, const struct prefix *);
+
+/*
+ * A UTC time with microseconds: ISO 8601 "YYYY-MM-DDTHH:MM:SS.uuuuuuZ",
+ * or with snort true Snort's "YY/MM/DD-HH:MM:SS.uuuuuu".  The caller
+ * breaks the time down (gmtime_r), so it can cache that per second.
+ */
+void	jb_put_utc(char *buf, size_t cap, size_t *off, const struct tm *,
+	    long usec, bool snort);
+
+#endif /* ROVMON_JSONBUF_H */

@@ -1,0 +1,194 @@
+/*
+ * bgp.h - BGP-4 constants and the decoded forms every later stage uses.
+ *
+ * RFC 4271 (BGP-4), 4760 (multiprotocol), 6793 (4-octet AS), 7911
+ * (ADD-PATH), 8654 (extended messages), 7606 (revised error handling).
+ */
+#ifndef ROVMON_BGP_H
+#define ROVMON_BGP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/addr.h"
+#include "capture/packet.h"
+
+#define BGP_MARKER_LEN		16
+#define BGP_HEADER_LEN		19
+#define BGP_MAX_LEN		4096
+#define BGP_MAX_LEN_EXT		65535
+
+enum bgp_msg_type {
+	BGP_OPEN = 1,
+	BGP_UPDATE = 2,
+	BGP_NOTIFICATION = 3,
+	BGP_KEEPALIVE = 4,
+	BGP_ROUTE_REFRESH = 5,
+};
+
+#define AFI_IPV4	1
+#define AFI_IPV6	2
+#define SAFI_UNICAST	1
+#define SAFI_MULTICAST	2
+
+/* AS_PATH segment types, RFC 4271 4.3 and RFC 5065. */
+#define AS_SET			1
+#define AS_SEQUENCE		2
+#define AS_CONFED_SEQUENCE	3
+#define AS_CONFED_SET		4
+
+#define AS_TRANS	23456	/* RFC 6793 */
+
+/*
+ * One AS path, always with 4-octet ASNs ("inflated" once at decode time,
+ * AS4_PATH already merged per RFC 6793 4.2.3).  Segment i covers
+ * asns[seg[i].start .. seg[i].start + seg[i].count - 1].
+ * Storage belongs to the decoder's per-message scratch.
+ */
+struct bgp_as_segment {
+	uint8_t		type;	/* AS_SET, AS_SEQUENCE, ... */
+	uint16_t	count;
+	uint32_t	start;
+};
+
+struct bgp_aspath {
+	const struct bgp_as_segment *seg;
+	uint32_t	nseg;
+	const uint32_t	*asns;
+	uint32_t	nasn;
+};
+
+/* How the origin AS was derived (RFC 6811 section 2). */
+enum bgp_origin_kind {
+	ORIGIN_AS_NONE = 0,	/* no AS_PATH attribute, or empty path with
+				 * the sender's AS unknown */
+	ORIGIN_AS_SEQ,		/* last AS of the final AS_SEQUENCE */
+	ORIGIN_AS_PEER,		/* empty AS_PATH: the sending peer's AS */
+	ORIGIN_AS_SET,		/* path ends in an AS_SET: "none", never
+				 * VALID */
+	ORIGIN_AS_CONFED,	/* path ends in a confederation segment: the
+				 * confederation's AS, which a monitor cannot
+				 * know from the wire; treated as none */
+};
+
+/* Inferred encodings, when the OPENs were not seen. */
+#define BGP_INFER_AS4		0x01	/* 4-octet AS_PATH inferred */
+#define BGP_INFER_AS2		0x02	/* 2-octet AS_PATH inferred */
+#define BGP_INFER_ADDPATH	0x04	/* ADD-PATH inferred on */
+#define BGP_INFER_NOADDPATH	0x08	/* ADD-PATH inferred off */
+
+/*
+ * The path attributes of one UPDATE, as far as rovmon uses them.  Valid
+ * for the duration of one route callback; copy to keep.
+ */
+struct bgp_attrs {
+	uint32_t	present;	/* bit (1 << type code) for codes < 32 */
+	uint8_t		origin;		/* ORIGIN attribute: 0 IGP, 1 EGP, 2 ? */
+	struct bgp_aspath aspath;
+	enum bgp_origin_kind origin_kind;
+	uint32_t	origin_as;	/* valid for ORIGIN_AS_SEQ / _PEER */
+	struct ipaddr	next_hop;	/* NEXT_HOP, or MP_REACH's next hop
+					 * for MP routes (family 0 if none) */
+	struct ipaddr	next_hop_ll;	/* IPv6 link-local next hop, if any */
+	uint32_t	med, local_pref;
+	bool		has_med, has_local_pref;
+	bool		atomic_aggregate;
+	uint32_t	aggregator_as;
+	struct ipaddr	aggregator_addr;
+	const uint8_t	*communities;	/* raw 4-byte values; ncommunities */
+	uint32_t	ncommunities;
+	const uint8_t	*large_communities;	/* raw 12-byte values */
+	uint32_t	nlarge_communities;
+	uint8_t		inferred;	/* BGP_INFER_* */
+};
+
+enum bgp_route_event {
+	BGP_ROUTE_ANNOUNCE,
+	BGP_ROUTE_WITHDRAW,
+};
+
+struct bgp_route {
+	enum bgp_route_event event;
+	struct prefix	prefix;
+	uint16_t	afi;
+	uint8_t		safi;
+	bool		has_path_id;
+	uint32_t	path_id;
+	bool		treat_as_withdraw;	/* RFC 7606 turned an announce
+						 * into this withdraw */
+};
+
+/*
+ * Where an UPDATE came from: the direction it travelled (src = sender)
+ * and the frame that completed it.  peer_as is the sender's AS (0 when
+ * unknown); local_as the receiver's.
+ */
+struct bgp_msg_ctx {
+	struct ipaddr	src_addr, dst_addr;
+	uint16_t	src_port, dst_port;
+	uint32_t	peer_as, local_as;
+	const struct packet *pkt;	/* may be NULL at end of capture */
+	const uint8_t	*msg;		/* the whole message, header included */
+	uint32_t	msg_len;
+	uint64_t	session_id;	/* unique per TCP session */
+};
+
+/* Session-level events, for route state and logs. */
+enum bgp_session_event {
+	BGP_SESS_OPEN,		/* an OPEN was seen in this direction */
+	BGP_SESS_NOTIFICATION,	/* a NOTIFICATION was seen */
+	BGP_SESS_EOR,		/* End-of-RIB marker (RFC 4724) */
+	BGP_SESS_DOWN,		/* TCP closed / reset / timed out */
+	BGP_SESS_CAPTURE_END,	/* the capture ended with the session up:
+				 * not a session event, its routes stand */
+};
+
+struct bgp_open;
+
+/*
+ * The whole session as the framer sees it, handed with each session
+ * event so that reports need no state of their own per message.  Valid
+ * for the callback only.  Endpoint 0 is the reassembly's direction 0
+ * (a -> b); dir is the direction of the event's message (0 for DOWN
+ * and CAPTURE_END).
+ */
+struct bgp_session_view {
+	struct ipaddr	addr[2];
+	uint16_t	port[2];
+	const struct bgp_open *open[2];	/* what endpoint i sent; NULL
+					 * until its OPEN was seen */
+	uint64_t	msgs[2][BGP_ROUTE_REFRESH + 1];	/* sent by endpoint
+					 * i, by type (RFC 4271 4.1) */
+	uint64_t	gaps[2], gap_bytes[2];	/* lost in reassembly */
+	int		dir;
+};
+
+struct bgp_session_info {
+	enum bgp_session_event event;
+	uint16_t	afi;		/* for EOR */
+	uint8_t		safi;
+	uint8_t		code, subcode;	/* for NOTIFICATION */
+	const char	*reason;	/* human text (static), may be NULL */
+	const struct bgp_session_view *view;	/* NULL if the producer
+					 * keeps no session (tests) */
+};
+
+/*
+ * The consumer of decoded BGP (rovmon_loop.c in rovmon): each route goes
+ * to validation, then the report, the route log and alerting (the RIB);
+ * each session event to the report and alerting.
+ */
+struct bgp_sink {
+	void	(*route)(void *arg, const struct bgp_msg_ctx *,
+		    const struct bgp_attrs *, const struct bgp_route *);
+	void	(*session)(void *arg, const struct bgp_msg_ctx *,
+		    const struct bgp_session_info *);
+	void	*arg;
+};
+
+const char	*bgp_msg_type_name(unsigned type);
+const char	*bgp_notification_name(unsigned code, unsigned subcode);
+/* "seq", "peer", "set", "confed" or "none" */
+const char	*bgp_origin_kind_name(enum bgp_origin_kind);
+
+#endif /* ROVMON_BGP_H */

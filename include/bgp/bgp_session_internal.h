@@ -1,0 +1,88 @@
+/*
+ * bgp_session_internal.h - the seam between the three files of a BGP
+ * session: bgp_session.c (life cycle, dispatch of whole messages, session
+ * events), bgp_frame.c (framing and resynchronisation of each byte
+ * stream) and bgp_infer.c (the encodings of each direction, negotiated
+ * from the OPENs or inferred).  Private to them: the public contract is
+ * bgp_session.h.
+ */
+#ifndef ROVMON_BGP_SESSION_INTERNAL_H
+#define ROVMON_BGP_SESSION_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bgp/bgp.h"
+#include "bgp/bgp_open.h"
+#include "bgp/bgp_session.h"
+#include "bgp/bgp_update.h"
+
+/*
+ * Encoding bits of one direction; an encoding mask (enc) is a value 0..7
+ * of these.
+ */
+#define ENC_AS4		0x01
+#define ENC_AP4		0x02	/* ADD-PATH IPv4 unicast */
+#define ENC_AP6		0x04	/* ADD-PATH IPv6 unicast */
+#define ENC_ALL		0x07
+#define ENC_NBITS	3
+#define ENC_DEFAULT	ENC_AS4	/* preference: as4 on, ADD-PATH off */
+
+struct bgp_infer {
+	uint8_t		fixed;		/* bits decided by the OPENs */
+	uint8_t		sticky;		/* bits confirmed INFER_STICKY times */
+	uint8_t		value;		/* current encoding mask (all bits) */
+	uint8_t		confirm[ENC_NBITS];
+	bool		counted;	/* stats.bgp_inferred done */
+	uint32_t	used;		/* UPDATEs decoded under an inferred
+					 * encoding mask so far */
+};
+
+struct bgp_dir {
+	struct bgp_open	 open;		/* what this direction's sender sent */
+	struct flow_endpoint src, dst;
+	bool		 resync;	/* hunting for a marker */
+	bool		 resync_counted; /* stats.bgp_resyncs done for it */
+	uint8_t		*buf;		/* partial message or resync tail */
+	size_t		 buflen, bufcap;
+	uint64_t	 off;		/* stream offset of the next byte */
+	struct bgp_update_scratch *scratch;
+	struct bgp_infer inf;
+	struct bgp_msg_ctx ctx;		/* this direction's message context
+					 * minus the message (ctx_refresh) */
+	uint64_t	 msgs[BGP_ROUTE_REFRESH + 1];	/* by type */
+	bool		 framed;	/* a message was cut from it */
+	uint64_t	 gaps, gap_bytes;
+};
+
+enum ext_state { EXT_NO, EXT_YES, EXT_UNKNOWN };
+
+struct bgp_session {
+	struct bgp_dir	 dir[2];
+	const struct bgp_sink *sink;
+	uint64_t	 id;
+	enum ext_state	 ext;		/* ext_state(), kept per OPEN */
+};
+
+/* bgp_session.c */
+/* "192.0.2.1:179 -> 192.0.2.2:40312" into buf (caller's, never static). */
+char	*bgp_session_dir_name(const struct bgp_dir *, char *buf,
+	    size_t len);
+/* One whole, plausible message of direction d at stream offset off. */
+void	 bgp_session_dispatch(struct bgp_session *, int d,
+	    const uint8_t *msg, size_t len, const struct packet *,
+	    uint64_t off);
+
+/* bgp_infer.c */
+/* RFC 8654 section 3: both speakers must advertise the capability. */
+enum ext_state bgp_infer_ext_state(const struct bgp_session *);
+/* Recompute the fixed bits of direction d after an OPEN; restart
+ * inference. */
+void	 bgp_infer_negotiate(struct bgp_session *, int d);
+/* Decoding options for one UPDATE (body, len) of direction d. */
+void	 bgp_infer_update_opts(struct bgp_session *, int d,
+	    const uint8_t *body, size_t len, uint32_t peer_as,
+	    struct bgp_decode_opts *);
+
+#endif /* ROVMON_BGP_SESSION_INTERNAL_H */

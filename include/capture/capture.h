@@ -1,0 +1,88 @@
+/*
+ * capture.h - a thin libpcap wrapper: files (pcap, pcapng, "-" = stdin)
+ * and live interfaces, one BPF filter, frames handed out as struct packet.
+ *
+ * Ownership: capture_open_*() return a struct capture owned by the caller
+ * and freed with capture_close() (NULL-safe).  The struct packet and the
+ * bytes it points to belong to libpcap and live only for one callback.
+ *
+ * Errors are reported here, once, as one line on stderr naming the file
+ * or interface (and the packet number for errors part way through a
+ * file); callers only look at the return value.
+ */
+#ifndef ROVMON_CAPTURE_H
+#define ROVMON_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capture/packet.h"
+
+struct capture;
+
+/* BGP's well-known TCP port (RFC 4271), used by the default filter. */
+#define CAPTURE_DEFAULT_PORT	179
+/* Live captures: 64 KiB BGP messages (RFC 8654) plus headers must fit. */
+#define CAPTURE_SNAPLEN		262144
+/* The kernel ring's default size (-B): a full-table burst at line rate
+ * must fit while rovmon catches up (docs/performance.md). */
+#define CAPTURE_BUFFER_SIZE	(64 * 1024 * 1024)
+#define CAPTURE_TIMEOUT_MS	100
+
+/*
+ * filter is a BPF expression ("" = every frame).  NULL selects TCP port
+ * 179 including, where the link type allows, frames behind one or two
+ * VLAN tags (Ethernet) or MPLS labels (PPP, Cisco HDLC), which a plain
+ * "tcp port 179" does not match in files.  The link type is checked
+ * against decode_link_supported() at open.  NULL on error (reported).
+ */
+struct capture	*capture_open_offline(const char *path, const char *filter);
+/* Promiscuous, CAPTURE_SNAPLEN, a kernel buffer of bufsize bytes
+ * (0: CAPTURE_BUFFER_SIZE).  NULL on error. */
+struct capture	*capture_open_live(const char *iface, const char *filter,
+		    size_t bufsize);
+
+/*
+ * Read frames and call cb for each one the filter passes, until end of
+ * file, count such frames (count <= 0: no limit), or capture_breakloop().
+ * In files, pkt->num is the record's 1-based position in the file (as
+ * tcpdump -# and Wireshark number it), filtered records included; live,
+ * it counts the frames the kernel filter passed.  Counts stats.packets
+ * and stats.bytes for the frames handed to cb.  0 on a clean end, -1 on a
+ * read error (reported with the packet number; the frames before it were
+ * delivered).  May be called again to continue.
+ */
+int		 capture_loop(struct capture *, long count,
+		    void (*cb)(void *arg, const struct packet *), void *arg);
+/*
+ * Live captures: call idle(arg) from capture_loop() whenever a read timed
+ * out with no frame (every CAPTURE_TIMEOUT_MS on a quiet link), so work
+ * that must not wait for traffic (signals, VRP swaps) still happens.
+ */
+void		 capture_set_idle(struct capture *, void (*idle)(void *),
+		    void *arg);
+/* Make capture_loop() return soon.  Async-signal-safe; NULL-safe. */
+void		 capture_breakloop(struct capture *);
+/* Live: copy pcap_stats() into stats.pcap_*.  Files: no-op.  0 or -1. */
+int		 capture_stats(struct capture *);
+/* The link type (pcap DLT_*) and the name given at open. */
+int		 capture_linktype(const struct capture *);
+const char	*capture_name(const struct capture *);
+/*
+ * The line tcpdump starts with, without a newline: "reading from file F,
+ * link-type EN10MB (Ethernet), snapshot length 262144" or "listening on
+ * IFACE, link-type EN10MB (Ethernet), snapshot length 262144 bytes".
+ */
+void		 capture_describe(const struct capture *, char *buf,
+		    size_t len);
+/*
+ * Files: the offset of the next record and the file's size (0 when not
+ * a regular file, e.g. a pipe), for progress.  -1 for live captures.
+ */
+int		 capture_position(const struct capture *, uint64_t *pos,
+		    uint64_t *size);
+/* The filter in effect ("" when none); valid until capture_close(). */
+const char	*capture_filter(const struct capture *);
+void		 capture_close(struct capture *);
+
+#endif /* ROVMON_CAPTURE_H */

@@ -1,0 +1,70 @@
+/*
+ * rovmon_loop.h - the running rovmon: its state (struct rovmon, set up
+ * by rovmon.c) and the main loop of src/rovmon/rovmon_loop.c: signals, the
+ * packet and idle callbacks, the bgp_sink callbacks that feed the route
+ * log, the report and alerting, and the --stats lines.
+ */
+#ifndef ROVMON_ROVMON_LOOP_H
+#define ROVMON_ROVMON_LOOP_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "bgp/bgp.h"
+#include "capture/packet.h"
+#include "rovmon/rovmon_options.h"
+
+struct capture;
+struct reasm;
+struct route_log;
+struct validator;
+struct alerting;
+struct summary;
+
+/* One per process; the stages it points to are owned here. */
+struct rovmon {
+	struct rovmon_options opt;
+	struct capture	*cap;
+	struct reasm	*reasm;
+	struct route_log *routes;
+	struct validator *validator;
+	struct alerting	*alerting;
+	struct bgp_sink	 sink;		/* rovmon_loop_sink() */
+	char		 hostname[256];
+	struct packet	 last;		/* the last frame, for end-of-capture */
+	FILE		*stats_fp;	/* --stats (appending) or stderr */
+	time_t		 next_stats;	/* --stats-interval: next line due */
+	time_t		 drained;	/* alerts last written (packet time) */
+	unsigned	 stats_lost;	/* --stats lines not written */
+	bool		 unbuffered;	/* libnids: no idle hook: write at once */
+	bool		 have_pidfile;
+	struct summary	*summary;	/* -v events, progress, the report */
+	FILE		*report_fp;	/* NULL: no report */
+	char		 start_line[512];	/* capture_describe() */
+	struct timespec	 t0;
+};
+
+/*
+ * SIGINT and SIGTERM end the capture loop; SIGHUP (reload rules and
+ * VRPs, reopen outputs) and SIGUSR1 (a stats line) are acted on between
+ * packets; SIGPIPE is ignored.
+ */
+void	rovmon_loop_signals(void);
+
+/* rv->sink: routes and session events into rv's stages. */
+void	rovmon_loop_sink(struct rovmon *rv);
+
+/*
+ * rv->cap is open: reassemble and decode every packet of it until its
+ * end, -c, or a signal, then finish the flows still open.  What
+ * capture_loop() returned: < 0 the capture failed part way.
+ */
+int	rovmon_loop_run(struct rovmon *rv);
+
+/* --stats: open (or reopen) the file; 0, or -1 (reported). */
+int	rovmon_stats_open(struct rovmon *rv);
+/* One statistics line now; 0, or -1 when it could not be written. */
+int	rovmon_stats_write(struct rovmon *rv);
+
+#endif /* ROVMON_ROVMON_LOOP_H */

@@ -1,0 +1,66 @@
+/*
+ * rovmon_options.h - rovmon's options: the configuration file (-C,
+ * config.c) first, then the command line, which overrides it; --help and
+ * the one-line usage errors.  Owned by src/rovmon/rovmon_options.c; read by
+ * rovmon.c (wiring) and rovmon_loop.c (the main loop).
+ */
+#ifndef ROVMON_ROVMON_OPTIONS_H
+#define ROVMON_ROVMON_OPTIONS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rovmon/config.h"
+
+/*
+ * Strings not marked owned point into argv or into cfg_args (the
+ * configuration file's arguments): valid until rovmon_options_free().
+ */
+struct rovmon_options {
+	const char	*read_file;
+	const char	*iface;
+	const char	*routes;
+	const char	*stats_file;
+	const char	*engine;
+	const char	*vrps;		/* --vrps FILE|URL */
+	const char	*redis;		/* --redis URL */
+	const char	*redis_ns;	/* --redis-namespace */
+	const char	*rules;		/* --rules FILE, or rules_default */
+	char		 rules_default[PATH_MAX];	/* paths.h */
+	bool		 no_validation;	/* --no-validation */
+	bool		 check_config;	/* -T, --check-config */
+	const char	*sensor;	/* --sensor NAME */
+	const char	*sinks[16];	/* --alerts FILE, --alert-sink SPEC */
+	size_t		 nsinks;
+	char		*owned[16];	/* owned: "file:" + --alerts */
+	size_t		 nowned;
+	unsigned	 min_priority;
+	char		*filter;	/* owned */
+	long		 count;
+	long		 bufsize_kib;	/* -B: 0 = CAPTURE_BUFFER_SIZE */
+	const char	*config;	/* -C, --config FILE */
+	bool		 daemonize;	/* -D */
+	bool		 syslog;	/* --syslog */
+	const char	*pidfile;	/* --pidfile FILE */
+	const char	*user;		/* -Z, --user USER */
+	const char	*chroot_dir;	/* --chroot DIR */
+	long		 stats_interval; /* --stats-interval SECONDS */
+	bool		 summary;	/* --summary */
+	bool		 quiet;		/* -q: no start line, progress, report */
+	/* Set by the configuration file, so the command line replaces them. */
+	bool		 cfg_source, cfg_vrps;
+	struct config_args cfg_args;	/* the file's arguments, owned */
+};
+
+/*
+ * Fills *o from the configuration file and argv, checking what the
+ * options say together.  Does not return on --help or --version (exit
+ * 0), a usage error (one line on stderr, exit 2) or a configuration file
+ * or default rules file that cannot be read (exit 3).
+ */
+void	rovmon_options_parse(int argc, char **argv, struct rovmon_options *o);
+/* Frees what *o owns (the sink specs, the filter, the file's arguments). */
+void	rovmon_options_free(struct rovmon_options *o);
+
+#endif /* ROVMON_ROVMON_OPTIONS_H */

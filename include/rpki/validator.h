@@ -1,0 +1,84 @@
+/*
+ * validator.h - the validation stage between BGP decoding and outputs.
+ *
+ * Holds the current ROV index and where it came from (a file or URL given
+ * with --vrps, or the current generation in Redis with --redis), and
+ * validates each announced route against it (RFC 6811, rov.h).
+ *
+ * Swaps never pause capture: a new VRP set is loaded and its index built
+ * off the packet path (the Redis watcher thread), then handed over through
+ * one atomic pointer; the packet thread adopts it between two packets in
+ * validator_poll().  Until a first set is loaded, routes are not judged
+ * (no "rpki" object).
+ */
+#ifndef ROVMON_VALIDATOR_H
+#define ROVMON_VALIDATOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bgp/bgp.h"
+#include "rpki/rov.h"
+
+struct validator;
+struct vrp_redis_status;
+
+/* NULL on allocation failure.  Free with validator_free(). */
+struct validator *validator_new(void);
+void		 validator_free(struct validator *);	/* NULL ok; stops the
+							 * Redis watcher */
+/*
+ * Load a VRP file or http(s) URL now (startup); 0, or -1 with the error
+ * logged and the current set (if any) kept.
+ */
+int		 validator_load(struct validator *, const char *source);
+/*
+ * Reload a file or URL in a background thread (SIGHUP); the new set is
+ * adopted by validator_poll() when complete, and a failed load keeps the
+ * current one.  -1 if a reload is already running or cannot start.
+ */
+int		 validator_reload(struct validator *, const char *source);
+/*
+ * Use Redis: load the current generation now and start the watcher that
+ * swaps in every new generation.  The watcher keeps running, with
+ * backoff, while Redis is down; with `required` (a capture file, -T) a
+ * failed first load starts no watcher, so the one line that says why
+ * stays the only one.
+ */
+enum validator_redis {
+	VALIDATOR_REDIS_OK	= 0,
+	/* No VRP set now (Redis down, generation refused) or no watcher:
+	 * the caller decides whether to go on without VRPs. */
+	VALIDATOR_REDIS_NO_SET	= -1,
+	VALIDATOR_REDIS_BAD_URL	= -2	/* unusable URL: a setup error */
+};
+enum validator_redis validator_redis(struct validator *, const char *url,
+		    const char *ns, bool required);
+/*
+ * Packet thread: adopt a set the watcher has prepared (true if swapped),
+ * and validator_update_stats().
+ */
+bool		 validator_poll(struct validator *);
+/*
+ * Packet thread: copy the count of new VRP sets refused so far (failed
+ * --vrps loads and SIGHUP reloads, Redis generations refused for their
+ * content, each once, indexes that could not be built) into
+ * stats.vrp_load_failed.
+ */
+void		 validator_update_stats(const struct validator *);
+bool		 validator_ready(const struct validator *);
+
+/* Validate one announced route; false when no VRP set is loaded yet. */
+bool		 validator_check(const struct validator *,
+		    const struct bgp_attrs *, const struct bgp_route *,
+		    struct rov_result *);
+/* The index in use (NULL before the first load); packet thread only. */
+const struct rov_index *validator_index(const struct validator *);
+/* Generation of the set in use: Redis's, or a counter of local loads. */
+uint64_t	 validator_generation(const struct validator *);
+/* The Redis watcher's state (vrp_redis_status(); any thread); false,
+ * and *st untouched, when the VRPs do not come from Redis. */
+bool		 validator_redis_status(const struct validator *,
+		    struct vrp_redis_status *st);
+
+#endif /* ROVMON_VALIDATOR_H */

@@ -1,0 +1,106 @@
+/*
+ * rib.h - route state per BGP session and direction (an Adj-RIB-In per
+ * sender), so that route updates become route CHANGES.
+ *
+ *   bgp_update -> validator -> rib (changes only) -> rules -> alert
+ *
+ * A route is keyed by (session, direction, prefix, path_id); direction is
+ * the sender (src address and port of the UPDATE).  Each stored route
+ * keeps its origin, its RPKI state and reason, an interned (hash-consed,
+ * refcounted) AS path + next hop, and the caller's "alerted" flag.
+ * The layout and its memory cost: the comment atop src/state/rib.c.
+ *
+ * Pointers handed out (struct rib_route *, ev->aspath) stay valid until the
+ * next call that changes the RIB (announce, withdraw, session_down,
+ * revalidate, free); inside a callback, until the callback returns.
+ */
+#ifndef ROVMON_RIB_H
+#define ROVMON_RIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "bgp/bgp.h"
+#include "rpki/rov.h"
+#include "state/route_event.h"
+
+struct rib;
+struct rib_route;	/* one stored route; a handle, see above */
+
+enum rib_change {
+	RIB_ERROR = -1,		/* allocation failed; nothing stored */
+	RIB_SAME = 0,		/* same origin, same state: do not alert
+				 * again (path/next hop also the same) */
+	RIB_NEW,		/* the route was not stored */
+	RIB_CHANGED,		/* origin AS (or its kind) or RPKI state
+				 * changed: alert-worthy */
+	RIB_PATH_CHANGED,	/* same origin and state, only the AS path
+				 * or next hop changed: not alert-worthy */
+};
+
+/*
+ * Called for each route by rib_session_down() (ev->kind RTEV_RESOLVED,
+ * RESOLVE_SESSION_DOWN; rt about to be freed) and for each changed route
+ * by rib_revalidate() (RTEV_REVALIDATE; rt stays, rib_set_alerted() may
+ * be called on it).  alerted: the route's flag before the call.
+ * The callback must not call other rib functions.
+ */
+typedef void	 rib_event_cb(void *arg, struct route_event *ev,
+		    struct rib_route *rt, bool alerted);
+
+/* NULL on allocation failure.  Free with rib_free(). */
+struct rib	*rib_new(void);
+void		 rib_free(struct rib *);		/* NULL ok */
+
+/*
+ * Store or update an announced route and fill *ev (RTEV_ANNOUNCE, the
+ * session/route fields, has_prev/prev_state/prev_origin_as, ev->rpki
+ * copied from res; res NULL = no VRP set loaded: has_rpki false).
+ * *rtp (may be NULL) gets the stored route's handle, NULL on RIB_ERROR.
+ * A route that had alerted and is now VALID: rib_alerted(*rtp) &&
+ * ev->has_prev && ev->prev_state != ROV_VALID && res->state == VALID;
+ * the caller emits "resolved" and clears the flag.
+ */
+enum rib_change	 rib_announce(struct rib *, const struct bgp_msg_ctx *,
+		    const struct bgp_attrs *, const struct bgp_route *,
+		    const struct rov_result *res, uint64_t vrp_gen,
+		    struct route_event *ev, struct rib_route **rtp);
+/*
+ * Remove a withdrawn route.  true if it was stored: *ev is then filled
+ * (RTEV_WITHDRAW, the stored origin, path, state) and *alerted (may be
+ * NULL) gets its flag.  false: nothing stored, *ev only has the
+ * session/route fields.
+ */
+bool		 rib_withdraw(struct rib *, const struct bgp_msg_ctx *,
+		    const struct bgp_route *, struct route_event *ev,
+		    bool *alerted);
+/* The caller's mark: a rule fired for the route in its current state. */
+void		 rib_set_alerted(struct rib *, struct rib_route *, bool);
+bool		 rib_alerted(const struct rib_route *);
+/* Remove every route of the session (both directions), calling cb (may
+ * be NULL) for each; forget the session.  Returns the routes removed. */
+size_t		 rib_session_down(struct rib *, uint64_t session_id,
+		    const struct timeval *ts, rib_event_cb *cb, void *arg);
+/*
+ * Re-check every stored route against idx (origin given when its kind is
+ * ORIGIN_AS_SEQ or _PEER) and, for each whose state changed or that is
+ * judged for the first time (stored without VRPs: its prev_state is
+ * NOT_FOUND, and it is reported even when it stays NOT_FOUND), store the
+ * new state and call cb (RTEV_REVALIDATE, prev_state the old one).
+ * idx NULL: the VRPs are gone; routes keep no RPKI state, no callbacks.
+ * Returns the number of routes reported.
+ */
+size_t		 rib_revalidate(struct rib *, const struct rov_index *idx,
+		    uint64_t gen, const struct timeval *ts, rib_event_cb *cb,
+		    void *arg);
+
+size_t		 rib_count(const struct rib *);
+/* Routes stored without VRPs count as ROV_NOT_FOUND. */
+size_t		 rib_count_by_state(const struct rib *, enum rov_state);
+size_t		 rib_sessions(const struct rib *);
+size_t		 rib_paths(const struct rib *);	/* interned paths */
+size_t		 rib_memory(const struct rib *);	/* bytes held */
+
+#endif /* ROVMON_RIB_H */

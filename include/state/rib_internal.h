@@ -1,0 +1,227 @@
+/*
+ * rib_internal.h - what the files of the RIB share, and nobody else sees:
+ * the route, table, session and tuple structs, struct rib itself, the
+ * allocator (rib_alloc.c), the interned tuples (rib_tuple.c) and the route
+ * tables (rib_table.c) used by the API in rib.c.  The layout and its cost
+ * are described atop src/state/rib.c.
+ */
+#ifndef ROVMON_RIB_INTERNAL_H
+#define ROVMON_RIB_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/hash.h"
+#include "state/rib.h"
+
+
+/*
+ * One interned AS path + next hop + origin.  Owned by the rib's tuple
+ * table.  The tail holds, in order: the segments if there are two or
+ * more (one segment is described by seg0 and nasn), the ASNs, then the
+ * next hop's 4 or 16 address bytes.
+ */
+struct rib_tuple {
+	union {
+		struct {
+			uint32_t refcnt;	/* routes pointing here */
+			uint32_t origin_as;	/* 0 unless kind SEQ/PEER */
+		};
+		struct rib_tuple *next_free;	/* on a free list */
+	};
+	uint32_t	 id;		/* slab << SLAB_SHIFT | offset / 8 */
+	uint32_t	 nasn;		/* ASNs in the tail */
+	uint16_t	 nseg;
+	uint8_t		 kind;		/* enum bgp_origin_kind */
+	uint8_t		 seg0;		/* type of the only segment */
+	uint8_t		 nhfam;		/* next hop family, 0 = none */
+	uint8_t		 cls;		/* size class */
+	uint8_t		 pad[2];
+	uint32_t	 tail[];
+};
+
+/* 32 bytes: keep it so (see the comment atop src/state/rib.c). */
+struct rib_route {
+	uint8_t		 a[16];		/* prefix address, host bits zero */
+	struct rib_tuple *tuple;	/* one reference */
+	uint32_t	 path_id;	/* 0 without ADD-PATH */
+	uint8_t		 family;
+	uint8_t		 len;
+	uint8_t		 has_path_id;
+	uint8_t		 state:2;	/* enum rov_state */
+	uint8_t		 reason:3;	/* enum rov_reason */
+	uint8_t		 alerted:1;
+	uint8_t		 has_rpki:1;	/* judged against some VRP set */
+};
+
+_Static_assert(sizeof(struct rib_route) == 32, "struct rib_route grew");
+_Static_assert(sizeof(struct bgp_as_segment) == 8, "segment size");
+
+struct rib_table {
+	struct rib_route *r;		/* n used of cap */
+	uint32_t	*slot;		/* mask + 1 entries */
+	uint32_t	 n, cap, mask;
+	unsigned	 bits;		/* mask = 2^bits - 1 */
+};
+
+struct rib_dir {
+	bool		 used;
+	struct ipaddr	 src, dst;
+	uint16_t	 sport, dport;
+	uint32_t	 peer_as;
+	struct rib_table t;
+};
+
+struct rib_sess {
+	uint64_t	 id;
+	struct rib_dir	 dir[2];
+};
+
+/* One slot of the tuple table: the hash is kept here so that a probe
+ * reads a tuple only when the hash matches. */
+struct rib_tslot {
+	uint32_t	 hash;
+	uint32_t	 id;		/* 0 = empty */
+};
+
+/* A slab of tuples: this header, then the carved tuples. */
+struct rib_slab {
+	size_t		 size;
+	size_t		 pad;
+};
+
+/*
+ * Tuple sizes are rounded to a class: 8-byte steps up to 256 bytes (paths
+ * of up to 56 ASNs), then powers of two up to 512 KiB (the largest path
+ * an UPDATE can carry fits).  A slab holds at most 2 MiB, so a tuple is
+ * named by 32 bits: its slab's number and its offset / 8 in the slab.
+ */
+#define TUPLE_UNIT	8
+#define TUPLE_SMALL	32		/* classes 1..32: 8..256 bytes */
+#define TUPLE_CLASSES	(TUPLE_SMALL + 11)	/* then 512 B .. 512 KiB */
+#define SLAB_SHIFT	18		/* 2 MiB / 8 */
+#define SLAB_MAX	((size_t)1 << (32 - SLAB_SHIFT))
+
+/*
+ * The tuple cache: a direct-mapped table of recent lookups, (hash, id) by
+ * the hash's low bits, 512 KiB, made when the RIB holds TCACHE_MIN tuples
+ * (a smaller table is itself this small).  Paths recur (transit ASes):
+ * on the full-table capture it answers 63% of the lookups, sparing the
+ * table's cache miss; the routes of one UPDATE, which share their
+ * tuples, always hit.  An entry is dropped with its tuple.
+ */
+#define TCACHE_SIZE	((size_t)1 << 16)
+#define TCACHE_MIN	8192
+
+struct rib {
+	struct rib_sess	**sess;		/* open addressing, smask + 1 */
+	size_t		 smask, nsess;
+	struct rib_tslot *ttab;		/* open addressing, tmask + 1 */
+	size_t		 tmask, ntuple;
+	struct rib_tuple *deferred;	/* released at the next change */
+	struct rib_tslot *tcache;	/* TCACHE_SIZE recent lookups */
+	struct rib_tuple *tfree[TUPLE_CLASSES + 1];	/* by class */
+	struct rib_slab	**slab;		/* nslab of slabcap */
+	size_t		 nslab, slabcap;
+	size_t		 carve;		/* offset of the free room */
+	size_t		 nroutes;
+	size_t		 nstate[3];	/* by enum rov_state */
+	size_t		 mem;		/* bytes allocated */
+	/* the path an event points to (ev->aspath) */
+	struct bgp_aspath evpath;
+	struct bgp_as_segment evseg;
+};
+
+#define RIB_SESS_INIT	16
+#define RIB_TUPLE_INIT	256
+#define RIB_ROUTE_INIT	16
+#define RIB_SLOT_BITS	5		/* a new table's index: 32 slots */
+#define RIB_SLOT_MAXBITS 31		/* the tag needs the 32nd bit */
+#define BIG		((size_t)2 << 20)	/* mapped in 2 MiB pages */
+#define SLAB_MIN	((size_t)16 << 10)
+
+static inline struct bgp_as_segment *
+rib_tuple_segs(struct rib_tuple *a)
+{
+	return (struct bgp_as_segment *)(void *)a->tail;
+}
+
+static inline uint32_t *
+rib_tuple_asns(struct rib_tuple *a)
+{
+	return a->tail + (a->nseg > 1 ? a->nseg * 2u : 0);
+}
+
+static inline uint8_t *
+rib_tuple_nh(struct rib_tuple *a)
+{
+	return (uint8_t *)(rib_tuple_asns(a) + a->nasn);
+}
+
+static inline size_t
+rib_nh_len(uint8_t family)
+{
+	return family == ADDR_V4 ? 4 : family == ADDR_V6 ? 16 : 0;
+}
+
+static inline bool
+rib_kind_has_origin(unsigned kind)
+{
+	return kind == ORIGIN_AS_SEQ || kind == ORIGIN_AS_PEER;
+}
+
+/* What an announcement interns: its path, next hop and origin. */
+struct rib_tuple_key {
+	const struct bgp_aspath	*path;
+	const uint8_t		*nh;		/* rib_nh_len(nhfam) bytes */
+	uint32_t		 origin_as;
+	uint8_t			 kind;
+	uint8_t			 nhfam;		/* 0 unless v4 or v6 */
+	uint32_t		 hash;
+};
+
+struct rib_key {
+	uint8_t		 a[16];
+	uint8_t		 family, len;
+	uint8_t		 has_path_id;
+	uint32_t	 path_id;
+	uint64_t	 hash;
+};
+
+/* The home slot of hash h, and the tag kept above the index bits. */
+static inline uint32_t
+rib_slot_home(const struct rib_table *t, uint64_t h)
+{
+	return (uint32_t)(h >> (64 - t->bits));
+}
+
+/* rib_alloc.c: counted memory (rib->mem), large arrays in 2 MiB pages,
+ * tuple slabs by size class. */
+void	*rib_alloc(struct rib *, size_t);
+void	 rib_dealloc(struct rib *, void *, size_t);
+void	*rib_big_alloc(struct rib *, size_t);
+void	 rib_big_free(struct rib *, void *, size_t);
+void	*rib_big_grow(struct rib *, void *, size_t, size_t);
+void	 rib_slabs_release(struct rib *);
+struct rib_tuple *rib_tuple_alloc(struct rib *, size_t);
+void	 rib_tuple_free(struct rib *, struct rib_tuple *);
+
+/* rib_tuple.c: interning (hash-consing) of path + next hop + origin. */
+void	 rib_tuple_key_make(struct rib_tuple_key *, const struct bgp_attrs *);
+void	 rib_tuple_path(struct rib_tuple *, struct bgp_aspath *,
+	    struct bgp_as_segment *);
+struct rib_tuple *rib_tuple_get(struct rib *, const struct rib_tuple_key *);
+void	 rib_tuple_put(struct rib *, struct rib_tuple *);
+
+/* rib_table.c: one direction's routes, a dense array and its index. */
+void	 rib_key_make(struct rib_key *, const struct bgp_route *);
+struct rib_route *rib_tab_find(const struct rib_table *, const struct rib_key *,
+	    uint32_t *);
+struct rib_route *rib_tab_insert(struct rib *, struct rib_table *,
+	    const struct rib_key *, uint32_t);
+void	 rib_tab_remove(struct rib_table *, uint32_t);
+void	 rib_tab_drop(struct rib *, struct rib_table *);
+void	 rib_tab_clear(struct rib *, struct rib_table *);
+
+#endif /* ROVMON_RIB_INTERNAL_H */

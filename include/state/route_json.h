@@ -1,0 +1,91 @@
+/*
+ * route_json.h - the JSON vocabulary of route facts, one writer for each:
+ * time stamps, addresses, the prefix (with its ADD-PATH id), the origin
+ * and AS path, the "rpki" object, and the text form of a verdict.  The
+ * route log (route_log.c) and the alert encoders (alert.c, JSON and
+ * text) are built from these, so a fact reads the same wherever it is
+ * written.
+ *
+ * Two documented dialects differ in two places only, both chosen by
+ * enum route_json_dialect:
+ *   - confederation segments of the AS path: the route log writes
+ *     objects {"confed_seq":[..]} / {"confed_set":[..]}
+ *     (docs/route-log.md); alerts write nested arrays, so that
+ *     Elasticsearch can map as_path as `long` (docs/alerts.md);
+ *   - where "generation" stands in the rpki object: second in the route
+ *     log, last in alerts.
+ *
+ * Every writer appends to buf at *off, never past cap, and marks a cut
+ * as jsonbuf.h says (*off = cap + 1).  Thread-safe: the time cache is
+ * per thread.
+ */
+#ifndef ROVMON_ROUTE_JSON_H
+#define ROVMON_ROUTE_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "base/addr.h"
+#include "bgp/bgp.h"
+#include "rpki/rov.h"
+
+enum route_json_dialect {
+	ROUTE_JSON_LOG,		/* docs/route-log.md */
+	ROUTE_JSON_ALERT,	/* docs/alerts.md */
+};
+
+enum route_json_ts_form {
+	ROUTE_JSON_TS_ISO,	/* 2024-05-01T12:00:00.123456Z */
+	ROUTE_JSON_TS_SNORT,	/* 24/05/01-12:00:00.123456 (UTC) */
+};
+
+/* A UTC time with microseconds, unquoted.  gmtime_r runs once per
+ * second per thread (consecutive events nearly always share it). */
+void	route_json_ts(char *buf, size_t cap, size_t *off,
+	    const struct timeval *, enum route_json_ts_form);
+/* "192.0.2.1" quoted, or null for an address not known (family 0). */
+void	route_json_addr(char *buf, size_t cap, size_t *off,
+	    const struct ipaddr *);
+/* ,"src_addr":"..","src_port":N,"dst_addr":"..","dst_port":N: the TCP
+ * session that carried the route. */
+void	route_json_endpoints(char *buf, size_t cap, size_t *off,
+	    const struct ipaddr *src, uint16_t sport,
+	    const struct ipaddr *dst, uint16_t dport);
+/* ,"prefix":"192.0.2.0/24" and ,"path_id":N when ADD-PATH applies. */
+void	route_json_prefix(char *buf, size_t cap, size_t *off,
+	    const struct prefix *, bool has_path_id, uint32_t path_id);
+/* True when the origin is one AS (origin_as means something). */
+bool	route_json_has_origin(enum bgp_origin_kind);
+/*
+ * ,"origin_as":N|null,"origin_kind":"seq",
+ * "as_path":[..] (null when aspath is NULL),"next_hop":"..."|null
+ */
+void	route_json_origin_path(char *buf, size_t cap, size_t *off,
+	    enum bgp_origin_kind, uint32_t origin_as,
+	    const struct bgp_aspath *aspath, const struct ipaddr *next_hop,
+	    enum route_json_dialect);
+/* The AS path alone: an array of ASNs, sets and confederations nested. */
+void	route_json_aspath(char *buf, size_t cap, size_t *off,
+	    const struct bgp_aspath *, enum route_json_dialect);
+/*
+ * ,"rpki":{"state":..,"reason":..,"generation":N,"vrps":[..],"covering":N}
+ * (the route log's order; alerts put "generation" last).
+ */
+void	route_json_rpki(char *buf, size_t cap, size_t *off,
+	    const struct rov_result *, uint64_t generation,
+	    enum route_json_dialect);
+
+/*
+ * The deciding VRPs in words, for a person (alert text): " (no covering
+ * ROA)" for NOT_FOUND; else " (VRP 192.0.2.0/23 max_length 23 AS64511)",
+ * " (VRPs A, B and 3 more)" when more cover it than are listed; "" when
+ * there are none.  NUL-terminated, cut to cap - 1.  ROUTE_JSON_VRPS_TEXT
+ * always holds it whole.
+ */
+#define ROUTE_JSON_VRPS_TEXT	768
+void	route_json_vrps_text(const struct rov_result *, char *buf,
+	    size_t cap);
+
+#endif /* ROVMON_ROUTE_JSON_H */

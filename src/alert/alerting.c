@@ -1,0 +1,238 @@
+/*
+ * alerting.c - the stage that decides which route events become alerts.
+ *
+ * The RIB says what changed; rules decide which changes matter; each
+ * firing rule gives one alert, built once and handed to every sink.  A
+ * route's "alerted" flag (kept in the RIB) remembers whether a rule fired
+ * for its current state, which is what "resolved" needs: only a route
+ * that alerted is ever resolved.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "alert/alert.h"
+#include "alert/alerting.h"
+#include "base/log.h"
+#include "state/rib.h"
+#include "alert/rules.h"
+#include "alert/sink.h"
+#include "base/stats.h"
+
+struct alerting {
+	struct alerting_config	 cfg;
+	struct rib		*rib;
+	struct ruleset		*rules;
+	struct sinks		*sinks;
+};
+
+/* rules_fire_fn: one alert per firing rule. */
+static void
+fire(void *arg, const struct rule *r, const struct route_event *ev)
+{
+	struct alerting *al = arg;
+	struct alert a;
+
+	alert_init(&a, rule_gid(r), rule_sid(r), rule_rev(r),
+	    rule_priority(r), rule_msg(r), rule_classtype(r),
+	    rule_class_desc(r), rule_action_name(rule_action(r)), ev,
+	    al->cfg.sensor, ev->pkt != NULL ? ev->pkt->num : 0);
+	sinks_emit(al->sinks, &a);
+}
+
+static unsigned
+judge(struct alerting *al, const struct route_event *ev)
+{
+	return rules_eval(al->rules, ev, fire, al);
+}
+
+/*
+ * A changed route: alert on its new state; if it had alerted and no rule
+ * fires any more (it became VALID, say), it is resolved.
+ */
+static void
+changed(struct alerting *al, struct route_event *ev, struct rib_route *rt,
+    bool alerted)
+{
+	unsigned n;
+
+	if (alerted && ev->has_rpki && ev->rpki.state == ROV_VALID) {
+		ev->kind = RTEV_RESOLVED;
+		ev->resolve_why = RESOLVE_VALID;
+		judge(al, ev);
+		rib_set_alerted(al->rib, rt, false);
+		return;
+	}
+	n = judge(al, ev);
+	if (n == 0 && alerted) {
+		ev->kind = RTEV_RESOLVED;
+		ev->resolve_why = RESOLVE_VALID;
+		judge(al, ev);
+	}
+	rib_set_alerted(al->rib, rt, n > 0);
+}
+
+void
+alerting_route(struct alerting *al, const struct bgp_msg_ctx *ctx,
+    const struct bgp_attrs *at, const struct bgp_route *r,
+    const struct rov_result *res, uint64_t gen)
+{
+	struct route_event ev;
+	struct rib_route *rt = NULL;
+	bool alerted = false;
+
+	/* rib_withdraw() and rib_announce() fill all of ev */
+	if (r->event == BGP_ROUTE_WITHDRAW) {
+		if (!rib_withdraw(al->rib, ctx, r, &ev, &alerted))
+			return;		/* never announced: nothing to say */
+		ev.kind = RTEV_WITHDRAW;
+		judge(al, &ev);
+		if (alerted) {
+			ev.kind = RTEV_RESOLVED;
+			ev.resolve_why = RESOLVE_WITHDRAWN;
+			judge(al, &ev);
+		}
+		return;
+	}
+	switch (rib_announce(al->rib, ctx, at, r, res, gen, &ev, &rt)) {
+	case RIB_NEW:
+	case RIB_CHANGED:
+		ev.kind = RTEV_ANNOUNCE;
+		changed(al, &ev, rt, rib_alerted(rt));
+		break;
+	default:
+		break;		/* same origin and state, or path only */
+	}
+}
+
+/* rib_event_cb for session-down: resolve what had alerted. */
+static void
+on_down(void *arg, struct route_event *ev, struct rib_route *rt, bool alerted)
+{
+	(void)rt;
+	if (alerted)
+		judge(arg, ev);
+}
+
+void
+alerting_session_down(struct alerting *al, const struct bgp_msg_ctx *ctx)
+{
+	struct timeval ts = { 0, 0 };
+
+	if (ctx->pkt != NULL)
+		ts = ctx->pkt->ts;
+	else
+		gettimeofday(&ts, NULL);
+	rib_session_down(al->rib, ctx->session_id, &ts, on_down, al);
+}
+
+/* rib_event_cb for revalidation: a state changed with no packet. */
+static void
+on_revalidate(void *arg, struct route_event *ev, struct rib_route *rt,
+    bool alerted)
+{
+	changed(arg, ev, rt, alerted);
+}
+
+void
+alerting_revalidate(struct alerting *al, const struct rov_index *idx,
+    uint64_t gen, const struct timeval *now)
+{
+	size_t n;
+
+	n = rib_revalidate(al->rib, idx, gen, now, on_revalidate, al);
+	log_info("VRP generation %llu: %zu stored routes changed state "
+	    "or got their first verdict",
+	    (unsigned long long)gen, n);
+}
+
+void
+alerting_reload(struct alerting *al)
+{
+	struct ruleset *rs;
+	int kept;
+
+	if ((rs = rules_load(al->cfg.rules, al->cfg.classification)) == NULL)
+		log_warnx("%s: rules not reloaded; the %u current rules stay",
+		    al->cfg.rules, rules_count(al->rules));
+	else {
+		/* unchanged rules keep their event_filter counts, or every
+		 * SIGHUP would let another `count' alerts through */
+		if ((kept = rules_take_state(rs, al->rules)) == -1)
+			log_warnx("%s: event_filter state not kept: out of "
+			    "memory", al->cfg.rules);
+		rules_free(al->rules);
+		al->rules = rs;
+		log_info("%s: %u rules loaded, %d kept their event_filter "
+		    "state", al->cfg.rules, rules_count(rs), kept < 0 ? 0 :
+		    kept);
+	}
+	sinks_reopen(al->sinks);
+}
+
+void
+alerting_drain(struct alerting *al)
+{
+	sinks_drain(al->sinks);
+}
+
+uint64_t
+alerting_lost(struct alerting *al, char *why, size_t len)
+{
+	if (al == NULL) {
+		if (why != NULL && len > 0)
+			*why = '\0';
+		return 0;
+	}
+	return sinks_lost(al->sinks, why, len);
+}
+
+void
+alerting_update_stats(const struct alerting *al)
+{
+	stats.routes_stored = rib_count(al->rib);
+	stats.routes_valid = rib_count_by_state(al->rib, ROV_VALID);
+	stats.routes_invalid = rib_count_by_state(al->rib, ROV_INVALID);
+	stats.routes_not_found = rib_count_by_state(al->rib, ROV_NOT_FOUND);
+	stats.rib_sessions = rib_sessions(al->rib);
+	stats.rib_bytes = rib_memory(al->rib);
+	sinks_update_stats(al->sinks);	/* the network sinks' totals */
+}
+
+struct alerting *
+alerting_new(const struct alerting_config *cfg)
+{
+	struct alerting *al;
+	size_t i;
+
+	if ((al = calloc(1, sizeof(*al))) == NULL) {
+		log_warn("alerting");
+		return NULL;
+	}
+	al->cfg = *cfg;
+	if ((al->rib = rib_new()) == NULL || (al->sinks = sinks_new()) == NULL) {
+		log_warn("alerting");
+		goto fail;
+	}
+	if ((al->rules = rules_load(cfg->rules, cfg->classification)) == NULL)
+		goto fail;
+	sinks_set_min_priority(al->sinks, cfg->min_priority);
+	sinks_set_block(al->sinks, cfg->offline);
+	for (i = 0; i < cfg->nsinks; i++)
+		if (sinks_add(al->sinks, cfg->sinks[i]) == -1)
+			goto fail;
+	return al;
+fail:
+	alerting_free(al);
+	return NULL;
+}
+
+void
+alerting_free(struct alerting *al)
+{
+	if (al == NULL)
+		return;
+	sinks_free(al->sinks);
+	rules_free(al->rules);
+	rib_free(al->rib);
+	free(al);
+}

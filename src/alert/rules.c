@@ -1,0 +1,222 @@
+/*
+ * rules.c - the Snort-flavoured rule language: the index and evaluation,
+ * and the accessors.  Loading: rules_load.c (files), rules_parse.c (one
+ * rule), rules_class.c (classifications); event_filter: rules_filter.c.
+ *
+ * Matching.  What a rule asks of the RPKI result is one 16-bit set of
+ * (state, reason) pairs plus a bit for "no VRPs loaded", so rpki options
+ * combine by union and matching is one AND.  After loading, the rules are
+ * indexed by (event kind, RPKI state): 4 x 4 lists of rule pointers, pass
+ * rules first, each part in file order.  rules_eval() walks one list.
+ * Prefix, ASN and peer lists are scanned linearly: watch lists are short.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alert/rules_internal.h"
+#include "base/stats.h"
+
+/* ---- the index ---- */
+
+static bool
+rule_in_bucket(const struct rule *r, unsigned k, unsigned b)
+{
+	if (!(r->kinds & KIND_BIT(k)))
+		return false;
+	if (b == 0)
+		return (r->rpki & RPKI_NONE_BIT) != 0;
+	return (r->rpki & RPKI_STATE(b - 1)) != 0;
+}
+
+int
+rules_build_index(struct ruleset *rs)
+{
+	unsigned k, b, i, pass, n;
+
+	for (k = 0; k < NKIND; k++)
+		for (b = 0; b < NBUCKET; b++) {
+			for (n = 0, i = 0; i < rs->n; i++)
+				n += rule_in_bucket(&rs->rules[i], k, b);
+			if (n == 0)
+				continue;
+			if ((rs->idx[k][b] = calloc(n, sizeof(void *))) == NULL)
+				return -1;
+			for (pass = 0; pass < 2; pass++)
+				for (i = 0; i < rs->n; i++)
+					if (rule_in_bucket(&rs->rules[i], k,
+					    b) && (rs->rules[i].action ==
+					    RULE_PASS) == (pass == 0))
+						rs->idx[k][b][rs->nidx[k][b]++]
+						    = &rs->rules[i];
+		}
+	return 0;
+}
+
+/* ---- evaluation ---- */
+
+static bool
+as_in(const struct aslist *l, uint32_t as)
+{
+	unsigned i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i] == as)
+			return true;
+	return false;
+}
+
+static bool
+pfx_match(const struct rprefix *rp, const struct prefix *p)
+{
+	switch (rp->how) {
+	case PFX_ORLONGER:
+		return prefix_covers(&rp->p, p);
+	case PFX_LONGER:
+		return p->len > rp->p.len && prefix_covers(&rp->p, p);
+	case PFX_EXACT:
+	default:
+		return prefix_eq(&rp->p, p);
+	}
+}
+
+static bool
+rule_match(const struct rule *r, const struct route_event *ev)
+{
+	bool has_origin = ev->origin_kind == ORIGIN_AS_SEQ ||
+	    ev->origin_kind == ORIGIN_AS_PEER;
+	struct prefix src;
+	unsigned i;
+
+	if (ev->has_rpki) {
+		if (!(r->rpki & RPKI_BIT(ev->rpki.state, ev->rpki.reason)))
+			return false;
+	} else if (!(r->rpki & RPKI_NONE_BIT))
+		return false;
+	if (r->family != 0 && r->family != ev->prefix.family)
+		return false;
+	if (r->peer_as.n > 0 && !as_in(&r->peer_as, ev->peer_as))
+		return false;
+	if (r->origin.n > 0 && (!has_origin || !as_in(&r->origin,
+	    ev->origin_as)))
+		return false;
+	if (r->not_origin.n > 0 && has_origin && as_in(&r->not_origin,
+	    ev->origin_as))
+		return false;
+	if (r->npeer_addr > 0) {
+		src.family = ev->src_addr.family;
+		src.len = (uint8_t)addr_maxlen(src.family);
+		memcpy(src.a, ev->src_addr.a, sizeof(src.a));
+		for (i = 0; i < r->npeer_addr; i++)
+			if (prefix_covers(&r->peer_addr[i], &src))
+				break;
+		if (i == r->npeer_addr)
+			return false;
+	}
+	if (r->npfx > 0) {
+		for (i = 0; i < r->npfx; i++)
+			if (pfx_match(&r->pfx[i], &ev->prefix))
+				break;
+		if (i == r->npfx)
+			return false;
+	}
+	return true;
+}
+
+unsigned
+rules_eval(struct ruleset *rs, const struct route_event *ev,
+    rules_fire_fn fire, void *arg)
+{
+	struct rule **v, *r;
+	unsigned i, n, b, fired = 0;
+
+	if ((unsigned)ev->kind >= NKIND)
+		return 0;
+	b = ev->has_rpki ? (unsigned)ev->rpki.state + 1 : 0;
+	if (b >= NBUCKET)
+		return 0;
+	v = rs->idx[ev->kind][b];
+	n = rs->nidx[ev->kind][b];
+	for (i = 0; i < n; i++) {
+		r = v[i];
+		if (!rule_match(r, ev))
+			continue;
+		r->matches++;
+		if (r->has_filter && !rules_filter_allow(&r->ef, ev)) {
+			/* an alert that would have been: count it, or a
+			 * rate-limited rule hides how much it held back */
+			if (r->action != RULE_PASS) {
+				r->suppressed++;
+				STAT_INC(alert_event_filtered);
+			}
+			continue;
+		}
+		if (r->action == RULE_PASS)
+			return 0;
+		fire(arg, r, ev);
+		fired++;
+	}
+	return fired;
+}
+
+/* ---- accessors ---- */
+
+unsigned
+rules_count(const struct ruleset *rs)
+{
+	return rs == NULL ? 0 : rs->n;
+}
+
+const struct rule *
+rules_rule(const struct ruleset *rs, unsigned i)
+{
+	return i < rs->n ? &rs->rules[i] : NULL;
+}
+
+const struct rule *
+rules_find(const struct ruleset *rs, uint32_t gid, uint32_t sid)
+{
+	unsigned i;
+
+	for (i = 0; i < rs->n; i++)
+		if (rs->rules[i].gid == gid && rs->rules[i].sid == sid)
+			return &rs->rules[i];
+	return NULL;
+}
+
+const char *
+rule_action_name(enum rule_action a)
+{
+	switch (a) {
+	case RULE_LOG:
+		return "log";
+	case RULE_PASS:
+		return "pass";
+	case RULE_ALERT:
+	default:
+		return "alert";
+	}
+}
+
+enum rule_action rule_action(const struct rule *r) { return r->action; }
+uint32_t rule_gid(const struct rule *r) { return r->gid; }
+uint32_t rule_sid(const struct rule *r) { return r->sid; }
+uint32_t rule_rev(const struct rule *r) { return r->rev; }
+const char *rule_msg(const struct rule *r) { return r->msg; }
+unsigned rule_priority(const struct rule *r) { return r->priority; }
+const char *rule_file(const struct rule *r) { return r->file; }
+unsigned rule_line(const struct rule *r) { return r->line; }
+uint64_t rule_matches(const struct rule *r) { return r->matches; }
+uint64_t rule_suppressed(const struct rule *r) { return r->suppressed; }
+
+const char *
+rule_classtype(const struct rule *r)
+{
+	return r->cls != NULL ? r->cls->name : NULL;
+}
+
+const char *
+rule_class_desc(const struct rule *r)
+{
+	return r->cls != NULL ? r->cls->desc : NULL;
+}

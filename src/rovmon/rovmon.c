@@ -1,0 +1,370 @@
+/*
+ * rovmon.c - rovmon's main(): the stages set up in order, run, torn down.
+ *
+ *   capture -> decode -> reasm -> bgp_session -> bgp_update ->
+ *   validator -> route log; alerting (rib -> rules -> alert -> sinks)
+ *
+ * Options are parsed in rovmon_options.c, the main loop and its callbacks
+ * are rovmon_loop.c; this file owns the wiring: the VRP source, alerting,
+ * the report, -T, the service start (pid file, -Z, releasing the -D
+ * parent), the choice of reassembly engine, and the exit status.
+ * Everything here is startup and teardown; per-packet work lives in the
+ * stages.  Exit status: 0 success, 1 the capture had an error part way
+ * (what was read is still processed and flushed), 2 usage (one line
+ * naming the culprit, rovmon_options.c), 3 fatal setup (including a bad
+ * configuration file, rules file or VRP source; -T stops there).
+ *
+ * Options come from the configuration file (-C, config.c) first, then
+ * the command line, which overrides it.  Service start-up order: detach
+ * (-D) before any thread exists; open outputs, VRPs, alert sinks, the
+ * capture; then the pid file, dropping privileges (-Z) and releasing the
+ * waiting parent (daemon.c).
+ *
+ * Diagnostics: stderr; with --syslog, syslog(3) from the start; with -D,
+ * syslog(3) from the moment the parent is released and stderr becomes
+ * /dev/null (start-up errors reach the invoking terminal).  The syslog
+ * connection is opened before -Z/--chroot, which may hide /dev/log.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alert/alerting.h"
+#include "bgp/bgp_session.h"
+#include "capture/capture.h"
+#include "rovmon/daemon.h"
+#include "base/log.h"
+#include "capture/reasm.h"
+#include "state/route_log.h"
+#include "rovmon/rovmon_loop.h"
+#include "rovmon/rovmon_options.h"
+#include "alert/rules.h"
+#include "base/stats.h"
+#include "rovmon/summary.h"
+#include "rpki/validator.h"
+#include "rpki/vrp.h"
+
+/*
+ * Started: the capture is open.  Write the pid file, drop privileges,
+ * release the parent waiting in daemon_detach().  0 or -1 (reported).
+ */
+static int
+service_started(struct rovmon *rv)
+{
+	if (rv->opt.pidfile != NULL) {
+		if (pidfile_create(rv->opt.pidfile) == -1)
+			return -1;
+		rv->have_pidfile = true;
+	}
+	/* Before a chroot hides /dev/log. */
+	if (rv->opt.daemonize)
+		log_syslog_open();
+	if (rv->opt.user != NULL &&
+	    drop_privileges(rv->opt.user, rv->opt.chroot_dir) == -1)
+		return -1;
+	if (rv->opt.user != NULL)
+		log_info("running as %s", rv->opt.user);
+	daemon_ready();
+	/* stderr is /dev/null from here on. */
+	if (rv->opt.daemonize)
+		log_set_dest(LOG_TO_SYSLOG);
+	return 0;
+}
+
+/*
+ * tcpdump's first line (docs/rovmon.8): on stderr, unless -q; in syslog
+ * with -v when diagnostics go there (-D, --syslog).
+ */
+static void
+start_line(struct rovmon *rv)
+{
+	capture_describe(rv->cap, rv->start_line, sizeof(rv->start_line));
+	if (rv->opt.quiet)
+		return;
+	if (log_get_dest() != LOG_TO_STDERR)
+		log_info("%s", rv->start_line);
+	else	/* as tcpdump 4.99: no program name */
+		fprintf(stderr, "%s\n", rv->start_line);
+}
+
+/*
+ * The report goes to stdout with --summary, or by default when a person
+ * at a terminal gave no output option; to stderr when stdout carries
+ * route events or alerts.  The progress line needs a terminal on stderr
+ * and no -v lines to collide with.
+ */
+static void
+report_setup(struct rovmon *rv)
+{
+	const struct rovmon_options *o = &rv->opt;
+	struct summary_config sc;
+	bool out_used = (o->routes != NULL && strcmp(o->routes, "-") == 0) ||
+	    (o->stats_file != NULL && strcmp(o->stats_file, "-") == 0);
+	size_t i;
+
+	for (i = 0; i < o->nsinks; i++)
+		out_used |= strcmp(o->sinks[i], "stdout") == 0 ||
+		    strncmp(o->sinks[i], "stdout,", 7) == 0;
+	if (o->summary || (!o->quiet && !o->daemonize && o->routes == NULL &&
+	    o->nsinks == 0 && o->stats_file == NULL && isatty(STDOUT_FILENO)))
+		rv->report_fp = out_used ? stderr : stdout;
+	memset(&sc, 0, sizeof(sc));
+	sc.report = rv->report_fp != NULL;
+	sc.progress = !o->quiet && !o->daemonize && !o->syslog &&
+	    log_verbose == 0 && o->read_file != NULL && isatty(STDERR_FILENO);
+	if ((rv->summary = summary_new(&sc)) == NULL)
+		fatal("summary_new");
+	clock_gettime(CLOCK_MONOTONIC, &rv->t0);
+}
+
+/* 0, or -1 when the report could not be written (reported). */
+static int
+report_print(struct rovmon *rv)
+{
+	struct summary_run run;
+	struct timespec t1;
+
+	if (rv->report_fp == NULL)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	memset(&run, 0, sizeof(run));
+	run.source = rv->opt.read_file == NULL ? rv->opt.iface :
+	    strcmp(rv->opt.read_file, "-") == 0 ? "standard input" :
+	    rv->opt.read_file;
+	run.live = rv->opt.iface != NULL;
+	run.validating = rv->validator != NULL;
+	run.seconds = (double)(t1.tv_sec - rv->t0.tv_sec) +
+	    (double)(t1.tv_nsec - rv->t0.tv_nsec) / 1e9;
+	if (summary_print(rv->summary, rv->report_fp, &stats, &run) == -1) {
+		log_warn("--summary: cannot write the report");
+		return -1;
+	}
+	return 0;
+}
+
+/* 0 done, 1 the capture failed part way, 3 setup failed. */
+static int
+run_own_engine(struct rovmon *rv)
+{
+	int rc_loop;
+
+	if (rv->opt.read_file != NULL)
+		rv->cap = capture_open_offline(rv->opt.read_file, rv->opt.filter);
+	else
+		rv->cap = capture_open_live(rv->opt.iface, rv->opt.filter,
+		    (size_t)rv->opt.bufsize_kib * 1024);
+	if (rv->cap == NULL)
+		return 3;
+	if (service_started(rv) == -1) {
+		capture_close(rv->cap);
+		rv->cap = NULL;
+		return 3;
+	}
+	start_line(rv);
+	rc_loop = rovmon_loop_run(rv);
+	capture_close(rv->cap);
+	rv->cap = NULL;
+	return rc_loop < 0 ? 1 : 0;
+}
+
+/* The reassembly engine chosen by --engine: the exit status. */
+static int
+run_engine(struct rovmon *rv)
+{
+	if (strcmp(rv->opt.engine, "libnids") != 0)
+		return run_own_engine(rv);
+#ifdef HAVE_LIBNIDS
+	if (service_started(rv) == -1)
+		exit(3);
+	rv->unbuffered = true;
+	return reasm_nids_run(rv->opt.read_file, rv->opt.iface,
+	    rv->opt.filter != NULL ? rv->opt.filter : "tcp port 179",
+	    &bgp_session_reasm_ops, &rv->sink) == 0 ? 0 : 1;
+#else
+	log_warnx("--engine=libnids: built without libnids");
+	return 3;
+#endif
+}
+
+/* Alerts need rules: --rules, or the default file (rovmon_options_parse()). */
+static int
+setup_alerting(struct rovmon *rv)
+{
+	struct alerting_config cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.rules = rv->opt.rules;
+	if (rv->opt.sensor != NULL)
+		cfg.sensor = rv->opt.sensor;
+	else if (gethostname(rv->hostname, sizeof(rv->hostname) - 1) == 0)
+		cfg.sensor = rv->hostname;
+	cfg.sinks = rv->opt.sinks;
+	cfg.nsinks = rv->opt.nsinks;
+	cfg.min_priority = rv->opt.min_priority;
+	cfg.offline = rv->opt.read_file != NULL;
+	if ((rv->alerting = alerting_new(&cfg)) == NULL)
+		return -1;
+	return 0;
+}
+
+/*
+ * The VRP source.  A file or URL that cannot be read is a setup error, and
+ * so is Redis when `required` (a file is read once: its routes would all
+ * go unjudged; --no-validation is how to ask for that).  A live sensor
+ * starts without a set and the watcher retries with backoff.  0 or -1
+ * (reported in one line).
+ */
+static int
+setup_vrps(struct rovmon *rv, bool required)
+{
+	int rc;
+
+	if (rv->opt.vrps == NULL && rv->opt.redis == NULL)
+		return 0;
+	if ((rv->validator = validator_new()) == NULL)
+		fatal("validator_new");
+	if (rv->opt.vrps != NULL)
+		return validator_load(rv->validator, rv->opt.vrps);
+	rc = validator_redis(rv->validator, rv->opt.redis, rv->opt.redis_ns,
+	    required);
+	if (rc == VALIDATOR_REDIS_NO_SET && !required) {
+		log_warnx("%s: no VRP set yet; routes are logged without "
+		    "validation until one is loaded", rv->opt.redis);
+		return 0;
+	}
+	/* validator_redis() has said why */
+	return rc == VALIDATOR_REDIS_OK ? 0 : -1;
+}
+
+/* Parse a rules file; 0, or -1 with the error logged.  *n: the count. */
+static int
+check_rules(const char *path, unsigned *n)
+{
+	struct ruleset *rs;
+
+	if ((rs = rules_load(path, NULL)) == NULL)
+		return -1;
+	if (n != NULL)
+		*n = rules_count(rs);
+	rules_free(rs);
+	return 0;
+}
+
+/*
+ * -T: what a start would read, short of the capture and the outputs: the
+ * configuration file and options (rovmon_options_parse() has), the rules, the
+ * VRP source (Redis: connect and load the current generation).  0, or 3
+ * with the first error on stderr.
+ */
+static int
+check_config(struct rovmon *rv)
+{
+	const struct rov_index *idx;
+	unsigned nrules = 0;
+	int rc = 3;
+
+	if (check_rules(rv->opt.rules, &nrules) == -1 ||
+	    setup_vrps(rv, true) == -1)
+		goto done;
+	printf("rovmon: configuration OK: %u rules from %s", nrules,
+	    rv->opt.rules);
+	if (rv->validator != NULL &&
+	    (idx = validator_index(rv->validator)) != NULL)
+		printf(", %zu VRPs from %s", rov_index_set(idx)->n,
+		    rv->opt.vrps != NULL ? rv->opt.vrps : rv->opt.redis);
+	else
+		printf(", no VRPs (%s)", rv->opt.no_validation ?
+		    "--no-validation" : "routes will not be validated");
+	putchar('\n');
+	rc = fflush(stdout) == 0 ? 0 : 3;
+ done:
+	validator_free(rv->validator);
+	rv->validator = NULL;
+	rovmon_options_free(&rv->opt);
+	return rc;
+}
+
+/*
+ * The end of a run: alerts written or counted lost, outputs closed, the
+ * report and the last stats line.  The exit status, from the run's.
+ */
+static int
+finish(struct rovmon *rv, int status)
+{
+	char why[1024];
+	uint64_t lost;
+
+	/* Route gauges before the RIB goes; sink counters are final once
+	 * alerting_lost() has drained the queues. */
+	if (rv->alerting != NULL)
+		alerting_update_stats(rv->alerting);
+	if ((lost = alerting_lost(rv->alerting, why, sizeof(why))) > 0) {
+		log_warnx("%llu alert%s lost: %s", (unsigned long long)lost,
+		    lost == 1 ? "" : "s", why);
+		if (status == 0)
+			status = 1;
+	}
+	alerting_free(rv->alerting);
+	rv->alerting = NULL;
+	if (route_log_close(rv->routes) != 0 && status == 0)
+		status = 1;
+	/* A start that failed (3) read nothing: no report. */
+	if (status != 3 && report_print(rv) != 0 && status == 0)
+		status = 1;
+	/* The validator is still there: the last line has the VRP and Redis
+	 * state too.  A start that failed (3) read nothing: on stderr, its
+	 * one-line error stays alone.  A report replaces the default line on
+	 * stderr. */
+	if ((status != 3 || rv->opt.stats_file != NULL) &&
+	    (rv->report_fp == NULL || rv->opt.stats_file != NULL) &&
+	    (rovmon_stats_write(rv) != 0 || rv->stats_lost > 0) && status == 0)
+		status = 1;
+	summary_free(rv->summary);
+	validator_free(rv->validator);
+	rv->validator = NULL;
+	if (rv->stats_fp != stderr && rv->stats_fp != stdout &&
+	    fclose(rv->stats_fp) != 0 && status == 0)
+		status = 1;
+	if (rv->have_pidfile)
+		pidfile_remove(rv->opt.pidfile);
+	rovmon_options_free(&rv->opt);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct rovmon rv;
+
+	log_init("rovmon");
+	memset(&rv, 0, sizeof(rv));
+	rovmon_options_parse(argc, argv, &rv.opt);
+	if (rv.opt.check_config)
+		return check_config(&rv);
+	if (rv.opt.syslog)
+		log_set_dest(LOG_TO_SYSLOG);
+	/* Before any thread starts (VRP watchers, network sinks). */
+	if (rv.opt.daemonize && daemon_detach() == -1)
+		exit(3);
+
+	if (rovmon_stats_open(&rv) == -1)
+		exit(3);
+	if (rv.opt.routes != NULL &&
+	    (rv.routes = route_log_open(rv.opt.routes)) == NULL)
+		exit(3);
+	report_setup(&rv);
+	rovmon_loop_sink(&rv);
+	if (setup_vrps(&rv, rv.opt.read_file != NULL) == -1)
+		exit(3);
+	if (rv.opt.nsinks > 0 && setup_alerting(&rv) == -1)
+		exit(3);
+	/* A broken rules file is news even when no alert is written. */
+	if (rv.opt.nsinks == 0 && rv.opt.rules != NULL &&
+	    check_rules(rv.opt.rules, NULL) == -1)
+		exit(3);
+	rovmon_loop_signals();
+	return finish(&rv, run_engine(&rv));
+}

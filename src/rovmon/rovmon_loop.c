@@ -1,0 +1,304 @@
+/*
+ * rovmon_loop.c - rovmon's main loop (rovmon_loop.h): per packet,
+ * decode and reassembly (which drives bgp_session and bgp_update through
+ * the bgp_sink below); per route, validation, then the report, the route
+ * log and alerting; between packets and on a quiet link, the signals'
+ * work (SIGHUP reload, SIGUSR1 stats), --stats-interval, alerts drained
+ * and a new VRP generation adopted.  rovmon.c sets the stages up and
+ * tears them down.
+ */
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "alert/alerting.h"
+#include "bgp/bgp_session.h"
+#include "capture/capture.h"
+#include "capture/decode.h"
+#include "base/log.h"
+#include "capture/reasm.h"
+#include "state/route_log.h"
+#include "rovmon/rovmon_loop.h"
+#include "base/stats.h"
+#include "rovmon/summary.h"
+#include "rpki/validator.h"
+#include "rpki/vrp_redis.h"
+
+static struct capture *volatile running_cap;
+static volatile sig_atomic_t got_hup, got_usr1;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP) {
+		got_hup = 1;
+		return;
+	}
+	if (sig == SIGUSR1) {
+		got_usr1 = 1;
+		return;
+	}
+	if (running_cap != NULL)
+		capture_breakloop(running_cap);
+}
+
+/*
+ * --stats: one JSON object a line, appended, so that SIGUSR1 and
+ * --stats-interval lines and the final one accumulate (Suricata's stats
+ * events).  The file is opened at start, before -Z, and reopened on
+ * SIGHUP for log rotation.
+ */
+int
+rovmon_stats_open(struct rovmon *rv)
+{
+	FILE *fp;
+
+	if (rv->opt.stats_file == NULL) {
+		rv->stats_fp = stderr;
+		return 0;
+	}
+	if (strcmp(rv->opt.stats_file, "-") == 0) {	/* as --routes - */
+		rv->stats_fp = stdout;
+		return 0;
+	}
+	if ((fp = fopen(rv->opt.stats_file, "a")) == NULL) {
+		log_warn("%s: cannot write statistics", rv->opt.stats_file);
+		return -1;
+	}
+	if (rv->stats_fp != NULL && rv->stats_fp != stderr &&
+	    rv->stats_fp != stdout)
+		fclose(rv->stats_fp);
+	rv->stats_fp = fp;
+	return 0;
+}
+
+int
+rovmon_stats_write(struct rovmon *rv)
+{
+	struct stats_live live;
+	struct stats_redis sr;
+	struct vrp_redis_status st;
+
+	if (rv->stats_fp == NULL)
+		return -1;
+	if (rv->cap != NULL)
+		capture_stats(rv->cap);	/* live: the pcap_* counters now */
+	if (rv->alerting != NULL) {
+		alerting_drain(rv->alerting);	/* so alert_lines adds up */
+		alerting_update_stats(rv->alerting);
+	}
+	if (rv->validator != NULL)
+		validator_update_stats(rv->validator);	/* vrp_load_failed */
+	memset(&live, 0, sizeof(live));
+	live.now = (int64_t)time(NULL);
+	if (rv->validator != NULL &&
+	    validator_redis_status(rv->validator, &st)) {
+		memset(&sr, 0, sizeof(sr));
+		sr.connected = st.connected;
+		snprintf(sr.last_error, sizeof(sr.last_error), "%s",
+		    st.last_error);
+		sr.generation = validator_generation(rv->validator);
+		sr.last_contact = st.last_check;
+		sr.retries = st.retries;
+		live.redis = &sr;
+	}
+	stats_write_json(rv->stats_fp, &live);
+	if (fflush(rv->stats_fp) != 0 || ferror(rv->stats_fp)) {
+		/* once: --stats-interval on a full disk is not a flood */
+		if (rv->stats_lost++ == 0)
+			log_warn("%s: cannot write statistics", rv->opt.stats_file ?
+			    rv->opt.stats_file : "stderr");
+		clearerr(rv->stats_fp);
+		return -1;
+	}
+	return 0;
+}
+
+/* --stats-interval, on capture time (-r) or wall time (-i). */
+static void
+stats_tick(struct rovmon *rv, const struct timeval *now)
+{
+	if (rv->opt.stats_interval <= 0)
+		return;
+	if (rv->next_stats == 0) {
+		rv->next_stats = now->tv_sec + rv->opt.stats_interval;
+		return;
+	}
+	if (now->tv_sec < rv->next_stats)
+		return;
+	rovmon_stats_write(rv);
+	rv->next_stats += rv->opt.stats_interval;
+	/* A long silence (or a jump in a file's time): one line, not many. */
+	if (rv->next_stats <= now->tv_sec)
+		rv->next_stats = now->tv_sec + rv->opt.stats_interval;
+}
+
+/*
+ * Work that happens between packets (and on a quiet link, from the idle
+ * hook): SIGHUP, and adopting a new VRP set, which re-validates every
+ * stored route.
+ */
+static void
+between_packets(struct rovmon *rv, const struct timeval *now)
+{
+	if (got_hup) {
+		got_hup = 0;
+		log_info("SIGHUP: reloading rules%s, reopening outputs",
+		    rv->opt.vrps != NULL ? " and VRPs" : "");
+		if (rv->alerting != NULL)
+			alerting_reload(rv->alerting);
+		if (rv->validator != NULL && rv->opt.vrps != NULL)
+			validator_reload(rv->validator, rv->opt.vrps);
+		if (rv->opt.stats_file != NULL)
+			rovmon_stats_open(rv);	/* on failure the old file stays */
+		route_log_reopen(rv->routes);	/* likewise */
+	}
+	if (got_usr1) {
+		got_usr1 = 0;
+		rovmon_stats_write(rv);
+	}
+	stats_tick(rv, now);
+	/* A link that never goes quiet still sees its alerts within ~1 s. */
+	if (now->tv_sec != rv->drained && rv->alerting != NULL) {
+		alerting_drain(rv->alerting);
+		rv->drained = now->tv_sec;
+	}
+	if (rv->validator != NULL && validator_poll(rv->validator) &&
+	    rv->alerting != NULL)
+		alerting_revalidate(rv->alerting,
+		    validator_index(rv->validator),
+		    validator_generation(rv->validator), now);
+}
+
+static void
+on_idle(void *arg)
+{
+	struct rovmon *rv = arg;
+	struct timeval now;
+
+	/* A quiet link: make what was logged visible to tail -f, Filebeat. */
+	route_log_flush(rv->routes);
+	if (rv->alerting != NULL)
+		alerting_drain(rv->alerting);
+	gettimeofday(&now, NULL);
+	/* Holes and timeouts expire on a quiet link too (live only). */
+	if (rv->reasm != NULL && rv->opt.read_file == NULL)
+		reasm_tick(rv->reasm, &now);
+	between_packets(rv, &now);
+}
+
+static void
+on_packet(void *arg, const struct packet *pkt)
+{
+	struct rovmon *rv = arg;
+	struct tcp_segment seg;
+
+	rv->last = *pkt;
+	rv->last.data = NULL;
+	rv->last.caplen = 0;
+	/* A new VRP generation is adopted between packets, never inside. */
+	between_packets(rv, &pkt->ts);
+	summary_progress(rv->summary, rv->cap);
+	if (decode_packet(pkt, &seg) != DECODE_OK)
+		return;
+	reasm_segment(rv->reasm, &seg);
+}
+
+/* bgp_sink.route: validate announcements, then log. */
+static void
+on_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *at,
+    const struct bgp_route *r)
+{
+	struct rovmon *rv = arg;
+	struct rov_result res;
+	const struct rov_result *rp = NULL;
+
+	if (r->event == BGP_ROUTE_ANNOUNCE && rv->validator != NULL &&
+	    validator_check(rv->validator, at, r, &res))
+		rp = &res;
+	summary_route(rv->summary, ctx, at, r, rp);
+	if (rv->routes != NULL)
+		route_log_write(rv->routes, ctx, at, r, rp,
+		    rp != NULL ? validator_generation(rv->validator) : 0);
+	if (rv->alerting != NULL) {
+		alerting_route(rv->alerting, ctx, at, r, rp,
+		    rp != NULL ? validator_generation(rv->validator) : 0);
+		if (rv->unbuffered)
+			alerting_drain(rv->alerting);
+	}
+}
+
+/*
+ * bgp_sink.session: a session that went down resolves its alerts.  A
+ * NOTIFICATION ends the BGP session at once (RFC 4271 6), before TCP
+ * closes; the TCP close that follows then finds nothing left.
+ */
+static void
+on_session(void *arg, const struct bgp_msg_ctx *ctx,
+    const struct bgp_session_info *si)
+{
+	struct rovmon *rv = arg;
+
+	summary_session(rv->summary, ctx, si);
+	if ((si->event == BGP_SESS_DOWN || si->event == BGP_SESS_NOTIFICATION) &&
+	    rv->alerting != NULL) {
+		alerting_session_down(rv->alerting, ctx);
+		if (rv->unbuffered)
+			alerting_drain(rv->alerting);
+	}
+}
+
+void
+rovmon_loop_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/*
+	 * HUP and USR1 only raise a flag: restart the read they interrupt,
+	 * or a logrotate SIGHUP would end `tcpdump -w - | rovmon -r -`
+	 * with EINTR.  INT and TERM interrupt on purpose.
+	 */
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sa.sa_flags = 0;
+	/* hiredis may write to a socket Redis has closed: an error, not death. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+void
+rovmon_loop_sink(struct rovmon *rv)
+{
+	rv->sink.route = on_route;
+	rv->sink.session = on_session;
+	rv->sink.arg = rv;
+}
+
+int
+rovmon_loop_run(struct rovmon *rv)
+{
+	struct reasm_config rc;
+	int rc_loop;
+
+	reasm_config_default(&rc);
+	if ((rv->reasm = reasm_new(&rc, &bgp_session_reasm_ops, &rv->sink)) == NULL)
+		fatal("reasm_new");
+	running_cap = rv->cap;
+	capture_set_idle(rv->cap, on_idle, rv);
+	rc_loop = capture_loop(rv->cap, rv->opt.count, on_packet, rv);
+	running_cap = NULL;
+	summary_progress_done(rv->summary);
+	capture_stats(rv->cap);
+	reasm_finish(rv->reasm, rv->last.num != 0 ? &rv->last : NULL);
+	reasm_free(rv->reasm);
+	return rc_loop;
+}

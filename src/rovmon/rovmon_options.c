@@ -1,0 +1,486 @@
+/*
+ * rovmon_options.c - rovmon's options (rovmon_options.h): the long
+ * option table, which is also the vocabulary of the configuration file
+ * (config.c); two getopt_long() passes, the file's arguments then the
+ * command line's; the checks of what the options say together; --help;
+ * usage errors (one line naming the culprit, exit 2).
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rovmon/config.h"
+#include "base/log.h"
+#include "rovmon/paths.h"
+#include "rovmon/rovmon_options.h"
+#include "base/version.h"
+
+/* Where `make install` puts the rules (Makefile SYSCONFDIR; paths.h). */
+#ifndef ROVMON_SYSCONFDIR
+#define ROVMON_SYSCONFDIR	"/etc/rovmon"
+#endif
+
+/* --help: the whole summary on standard output. */
+static _Noreturn void
+usage(void)
+{
+	printf(
+"usage: rovmon [-C FILE] -r FILE | -i IFACE [options] [BPF filter]\n"
+"       rovmon -T [-C FILE] [options]    check the configuration and exit\n"
+"  -C, --config FILE     read options from FILE first (one 'option value'\n"
+"                        a line, long option names; docs/rovmon.conf.example)\n"
+"  -r, --read FILE       read packets from a pcap/pcapng file ('-' = stdin)\n"
+"  -i, --interface IFACE capture live (promiscuous) on IFACE\n"
+"  -c, --count N         stop after N packets\n"
+"  -B, --buffer-size KiB kernel capture buffer for -i (default 65536 KiB;\n"
+"                        a full-table burst must fit while rovmon catches up)\n"
+"      --vrps FILE|URL   validate routes against these VRPs (rpki-client,\n"
+"                        Routinator, StayRTR JSON or CSV; file or http(s))\n"
+"      --redis URL       validate against the VRP set in Redis, following\n"
+"                        every new generation (redis://, unix://)\n"
+"      --redis-namespace NS  key prefix in Redis (default rovmon:)\n"
+"      --no-validation   run without VRPs on purpose (no RPKI state; alerts\n"
+"                        only from rules that need none); a VRP source\n"
+"                        given as well is not used\n"
+"      --routes FILE     write route events as JSON lines ('-' = stdout)\n"
+"      --alerts FILE     write Snort-style JSON alerts to FILE (appends;\n"
+"                        '-' = stdout); needs --vrps, --redis or\n"
+"                        --no-validation\n"
+"      --alert-sink SPEC another alert sink: stdout, syslog[:FACILITY],\n"
+"                        webhook:URL, smtp://..., elasticsearch:URL (docs/alerts.md)\n"
+"      --alert-min-priority N  only alerts of priority <= N (1 = most severe)\n"
+"      --rules FILE      alert rules (default " ROVMON_SYSCONFDIR "/"
+			    PATHS_RULES_NAME ",\n"
+"                        else ../rules/" PATHS_RULES_NAME " beside the executable)\n"
+"      --sensor NAME     sensor name in alerts (default: host name)\n"
+"      --stats FILE      append statistics as JSON lines: at exit, on SIGUSR1\n"
+"                        and every --stats-interval (default stderr; '-' = stdout)\n"
+"      --stats-interval SECONDS  also write them periodically (capture\n"
+"                        time with -r, wall time with -i)\n"
+"      --filter EXPR     the BPF filter (as the trailing arguments)\n"
+"  -D, --daemon          detach once started (default: foreground);\n"
+"                        diagnostics then go to syslog (daemon facility)\n"
+"      --syslog          diagnostics to syslog also in the foreground\n"
+"      --pidfile FILE    write the pid to FILE once started; removed at exit\n"
+"  -Z, --user USER       run as USER once the capture and outputs are open\n"
+"      --chroot DIR      with -Z: chroot to DIR before changing user\n"
+"      --engine NAME     TCP reassembly: 'rovmon' (default) or 'libnids' (IPv4)\n"
+"  -T, --check-config    read the configuration, options, rules and VRP\n"
+"                        source (connecting to Redis), exit 0 or 3 with the\n"
+"                        first error; no capture, no output file\n"
+"      --summary         print a report at the end (sessions, routes by RPKI\n"
+"                        state, INVALID routes, gaps); the default on a\n"
+"                        terminal when no output option is given\n"
+"  -q, --quiet           no start line, progress line or default report\n"
+"  -v, --verbose         session events as they happen (repeat for debug)\n"
+"  -V, --version         print the version\n"
+"  -h, --help            this text\n"
+"The BPF filter defaults to 'tcp port 179'.\n"
+"Exit status: 0 ok, 1 data lost part way, 2 usage, 3 setup failed.\n");
+	exit(0);
+}
+
+/*
+ * A usage error: one line naming the culprit and where help is, exit 2.
+ * Always on stderr, also with --syslog: the person typing needs it.
+ */
+static _Noreturn void __attribute__((format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("rovmon: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("; try 'rovmon --help'\n", stderr);
+	exit(2);
+}
+
+static char *
+join_args(int argc, char **argv)
+{
+	size_t len = 1, off = 0, n;
+	char *s;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	if ((s = malloc(len)) == NULL)
+		fatal("malloc");
+	/* len counts every argument and separator: each copy fits. */
+	for (i = 0; i < argc; i++) {
+		if (i > 0)
+			s[off++] = ' ';
+		n = strlen(argv[i]);
+		memcpy(s + off, argv[i], n);
+		off += n;
+	}
+	s[off] = '\0';
+	return s;
+}
+
+static void
+add_sink(struct rovmon_options *o, const char *spec)
+{
+	if (o->nsinks == sizeof(o->sinks) / sizeof(o->sinks[0])) {
+		usage_error("%s: too many alert sinks (at most %zu)", spec,
+		    o->nsinks);
+	}
+	o->sinks[o->nsinks++] = spec;
+}
+
+enum { OPT_ROUTES = 256, OPT_STATS, OPT_ENGINE, OPT_VRPS, OPT_REDIS,
+    OPT_REDIS_NS, OPT_ALERTS, OPT_SINK, OPT_RULES, OPT_SENSOR,
+    OPT_MINPRIO, OPT_PIDFILE, OPT_CHROOT, OPT_STATS_INTERVAL, OPT_FILTER,
+    OPT_SYSLOG, OPT_BUFSIZE, OPT_NO_VALIDATION, OPT_SUMMARY };
+
+/* Also the vocabulary of the configuration file (config.c). */
+static const struct option longopts[] = {
+	{ "read", required_argument, NULL, 'r' },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "buffer-size", required_argument, NULL, 'B' },
+	{ "routes", required_argument, NULL, OPT_ROUTES },
+	{ "stats", required_argument, NULL, OPT_STATS },
+	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
+	{ "engine", required_argument, NULL, OPT_ENGINE },
+	{ "vrps", required_argument, NULL, OPT_VRPS },
+	{ "redis", required_argument, NULL, OPT_REDIS },
+	{ "redis-namespace", required_argument, NULL, OPT_REDIS_NS },
+	{ "no-validation", no_argument, NULL, OPT_NO_VALIDATION },
+	{ "alerts", required_argument, NULL, OPT_ALERTS },
+	{ "alert-sink", required_argument, NULL, OPT_SINK },
+	{ "alert-min-priority", required_argument, NULL, OPT_MINPRIO },
+	{ "rules", required_argument, NULL, OPT_RULES },
+	{ "sensor", required_argument, NULL, OPT_SENSOR },
+	{ "filter", required_argument, NULL, OPT_FILTER },
+	{ "config", required_argument, NULL, 'C' },
+	{ "daemon", no_argument, NULL, 'D' },
+	{ "syslog", no_argument, NULL, OPT_SYSLOG },
+	{ "pidfile", required_argument, NULL, OPT_PIDFILE },
+	{ "user", required_argument, NULL, 'Z' },
+	{ "chroot", required_argument, NULL, OPT_CHROOT },
+	{ "check-config", no_argument, NULL, 'T' },
+	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+/* The leading ':' tells a missing argument from an unknown option. */
+#define SHORTOPTS	":r:i:c:B:C:DZ:TqvVh"
+/* Not in a configuration file. */
+static const char *const config_deny[] = { "config", "help", "version",
+    "check-config", NULL };
+
+/* -C FILE / --config FILE on the command line, found before parsing. */
+static const char *
+find_config(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if ((strcmp(argv[i], "-C") == 0 ||
+		    strcmp(argv[i], "--config") == 0) && i + 1 < argc)
+			return argv[i + 1];
+		if (strncmp(argv[i], "--config=", 9) == 0)
+			return argv[i] + 9;
+		if (strncmp(argv[i], "-C", 2) == 0 && argv[i][2] != '\0')
+			return argv[i] + 2;
+	}
+	return NULL;
+}
+
+/*
+ * getopt_long() refused argv[optind - 1] or a letter of it (opterr is 0:
+ * its own two-line message would be followed by ours).  Name the
+ * option: a long one as written (without "=value"), else the letter.
+ */
+static _Noreturn void
+bad_option(char **argv, int ch)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	const struct option *lo;
+	size_t n;
+
+	if (strncmp(arg, "--", 2) == 0 && arg[2] != '\0') {
+		n = strcspn(arg, "=");
+		/* optopt is the long option's value, or 0 when unknown. */
+		for (lo = longopts; optopt != 0 && lo->name != NULL; lo++)
+			if (lo->val == optopt)
+				break;
+		if (optopt == 0 || lo->name != NULL) {
+			if (ch == ':')
+				usage_error("%.*s: needs a value", (int)n, arg);
+			if (optopt == 0)
+				usage_error("%.*s: unknown option", (int)n, arg);
+			usage_error("%.*s: takes no value", (int)n, arg);
+		}
+	}
+	if (ch == ':')
+		usage_error("-%c: needs a value", optopt);
+	if (optopt > 0x20 && optopt < 0x7f)
+		usage_error("-%c: unknown option", optopt);
+	usage_error("%s: unknown option", arg);
+}
+
+static void
+set_filter(struct rovmon_options *o, const char *expr)
+{
+	free(o->filter);
+	if ((o->filter = strdup(expr)) == NULL)
+		fatal("strdup");
+}
+
+/*
+ * The options whose value is checked or turned into something else: a
+ * number in its range, --alerts FILE as a "file:" sink.
+ */
+static void
+parse_value(struct rovmon_options *o, int ch)
+{
+	char *end;
+
+	switch (ch) {
+	case OPT_STATS_INTERVAL:
+		o->stats_interval = strtol(optarg, &end, 10);
+		if (*end != '\0' || o->stats_interval <= 0 ||
+		    o->stats_interval > 86400 * 366) {
+			usage_error("--stats-interval: not a number of "
+			    "seconds from 1 to 31622400: %s", optarg);
+		}
+		return;
+	case 'B':
+		/* KiB, as tcpdump -B; libpcap takes an int */
+		o->bufsize_kib = strtol(optarg, &end, 10);
+		if (*end != '\0' || o->bufsize_kib < 1024 ||
+		    o->bufsize_kib > 2097151) {
+			usage_error("-B: not a buffer size in KiB from "
+			    "1024 to 2097151: %s", optarg);
+		}
+		return;
+	case 'c':
+		o->count = strtol(optarg, &end, 10);
+		if (*end != '\0' || o->count <= 0) {
+			usage_error("-c: not a positive number: %s", optarg);
+		}
+		return;
+	case OPT_MINPRIO:
+		o->min_priority = (unsigned)strtoul(optarg, &end, 10);
+		if (*end != '\0' || o->min_priority == 0) {
+			usage_error("--alert-min-priority: not a "
+			    "priority (1 or more): %s", optarg);
+		}
+		return;
+	case OPT_ALERTS:
+		if (strcmp(optarg, "-") == 0) {	/* as --routes - */
+			add_sink(o, "stdout");
+			return;
+		}
+		if (o->nowned == sizeof(o->owned) / sizeof(o->owned[0]))
+			add_sink(o, optarg);	/* too many: usage */
+		if (asprintf(&o->owned[o->nowned], "file:%s", optarg) == -1)
+			fatal("asprintf");
+		add_sink(o, o->owned[o->nowned++]);
+		return;
+	}
+}
+
+/*
+ * One pass of getopt_long() over argv: the configuration file's
+ * arguments (cfg true), then the command line's.  A packet source, a VRP
+ * source or a filter from the command line replaces the file's.
+ */
+static void
+parse_pass(int argc, char **argv, struct rovmon_options *o, bool cfg)
+{
+	int ch;
+
+	optind = 0;	/* GNU: a full re-initialisation for the second pass */
+	opterr = 0;	/* bad_option() says it in one line */
+	while ((ch = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
+		if ((ch == 'r' || ch == 'i') && !cfg && o->cfg_source) {
+			o->read_file = o->iface = NULL;
+			o->cfg_source = false;
+		}
+		if ((ch == OPT_VRPS || ch == OPT_REDIS) && !cfg && o->cfg_vrps) {
+			o->vrps = o->redis = NULL;
+			o->cfg_vrps = false;
+		}
+		switch (ch) {
+		case 'r':
+			o->read_file = optarg;
+			o->cfg_source = cfg;
+			break;
+		case 'i':
+			o->iface = optarg;
+			o->cfg_source = cfg;
+			break;
+		case 'C':
+			break;		/* read before parsing: find_config() */
+		case 'D':
+			o->daemonize = true;
+			break;
+		case OPT_SYSLOG:
+			o->syslog = true;
+			break;
+		case 'Z':
+			o->user = optarg;
+			break;
+		case OPT_PIDFILE:
+			o->pidfile = optarg;
+			break;
+		case OPT_CHROOT:
+			o->chroot_dir = optarg;
+			break;
+		case OPT_FILTER:
+			set_filter(o, optarg);
+			break;
+		case OPT_STATS_INTERVAL:
+		case 'B':
+		case 'c':
+		case OPT_MINPRIO:
+		case OPT_ALERTS:
+			parse_value(o, ch);
+			break;
+		case OPT_ROUTES:
+			o->routes = optarg;
+			break;
+		case OPT_STATS:
+			o->stats_file = optarg;
+			break;
+		case OPT_ENGINE:
+			o->engine = optarg;
+			break;
+		case OPT_VRPS:
+			o->vrps = optarg;
+			o->cfg_vrps = cfg;
+			break;
+		case OPT_REDIS:
+			o->redis = optarg;
+			o->cfg_vrps = cfg;
+			break;
+		case OPT_REDIS_NS:
+			o->redis_ns = optarg;
+			break;
+		case OPT_SINK:
+			add_sink(o, optarg);
+			break;
+		case OPT_RULES:
+			o->rules = optarg;
+			break;
+		case OPT_SENSOR:
+			o->sensor = optarg;
+			break;
+		case OPT_NO_VALIDATION:
+			o->no_validation = true;
+			break;
+		case 'T':
+			o->check_config = true;
+			break;
+		case OPT_SUMMARY:
+			o->summary = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'v':
+			log_verbose++;
+			break;
+		case 'V':
+			printf("rovmon %s\n", ROVMON_VERSION);
+			exit(0);
+		case 'h':
+			usage();
+		default:	/* '?' unknown, ':' without its value */
+			bad_option(argv, ch);
+		}
+	}
+	/* Trailing arguments: the BPF filter (NULL selects capture.c's
+	 * default: tcp port 179, also behind VLAN tags, with link-specific
+	 * forms where BPF needs them). */
+	if (!cfg && optind < argc) {
+		free(o->filter);
+		o->filter = join_args(argc - optind, argv + optind);
+	}
+}
+
+void
+rovmon_options_parse(int argc, char **argv, struct rovmon_options *o)
+{
+	struct config_args *ca = &o->cfg_args;
+	char err[1024];
+	char **av;
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	o->engine = "rovmon";
+	if ((o->config = find_config(argc, argv)) != NULL) {
+		/* argv[0], then the file's arguments. */
+		if (config_load(o->config, longopts, config_deny, ca, err,
+		    sizeof(err)) == -1) {
+			log_warnx("%s", err);
+			exit(3);
+		}
+		if ((av = calloc((size_t)ca->argc + 2, sizeof(*av))) == NULL)
+			fatal("calloc");
+		av[0] = argv[0];
+		for (i = 0; i < ca->argc; i++)
+			av[i + 1] = ca->argv[i];
+		/* The options point into ca, freed at exit. */
+		parse_pass(ca->argc + 1, av, o, true);
+		free(av);
+	}
+	parse_pass(argc, argv, o, false);
+	if (o->read_file != NULL && o->iface != NULL)
+		usage_error("-r %s and -i %s: give one packet source",
+		    o->read_file, o->iface);
+	/* -T checks everything but the capture, which it does not open. */
+	if (o->read_file == NULL && o->iface == NULL && !o->check_config)
+		usage_error("no packet source: give -r FILE or -i IFACE");
+	if (o->vrps != NULL && o->redis != NULL)
+		usage_error("--vrps and --redis: choose one source of VRPs");
+	if (strcmp(o->engine, "rovmon") != 0 && strcmp(o->engine, "libnids") != 0)
+		usage_error("--engine: unknown engine '%s' (rovmon, libnids)",
+		    o->engine);
+	if (o->user != NULL && strcmp(o->engine, "libnids") == 0)
+		usage_error("-Z: not with --engine=libnids (it opens the "
+		    "capture itself)");
+	if (o->chroot_dir != NULL && o->user == NULL)
+		usage_error("--chroot needs -Z USER");
+	if (o->no_validation)
+		o->vrps = o->redis = NULL;	/* asked for: none is used */
+	/* Without VRPs no route has an RPKI state: the default rules would
+	 * alert nothing, and silently. */
+	if (o->nsinks > 0 && o->vrps == NULL && o->redis == NULL &&
+	    !o->no_validation)
+		usage_error("alerts need a VRP source: give --vrps FILE|URL or "
+		    "--redis URL (or --no-validation for rules that need no "
+		    "RPKI state)");
+	/* Found now, before -D changes the directory (paths.h). */
+	if (o->rules == NULL && (o->nsinks > 0 || o->check_config)) {
+		if (paths_default_rules(ROVMON_SYSCONFDIR, argv[0],
+		    o->rules_default, sizeof(o->rules_default), err,
+		    sizeof(err)) == -1) {
+			log_warnx("%s", err);
+			exit(3);
+		}
+		o->rules = o->rules_default;
+	}
+}
+
+void
+rovmon_options_free(struct rovmon_options *o)
+{
+	while (o->nowned > 0)
+		free(o->owned[--o->nowned]);
+	free(o->filter);
+	o->filter = NULL;
+	config_args_free(&o->cfg_args);
+}

@@ -1,0 +1,326 @@
+/*
+ * validator.c - the current ROV index, its source, and route judging.
+ *
+ * Threads: the packet thread owns `cur` and is the only one that reads or
+ * frees it.  The Redis watcher thread builds a complete index and
+ * publishes it in `pending` with an atomic exchange (freeing any older
+ * pending one that the packet thread never adopted); validator_poll()
+ * takes it with another exchange.  No lock is held on the packet path.
+ *
+ * Every new set refused (a --vrps load or SIGHUP reload that fails, a
+ * Redis generation refused for what it holds, an index that cannot be
+ * built) is counted in `failed`, from whichever thread saw it; the
+ * packet thread copies it into stats.vrp_load_failed, since the stats
+ * counters are plain integers only it may write.  The old set stays.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/log.h"
+#include "base/stats.h"
+#include "base/thread.h"
+#include "rpki/validator.h"
+#include "rpki/vrp_load.h"
+#include "rpki/vrp_redis.h"
+
+struct validator {
+	struct rov_index	*cur;		/* packet thread only */
+	uint64_t		 gen;		/* generation of cur */
+	_Atomic(struct rov_index *) pending;	/* from the watcher */
+	_Atomic uint64_t	 pending_gen;
+	_Atomic uint64_t	 local_loads;	/* --vrps loads so far */
+	_Atomic uint64_t	 failed;	/* new sets refused, any thread */
+	struct vrp_redis	*redis;
+	/* a reload of a file/URL in its own thread (SIGHUP) */
+	pthread_t		 reloader;
+	bool			 reloader_started;
+	atomic_bool		 reloading;
+	char			*reload_source;	/* owned */
+};
+
+struct validator *
+validator_new(void)
+{
+	struct validator *v;
+
+	if ((v = calloc(1, sizeof(*v))) == NULL)
+		return NULL;
+	atomic_init(&v->pending, NULL);
+	atomic_init(&v->pending_gen, 0);
+	atomic_init(&v->local_loads, 0);
+	atomic_init(&v->failed, 0);
+	return v;
+}
+
+void
+validator_free(struct validator *v)
+{
+	if (v == NULL)
+		return;
+	if (v->redis != NULL) {
+		vrp_redis_watch_stop(v->redis);
+		vrp_redis_close(v->redis);
+	}
+	if (v->reloader_started)
+		pthread_join(v->reloader, NULL);
+	free(v->reload_source);
+	rov_index_free(atomic_exchange(&v->pending, NULL));
+	rov_index_free(v->cur);
+	free(v);
+}
+
+static void
+set_stats(const struct validator *v)
+{
+	const struct vrp_set *s = rov_index_set(v->cur);
+
+	stats.vrp_count = s->n;
+	stats.vrp_generation = v->gen;
+	stats.vrp_loaded = (uint64_t)s->loaded;
+	stats.vrp_generated = s->generated > 0 ? (uint64_t)s->generated : 0;
+	stats.vrp_swaps++;
+}
+
+/*
+ * Stale VRPs are used, never dropped (docs/vrps.md); a set read from Redis
+ * gets the same one-line warning that vrp_load() gives a file.
+ */
+static void
+warn_stale(const struct vrp_set *s)
+{
+	vrp_set_warn_stale(s, (int64_t)time(NULL));
+}
+
+/* Any thread: a new set was refused and the old one stays. */
+static void
+refused(struct validator *v)
+{
+	atomic_fetch_add(&v->failed, 1);
+}
+
+static void
+adopt(struct validator *v, struct rov_index *idx, uint64_t gen)
+{
+	rov_index_free(v->cur);
+	v->cur = idx;
+	v->gen = gen;
+	set_stats(v);
+}
+
+int
+validator_load(struct validator *v, const char *source)
+{
+	struct vrp_set *set;
+	struct rov_index *idx;
+
+	if ((set = vrp_load(source)) == NULL) {
+		refused(v);
+		return -1;	/* vrp_load() has said why */
+	}
+	if ((idx = rov_index_build(set)) == NULL) {
+		log_warnx("%s: out of memory building the ROV index", source);
+		vrp_set_free(set);
+		refused(v);
+		return -1;
+	}
+	log_info("%s: %zu VRPs loaded", source, set->n);
+	adopt(v, idx, atomic_fetch_add(&v->local_loads, 1) + 1);
+	return 0;
+}
+
+/* Publish an index for the packet thread (see the file comment). */
+static void
+publish(struct validator *v, struct rov_index *idx, uint64_t gen)
+{
+	atomic_store(&v->pending_gen, gen);
+	rov_index_free(atomic_exchange(&v->pending, idx));
+}
+
+static void *
+reload_main(void *arg)
+{
+	struct validator *v = arg;
+	struct vrp_set *set;
+	struct rov_index *idx;
+
+	/* Counted before the log line: whoever reads the line and then the
+	 * statistics finds the failure in both. */
+	if ((set = vrp_load(v->reload_source)) == NULL) {
+		refused(v);
+		log_warnx("%s: reload failed; keeping the current VRP set",
+		    v->reload_source);
+	} else if ((idx = rov_index_build(set)) == NULL) {
+		vrp_set_free(set);
+		refused(v);
+		log_warnx("%s: out of memory building the ROV index; keeping "
+		    "the current VRP set", v->reload_source);
+	} else {
+		log_info("%s: %zu VRPs reloaded", v->reload_source, set->n);
+		publish(v, idx, atomic_fetch_add(&v->local_loads, 1) + 1);
+	}
+	atomic_store(&v->reloading, false);
+	return NULL;
+}
+
+int
+validator_reload(struct validator *v, const char *source)
+{
+	if (atomic_exchange(&v->reloading, true)) {
+		log_warnx("%s: a reload is already running", source);
+		return -1;
+	}
+	if (v->reloader_started)
+		pthread_join(v->reloader, NULL);
+	v->reloader_started = false;
+	free(v->reload_source);
+	if ((v->reload_source = strdup(source)) == NULL ||
+	    thread_start(&v->reloader, reload_main, v) != 0) {
+		refused(v);	/* asked for, never tried: the old set stays */
+		log_warn("%s: cannot start the reload", source);
+		atomic_store(&v->reloading, false);
+		return -1;
+	}
+	v->reloader_started = true;
+	return 0;
+}
+
+/*
+ * Watcher thread: build the index off the packet path, then publish.  A
+ * NULL set is a generation the watcher refused (logged there, once).
+ */
+static void
+on_new_generation(void *arg, struct vrp_set *set, uint64_t gen)
+{
+	struct validator *v = arg;
+	struct rov_index *idx;
+
+	if (set == NULL) {
+		refused(v);
+		return;
+	}
+	warn_stale(set);
+	if ((idx = rov_index_build(set)) == NULL) {
+		vrp_set_free(set);
+		refused(v);
+		log_warnx("redis generation %llu: out of memory building the "
+		    "ROV index; keeping the current set", (unsigned long long)gen);
+		return;
+	}
+	publish(v, idx, gen);
+	log_info("redis generation %llu: %zu VRPs ready",
+	    (unsigned long long)gen, rov_index_set(idx)->n);
+}
+
+enum validator_redis
+validator_redis(struct validator *v, const char *url, const char *ns,
+    bool required)
+{
+	struct vrp_redis_status st;
+	struct vrp_set *set = NULL;
+	uint64_t gen = 0;
+	enum validator_redis rc = VALIDATOR_REDIS_OK;
+
+	if ((v->redis = vrp_redis_open(url, ns)) == NULL)
+		return VALIDATOR_REDIS_BAD_URL;
+	if (vrp_redis_load_current(v->redis, &set, &gen) == 0) {
+		struct rov_index *idx;
+
+		warn_stale(set);
+		if ((idx = rov_index_build(set)) == NULL) {
+			vrp_set_free(set);
+			refused(v);
+			rc = VALIDATOR_REDIS_NO_SET;
+		} else
+			adopt(v, idx, gen);
+	} else {
+		/* A generation refused for its content (not Redis down);
+		 * the watcher will not count it again. */
+		vrp_redis_status(v->redis, &st);
+		atomic_fetch_add(&v->failed, st.refused);
+		rc = VALIDATOR_REDIS_NO_SET;
+	}
+	if (rc == VALIDATOR_REDIS_NO_SET && required)
+		return rc;
+	if (vrp_redis_watch_start(v->redis, on_new_generation, v) == -1) {
+		log_warnx("%s: cannot start the Redis watcher", url);
+		return VALIDATOR_REDIS_NO_SET;
+	}
+	return rc;
+}
+
+void
+validator_update_stats(const struct validator *v)
+{
+	/* Relaxed: a count, ordered with nothing else. */
+	stats.vrp_load_failed = atomic_load_explicit(&v->failed,
+	    memory_order_relaxed);
+}
+
+bool
+validator_poll(struct validator *v)
+{
+	struct rov_index *idx;
+
+	validator_update_stats(v);
+	if (atomic_load_explicit(&v->pending, memory_order_relaxed) == NULL)
+		return false;
+	if ((idx = atomic_exchange(&v->pending, NULL)) == NULL)
+		return false;
+	adopt(v, idx, atomic_load(&v->pending_gen));
+	return true;
+}
+
+bool
+validator_ready(const struct validator *v)
+{
+	return v->cur != NULL;
+}
+
+bool
+validator_check(const struct validator *v, const struct bgp_attrs *at,
+    const struct bgp_route *r, struct rov_result *res)
+{
+	bool has_origin;
+
+	if (v->cur == NULL)
+		return false;
+	has_origin = at->origin_kind == ORIGIN_AS_SEQ ||
+	    at->origin_kind == ORIGIN_AS_PEER;
+	rov_check(v->cur, &r->prefix, has_origin, at->origin_as, res);
+	switch (res->state) {
+	case ROV_VALID:
+		STAT_INC(rpki_valid);
+		break;
+	case ROV_INVALID:
+		STAT_INC(rpki_invalid);
+		break;
+	default:
+		STAT_INC(rpki_not_found);
+		break;
+	}
+	return true;
+}
+
+uint64_t
+validator_generation(const struct validator *v)
+{
+	return v->gen;
+}
+
+const struct rov_index *
+validator_index(const struct validator *v)
+{
+	return v->cur;
+}
+
+bool
+validator_redis_status(const struct validator *v, struct vrp_redis_status *st)
+{
+	if (v->redis == NULL)
+		return false;
+	vrp_redis_status(v->redis, st);
+	return true;
+}

@@ -1,0 +1,607 @@
+/*
+ * rib.c - Adj-RIB-In per session and direction: route updates in, route
+ * changes out.  This file holds the sessions, their directions, the route
+ * events and the API; the route tables are in rib_table.c, the interned
+ * path tuples in rib_tuple.c, the memory they come from in rib_alloc.c,
+ * and what these files share in include/state/rib_internal.h.
+ *
+ * Layout.  Sessions live in an open-addressing table keyed by session_id.
+ * Each session has two directions (the first sender seen is dir[0]);
+ * each direction owns one route table:
+ *
+ *   r[]     a dense array of struct rib_route (32 bytes), kept dense by
+ *           moving the last route into a removed one's place, so that
+ *           revalidation and session-down are plain array walks;
+ *   slot[]  an open-addressing index of 2^bits uint32 slots, linear
+ *           probing, deletion by backward shift (no tombstones, so no
+ *           degradation under churn), at most 3/4 full.
+ *
+ * A key's 64-bit hash h gives its home slot, the top `bits` bits of h,
+ * and a tag, the next 32 - bits bits of h, which the slot keeps in its
+ * high bits above the route index + 1 (0 = empty):
+ *
+ *	slot = tag << bits | (index + 1)	(index + 1 < 2^bits)
+ *
+ * A probe compares tags and reads a route only on a tag match (a false
+ * match once in 2^(32 - bits) probes), so an insert touches one line of
+ * slot[] and the end of r[], not the routes it probes past.  Routes do
+ * not cache their hash: growing the index walks r[] in order and hashes
+ * each key again (a few ns, against the miss a cached hash would cost to
+ * read), and backward-shift deletion hashes the few routes it moves.
+ *
+ * Memory.  Large arrays (2 MiB and up) are anonymous mappings advised
+ * into 2 MiB pages (a full table's lookups jump around tens of MiB; with
+ * 4 KiB pages nearly every one would also miss the TLB, twice as costly
+ * under a hypervisor).  r[] grows by 1/8 in whole 2 MiB steps once
+ * mapped (mremap: no copy), so a full table carries at most 1/8 spare;
+ * slot[] doubles.  The AS path, next hop and origin of a route are
+ * interned together as one refcounted struct rib_tuple (hash-consed):
+ * real tables share a few hundred thousand of them among a million
+ * routes, so a route holds one pointer.  Tuples are carved from slabs in
+ * size classes (free lists per class; the slabs go back when the last
+ * tuple does) and named by a 32-bit id; the table that finds them is open
+ * addressing over (hash, id) slots, with a direct-mapped cache of recent
+ * lookups in front (see TCACHE_SIZE in rib_internal.h).  Nothing is
+ * allocated per route or per path: a new path costs a slab slot, a new
+ * route a slot of the arrays.  rib_memory() counts the arrays, slabs and
+ * tables.
+ *
+ * Cost per route for the full-table capture (1.1M routes, 199k distinct
+ * paths, two directions): 32 bytes of route, 1/8 spare at most, + 4/load
+ * of index (7.3 at 577k routes in 2^20 slots) + about 52 bytes per path
+ * and 4/load of its slot, shared by 5.6 routes: 56.4 bytes in all
+ * (rib_memory(); test_rib prints its synthetic figure).
+ *
+ * Pointers into r[] (struct rib_route * handles) move when a route is
+ * removed or the array grows: they are valid until the next call that
+ * changes the RIB.  An event's ev->aspath points into a scratch path in
+ * struct rib that refers to the route's tuple; the tuple of a withdrawn
+ * route is kept until the next such call, so it stays readable meanwhile.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "state/rib.h"
+#include "state/rib_internal.h"
+#include "base/stats.h"
+
+/* Drop the withdrawn route's tuple kept for the last event. */
+static void
+rib_settle(struct rib *rib)
+{
+	rib_tuple_put(rib, rib->deferred);
+	rib->deferred = NULL;
+}
+
+/* ---- sessions ------------------------------------------------------ */
+
+static uint32_t
+sess_pos(const struct rib *rib, uint64_t id, bool *found)
+{
+	size_t i;
+
+	*found = false;
+	for (i = hash_fmix64(id) & rib->smask; rib->sess[i] != NULL;
+	    i = (i + 1) & rib->smask)
+		if (rib->sess[i]->id == id) {
+			*found = true;
+			break;
+		}
+	return (uint32_t)i;
+}
+
+static int
+sess_grow(struct rib *rib)
+{
+	struct rib_sess **ns;
+	size_t i, j, nmask = rib->smask * 2 + 1;
+
+	if ((ns = rib_alloc(rib, (nmask + 1) * sizeof(*ns))) == NULL)
+		return -1;
+	for (i = 0; i <= rib->smask; i++) {
+		if (rib->sess[i] == NULL)
+			continue;
+		for (j = hash_fmix64(rib->sess[i]->id) & nmask; ns[j] != NULL;
+		    j = (j + 1) & nmask)
+			;
+		ns[j] = rib->sess[i];
+	}
+	rib_dealloc(rib, rib->sess, (rib->smask + 1) * sizeof(*ns));
+	rib->sess = ns;
+	rib->smask = nmask;
+	return 0;
+}
+
+static struct rib_sess *
+sess_lookup(const struct rib *rib, uint64_t id)
+{
+	bool found;
+	uint32_t i;
+
+	i = sess_pos(rib, id, &found);
+	return found ? rib->sess[i] : NULL;
+}
+
+static struct rib_sess *
+sess_create(struct rib *rib, uint64_t id)
+{
+	struct rib_sess *s;
+	bool found;
+	uint32_t i;
+
+	if ((rib->nsess + 1) * 4 > (rib->smask + 1) * 3 &&
+	    sess_grow(rib) == -1)
+		return NULL;
+	i = sess_pos(rib, id, &found);
+	if (found)
+		return rib->sess[i];
+	if ((s = rib_alloc(rib, sizeof(*s))) == NULL)
+		return NULL;
+	s->id = id;
+	rib->sess[i] = s;
+	rib->nsess++;
+	return s;
+}
+
+/* Backward-shift deletion, as in rib_tab_remove(). */
+static void
+sess_remove(struct rib *rib, struct rib_sess *s)
+{
+	bool found;
+	size_t i, j, home, m = rib->smask;
+
+	i = sess_pos(rib, s->id, &found);
+	for (j = (i + 1) & m; rib->sess[j] != NULL; j = (j + 1) & m) {
+		home = hash_fmix64(rib->sess[j]->id) & m;
+		if (((j - home) & m) >= ((j - i) & m)) {
+			rib->sess[i] = rib->sess[j];
+			i = j;
+		}
+	}
+	rib->sess[i] = NULL;
+	rib->nsess--;
+	rib_tab_clear(rib, &s->dir[0].t);
+	rib_tab_clear(rib, &s->dir[1].t);
+	rib_dealloc(rib, s, sizeof(*s));
+}
+
+static bool
+dir_is(const struct rib_dir *d, const struct bgp_msg_ctx *ctx)
+{
+	return d->used && d->sport == ctx->src_port &&
+	    ipaddr_eq(&d->src, &ctx->src_addr);
+}
+
+/* The direction ctx's sender uses; a new one is set up when create. */
+static struct rib_dir *
+dir_find(struct rib_sess *s, const struct bgp_msg_ctx *ctx, bool create)
+{
+	struct rib_dir *d;
+
+	if (dir_is(&s->dir[0], ctx))
+		return &s->dir[0];
+	if (dir_is(&s->dir[1], ctx))
+		return &s->dir[1];
+	if (!create)
+		return NULL;
+	d = !s->dir[0].used ? &s->dir[0] : &s->dir[1];
+	/* A third sender on one TCP session cannot happen; if ids are ever
+	 * reused, the newest sender takes over dir[1]. */
+	d->used = true;
+	d->src = ctx->src_addr;
+	d->dst = ctx->dst_addr;
+	d->sport = ctx->src_port;
+	d->dport = ctx->dst_port;
+	return d;
+}
+
+/* ---- events -------------------------------------------------------- */
+
+static void
+ev_dir(struct route_event *ev, uint64_t id, const struct rib_dir *d)
+{
+	ev->session_id = id;
+	ev->src_addr = d->src;
+	ev->dst_addr = d->dst;
+	ev->src_port = d->sport;
+	ev->dst_port = d->dport;
+	ev->peer_as = d->peer_as;
+}
+
+/* The route's fields; ev->aspath is the rib's scratch path, which refers
+ * to the route's tuple. */
+static void
+ev_route(struct rib *rib, struct route_event *ev, const struct rib_route *rt)
+{
+	struct rib_tuple *a = rt->tuple;
+
+	ev->prefix.family = rt->family;
+	ev->prefix.len = rt->len;
+	memcpy(ev->prefix.a, rt->a, 16);
+	ev->has_path_id = rt->has_path_id;
+	ev->path_id = rt->path_id;
+	ev->origin_kind = a->kind;
+	ev->origin_as = a->origin_as;
+	rib_tuple_path(a, &rib->evpath, &rib->evseg);
+	ev->aspath = &rib->evpath;
+	memset(&ev->next_hop, 0, sizeof(ev->next_hop));
+	ev->next_hop.family = a->nhfam;
+	if (a->nhfam != 0)
+		memcpy(ev->next_hop.a, rib_tuple_nh(a), rib_nh_len(a->nhfam));
+	ev->has_rpki = rt->has_rpki;
+	ev->rpki.state = rt->state;
+	ev->rpki.reason = rt->reason;
+}
+
+static void
+ev_ctx(struct route_event *ev, const struct bgp_msg_ctx *ctx,
+    const struct bgp_route *r)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->session_id = ctx->session_id;
+	ev->src_addr = ctx->src_addr;
+	ev->dst_addr = ctx->dst_addr;
+	ev->src_port = ctx->src_port;
+	ev->dst_port = ctx->dst_port;
+	ev->peer_as = ctx->peer_as;
+	if (ctx->pkt != NULL)
+		ev->ts = ctx->pkt->ts;
+	ev->pkt = ctx->pkt;
+	ev->msg = ctx->msg;
+	ev->msg_len = ctx->msg_len;
+	ev->prefix = r->prefix;
+	ev->has_path_id = r->has_path_id;
+	ev->path_id = r->has_path_id ? r->path_id : 0;
+}
+
+/* ---- the API ------------------------------------------------------- */
+
+struct rib *
+rib_new(void)
+{
+	struct rib *rib;
+
+	if ((rib = calloc(1, sizeof(*rib))) == NULL)
+		return NULL;
+	rib->mem = sizeof(*rib);
+	rib->smask = RIB_SESS_INIT - 1;
+	rib->tmask = RIB_TUPLE_INIT - 1;
+	rib->sess = rib_alloc(rib, RIB_SESS_INIT * sizeof(*rib->sess));
+	rib->ttab = rib_alloc(rib, RIB_TUPLE_INIT * sizeof(*rib->ttab));
+	if (rib->sess == NULL || rib->ttab == NULL) {
+		rib_free(rib);
+		return NULL;
+	}
+	return rib;
+}
+
+void
+rib_free(struct rib *rib)
+{
+	size_t i;
+
+	if (rib == NULL)
+		return;
+	/* Everything goes: the arrays and slabs whole, no tuple one by one. */
+	for (i = 0; rib->sess != NULL && i <= rib->smask; i++)
+		if (rib->sess[i] != NULL) {
+			rib_tab_drop(rib, &rib->sess[i]->dir[0].t);
+			rib_tab_drop(rib, &rib->sess[i]->dir[1].t);
+			free(rib->sess[i]);
+		}
+	rib_slabs_release(rib);
+	free(rib->sess);
+	if (rib->ttab != NULL)
+		rib_big_free(rib, rib->ttab, (rib->tmask + 1) *
+		    sizeof(*rib->ttab));
+	free(rib);
+}
+
+/* Store the verdict of an announcement in rt; returns whether the
+ * origin (tuple a against the route's old one) or the state changed. */
+static bool
+route_set(struct rib *rib, struct rib_route *rt, const struct rib_tuple *old,
+    const struct rib_tuple *a, const struct rov_result *res)
+{
+	unsigned state, reason;
+	bool changed;
+
+	state = res != NULL ? res->state : ROV_NOT_FOUND;
+	reason = res != NULL ? res->reason : ROV_REASON_NONE;
+	changed = old == NULL || old->kind != a->kind ||
+	    old->origin_as != a->origin_as || rt->state != state;
+	rib->nstate[rt->state]--;
+	rib->nstate[state]++;
+	rt->state = state;
+	rt->reason = reason;
+	rt->has_rpki = res != NULL;
+	return changed;
+}
+
+enum rib_change
+rib_announce(struct rib *rib, const struct bgp_msg_ctx *ctx,
+    const struct bgp_attrs *at, const struct bgp_route *r,
+    const struct rov_result *res, uint64_t vrp_gen, struct route_event *ev,
+    struct rib_route **rtp)
+{
+	struct rib_sess *s;
+	struct rib_dir *d;
+	struct rib_route *rt;
+	struct rib_tuple *a;
+	struct rib_key k;
+	struct rib_tuple_key tk;
+	enum rib_change ch;
+	uint32_t pos;
+	bool changed;
+
+	rib_settle(rib);
+	if (rtp != NULL)
+		*rtp = NULL;
+	s = sess_create(rib, ctx->session_id);
+	/*
+	 * The route's slot and the path's slot are two independent cache
+	 * misses on a big table: ask for both, then fill the event while
+	 * they come.
+	 */
+	d = s != NULL ? dir_find(s, ctx, true) : NULL;
+	rib_key_make(&k, r);
+	if (d != NULL && d->t.slot != NULL)
+		__builtin_prefetch(&d->t.slot[rib_slot_home(&d->t, k.hash)]);
+	rib_tuple_key_make(&tk, at);
+	__builtin_prefetch(&rib->ttab[tk.hash & rib->tmask]);
+	ev_ctx(ev, ctx, r);
+	ev->kind = RTEV_ANNOUNCE;
+	if (d == NULL)
+		goto nomem;
+	if (ctx->peer_as != 0)
+		d->peer_as = ctx->peer_as;
+	if ((a = rib_tuple_get(rib, &tk)) == NULL)
+		goto nomem;
+	if ((rt = rib_tab_find(&d->t, &k, &pos)) != NULL) {
+		ev->has_prev = true;
+		ev->prev_state = rt->state;
+		ev->prev_origin_as = rt->tuple->origin_as;
+		changed = route_set(rib, rt, rt->tuple, a, res);
+		if (changed)
+			ch = RIB_CHANGED;
+		else
+			ch = rt->tuple != a ? RIB_PATH_CHANGED : RIB_SAME;
+		rib_tuple_put(rib, rt->tuple);
+	} else {
+		if ((rt = rib_tab_insert(rib, &d->t, &k, pos)) == NULL) {
+			rib_tuple_put(rib, a);
+			goto nomem;
+		}
+		rib->nroutes++;
+		rib->nstate[ROV_NOT_FOUND]++;
+		route_set(rib, rt, NULL, a, res);
+		ch = RIB_NEW;
+	}
+	rt->tuple = a;
+	ev_route(rib, ev, rt);
+	if (res != NULL)
+		ev->rpki = *res;
+	ev->vrp_generation = vrp_gen;
+	if (rtp != NULL)
+		*rtp = rt;
+	switch (ch) {
+	case RIB_NEW:
+		STAT_INC(rib_new);
+		break;
+	case RIB_CHANGED:
+		STAT_INC(rib_changed);
+		break;
+	case RIB_PATH_CHANGED:
+		STAT_INC(rib_path_changed);
+		break;
+	default:
+		STAT_INC(rib_same);
+		break;
+	}
+	return ch;
+nomem:
+	STAT_INC(rib_nomem);
+	return RIB_ERROR;
+}
+
+bool
+rib_withdraw(struct rib *rib, const struct bgp_msg_ctx *ctx,
+    const struct bgp_route *r, struct route_event *ev, bool *alerted)
+{
+	struct rib_sess *s;
+	struct rib_dir *d = NULL;
+	struct rib_route *rt = NULL;
+	struct rib_key k;
+	uint32_t pos;
+
+	rib_settle(rib);
+	ev_ctx(ev, ctx, r);
+	ev->kind = RTEV_WITHDRAW;
+	if (alerted != NULL)
+		*alerted = false;
+	if ((s = sess_lookup(rib, ctx->session_id)) != NULL &&
+	    (d = dir_find(s, ctx, false)) != NULL) {
+		rib_key_make(&k, r);
+		rt = rib_tab_find(&d->t, &k, &pos);
+	}
+	if (rt == NULL) {
+		STAT_INC(rib_withdraw_absent);
+		return false;
+	}
+	ev_route(rib, ev, rt);
+	ev->prev_state = rt->state;
+	ev->prev_origin_as = rt->tuple->origin_as;
+	if (alerted != NULL)
+		*alerted = rt->alerted;
+	/* ev->aspath points into the tuple: keep it until the next call */
+	rib->deferred = rt->tuple;
+	rib->nstate[rt->state]--;
+	rib->nroutes--;
+	rib_tab_remove(&d->t, (uint32_t)(rt - d->t.r));
+	STAT_INC(rib_withdrawn);
+	return true;
+}
+
+void
+rib_set_alerted(struct rib *rib, struct rib_route *rt, bool on)
+{
+	(void)rib;
+	if (rt != NULL)
+		rt->alerted = on;
+}
+
+bool
+rib_alerted(const struct rib_route *rt)
+{
+	return rt != NULL && rt->alerted;
+}
+
+size_t
+rib_session_down(struct rib *rib, uint64_t session_id,
+    const struct timeval *ts, rib_event_cb *cb, void *arg)
+{
+	struct route_event ev;
+	struct rib_sess *s;
+	struct rib_dir *d;
+	size_t n = 0;
+	uint32_t i;
+	int k;
+
+	rib_settle(rib);
+	if ((s = sess_lookup(rib, session_id)) == NULL)
+		return 0;
+	for (k = 0; k < 2 && cb != NULL; k++) {
+		d = &s->dir[k];
+		for (i = 0; i < d->t.n; i++) {
+			memset(&ev, 0, sizeof(ev));
+			ev.kind = RTEV_RESOLVED;
+			ev.resolve_why = RESOLVE_SESSION_DOWN;
+			if (ts != NULL)
+				ev.ts = *ts;
+			ev_dir(&ev, session_id, d);
+			ev_route(rib, &ev, &d->t.r[i]);
+			ev.has_prev = true;
+			ev.prev_state = d->t.r[i].state;
+			ev.prev_origin_as = d->t.r[i].tuple->origin_as;
+			cb(arg, &ev, &d->t.r[i], d->t.r[i].alerted);
+		}
+	}
+	n = (size_t)s->dir[0].t.n + s->dir[1].t.n;
+	STAT_ADD(rib_session_down, n);
+	sess_remove(rib, s);
+	return n;
+}
+
+/* Revalidate one direction's routes; returns the number changed. */
+static size_t
+reval_dir(struct rib *rib, uint64_t id, struct rib_dir *d,
+    const struct rov_index *idx, uint64_t gen, const struct timeval *ts,
+    rib_event_cb *cb, void *arg)
+{
+	struct route_event ev;
+	struct rov_result res;
+	struct rib_route *rt;
+	struct prefix p;
+	size_t n = 0;
+	uint32_t i;
+	unsigned old;
+	bool judged;
+
+	memset(&p, 0, sizeof(p));
+	for (i = 0; i < d->t.n; i++) {
+		rt = &d->t.r[i];
+		old = rt->state;
+		judged = rt->has_rpki;
+		rib->nstate[old]--;
+		if (idx == NULL) {
+			rt->has_rpki = 0;
+			rt->state = ROV_NOT_FOUND;
+			rt->reason = ROV_REASON_NONE;
+			rib->nstate[ROV_NOT_FOUND]++;
+			continue;
+		}
+		p.family = rt->family;
+		p.len = rt->len;
+		memcpy(p.a, rt->a, 16);
+		rov_check(idx, &p, rib_kind_has_origin(rt->tuple->kind),
+		    rt->tuple->origin_as, &res);
+		rt->has_rpki = 1;
+		rt->state = res.state;
+		rt->reason = res.reason;
+		rib->nstate[res.state]++;
+		/*
+		 * A route stored with no VRPs counts as NOT_FOUND but was never
+		 * judged: its first verdict is news even when it is NOT_FOUND,
+		 * or a sensor that got its VRPs after the routes would never
+		 * alert the routes no ROA covers.
+		 */
+		if (res.state == old && judged)
+			continue;
+		n++;
+		if (cb == NULL)
+			continue;
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = RTEV_REVALIDATE;
+		if (ts != NULL)
+			ev.ts = *ts;
+		ev_dir(&ev, id, d);
+		ev_route(rib, &ev, rt);
+		ev.rpki = res;
+		ev.vrp_generation = gen;
+		ev.has_prev = true;
+		ev.prev_state = old;
+		ev.prev_origin_as = rt->tuple->origin_as;
+		cb(arg, &ev, rt, rt->alerted);
+	}
+	return n;
+}
+size_t
+rib_revalidate(struct rib *rib, const struct rov_index *idx, uint64_t gen,
+    const struct timeval *ts, rib_event_cb *cb, void *arg)
+{
+	struct rib_sess *s;
+	size_t i, n = 0;
+
+	rib_settle(rib);
+	for (i = 0; i <= rib->smask; i++) {
+		if ((s = rib->sess[i]) == NULL)
+			continue;
+		n += reval_dir(rib, s->id, &s->dir[0], idx, gen, ts, cb, arg);
+		n += reval_dir(rib, s->id, &s->dir[1], idx, gen, ts, cb, arg);
+	}
+	STAT_ADD(rib_revalidated, n);
+	return n;
+}
+
+size_t
+rib_count(const struct rib *rib)
+{
+	return rib->nroutes;
+}
+
+size_t
+rib_count_by_state(const struct rib *rib, enum rov_state st)
+{
+	if ((unsigned)st > ROV_INVALID)
+		return 0;
+	return rib->nstate[st];
+}
+
+size_t
+rib_sessions(const struct rib *rib)
+{
+	return rib->nsess;
+}
+
+size_t
+rib_paths(const struct rib *rib)
+{
+	return rib->ntuple;
+}
+
+size_t
+rib_memory(const struct rib *rib)
+{
+	return rib->mem;
+}
+

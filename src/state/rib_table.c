@@ -1,0 +1,249 @@
+/*
+ * rib_table.c - one direction's route table: a dense array of 32-byte
+ * routes and an open-addressing index of tagged uint32 slots (linear
+ * probing, backward-shift deletion, at most 3/4 full).  The slot format
+ * and the growth policy: the comment atop src/state/rib.c.
+ */
+#include <string.h>
+
+#include "state/rib_internal.h"
+
+/* ---- route tables -------------------------------------------------- */
+
+static uint64_t
+key_hash(const uint8_t a[16], uint8_t family, uint8_t len, bool has_path_id,
+    uint32_t path_id)
+{
+	uint64_t w0, w1;
+
+	memcpy(&w0, a, 8);
+	memcpy(&w1, a + 8, 8);
+	return hash_fmix64(w0 ^ hash_fmix64(w1 ^ ((uint64_t)family << 48 |
+	    (uint64_t)len << 40 | (uint64_t)has_path_id << 32 | path_id)));
+}
+
+void
+rib_key_make(struct rib_key *k, const struct bgp_route *r)
+{
+	memset(k, 0, sizeof(*k));
+	k->family = r->prefix.family;
+	k->len = r->prefix.len;
+	memcpy(k->a, r->prefix.a, k->family == ADDR_V4 ? 4 : 16);
+	k->has_path_id = r->has_path_id;
+	k->path_id = r->has_path_id ? r->path_id : 0;
+	k->hash = key_hash(k->a, k->family, k->len, k->has_path_id,
+	    k->path_id);
+}
+
+static uint64_t
+route_hash(const struct rib_route *rt)
+{
+	return key_hash(rt->a, rt->family, rt->len, rt->has_path_id,
+	    rt->path_id);
+}
+
+static bool
+key_eq(const struct rib_key *k, const struct rib_route *rt)
+{
+	return rt->family == k->family && rt->len == k->len &&
+	    rt->path_id == k->path_id && rt->has_path_id == k->has_path_id &&
+	    memcmp(rt->a, k->a, 16) == 0;
+}
+
+
+static inline uint32_t
+slot_tag(const struct rib_table *t, uint64_t h)
+{
+	return (uint32_t)(h >> (32 - t->bits)) & ~t->mask;
+}
+
+/* The key's route, or NULL; *pos is its slot, or the empty one ending
+ * the probe.  The route itself is the answer, rather than a flag, so no
+ * caller goes back to t->slot, which is NULL in an empty table. */
+struct rib_route *
+rib_tab_find(const struct rib_table *t, const struct rib_key *k, uint32_t *pos)
+{
+	uint32_t i, v, tag;
+
+	*pos = 0;
+	if (t->slot == NULL)
+		return NULL;
+	tag = slot_tag(t, k->hash);
+	for (i = rib_slot_home(t, k->hash); (v = t->slot[i]) != 0;
+	    i = (i + 1) & t->mask)
+		if ((v & ~t->mask) == tag &&
+		    key_eq(k, &t->r[(v & t->mask) - 1])) {
+			*pos = i;
+			return &t->r[(v & t->mask) - 1];
+		}
+	*pos = i;
+	return NULL;
+}
+
+
+/* Put route index idx (hash h) into the first free slot from its home. */
+static void
+tab_place(struct rib_table *t, uint64_t h, uint32_t idx)
+{
+	uint32_t i;
+
+	for (i = rib_slot_home(t, h); t->slot[i] != 0; i = (i + 1) & t->mask)
+		;
+	t->slot[i] = slot_tag(t, h) | (idx + 1);
+}
+
+/*
+ * Double the index (or make the first one) and re-place every route,
+ * walking r[] in order.  The new slots are scattered: each route's slot
+ * is asked for REHASH_AHEAD routes before it is written, so that the
+ * misses overlap instead of queueing.
+ */
+#define REHASH_AHEAD	16
+
+static int
+tab_grow_index(struct rib *rib, struct rib_table *t)
+{
+	uint64_t ahead[REHASH_AHEAD], h;
+	uint32_t *old = t->slot, omask = t->mask, i;
+	unsigned nbits;
+
+	nbits = old == NULL ? RIB_SLOT_BITS : t->bits + 1;
+	if (nbits > RIB_SLOT_MAXBITS)
+		return -1;
+	if ((t->slot = rib_big_alloc(rib, ((size_t)1 << nbits) *
+	    sizeof(*t->slot))) == NULL) {
+		t->slot = old;
+		return -1;
+	}
+	t->bits = nbits;
+	t->mask = (uint32_t)(((uint64_t)1 << nbits) - 1);
+	for (i = 0; i < t->n + REHASH_AHEAD; i++) {
+		if (i >= REHASH_AHEAD)
+			tab_place(t, ahead[i % REHASH_AHEAD], i - REHASH_AHEAD);
+		if (i < t->n) {
+			h = route_hash(&t->r[i]);
+			__builtin_prefetch(&t->slot[rib_slot_home(t, h)], 1);
+			ahead[i % REHASH_AHEAD] = h;
+		}
+	}
+	if (old != NULL)
+		rib_big_free(rib, old, ((size_t)omask + 1) * sizeof(*old));
+	return 0;
+}
+
+/* Room for more routes: doubling while small, then 1/8 more in whole
+ * 2 MiB steps (mapped: no copy, at most 1/8 spare). */
+static int
+tab_grow_routes(struct rib *rib, struct rib_table *t)
+{
+	struct rib_route *nr;
+	size_t from = (size_t)t->cap * sizeof(*nr), to;
+
+	if (t->cap == 0)
+		to = RIB_ROUTE_INIT * sizeof(*nr);
+	else if (from * 2 < BIG)
+		to = from * 2;
+	else {
+		to = from + (from / 8 > BIG ? from / 8 : BIG);
+		to = (to + BIG - 1) & ~(BIG - 1);
+	}
+	if (to / sizeof(*nr) > UINT32_MAX / 2 ||
+	    (nr = rib_big_grow(rib, t->r, from, to)) == NULL)
+		return -1;
+	t->r = nr;
+	t->cap = (uint32_t)(to / sizeof(*nr));
+	return 0;
+}
+
+/* Append the key's route (fields past the key left zero); NULL on ENOMEM.
+ * pos is the slot rib_tab_find() gave, recomputed if the index grows. */
+struct rib_route *
+rib_tab_insert(struct rib *rib, struct rib_table *t, const struct rib_key *k,
+    uint32_t pos)
+{
+	struct rib_route *rt;
+
+	if (t->n == t->cap && tab_grow_routes(rib, t) == -1)
+		return NULL;
+	if (t->slot == NULL || ((uint64_t)t->n + 1) * 4 >
+	    ((uint64_t)t->mask + 1) * 3) {
+		if (tab_grow_index(rib, t) == -1)
+			return NULL;
+		(void)rib_tab_find(t, k, &pos);
+	}
+	rt = &t->r[t->n];
+	memset(rt, 0, sizeof(*rt));
+	memcpy(rt->a, k->a, 16);
+	rt->family = k->family;
+	rt->len = k->len;
+	rt->has_path_id = k->has_path_id;
+	rt->path_id = k->path_id;
+	t->slot[pos] = slot_tag(t, k->hash) | ++t->n;
+	return rt;
+}
+
+/* The slot holding route index idx. */
+static uint32_t
+tab_slot_of(const struct rib_table *t, uint32_t idx)
+{
+	uint32_t i;
+
+	for (i = rib_slot_home(t, route_hash(&t->r[idx]));
+	    (t->slot[i] & t->mask) != idx + 1; i = (i + 1) & t->mask)
+		;
+	return i;
+}
+
+/*
+ * Remove route idx (its tuple already dealt with).  Backward-shift
+ * deletion: later entries of the probe run move up unless that would put
+ * them before their home slot.  The last route then fills the hole.
+ */
+void
+rib_tab_remove(struct rib_table *t, uint32_t idx)
+{
+	uint32_t i, j, home, last, v;
+
+	i = tab_slot_of(t, idx);
+	for (j = (i + 1) & t->mask; (v = t->slot[j]) != 0;
+	    j = (j + 1) & t->mask) {
+		home = rib_slot_home(t, route_hash(&t->r[(v & t->mask) - 1]));
+		if (((j - home) & t->mask) >= ((j - i) & t->mask)) {
+			t->slot[i] = v;
+			i = j;
+		}
+	}
+	t->slot[i] = 0;
+	last = t->n - 1;
+	if (idx != last) {
+		j = tab_slot_of(t, last);
+		t->slot[j] = (t->slot[j] & ~t->mask) | (idx + 1);
+		t->r[idx] = t->r[last];
+	}
+	t->n--;
+}
+
+/* Free a table's arrays (its routes' tuples are the caller's business). */
+void
+rib_tab_drop(struct rib *rib, struct rib_table *t)
+{
+	if (t->slot != NULL)
+		rib_big_free(rib, t->slot, ((size_t)t->mask + 1) *
+		    sizeof(*t->slot));
+	if (t->r != NULL)
+		rib_big_free(rib, t->r, (size_t)t->cap * sizeof(*t->r));
+	memset(t, 0, sizeof(*t));
+}
+
+void
+rib_tab_clear(struct rib *rib, struct rib_table *t)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->n; i++) {
+		rib->nstate[t->r[i].state]--;
+		rib_tuple_put(rib, t->r[i].tuple);
+	}
+	rib->nroutes -= t->n;
+	rib_tab_drop(rib, t);
+}

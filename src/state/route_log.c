@@ -1,0 +1,305 @@
+/*
+ * route_log.c - JSON-lines route events (docs/route-log.md).
+ *
+ * A file's lines are formatted straight into the log's 1 MiB output
+ * buffer, which goes out with write(2) when less than a line's worst case
+ * is left (and on flush, reopen, close): one copy of the text, not two as
+ * through stdio, and every write(2) holds whole lines, so a line is never
+ * interleaved or half-written by this process.  Standard output ("-")
+ * keeps stdio, shared with anything else printed there: each line is
+ * formatted into one static buffer and written with a single fwrite.
+ * The AS path can be long (an attribute of 64 KiB holds 16k ASNs), so
+ * room for the worst case is kept rather than truncating silently.
+ * The session's part of a line (addresses, ports, peer AS) is formatted
+ * once and reused while it does not change, and route_json.h caches the
+ * time up to the second: a table's burst shares them.  The route facts
+ * (time, prefix, origin, AS path, rpki) are written by route_json.c, in
+ * the route log's dialect.
+ *
+ * Rotation (SIGHUP, route_log_reopen): the file is opened O_APPEND and
+ * never truncated.  Reopening happens between two events on the packet
+ * thread: the new file is opened first, then everything buffered is
+ * flushed to the old one and it is closed, so each line lands in exactly
+ * one of the two files.  When the new file cannot be opened, writing goes
+ * on to the old one and the failure is logged once (until a reopen works).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/jsonbuf.h"
+#include "base/log.h"
+#include "state/route_json.h"
+#include "state/route_log.h"
+#include "base/stats.h"
+
+/* 16k ASNs * 11 chars + everything else. */
+#define LINE_CAP	(200 * 1024)
+#define OUT_CAP		((size_t)1 << 20)	/* >= LINE_CAP */
+#define SESS_TEXT	256	/* the session's part of a line, at most */
+
+struct route_log {
+	FILE		*fp;		/* stdout, or NULL */
+	int		 fd;		/* a file, or -1 */
+	char		*out;		/* file: OUT_CAP, outlen used */
+	size_t		 outlen;
+	const char	*path;		/* not owned (argv) */
+	int		 werr;		/* a write failed */
+	bool		 reopen_failed;	/* warned; warn again only after
+					 * a reopen has worked */
+	/* the session's text: ,"src_addr":...,"peer_as":N, for key */
+	struct {
+		struct ipaddr	 src, dst;
+		uint16_t	 sport, dport;
+		uint32_t	 peer_as;
+	}		 skey;
+	bool		 svalid;
+	size_t		 slen;
+	char		 stext[SESS_TEXT];
+};
+
+/*
+ * The file for appending, created 0640 (less the umask) like the alert
+ * files: O_APPEND so that every write lands at the end whatever else
+ * appends, never O_TRUNC.  -1 with errno set.
+ */
+static int
+open_append(const char *path)
+{
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+}
+
+/* Write out what is buffered for the file; a failure drops it and is
+ * remembered (route_log_close() reports it). */
+static void
+out_flush(struct route_log *rl)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < rl->outlen) {
+		n = write(rl->fd, rl->out + done, rl->outlen - done);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rl->werr = 1;
+			break;
+		}
+		done += (size_t)n;
+	}
+	rl->outlen = 0;
+}
+
+struct route_log *
+route_log_open(const char *path)
+{
+	struct route_log *rl;
+
+	if ((rl = calloc(1, sizeof(*rl))) == NULL) {
+		log_warn("route log");
+		return NULL;
+	}
+	rl->path = path;
+	rl->fd = -1;
+	if (strcmp(path, "-") == 0) {
+		rl->fp = stdout;
+		setvbuf(rl->fp, NULL, _IOFBF, 1 << 20);
+		return rl;
+	}
+	if ((rl->out = malloc(OUT_CAP)) == NULL ||
+	    (rl->fd = open_append(path)) == -1) {
+		log_warn("%s: cannot open route log", path);
+		free(rl->out);
+		free(rl);
+		return NULL;
+	}
+	return rl;
+}
+
+int
+route_log_reopen(struct route_log *rl)
+{
+	int fd;
+
+	if (rl == NULL || rl->fd == -1)
+		return 0;
+	if ((fd = open_append(rl->path)) == -1) {
+		if (!rl->reopen_failed)
+			log_warn("%s: cannot reopen the route log; still "
+			    "writing to the old file", rl->path);
+		rl->reopen_failed = true;
+		return -1;
+	}
+	/* What is buffered belongs to the old file. */
+	out_flush(rl);
+	if (close(rl->fd) != 0)
+		rl->werr = 1;
+	rl->fd = fd;
+	if (rl->reopen_failed)
+		log_warnx("%s: route log reopened", rl->path);
+	rl->reopen_failed = false;
+	STAT_INC(route_reopens);
+	return 0;
+}
+
+void
+route_log_flush(struct route_log *rl)
+{
+	if (rl == NULL)
+		return;
+	if (rl->fd != -1)
+		out_flush(rl);
+	else if (fflush(rl->fp) != 0)
+		rl->werr = 1;
+}
+
+int
+route_log_close(struct route_log *rl)
+{
+	int rc = 0;
+
+	if (rl == NULL)
+		return 0;
+	if (rl->fd != -1) {
+		out_flush(rl);
+		if (close(rl->fd) != 0)
+			rl->werr = 1;
+	} else if (fflush(rl->fp) != 0 || ferror(rl->fp))
+		rl->werr = 1;
+	if (rl->werr) {
+		log_warnx("%s: write error on route log", rl->path);
+		rc = -1;
+	}
+	free(rl->out);
+	free(rl);
+	return rc;
+}
+
+/*
+ * ,"src_addr":"..","src_port":N,"dst_addr":"..","dst_port":N,"peer_as":N
+ * from the text kept for the last session seen, made again when the
+ * session's fields differ.
+ */
+static void
+put_session(struct route_log *rl, char *buf, size_t cap, size_t *off,
+    const struct bgp_msg_ctx *ctx)
+{
+	size_t n = 0, c = sizeof(rl->stext);
+
+	if (!rl->svalid || rl->skey.sport != ctx->src_port ||
+	    rl->skey.dport != ctx->dst_port ||
+	    rl->skey.peer_as != ctx->peer_as ||
+	    memcmp(&rl->skey.src, &ctx->src_addr, sizeof(ctx->src_addr)) != 0 ||
+	    memcmp(&rl->skey.dst, &ctx->dst_addr, sizeof(ctx->dst_addr)) != 0) {
+		route_json_endpoints(rl->stext, c, &n, &ctx->src_addr,
+		    ctx->src_port, &ctx->dst_addr, ctx->dst_port);
+		jb_puts(rl->stext, c, &n, ",\"peer_as\":");
+		if (ctx->peer_as != 0)
+			jb_putu(rl->stext, c, &n, ctx->peer_as);
+		else
+			jb_puts(rl->stext, c, &n, "null");
+		/* 2 addresses of 45 characters at most: it always fits */
+		rl->slen = n <= c ? n : c;
+		rl->skey.src = ctx->src_addr;
+		rl->skey.dst = ctx->dst_addr;
+		rl->skey.sport = ctx->src_port;
+		rl->skey.dport = ctx->dst_port;
+		rl->skey.peer_as = ctx->peer_as;
+		rl->svalid = true;
+	}
+	jb_put(buf, cap, off, rl->stext, rl->slen);
+}
+
+static void
+put_inferred(char *buf, size_t cap, size_t *off, uint8_t inf)
+{
+	static const struct { uint8_t bit; const char *name; } names[] = {
+		{ BGP_INFER_AS4, "as4" }, { BGP_INFER_AS2, "as2" },
+		{ BGP_INFER_ADDPATH, "addpath" },
+		{ BGP_INFER_NOADDPATH, "no-addpath" },
+	};
+	const char *sep = "";
+	size_t i;
+
+	if (inf == 0)
+		return;
+	jb_puts(buf, cap, off, ",\"inferred\":[");
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if ((inf & names[i].bit) == 0)
+			continue;
+		jb_puts(buf, cap, off, sep);
+		jb_put(buf, cap, off, "\"", 1);
+		jb_puts(buf, cap, off, names[i].name);
+		jb_put(buf, cap, off, "\"", 1);
+		sep = ",";
+	}
+	jb_put(buf, cap, off, "]", 1);
+}
+
+void
+route_log_route(void *arg, const struct bgp_msg_ctx *ctx,
+    const struct bgp_attrs *at, const struct bgp_route *r)
+{
+	route_log_write(arg, ctx, at, r, NULL, 0);
+}
+
+void
+route_log_write(struct route_log *rl, const struct bgp_msg_ctx *ctx,
+    const struct bgp_attrs *at, const struct bgp_route *r,
+    const struct rov_result *rpki, uint64_t gen)
+{
+	static char sbuf[LINE_CAP];
+	char *buf;
+	size_t off = 0, cap = LINE_CAP - 2;
+	struct timeval tv = { 0, 0 };
+	bool ann = r->event == BGP_ROUTE_ANNOUNCE;
+
+	/* a file's line goes straight into the output buffer */
+	if (rl->fd != -1) {
+		if (OUT_CAP - rl->outlen < LINE_CAP)
+			out_flush(rl);
+		buf = rl->out + rl->outlen;
+	} else
+		buf = sbuf;
+	if (ctx->pkt != NULL)
+		tv = ctx->pkt->ts;
+	jb_puts(buf, cap, &off, ann ? "{\"event\":\"announce\",\"ts\":\"" :
+	    "{\"event\":\"withdraw\",\"ts\":\"");
+	route_json_ts(buf, cap, &off, &tv, ROUTE_JSON_TS_ISO);
+	jb_puts(buf, cap, &off, "\",\"pkt_num\":");
+	jb_putu(buf, cap, &off, ctx->pkt != NULL ? ctx->pkt->num : 0);
+	put_session(rl, buf, cap, &off, ctx);
+	jb_puts(buf, cap, &off, ",\"afi\":");
+	jb_putu(buf, cap, &off, r->afi);
+	jb_puts(buf, cap, &off, ",\"safi\":");
+	jb_putu(buf, cap, &off, r->safi);
+	route_json_prefix(buf, cap, &off, &r->prefix, r->has_path_id,
+	    r->path_id);
+	if (ann) {
+		route_json_origin_path(buf, cap, &off, at->origin_kind,
+		    at->origin_as, &at->aspath, &at->next_hop, ROUTE_JSON_LOG);
+		if (rpki != NULL)
+			route_json_rpki(buf, cap, &off, rpki, gen,
+			    ROUTE_JSON_LOG);
+	}
+	if (at != NULL)
+		put_inferred(buf, cap, &off, at->inferred);
+	if (r->treat_as_withdraw)
+		jb_puts(buf, cap, &off, ",\"treat_as_withdraw\":true");
+	/*
+	 * A cut line leaves off = cap + 1 (jsonbuf.h): keep the cut text and
+	 * clamp, so the two bytes below land in the room kept past cap.
+	 */
+	if (off > cap)
+		off = cap;
+	buf[off++] = '}';
+	buf[off++] = '\n';
+	if (rl->fd != -1)
+		rl->outlen += off;
+	else if (fwrite(buf, 1, off, rl->fp) != off)
+		rl->werr = 1;
+	STAT_INC(route_events);
+}

@@ -31,15 +31,15 @@ void	daemon_ready(void);
  * a process that no longer exists is replaced; one of a live process is
  * an error.  0 or -1 (reported).
  */
-int	pidfile_create(const char *path);
-/* Remove it if pidfile_create() made it and it still holds our pid. */
-void	pidfile_remove(const char *path);
+int	daemon_pidfile_create(const char *path);
+/* Remove it if daemon_pidfile_create() made it and it still holds our pid. */
+void	daemon_pidfile_remove(const char *path);
 
 /*
  * Become user (supplementary groups from the group database, then gid,
  * then uid), after chroot(dir) when dir is not NULL; check that root
  * cannot be regained.  0 or -1 (reported).
  */
-int	drop_privileges(const char *user, const char *chroot_dir);
+int	daemon_drop_privileges(const char *user, const char *chroot_dir);
 
 #endif /* ROVMON_DAEMON_H */

@@ -121,7 +121,7 @@ pidfile_live(const char *path)
 }
 
 int
-pidfile_create(const char *path)
+daemon_pidfile_create(const char *path)
 {
 	char buf[32];
 	int fd, tries, len;
@@ -161,7 +161,7 @@ pidfile_create(const char *path)
 }
 
 void
-pidfile_remove(const char *path)
+daemon_pidfile_remove(const char *path)
 {
 	if (path == NULL || pidfile_pid == 0 || pidfile_pid != getpid())
 		return;
@@ -174,7 +174,7 @@ pidfile_remove(const char *path)
 }
 
 int
-drop_privileges(const char *user, const char *chroot_dir)
+daemon_drop_privileges(const char *user, const char *chroot_dir)
 {
 	struct passwd *pw;
 	uid_t uid;

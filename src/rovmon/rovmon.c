@@ -55,7 +55,7 @@ static int
 service_started(struct rovmon *rv)
 {
 	if (rv->opt.pidfile != NULL) {
-		if (pidfile_create(rv->opt.pidfile) == -1)
+		if (daemon_pidfile_create(rv->opt.pidfile) == -1)
 			return -1;
 		rv->have_pidfile = true;
 	}
@@ -63,7 +63,7 @@ service_started(struct rovmon *rv)
 	if (rv->opt.daemonize)
 		log_syslog_open();
 	if (rv->opt.user != NULL &&
-	    drop_privileges(rv->opt.user, rv->opt.chroot_dir) == -1)
+	    daemon_drop_privileges(rv->opt.user, rv->opt.chroot_dir) == -1)
 		return -1;
 	if (rv->opt.user != NULL)
 		log_info("running as %s", rv->opt.user);
@@ -329,7 +329,7 @@ finish(struct rovmon *rv, int status)
 	    fclose(rv->stats_fp) != 0 && status == 0)
 		status = 1;
 	if (rv->have_pidfile)
-		pidfile_remove(rv->opt.pidfile);
+		daemon_pidfile_remove(rv->opt.pidfile);
 	rovmon_options_free(&rv->opt);
 	return status;
 }

@@ -19,9 +19,11 @@ NEW=$SNAP/rpkiclient_summary_20250720T100145Z.json.bz2
 tmp=$(mktemp -d /tmp/rovmon-redis.XXXXXX)
 SOCK=$tmp/redis.sock
 U=unix://$SOCK
-rpid="" ppid="" wpid="" lpid=""
+. tests/lib/redis.sh
+wpid="" lpid=""
 cleanup() {
-	for p in $wpid $lpid $rpid $ppid; do kill -9 "$p" 2> /dev/null; done
+	for p in $wpid $lpid; do kill -9 "$p" 2> /dev/null; done
+	redis_cleanup
 	wait 2> /dev/null
 	rm -rf "$tmp"
 }
@@ -40,17 +42,7 @@ expect() {
 	else bad "$what: exit $got, want $want"; cat "$tmp/out" "$tmp/err"; fi
 }
 rcli() { redis-cli -s "$SOCK" "$@"; }
-start_redis() {
-	redis-server --port 0 --unixsocket "$SOCK" --save '' --appendonly no \
-	    --dir "$tmp" --dbfilename dump.rdb --daemonize no \
-	    > "$tmp/redis.log" 2>&1 &
-	rpid=$!
-	i=0
-	until rcli ping > /dev/null 2>&1; do
-		i=$((i + 1)); [ $i -lt 100 ] || { echo "redis did not start"; exit 1; }
-		sleep 0.1
-	done
-}
+start_redis() { redis_start "$SOCK" || { echo "redis did not start"; exit 1; }; }
 # the VRP count of the current generation, each record checked (stderr
 # to $tmp/count.err)
 count() { "$ROVCTL" vrp status --redis "$U" --json 2> "$tmp/count.err" |
@@ -146,13 +138,8 @@ grep -q "^vrps  *5 (160 bytes in 1 chunks): 4 IPv4, 1 IPv6, 0 expired" "$tmp/out
 
 # --- URLs: password, user, db, unix socket forms ---------------------------
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-redis-server --port "$port" --bind 127.0.0.1 --requirepass 's3cr#t' --save '' \
-    --appendonly no --unixsocket "$tmp/pw.sock" --daemonize no > "$tmp/pw.log" 2>&1 &
-ppid=$!
-i=0
-until redis-cli -p "$port" -a 's3cr#t' --no-auth-warning ping > /dev/null 2>&1; do
-	i=$((i + 1)); [ $i -lt 100 ] || break; sleep 0.1
-done
+redis_start "$tmp/pw.sock" --port "$port" --bind 127.0.0.1 --requirepass 's3cr#t' ||
+    bad "redis with a password did not start"
 PW="redis://:s3cr%23t@127.0.0.1:$port/2"
 expect 0 "load with password and db 2" "$ROVCTL" vrp load --from "$tmp/a.csv" --redis "$PW"
 [ "$(redis-cli -p "$port" -a 's3cr#t' --no-auth-warning -n 2 get rovmon:vrp:current)" = 1 ] &&
@@ -166,7 +153,7 @@ expect 0 "redis+unix:// alias" "$ROVCTL" vrp status --redis "redis+unix://$tmp/p
 expect 3 "unknown query parameter" "$ROVCTL" vrp status --redis "unix://$tmp/pw.sock?tls=1"
 expect 3 "rediss:// refused" "$ROVCTL" vrp status --redis "rediss://127.0.0.1:$port"
 expect 3 "bad port" "$ROVCTL" vrp status --redis "redis://127.0.0.1:0"
-kill "$ppid"; wait "$ppid" 2> /dev/null; ppid=""
+redis_stop "$tmp/pw.sock"
 
 # --- real snapshots: switch under readers, truncation, SIGKILL -----------
 if [ -f "$OLD" ] && [ -f "$NEW" ]; then
@@ -261,7 +248,7 @@ g=$(gen)
 waitfor "^generation $g: 5 VRPs" "$tmp/watch.out" && ok "watcher got generation $g by pub/sub" ||
     bad "watcher missed $g: $(cat "$tmp/watch.out")"
 rcli save > /dev/null
-kill -9 "$rpid"; wait "$rpid" 2> /dev/null
+redis_stop "$SOCK" KILL
 # the watcher saw Redis go (it retries from now on)
 waitfor "down; retrying" "$tmp/watch.err" || bad "watcher never noticed Redis going: $(cat "$tmp/watch.err")"
 start_redis

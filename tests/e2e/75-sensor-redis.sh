@@ -20,26 +20,18 @@ ip netns add "$NS" 2> /dev/null || { echo "cannot create network namespaces here
 tmp=$(mktemp -d /tmp/rovmon-sensor.XXXXXX)
 SOCK=$tmp/redis.sock
 U=unix://$SOCK
-rpid="" mpid=""
+. tests/lib/redis.sh
+mpid=""
 cleanup() {
 	[ -n "$mpid" ] && kill "$mpid" 2> /dev/null
-	[ -n "$rpid" ] && kill -9 "$rpid" 2> /dev/null
+	redis_cleanup
 	wait 2> /dev/null
 	ip netns del "$NS" 2> /dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; [ -f "$tmp/rovmon.err" ] && tail -n 20 "$tmp/rovmon.err"; exit 1; }
-start_redis() {
-	redis-server --port 0 --unixsocket "$SOCK" --save '' --appendonly no \
-	    --dir "$tmp" --daemonize no > "$tmp/redis.log" 2>&1 &
-	rpid=$!
-	i=0
-	until redis-cli -s "$SOCK" ping > /dev/null 2>&1; do
-		i=$((i + 1)); [ $i -lt 100 ] || fail "redis did not start"
-		sleep 0.1
-	done
-}
+start_redis() { redis_start "$SOCK" > "$tmp/redis.start" || fail "redis did not start: $(cat "$tmp/redis.start")"; }
 # Waits poll a condition (never a fixed time), up to 30 s.
 waitfor() {
 	i=0
@@ -123,7 +115,7 @@ replay "$PCAP"
 g=$(redis-cli -s "$SOCK" get rovmon:vrp:current)
 wait_sensor_at "$g" || fail "the sensor did not adopt generation $g"
 replay "$tmp/replay2.pcap"
-kill -9 "$rpid"; wait "$rpid" 2> /dev/null; rpid=""
+redis_stop "$SOCK" KILL
 replay "$tmp/replay3.pcap"
 start_redis
 "$B/rovctl" vrp load --from "$VRPS" --redis "$U" > /dev/null 2>&1 || fail "load after restart"

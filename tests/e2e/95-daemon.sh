@@ -16,10 +16,11 @@ PCAP=pcaps/as2-session.pcap
 NS=rovmon-daemon-$$
 tmp=$(mktemp -d)
 rc=0
+. tests/lib/redis.sh
 pid= rpid= slpid=
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2> /dev/null
-	[ -n "$rpid" ] && kill -9 "$rpid" 2> /dev/null
+	redis_cleanup
 	[ -n "$slpid" ] && kill "$slpid" 2> /dev/null
 	ip netns del "$NS" 2> /dev/null
 	rm -rf "$tmp"
@@ -288,10 +289,8 @@ fi
 # --- 4. Redis status in the statistics line; syslog in the foreground ------
 if command -v redis-server > /dev/null; then
 	SOCK=$tmp/redis.sock
-	redis-server --port 0 --unixsocket "$SOCK" --save '' --appendonly no \
-	    --dir "$tmp" --daemonize no > "$tmp/redis.log" 2>&1 &
-	rpid=$!
-	waitfor redis-cli -s "$SOCK" ping > /dev/null 2>&1 || fail "redis did not start"
+	redis_start "$SOCK" > "$tmp/redis.start" || fail "redis did not start: $(cat "$tmp/redis.start")"
+	rpid=$REDIS_PID
 	"$B/rovctl" vrp load --from pcaps/demo-vrps.json --redis "unix://$SOCK" \
 	    > /dev/null 2>&1 || fail "rovctl vrp load"
 	$INNS ip netns exec "$NS" "$B/rovmon" -D --pidfile "$tmp/redis.pid" -i rvrx \
@@ -325,7 +324,7 @@ sys.exit(0 if s["redis"]["connected"] == (sys.argv[2] == "true") else 1)' \
 		return 1
 	}
 	wait_redis_stat true || fail "--redis: never connected: $(tail -n 1 "$tmp/redis.stats")"
-	kill -9 "$rpid"; wait "$rpid" 2> /dev/null; rpid=
+	redis_stop "$SOCK" KILL; rpid=
 	wait_redis_stat false || fail "--redis: still connected after Redis died"
 	kill -TERM "$pid"
 	waitfor test ! -e "/proc/$pid" || fail "--redis: SIGTERM: still running"

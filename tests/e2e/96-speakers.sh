@@ -34,6 +34,7 @@ ROOT=$PWD
 B=${ROVMON_BUILD:-build}
 case $B in /*) ;; *) B=$ROOT/$B ;; esac
 SC=$ROOT/tests/speakers/e2e/scenario.py
+. tests/lib/redis.sh
 for c in bird birdc gobgpd gobgp; do
 	command -v $c > /dev/null || { echo "SKIP: speaker binary $c not installed"; exit 77; }
 done
@@ -107,10 +108,8 @@ done
 
 # --- Redis (rovmon's VRPs) and StayRTR (BIRD's), same generation 1 -------------
 SOCK=$W/redis.sock
-redis-server --port 0 --unixsocket "$SOCK" --save '' --appendonly no --dir "$W" \
-	--daemonize no > "$W/redis.log" 2>&1 &
-PIDS="$PIDS $!"
-waitfor 10 "redis" redis-cli -s "$SOCK" ping
+redis_start "$SOCK" > "$W/redis.start" || fail "redis: $(cat "$W/redis.start")"
+PIDS="$PIDS $REDIS_PID"
 "$B/rovctl" vrp load --from "$W/vrps1.json" --redis "unix://$SOCK" > "$W/rovctl1.log" 2>&1 ||
 	fail "rovctl vrp load generation 1"
 G1=$(redis-cli -s "$SOCK" get rovmon:vrp:current)

@@ -63,10 +63,11 @@ command -v redis-server > /dev/null && command -v redis-cli > /dev/null ||
 NS=rovmon-faults-$$
 ip netns add "$NS" 2> /dev/null || { echo "SKIP: cannot create network namespaces here"; exit 77; }
 tmp=$(mktemp -d /tmp/rovmon-faults.XXXXXX)
-mpid="" rpid="" hpid="" fpid="" mnt=""
+. tests/lib/redis.sh
+mpid="" hpid="" fpid="" mnt=""
 cleanup() {
 	for p in $mpid $hpid $fpid; do kill "$p" 2> /dev/null; done
-	[ -n "$rpid" ] && kill -9 "$rpid" 2> /dev/null
+	redis_cleanup
 	wait 2> /dev/null
 	[ -n "$mnt" ] && umount "$mnt" 2> /dev/null
 	ip netns del "$NS" 2> /dev/null
@@ -153,14 +154,8 @@ SOCK=$tmp/redis.sock
 U=unix://$SOCK
 rcli() { redis-cli -s "$SOCK" --user admin --pass adminpw --no-auth-warning "$@"; }
 start_redis() {
-	redis-server --port 0 --unixsocket "$SOCK" --save '' --appendonly no \
-	    --dir "$tmp" --daemonize no > "$tmp/redis.log" 2>&1 &
-	rpid=$!
-	i=0
-	until redis-cli -s "$SOCK" ping > /dev/null 2>&1; do
-		i=$((i + 1)); [ $i -lt 100 ] || { bad "redis did not start"; return 1; }
-		sleep 0.1
-	done
+	redis_start "$SOCK" > "$tmp/redis.start" ||
+		{ bad "redis did not start: $(cat "$tmp/redis.start")"; return 1; }
 	redis-cli -s "$SOCK" ACL SETUSER admin on '>adminpw' '~*' '&*' +@all > /dev/null
 }
 printf 'ASN,IP Prefix,Max Length,Trust Anchor\nAS64500,10.1.0.0/16,24,ta\nAS64501,10.2.0.0/16,16,ta\n' > "$tmp/a.csv"
@@ -244,7 +239,7 @@ rcli ACL SETUSER default +@all > /dev/null
 grep -c "WRONGTYPE\|not a number\|NOPERM\|no current generation\|not a generation number\|out of range" "$tmp/m1.err" > "$tmp/n"
 [ "$(cat "$tmp/n")" -ge 8 ] && ok "each distinct error logged ($(cat "$tmp/n") lines)" || bad "log lines: $(cat "$tmp/m1.err")"
 feed session 41003 10.1.0.0/16		# still valid by generation 1
-kill -9 "$rpid"; wait "$rpid" 2> /dev/null; rpid=""
+redis_stop "$SOCK" KILL
 until_ m1 "not d['redis']['connected'] and d['vrp_generation'] == 1 and d['vrp_load_failed'] == $nf" 80 &&
 	ok "Redis killed: connected false, generation 1 kept, not counted as a refused set" || bad "Redis killed: $(tail -n 1 "$tmp/m1.stats")"
 feed session 41004 10.1.0.0/16		# still valid by generation 1

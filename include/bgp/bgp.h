@@ -71,6 +71,28 @@ enum bgp_origin_kind {
 				 * know from the wire; treated as none */
 };
 
+/*
+ * BGP roles, RFC 9234 section 4.1, as rovmon holds them: the role of one
+ * end towards the other (a provider is BGP_ROLE_PROVIDER towards its
+ * customer).  Not the wire values (provider 0 ... peer 4, bgp_role.h
+ * converts): zero is "unknown", so that a zeroed struct claims no role.
+ */
+enum bgp_role {
+	BGP_ROLE_UNKNOWN = 0,	/* neither the OPENs nor --role tell */
+	BGP_ROLE_PROVIDER,
+	BGP_ROLE_RS,
+	BGP_ROLE_RS_CLIENT,
+	BGP_ROLE_CUSTOMER,
+	BGP_ROLE_PEER,
+};
+
+/* Where a session's roles came from. */
+enum bgp_role_source {
+	BGP_ROLE_SRC_NONE = 0,	/* unknown */
+	BGP_ROLE_SRC_OPEN,	/* the Role capability of an OPEN */
+	BGP_ROLE_SRC_CONFIG,	/* --role ADDR=ROLE */
+};
+
 /* Inferred encodings, when the OPENs were not seen. */
 #define BGP_INFER_AS4		0x01	/* 4-octet AS_PATH inferred */
 #define BGP_INFER_AS2		0x02	/* 2-octet AS_PATH inferred */
@@ -99,6 +121,8 @@ struct bgp_attrs {
 	uint32_t	ncommunities;
 	const uint8_t	*large_communities;	/* raw 12-byte values */
 	uint32_t	nlarge_communities;
+	bool		has_otc;	/* Only-to-Customer, RFC 9234 5 */
+	uint32_t	otc;
 	uint8_t		inferred;	/* BGP_INFER_* */
 };
 
@@ -127,6 +151,10 @@ struct bgp_msg_ctx {
 	struct ipaddr	src_addr, dst_addr;
 	uint16_t	src_port, dst_port;
 	uint32_t	peer_as, local_as;
+	/* The sender's role towards the receiver ("customer" when the
+	 * sender is the receiver's customer), and where it came from. */
+	enum bgp_role	sender_role;
+	enum bgp_role_source role_source;
 	const struct packet *pkt;	/* may be NULL at end of capture */
 	const uint8_t	*msg;		/* the whole message, header included */
 	uint32_t	msg_len;

@@ -44,6 +44,7 @@
 #define ATTR_AS4_AGGREGATOR	18
 #define ATTR_LARGE_COMMUNITIES	32
 #define ATTR_BGPSEC_PATH	33
+#define ATTR_OTC		35	/* RFC 9234 Only-to-Customer */
 
 /* Attribute flags, RFC 4271 4.3. */
 #define ATTR_F_OPTIONAL		0x80

@@ -57,22 +57,22 @@ fi
 for c in ethtool protoc; do
 	command -v $c > /dev/null || { echo "FAIL: $c not installed"; exit 1; }
 done
-NA=rvsk-a-$$ NB=rvsk-b-$$ NM=rvsk-m-$$
-ip netns add $NA 2> /dev/null || { echo "SKIP: cannot create network namespaces here"; exit 77; }
+. tests/lib/lab.sh
+lab_ns NA rvsk-a || { echo "SKIP: cannot create network namespaces here"; exit 77; }
 W=$(mktemp -d /tmp/rovmon-soak.XXXXXX)
-PIDS="" MPID="" SPID=""
+LAB_DIR=$W
+MPID="" SPID=""
 T0=$(date +%s)
 cleanup() {
 	[ -n "$SPID" ] && kill "$SPID" 2> /dev/null
-	[ -n "$MPID" ] && kill "$MPID" 2> /dev/null
-	for p in $PIDS; do kill "$p" 2> /dev/null; done
-	for p in $PIDS $MPID; do
+	if [ -n "$MPID" ]; then
+		kill "$MPID" 2> /dev/null
 		i=0
-		while kill -0 "$p" 2> /dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
-		kill -9 "$p" 2> /dev/null
-	done
+		while kill -0 "$MPID" 2> /dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
+		kill -9 "$MPID" 2> /dev/null
+	fi
+	lab_cleanup
 	wait 2> /dev/null
-	for n in $NA $NB $NM; do ip netns del $n 2> /dev/null; done
 	if [ -n "${SOAK_KEEP:-}" ]; then echo "work directory kept: $W"; else rm -rf "$W"; fi
 }
 trap cleanup EXIT
@@ -83,19 +83,7 @@ fail() {
 	for f in "$W"/*.log "$W"/rovmon.err; do [ -s "$f" ] && { echo "--- $f"; tail -n 15 "$f"; }; done
 	exit 1
 }
-bg() { # bg NAME NS CMD...
-	local name=$1 ns=$2; shift 2
-	ip netns exec "$ns" "$@" > "$W/$name.log" 2>&1 &
-	PIDS="$PIDS $!"
-}
-waitfor() { # waitfor SECONDS WHAT CMD...: bounded polling
-	local t=$1 what=$2 i=0; shift 2
-	until "$@" > /dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -le $((t * 10)) ] || fail "timeout ($t s) waiting for $what"
-		sleep 0.1
-	done
-}
+waitfor() { lab_waitfor "$@" || fail "timeout ($1 s) waiting for $2"; }	# SECONDS WHAT CMD...
 
 # --- gobgp's API for Python --------------------------------------------------------
 API=${GOBGP_API_DIR:-/usr/share/gocode/src/github.com/osrg/gobgp/api}
@@ -110,27 +98,11 @@ protoc -I"$API" -I/usr/include --python_out="$W/pb" gobgp.proto attribute.proto 
 	fail "protoc on $API"
 $PY "$ROOT/tests/soak/churn.py" plan "$W" || fail "churn plan"
 
-# --- network (as tests/e2e/96-speakers.sh) ------------------------------------------
-ip netns add $NB && ip netns add $NM || fail "namespaces"
-ip link add a0 netns $NA type veth peer name pa netns $NM
-ip link add b0 netns $NB type veth peer name pb netns $NM
-ip -n $NM link add mon0 type veth peer name mon1
-ip -n $NM link add br0 type bridge ageing_time 0 stp_state 0 mcast_snooping 0
-ip netns exec $NM sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-for i in pa pb mon0; do ip -n $NM link set $i master br0; done
-for i in pa pb mon0 mon1 br0; do
-	ip netns exec $NM ethtool -K $i tso off gso off gro off > /dev/null 2>&1
-	ip -n $NM link set $i up
-done
-for x in a b; do
-	[ $x = a ] && ns=$NA h=1 || { ns=$NB; h=2; }
-	ip -n $ns link set lo up
-	ip -n $ns addr add 10.179.210.$h/24 dev ${x}0
-	ip -n $ns -6 addr add fd00:179:210::$h/64 dev ${x}0 nodad
-	ip netns exec $ns ethtool -K ${x}0 tso off gso off gro off > /dev/null 2>&1 ||
-		ip netns exec $ns ethtool -K ${x}0 tso off gso off > /dev/null
-	ip -n $ns link set ${x}0 up
-done
+# --- network (tests/lib/lab.sh, as tests/e2e/96-speakers.sh) ------------------------
+lab_ns NB rvsk-b && lab_ns NM rvsk-m || fail "namespaces"
+lab_speaker_pair $NA $NB $NM 10.179.210.1/24 fd00:179:210::1/64 10.179.210.2/24 fd00:179:210::2/64 ||
+	fail "speaker network"
+lab_mirror_port $NM br0 mon0 mon1 || fail "mirror port"
 
 # --- rovmon, then its RSS sampler ----------------------------------------------------
 A=$W/alerts.json R=$W/routes.jsonl
@@ -155,59 +127,14 @@ kill -0 $MPID 2> /dev/null || fail "rovmon exited"
 SPID=$!
 
 # --- speakers ------------------------------------------------------------------
-cat > "$W/gobgpd.toml" << EOC
-[global.config]
-  as = 4200000001
-  router-id = "10.179.210.1"
-  port = 179
-  local-address-list = ["10.179.210.1", "fd00:179:210::1"]
-EOC
-for fam in ipv4-unicast ipv6-unicast; do
-	case $fam in ipv4*) peer=10.179.210.2 loc=10.179.210.1 ;; *) peer=fd00:179:210::2 loc=fd00:179:210::1 ;; esac
-	cat >> "$W/gobgpd.toml" << EOC
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "$peer"
-    peer-as = 4200000002
-  [neighbors.transport.config]
-    passive-mode = true
-    local-address = "$loc"
-  [neighbors.timers.config]
-    hold-time = 90
-    connect-retry = 1
-    idle-hold-time-after-reset = 1
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "$fam"
-EOC
-done
-cat > "$W/bird.conf" << EOC
-router id 10.179.210.2;
-log "$W/bird.birdlog" { warning, error, fatal, bug };
-protocol device {}
-template bgp spk {
-	local as 4200000002;
-	hold time 90;
-	connect delay time 1;
-	connect retry time 1;
-	error wait time 1, 2;
-}
-protocol bgp a4 from spk {
-	local 10.179.210.2;
-	neighbor 10.179.210.1 as 4200000001;
-	ipv4 { import all; export none; };
-}
-protocol bgp a6 from spk {
-	local fd00:179:210::2;
-	neighbor fd00:179:210::1 as 4200000001;
-	ipv6 { import all; export none; };
-}
-EOC
+lab_gobgpd_conf "$W/gobgpd.toml" 10.179.210.1 fd00:179:210::1 10.179.210.2 fd00:179:210::2
+lab_bird_conf "$W/bird.conf" 10.179.210.2 fd00:179:210::2 10.179.210.1 fd00:179:210::1 \
+	"$W/bird.birdlog" "{ warning, error, fatal, bug }"
 bird -p -c "$W/bird.conf" || fail "bad BIRD config"
 BSOCK=$W/bird.ctl
-bg gobgpd $NA gobgpd -f "$W/gobgpd.toml" --api-hosts 127.0.0.1:50051 -l warn
+lab_bg gobgpd $NA gobgpd -f "$W/gobgpd.toml" --api-hosts 127.0.0.1:50051 -l warn
 waitfor 10 "gobgpd api" ip netns exec $NA gobgp neighbor
-bg bird $NB bird -f -c "$W/bird.conf" -s "$BSOCK" -P "$W/bird.pid"
+lab_bg bird $NB bird -f -c "$W/bird.conf" -s "$BSOCK" -P "$W/bird.pid"
 waitfor 10 "bird socket" test -S "$BSOCK"
 established() { birdc -s "$BSOCK" show protocols "$1" | grep -q Established; }
 bird_count() { # bird_count TABLE N: exactly N routes

@@ -11,16 +11,16 @@ set -u
 cd "$(dirname "$0")/../.."
 B=${ROVMON_BUILD:-build}
 PCAP=pcaps/ipv4-full.pcap
-NS=rovmon-reasm-tick-$$
 [ -f "$PCAP" ] || { echo "no $PCAP"; exit 77; }
 command -v tcpreplay > /dev/null || { echo "tcpreplay not installed"; exit 77; }
 command -v python3 > /dev/null || { echo "python3 not installed"; exit 77; }
-ip netns add "$NS" 2> /dev/null || { echo "cannot create network namespaces here"; exit 77; }
+. tests/lib/lab.sh
+lab_ns NS rovmon-reasm-tick || { echo "cannot create network namespaces here"; exit 77; }
 tmp=$(mktemp -d)
 pid=
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2> /dev/null
-	ip netns del "$NS" 2> /dev/null
+	lab_cleanup
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -42,10 +42,7 @@ PY
 "$B/rovmon" -r "$tmp/cut.pcap" --routes "$tmp/file.jsonl" --stats /dev/null ||
 	{ echo "FAIL: offline run"; exit 1; }
 
-ip -n "$NS" link add rvtx type veth peer name rvrx
-ip -n "$NS" link set rvtx up
-ip -n "$NS" link set rvrx up
-ip netns exec "$NS" ethtool -K rvrx gro off > /dev/null 2>&1 || true
+lab_veth "$NS" rvtx "$NS" rvrx || { echo "FAIL: veth"; exit 1; }
 ip netns exec "$NS" "$B/rovmon" -i rvrx --routes "$tmp/live.jsonl" \
     --stats "$tmp/live.stats" --pidfile "$tmp/pid" 2> "$tmp/live.err" &
 pid=$!

@@ -7,20 +7,17 @@ set -u
 cd "$(dirname "$0")/../.."
 B=${ROVMON_BUILD:-build}
 PCAP=pcaps/ipv4-full.pcap
-NS=rovmon-live-$$
 command -v tcpreplay > /dev/null || { echo "tcpreplay not installed"; exit 77; }
-ip netns add "$NS" 2> /dev/null || { echo "cannot create network namespaces here"; exit 77; }
+. tests/lib/lab.sh
+lab_ns NS rovmon-live || { echo "cannot create network namespaces here"; exit 77; }
 tmp=$(mktemp -d)
 cleanup() {
 	[ -n "${pid:-}" ] && kill "$pid" 2> /dev/null
-	ip netns del "$NS" 2> /dev/null
+	lab_cleanup
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-ip -n "$NS" link add rvtx type veth peer name rvrx
-ip -n "$NS" link set rvtx up
-ip -n "$NS" link set rvrx up
-ip netns exec "$NS" ethtool -K rvrx gro off > /dev/null 2>&1 || true
+lab_veth "$NS" rvtx "$NS" rvrx || { echo "FAIL: veth"; exit 1; }
 # Waits poll a condition (never a fixed time), up to 30 s.
 waitfor() {
 	i=0

@@ -15,8 +15,8 @@ PCAP=pcaps/as2-session.pcap
 VRPS=pcaps/demo-vrps.json
 command -v redis-server > /dev/null || { echo "redis-server not installed"; exit 77; }
 command -v tcpreplay > /dev/null || { echo "tcpreplay not installed"; exit 77; }
-NS=rovmon-sensor-$$
-ip netns add "$NS" 2> /dev/null || { echo "cannot create network namespaces here"; exit 77; }
+. tests/lib/lab.sh
+lab_ns NS rovmon-sensor || { echo "cannot create network namespaces here"; exit 77; }
 tmp=$(mktemp -d /tmp/rovmon-sensor.XXXXXX)
 SOCK=$tmp/redis.sock
 U=unix://$SOCK
@@ -26,7 +26,7 @@ cleanup() {
 	[ -n "$mpid" ] && kill "$mpid" 2> /dev/null
 	redis_cleanup
 	wait 2> /dev/null
-	ip netns del "$NS" 2> /dev/null
+	lab_cleanup
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -101,9 +101,7 @@ python3 tests/shift_seq.py "$PCAP" "$tmp/replay4.pcap" 300000000
 
 start_redis
 "$B/rovctl" vrp load --from "$VRPS" --redis "$U" > /dev/null 2>&1 || fail "load generation 1"
-ip -n "$NS" link add rvtx type veth peer name rvrx
-ip -n "$NS" link set rvtx up
-ip -n "$NS" link set rvrx up
+lab_veth "$NS" rvtx "$NS" rvrx || fail "veth"
 # The pid file is written once the capture is open (and the first
 # generation loaded): replaying before would lose packets.
 ip netns exec "$NS" "$B/rovmon" -i rvrx --redis "$U" --routes "$tmp/live.jsonl" \

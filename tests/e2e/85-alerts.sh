@@ -20,11 +20,11 @@ B=${ROVMON_BUILD:-build}
 case $B in /*) ;; *) B=$(pwd)/$B ;; esac
 VRPS=pcaps/demo-vrps.json
 tmp=$(mktemp -d /tmp/rovmon-alerts.XXXXXX)
-NS=rovmon-alerts-$$
+. tests/lib/lab.sh
 mpid=""
 cleanup() {
 	[ -n "$mpid" ] && kill "$mpid" 2> /dev/null
-	ip netns del "$NS" 2> /dev/null
+	lab_cleanup
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -102,7 +102,7 @@ PY
 
 # --- 2. live: VRP change with no new packet, rotation + SIGHUP -------------
 command -v tcpreplay > /dev/null || { echo "SKIP-PART: tcpreplay not installed: live part skipped"; exit $rc; }
-ip netns add "$NS" 2> /dev/null || { echo "SKIP-PART: no network namespaces: live part skipped"; exit $rc; }
+lab_ns NS rovmon-alerts || { echo "SKIP-PART: no network namespaces: live part skipped"; exit $rc; }
 python3 - pcaps/ipv4-full.pcap "$tmp/open.pcap" <<'PY'
 import os, sys
 sys.path.insert(0, "tests/lib")
@@ -131,9 +131,7 @@ has_lines() { [ -f "$2" ] && [ "$(wc -l < "$2")" -ge "$1" ]; }	# N FILE
 "$B/rovmon" -r "$tmp/open.pcap" --vrps "$tmp/vrps.json" --routes "$tmp/off-routes.jsonl" \
     --alerts "$tmp/off.json" --stats /dev/null 2> /dev/null
 nroutes=$(wc -l < "$tmp/off-routes.jsonl") nalerts=$(wc -l < "$tmp/off.json")
-ip -n "$NS" link add rvtx type veth peer name rvrx
-ip -n "$NS" link set rvtx up
-ip -n "$NS" link set rvrx up
+lab_veth "$NS" rvtx "$NS" rvrx || { echo "FAIL: veth"; exit 1; }
 # The pid file is written once the capture is open.
 ip netns exec "$NS" "$B/rovmon" -i rvrx --vrps "$tmp/vrps.json" \
     --routes "$tmp/live-routes.jsonl" --alerts "$tmp/live.json" \

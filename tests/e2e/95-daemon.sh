@@ -13,16 +13,16 @@ set -u
 cd "$(dirname "$0")/../.."
 B=${ROVMON_BUILD:-build}
 PCAP=pcaps/as2-session.pcap
-NS=rovmon-daemon-$$
 tmp=$(mktemp -d)
 rc=0
 . tests/lib/redis.sh
+. tests/lib/lab.sh
 pid= rpid= slpid=
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2> /dev/null
 	redis_cleanup
 	[ -n "$slpid" ] && kill "$slpid" 2> /dev/null
-	ip netns del "$NS" 2> /dev/null
+	lab_cleanup
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -92,10 +92,8 @@ else
 fi
 
 # --- 3. -D, --pidfile, signals, -Z on a live interface ----------------------
-ip netns add "$NS" 2> /dev/null || { echo "SKIP-PART: no network namespaces: live part skipped"; exit $rc; }
-ip -n "$NS" link add rvtx type veth peer name rvrx
-ip -n "$NS" link set rvtx up
-ip -n "$NS" link set rvrx up
+lab_ns NS rovmon-daemon || { echo "SKIP-PART: no network namespaces: live part skipped"; exit $rc; }
+lab_veth "$NS" rvtx "$NS" rvrx || fail "veth"
 # The test's directory must be reachable by nobody for the -Z part.
 chmod 755 "$tmp"
 # Every wait polls its condition (never a fixed time): generous deadline,

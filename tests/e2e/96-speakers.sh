@@ -35,6 +35,7 @@ B=${ROVMON_BUILD:-build}
 case $B in /*) ;; *) B=$ROOT/$B ;; esac
 SC=$ROOT/tests/speakers/e2e/scenario.py
 . tests/lib/redis.sh
+. tests/lib/lab.sh
 for c in bird birdc gobgpd gobgp; do
 	command -v $c > /dev/null || { echo "SKIP: speaker binary $c not installed"; exit 77; }
 done
@@ -42,20 +43,21 @@ for c in stayrtr redis-server redis-cli ethtool python3; do
 	command -v $c > /dev/null || { echo "FAIL: $c not installed (make deps)"; exit 1; }
 done
 [ -x "$B/rovmon" ] && [ -x "$B/rovctl" ] || { echo "FAIL: build $B/rovmon and $B/rovctl first"; exit 1; }
-NA=rv96-a-$$ NB=rv96-b-$$ NM=rv96-m-$$
-ip netns add $NA 2> /dev/null || { echo "SKIP: cannot create network namespaces here"; exit 77; }
+lab_ns NA rv96-a || { echo "SKIP: cannot create network namespaces here"; exit 77; }
 W=$(mktemp -d /tmp/rovmon-96.XXXXXX)
-PIDS="" MPIDS=""
+LAB_DIR=$W
+MPIDS=""
 T0=$(date +%s)
 cleanup() {
-	for p in $MPIDS $PIDS; do kill "$p" 2> /dev/null; done
-	for p in $MPIDS $PIDS; do
+	for p in $MPIDS; do kill "$p" 2> /dev/null; done
+	for p in $MPIDS; do
 		i=0
 		while kill -0 "$p" 2> /dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
 		kill -9 "$p" 2> /dev/null
 	done
+	lab_cleanup
+	redis_cleanup
 	wait 2> /dev/null
-	for n in $NA $NB $NM; do ip netns del $n 2> /dev/null; done
 	rm -rf "$W"
 }
 trap cleanup EXIT
@@ -66,121 +68,37 @@ fail() {
 	for f in "$W"/*.log "$W"/*.err; do [ -s "$f" ] && { echo "--- $f"; tail -n 15 "$f"; }; done
 	exit 1
 }
-bg() { # bg NAME NS CMD...
-	local name=$1 ns=$2; shift 2
-	ip netns exec "$ns" "$@" > "$W/$name.log" 2>&1 &
-	PIDS="$PIDS $!"
-}
-waitfor() { # waitfor SECONDS WHAT CMD...: bounded polling
-	local t=$1 what=$2 i=0; shift 2
-	until "$@" > /dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -le $((t * 10)) ] || fail "timeout ($t s) waiting for $what"
-		sleep 0.1
-	done
-}
+waitfor() { lab_waitfor "$@" || fail "timeout ($1 s) waiting for $2"; }	# SECONDS WHAT CMD...
 
 python3 "$SC" gen "$W" || fail "scenario generation"
 read -r N4 N6 F4 F6 NALERTS < "$W/counts"
 
 # --- network ----------------------------------------------------------------
-ip netns add $NB && ip netns add $NM || fail "namespaces"
-ip link add a0 netns $NA type veth peer name pa netns $NM
-ip link add b0 netns $NB type veth peer name pb netns $NM
-ip -n $NM link add mon0 type veth peer name mon1
-ip -n $NM link add mon2 type veth peer name mon3
-ip -n $NM link add br0 type bridge ageing_time 0 stp_state 0 mcast_snooping 0
-ip netns exec $NM sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-for i in pa pb mon0 mon2; do ip -n $NM link set $i master br0; done
-for i in pa pb mon0 mon1 mon2 mon3 br0; do
-	ip netns exec $NM ethtool -K $i tso off gso off gro off > /dev/null 2>&1
-	ip -n $NM link set $i up
-done
-for x in a b; do
-	[ $x = a ] && ns=$NA h=1 || { ns=$NB; h=2; }
-	ip -n $ns link set lo up
-	ip -n $ns addr add 10.179.200.$h/24 dev ${x}0
-	ip -n $ns -6 addr add fd00:179::$h/64 dev ${x}0 nodad
-	ip netns exec $ns ethtool -K ${x}0 tso off gso off gro off > /dev/null 2>&1 ||
-		ip netns exec $ns ethtool -K ${x}0 tso off gso off > /dev/null
-	ip -n $ns link set ${x}0 up
-done
+# speakers in A (a0) and B (b0), the mirror br0 in M, sensors on mon1, mon3
+lab_ns NB rv96-b && lab_ns NM rv96-m || fail "namespaces"
+lab_speaker_pair $NA $NB $NM 10.179.200.1/24 fd00:179::1/64 10.179.200.2/24 fd00:179::2/64 ||
+	fail "speaker network"
+lab_mirror_port $NM br0 mon0 mon1 && lab_mirror_port $NM br0 mon2 mon3 || fail "mirror ports"
 
 # --- Redis (rovmon's VRPs) and StayRTR (BIRD's), same generation 1 -------------
 SOCK=$W/redis.sock
 redis_start "$SOCK" > "$W/redis.start" || fail "redis: $(cat "$W/redis.start")"
-PIDS="$PIDS $REDIS_PID"
 "$B/rovctl" vrp load --from "$W/vrps1.json" --redis "unix://$SOCK" > "$W/rovctl1.log" 2>&1 ||
 	fail "rovctl vrp load generation 1"
 G1=$(redis-cli -s "$SOCK" get rovmon:vrp:current)
 cp "$W/vrps1.json" "$W/rtr.json"
 RTRPORT=8323
-bg stayrtr $NB stayrtr -checktime=false -cache "$W/rtr.json" -bind 127.0.0.1:$RTRPORT \
+lab_bg stayrtr $NB stayrtr -checktime=false -cache "$W/rtr.json" -bind 127.0.0.1:$RTRPORT \
 	-refresh 1 -metrics.addr 127.0.0.1:9847 -log.verbose=false
 
 # --- speakers -----------------------------------------------------------------
-cat > "$W/gobgpd.toml" << EOC
-[global.config]
-  as = 4200000001
-  router-id = "10.179.200.1"
-  port = 179
-  local-address-list = ["10.179.200.1", "fd00:179::1"]
-EOC
-for fam in ipv4-unicast ipv6-unicast; do
-	case $fam in ipv4*) peer=10.179.200.2 loc=10.179.200.1 ;; *) peer=fd00:179::2 loc=fd00:179::1 ;; esac
-	cat >> "$W/gobgpd.toml" << EOC
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "$peer"
-    peer-as = 4200000002
-  [neighbors.transport.config]
-    passive-mode = true
-    local-address = "$loc"
-  [neighbors.timers.config]
-    hold-time = 90
-    connect-retry = 1
-    idle-hold-time-after-reset = 1
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "$fam"
-EOC
-done
-cat > "$W/bird.conf" << EOC
-router id 10.179.200.2;
-log "$W/bird.birdlog" all;
-roa4 table r4;
-roa6 table r6;
-protocol device {}
-protocol rpki rtr {
-	roa4 { table r4; };
-	roa6 { table r6; };
-	remote 127.0.0.1 port $RTRPORT;
-	retry keep 1;
-	refresh keep 1;
-}
-template bgp spk {
-	local as 4200000002;
-	hold time 90;
-	connect delay time 1;
-	connect retry time 1;
-	error wait time 1, 2;
-}
-protocol bgp a4 from spk {
-	local 10.179.200.2;
-	neighbor 10.179.200.1 as 4200000001;
-	ipv4 { import all; export none; };
-}
-protocol bgp a6 from spk {
-	local fd00:179::2;
-	neighbor fd00:179::1 as 4200000001;
-	ipv6 { import all; export none; };
-}
-EOC
+lab_gobgpd_conf "$W/gobgpd.toml" 10.179.200.1 fd00:179::1 10.179.200.2 fd00:179::2
+lab_bird_conf "$W/bird.conf" 10.179.200.2 fd00:179::2 10.179.200.1 fd00:179::1 "$W/bird.birdlog" all $RTRPORT
 bird -p -c "$W/bird.conf" || fail "bad BIRD config"
 BSOCK=$W/bird.ctl
-bg gobgpd $NA gobgpd -f "$W/gobgpd.toml" --api-hosts 127.0.0.1:50051 -l warn
+lab_bg gobgpd $NA gobgpd -f "$W/gobgpd.toml" --api-hosts 127.0.0.1:50051 -l warn
 waitfor 10 "gobgpd api" ip netns exec $NA gobgp neighbor
-bg bird $NB bird -f -c "$W/bird.conf" -s "$BSOCK" -P "$W/bird.pid"
+lab_bg bird $NB bird -f -c "$W/bird.conf" -s "$BSOCK" -P "$W/bird.pid"
 waitfor 10 "bird socket" test -S "$BSOCK"
 
 established() { birdc -s "$BSOCK" show protocols "$1" | grep -q Established; }

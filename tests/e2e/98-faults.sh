@@ -60,8 +60,8 @@ PY=/usr/bin/python3
 [ -x "$B/rovmon" ] && [ -x "$B/rovctl" ] || { echo "FAIL: $B/rovmon or rovctl not built"; exit 1; }
 command -v redis-server > /dev/null && command -v redis-cli > /dev/null ||
 	{ echo "SKIP: redis-server/redis-cli not installed"; exit 77; }
-NS=rovmon-faults-$$
-ip netns add "$NS" 2> /dev/null || { echo "SKIP: cannot create network namespaces here"; exit 77; }
+. tests/lib/lab.sh
+lab_ns NS rovmon-faults || { echo "SKIP: cannot create network namespaces here"; exit 77; }
 tmp=$(mktemp -d /tmp/rovmon-faults.XXXXXX)
 . tests/lib/redis.sh
 mpid="" hpid="" fpid="" mnt=""
@@ -70,7 +70,7 @@ cleanup() {
 	redis_cleanup
 	wait 2> /dev/null
 	[ -n "$mnt" ] && umount "$mnt" 2> /dev/null
-	ip netns del "$NS" 2> /dev/null
+	lab_cleanup
 	[ -n "${KEEP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -89,11 +89,7 @@ known() {
 	esac
 }
 
-ip -n "$NS" link set lo up
-ip -n "$NS" link add rvtx type veth peer name rvrx
-ip -n "$NS" link set rvtx up
-ip -n "$NS" link set rvrx up
-ip netns exec "$NS" ethtool -K rvrx gro off > /dev/null 2>&1 || true
+lab_veth "$NS" rvtx "$NS" rvrx || { bad "veth"; exit 1; }
 
 feed() { ip netns exec "$NS" env FEED_IFACE=rvtx $PY tests/hostile/feed.py "$@"; }
 # last NAME EXPR: EXPR (python, d = the last stats line of NAME) printed

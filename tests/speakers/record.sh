@@ -18,8 +18,8 @@ OUT=$ROOT/pcaps
 MRT=${MRT:-$ROOT/../shared/data/mrt}
 [ -d "$MRT" ] || MRT=/work/shared/data/mrt
 W=$(mktemp -d /tmp/rovmon-record.XXXXXX)
-NSA=rvrec-a
-NSB=rvrec-b
+. "$ROOT/tests/lib/lab.sh"
+NSA="" NSB=""	# rvrec-a-PID, rvrec-b-PID while a scenario runs (net_up)
 PIDS=""
 
 log() { echo "[record] $*" >&2; }
@@ -29,8 +29,7 @@ stop_all() {
 	sleep 0.3
 	for p in $PIDS; do kill -9 "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
 	PIDS=""
-	ip netns del $NSA 2>/dev/null || true
-	ip netns del $NSB 2>/dev/null || true
+	lab_cleanup
 }
 cleanup() { stop_all; rm -rf "$W"; }
 trap cleanup EXIT
@@ -46,18 +45,14 @@ bg() { # bg LOGNAME NS CMD...: run CMD in namespace NS in the background
 net_up() { # net_up N: namespaces a/b, veth va<->vb, 10.179.N.1/2, fd00:179:0:N::1/2
 	local n=$1
 	stop_all
-	ip netns add $NSA
-	ip netns add $NSB
-	ip link add va netns $NSA type veth peer name vb netns $NSB
+	lab_ns NSA rvrec-a
+	lab_ns NSB rvrec-b
+	lab_veth $NSA va $NSB vb	# up, offloads off
 	for x in a b; do
 		local ns; [ $x = a ] && ns=$NSA || ns=$NSB
 		local h; [ $x = a ] && h=1 || h=2
-		ip -n $ns link set lo up
-		ip -n $ns link set v$x mtu 1500 up
-		ip -n $ns addr add 10.179.$n.$h/24 dev v$x
-		ip -n $ns -6 addr add fd00:179:0:$n::$h/64 dev v$x nodad
-		ip netns exec $ns ethtool -K v$x tso off gso off gro off >/dev/null 2>&1 || \
-			ip netns exec $ns ethtool -K v$x tso off gso off >/dev/null
+		ip -n $ns link set v$x mtu 1500
+		lab_addr $ns v$x 10.179.$n.$h/24 fd00:179:0:$n::$h/64
 	done
 	ip -n $NSA link set va address 02:00:0a:b3:00:01
 	ip -n $NSB link set vb address 02:00:0a:b3:00:02

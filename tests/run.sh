@@ -26,7 +26,11 @@
 # with what it needs, e.g. test_vrp_fetch under 60-vrp-http).  The parts are
 # listed after the results, and counted in the last line:
 #   "N passed, N failed, N skipped (M parts skipped)"
-# so a run without ../shared says how much of the suite it left out.
+# so a run without ../shared says how much of the suite it left out.  A
+# test that passed with parts skipped says so in its line ("PASS name (2
+# of 9 skipped)", "PASS name (1 part skipped)"); a cmocka binary that
+# passed none of its tests because all were skipped is a SKIP, not a PASS
+# (its reason: the first SKIP-PART/SKIP-ELSEWHERE line).
 set -u
 cd "$(dirname "$0")/.."
 first=$1
@@ -39,7 +43,8 @@ export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1}:log_path=$PWD/out/tsan/rep
 mkdir -p out/tsan && chmod 1777 out/tsan	# -Z nobody writes there too
 rm -f out/tsan/report.*
 : > out/skipped-parts.txt
-# parts NAME LOG: note the parts the test left out (see above).
+# parts NAME LOG: note the parts the test left out (see above); sets np
+# (their number) and nc (cmocka's count of skipped tests, 0 for a script).
 parts() {
 	grep '^SKIP-PART: ' "$2" | sed "s|^SKIP-PART: |$1: |" \
 	    >> out/skipped-parts.txt
@@ -48,7 +53,8 @@ parts() {
 	# cmocka's closing "N SKIPPED TEST(S)" (on stderr, in the log)
 	nc=$(sed -n 's/^ *\([0-9][0-9]*\) SKIPPED TEST(S)$/\1/p' "$2" |
 	    tail -n 1)
-	if [ -n "$nc" ] && [ "$nc" -gt $((np + ne)) ]; then
+	nc=${nc:-0}
+	if [ "$nc" -gt $((np + ne)) ]; then
 		i=$((np + ne))
 		while [ "$i" -lt "$nc" ]; do
 			echo "$1: a cmocka test skipped (no reason given)" \
@@ -56,8 +62,18 @@ parts() {
 			i=$((i + 1)); np=$((np + 1))
 		done
 	fi
-	[ "$np" -gt 0 ] && echo "     ($np parts skipped)"
 	parts=$((parts + np))
+}
+# cm_ran LOG: the number of tests cmocka ran and did not skip (passed or
+# failed), from its closing "[==========] N test(s) run." minus skipped.
+cm_ran() {
+	cr_n=$(sed -n 's/^\[==========\] \([0-9][0-9]*\) test(s) run\.$/\1/p' "$1" | tail -n 1)
+	cr_s=$(sed -n 's/^ *\([0-9][0-9]*\) SKIPPED TEST(S)$/\1/p' "$1" | tail -n 1)
+	echo $((${cr_n:-0} - ${cr_s:-0}))
+}
+# skip_reason LOG: why a test skipped all its checks
+skip_reason() {
+	sed -n -e 's/^SKIP-PART: //p' -e 's/^SKIP-ELSEWHERE: //p' "$1" | head -n 1
 }
 # tsan_clean LOG: no ThreadSanitizer report since the last call (else it
 # goes into LOG).
@@ -70,14 +86,12 @@ tsan_clean() {
 }
 for build in "$@"; do
 	case $build in *tsan*) tsan=yes;; *) tsan=;; esac
-	if [ -n "$tsan" ]; then
-		:
-	elif [ "$build" = "$first" ] && [ "${ROVMON_STATIC:-1}" = 0 ]; then
-		skip=$((skip + 1)); echo "SKIP $build/static: ROVMON_STATIC=0"
-		skipped="$skipped
+	if [ -z "$tsan" ] && [ "$build" = "$first" ]; then
+		if [ "${ROVMON_STATIC:-1}" = 0 ]; then
+			skip=$((skip + 1)); echo "SKIP $build/static: ROVMON_STATIC=0"
+			skipped="$skipped
 $build/static: ROVMON_STATIC=0"
-	elif [ "$build" = "$first" ]; then
-		if sh tests/static/run.sh > out/static.log 2>&1; then
+		elif sh tests/static/run.sh > out/static.log 2>&1; then
 			pass=$((pass + 1)); echo "PASS $build/static"
 		else
 			fail=$((fail + 1)); failed="$failed $build/static"
@@ -104,13 +118,25 @@ $build/fuzz-smoke: ROVMON_FUZZ=0"
 		"$t" > "$log" 2>&1
 		rc=$?
 		tsan_clean "$log" || rc=66
-		if [ $rc -eq 0 ]; then
-			pass=$((pass + 1)); echo "PASS $name"
-		else
-			fail=$((fail + 1)); failed="$failed $name"
-			echo "FAIL $name"; tail -n 30 "$log"
+		if [ $rc -eq 0 ] && [ "$(cm_ran "$log")" -eq 0 ] &&
+		    grep -q 'SKIPPED TEST(S)$' "$log"; then
+			# every test skipped: nothing was checked
+			why="all $(sed -n 's/^ *\([0-9][0-9]*\) SKIPPED TEST(S)$/\1/p' "$log" | tail -n 1) tests skipped: $(skip_reason "$log")"
+			skip=$((skip + 1)); echo "SKIP $name: $why"
+			skipped="$skipped
+$name: $why"
+			continue
 		fi
 		parts "$name" "$log"
+		note=""
+		[ "$nc" -gt 0 ] &&
+		    note=" ($nc of $((nc + $(cm_ran "$log"))) skipped)"
+		if [ $rc -eq 0 ]; then
+			pass=$((pass + 1)); echo "PASS $name$note"
+		else
+			fail=$((fail + 1)); failed="$failed $name"
+			echo "FAIL $name$note"; tail -n 30 "$log"
+		fi
 	done
 	for s in tests/e2e/*.sh; do
 		[ -f "$s" ] || continue
@@ -125,8 +151,11 @@ $build/fuzz-smoke: ROVMON_FUZZ=0"
 		rc=$?
 		tsan_clean "$log" || rc=66
 		if [ $rc -eq 0 ]; then
-			pass=$((pass + 1)); echo "PASS $name"
 			parts "$name" "$log"
+			note=""
+			[ "$np" -eq 1 ] && note=" (1 part skipped)"
+			[ "$np" -gt 1 ] && note=" ($np parts skipped)"
+			pass=$((pass + 1)); echo "PASS $name$note"
 		elif [ $rc -eq 77 ]; then
 			skip=$((skip + 1)); echo "SKIP $name: $(tail -n 1 "$log")"
 			skipped="$skipped

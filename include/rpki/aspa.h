@@ -89,7 +89,8 @@ enum aspa_procedure {
 	ASPA_DOWNSTREAM,	/* received from a provider */
 };
 
-/* Why the verdict is what it is: the first that applies. */
+/* Why the verdict is what it is: the first that applies, in the draft's
+ * order (empty, neighbor, as_set, then the hops). */
 enum aspa_reason {
 	ASPA_REASON_NONE,	/* valid, or unknown for lack of ASPAs */
 	ASPA_REASON_AS_SET,	/* the path has an AS_SET (or a
@@ -100,7 +101,7 @@ enum aspa_reason {
 				 * procedure allows none (upstream), or
 				 * the up-ramp and down-ramp do not meet
 				 * (downstream) */
-	ASPA_REASON_EMPTY,	/* empty path: nothing to verify */
+	ASPA_REASON_EMPTY,	/* empty path: invalid (step 1) */
 };
 
 struct aspa_result {
@@ -118,7 +119,10 @@ struct aspa_result {
  * neighbor_as and whose role relative to the receiver is sender_role
  * (the procedure follows from it).  Prepends are collapsed
  * here.  false (and *res untouched) when sender_role is
- * BGP_ROLE_UNKNOWN: no procedure applies.
+ * BGP_ROLE_UNKNOWN: no procedure applies.  neighbor_as 0 means the
+ * neighbour's AS is not known: the neighbour-AS check is skipped.  An
+ * empty path is invalid (ASPA_REASON_EMPTY), as the draft's step 1 says.
+ * No allocation; ix may be NULL (no ASPA: every hop unattested).
  */
 bool	 aspa_verify(const struct aspa_index *, const struct bgp_aspath *,
 	    uint32_t neighbor_as, enum bgp_role sender_role,

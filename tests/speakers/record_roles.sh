@@ -22,8 +22,11 @@
 # until it holds every announcement the simulation puts on the wire,
 # then BIRD's view is dumped.  Phase 2: P and Q withdraw one route each,
 # X and Y withdraw one leaked route each; polled the same way.
-# Outputs: pcaps/roles-otc.pcap and tests/expected/roles-otc.bird.json
-# (BIRD's view, checked against the simulation and the wire by roles.py).
+# Outputs: pcaps/roles-otc.pcap, tests/expected/roles-otc.bird.json
+# (BIRD's view, checked against the simulation and the wire by roles.py)
+# and tests/expected/roles-otc.routes.json (every announcement's expected
+# peer_role, otc, leak and aspa, for tests/e2e/89-leaks.sh; ASPA verdicts
+# from the hand-made tests/expected/roles-otc.aspa.txt).
 # Namespaces rvlk-NAME-<pid> (tests/lib/lab.sh), removed on exit with
 # every process started here.
 set -eu
@@ -152,6 +155,8 @@ wait $CAPPID 2> /dev/null || true
 $RL wire "$PCAP" || fail "the capture differs from the simulation"
 mkdir -p pcaps tests/expected
 $RL witness "$W" tests/expected/roles-otc.bird.json "$PCAP" || fail "BIRD's view differs from the simulation"
+$RL expect "$PCAP" tests/expected/roles-otc.bird.json tests/expected/roles-otc.aspa.txt \
+	tests/expected/roles-otc.routes.json || fail "expected fields: see above"
 cp "$PCAP" pcaps/roles-otc.pcap
 log "pcaps/roles-otc.pcap: $(tcpdump -r pcaps/roles-otc.pcap 2> /dev/null | wc -l) frames;" \
 	"BIRD $(cat "$W/bird.version"), $(exabgp --version 2>&1 | head -n 1)"

@@ -18,7 +18,11 @@ from rovmon:
                                in DIR by the recorder) -> OUT json; fails
                                unless BIRD, the wire and the simulation agree
   roles.py expect PCAP WITNESS ASPA_TABLE OUT   the expected fields of every
-                               announcement in PCAP (tests/expected/...)
+                               announcement in PCAP: roles from the topology
+                               (checked against the OPENs), OTC from the wire,
+                               leaks by RFC 9234 section 5 (checked against
+                               BIRD's verdicts in WITNESS), ASPA verdicts
+                               from the hand-made ASPA_TABLE
 
 The simulation is BIRD 2.0.12's behaviour as its source states it
 (proto/bgp/attrs.c, bgp_finish_attrs / bgp_preexport / bgp_update_attrs):
@@ -540,6 +544,104 @@ def cmd_witness(d, out, pcap):
     return 1 if errs else 0
 
 
+# ---- the expected route fields ---------------------------------------------
+
+# BIRD's local role -> rovmon's role names (RFC 9234 section 4.1)
+ROLE_NAME = {"provider": "provider", "customer": "customer", "peer": "peer",
+             "rs_server": "rs", "rs_client": "rs-client"}
+COUNTERPART = {"provider": "customer", "customer": "provider", "peer": "peer",
+               "rs_server": "rs_client", "rs_client": "rs_server"}
+WIRE_ROLE = {"provider": 0, "rs_server": 1, "rs_client": 2, "customer": 3, "peer": 4}
+
+
+def sender_role(s, d):
+    """The role of s towards d: its own configured role, else (ExaBGP,
+    R towards P2) the counterpart of d's, which d's OPEN announces."""
+    for nb, mr, tr, _a in sessions_of(s):
+        if nb == d:
+            return ROLE_NAME[mr or COUNTERPART[tr]]
+    raise KeyError((s, d))
+
+
+def leak_rule(role, otc, sender_as):
+    """RFC 9234 section 5, at the receiver (the names of bgp_leak_name())."""
+    if otc is None:
+        return None
+    if role == "customer":
+        return "otc-from-customer"
+    if role == "rs-client":
+        return "otc-from-rs-client"
+    if role == "peer" and otc != sender_as:
+        return "otc-from-peer"
+    return None
+
+
+def read_aspa_table(path):
+    t = {}
+    for line in open(path):
+        if line.startswith("#") or not line.strip():
+            continue
+        proc, pth, state, why = line.rstrip("\n").split("|", 3)
+        t[(proc, tuple(int(a) for a in pth.split()))] = (state, why)
+    return t
+
+
+def cmd_expect(pcap, witness, table, out):
+    """Every announcement of PCAP with the fields rovmon must give it:
+    peer_role from the topology (checked against the Role capabilities
+    on the wire), otc from the wire, leak by RFC 9234 section 5, aspa
+    from the hand-made table; and BIRD's verdicts must match the leaks."""
+    errs = []
+    msgs = wire(pcap)
+    for m in msgs:
+        if m["type"] != 1:
+            continue
+        s, d = BY_ADDR[m["src"]], BY_ADDR[m["dst"]]
+        mine = dict((nb, mr) for nb, mr, _t, _a in sessions_of(s))[d]
+        if m["role"] != (WIRE_ROLE[mine] if mine else None):
+            errs.append("%s's OPEN to %s: Role capability %s, configured %s" % (s, d, m["role"], mine))
+    aspa = read_aspa_table(table)
+    used = set()
+    res = []
+    for m in msgs:
+        if m["type"] != 2:
+            continue
+        s, d = BY_ADDR[m["src"]], BY_ADDR[m["dst"]]
+        role = sender_role(s, d)
+        proc = "downstream" if role == "provider" else "upstream"
+        for pfx, path, otc in m["announced"]:
+            key = (proc, tuple(path))
+            if key not in aspa:
+                errs.append("no ASPA verdict for %s path %s" % key)
+                continue
+            used.add(key)
+            res.append({"src_addr": m["src"], "dst_addr": m["dst"], "prefix": pfx,
+                        "sender": s, "receiver": d, "as_path": path,
+                        "peer_role": role, "role_source": "open", "otc": otc,
+                        "leak": leak_rule(role, otc, asn(s)),
+                        "aspa": {"state": aspa[key][0], "procedure": proc},
+                        "aspa_why": aspa[key][1]})
+    for key in sorted(set(aspa) - used):
+        errs.append("ASPA table line not on the wire: %s %s" % key)
+    # BIRD rejected as a leak <=> the expected leak is not null, at every
+    # BIRD receiver
+    w = json.load(open(witness))
+    for e in res:
+        node = w["nodes"].get(e["receiver"])
+        if node is None:
+            continue
+        rej = node["sessions"][e["sender"]]["rejected_as_leak"]
+        if (e["prefix"] in rej) != (e["leak"] is not None):
+            errs.append("%s->%s %s: BIRD %s, expected leak %s" % (
+                e["sender"], e["receiver"], e["prefix"],
+                "rejected" if e["prefix"] in rej else "accepted", e["leak"]))
+    with open(out, "w") as f:
+        f.write("[\n" + ",\n".join(json.dumps(e, sort_keys=True) for e in res) + "\n]\n")
+    for e in errs:
+        print("expect: " + e, file=sys.stderr)
+    return 1 if errs else 0
+
+
 def main():
     a = sys.argv[1:]
     if a[0] == "conf":
@@ -582,6 +684,8 @@ def main():
         return 0
     elif a[0] == "witness":
         return cmd_witness(a[1], a[2], a[3])
+    elif a[0] == "expect":
+        return cmd_expect(a[1], a[2], a[3], a[4])
     else:
         print(__doc__, file=sys.stderr)
         return 2

@@ -88,8 +88,17 @@ $(BUILD)/rovmon: $(ROVMON_SRC:src/%.c=$(BUILD)/obj/%.o) $(LIB)
 $(BUILD)/rovctl: $(ROVCTL_SRC:src/%.c=$(BUILD)/obj/%.o) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB) $(HEADERS) | $(BUILD)/tests
-	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -o $@ $< $(LIB) $(LIBS) -lcmocka
+# The unit tests' shared builders (tests/unit/builders.h) come from an
+# archive, so a test links them, and what they call, only when it uses them.
+UNITLIB	= $(BUILD)/tests/libbuilders.a
+$(BUILD)/tests/builders.o: tests/unit/builders.c tests/unit/builders.h $(HEADERS) | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -c -o $@ $<
+$(UNITLIB): $(BUILD)/tests/builders.o
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/builders.h $(UNITLIB) $(LIB) $(HEADERS) | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -o $@ $< $(UNITLIB) $(LIB) $(LIBS) -lcmocka
 
 deps:
 	@sh tests/deps.sh

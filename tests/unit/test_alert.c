@@ -22,6 +22,7 @@
 #include "state/route_json.h"
 #include "alert/sink.h"
 #include "base/stats.h"
+#include "builders.h"
 
 static const uint8_t update_msg[] = {
 	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
@@ -32,15 +33,16 @@ static const uint8_t update_msg[] = {
 struct fixture {
 	struct route_event	 ev;
 	struct packet		 pkt;
-	struct bgp_as_segment	 seg[2];
-	uint32_t		 asns[4];
-	struct bgp_aspath	 path;
+	struct path_fix		 pf;
 	struct vrp		 vrp;
 };
 
+/* AS_PATH [65001 4200000000 64500] announcing 192.0.2.0/24, INVALID (as)
+ * by 192.0.2.0/23-23-AS64511, from packet 42. */
 static void
 fill(struct fixture *f)
 {
+	static const uint32_t path[] = { 65001, 4200000000u, 64500 };
 	struct route_event *ev = &f->ev;
 
 	memset(f, 0, sizeof(*f));
@@ -48,30 +50,18 @@ fill(struct fixture *f)
 	f->pkt.ts.tv_sec = 1714564800;		/* 2024-05-01T12:00:00Z */
 	f->pkt.ts.tv_usec = 123456;
 	f->pkt.wirelen = 89;
-	f->seg[0] = (struct bgp_as_segment){ AS_SEQUENCE, 3, 0 };
-	f->asns[0] = 65001;
-	f->asns[1] = 4200000000u;
-	f->asns[2] = 64500;
-	f->path.seg = f->seg;
-	f->path.nseg = 1;
-	f->path.asns = f->asns;
-	f->path.nasn = 3;
+	b_path(&f->pf, path, 3, NULL, 0);
 	prefix_parse("192.0.2.0/23", &f->vrp.prefix, NULL);
 	f->vrp.maxlen = 23;
 	f->vrp.asn = 64511;
 
-	ev->kind = RTEV_ANNOUNCE;
+	b_event(ev, RTEV_ANNOUNCE, "192.0.2.0/24", 64500);
 	ev->ts = f->pkt.ts;
 	ev->session_id = 7;
-	ipaddr_parse("10.0.0.1", &ev->src_addr);
 	ipaddr_parse("10.0.0.2", &ev->dst_addr);
 	ev->src_port = 179;
 	ev->dst_port = 40312;
-	ev->peer_as = 65001;
-	prefix_parse("192.0.2.0/24", &ev->prefix, NULL);
-	ev->origin_kind = ORIGIN_AS_SEQ;
-	ev->origin_as = 64500;
-	ev->aspath = &f->path;
+	ev->aspath = &f->pf.path;
 	ipaddr_parse("10.0.0.1", &ev->next_hop);
 	ev->has_rpki = true;
 	ev->rpki.state = ROV_INVALID;
@@ -163,11 +153,8 @@ test_revalidate(void **state)
 	f.ev.has_path_id = true;
 	f.ev.path_id = 9;
 	/* an AS_SET at the end */
-	f.seg[0].count = 2;
-	f.seg[1] = (struct bgp_as_segment){ AS_SET, 2, 2 };
-	f.asns[3] = 64501;
-	f.path.nseg = 2;
-	f.path.nasn = 4;
+	b_path(&f.pf, (const uint32_t[]){ 65001, 4200000000u }, 2,
+	    (const uint32_t[]){ 64500, 64501 }, 2);
 	f.ev.origin_kind = ORIGIN_AS_SET;
 	f.ev.rpki.reason = ROV_REASON_AS_SET;
 	mk_alert(&a, &f, "RPKI invalid");

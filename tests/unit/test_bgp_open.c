@@ -11,46 +11,14 @@
 #include <cmocka.h>
 
 #include "bgp/bgp_open.h"
-
-/* Fixed part: version 4, My AS, hold 90, id 10.0.0.1, then params. */
-static size_t
-open_body(uint8_t *b, uint16_t as, const uint8_t *params, uint8_t plen)
-{
-	size_t n = 0;
-
-	b[n++] = 4;
-	b[n++] = (uint8_t)(as >> 8);
-	b[n++] = (uint8_t)as;
-	b[n++] = 0;
-	b[n++] = 90;
-	b[n++] = 10;
-	b[n++] = 0;
-	b[n++] = 0;
-	b[n++] = 1;
-	b[n++] = plen;
-	if (plen > 0)
-		memcpy(b + n, params, plen);
-	return n + plen;
-}
-
-/* One capabilities parameter (type 2) around caps. */
-static size_t
-open_caps(uint8_t *b, uint16_t as, const uint8_t *caps, uint8_t clen)
-{
-	uint8_t p[258];
-
-	p[0] = 2;
-	p[1] = clen;
-	memcpy(p + 2, caps, clen);
-	return open_body(b, as, p, (uint8_t)(clen + 2));
-}
+#include "builders.h"
 
 static void
 test_fixed_fields(void **state)
 {
 	uint8_t b[64];
 	struct bgp_open o;
-	size_t n = open_body(b, 65001, NULL, 0);
+	size_t n = b_open_body(b, 65001, 1, NULL, 0);
 
 	(void)state;
 	assert_int_equal(bgp_open_parse(b, n, &o), 0);
@@ -87,7 +55,7 @@ test_caps_all(void **state)
 	};
 	uint8_t b[128];
 	struct bgp_open o;
-	size_t n = open_caps(b, 23456, caps, sizeof(caps));
+	size_t n = b_open_caps(b, 23456, 1, caps, sizeof(caps));
 
 	(void)state;
 	assert_int_equal(bgp_open_parse(b, n, &o), 0);
@@ -131,14 +99,14 @@ test_role(void **state)
 	size_t n;
 
 	(void)state;
-	n = open_caps(b, 64500, good, sizeof(good));
+	n = b_open_caps(b, 64500, 1, good, sizeof(good));
 	assert_int_equal(bgp_open_parse(b, n, &o), 0);
 	assert_true(o.caps_ok);
 	assert_true(o.cap_role);
 	assert_int_equal(o.role, 3);
 	assert_string_equal(bgp_role_name(o.role), "customer");
 	assert_int_equal(o.nunknown, 0);
-	n = open_caps(b, 64500, bad, sizeof(bad));
+	n = b_open_caps(b, 64500, 1, bad, sizeof(bad));
 	assert_int_equal(bgp_open_parse(b, n, &o), 0);
 	assert_true(o.caps_ok);
 	assert_true(o.cap_role);
@@ -153,7 +121,7 @@ test_as_trans_without_as4(void **state)
 	static const uint8_t caps[] = { 2, 0 };
 	uint8_t b[64];
 	struct bgp_open o;
-	size_t n = open_caps(b, 23456, caps, sizeof(caps));
+	size_t n = b_open_caps(b, 23456, 1, caps, sizeof(caps));
 
 	(void)state;
 	assert_int_equal(bgp_open_parse(b, n, &o), 0);
@@ -166,7 +134,7 @@ expect_bad_caps(const uint8_t *caps, uint8_t clen)
 {
 	uint8_t b[300];
 	struct bgp_open o;
-	size_t n = open_caps(b, 65001, caps, clen);
+	size_t n = b_open_caps(b, 65001, 1, caps, clen);
 
 	assert_int_equal(bgp_open_parse(b, n, &o), 0);
 	assert_true(o.seen);
@@ -210,7 +178,7 @@ test_cap_beyond_param(void **state)
 	};
 	uint8_t b[64];
 	struct bgp_open o;
-	size_t n = open_body(b, 23456, params, sizeof(params));
+	size_t n = b_open_body(b, 23456, 1, params, sizeof(params));
 
 	(void)state;
 	assert_int_equal(bgp_open_parse(b, n, &o), 0);
@@ -227,7 +195,7 @@ test_params_beyond_message(void **state)
 	static const uint8_t params[] = { 2, 2, 2, 0 };
 	uint8_t b[64];
 	struct bgp_open o;
-	size_t n = open_body(b, 65001, params, sizeof(params));
+	size_t n = b_open_body(b, 65001, 1, params, sizeof(params));
 
 	(void)state;
 	/* Opt Parm Len says 4; give 3. */
@@ -255,7 +223,7 @@ test_rfc9072(void **state)
 	size_t n = 0, i;
 
 	(void)state;
-	n = open_body(b, 23456, NULL, 0);
+	n = b_open_body(b, 23456, 1, NULL, 0);
 	b[9] = 255;
 	b[n++] = 255;
 	b[n++] = 0x01;		/* ext length 3 + 300 = 303 */
@@ -298,7 +266,7 @@ test_hostile(void **state)
 	};
 	uint8_t b[128], c[128];
 	struct bgp_open o;
-	size_t n = open_caps(b, 65001, caps, sizeof(caps)), i, j;
+	size_t n = b_open_caps(b, 65001, 1, caps, sizeof(caps)), i, j;
 
 	(void)state;
 	for (i = 0; i <= n; i++) {

@@ -16,6 +16,7 @@
 
 #include "bgp/bgp_session.h"
 #include "base/stats.h"
+#include "builders.h"
 
 #define MAXEV	64
 
@@ -131,26 +132,12 @@ notification(uint8_t *b, uint8_t code, uint8_t sub, size_t datalen,
 	return 21 + datalen;
 }
 
-/* OPEN with one capabilities parameter. */
+/* OPEN with one capabilities parameter, router id 10.0.0.<as % 256>. */
 static size_t
 open_msg(uint8_t *b, uint16_t as, const uint8_t *caps, uint8_t clen)
 {
-	size_t n = 19;
+	size_t n = 19 + b_open_caps(b + 19, as, (uint8_t)as, caps, clen);
 
-	b[n++] = 4;
-	b[n++] = (uint8_t)(as >> 8);
-	b[n++] = (uint8_t)as;
-	b[n++] = 0;
-	b[n++] = 90;
-	b[n++] = 10;
-	b[n++] = 0;
-	b[n++] = 0;
-	b[n++] = (uint8_t)as;
-	b[n++] = (uint8_t)(clen + 2);
-	b[n++] = 2;
-	b[n++] = clen;
-	memcpy(b + n, caps, clen);
-	n += clen;
 	hdr(b, n, BGP_OPEN);
 	return n;
 }
@@ -514,11 +501,11 @@ test_ext_lengths(void **state)
 static size_t
 withdraw_update(uint8_t *b, bool addpath)
 {
-	static const uint8_t plain[] = { 0, 4, 24, 192, 0, 2, 0, 0 };
-	static const uint8_t ap[] = { 0, 8, 0, 0, 0, 5, 24, 192, 0, 2, 0, 0 };
+	struct buf w = { .n = 0 }, u;
 
-	return addpath ? update(b, ap, sizeof(ap)) :
-	    update(b, plain, sizeof(plain));
+	b_pfx(&w, "192.0.2.0/24", addpath ? 5 : -1);
+	b_update(&u, &w, NULL, NULL);
+	return update(b, u.b, u.n);
 }
 
 static void
@@ -558,44 +545,25 @@ test_addpath_per_direction(void **state)
 }
 
 /*
- * Announcement of 192.0.2.0/24 with AS_PATH [65001 X] (X 4-octet
- * 4200000000 or 2-octet 65002), ORIGIN IGP, NEXT_HOP 192.0.2.1.
+ * Announcement of 192.0.2.0/24 (path id 1 when addpath) with AS_PATH
+ * [65001 X] (X 4-octet 4200000000 or 2-octet 65002), ORIGIN IGP,
+ * NEXT_HOP 192.0.2.1.
  */
 static size_t
 announce_update(uint8_t *b, bool as4, bool addpath)
 {
-	uint8_t body[64];
-	size_t n = 0, alen_at;
+	struct buf a = { .n = 0 }, p = { .n = 0 }, n = { .n = 0 }, u;
 
-	body[n++] = 0;
-	body[n++] = 0;
-	alen_at = n;
-	n += 2;
-	body[n++] = 0x40; body[n++] = 1; body[n++] = 1; body[n++] = 0;
-	body[n++] = 0x40; body[n++] = 2;
-	if (as4) {
-		static const uint8_t p[] = { 2, 2, 0, 0, 0xfd, 0xe9,
-		    0xfa, 0x56, 0xea, 0x00 };
-
-		body[n++] = sizeof(p);
-		memcpy(body + n, p, sizeof(p));
-		n += sizeof(p);
-	} else {
-		static const uint8_t p[] = { 2, 2, 0xfd, 0xe9, 0xfd, 0xea };
-
-		body[n++] = sizeof(p);
-		memcpy(body + n, p, sizeof(p));
-		n += sizeof(p);
-	}
-	body[n++] = 0x40; body[n++] = 3; body[n++] = 4;
-	body[n++] = 192; body[n++] = 0; body[n++] = 2; body[n++] = 1;
-	body[alen_at] = 0;
-	body[alen_at + 1] = (uint8_t)(n - alen_at - 2);
-	if (addpath) {
-		body[n++] = 0; body[n++] = 0; body[n++] = 0; body[n++] = 1;
-	}
-	body[n++] = 24; body[n++] = 192; body[n++] = 0; body[n++] = 2;
-	return update(b, body, n);
+	b_origin(&a, 0);
+	if (as4)
+		b_seg(&p, AS_SEQUENCE, 4, 2, 65001u, 4200000000u);
+	else
+		b_seg(&p, AS_SEQUENCE, 2, 2, 65001u, 65002u);
+	b_attr(&a, 0x40, 2, p.b, p.n);
+	b_nexthop(&a, "192.0.2.1");
+	b_pfx(&n, "192.0.2.0/24", addpath ? 1 : -1);
+	b_update(&u, NULL, &a, &n);
+	return update(b, u.b, u.n);
 }
 
 static void

@@ -30,11 +30,7 @@
 #include "capture/decode.h"
 #include "capture/packet.h"
 #include "base/stats.h"
-
-struct frame {
-	uint8_t	b[256];
-	size_t	n;
-};
+#include "builders.h"
 
 struct seen {
 	uint64_t	 nums[16];
@@ -47,65 +43,44 @@ struct seen {
 static char tmpdir[] = "/tmp/test_capture.XXXXXX";
 static char tpath[256];
 
-static void
-put8(struct frame *f, unsigned v)
-{
-	assert_true(f->n < sizeof(f->b));
-	f->b[f->n++] = (uint8_t)v;
-}
-
-static void
-put16(struct frame *f, unsigned v)
-{
-	put8(f, v >> 8 & 0xff);
-	put8(f, v & 0xff);
-}
-
-static void
-put32(struct frame *f, uint32_t v)
-{
-	put16(f, v >> 16);
-	put16(f, v & 0xffff);
-}
-
 /*
  * Ethernet, ntags VLAN tags (802.1ad outer, 802.1Q inner), IPv4, TCP to
  * dport with a 19-byte KEEPALIVE.
  */
 static void
-bgp_frame(struct frame *f, int ntags, unsigned dport)
+bgp_frame(struct buf *f, int ntags, unsigned dport)
 {
 	int i;
 
 	f->n = 0;
 	for (i = 0; i < 12; i++)
-		put8(f, (unsigned)i);
+		b_u8(f, (unsigned)i);
 	for (i = 0; i < ntags; i++) {
-		put16(f, i == 0 && ntags > 1 ? 0x88a8 : 0x8100);
-		put16(f, 100 + (unsigned)i);
+		b_u16(f, i == 0 && ntags > 1 ? 0x88a8 : 0x8100);
+		b_u16(f, 100 + (unsigned)i);
 	}
-	put16(f, 0x0800);
-	put32(f, 0x45000000 | (20 + 20 + 19));
-	put32(f, 0x00004000);
-	put32(f, 0x40060000);
-	put32(f, 0xc0000201);
-	put32(f, 0xc0000202);
-	put16(f, 40000);
-	put16(f, dport);
-	put32(f, 1000);
-	put32(f, 2000);
-	put16(f, 0x5018);
-	put16(f, 8192);
-	put32(f, 0);
+	b_u16(f, 0x0800);
+	b_u32(f, 0x45000000 | (20 + 20 + 19));
+	b_u32(f, 0x00004000);
+	b_u32(f, 0x40060000);
+	b_u32(f, 0xc0000201);
+	b_u32(f, 0xc0000202);
+	b_u16(f, 40000);
+	b_u16(f, dport);
+	b_u32(f, 1000);
+	b_u32(f, 2000);
+	b_u16(f, 0x5018);
+	b_u16(f, 8192);
+	b_u32(f, 0);
 	for (i = 0; i < 16; i++)
-		put8(f, 0xff);
-	put16(f, 19);
-	put8(f, 4);
+		b_u8(f, 0xff);
+	b_u16(f, 19);
+	b_u8(f, 4);
 }
 
 /* Write frames to tpath; snap > 0 cuts the records at snap bytes. */
 static void
-write_pcap(int linktype, struct frame *frames, int n, uint32_t snap)
+write_pcap(int linktype, struct buf *frames, int n, uint32_t snap)
 {
 	struct pcap_pkthdr h;
 	pcap_dumper_t *d;
@@ -150,7 +125,7 @@ seen_cb(void *arg, const struct packet *pkt)
 static void
 test_read_count(void **state)
 {
-	struct frame fr[5];
+	struct buf fr[5];
 	struct seen s;
 	struct capture *cap;
 	uint64_t pk = stats.packets, by = stats.bytes;
@@ -187,7 +162,7 @@ test_read_count(void **state)
 static void
 test_snaplen(void **state)
 {
-	struct frame fr[1];
+	struct buf fr[1];
 	struct seen s;
 	struct capture *cap;
 
@@ -208,7 +183,7 @@ test_snaplen(void **state)
 static void
 test_default_filter(void **state)
 {
-	struct frame fr[4];
+	struct buf fr[4];
 	struct seen s;
 	struct capture *cap;
 
@@ -244,7 +219,7 @@ test_default_filter(void **state)
 static void
 test_breakloop(void **state)
 {
-	struct frame fr[5];
+	struct buf fr[5];
 	struct seen s;
 	struct capture *cap;
 	int i;
@@ -305,7 +280,7 @@ raw16(FILE *fp, bool be, uint16_t v)
 /* Frame i has time 1700000000 + i s and i * 1000 + 7 us (or ns * 1000);
  * caplen[i] overrides the record's caplen when non-zero. */
 static void
-write_raw(const struct rawpcap *rp, struct frame *fr, int n,
+write_raw(const struct rawpcap *rp, struct buf *fr, int n,
     const uint32_t *caplen, long cut)
 {
 	FILE *fp;
@@ -393,7 +368,7 @@ test_raw_formats(void **state)
 		{ false, false, 2, 3, 65535 },	/* libpcap: old version */
 		{ false, false, 2, 4, 0 },	/* no snaplen: the maximum */
 	};
-	struct frame fr[3];
+	struct buf fr[3];
 	struct rawseen s;
 	size_t f;
 	int i;
@@ -420,7 +395,7 @@ test_raw_records(void **state)
 {
 	struct rawpcap rp = { false, false, 2, 4, 65535 };
 	uint32_t caplen[3] = { 0, 0, 0 };
-	struct frame fr[3];
+	struct buf fr[3];
 	struct rawseen s;
 	int i;
 
@@ -466,7 +441,7 @@ test_raw_records(void **state)
 static void
 test_truncated_file(void **state)
 {
-	struct frame fr[3];
+	struct buf fr[3];
 	struct seen s;
 	struct capture *cap;
 	long size;
@@ -515,7 +490,7 @@ static void
 test_big_file_and_stdin(void **state)
 {
 	enum { N = 3000 };
-	struct frame *fr;
+	struct buf *fr;
 	struct bulk b;
 	struct capture *cap;
 	int i, fd, saved;
@@ -552,7 +527,7 @@ test_big_file_and_stdin(void **state)
 static void
 test_open_errors(void **state)
 {
-	struct frame fr[1];
+	struct buf fr[1];
 	FILE *fp;
 
 	(void)state;

@@ -21,6 +21,7 @@
 #include "capture/decode.h"
 #include "capture/packet.h"
 #include "base/stats.h"
+#include "builders.h"
 
 #define LT_NULL		0
 #define LT_EN10MB	1
@@ -37,11 +38,6 @@
 #define LT_IPV4		228
 #define LT_IPV6		229
 #define LT_SLL2		276
-
-struct frame {
-	uint8_t	b[4096];
-	size_t	n;
-};
 
 /* A BGP KEEPALIVE (RFC 4271 4.4): marker, length 19, type 4. */
 static const uint8_t keepalive[19] = {
@@ -65,128 +61,91 @@ static const uint8_t v6dst[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
 static struct packet cur_pkt;
 static uint8_t *cur_buf;
 
-static void
-put8(struct frame *f, unsigned v)
-{
-	assert_true(f->n < sizeof(f->b));
-	f->b[f->n++] = (uint8_t)v;
-}
-
-static void
-put16(struct frame *f, unsigned v)
-{
-	put8(f, v >> 8 & 0xff);
-	put8(f, v & 0xff);
-}
-
-static void
-put32(struct frame *f, uint32_t v)
-{
-	put16(f, v >> 16);
-	put16(f, v & 0xffff);
-}
-
-static void
-putmem(struct frame *f, const void *p, size_t n)
-{
-	assert_true(n <= sizeof(f->b) - f->n);
-	if (n == 0)
-		return;
-	memcpy(f->b + f->n, p, n);
-	f->n += n;
-}
-
-static void
-putframe(struct frame *f, const struct frame *g)
-{
-	putmem(f, g->b, g->n);
-}
-
 /* TCP header with optlen bytes of options (NOPs, then EOL), then pl. */
 static void
-tcp_append(struct frame *f, size_t optlen, const void *pl, size_t plen)
+tcp_append(struct buf *f, size_t optlen, const void *pl, size_t plen)
 {
 	size_t i;
 
-	put16(f, T_SPORT);
-	put16(f, T_DPORT);
-	put32(f, T_SEQ);
-	put32(f, T_ACK);
-	put8(f, (unsigned)((20 + optlen) / 4) << 4);
-	put8(f, T_FLAGS);
-	put16(f, T_WIN);
-	put16(f, 0xbeef);		/* checksum: not verified */
-	put16(f, 0);
+	b_u16(f, T_SPORT);
+	b_u16(f, T_DPORT);
+	b_u32(f, T_SEQ);
+	b_u32(f, T_ACK);
+	b_u8(f, (unsigned)((20 + optlen) / 4) << 4);
+	b_u8(f, T_FLAGS);
+	b_u16(f, T_WIN);
+	b_u16(f, 0xbeef);		/* checksum: not verified */
+	b_u16(f, 0);
 	for (i = 0; i < optlen; i++)
-		put8(f, i + 1 < optlen ? 1 : 0);
-	putmem(f, pl, plen);
+		b_u8(f, i + 1 < optlen ? 1 : 0);
+	b_bytes(f, pl, plen);
 }
 
 /* IPv4 header with optlen bytes of options around an upper layer. */
 static void
-ipv4_append(struct frame *f, size_t optlen, unsigned proto, unsigned frag,
-    const struct frame *l4)
+ipv4_append(struct buf *f, size_t optlen, unsigned proto, unsigned frag,
+    const struct buf *l4)
 {
 	size_t i;
 
-	put8(f, 0x40 | (unsigned)((20 + optlen) / 4));
-	put8(f, 0xc0);
-	put16(f, (unsigned)(20 + optlen + l4->n));
-	put16(f, 0x1234);
-	put16(f, frag);
-	put8(f, 64);
-	put8(f, proto);
-	put16(f, 0);
-	putmem(f, v4src, 4);
-	putmem(f, v4dst, 4);
+	b_u8(f, 0x40 | (unsigned)((20 + optlen) / 4));
+	b_u8(f, 0xc0);
+	b_u16(f, (unsigned)(20 + optlen + l4->n));
+	b_u16(f, 0x1234);
+	b_u16(f, frag);
+	b_u8(f, 64);
+	b_u8(f, proto);
+	b_u16(f, 0);
+	b_bytes(f, v4src, 4);
+	b_bytes(f, v4dst, 4);
 	for (i = 0; i < optlen; i++)
-		put8(f, 1);			/* NOP */
-	putframe(f, l4);
+		b_u8(f, 1);			/* NOP */
+	b_bytes(f, l4->b, l4->n);
 }
 
 static void
-ipv6_append(struct frame *f, unsigned nh, const struct frame *rest)
+ipv6_append(struct buf *f, unsigned nh, const struct buf *rest)
 {
-	put32(f, 0x60000000);
-	put16(f, (unsigned)rest->n);
-	put8(f, nh);
-	put8(f, 64);
-	putmem(f, v6src, 16);
-	putmem(f, v6dst, 16);
-	putframe(f, rest);
+	b_u32(f, 0x60000000);
+	b_u16(f, (unsigned)rest->n);
+	b_u8(f, nh);
+	b_u8(f, 64);
+	b_bytes(f, v6src, 16);
+	b_bytes(f, v6dst, 16);
+	b_bytes(f, rest->b, rest->n);
 }
 
 /* The standard IPv4/TCP packet carrying a KEEPALIVE. */
 static void
-v4_packet(struct frame *f, size_t ipopt, size_t tcpopt)
+v4_packet(struct buf *f, size_t ipopt, size_t tcpopt)
 {
-	struct frame l4 = { .n = 0 };
+	struct buf l4 = { .n = 0 };
 
 	tcp_append(&l4, tcpopt, keepalive, sizeof(keepalive));
 	ipv4_append(f, ipopt, 6, 0x4000, &l4);
 }
 
 static void
-v6_packet(struct frame *f)
+v6_packet(struct buf *f)
 {
-	struct frame l4 = { .n = 0 };
+	struct buf l4 = { .n = 0 };
 
 	tcp_append(&l4, 12, keepalive, sizeof(keepalive));
 	ipv6_append(f, 6, &l4);
 }
 
 static void
-ether_hdr(struct frame *f, unsigned type)
+ether_hdr(struct buf *f, unsigned type)
 {
 	static const uint8_t mac[12] = { 0, 1, 2, 3, 4, 5, 0, 6, 7, 8, 9, 10 };
 
-	putmem(f, mac, sizeof(mac));
-	put16(f, type);
+	b_bytes(f, mac, sizeof(mac));
+	b_u16(f, type);
 }
 
 /* Decode with a buffer of exactly caplen bytes; check the counters. */
 static enum decode_result
-decode_checked(int lt, const struct frame *f, size_t caplen, size_t wirelen,
+decode_checked(int lt, const struct buf *f, size_t caplen, size_t wirelen,
     struct tcp_segment *seg)
 {
 	struct rovmon_stats b = stats;
@@ -227,7 +186,7 @@ decode_checked(int lt, const struct frame *f, size_t caplen, size_t wirelen,
 }
 
 static enum decode_result
-decode_full(int lt, const struct frame *f, struct tcp_segment *seg)
+decode_full(int lt, const struct buf *f, struct tcp_segment *seg)
 {
 	return decode_checked(lt, f, f->n, f->n, seg);
 }
@@ -273,7 +232,7 @@ assert_v6_seg(const struct tcp_segment *seg)
  * (wirelen = caplen), MALFORMED.
  */
 static void
-check_cuts(int lt, const struct frame *f, size_t hdrs)
+check_cuts(int lt, const struct buf *f, size_t hdrs)
 {
 	struct tcp_segment seg;
 	size_t cut, plen = f->n - hdrs;
@@ -301,7 +260,7 @@ check_cuts(int lt, const struct frame *f, size_t hdrs)
 static void
 test_ethernet(void **state)
 {
-	struct frame f = { .n = 0 };
+	struct buf f = { .n = 0 };
 	struct tcp_segment seg;
 	uint64_t vlan = stats.decode_vlan, v4 = stats.decode_ipv4;
 
@@ -318,7 +277,7 @@ test_ethernet(void **state)
 static void
 test_ethernet_v6(void **state)
 {
-	struct frame f = { .n = 0 };
+	struct buf f = { .n = 0 };
 	struct tcp_segment seg;
 	uint64_t v6 = stats.decode_ipv6;
 
@@ -334,14 +293,14 @@ test_ethernet_v6(void **state)
 static void
 test_vlan(void **state)
 {
-	struct frame f = { .n = 0 };
+	struct buf f = { .n = 0 };
 	struct tcp_segment seg;
 	uint64_t vlan = stats.decode_vlan;
 
 	(void)state;
 	ether_hdr(&f, 0x8100);
-	put16(&f, 0x2064);		/* PCP 1, VID 100 */
-	put16(&f, 0x0800);
+	b_u16(&f, 0x2064);		/* PCP 1, VID 100 */
+	b_u16(&f, 0x0800);
 	v4_packet(&f, 0, 0);
 	assert_int_equal(decode_full(LT_EN10MB, &f, &seg), DECODE_OK);
 	assert_v4_seg(&seg);
@@ -353,7 +312,7 @@ static void
 test_qinq(void **state)
 {
 	static const unsigned outer[] = { 0x88a8, 0x9100, 0x8100 };
-	struct frame f;
+	struct buf f;
 	struct tcp_segment seg;
 	uint64_t vlan;
 	size_t i;
@@ -362,10 +321,10 @@ test_qinq(void **state)
 	for (i = 0; i < 3; i++) {
 		f.n = 0;
 		ether_hdr(&f, outer[i]);
-		put16(&f, 10);
-		put16(&f, 0x8100);
-		put16(&f, 20);
-		put16(&f, 0x86dd);
+		b_u16(&f, 10);
+		b_u16(&f, 0x8100);
+		b_u16(&f, 20);
+		b_u16(&f, 0x86dd);
 		v6_packet(&f);
 		vlan = stats.decode_vlan;
 		assert_int_equal(decode_full(LT_EN10MB, &f, &seg), DECODE_OK);
@@ -378,15 +337,15 @@ test_qinq(void **state)
 static void
 test_vlan_bomb(void **state)
 {
-	struct frame f = { .n = 0 };
+	struct buf f = { .n = 0 };
 	struct tcp_segment seg;
 	int i;
 
 	(void)state;
 	ether_hdr(&f, 0x8100);
 	for (i = 0; i < 100; i++) {
-		put16(&f, i);
-		put16(&f, 0x8100);
+		b_u16(&f, i);
+		b_u16(&f, 0x8100);
 	}
 	assert_int_equal(decode_full(LT_EN10MB, &f, &seg), DECODE_UNSUPPORTED);
 }
@@ -394,7 +353,7 @@ test_vlan_bomb(void **state)
 static void
 test_ethernet_padding(void **state)
 {
-	struct frame f = { .n = 0 }, l4 = { .n = 0 };
+	struct buf f = { .n = 0 }, l4 = { .n = 0 };
 	struct tcp_segment seg;
 
 	(void)state;
@@ -403,7 +362,7 @@ test_ethernet_padding(void **state)
 	tcp_append(&l4, 0, NULL, 0);
 	ipv4_append(&f, 0, 6, 0x4000, &l4);
 	while (f.n < 60)
-		put8(&f, 0xaa);
+		b_u8(&f, 0xaa);
 	assert_int_equal(decode_full(LT_EN10MB, &f, &seg), DECODE_OK);
 	assert_int_equal(seg.len, 0);
 	assert_int_equal(seg.wire_len, 0);
@@ -412,7 +371,7 @@ test_ethernet_padding(void **state)
 	f.n = 0;
 	ether_hdr(&f, 0x0800);
 	v4_packet(&f, 0, 0);
-	put32(&f, 0xdeadbeef);
+	b_u32(&f, 0xdeadbeef);
 	assert_int_equal(decode_full(LT_EN10MB, &f, &seg), DECODE_OK);
 	assert_v4_seg(&seg);
 }
@@ -420,44 +379,44 @@ test_ethernet_padding(void **state)
 static void
 test_snap(void **state)
 {
-	struct frame f = { .n = 0 }, ip = { .n = 0 };
+	struct buf f = { .n = 0 }, ip = { .n = 0 };
 	struct tcp_segment seg;
 
 	(void)state;
 	v4_packet(&ip, 0, 0);
 	ether_hdr(&f, (unsigned)(8 + ip.n));	/* 802.3 length */
-	put8(&f, 0xaa);
-	put8(&f, 0xaa);
-	put8(&f, 0x03);
-	put8(&f, 0);
-	put16(&f, 0);
-	put16(&f, 0x0800);
-	putframe(&f, &ip);
+	b_u8(&f, 0xaa);
+	b_u8(&f, 0xaa);
+	b_u8(&f, 0x03);
+	b_u8(&f, 0);
+	b_u16(&f, 0);
+	b_u16(&f, 0x0800);
+	b_bytes(&f, ip.b, ip.n);
 	assert_int_equal(decode_full(LT_EN10MB, &f, &seg), DECODE_OK);
 	assert_v4_seg(&seg);
 	/* Spanning tree (LLC 0x42) is not IP. */
 	f.n = 0;
 	ether_hdr(&f, 38);
-	put8(&f, 0x42);
-	put8(&f, 0x42);
-	put8(&f, 0x03);
-	put32(&f, 0);
+	b_u8(&f, 0x42);
+	b_u8(&f, 0x42);
+	b_u8(&f, 0x03);
+	b_u32(&f, 0);
 	assert_int_equal(decode_full(LT_EN10MB, &f, &seg), DECODE_NOT_TCP);
 }
 
 static void
 test_sll(void **state)
 {
-	struct frame f = { .n = 0 };
+	struct buf f = { .n = 0 };
 	struct tcp_segment seg;
 
 	(void)state;
-	put16(&f, 0);			/* to us */
-	put16(&f, 1);			/* ARPHRD_ETHER */
-	put16(&f, 6);
-	put32(&f, 0x00010203);
-	put32(&f, 0x04050000);
-	put16(&f, 0x0800);
+	b_u16(&f, 0);			/* to us */
+	b_u16(&f, 1);			/* ARPHRD_ETHER */
+	b_u16(&f, 6);
+	b_u32(&f, 0x00010203);
+	b_u32(&f, 0x04050000);
+	b_u16(&f, 0x0800);
 	v4_packet(&f, 0, 12);
 	assert_int_equal(decode_full(LT_SLL, &f, &seg), DECODE_OK);
 	assert_v4_seg(&seg);
@@ -467,18 +426,18 @@ test_sll(void **state)
 static void
 test_sll2(void **state)
 {
-	struct frame f = { .n = 0 };
+	struct buf f = { .n = 0 };
 	struct tcp_segment seg;
 
 	(void)state;
-	put16(&f, 0x86dd);
-	put16(&f, 0);
-	put32(&f, 3);			/* ifindex */
-	put16(&f, 1);
-	put8(&f, 4);			/* outgoing */
-	put8(&f, 6);
-	put32(&f, 0x00010203);
-	put32(&f, 0x04050000);
+	b_u16(&f, 0x86dd);
+	b_u16(&f, 0);
+	b_u32(&f, 3);			/* ifindex */
+	b_u16(&f, 1);
+	b_u8(&f, 4);			/* outgoing */
+	b_u8(&f, 6);
+	b_u32(&f, 0x00010203);
+	b_u32(&f, 0x04050000);
 	v6_packet(&f);
 	assert_int_equal(decode_full(LT_SLL2, &f, &seg), DECODE_OK);
 	assert_v6_seg(&seg);
@@ -489,7 +448,7 @@ static void
 test_raw(void **state)
 {
 	static const int v4lt[] = { LT_RAW, LT_RAW14, LT_RAW101, LT_IPV4 };
-	struct frame f4 = { .n = 0 }, f6 = { .n = 0 };
+	struct buf f4 = { .n = 0 }, f6 = { .n = 0 };
 	struct tcp_segment seg;
 	size_t i;
 
@@ -515,32 +474,32 @@ static void
 test_null_loop(void **state)
 {
 	static const uint32_t v6af[] = { 24, 28, 30 };
-	struct frame f;
+	struct buf f;
 	struct tcp_segment seg;
 	size_t i;
 
 	(void)state;
 	/* DLT_NULL, little-endian host. */
 	f.n = 0;
-	put32(&f, 0x02000000);
+	b_u32(&f, 0x02000000);
 	v4_packet(&f, 0, 0);
 	assert_int_equal(decode_full(LT_NULL, &f, &seg), DECODE_OK);
 	assert_v4_seg(&seg);
 	check_cuts(LT_NULL, &f, 44);
 	/* DLT_NULL, big-endian host. */
 	f.n = 0;
-	put32(&f, 2);
+	b_u32(&f, 2);
 	v4_packet(&f, 0, 0);
 	assert_int_equal(decode_full(LT_NULL, &f, &seg), DECODE_OK);
 	assert_v4_seg(&seg);
 	for (i = 0; i < 3; i++) {
 		f.n = 0;
-		put32(&f, v6af[i] << 24);
+		b_u32(&f, v6af[i] << 24);
 		v6_packet(&f);
 		assert_int_equal(decode_full(LT_NULL, &f, &seg), DECODE_OK);
 		assert_v6_seg(&seg);
 		f.n = 0;
-		put32(&f, v6af[i]);
+		b_u32(&f, v6af[i]);
 		v6_packet(&f);
 		assert_int_equal(decode_full(LT_NULL, &f, &seg), DECODE_OK);
 		assert_v6_seg(&seg);
@@ -549,13 +508,13 @@ test_null_loop(void **state)
 		assert_v6_seg(&seg);
 	}
 	f.n = 0;
-	put32(&f, 2);
+	b_u32(&f, 2);
 	v4_packet(&f, 0, 0);
 	assert_int_equal(decode_full(LT_LOOP, &f, &seg), DECODE_OK);
 	assert_v4_seg(&seg);
 	check_cuts(LT_LOOP, &f, 44);
 	f.n = 0;
-	put32(&f, 7);			/* AF_ something else */
+	b_u32(&f, 7);			/* AF_ something else */
 	v4_packet(&f, 0, 0);
 	assert_int_equal(decode_full(LT_NULL, &f, &seg), DECODE_NOT_TCP);
 }
@@ -563,14 +522,14 @@ test_null_loop(void **state)
 static void
 test_ppp(void **state)
 {
-	struct frame f;
+	struct buf f;
 	struct tcp_segment seg;
 
 	(void)state;
 	/* HDLC-like framing, as in tcpdump's bgp_vpn_attrset.pcap. */
 	f.n = 0;
-	put16(&f, 0xff03);
-	put16(&f, 0x0021);
+	b_u16(&f, 0xff03);
+	b_u16(&f, 0x0021);
 	v4_packet(&f, 0, 12);
 	assert_int_equal(decode_full(LT_PPP, &f, &seg), DECODE_OK);
 	assert_v4_seg(&seg);
@@ -579,25 +538,25 @@ test_ppp(void **state)
 	check_cuts(LT_PPP, &f, 4 + 20 + 32);
 	/* Address/control and protocol compressed (RFC 1661 6.5, 6.6). */
 	f.n = 0;
-	put8(&f, 0x21);
+	b_u8(&f, 0x21);
 	v4_packet(&f, 0, 0);
 	assert_int_equal(decode_full(LT_PPP, &f, &seg), DECODE_OK);
 	assert_v4_seg(&seg);
 	f.n = 0;
-	put16(&f, 0x0057);
+	b_u16(&f, 0x0057);
 	v6_packet(&f);
 	assert_int_equal(decode_full(LT_PPP, &f, &seg), DECODE_OK);
 	assert_v6_seg(&seg);
 	/* LCP is not IP. */
 	f.n = 0;
-	put16(&f, 0xff03);
-	put16(&f, 0xc021);
-	put32(&f, 0x01010004);
+	b_u16(&f, 0xff03);
+	b_u16(&f, 0xc021);
+	b_u32(&f, 0x01010004);
 	assert_int_equal(decode_full(LT_PPP, &f, &seg), DECODE_NOT_TCP);
 	/* Address 0xff needs control 0x03. */
 	f.n = 0;
-	put16(&f, 0xff13);
-	put16(&f, 0x0021);
+	b_u16(&f, 0xff13);
+	b_u16(&f, 0x0021);
 	v4_packet(&f, 0, 0);
 	assert_int_equal(decode_full(LT_PPP, &f, &seg), DECODE_MALFORMED);
 }
@@ -605,12 +564,12 @@ test_ppp(void **state)
 static void
 test_chdlc(void **state)
 {
-	struct frame f = { .n = 0 };
+	struct buf f = { .n = 0 };
 	struct tcp_segment seg;
 
 	(void)state;
-	put16(&f, 0x0f00);
-	put16(&f, 0x0800);
+	b_u16(&f, 0x0f00);
+	b_u16(&f, 0x0800);
 	v4_packet(&f, 0, 0);
 	assert_int_equal(decode_full(LT_C_HDLC, &f, &seg), DECODE_OK);
 	assert_v4_seg(&seg);
@@ -622,33 +581,33 @@ test_chdlc(void **state)
 static void
 test_mpls(void **state)
 {
-	struct frame f;
+	struct buf f;
 	struct tcp_segment seg;
 
 	(void)state;
 	/* Two labels over Ethernet, bottom of stack on the second. */
 	f.n = 0;
 	ether_hdr(&f, 0x8847);
-	put32(&f, 16000u << 12 | 0x40);
-	put32(&f, 18u << 12 | 0x100 | 0x40);
+	b_u32(&f, 16000u << 12 | 0x40);
+	b_u32(&f, 18u << 12 | 0x100 | 0x40);
 	v4_packet(&f, 0, 0);
 	assert_int_equal(decode_full(LT_EN10MB, &f, &seg), DECODE_OK);
 	assert_v4_seg(&seg);
 	check_cuts(LT_EN10MB, &f, 22 + 40);
 	/* One label over PPP (tcpdump's lspping-fec-ldp.pcap). */
 	f.n = 0;
-	put16(&f, 0xff03);
-	put16(&f, 0x0281);
-	put32(&f, 100656u << 12 | 0x100 | 0x40);
+	b_u16(&f, 0xff03);
+	b_u16(&f, 0x0281);
+	b_u32(&f, 100656u << 12 | 0x100 | 0x40);
 	v6_packet(&f);
 	assert_int_equal(decode_full(LT_PPP, &f, &seg), DECODE_OK);
 	assert_v6_seg(&seg);
 	/* A pseudowire control word (first nibble 0) is not IP to us. */
 	f.n = 0;
-	put16(&f, 0x0f00);
-	put16(&f, 0x8847);
-	put32(&f, 20u << 12 | 0x100 | 0x40);
-	put32(&f, 0);
+	b_u16(&f, 0x0f00);
+	b_u16(&f, 0x8847);
+	b_u32(&f, 20u << 12 | 0x100 | 0x40);
+	b_u32(&f, 0);
 	ether_hdr(&f, 0x0800);
 	assert_int_equal(decode_full(LT_C_HDLC, &f, &seg),
 	    DECODE_UNSUPPORTED);
@@ -657,61 +616,61 @@ test_mpls(void **state)
 static void
 test_frelay(void **state)
 {
-	struct frame f;
+	struct buf f;
 	struct tcp_segment seg;
 
 	(void)state;
 	/* Cisco encapsulation (PacketLife's bgp_med.pcapng.cap). */
 	f.n = 0;
-	put16(&f, 0x1861);
-	put16(&f, 0x0800);
+	b_u16(&f, 0x1861);
+	b_u16(&f, 0x0800);
 	v4_packet(&f, 0, 0);
 	assert_int_equal(decode_full(LT_FRELAY, &f, &seg), DECODE_OK);
 	assert_v4_seg(&seg);
 	check_cuts(LT_FRELAY, &f, 44);
 	/* RFC 2427: UI, NLPID 0xcc. */
 	f.n = 0;
-	put16(&f, 0x1861);
-	put8(&f, 0x03);
-	put8(&f, 0xcc);
+	b_u16(&f, 0x1861);
+	b_u8(&f, 0x03);
+	b_u8(&f, 0xcc);
 	v4_packet(&f, 0, 0);
 	assert_int_equal(decode_full(LT_FRELAY, &f, &seg), DECODE_OK);
 	assert_v4_seg(&seg);
 	/* RFC 2427: UI, pad, SNAP, IPv6. */
 	f.n = 0;
-	put16(&f, 0x1861);
-	put16(&f, 0x0300);
-	put8(&f, 0x80);
-	put16(&f, 0);
-	put8(&f, 0);
-	put16(&f, 0x86dd);
+	b_u16(&f, 0x1861);
+	b_u16(&f, 0x0300);
+	b_u8(&f, 0x80);
+	b_u16(&f, 0);
+	b_u8(&f, 0);
+	b_u16(&f, 0x86dd);
 	v6_packet(&f);
 	assert_int_equal(decode_full(LT_FRELAY, &f, &seg), DECODE_OK);
 	assert_v6_seg(&seg);
 	/* An address that never ends. */
 	f.n = 0;
-	put32(&f, 0x18601860);
-	put32(&f, 0x18601860);
+	b_u32(&f, 0x18601860);
+	b_u32(&f, 0x18601860);
 	assert_int_equal(decode_full(LT_FRELAY, &f, &seg), DECODE_MALFORMED);
 }
 
 static void
 test_juniper(void **state)
 {
-	struct frame f;
+	struct buf f;
 	struct tcp_segment seg;
 
 	(void)state;
 	/* As in tcpdump's bgp-aigp.pcap: magic, flags 0x80, 16 ext bytes. */
 	f.n = 0;
-	put16(&f, 0x4d47);
-	put8(&f, 0x43);
-	put8(&f, 0x80);
-	put16(&f, 16);
-	put32(&f, 0x03010106);
-	put32(&f, 0x010e0102);
-	put32(&f, 0x8c000404);
-	put32(&f, 0x4c010000);
+	b_u16(&f, 0x4d47);
+	b_u8(&f, 0x43);
+	b_u8(&f, 0x80);
+	b_u16(&f, 16);
+	b_u32(&f, 0x03010106);
+	b_u32(&f, 0x010e0102);
+	b_u32(&f, 0x8c000404);
+	b_u32(&f, 0x4c010000);
 	ether_hdr(&f, 0x0800);
 	v4_packet(&f, 0, 12);
 	assert_int_equal(decode_full(LT_JUNIPER, &f, &seg), DECODE_OK);
@@ -719,14 +678,14 @@ test_juniper(void **state)
 	check_cuts(LT_JUNIPER, &f, 22 + 14 + 52);
 	/* No L2 header: a 4-byte cookie, then IP. */
 	f.n = 0;
-	put32(&f, 0x4d474301);
-	put32(&f, 0x00000002);
+	b_u32(&f, 0x4d474301);
+	b_u32(&f, 0x00000002);
 	v6_packet(&f);
 	assert_int_equal(decode_full(LT_JUNIPER, &f, &seg), DECODE_OK);
 	assert_v6_seg(&seg);
 	/* Bad magic. */
 	f.n = 0;
-	put32(&f, 0x4d474400);
+	b_u32(&f, 0x4d474400);
 	ether_hdr(&f, 0x0800);
 	v4_packet(&f, 0, 0);
 	assert_int_equal(decode_full(LT_JUNIPER, &f, &seg), DECODE_MALFORMED);
@@ -735,7 +694,7 @@ test_juniper(void **state)
 static void
 test_ipv4_options(void **state)
 {
-	struct frame f = { .n = 0 };
+	struct buf f = { .n = 0 };
 	struct tcp_segment seg;
 
 	(void)state;
@@ -749,7 +708,7 @@ test_ipv4_options(void **state)
 static void
 test_ipv4_bad(void **state)
 {
-	struct frame f, l4 = { .n = 0 };
+	struct buf f, l4 = { .n = 0 };
 	struct tcp_segment seg;
 
 	(void)state;
@@ -790,14 +749,14 @@ test_ipv4_bad(void **state)
 	/* ARP */
 	f.n = 0;
 	ether_hdr(&f, 0x0806);
-	put32(&f, 0x00010800);
+	b_u32(&f, 0x00010800);
 	assert_int_equal(decode_full(LT_EN10MB, &f, &seg), DECODE_NOT_TCP);
 }
 
 static void
 test_tcp_bad(void **state)
 {
-	struct frame f = { .n = 0 }, l4 = { .n = 0 };
+	struct buf f = { .n = 0 }, l4 = { .n = 0 };
 	struct tcp_segment seg;
 	unsigned doff;
 
@@ -824,7 +783,7 @@ test_tcp_bad(void **state)
 static void
 test_ipv4_fragment(void **state)
 {
-	struct frame f, l4 = { .n = 0 };
+	struct buf f, l4 = { .n = 0 };
 	struct tcp_segment seg;
 	uint64_t fr;
 
@@ -848,22 +807,22 @@ test_ipv4_fragment(void **state)
 static void
 test_ipv6_ext(void **state)
 {
-	struct frame f = { .n = 0 }, rest = { .n = 0 };
+	struct buf f = { .n = 0 }, rest = { .n = 0 };
 	struct tcp_segment seg;
 
 	(void)state;
-	put8(&rest, 60);		/* next: destination options */
-	put8(&rest, 0);
-	put8(&rest, 1);			/* PadN, 4 bytes */
-	put8(&rest, 4);
-	put32(&rest, 0);
-	put8(&rest, 6);			/* next: TCP */
-	put8(&rest, 1);			/* 16 bytes */
-	put8(&rest, 1);
-	put8(&rest, 12);
-	put32(&rest, 0);
-	put32(&rest, 0);
-	put32(&rest, 0);
+	b_u8(&rest, 60);		/* next: destination options */
+	b_u8(&rest, 0);
+	b_u8(&rest, 1);			/* PadN, 4 bytes */
+	b_u8(&rest, 4);
+	b_u32(&rest, 0);
+	b_u8(&rest, 6);			/* next: TCP */
+	b_u8(&rest, 1);			/* 16 bytes */
+	b_u8(&rest, 1);
+	b_u8(&rest, 12);
+	b_u32(&rest, 0);
+	b_u32(&rest, 0);
+	b_u32(&rest, 0);
 	tcp_append(&rest, 12, keepalive, sizeof(keepalive));
 	ether_hdr(&f, 0x86dd);
 	ipv6_append(&f, 0, &rest);
@@ -887,17 +846,17 @@ test_ipv6_ext(void **state)
 static void
 test_ipv6_fragment(void **state)
 {
-	struct frame f, rest;
+	struct buf f, rest;
 	struct tcp_segment seg;
 	uint64_t fr;
 
 	(void)state;
 	/* First fragment: offset 0, M set. */
 	rest.n = 0;
-	put8(&rest, 6);
-	put8(&rest, 0);
-	put16(&rest, 0x0001);
-	put32(&rest, 0xcafe);
+	b_u8(&rest, 6);
+	b_u8(&rest, 0);
+	b_u16(&rest, 0x0001);
+	b_u32(&rest, 0xcafe);
 	tcp_append(&rest, 12, keepalive, sizeof(keepalive));
 	f.n = 0;
 	ipv6_append(&f, 44, &rest);
@@ -919,16 +878,16 @@ test_ipv6_fragment(void **state)
 static void
 test_ipv6_chain_bomb(void **state)
 {
-	struct frame f = { .n = 0 }, rest = { .n = 0 };
+	struct buf f = { .n = 0 }, rest = { .n = 0 };
 	struct tcp_segment seg;
 	int i;
 
 	(void)state;
 	for (i = 0; i < 50; i++) {
-		put8(&rest, 60);
-		put8(&rest, 0);
-		put16(&rest, 0x0104);
-		put32(&rest, 0);
+		b_u8(&rest, 60);
+		b_u8(&rest, 0);
+		b_u16(&rest, 0x0104);
+		b_u32(&rest, 0);
 	}
 	f.n = 0;
 	ipv6_append(&f, 60, &rest);
@@ -938,7 +897,7 @@ test_ipv6_chain_bomb(void **state)
 static void
 test_unsupported_link(void **state)
 {
-	struct frame f = { .n = 0 };
+	struct buf f = { .n = 0 };
 	struct tcp_segment seg;
 
 	(void)state;
@@ -958,15 +917,15 @@ test_mutations(void **state)
 	static const int lts[] = { LT_EN10MB, LT_SLL, LT_SLL2, LT_RAW,
 	    LT_NULL, LT_LOOP, LT_PPP, LT_PPP_SERIAL, LT_C_HDLC, LT_FRELAY,
 	    LT_JUNIPER, LT_IPV4, LT_IPV6 };
-	struct frame base = { .n = 0 }, f;
+	struct buf base = { .n = 0 }, f;
 	struct tcp_segment seg;
 	unsigned seed = 179;
 	size_t i, k, nmut;
 
 	(void)state;
 	ether_hdr(&base, 0x8100);
-	put16(&base, 5);
-	put16(&base, 0x86dd);
+	b_u16(&base, 5);
+	b_u16(&base, 0x86dd);
 	v6_packet(&base);
 	for (i = 0; i < 30000; i++) {
 		f = base;

@@ -20,24 +20,15 @@
 #include "rpki/rov.h"
 #include "state/route_event.h"
 #include "rpki/vrp.h"
+#include "builders.h"
 
 /* An UPDATE's context and attributes, built from a few numbers. */
 struct fix {
 	struct bgp_msg_ctx	 ctx;
 	struct bgp_attrs	 at;
-	struct bgp_as_segment	 seg[2];
-	uint32_t		 asns[16];
+	struct path_fix		 pf;
 	struct bgp_route	 r;
 };
-
-static struct prefix
-pfx(const char *s)
-{
-	struct prefix p;
-
-	assert_int_equal(prefix_parse(s, &p, NULL), 0);
-	return p;
-}
 
 /* Session id, sender "10.9.0.<sender>" port 179 or an ephemeral one. */
 static void
@@ -61,26 +52,10 @@ fix_path(struct fix *f, const uint32_t *asns, unsigned n, uint32_t set,
     const char *nh)
 {
 	memset(&f->at, 0, sizeof(f->at));
-	memcpy(f->asns, asns, n * sizeof(*asns));
-	f->seg[0].type = AS_SEQUENCE;
-	f->seg[0].count = n;
-	f->seg[0].start = 0;
-	f->at.aspath.seg = f->seg;
-	f->at.aspath.nseg = 1;
-	f->at.aspath.asns = f->asns;
-	f->at.aspath.nasn = n;
-	f->at.origin_kind = ORIGIN_AS_SEQ;
-	f->at.origin_as = asns[n - 1];
-	if (set != 0) {
-		f->asns[n] = set;
-		f->seg[1].type = AS_SET;
-		f->seg[1].count = 1;
-		f->seg[1].start = n;
-		f->at.aspath.nseg = 2;
-		f->at.aspath.nasn = n + 1;
-		f->at.origin_kind = ORIGIN_AS_SET;
-		f->at.origin_as = 0;
-	}
+	b_path(&f->pf, asns, n, &set, set != 0 ? 1 : 0);
+	f->at.aspath = f->pf.path;
+	f->at.origin_kind = set != 0 ? ORIGIN_AS_SET : ORIGIN_AS_SEQ;
+	f->at.origin_as = set != 0 ? 0 : asns[n - 1];
 	assert_int_equal(ipaddr_parse(nh, &f->at.next_hop), 0);
 }
 
@@ -88,7 +63,7 @@ static void
 fix_route(struct fix *f, const char *p, bool has_pid, uint32_t pid)
 {
 	memset(&f->r, 0, sizeof(f->r));
-	f->r.prefix = pfx(p);
+	f->r.prefix = b_prefix(p);
 	f->r.has_path_id = has_pid;
 	f->r.path_id = pid;
 }
@@ -359,30 +334,6 @@ test_session_down(void **state)
 	rib_free(rib);
 }
 
-static struct rov_index *
-mkindex(const char *const *lines)
-{
-	struct vrp_set *set;
-	struct rov_index *ri;
-	struct prefix p;
-	char ps[64];
-	unsigned maxlen;
-	unsigned long asn;
-	const char *why;
-
-	assert_non_null(set = vrp_set_new());
-	for (; *lines != NULL; lines++) {
-		assert_int_equal(sscanf(*lines, "%63s %u %lu", ps, &maxlen,
-		    &asn), 3);
-		p = pfx(ps);
-		assert_int_equal(vrp_set_add(set, &p, maxlen, asn, "test", 0,
-		    &why), 0);
-	}
-	vrp_set_finish(set);
-	assert_non_null(ri = rov_index_build(set));
-	return ri;
-}
-
 static void
 test_revalidate(void **state)
 {
@@ -401,8 +352,8 @@ test_revalidate(void **state)
 	struct timeval ts = { 2000, 0 };
 
 	(void)state;
-	ia = mkindex(va);
-	ib = mkindex(vb);
+	ia = b_rov_index(va);
+	ib = b_rov_index(vb);
 	assert_non_null(rib = rib_new());
 	fix_ctx(&f, 1, 1, 65001);
 	fix_path(&f, o1, 2, 0, "10.9.0.1");
@@ -627,7 +578,7 @@ test_full_table(void **state)
 	unsigned i, j, n;
 
 	(void)state;
-	ri = mkindex(v);
+	ri = b_rov_index(v);
 	assert_non_null(rib = rib_new());
 	mem0 = rib_memory(rib);
 	fix_ctx(&f, 1, 1, 65001);

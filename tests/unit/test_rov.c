@@ -16,42 +16,7 @@
 #include "base/addr.h"
 #include "rpki/rov.h"
 #include "rpki/vrp_load.h"
-
-/* Build an index from "prefix maxlen asn" lines (NULL-terminated). */
-static struct rov_index *
-mkindex(const char *const *lines)
-{
-	struct vrp_set *set;
-	struct rov_index *ri;
-	struct prefix p;
-	char pfx[64];
-	unsigned maxlen;
-	unsigned long asn;
-	const char *why;
-
-	set = vrp_set_new();
-	assert_non_null(set);
-	for (; *lines != NULL; lines++) {
-		assert_int_equal(sscanf(*lines, "%63s %u %lu", pfx, &maxlen,
-		    &asn), 3);
-		assert_int_equal(prefix_parse(pfx, &p, NULL), 0);
-		assert_int_equal(vrp_set_add(set, &p, maxlen, asn, "test", 0,
-		    &why), 0);
-	}
-	vrp_set_finish(set);
-	ri = rov_index_build(set);
-	assert_non_null(ri);
-	return ri;
-}
-
-static struct prefix
-pfx(const char *s)
-{
-	struct prefix p;
-
-	assert_int_equal(prefix_parse(s, &p, NULL), 0);
-	return p;
-}
+#include "builders.h"
 
 static char *
 vrp_str(const struct vrp *v, char *buf, size_t len)
@@ -73,7 +38,7 @@ check(const struct rov_index *ri, const char *route, bool has_origin,
     unsigned ncovering, const char *deciding)
 {
 	struct rov_result r;
-	struct prefix p = pfx(route);
+	struct prefix p = b_prefix(route);
 	char got[1024], one[128];
 	size_t n;
 	unsigned i;
@@ -128,7 +93,7 @@ test_rfc6811_v4(void **state)
 		"100.64.0.0/16 16 64507",		/* more specific doesn't */
 		NULL,
 	};
-	struct rov_index *ri = mkindex(vrps);
+	struct rov_index *ri = b_rov_index(vrps);
 
 	(void)state;
 	/* uncovered */
@@ -208,7 +173,7 @@ test_rfc6811_v6(void **state)
 		"192.0.2.0/24 24 64500",	/* other family */
 		NULL,
 	};
-	struct rov_index *ri = mkindex(vrps);
+	struct rov_index *ri = b_rov_index(vrps);
 
 	(void)state;
 	check(ri, "2001:db9::/32", true, 64500, ROV_NOT_FOUND,
@@ -265,7 +230,7 @@ test_edges(void **state)
 		"198.51.100.0/23 24 10",
 		NULL,
 	};
-	struct rov_index *ri = mkindex(vrps);
+	struct rov_index *ri = b_rov_index(vrps);
 	struct rov_result r;
 	struct prefix p;
 
@@ -299,7 +264,7 @@ test_edges(void **state)
 	memset(&p, 0, sizeof(p));
 	rov_check(ri, &p, true, 1, &r);
 	assert_int_equal(r.state, ROV_NOT_FOUND);
-	p = pfx("192.0.2.0/24");
+	p = b_prefix("192.0.2.0/24");
 	p.len = 33;
 	rov_check(ri, &p, true, 1, &r);
 	assert_int_equal(r.state, ROV_NOT_FOUND);
@@ -324,20 +289,20 @@ test_build(void **state)
 	vrp_set_finish(set);
 	ri = rov_index_build(set);
 	assert_non_null(ri);
-	p = pfx("192.0.2.0/24");
+	p = b_prefix("192.0.2.0/24");
 	rov_check(ri, &p, true, 1, &r);
 	assert_int_equal(r.state, ROV_NOT_FOUND);
-	p = pfx("2001:db8::/32");
+	p = b_prefix("2001:db8::/32");
 	rov_check(ri, &p, true, 1, &r);
 	assert_int_equal(r.state, ROV_NOT_FOUND);
 	rov_index_free(ri);
 
 	set = vrp_set_new();
-	p = pfx("2001:db8::/32");
+	p = b_prefix("2001:db8::/32");
 	assert_int_equal(vrp_set_add(set, &p, 48, 1, "t", 0, NULL), 0);
-	p = pfx("192.0.2.0/24");
+	p = b_prefix("192.0.2.0/24");
 	assert_int_equal(vrp_set_add(set, &p, 24, 2, "t", 0, NULL), 0);
-	p = pfx("10.0.0.0/8");
+	p = b_prefix("10.0.0.0/8");
 	assert_int_equal(vrp_set_add(set, &p, 24, 3, "t", 0, NULL), 0);
 	ri = rov_index_build(set);		/* not finished */
 	assert_non_null(ri);

@@ -20,6 +20,7 @@
 
 #include "alert/rules.h"
 #include "base/stats.h"
+#include "builders.h"
 
 static char tmpdir[64];
 static char err[1024];
@@ -73,19 +74,13 @@ mkev(enum route_event_kind kind, int state, enum rov_reason reason,
 {
 	struct route_event ev;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.kind = kind;
+	b_event(&ev, kind, pfx, origin);
 	ev.ts.tv_sec = ts;
 	if (state >= 0) {
 		ev.has_rpki = true;
 		ev.rpki.state = (enum rov_state)state;
 		ev.rpki.reason = reason;
 	}
-	assert_int_equal(prefix_parse(pfx, &ev.prefix, NULL), 0);
-	ev.origin_kind = ORIGIN_AS_SEQ;
-	ev.origin_as = origin;
-	ev.peer_as = 65001;
-	assert_int_equal(ipaddr_parse("10.0.0.1", &ev.src_addr), 0);
 	return ev;
 }
 

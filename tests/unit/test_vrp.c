@@ -18,49 +18,20 @@
 
 #include "base/log.h"
 #include "rpki/vrp_load.h"
+#include "builders.h"
 
 #define VRPDIR	"tests/vrps/"
 
 /* ---- helpers ---- */
-
-static FILE	*cap_file;
-static int	 cap_saved = -1;
-static char	 cap_buf[65536];
-
-/* Collect what the code under test writes to stderr. */
-static void
-cap_start(void)
-{
-	fflush(stderr);
-	cap_file = tmpfile();
-	assert_non_null(cap_file);
-	cap_saved = dup(2);
-	dup2(fileno(cap_file), 2);
-}
-
-static const char *
-cap_end(void)
-{
-	size_t n;
-
-	fflush(stderr);
-	dup2(cap_saved, 2);
-	close(cap_saved);
-	rewind(cap_file);
-	n = fread(cap_buf, 1, sizeof(cap_buf) - 1, cap_file);
-	cap_buf[n] = '\0';
-	fclose(cap_file);
-	return cap_buf;
-}
 
 static struct vrp_set *
 parse_str(const char *doc, const char **log)
 {
 	struct vrp_set *set;
 
-	cap_start();
+	stderr_capture_start();
 	set = vrp_parse("t", (const uint8_t *)doc, strlen(doc));
-	*log = cap_end();
+	*log = stderr_capture_end();
 	return set;
 }
 
@@ -69,9 +40,9 @@ load_quiet(const char *path)
 {
 	struct vrp_set *set;
 
-	cap_start();
+	stderr_capture_start();
 	set = vrp_load(path);
-	(void)cap_end();
+	(void)stderr_capture_end();
 	return set;
 }
 
@@ -500,22 +471,22 @@ test_compressed(void **state)
 	    "rb"));
 	n = fread(buf, 1, sizeof(buf), f);
 	fclose(f);
-	cap_start();
+	stderr_capture_start();
 	assert_null(vrp_parse("t.gz", buf, n - 10));
-	log = cap_end();
+	log = stderr_capture_end();
 	assert_non_null(strstr(log, "t.gz: truncated gzip data"));
 	assert_non_null(f = fopen(VRPDIR "stayrtr-smalltest.rpki.json.bz2",
 	    "rb"));
 	n = fread(buf, 1, sizeof(buf), f);
 	fclose(f);
-	cap_start();
+	stderr_capture_start();
 	assert_null(vrp_parse("t.bz2", buf, n - 10));
-	log = cap_end();
+	log = stderr_capture_end();
 	assert_non_null(strstr(log, "t.bz2: truncated bzip2 data"));
 	buf[20] ^= 0x55;
-	cap_start();
+	stderr_capture_start();
 	assert_null(vrp_parse("t.bz2", buf, n));
-	(void)cap_end();
+	(void)stderr_capture_end();
 	assert_null(load_quiet(VRPDIR "does-not-exist.json"));
 }
 
@@ -619,10 +590,10 @@ test_stale(void **state)
 	assert_int_equal(vrp_set_expired(set, 1627568318), 0);
 	assert_int_equal(vrp_set_expired(set, 1627568319), 1);
 	assert_int_equal(vrp_set_expired(set, 1900000000), 2);
-	cap_start();
+	stderr_capture_start();
 	vrp_set_warn_stale(set, 1627568000);
 	vrp_set_warn_stale(set, 1900000000);
-	log = cap_end();
+	log = stderr_capture_end();
 	assert_string_equal(log, "rovmon: " VRPDIR "stayrtr-smalltest.rpki."
 	    "json: VRP set is stale: 2 of 2 VRPs expired, oldest expiry "
 	    "2021-07-29T14:18:38Z\n");

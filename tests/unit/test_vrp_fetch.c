@@ -16,35 +16,16 @@
 
 #include "base/log.h"
 #include "rpki/vrp_load.h"
+#include "builders.h"
 
-static FILE	*cap_file;
-static int	 cap_saved = -1;
-static char	 cap_buf[16384];
-
-static void
-cap_start(void)
-{
-	fflush(stderr);
-	cap_file = tmpfile();
-	assert_non_null(cap_file);
-	cap_saved = dup(2);
-	dup2(fileno(cap_file), 2);
-}
-
+/* What the code under test wrote to stderr, kept in the test log too. */
 static const char *
 cap_end(void)
 {
-	size_t n;
+	const char *log = stderr_capture_end();
 
-	fflush(stderr);
-	dup2(cap_saved, 2);
-	close(cap_saved);
-	rewind(cap_file);
-	n = fread(cap_buf, 1, sizeof(cap_buf) - 1, cap_file);
-	cap_buf[n] = '\0';
-	fclose(cap_file);
-	fputs(cap_buf, stderr);		/* keep it in the test log */
-	return cap_buf;
+	fputs(log, stderr);
+	return log;
 }
 
 static const char *
@@ -72,7 +53,7 @@ fetch_error(const char *path, const char *msg)
 	const char *log;
 
 	url(path, u, sizeof(u));
-	cap_start();
+	stderr_capture_start();
 	assert_int_equal(vrp_fetch_url(u, &st, &set), VRP_FETCH_ERROR);
 	log = cap_end();
 	assert_null(set);
@@ -91,7 +72,7 @@ test_conditional_get(void **state)
 
 	(void)state;
 	url("/vrps.json", u, sizeof(u));
-	cap_start();
+	stderr_capture_start();
 	assert_int_equal(vrp_fetch_url(u, &st, &set), VRP_FETCH_NEW);
 	(void)cap_end();
 	assert_non_null(set);
@@ -109,7 +90,7 @@ test_conditional_get(void **state)
 
 	/* An error keeps the state (and the caller its set). */
 	url("/error", u, sizeof(u));
-	cap_start();
+	stderr_capture_start();
 	assert_int_equal(vrp_fetch_url(u, &st, &set), VRP_FETCH_ERROR);
 	(void)cap_end();
 	assert_string_equal(st.etag, "\"v1\"");
@@ -133,7 +114,7 @@ test_gzip_and_redirect(void **state)
 
 	(void)state;
 	url("/gzip", u, sizeof(u));
-	cap_start();
+	stderr_capture_start();
 	assert_int_equal(vrp_fetch_url(u, &st, &set), VRP_FETCH_NEW);
 	(void)cap_end();
 	assert_int_equal(set->n, 2);
@@ -142,14 +123,14 @@ test_gzip_and_redirect(void **state)
 
 	/* A compressed file served as is. */
 	url("/vrps.json.bz2", u, sizeof(u));
-	cap_start();
+	stderr_capture_start();
 	assert_int_equal(vrp_fetch_url(u, NULL, &set), VRP_FETCH_NEW);
 	(void)cap_end();
 	assert_int_equal(set->n, 2);
 	vrp_set_free(set);
 
 	url("/redirect", u, sizeof(u));
-	cap_start();
+	stderr_capture_start();
 	set = vrp_load(u);
 	(void)cap_end();
 	assert_non_null(set);
@@ -183,7 +164,7 @@ test_unreachable(void **state)
 		    "tests/e2e/60-vrp-http.sh\n");
 		skip();
 	}
-	cap_start();
+	stderr_capture_start();
 	assert_int_equal(vrp_fetch_url("http://127.0.0.1:1/vrps.json", NULL,
 	    &set), VRP_FETCH_ERROR);
 	assert_int_equal(vrp_fetch_url("ftp://127.0.0.1/vrps.json", NULL,

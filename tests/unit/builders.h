@@ -1,0 +1,100 @@
+/*
+ * builders.h - what the unit tests build their inputs with, written once:
+ * wire bytes (BGP OPEN and UPDATE bodies, attributes, prefixes, frames),
+ * decoded route facts (an AS path, a route event), a ROV index from text
+ * lines, and a capture of stderr.
+ *
+ * The builders state the wire layout byte by byte, independently of the
+ * code under test, and assert through cmocka: a builder that cannot build
+ * (a buffer full, a prefix that does not parse) fails the calling test.
+ * builders.c is linked into every unit test from an archive, so a test
+ * that uses none of it links none of it.
+ */
+#ifndef ROVMON_TEST_BUILDERS_H
+#define ROVMON_TEST_BUILDERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/addr.h"
+#include "bgp/bgp.h"
+#include "state/route_event.h"
+
+struct rov_index;
+
+/* ---- bytes ---- */
+
+/* An append-only byte buffer: a frame, a BGP body or one field of it. */
+struct buf {
+	uint8_t		b[8192];
+	size_t		n;
+};
+
+void	b_bytes(struct buf *, const void *, size_t); /* n bytes (0: none) */
+void	b_u8(struct buf *, unsigned);	/* one octet, the low 8 bits */
+void	b_u16(struct buf *, unsigned);	/* 16 bits, network order */
+void	b_u32(struct buf *, uint32_t);	/* 32 bits, network order */
+
+/* ---- BGP OPEN (RFC 4271 4.2, RFC 5492) ---- */
+
+/* OPEN body: version 4, My AS as, hold 90, id 10.0.0.<id>, plen params. */
+size_t	b_open_body(uint8_t *, uint16_t as, uint8_t id, const uint8_t *params,
+	    uint8_t plen);
+/* OPEN body as b_open_body() with one Capabilities parameter (type 2). */
+size_t	b_open_caps(uint8_t *, uint16_t as, uint8_t id, const uint8_t *caps,
+	    uint8_t clen);
+
+/* ---- BGP UPDATE bodies (RFC 4271 4.3, RFC 4760) ---- */
+
+/* One path attribute; a 2-octet length when flags has 0x10 (extended). */
+void	b_attr(struct buf *, unsigned flags, unsigned code, const void *,
+	    size_t);
+/* A prefix from text ("10.0.0.0/8"), after a path id when pathid >= 0. */
+void	b_pfx(struct buf *, const char *, long pathid);
+/* out = withdrawn length, wd, attribute length, at, nlri (NULL: empty). */
+void	b_update(struct buf *out, const struct buf *wd, const struct buf *at,
+	    const struct buf *nlri);
+/* AS_PATH segment: type t, n ASNs (uint32_t varargs) of width w (2 or 4). */
+void	b_seg(struct buf *, unsigned t, int w, int n, ...);
+/* ORIGIN attribute (0 IGP, 1 EGP, 2 INCOMPLETE). */
+void	b_origin(struct buf *, unsigned);
+/* NEXT_HOP attribute from an IPv4 address in text. */
+void	b_nexthop(struct buf *, const char *);
+/* ORIGIN IGP, AS_PATH seq 65001 65002 (4-octet), NEXT_HOP 192.0.2.1. */
+void	b_std_attrs(struct buf *);
+/* MP_REACH_NLRI: AFI/SAFI, next hop (+ link-local when nh_ll), nlri. */
+void	b_mp_reach(struct buf *, unsigned afi, unsigned safi, const char *nh,
+	    const char *nh_ll, const struct buf *nlri);
+/* MP_UNREACH_NLRI: AFI/SAFI, then nlri (NULL: none, an End-of-RIB). */
+void	b_mp_unreach(struct buf *, unsigned afi, unsigned safi,
+	    const struct buf *nlri);
+
+/* ---- decoded route facts ---- */
+
+/* An AS path as the decoder hands it on, with its own storage. */
+struct path_fix {
+	struct bgp_as_segment	 seg[2];
+	uint32_t		 asns[16];
+	struct bgp_aspath	 path;
+};
+
+/* path = AS_SEQUENCE seq[0..nseq), then AS_SET set[0..nset) if nset > 0. */
+void	b_path(struct path_fix *, const uint32_t *seq, unsigned nseq,
+	    const uint32_t *set, unsigned nset);
+/* A zeroed event: kind, prefix, origin (seq), peer AS 65001 at 10.0.0.1. */
+void	b_event(struct route_event *, enum route_event_kind, const char *pfx,
+	    uint32_t origin);
+/* A prefix from text (asserted to parse). */
+struct prefix b_prefix(const char *);
+
+/* ---- RPKI ---- */
+
+/* An index of "prefix maxlen asn" lines (NULL-terminated), TA "test". */
+struct rov_index *b_rov_index(const char *const *lines);
+
+/* ---- stderr ---- */
+
+void	 stderr_capture_start(void);	/* send stderr to a temporary file */
+const char *stderr_capture_end(void);	/* restore it; what was written */
+
+#endif

@@ -75,6 +75,20 @@ fill(struct fixture *f)
 	ev->msg_len = sizeof(update_msg);
 }
 
+/* A revalidation or resolution: no packet, no message, a previous state. */
+static void
+not_from_packet(struct fixture *f, enum route_event_kind kind,
+    enum rov_state prev, uint32_t prev_origin)
+{
+	f->ev.kind = kind;
+	f->ev.pkt = NULL;
+	f->ev.msg = NULL;
+	f->ev.msg_len = 0;
+	f->ev.has_prev = true;
+	f->ev.prev_state = prev;
+	f->ev.prev_origin_as = prev_origin;
+}
+
 static void
 mk_alert(struct alert *a, const struct fixture *f, const char *msg)
 {
@@ -141,15 +155,9 @@ test_revalidate(void **state)
 
 	(void)state;
 	fill(&f);
-	f.ev.kind = RTEV_REVALIDATE;
-	f.ev.pkt = NULL;
-	f.ev.msg = NULL;
-	f.ev.msg_len = 0;
+	not_from_packet(&f, RTEV_REVALIDATE, ROV_VALID, 64500);
 	f.ev.ts.tv_sec = 1714564861;
 	f.ev.ts.tv_usec = 5;
-	f.ev.has_prev = true;
-	f.ev.prev_state = ROV_VALID;
-	f.ev.prev_origin_as = 64500;
 	f.ev.has_path_id = true;
 	f.ev.path_id = 9;
 	/* an AS_SET at the end */
@@ -181,16 +189,11 @@ test_resolved(void **state)
 
 	(void)state;
 	fill(&f);
-	f.ev.kind = RTEV_RESOLVED;
+	not_from_packet(&f, RTEV_RESOLVED, ROV_INVALID, 64500);
 	f.ev.resolve_why = RESOLVE_SESSION_DOWN;
-	f.ev.pkt = NULL;
-	f.ev.msg = NULL;
 	f.ev.aspath = NULL;
 	f.ev.next_hop.family = 0;
 	f.ev.has_rpki = false;
-	f.ev.has_prev = true;
-	f.ev.prev_state = ROV_INVALID;
-	f.ev.prev_origin_as = 64500;
 	f.ev.peer_as = 0;
 	f.ev.src_port = 40312;
 	f.ev.dst_port = 179;

@@ -89,11 +89,13 @@ $(BUILD)/rovctl: $(ROVCTL_SRC:src/%.c=$(BUILD)/obj/%.o) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # The unit tests' shared builders (tests/unit/builders.h) come from an
-# archive, so a test links them, and what they call, only when it uses them.
+# archive of one object per group, so a test links a group, and what it
+# calls, only when it uses it.
 UNITLIB	= $(BUILD)/tests/libbuilders.a
-$(BUILD)/tests/builders.o: tests/unit/builders.c tests/unit/builders.h $(HEADERS) | $(BUILD)/tests
+UNITLIBOBJ = $(patsubst tests/unit/%.c,$(BUILD)/tests/%.o,$(wildcard tests/unit/builders*.c))
+$(BUILD)/tests/%.o: tests/unit/%.c tests/unit/builders.h $(HEADERS) | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -c -o $@ $<
-$(UNITLIB): $(BUILD)/tests/builders.o
+$(UNITLIB): $(UNITLIBOBJ)
 	rm -f $@
 	ar rcs $@ $^
 

@@ -1,6 +1,6 @@
 /*
- * builders.c - the unit tests' shared builders (builders.h says what each
- * one builds).
+ * builders.c - the unit tests' byte, BGP message and route fact builders,
+ * and the stderr capture (builders.h says what each one builds).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,8 +12,6 @@
 #include <cmocka.h>
 
 #include "builders.h"
-#include "rpki/rov.h"
-#include "rpki/vrp.h"
 
 /* ---- bytes ---- */
 
@@ -122,6 +120,21 @@ b_update(struct buf *out, const struct buf *wd, const struct buf *at,
 		b_bytes(out, at->b, at->n);
 	if (nlri)
 		b_bytes(out, nlri->b, nlri->n);
+}
+
+void
+b_std_update(struct buf *u, const struct buf *at)
+{
+	struct buf a = { .n = 0 }, n = { .n = 0 }, w = { .n = 0 };
+
+	if (at == NULL) {
+		b_std_attrs(&a);
+		at = &a;
+	}
+	b_pfx(&w, "10.7.0.0/16", -1);
+	b_pfx(&n, "10.0.0.0/8", -1);
+	b_pfx(&n, "10.1.0.0/16", -1);
+	b_update(u, &w, at, &n);
 }
 
 void
@@ -253,32 +266,6 @@ b_prefix(const char *s)
 
 	assert_int_equal(prefix_parse(s, &p, NULL), 0);
 	return p;
-}
-
-/* ---- RPKI ---- */
-
-struct rov_index *
-b_rov_index(const char *const *lines)
-{
-	struct vrp_set *set;
-	struct rov_index *ri;
-	struct prefix p;
-	char ps[64];
-	unsigned maxlen;
-	unsigned long asn;
-	const char *why;
-
-	assert_non_null(set = vrp_set_new());
-	for (; *lines != NULL; lines++) {
-		assert_int_equal(sscanf(*lines, "%63s %u %lu", ps, &maxlen,
-		    &asn), 3);
-		p = b_prefix(ps);
-		assert_int_equal(vrp_set_add(set, &p, maxlen, asn, "test", 0,
-		    &why), 0);
-	}
-	vrp_set_finish(set);
-	assert_non_null(ri = rov_index_build(set));
-	return ri;
 }
 
 /* ---- stderr ---- */

@@ -7,8 +7,9 @@
  * The builders state the wire layout byte by byte, independently of the
  * code under test, and assert through cmocka: a builder that cannot build
  * (a buffer full, a prefix that does not parse) fails the calling test.
- * builders.c is linked into every unit test from an archive, so a test
- * that uses none of it links none of it.
+ * They are linked into the unit tests from an archive, one object per
+ * group (builders.c, builders_update.c, builders_rov.c), so a test links
+ * only the groups it uses and what they call.
  */
 #ifndef ROVMON_TEST_BUILDERS_H
 #define ROVMON_TEST_BUILDERS_H
@@ -18,6 +19,7 @@
 
 #include "base/addr.h"
 #include "bgp/bgp.h"
+#include "bgp/bgp_update.h"
 #include "state/route_event.h"
 
 struct rov_index;
@@ -54,6 +56,9 @@ void	b_pfx(struct buf *, const char *, long pathid);
 /* out = withdrawn length, wd, attribute length, at, nlri (NULL: empty). */
 void	b_update(struct buf *out, const struct buf *wd, const struct buf *at,
 	    const struct buf *nlri);
+/* u = UPDATE withdrawing 10.7.0.0/16, announcing 10.0.0.0/8 and
+ * 10.1.0.0/16 with attributes at (NULL: b_std_attrs()). */
+void	b_std_update(struct buf *u, const struct buf *at);
 /* AS_PATH segment: type t, n ASNs (uint32_t varargs) of width w (2 or 4). */
 void	b_seg(struct buf *, unsigned t, int w, int n, ...);
 /* ORIGIN attribute (0 IGP, 1 EGP, 2 INCOMPLETE). */
@@ -87,7 +92,43 @@ void	b_event(struct route_event *, enum route_event_kind, const char *pfx,
 /* A prefix from text (asserted to parse). */
 struct prefix b_prefix(const char *);
 
-/* ---- RPKI ---- */
+/* ---- UPDATE decoding under a recording sink (builders_update.c) ---- */
+
+#define UPDATE_MAXREC	64
+
+/* What the sink saw of one route: the fields the tests check. */
+struct rec {
+	enum bgp_route_event ev;
+	char		pfx[PREFIX_STRLEN];
+	uint16_t	afi;
+	uint8_t		safi;
+	bool		has_path_id;
+	uint32_t	path_id;
+	bool		taw;
+	enum bgp_origin_kind kind;
+	uint32_t	origin_as;
+	char		nh[IPADDR_STRLEN], nh_ll[IPADDR_STRLEN];
+	uint32_t	ncomm, nlarge, nasn, nseg;
+	uint32_t	asns[16];
+	uint8_t		segtype[8];
+	uint8_t		origin;
+	uint32_t	med, aggregator_as;
+	bool		atomic;
+};
+
+extern struct rec recs[UPDATE_MAXREC];	/* the routes of the last decode */
+extern int nrec;			/* how many */
+
+int	update_setup(void **);		/* scratch, counters and recs reset */
+int	update_teardown(void **);	/* frees the scratch */
+/* Decode body u with opts into recs; *why the rule broken, if any. */
+enum bgp_update_result update_decode(const struct buf *u,
+	    const struct bgp_decode_opts *, const char **why);
+/* A cmocka test run between update_setup() and update_teardown(). */
+#define UPDATE_TEST(f) \
+	cmocka_unit_test_setup_teardown(f, update_setup, update_teardown)
+
+/* ---- RPKI (builders_rov.c) ---- */
 
 /* An index of "prefix maxlen asn" lines (NULL-terminated), TA "test". */
 struct rov_index *b_rov_index(const char *const *lines);

@@ -56,6 +56,7 @@ static void	parse_as4aggregator(struct bgp_attr_parse *, struct cursor *);
 static void	parse_large_communities(struct bgp_attr_parse *,
 		    struct cursor *);
 static void	parse_bgpsec_path(struct bgp_attr_parse *, struct cursor *);
+static void	parse_otc(struct bgp_attr_parse *, struct cursor *);
 
 #define TAW	BGP_UPD_TREAT_AS_WITHDRAW
 #define DISC	BGP_UPD_ATTR_DISCARD
@@ -124,6 +125,13 @@ static const struct attr_desc attr_table[256] = {
 	/* RFC 8205 3: carries the AS path of a BGPsec UPDATE. */
 	[ATTR_BGPSEC_PATH] = { "BGPsec_PATH", OPT_NT, LEN_ANY, 0, TAW, TAW,
 	    FLAGS_WHY, NULL, parse_bgpsec_path },
+	/*
+	 * RFC 9234 5: optional transitive, 4 octets; "if the length is not
+	 * 4, the OTC Attribute is malformed" and the UPDATE is handled as
+	 * treat-as-withdraw.  Wrong flags: RFC 7606 3(c), as for the rest.
+	 */
+	[ATTR_OTC] = { "OTC", OPT_T, LEN_FIXED, 4, TAW, TAW, FLAGS_WHY,
+	    "RFC 9234 5: OTC length is not 4", parse_otc },
 };
 
 static int
@@ -299,6 +307,14 @@ parse_large_communities(struct bgp_attr_parse *st, struct cursor *v)
 {
 	st->attrs->large_communities = cursor_ptr(v);
 	st->attrs->nlarge_communities = (uint32_t)(cursor_left(v) / 12);
+}
+
+/* RFC 9234 5: the AS number that set the OTC (only-to-customer). */
+static void
+parse_otc(struct bgp_attr_parse *st, struct cursor *v)
+{
+	(void)cursor_get_u32(v, &st->attrs->otc);
+	st->attrs->has_otc = true;
 }
 
 static bool

@@ -114,6 +114,8 @@ struct rec {
 	uint8_t		origin;
 	uint32_t	med, aggregator_as;
 	bool		atomic;
+	bool		has_otc;	/* RFC 9234 OTC */
+	uint32_t	otc;
 };
 
 extern struct rec recs[UPDATE_MAXREC];	/* the routes of the last decode */

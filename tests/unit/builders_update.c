@@ -52,6 +52,8 @@ rec_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *a,
 	x->med = a->med;
 	x->aggregator_as = a->aggregator_as;
 	x->atomic = a->atomic_aggregate;
+	x->has_otc = a->has_otc;
+	x->otc = a->otc;
 }
 
 static const struct bgp_sink sink = { rec_route, NULL, NULL };

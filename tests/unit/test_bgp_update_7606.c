@@ -1,9 +1,9 @@
 /*
  * test_bgp_update_7606.c - UPDATE error handling: every RFC 7606 case
  * (treat-as-withdraw, attribute discard, session reset), unrecognized
- * well-known attributes (RFC 4271 6.3), unsupported AFI/SAFI, and
- * truncation at every length.  Bodies are built byte by byte
- * (builders.h).
+ * well-known attributes (RFC 4271 6.3), the OTC attribute (RFC 9234 5),
+ * unsupported AFI/SAFI, and truncation at every length.  Bodies are
+ * built byte by byte (builders.h).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -225,7 +225,7 @@ expect_unknown_wk(const struct buf *u)
 static void
 test_7606_unknown_wellknown(void **state)
 {
-	static const unsigned unknown[] = { 0, 11, 19, 35, 99, 128, 250, 251,
+	static const unsigned unknown[] = { 0, 11, 19, 40, 99, 128, 250, 251,
 	    255 };
 	static const unsigned wellknown[] = { 1, 2, 3, 5, 6 };
 	struct buf u, a = { .n = 0 }, n = { .n = 0 }, r6 = { .n = 0 };
@@ -308,6 +308,131 @@ test_7606_unknown_wellknown(void **state)
 	expect_reset(&u, &as4opts);
 	assert_int_equal(stats.bgp_unknown_wellknown, wk + 2);
 }
+
+/*
+ * RFC 9234 section 5: Only-to-Customer, type 35, optional transitive,
+ * 4 octets.  "If the length is not 4, the OTC Attribute is malformed":
+ * treat-as-withdraw.  Flags other than optional transitive: RFC 7606
+ * 3(c), treat-as-withdraw as for every other attribute.  A second OTC:
+ * 3(g), the first is used.
+ */
+static void
+test_otc(void **state)
+{
+	static const size_t badlen[] = { 0, 1, 3, 5, 8, 255 };
+	static const unsigned badflags[] = { 0x00, 0x40, 0x80, 0xa0, 0x50 };
+	struct buf u, a = { .n = 0 }, n = { .n = 0 }, r6 = { .n = 0 };
+	uint8_t v[256] = { 0xfb, 0xf4, 0x00, 0x01 };	/* 4227072001 */
+	uint8_t v2[4] = { 0, 0, 0xfd, 0xe9 };		/* 65001 */
+	const char *why = NULL;
+	size_t i;
+
+	(void)state;
+	/* Absent: has_otc false */
+	build_extra(&u, 0xc0, 8, v2, 4);
+	assert_int_equal(update_decode(&u, &as4opts, NULL), BGP_UPD_OK);
+	assert_int_equal(nrec, 3);
+	assert_false(recs[1].has_otc);
+	assert_int_equal(recs[1].otc, 0);
+	/* Present: the value on every announced route, a 4-octet AS; the
+	 * Partial and Extended Length bits change nothing */
+	build_extra(&u, 0xc0, 35, v, 4);
+	assert_int_equal(update_decode(&u, &as4opts, &why), BGP_UPD_OK);
+	assert_null(why);
+	assert_int_equal(nrec, 3);
+	assert_int_equal(recs[0].ev, BGP_ROUTE_WITHDRAW);
+	for (i = 1; i < 3; i++) {
+		assert_int_equal(recs[i].ev, BGP_ROUTE_ANNOUNCE);
+		assert_true(recs[i].has_otc);
+		assert_int_equal(recs[i].otc, 4227072001u);
+	}
+	build_extra(&u, 0xe0, 35, v2, 4);
+	assert_int_equal(update_decode(&u, &as4opts, NULL), BGP_UPD_OK);
+	assert_true(recs[2].has_otc);
+	assert_int_equal(recs[2].otc, 65001);
+	build_extra(&u, 0xd0, 35, v2, 4);
+	assert_int_equal(update_decode(&u, &as4opts, NULL), BGP_UPD_OK);
+	assert_true(recs[2].has_otc);
+	assert_int_equal(recs[2].otc, 65001);
+	/* OTC 0 is an OTC */
+	build_extra(&u, 0xc0, 35, v + 252, 4);
+	assert_int_equal(update_decode(&u, &as4opts, NULL), BGP_UPD_OK);
+	assert_true(recs[1].has_otc);
+	assert_int_equal(recs[1].otc, 0);
+	/* Malformed length: treat-as-withdraw, the rule named */
+	for (i = 0; i < sizeof(badlen) / sizeof(badlen[0]); i++) {
+		build_extra(&u, badlen[i] > 255 ? 0xd0 : 0xc0, 35, v,
+		    badlen[i]);
+		expect_taw(&u, &as4opts);
+		assert_string_equal(taw_why, "RFC 9234 5: OTC length is not 4");
+	}
+	/* Wrong Optional/Transitive bits */
+	for (i = 0; i < sizeof(badflags) / sizeof(badflags[0]); i++) {
+		build_extra(&u, badflags[i], 35, v, 4);
+		expect_taw(&u, &as4opts);
+		assert_string_equal(taw_why,
+		    "RFC 7606 3(c): attribute flags conflict with type");
+	}
+	assert_int_equal(stats.bgp_unknown_wellknown, 0);
+	/* Duplicate: attribute discard, the first one kept */
+	a.n = 0;
+	b_std_attrs(&a);
+	b_attr(&a, 0xc0, 35, v2, 4);
+	b_attr(&a, 0xc0, 35, v, 4);
+	b_pfx(&n, "10.0.0.0/8", -1);
+	b_update(&u, NULL, &a, &n);
+	assert_int_equal(update_decode(&u, &as4opts, &why), BGP_UPD_ATTR_DISCARD);
+	assert_string_equal(why,
+	    "RFC 7606 3(g): duplicate attribute, all but the first discarded");
+	assert_int_equal(nrec, 1);
+	assert_int_equal(recs[0].ev, BGP_ROUTE_ANNOUNCE);
+	assert_true(recs[0].has_otc);
+	assert_int_equal(recs[0].otc, 65001);
+	/* A malformed second one is not looked at (3(g) first) */
+	a.n = 0;
+	b_std_attrs(&a);
+	b_attr(&a, 0xc0, 35, v2, 4);
+	b_attr(&a, 0xc0, 35, v, 3);
+	b_update(&u, NULL, &a, &n);
+	assert_int_equal(update_decode(&u, &as4opts, NULL), BGP_UPD_ATTR_DISCARD);
+	assert_int_equal(recs[0].otc, 65001);
+	/* MP_REACH routes carry it too, and are withdrawn with a bad one */
+	b_pfx(&r6, "2001:db8::/32", -1);
+	a.n = 0;
+	b_std_attrs(&a);
+	b_mp_reach(&a, AFI_IPV6, SAFI_UNICAST, "2001:db8::1", NULL, &r6);
+	b_attr(&a, 0xc0, 35, v2, 4);
+	b_update(&u, NULL, &a, NULL);
+	assert_int_equal(update_decode(&u, &as4opts, NULL), BGP_UPD_OK);
+	assert_int_equal(nrec, 1);
+	assert_int_equal(recs[0].afi, AFI_IPV6);
+	assert_true(recs[0].has_otc);
+	assert_int_equal(recs[0].otc, 65001);
+	a.n = 0;
+	b_std_attrs(&a);
+	b_mp_reach(&a, AFI_IPV6, SAFI_UNICAST, "2001:db8::1", NULL, &r6);
+	b_attr(&a, 0xc0, 35, v2, 2);
+	b_update(&u, NULL, &a, NULL);
+	assert_int_equal(update_decode(&u, &as4opts, &why),
+	    BGP_UPD_TREAT_AS_WITHDRAW);
+	assert_string_equal(why, "RFC 9234 5: OTC length is not 4");
+	assert_int_equal(nrec, 1);
+	assert_int_equal(recs[0].ev, BGP_ROUTE_WITHDRAW);
+	assert_true(recs[0].taw);
+	assert_false(recs[0].has_otc);
+	/* 3(h): an attribute discard elsewhere does not weaken it */
+	a.n = 0;
+	b_std_attrs(&a);
+	b_attr(&a, 0x40, 6, v, 1);		/* ATOMIC_AGGREGATE, bad len */
+	b_attr(&a, 0xc0, 35, v, 5);
+	b_update(&u, NULL, &a, &n);
+	assert_int_equal(update_decode(&u, &as4opts, &why),
+	    BGP_UPD_TREAT_AS_WITHDRAW);
+	assert_string_equal(why, "RFC 9234 5: OTC length is not 4");
+	assert_int_equal(stats.bgp_malformed,
+	    stats.bgp_treat_as_withdraw + stats.bgp_attr_discard);
+}
+
 
 static void
 test_7606_duplicates(void **state)
@@ -625,6 +750,7 @@ main(void)
 		UPDATE_TEST(test_7606_optional),
 		UPDATE_TEST(test_7606_unknown_wellknown),
 		UPDATE_TEST(test_7606_duplicates),
+		UPDATE_TEST(test_otc),
 		UPDATE_TEST(test_7606_missing),
 		UPDATE_TEST(test_7606_lengths),
 		UPDATE_TEST(test_7606_nlri),

@@ -47,6 +47,7 @@
 #include "rpki/aspa.h"
 
 #define ASPA_LINEAR	16	/* runs up to this are scanned linearly */
+#define ASPA_PATH_FAST	256	/* downstream copies paths up to this */
 
 struct aspa_slot {
 	uint32_t	 customer;	/* 0: empty */
@@ -386,23 +387,72 @@ set_result(struct aspa_result *res, enum aspa_state st,
 }
 
 /* Upstream (section 5.5): only an up-ramp may exist (max_down_ramp
- * and min_down_ramp are 0). */
+ * and min_down_ramp are 0), so max_up_ramp < N iff some hop is "not
+ * provider+" and min_up_ramp < N iff some hop is not "provider+": one
+ * walk from the origin, stopping at the first "not provider+", and N
+ * never needs counting. */
 static void
 verify_upstream(const struct aspa_index *ix, const struct bgp_aspath *p,
     struct aspa_result *res)
 {
-	uint32_t n = path_len(p);
-	struct ramp up;
+	struct pathwalk w;
+	uint32_t cur, next, min_c = 0, min_p = 0;
+	bool have_min = false;
 
-	ramp_measure(ix, p, true, n, &up);
-	if (up.max < n)
-		set_result(res, ASPA_INVALID, ASPA_REASON_HOP, up.max_c,
-		    up.max_p);
-	else if (up.min < n)
-		set_result(res, ASPA_UNKNOWN, ASPA_REASON_NONE, up.min_c,
-		    up.min_p);
-	else
-		set_result(res, ASPA_VALID, ASPA_REASON_NONE, 0, 0);
+	set_result(res, ASPA_VALID, ASPA_REASON_NONE, 0, 0);
+	walk_init(&w, p, true);
+	if (!walk_next(&w, &cur))
+		return;
+	for (; walk_next(&w, &next); cur = next) {
+		enum aspa_hop h = aspa_index_hop(ix, cur, next);
+
+		if (h == ASPA_HOP_NOT_PROVIDER) {
+			set_result(res, ASPA_INVALID, ASPA_REASON_HOP, cur,
+			    next);
+			return;
+		}
+		if (h == ASPA_HOP_NO_ATTESTATION && !have_min) {
+			have_min = true;
+			min_c = cur;
+			min_p = next;
+		}
+	}
+	if (have_min)
+		set_result(res, ASPA_UNKNOWN, ASPA_REASON_NONE, min_c, min_p);
+}
+
+/* ramp_measure() on the COMPRESSED_AS_PATH copied out, a[1] the origin
+ * and a[n] the neighbour's AS: what the downstream procedure does for
+ * every path of up to ASPA_PATH_FAST ASNs (walking the path in place
+ * three times costs more than copying it once). */
+static void
+ramp_measure_arr(const struct aspa_index *ix, const uint32_t *a, uint32_t n,
+    bool from_origin, struct ramp *r)
+{
+	uint32_t i;
+
+	memset(r, 0, sizeof(*r));
+	r->max = r->min = n;
+	for (i = 1; i < n; i++) {
+		uint32_t c = from_origin ? a[i] : a[n - i + 1];
+		uint32_t pv = from_origin ? a[i + 1] : a[n - i];
+		enum aspa_hop h = aspa_index_hop(ix, c, pv);
+
+		if (h == ASPA_HOP_PROVIDER)
+			continue;
+		if (r->min == n) {
+			r->min = i;
+			r->min_c = c;
+			r->min_p = pv;
+			r->min_hop = h;
+		}
+		if (h == ASPA_HOP_NOT_PROVIDER) {
+			r->max = i;
+			r->max_c = c;
+			r->max_p = pv;
+			return;
+		}
+	}
 }
 
 /* Downstream (section 5.6): an up-ramp from the origin and a down-ramp
@@ -411,11 +461,21 @@ static void
 verify_downstream(const struct aspa_index *ix, const struct bgp_aspath *p,
     struct aspa_result *res)
 {
-	uint32_t n = path_len(p);
+	uint32_t a[ASPA_PATH_FAST + 1], n = 0, asn;
 	struct ramp up, down;
+	struct pathwalk w;
 
-	ramp_measure(ix, p, true, n, &up);
-	ramp_measure(ix, p, false, n, &down);
+	walk_init(&w, p, true);
+	while (n < ASPA_PATH_FAST && walk_next(&w, &asn))
+		a[++n] = asn;
+	if (n < ASPA_PATH_FAST || !walk_next(&w, &asn)) {
+		ramp_measure_arr(ix, a, n, true, &up);
+		ramp_measure_arr(ix, a, n, false, &down);
+	} else {	/* a longer path: walked in place */
+		n = path_len(p);
+		ramp_measure(ix, p, true, n, &up);
+		ramp_measure(ix, p, false, n, &down);
+	}
 	if (up.max + down.max < n)
 		/* then up.max < n: the up-ramp's "not provider+" hop */
 		set_result(res, ASPA_INVALID, ASPA_REASON_HOP, up.max_c,

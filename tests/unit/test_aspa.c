@@ -78,7 +78,7 @@ mkindex(const char *const *recs)
  * confederation sequence, "[1 2]" a confederation set. */
 struct tpath {
 	struct bgp_as_segment seg[16];
-	uint32_t	asns[256];
+	uint32_t	asns[1024];
 	struct bgp_aspath p;
 };
 
@@ -120,6 +120,7 @@ mkpath(struct tpath *t, const char *s)
 			g->count = 0;
 			open = true;
 		}
+		assert_true(t->p.nasn < 1024);
 		t->asns[t->p.nasn++] = (uint32_t)strtoul(s, &end, 10);
 		g->count++;
 		assert_true(end != s);
@@ -609,10 +610,10 @@ test_oracle(void **state)
 		struct aspa_index *ix;
 		struct tpath t;
 		struct aspa_result r;
-		uint32_t cp[16], n = 0, raw, i, maxu, minu, maxd, mind;
+		uint32_t cp[700], n = 0, raw, i, maxu, minu, maxd, mind;
 		uint32_t x, y;
 		enum aspa_state want;
-		char buf[256];
+		char buf[4096];
 		size_t off = 0;
 		bool down;
 
@@ -639,8 +640,10 @@ test_oracle(void **state)
 		}
 		ix = aspa_index_build(&l);
 		assert_non_null(ix);
-		/* a path of 1..8 ASNs (with repeats), AS(N) first */
-		raw = 1 + RND() % 8;
+		/* a path of 1..8 ASNs (with repeats), AS(N) first; one in
+		 * 64 of 250..650, past the copy the downstream procedure
+		 * makes of paths up to 256 ASNs */
+		raw = iter % 64 == 63 ? 250 + RND() % 400 : 1 + RND() % 8;
 		for (i = 0; i < raw; i++)
 			off += (size_t)snprintf(buf + off, sizeof(buf) - off,
 			    "%u ", 1 + RND() % 11);

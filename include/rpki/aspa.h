@@ -21,6 +21,11 @@
 #include "bgp/bgp.h"
 
 #define ASPA_MAX_PROVIDERS	16384	/* per record; more is refused */
+#define ASPA_MAX_RECORDS	(1024 * 1024)	/* per list (a source) */
+#define ASPA_MAX_POOL		(16u * 1024 * 1024) /* providers of all
+					 * records of a list */
+#define ASPA_TA_NONE		0xff	/* record without a trust anchor
+					 * (rpki-client names none) */
 
 /* One ASPA object as loaded.  providers points into the list's pool. */
 struct aspa_record {
@@ -30,7 +35,8 @@ struct aspa_record {
 					 * the list's pool */
 	int64_t		 expires;	/* 0 unknown */
 	uint8_t		 ta;		/* trust anchor index into the
-					 * owning vrp_set's ta[] */
+					 * owning vrp_set's ta[], or
+					 * ASPA_TA_NONE */
 };
 
 /* The records of one source; owns its arrays. */
@@ -44,13 +50,15 @@ struct aspa_list {
 };
 
 /* Append one record (providers copied); -1 and *why set when refused
- * (customer AS 0, no providers, too many). */
+ * (customer AS 0, no providers, too many, expires < 0, list full). */
 int	 aspa_list_add(struct aspa_list *, uint32_t customer,
 	    const uint32_t *providers, size_t nproviders, int64_t expires,
 	    uint8_t ta, const char **why);
 void	 aspa_list_free(struct aspa_list *);	/* the arrays; NULL ok */
 /* Expired records (expires != 0 && expires < now): used, reported. */
 size_t	 aspa_list_expired(const struct aspa_list *, int64_t now);
+/* Distinct customer ASNs in the list (aspa_list.c); NULL ok. */
+size_t	 aspa_list_customers(const struct aspa_list *);
 
 struct aspa_index;
 

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "base/addr.h"
+#include "rpki/aspa.h"
 
 struct vrp {
 	struct prefix	prefix;
@@ -51,6 +52,10 @@ struct vrp_set {
 	size_t		 duplicates;	/* collapsed by vrp_set_finish() */
 	size_t		 nv4, nv6;	/* per family, set by finish */
 	unsigned	 ta_last;	/* lookup cache for vrp_set_add() */
+	/* ASPA objects from the same source (empty when it had none:
+	 * CSV, older files); their ta indexes share ta[] above. */
+	struct aspa_list aspa;
+	size_t		 aspa_records;	/* ASPA records seen (good + bad) */
 };
 
 struct vrp_set	*vrp_set_new(void);
@@ -59,6 +64,9 @@ void		 vrp_set_free(struct vrp_set *);		/* NULL ok */
 int		 vrp_set_add(struct vrp_set *, const struct prefix *,
 		    unsigned maxlen, uint64_t asn, const char *ta,
 		    int64_t expires, const char **why);
+/* Index of a trust anchor name in set->ta[], added when new; -1 and
+ * *why set when the name is too long or the table full. */
+int		 vrp_set_ta(struct vrp_set *, const char *ta, const char **why);
 /* Room for n entries (capped at VRP_MAX_COUNT); 0 or -1.  Optional. */
 int		 vrp_set_reserve(struct vrp_set *, size_t n);
 /*
@@ -72,7 +80,7 @@ int		 vrp_cmp(const struct vrp *, const struct vrp *);
 /*
  * Expired VRPs are kept (docs/vrps.md, "Stale VRP sets"); these count
  * them (expires != 0 && expires < now) and log one warning line when
- * there are any.
+ * there are any, and one more for expired ASPA objects (kept too).
  */
 size_t		 vrp_set_expired(const struct vrp_set *, int64_t now);
 void		 vrp_set_warn_stale(const struct vrp_set *, int64_t now);

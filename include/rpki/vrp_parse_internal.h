@@ -2,7 +2,8 @@
  * vrp_parse_internal.h - the seam between the VRP parsers: vrp_parse.c
  * tells the format and judges the whole document, vrp_parse_json.c and
  * vrp_parse_csv.c find each record's members, vrp_parse_record.c checks
- * a record and adds it to the set.  Only these four files include it.
+ * a record and adds it to the set, vrp_parse_aspa.c reads the ASPA
+ * objects of a JSON document.  Only these five files include it.
  */
 #ifndef ROVMON_VRP_PARSE_INTERNAL_H
 #define ROVMON_VRP_PARSE_INTERNAL_H
@@ -37,6 +38,10 @@ struct vrp_parser {
 	size_t		 warned;	/* host-bit warnings logged */
 	bool		 have_roas;
 	bool		 have_meta;
+	bool		 have_aspas;	/* "aspas" seen */
+	bool		 have_pa;	/* "provider_authorizations" seen */
+	char		 aspa_where[40];	/* the ASPA array being read */
+	size_t		 aspa_index;	/* its record, from 1 */
 };
 
 /* vrp_parse_record.c */
@@ -54,6 +59,13 @@ int	vrp_field_str(const struct vrp_field *, char *buf, size_t size);
 int	vrp_json_doc(struct vrp_parser *, const char *s, const char *end);
 /* Past JSON white space (RFC 8259 ws). */
 const char *vrp_json_ws(const char *s, const char *end);
+
+/* vrp_parse_aspa.c: the value of the top-level member "aspas" or
+ * "provider_authorizations" (docs/vrps.md); records go to set->aspa,
+ * bad ones are counted in set->aspa.rejected and logged. */
+struct json_t;
+void	vrp_aspa_json(struct vrp_parser *, const char *member,
+	    struct json_t *);
 
 /* vrp_parse_csv.c: a CSV document, with or without a header; 0 or -1. */
 int	vrp_csv_doc(struct vrp_parser *, const char *s, const char *end);

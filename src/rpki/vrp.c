@@ -39,6 +39,7 @@ vrp_set_free(struct vrp_set *set)
 		free(set->ta[i]);
 	free(set->source);
 	free(set->v);
+	aspa_list_free(&set->aspa);
 	free(set);
 }
 
@@ -47,8 +48,8 @@ vrp_set_free(struct vrp_set *set)
  * checked first: real files come grouped by TA.  -1 when the table is
  * full, the name too long, or memory ran out.
  */
-static int
-vrp_ta_index(struct vrp_set *set, const char *ta, const char **why)
+int
+vrp_set_ta(struct vrp_set *set, const char *ta, const char **why)
 {
 	size_t len;
 	unsigned i;
@@ -174,7 +175,7 @@ vrp_set_add(struct vrp_set *set, const struct prefix *prefix,
 		*why = "too many VRPs";
 		return -1;
 	}
-	if ((tai = vrp_ta_index(set, ta, why)) == -1)
+	if ((tai = vrp_set_ta(set, ta, why)) == -1)
 		return -1;
 	if (vrp_grow(set) == -1) {
 		*why = "out of memory";
@@ -292,6 +293,26 @@ vrp_set_expired(const struct vrp_set *set, int64_t now)
 	return n;
 }
 
+/* As vrp_set_warn_stale(), for the ASPA objects of the set. */
+static void
+warn_stale_aspa(const struct vrp_set *set, int64_t now)
+{
+	char when[32];
+	struct tm tm;
+	time_t t;
+	size_t n;
+
+	if (set == NULL || (n = aspa_list_expired(&set->aspa, now)) == 0)
+		return;
+	t = (time_t)set->aspa.oldest_expiry;
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		strcpy(when, "?");
+	log_warnx("%s: ASPA set is stale: %zu of %zu ASPA objects expired, "
+	    "oldest expiry %s", set->source != NULL ? set->source : "ASPAs",
+	    n, set->aspa.n, when);
+}
+
 /*
  * One line per load when expired VRPs are present: rovmon keeps them
  * (see docs/vrps.md), so this is how an operator learns that the
@@ -305,13 +326,17 @@ vrp_set_warn_stale(const struct vrp_set *set, int64_t now)
 	time_t t;
 	size_t n;
 
-	if (set == NULL || (n = vrp_set_expired(set, now)) == 0)
+	if (set == NULL)
 		return;
-	t = (time_t)set->oldest_expiry;
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		strcpy(when, "?");
-	log_warnx("%s: VRP set is stale: %zu of %zu VRPs expired, oldest "
-	    "expiry %s", set->source != NULL ? set->source : "VRPs", n,
-	    set->n, when);
+	if ((n = vrp_set_expired(set, now)) > 0) {
+		t = (time_t)set->oldest_expiry;
+		if (gmtime_r(&t, &tm) == NULL || strftime(when, sizeof(when),
+		    "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+			strcpy(when, "?");
+		log_warnx("%s: VRP set is stale: %zu of %zu VRPs expired, "
+		    "oldest expiry %s", set->source != NULL ? set->source :
+		    "VRPs", n, set->n, when);
+	}
+	warn_stale_aspa(set, now);
 }
+

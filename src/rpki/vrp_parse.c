@@ -62,6 +62,9 @@ parse_verdict(struct vrp_parser *p)
 		    p->name, set->rejected, set->records);
 		return -1;
 	}
+	if (set->aspa.rejected > VRP_LOG_RECORDS)
+		log_warnx("%s: %zu ASPA records rejected (the first %d logged)",
+		    p->name, set->aspa.rejected, VRP_LOG_RECORDS);
 	if (set->normalised > VRP_LOG_RECORDS)
 		log_warnx("%s: %zu prefixes had host bits set (the first %d "
 		    "logged)", p->name, set->normalised, VRP_LOG_RECORDS);
@@ -105,5 +108,9 @@ vrp_parse(const char *name, const uint8_t *buf, size_t len)
 	log_info("%s: %zu VRPs (%zu IPv4, %zu IPv6), format %s, %zu "
 	    "rejected, %zu duplicates", name, p.set->n, p.set->nv4,
 	    p.set->nv6, p.set->format, p.set->rejected, p.set->duplicates);
+	if (p.set->aspa_records > 0)
+		log_info("%s: %zu ASPA objects (%zu customers), %zu rejected",
+		    name, p.set->aspa.n, aspa_list_customers(&p.set->aspa),
+		    p.set->aspa.rejected);
 	return p.set;
 }

@@ -316,7 +316,7 @@ json_member(struct vrp_parser *p, const char *s, const char *end)
 {
 	struct vrp_field key;
 	json_t *j = NULL;
-	char name[16] = "";
+	char name[32] = "";
 	const char *next;
 	int rc;
 
@@ -357,6 +357,22 @@ json_member(struct vrp_parser *p, const char *s, const char *end)
 		rc = json_meta(p, j);
 		json_decref(j);
 		return rc == 0 ? next : NULL;
+	}
+	if (strcmp(name, "aspas") == 0 ||
+	    strcmp(name, "provider_authorizations") == 0) {
+		bool *seen = name[0] == 'a' ? &p->have_aspas : &p->have_pa;
+
+		if (*seen) {
+			json_fail(p, s, name[0] == 'a' ? "\"aspas\" twice" :
+			    "\"provider_authorizations\" twice");
+			return NULL;
+		}
+		*seen = true;
+		if ((next = json_value(p, s, end, &j)) == NULL)
+			return NULL;
+		vrp_aspa_json(p, name, j);
+		json_decref(j);
+		return next;
 	}
 	return json_value(p, s, end, NULL);
 }

@@ -1,7 +1,8 @@
 /*
- * rovctl.h - what rovctl's three files share (rovctl.c: options, main
- * and the shared helpers; rovctl_query.c: validate and vrp show;
- * rovctl_gen.c: vrp load, status and watch on Redis generations): the
+ * rovctl.h - what rovctl's files share (rovctl.c: options, main and the
+ * shared helpers; rovctl_query.c: validate and vrp show; rovctl_gen.c:
+ * vrp load, status and watch on Redis generations; rovctl_aspa.c: aspa
+ * show): the
  * exit codes, the options, the stop flag and the commands.  Not part of
  * the library.
  */
@@ -13,6 +14,8 @@
 #include <stdint.h>
 
 #include <jansson.h>
+
+struct vrp_set;
 
 /*
  * Exit codes (also in usage(), rovctl(8) and docs/redis.md).  2 is a
@@ -45,6 +48,15 @@ const char	*rovctl_redis_url(const struct rovctl_opts *);
 const char	*rovctl_fmt_time(int64_t t, char *buf, size_t len);
 /* One compact JSON line on stdout; takes j (NULL: say so). */
 void		 rovctl_json_out(json_t *j);
+/* rovctl_query.c: an AS number (asplain, asdot, "AS" prefix); 0, or -1
+ * and the reason in err. */
+int		 rovctl_parse_asn(const char *text, uint32_t *asn, char *err,
+		    size_t errlen);
+/* The VRP set (with its ASPA objects) from file (a path or URL), else
+ * the current generation in Redis, saying which on stderr when neither
+ * was named; 0 (*set the caller's, *gen 0 for a file) or the exit code. */
+int		 rovctl_get_set(const struct rovctl_opts *, const char *file,
+		    struct vrp_set **set, uint64_t *gen);
 
 /* The commands: each returns the exit code. */
 int	rovctl_cmd_validate(const struct rovctl_opts *, int argc, char **argv);
@@ -52,5 +64,6 @@ int	rovctl_cmd_show(const struct rovctl_opts *);
 int	rovctl_cmd_status(const struct rovctl_opts *);
 int	rovctl_cmd_load(const struct rovctl_opts *);
 int	rovctl_cmd_watch(const struct rovctl_opts *);
+int	rovctl_cmd_aspa_show(const struct rovctl_opts *, int argc, char **argv);
 
 #endif /* ROVMON_ROVCTL_H */

@@ -78,6 +78,9 @@ struct vrp_redis_meta {
 	char		 sha256[65];
 	int64_t		 generated, loaded, checked, oldest_expiry;
 	size_t		 bytes;		/* sum of the chunk lengths */
+	size_t		 aspa_count;	/* ASPA records, 0 = none (and in
+					 * generations written before them) */
+	size_t		 aspa_bytes;	/* length of the ASPA string */
 };
 
 /*

@@ -28,6 +28,16 @@
  *   |family| len  | maxlen | ta index | asn (u32)  | expires(i64)| addr (16)|
  *   +------+------+--------+----------+------------+-------------+----------+
  *   family 4 or 6; IPv4 addresses use addr[0..3] and the rest is zero.
+ *
+ * The ASPA objects of a generation, one string (NS vrp:gen:ID:aspa), the
+ * records one after another, integers big-endian:
+ *
+ *    0            4              8               16     17      20
+ *   +------------+--------------+---------------+------+-------+------
+ *   | customer   | nproviders n | expires (i64) | ta   | 0 0 0 | n x
+ *   | (u32)      | (u32)        |               | index|       | u32 ..
+ *   +------------+--------------+---------------+------+-------+------
+ *   ta index 255 = no trust anchor named (rpki-client's ASPAs).
  */
 #ifndef ROVMON_VRP_REDIS_INTERNAL_H
 #define ROVMON_VRP_REDIS_INTERNAL_H
@@ -40,6 +50,7 @@
 #include <hiredis/hiredis.h>
 
 #include "base/log.h"
+#include "rpki/aspa.h"
 #include "rpki/vrp_redis.h"
 
 #define REC_SIZE	32
@@ -47,6 +58,10 @@
 #define NS_MAX		64
 #define KEY_MAX		(NS_MAX + 64)
 #define FORMAT_VERSION	"1"
+#define ASPA_HDR_SIZE	20	/* packed ASPA record before its providers */
+/* Cap on the ASPA string: every record at its list's limits. */
+#define ASPA_BYTES_MAX	((size_t)ASPA_MAX_RECORDS * ASPA_HDR_SIZE + \
+			    (size_t)ASPA_MAX_POOL * 4)
 
 /* One connection and its last error; the watcher owns two of these. */
 struct rconn {
@@ -108,8 +123,10 @@ int	vrp_redis_parse_num(const char *s, size_t n, unsigned long long max,
 /* vrp_redis_read.c */
 /* The fields of a generation's meta hash that hold numbers. */
 enum { M_VERSION, M_COMPLETE, M_COUNT, M_CHUNKS, M_CHUNKREC, M_RECSIZE,
-    M_NTAS, M_GENERATED, M_LOADED, M_CHECKED, M_OLDEST, M_NUM };
-extern const char *const vrp_redis_meta_names[M_NUM];
+    M_NTAS, M_GENERATED, M_LOADED, M_CHECKED, M_OLDEST, M_NUM,
+    /* Optional: only generations with ASPA objects have them (both). */
+    M_ASPA_COUNT = M_NUM, M_ASPA_BYTES, M_ALL };
+extern const char *const vrp_redis_meta_names[M_ALL];
 
 /*
  * What reading a generation came to: read, refused for what Redis holds

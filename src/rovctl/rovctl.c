@@ -36,6 +36,7 @@ usage(FILE *f)
 "                       --redis URL] [--json]\n"
 "       rovctl vrp watch [--redis URL] [--count N]\n"
 "       rovctl validate PREFIX ASN [--vrps FILE|URL | --redis URL] [--json]\n"
+"       rovctl aspa show ASN [--from FILE|URL | --redis URL] [--json]\n"
 "status loads the current generation as a sensor does (every record\n"
 "  checked); --quick reads only its meta hash and chunk lengths.\n"
 "common: --namespace NS (default %s), -v (more log output)\n"
@@ -47,7 +48,7 @@ usage(FILE *f)
 "exit codes: 0 valid / success, 1 invalid, 2 usage error, 3 other error,\n"
 "  4 VRP source or Redis unavailable or refused (nothing loaded,\n"
 "  unreachable, bad data; status: a generation a sensor would refuse),\n"
-"  5 not found (validate) or no VRP matched (show).\n",
+"  5 not found (validate), no VRP matched (show), no ASPA (aspa show).\n",
 	    VRP_REDIS_DEFAULT_NS, VRP_REDIS_DEFAULT_URL);
 }
 
@@ -192,7 +193,8 @@ parse_opts(int argc, char **argv, struct rovctl_opts *o)
 int
 main(int argc, char **argv)
 {
-	static const char cmds[] = "vrp load|status|show|watch, validate";
+	static const char cmds[] = "vrp load|status|show|watch, validate, "
+	    "aspa show";
 	struct rovctl_opts o;
 	struct sigaction sa;
 	const char *cmd, *sub = NULL;
@@ -213,7 +215,8 @@ main(int argc, char **argv)
 	if (cmd[0] == '-') {	/* rovctl --help, --version, -v ... */
 		first = 1;
 		cmd = "";
-	} else if (strcmp(cmd, "vrp") == 0 && argc > 2 && argv[2][0] != '-')
+	} else if ((strcmp(cmd, "vrp") == 0 || strcmp(cmd, "aspa") == 0) &&
+	    argc > 2 && argv[2][0] != '-')
 		sub = argv[first++];
 	/* Options and (for validate) two positionals, in any order. */
 	optind = first;
@@ -222,7 +225,8 @@ main(int argc, char **argv)
 		if ((rv = parse_opts(argc, argv, &o)) != 0)
 			return rv;
 		if (optind < argc) {
-			if (n == 2 || strcmp(cmd, "validate") != 0)
+			if (n == 2 || (strcmp(cmd, "validate") != 0 &&
+			    strcmp(cmd, "aspa") != 0))
 				return rovctl_usage_error("%s: unexpected "
 				    "argument", argv[optind]);
 			pos[n++] = argv[optind++];
@@ -230,6 +234,11 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "validate") == 0)
 		return rovctl_cmd_validate(&o, n, pos);
+	if (strcmp(cmd, "aspa") == 0) {
+		if (sub == NULL || strcmp(sub, "show") != 0)
+			return rovctl_usage_error("aspa: needs show ASN");
+		return rovctl_cmd_aspa_show(&o, n, pos);
+	}
 	if (strcmp(cmd, "vrp") != 0)
 		return rovctl_usage_error(*cmd == '\0' ? "no command (%s)" :
 		    "%s: unknown command (%s)", *cmd == '\0' ? cmds : cmd,

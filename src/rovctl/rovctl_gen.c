@@ -93,7 +93,12 @@ status_json(const struct vrp_redis_meta *m, const struct vrp_set *set,
 	    (json_int_t)m->oldest_expiry, "sha256", m->sha256, "stale",
 	    m->oldest_expiry > 0 && m->oldest_expiry < now, "ok", 1, "check",
 	    set != NULL ? "full" : "quick");
-	if (j == NULL || set == NULL)
+	if (j == NULL)
+		return NULL;
+	/* ASPA objects of the same generation; 0 when it has none. */
+	json_object_set_new(j, "aspas", json_integer((json_int_t)
+	    m->aspa_count));
+	if (set == NULL)
 		return j;
 	if ((tas = json_array()) == NULL) {
 		json_decref(j);
@@ -105,6 +110,12 @@ status_json(const struct vrp_redis_meta *m, const struct vrp_set *set,
 	json_object_set_new(j, "ipv6", json_integer((json_int_t)set->nv6));
 	json_object_set_new(j, "expired", json_integer((json_int_t)expired));
 	json_object_set_new(j, "trust_anchors", tas);
+	json_object_set_new(j, "aspa_customers",
+	    json_integer((json_int_t)aspa_list_customers(&set->aspa)));
+	json_object_set_new(j, "aspa_expired", json_integer((json_int_t)
+	    aspa_list_expired(&set->aspa, now)));
+	json_object_set_new(j, "aspa_oldest_expiry", json_integer(
+	    (json_int_t)set->aspa.oldest_expiry));
 	return j;
 }
 
@@ -153,6 +164,12 @@ rovctl_cmd_status(const struct rovctl_opts *o)
 		printf(": %zu IPv4, %zu IPv6, %zu expired", set->nv4, set->nv6,
 		    expired);
 	putchar('\n');
+	printf("aspas          %zu (%zu bytes)", m.aspa_count, m.aspa_bytes);
+	if (set != NULL)
+		printf(": %zu customers, %zu expired",
+		    aspa_list_customers(&set->aspa),
+		    aspa_list_expired(&set->aspa, now));
+	putchar('\n');
 	if (set != NULL) {
 		printf("trust anchors  %u", set->nta);
 		for (i = 0; i < set->nta; i++)
@@ -169,6 +186,12 @@ rovctl_cmd_status(const struct rovctl_opts *o)
 	printf("oldest expiry  %s%s\n", rovctl_fmt_time(m.oldest_expiry, t[0],
 	    sizeof(t[0])), m.oldest_expiry > 0 && m.oldest_expiry < now ?
 	    " (STALE: already expired)" : "");
+	if (set != NULL && set->aspa.n > 0)
+		printf("oldest ASPA    %s%s\n", rovctl_fmt_time(
+		    set->aspa.oldest_expiry, t[0], sizeof(t[0])),
+		    set->aspa.oldest_expiry > 0 &&
+		    set->aspa.oldest_expiry < now ?
+		    " (STALE: already expired)" : "");
 	printf("sha256         %s\n", m.sha256);
 	printf("verified       %s\n", set != NULL ? "every record, as a "
 	    "sensor loads it: sensors adopt this generation" :
@@ -202,11 +225,13 @@ load_once(const struct rovctl_opts *o, struct vrp_redis *r, struct vrp_fetch *f)
 	rv = vrp_redis_store(r, set, o->chunk, &gen);
 	if (rv == VRP_REDIS_STORE_NEW)
 		printf("generation %llu: %zu VRPs from %s (%zu records "
-		    "rejected)\n", (unsigned long long)gen, set->n, o->from,
-		    set->rejected);
+		    "rejected), %zu ASPA objects (%zu rejected)\n",
+		    (unsigned long long)gen, set->n, o->from, set->rejected,
+		    set->aspa.n, set->aspa.rejected);
 	else if (rv == VRP_REDIS_STORE_UNCHANGED)
-		printf("unchanged: generation %llu has the same %zu VRPs\n",
-		    (unsigned long long)gen, set->n);
+		printf("unchanged: generation %llu has the same %zu VRPs and "
+		    "%zu ASPA objects\n", (unsigned long long)gen, set->n,
+		    set->aspa.n);
 	fflush(stdout);
 	vrp_set_free(set);
 	return rv == VRP_REDIS_STORE_FAILED ? EX_UNAVAIL : 0;

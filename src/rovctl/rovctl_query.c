@@ -45,8 +45,8 @@ parse_uint(const char *s, const char *e, unsigned long long max,
  * 1 * 65536 + 10, RFC 5396), with or without "AS" in front.  0, or
  * -1 with the reason in err.
  */
-static int
-parse_asn(const char *text, uint32_t *asn, char *err, size_t errlen)
+int
+rovctl_parse_asn(const char *text, uint32_t *asn, char *err, size_t errlen)
 {
 	unsigned long long hi, lo;
 	const char *s = text, *dot, *end;
@@ -87,14 +87,14 @@ parse_asn(const char *text, uint32_t *asn, char *err, size_t errlen)
  * say on stderr which VRPs it came from (the URL without its password).
  */
 static void
-say_default_source(const struct rovctl_opts *o)
+say_default_source(const struct rovctl_opts *o, const char *file)
 {
 	const char *env = getenv("ROVMON_REDIS");
 	bool from_env = env != NULL && *env != '\0';
 	struct vrp_redis_url u;
 	char err[256], where[600];
 
-	if (o->vrps != NULL || o->redis != NULL)
+	if (file != NULL || o->redis != NULL)
 		return;
 	if (vrp_redis_url_parse(rovctl_redis_url(o), &u, err,
 	    sizeof(err)) == -1)
@@ -109,24 +109,24 @@ say_default_source(const struct rovctl_opts *o)
 	    "$ROVMON_REDIS is not set)");
 }
 
-/* The VRP set from --vrps or Redis; *gen 0 for a file. */
-static int
-get_set(const struct rovctl_opts *o, struct vrp_set **set, uint64_t *gen)
+int
+rovctl_get_set(const struct rovctl_opts *o, const char *file,
+    struct vrp_set **set, uint64_t *gen)
 {
 	struct vrp_redis *r;
 	int rv;
 
 	*gen = 0;
-	if (o->vrps != NULL) {
+	if (file != NULL) {
 		if (o->redis != NULL) {
 			rovctl_usage_error("--vrps and --redis: choose one "
 			    "source of VRPs");
 			return EX_USAGE;
 		}
-		*set = vrp_load(o->vrps);
+		*set = vrp_load(file);
 		return *set != NULL ? 0 : EX_UNAVAIL;
 	}
-	say_default_source(o);
+	say_default_source(o, file);
 	if ((r = vrp_redis_open(rovctl_redis_url(o), o->ns)) == NULL)
 		return EX_ERROR;
 	rv = vrp_redis_load_current(r, set, gen) == 0 ? 0 : EX_UNAVAIL;
@@ -182,9 +182,9 @@ rovctl_cmd_validate(const struct rovctl_opts *o, int argc, char **argv)
 		return rovctl_usage_error("validate needs PREFIX and ASN, "
 		    "got %d argument%s", argc, argc == 1 ? "" : "s");
 	if (prefix_parse_strict(argv[0], &p, err, sizeof(err)) == -1 ||
-	    parse_asn(argv[1], &asn, err, sizeof(err)) == -1)
+	    rovctl_parse_asn(argv[1], &asn, err, sizeof(err)) == -1)
 		return rovctl_usage_error("%s", err);
-	if ((rv = get_set(o, &set, &gen)) != 0)
+	if ((rv = rovctl_get_set(o, o->vrps, &set, &gen)) != 0)
 		return rv;
 	if ((idx = rov_index_build(set)) == NULL) {
 		log_warnx("building the ROV index failed");
@@ -244,9 +244,9 @@ rovctl_cmd_show(const struct rovctl_opts *o)
 	if (o->prefix != NULL &&
 	    prefix_parse_strict(o->prefix, &p, err, sizeof(err)) == -1)
 		return rovctl_usage_error("%s", err);
-	if (o->asn != NULL && parse_asn(o->asn, &asn, err, sizeof(err)) == -1)
+	if (o->asn != NULL && rovctl_parse_asn(o->asn, &asn, err, sizeof(err)) == -1)
 		return rovctl_usage_error("%s", err);
-	if ((rv = get_set(o, &set, &gen)) != 0)
+	if ((rv = rovctl_get_set(o, o->vrps, &set, &gen)) != 0)
 		return rv;
 	if (o->json && (a = json_array()) == NULL)
 		goto done;

@@ -15,6 +15,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include "base/cursor.h"
 #include "base/log.h"
 #include "rpki/vrp_redis.h"
 #include "rpki/vrp_redis_internal.h"
@@ -117,9 +118,9 @@ vrp_redis_read_ids(struct rconn *k, uint64_t *cur, uint64_t *prev)
 	return rv;
 }
 
-const char *const vrp_redis_meta_names[M_NUM] = { "version", "complete",
+const char *const vrp_redis_meta_names[M_ALL] = { "version", "complete",
     "count", "chunks", "chunk_records", "record_size", "ntas", "generated",
-    "loaded", "checked", "oldest_expiry" };
+    "loaded", "checked", "oldest_expiry", "aspa_count", "aspa_bytes" };
 
 static int
 meta_field(struct rconn *k, const redisReply *n, const redisReply *v,
@@ -127,7 +128,7 @@ meta_field(struct rconn *k, const redisReply *n, const redisReply *v,
 {
 	size_t i;
 
-	for (i = 0; i < M_NUM; i++)
+	for (i = 0; i < M_ALL; i++)
 		if (n->len == strlen(vrp_redis_meta_names[i]) &&
 		    memcmp(n->str, vrp_redis_meta_names[i], n->len) == 0) {
 			if (vrp_redis_parse_num(v->str, v->len, INT64_MAX,
@@ -161,9 +162,11 @@ meta_field(struct rconn *k, const redisReply *n, const redisReply *v,
 int
 vrp_redis_read_meta(struct rconn *k, uint64_t id, struct vrp_redis_meta *m)
 {
-	unsigned long long num[M_NUM];
+	unsigned long long num[M_ALL] = { 0 };
 	char key[KEY_MAX];
 	const char *argv[2] = { "HGETALL", key };
+	const unsigned need = (1u << M_NUM) - 1, aspa = (1u << M_ALL) - 1 -
+	    need;
 	redisReply *rep;
 	unsigned seen = 0;
 	size_t i;
@@ -190,8 +193,17 @@ vrp_redis_read_meta(struct rconn *k, uint64_t id, struct vrp_redis_meta *m)
 	}
 	if (rep->elements == 0)
 		vrp_redis_conn_err(k, "%s: missing", key);
-	else if (seen != (1u << M_NUM) - 1 || m->sha256[0] == '\0')
+	else if ((seen & need) != need || m->sha256[0] == '\0')
 		vrp_redis_conn_err(k, "%s: fields missing", key);
+	else if ((seen & aspa) != 0 && (seen & aspa) != aspa)
+		vrp_redis_conn_err(k, "%s: aspa_count without aspa_bytes or the "
+		    "other way round", key);
+	else if (num[M_ASPA_COUNT] > ASPA_MAX_RECORDS ||
+	    num[M_ASPA_BYTES] > ASPA_BYTES_MAX ||
+	    (num[M_ASPA_COUNT] == 0) != (num[M_ASPA_BYTES] == 0) ||
+	    num[M_ASPA_BYTES] < num[M_ASPA_COUNT] * (ASPA_HDR_SIZE + 4))
+		vrp_redis_conn_err(k, "%s: aspa_count or aspa_bytes out of range "
+		    "or inconsistent", key);
 	else if (num[M_VERSION] != 1 || num[M_RECSIZE] != REC_SIZE)
 		vrp_redis_conn_err(k, "%s: unknown version or record size",
 		    key);
@@ -213,6 +225,8 @@ vrp_redis_read_meta(struct rconn *k, uint64_t id, struct vrp_redis_meta *m)
 		m->loaded = (int64_t)num[M_LOADED];
 		m->checked = (int64_t)num[M_CHECKED];
 		m->oldest_expiry = (int64_t)num[M_OLDEST];
+		m->aspa_count = (size_t)num[M_ASPA_COUNT];
+		m->aspa_bytes = (size_t)num[M_ASPA_BYTES];
 		m->bytes = (size_t)num[M_NTAS];	/* ntas until chunks read */
 		rv = 0;
 	}
@@ -288,6 +302,108 @@ read_chunks(struct rconn *k, const struct vrp_redis_meta *m,
 	return rv;
 }
 
+/* One packed ASPA record (vrp_redis_internal.h), checked as strictly
+ * as a record of a JSON file and added to set->aspa; 0 or -1. */
+static int
+unpack_aspa(struct rconn *k, struct cursor *c, struct vrp_set *set,
+    size_t ntas, uint64_t gen, size_t idx, uint32_t *prov)
+{
+	uint32_t cust, n, hi, lo, pad, i;
+	uint8_t ta;
+	const char *why = NULL;
+
+	if (cursor_get_u32(c, &cust) == -1 || cursor_get_u32(c, &n) == -1 ||
+	    cursor_get_u32(c, &hi) == -1 || cursor_get_u32(c, &lo) == -1 ||
+	    cursor_get_u8(c, &ta) == -1 || cursor_get_u24(c, &pad) == -1)
+		why = "truncated";
+	else if (pad != 0)
+		why = "padding not zero";
+	else if (ta >= ntas && ta != ASPA_TA_NONE)
+		why = "trust anchor index out of range";
+	else if (n > ASPA_MAX_PROVIDERS)
+		why = "more than 16384 providers";
+	else if (hi > INT32_MAX)
+		why = "expires out of range";
+	else if (cursor_get_u32_array(c, prov, n) == -1)
+		why = "truncated in the providers";
+	else {
+		for (i = 0; i < n; i++)
+			if (prov[i] == cust)
+				why = "the customer is its own provider";
+		if (why == NULL && aspa_list_add(&set->aspa, cust, prov, n,
+		    (int64_t)((uint64_t)hi << 32 | lo), ta, &why) == 0)
+			return 0;
+	}
+	vrp_redis_conn_err(k, "generation %llu: ASPA record %zu: %s",
+	    (unsigned long long)gen, idx, why);
+	return -1;
+}
+
+/*
+ * The generation's ASPA string: fetched and every record checked (set)
+ * or its length only (set NULL).  Nothing to do when the meta counts no
+ * ASPA (and in generations written before there were any).
+ */
+static enum vrp_redis_read
+read_aspa(struct rconn *k, const struct vrp_redis_meta *m,
+    struct vrp_set *set, size_t ntas)
+{
+	char key[KEY_MAX];
+	const char *argv[2] = { set != NULL ? "GET" : "STRLEN", key };
+	redisReply *rep;
+	struct cursor c;
+	uint32_t *prov = NULL;
+	size_t i;
+	enum vrp_redis_read rv = VRP_REDIS_READ_REFUSED;
+
+	if (m->aspa_count == 0)
+		return VRP_REDIS_READ_OK;
+	vrp_redis_key_gen(k, key, m->gen, "aspa");
+	if ((rep = vrp_redis_cmdv(k, 2, argv, NULL)) == NULL)
+		return k->c == NULL ? VRP_REDIS_READ_LOST :
+		    VRP_REDIS_READ_REFUSED;
+	if (rep->type == REDIS_REPLY_NIL || (rep->type ==
+	    REDIS_REPLY_INTEGER && rep->integer == 0)) {
+		vrp_redis_conn_err(k, "generation %llu: ASPA objects missing "
+		    "(replaced while reading?)", (unsigned long long)m->gen);
+		goto done;
+	}
+	if ((set != NULL && (rep->type != REDIS_REPLY_STRING ||
+	    rep->len != m->aspa_bytes)) || (set == NULL &&
+	    (rep->type != REDIS_REPLY_INTEGER ||
+	    (unsigned long long)rep->integer != m->aspa_bytes))) {
+		vrp_redis_conn_err(k, "generation %llu: ASPA objects: wrong "
+		    "type or length (want %zu bytes)",
+		    (unsigned long long)m->gen, m->aspa_bytes);
+		goto done;
+	}
+	if (set == NULL) {
+		rv = VRP_REDIS_READ_OK;
+		goto done;
+	}
+	if ((prov = reallocarray(NULL, ASPA_MAX_PROVIDERS,
+	    sizeof(*prov))) == NULL) {
+		vrp_redis_conn_err(k, "out of memory");
+		goto done;
+	}
+	cursor_init(&c, rep->str, rep->len);
+	for (i = 0; i < m->aspa_count; i++)
+		if (unpack_aspa(k, &c, set, ntas, m->gen, i, prov) == -1)
+			goto done;
+	if (!cursor_empty(&c)) {
+		vrp_redis_conn_err(k, "generation %llu: %zu bytes after the "
+		    "last ASPA record", (unsigned long long)m->gen,
+		    cursor_left(&c));
+		goto done;
+	}
+	set->aspa_records = m->aspa_count;
+	rv = VRP_REDIS_READ_OK;
+ done:
+	free(prov);
+	freeReplyObject(rep);
+	return rv;
+}
+
 /*
  * The generation m describes: its trust-anchor list, then every chunk and
  * record.  VRP_REDIS_READ_OK and *out (the caller frees it); REFUSED
@@ -328,7 +444,8 @@ load_gen(struct rconn *k, const struct vrp_redis_meta *m,
 	if ((set = vrp_set_new()) == NULL)
 		goto fail;
 	if ((rv = read_chunks(k, m, set, tas, rep->elements)) !=
-	    VRP_REDIS_READ_OK)
+	    VRP_REDIS_READ_OK ||
+	    (rv = read_aspa(k, m, set, rep->elements)) != VRP_REDIS_READ_OK)
 		goto fail;
 	rv = VRP_REDIS_READ_REFUSED;
 	vrp_set_finish(set);
@@ -379,6 +496,8 @@ vrp_redis_read_current(struct rconn *k, struct vrp_redis_meta *m,
 		if (rv == VRP_REDIS_READ_OK)
 			rv = out != NULL ? load_gen(k, m, out) :
 			    read_chunks(k, m, NULL, NULL, 0);
+		if (rv == VRP_REDIS_READ_OK && out == NULL)
+			rv = read_aspa(k, m, NULL, 0);
 		if (rv == VRP_REDIS_READ_OK) {
 			m->previous = prev;
 			m->bytes = m->count * REC_SIZE;

@@ -144,8 +144,40 @@ pack(const struct vrp *v, uint8_t *p)
 	memcpy(p + 16, v->prefix.a, v->prefix.family == ADDR_V6 ? 16 : 4);
 }
 
+/* Bytes of the packed ASPA records (vrp_redis_internal.h). */
+static size_t
+aspa_size(const struct aspa_list *l)
+{
+	return l->n * ASPA_HDR_SIZE + l->npool * 4;
+}
+
+/* Pack the ASPA records into buf (aspa_size() bytes). */
 static void
-content_hash(const struct vrp_set *set, char hex[65])
+pack_aspa(const struct aspa_list *l, uint8_t *p)
+{
+	const struct aspa_record *r;
+	size_t i, j;
+
+	for (i = 0; i < l->n; i++) {
+		r = &l->r[i];
+		memset(p, 0, ASPA_HDR_SIZE);
+		put_be(p, r->customer, 4);
+		put_be(p + 4, r->nproviders, 4);
+		put_be(p + 8, (uint64_t)r->expires, 8);
+		p[16] = r->ta;
+		p += ASPA_HDR_SIZE;
+		for (j = 0; j < r->nproviders; j++, p += 4)
+			put_be(p, l->pool[r->first + j], 4);
+	}
+}
+
+/*
+ * The ASPA objects are hashed after the VRPs, and only when there are
+ * some: a set without ASPAs hashes as it did before they existed, so
+ * that reloading the same file is still "unchanged".
+ */
+static void
+content_hash(const struct vrp_set *set, const uint8_t *aspa, char hex[65])
 {
 	struct sha256 s;
 	uint8_t rec[REC_SIZE];
@@ -158,6 +190,10 @@ content_hash(const struct vrp_set *set, char hex[65])
 		pack(&set->v[i], rec);
 		sha_update(&s, rec, REC_SIZE);
 	}
+	if (set->aspa.n > 0) {
+		sha_update(&s, "aspa", 5);
+		sha_update(&s, aspa, aspa_size(&set->aspa));
+	}
 	sha_final(&s, hex);
 }
 
@@ -165,13 +201,15 @@ content_hash(const struct vrp_set *set, char hex[65])
 /* Writer */
 
 /*
- * Make generation ARGV[1] current if it is complete and newer than the
+ * Make generation ARGV[1] current if it is complete (its chunks and, when
+ * its meta counts some, its ASPA string exist) and newer than the
  * current one; PERSIST its keys (written with a TTL so that a killed
  * loader's leftovers expire), remember the old one as previous, publish.
  * KEYS: current, previous, the new meta.  ARGV: id, channel, key prefix.
  */
 static const char switch_lua[] =
-"local m = redis.call('HMGET', KEYS[3], 'complete', 'chunks')\n"
+"local m = redis.call('HMGET', KEYS[3], 'complete', 'chunks', "
+"'aspa_count')\n"
 "if m[1] ~= '1' then return redis.error_reply("
 "'generation ' .. ARGV[1] .. ' is not complete') end\n"
 "local cur = redis.call('GET', KEYS[1])\n"
@@ -182,6 +220,11 @@ static const char switch_lua[] =
 "  if redis.call('EXISTS', d) == 0 then return redis.error_reply("
 "'generation ' .. ARGV[1] .. ': chunk ' .. i .. ' missing') end\n"
 "  redis.call('PERSIST', d)\n"
+"end\n"
+"if m[3] and m[3] ~= '0' then\n"
+"  if redis.call('EXISTS', ARGV[3] .. 'aspa') == 0 then return "
+"redis.error_reply('generation ' .. ARGV[1] .. ': ASPA objects missing') end\n"
+"  redis.call('PERSIST', ARGV[3] .. 'aspa')\n"
 "end\n"
 "redis.call('PERSIST', KEYS[3])\n"
 "redis.call('PERSIST', ARGV[3] .. 'tas')\n"
@@ -195,7 +238,8 @@ write_meta(struct rconn *k, uint64_t id, const struct vrp_set *set,
     size_t cr, const char *sha)
 {
 	char key[KEY_MAX], num[M_NUM][24], ttl[16];
-	const char *argv[2 + 2 * (M_NUM + 3)];
+	const char *argv[2 + 2 * (M_ALL + 3)];
+	char anum[2][24];
 	unsigned long long v[M_NUM];
 	int i, argc = 2;
 
@@ -226,8 +270,17 @@ write_meta(struct rconn *k, uint64_t id, const struct vrp_set *set,
 	argv[argc++] = set->format;
 	argv[argc++] = "sha256";
 	argv[argc++] = sha;
-	if (strlen(argv[argc - 5]) >= sizeof(((struct vrp_redis_meta *)0)->
-	    source)) {
+	if (set->aspa.n > 0) {
+		snprintf(anum[0], sizeof(anum[0]), "%zu", set->aspa.n);
+		snprintf(anum[1], sizeof(anum[1]), "%zu",
+		    aspa_size(&set->aspa));
+		argv[argc++] = vrp_redis_meta_names[M_ASPA_COUNT];
+		argv[argc++] = anum[0];
+		argv[argc++] = vrp_redis_meta_names[M_ASPA_BYTES];
+		argv[argc++] = anum[1];
+	}
+	if (set->source != NULL && strlen(set->source) >=
+	    sizeof(((struct vrp_redis_meta *)0)->source)) {
 		vrp_redis_conn_err(k, "source name longer than %d bytes", 511);
 		return -1;
 	}
@@ -304,6 +357,25 @@ write_tas(struct rconn *k, uint64_t id, const struct vrp_set *set)
 	argv[0] = "EXPIRE";
 	argv[2] = ttl;
 	return vrp_redis_expect_ok(k, vrp_redis_cmdv(k, 3, argv, NULL));
+}
+
+/* The ASPA objects, one string; none when the set has none. */
+static int
+write_aspa(struct rconn *k, uint64_t id, const struct vrp_set *set,
+    const uint8_t *aspa)
+{
+	char key[KEY_MAX], ttl[16];
+	const char *argv[5] = { "SET", key, (const char *)aspa, "EX", ttl };
+	size_t lens[5] = { 3, 0, 0, 2, 0 };
+
+	if (set->aspa.n == 0)
+		return 0;
+	vrp_redis_key_gen(k, key, id, "aspa");
+	lens[1] = strlen(key);
+	lens[2] = aspa_size(&set->aspa);
+	lens[4] = (size_t)snprintf(ttl, sizeof(ttl), "%d",
+	    VRP_REDIS_PARTIAL_TTL);
+	return vrp_redis_expect_ok(k, vrp_redis_cmdv(k, 5, argv, lens));
 }
 
 static int
@@ -385,7 +457,7 @@ gc(struct rconn *k, uint64_t cur, uint64_t prev)
 
 static int
 write_gen(struct rconn *k, uint64_t id, const struct vrp_set *set,
-    size_t cr, const char *sha)
+    size_t cr, const char *sha, const uint8_t *aspa)
 {
 	char key[KEY_MAX], ids[24];
 	const char *argv[4] = { "SADD", key, ids, NULL };
@@ -395,7 +467,8 @@ write_gen(struct rconn *k, uint64_t id, const struct vrp_set *set,
 	if (vrp_redis_expect_ok(k, vrp_redis_cmdv(k, 3, argv, NULL)) == -1 ||
 	    write_meta(k, id, set, cr, sha) == -1 ||
 	    write_chunks(k, id, set, cr) == -1 ||
-	    write_tas(k, id, set) == -1)
+	    write_tas(k, id, set) == -1 ||
+	    write_aspa(k, id, set, aspa) == -1)
 		return -1;
 	/* Last: only now is the generation complete. */
 	vrp_redis_key_gen(k, key, id, "meta");
@@ -443,6 +516,8 @@ vrp_redis_store(struct vrp_redis *r, const struct vrp_set *set,
 	const char *argv1[2] = { "INCR", key };
 	uint64_t cur, prev;
 	redisReply *rep;
+	uint8_t *aspa = NULL;
+	enum vrp_redis_store rv = VRP_REDIS_STORE_FAILED;
 
 	k->err[0] = '\0';
 	if (cr == 0)
@@ -452,7 +527,17 @@ vrp_redis_store(struct vrp_redis *r, const struct vrp_set *set,
 		    "of %zu", set->n, cr);
 		goto fail;
 	}
-	content_hash(set, sha);
+	if (aspa_size(&set->aspa) > ASPA_BYTES_MAX) {
+		vrp_redis_conn_err(k, "refusing to store %zu ASPA objects "
+		    "(%zu bytes)", set->aspa.n, aspa_size(&set->aspa));
+		goto fail;
+	}
+	if ((aspa = malloc(aspa_size(&set->aspa) + 1)) == NULL) {
+		vrp_redis_conn_err(k, "out of memory");
+		goto fail;
+	}
+	pack_aspa(&set->aspa, aspa);
+	content_hash(set, aspa, sha);
 	if (vrp_redis_read_ids(k, &cur, &prev) == 0 &&
 	    vrp_redis_read_meta(k, cur, &m) == 0 &&
 	    strcmp(m.sha256, sha) == 0) {
@@ -462,6 +547,7 @@ vrp_redis_store(struct vrp_redis *r, const struct vrp_set *set,
 		    == -1)
 			goto fail;
 		*gen = cur;
+		free(aspa);
 		return VRP_REDIS_STORE_UNCHANGED;
 	}
 	if (vrp_redis_conn_open(k) == -1)
@@ -476,12 +562,15 @@ vrp_redis_store(struct vrp_redis *r, const struct vrp_set *set,
 	}
 	*gen = (uint64_t)rep->integer;
 	freeReplyObject(rep);
-	if (write_gen(k, *gen, set, cr, sha) == -1 ||
+	if (write_gen(k, *gen, set, cr, sha, aspa) == -1 ||
 	    switch_gen(k, *gen, &prev) == -1)
 		goto fail;
 	gc(k, *gen, prev);
-	return VRP_REDIS_STORE_NEW;
+	rv = VRP_REDIS_STORE_NEW;
+	goto done;
  fail:
 	log_warnx("%s: storing VRPs: %s", r->desc, k->err);
-	return VRP_REDIS_STORE_FAILED;
+ done:
+	free(aspa);
+	return rv;
 }

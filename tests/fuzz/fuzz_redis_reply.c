@@ -15,8 +15,12 @@
  * vrp_redis_conn_open() then tries to reconnect to a unix socket that does not exist, and fails.
  *
  * Input: byte 0 selects what runs (mod 4): 0 load_current, 1
- * current_meta, 2 store (a 5-VRP set in chunks of 2), 3 hiredis's reader
- * alone (every reply type walked); the rest is the RESP stream.
+ * current_meta, 2 store (a 5-VRP set in chunks of 2; with byte 0 & 8 the
+ * same set with two ASPA objects, so that the writer also sends the ASPA
+ * string and its meta fields), 3 hiredis's reader alone (every reply
+ * type walked); the rest is the RESP stream.  The reader's ASPA shapes
+ * (meta aspa_count/aspa_bytes, GET and STRLEN of NS vrp:gen:ID:aspa)
+ * come with modes 0 and 1.
  *
  * hiredis 0.14 (Debian 12) callocs a multi-bulk reply's element array as
  * soon as it reads "*N", for any N: "*4000000000\r\n" asks for 32 GB.
@@ -45,7 +49,7 @@ static const char set_csv[] =
 "AS64502,2001:db8::/32,48,ta-two,4102444800\n"
 "AS64503,10.0.0.0/8,8,ta-one,4102444800\n";
 
-static struct vrp_set *store_set;
+static struct vrp_set *store_set, *store_set_aspa;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -53,8 +57,16 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	fz_init();
+	static const uint32_t p1[] = { 64510, 64511 }, p2[] = { 0 };
+
 	if ((store_set = vrp_parse("fuzz-set", (const uint8_t *)set_csv,
-	    sizeof(set_csv) - 1)) == NULL)
+	    sizeof(set_csv) - 1)) == NULL ||
+	    (store_set_aspa = vrp_parse("fuzz-set", (const uint8_t *)set_csv,
+	    sizeof(set_csv) - 1)) == NULL ||
+	    aspa_list_add(&store_set_aspa->aspa, 64500, p1, 2, 4102444800,
+	    0, NULL) == -1 ||
+	    aspa_list_add(&store_set_aspa->aspa, 64501, p2, 1, 0,
+	    ASPA_TA_NONE, NULL) == -1)
 		abort();
 	return 0;
 }
@@ -142,7 +154,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	switch (mode) {
 	case 0:
 		if (vrp_redis_load_current(r, &set, &gen) == 0) {
-			if (set == NULL || set->n == 0)
+			if (set == NULL || set->n == 0 ||
+			    set->aspa.n != set->aspa_records)
 				abort();
 			vrp_set_free(set);
 		}
@@ -151,7 +164,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)vrp_redis_current_meta(r, &m);
 		break;
 	default:
-		(void)vrp_redis_store(r, store_set, 2, &gen);
+		(void)vrp_redis_store(r, (data[0] & 8) ? store_set_aspa :
+		    store_set, 2, &gen);
 		break;
 	}
 	(void)vrp_redis_error(r);

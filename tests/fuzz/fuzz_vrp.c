@@ -8,7 +8,11 @@
  *   - the set is sorted by vrp_cmp() without duplicates, every entry
  *     within its family's limits (len <= maxlen <= 32/128, host bits 0);
  *   - every VRP (up to 256) validates its own prefix and ASN as VALID,
- *     unless its ASN is 0 (RFC 6483 section 4: AS0 never matches).
+ *     unless its ASN is 0 (RFC 6483 section 4: AS0 never matches);
+ *   - the ASPA records (the "aspas" and "provider_authorizations"
+ *     arrays, vrp_parse_aspa.c) keep aspa_list.c's invariants: customer
+ *     not 0 and not among its own 1..ASPA_MAX_PROVIDERS providers, the
+ *     providers within the pool, a known trust anchor or none.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +30,39 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	fz_init();
 	return 0;
+}
+
+static void
+check_aspa(const struct vrp_set *set)
+{
+	const struct aspa_list *l = &set->aspa;
+	size_t i, j;
+
+	if (l->n + l->rejected < set->aspa_records) {
+		fprintf(stderr, "fuzz_vrp: ASPA records lost uncounted\n");
+		abort();
+	}
+	for (i = 0; i < l->n; i++) {
+		const struct aspa_record *r = &l->r[i];
+
+		if (r->customer == 0 || r->nproviders == 0 ||
+		    r->nproviders > ASPA_MAX_PROVIDERS ||
+		    (size_t)r->first + r->nproviders > l->npool ||
+		    r->expires < 0 ||
+		    (r->ta != ASPA_TA_NONE && r->ta >= set->nta)) {
+			fprintf(stderr, "fuzz_vrp: ASPA record %zu breaks the "
+			    "list's invariants\n", i);
+			abort();
+		}
+		for (j = 0; j < r->nproviders; j++)
+			if (l->pool[r->first + j] == r->customer) {
+				fprintf(stderr, "fuzz_vrp: ASPA record %zu: "
+				    "customer among its providers\n", i);
+				abort();
+			}
+	}
+	(void)aspa_list_customers(l);
+	(void)aspa_list_expired(l, 1700000000);
 }
 
 static void
@@ -52,6 +89,7 @@ check_set(const struct vrp_set *set)
 		fprintf(stderr, "fuzz_vrp: nv4 + nv6 != n\n");
 		abort();
 	}
+	check_aspa(set);
 }
 
 int

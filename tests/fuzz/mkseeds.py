@@ -361,6 +361,19 @@ def vrp_docs():
         docs.append(("demo-slice.csv", csv.encode()))
         docs.append(("demo-slice.json.gz", gzip.compress(s, 9, mtime=0)))
         docs.append(("demo-slice.csv.bz2", bz2.compress(csv.encode(), 9)))
+    # ASPA objects in every layout vrp_parse_aspa.c reads, and bad ones
+    roa = {"asn": 64500, "prefix": "192.0.2.0/24", "maxLength": 24, "ta": "ripe"}
+    aspa = {"metadata": {"buildtime": "2025-07-20T09:31:33Z", "aspas": 3}, "roas": [roa],
+            "aspas": [{"customer_asid": 945, "expires": 1753070425, "providers": [13213, 150369]},
+                      {"customer": "AS1234", "providers": ["AS1", "AS2"], "ta": "N/A"},
+                      {"customer_asid": 39002, "expires": 1753068347, "providers": [0]},
+                      {"customer_asid": 5, "providers": [5]},
+                      {"customer": "AS0", "providers": [{"asid": 1}]}]}
+    docs.append(("aspa-layouts.json", json.dumps(aspa).encode()))
+    old = {"roas": [roa], "provider_authorizations": [
+        {"customer_asid": 64496, "expires": 1660000000,
+         "providers": [{"asid": 64497}, {"asid": 64498, "afi_limit": "ipv4"}]}]}
+    docs.append(("aspa-afi-limit.json", json.dumps(old).encode()))
     return docs
 
 
@@ -454,6 +467,22 @@ def store_sha():
     return h.hexdigest()
 
 
+# ASPA records added to the store set with byte 0 & 8 (fuzz_redis_reply.c)
+STORE_ASPA = [(64500, [64510, 64511], 4102444800, 0), (64501, [0], 0, 255)]
+
+
+def aspa_blob(recs):
+    return b"".join(struct.pack(">IIqB3x", c, len(p), e, ta) + b"".join(struct.pack(">I", x) for x in p)
+                    for c, p, e, ta in recs)
+
+
+def meta_aspa(m, recs):
+    """The meta reply m with aspa_count and aspa_bytes appended."""
+    n = int(m.split(b"\r\n", 1)[0][1:])
+    extra = [bulk("aspa_count"), bulk(str(len(recs))), bulk("aspa_bytes"), bulk(str(len(aspa_blob(recs))))]
+    return b"*%d\r\n" % (n + 4) + m.split(b"\r\n", 1)[1] + b"".join(extra)
+
+
 def seeds_redis(out, small):
     maxlen = 16384
     recs = [rec(*r) for r in STORE_SET]
@@ -486,6 +515,18 @@ def seeds_redis(out, small):
     # 2: store, unchanged content: only the checked time is updated
     same = ids + meta(len(recs), cr, 2, sha) + integer(0)
     out.put("fuzz_redis_reply", "store-same", b"\x02" + same, maxlen)
+    # ASPA objects in the generation: meta fields, GET/STRLEN of the string
+    blob = aspa_blob(STORE_ASPA)
+    la = ids + meta_aspa(meta(len(recs), cr, 2, sha), STORE_ASPA) + tas + b"".join(bulk(c) for c in chunks) + bulk(blob)
+    out.put("fuzz_redis_reply", "load-aspa", b"\x00" + la, maxlen)
+    out.put("fuzz_redis_reply", "load-aspa-missing", b"\x00" + la[:-len(bulk(blob))] + bulk(None), maxlen)
+    cma = ids + meta_aspa(meta(len(recs), cr, 2, sha), STORE_ASPA) + b"".join(integer(len(c)) for c in chunks) + integer(len(blob))
+    out.put("fuzz_redis_reply", "meta-aspa", b"\x01" + cma, maxlen)
+    # store with ASPAs (byte 0 & 8): ... RPUSH, EXPIRE, SET aspa, HSET complete, EVAL ...
+    sta = (arr([bulk(None), bulk(None)]) + integer(8) + integer(1) + integer(18) + integer(1) +
+           b"+OK\r\n" * 3 + integer(2) + integer(1) + b"+OK\r\n" + integer(0) + integer(6) +
+           arr([bulk("6"), bulk("8")]) + integer(1))
+    out.put("fuzz_redis_reply", "store-aspa", b"\x0a" + sta, maxlen)
     # 3: hiredis's reader alone
     out.put("fuzz_redis_reply", "reader",
             b"\x03" + arr([integer(-5), bulk("x"), bulk(None), b"+OK\r\n", b"-ERR no\r\n",

@@ -102,6 +102,14 @@
 	X(vrp_swaps)		/* sets adopted */			\
 	X(vrp_load_failed)	/* new sets refused (--vrps reload, URL, \
 				   Redis generation): the old one stays */ \
+	X(aspa_count)		/* ASPA objects in the set in use */	\
+	X(aspa_customers)	/* distinct customer ASes among them */	\
+	X(aspa_expired)		/* of those, expired (still used) at the \
+				   last statistics line */		\
+	X(aspa_loaded)		/* when loaded (Unix time), 0 none */	\
+	X(aspa_valid)		/* paths verified ASPA valid */		\
+	X(aspa_invalid)							\
+	X(aspa_unknown)							\
 	/* rib */							\
 	X(rib_new)		/* announcements of unstored routes */	\
 	X(rib_changed)		/* origin or RPKI state changed */	\

@@ -1,14 +1,15 @@
 /*
  * validator.h - the validation stage between BGP decoding and outputs.
  *
- * Holds the current ROV index and where it came from (a file or URL given
- * with --vrps, or the current generation in Redis with --redis), and
- * validates each announced route against it (RFC 6811, rov.h).
+ * Holds the current ROV index and ASPA index and where they came from (a
+ * file or URL given with --vrps, or the current generation in Redis with
+ * --redis: one set holds both), validates each announced route's origin
+ * (RFC 6811, rov.h) and verifies its AS path (ASPA, aspa.h).
  *
  * Swaps never pause capture: a new VRP set is loaded and its index built
- * off the packet path (the Redis watcher thread), then handed over through
- * one atomic pointer; the packet thread adopts it between two packets in
- * validator_poll().  Until a first set is loaded, routes are not judged
+ * off the packet path (the Redis watcher thread), then its ROV and ASPA
+ * indexes are handed over together through one atomic pointer; the packet
+ * thread adopts both between two packets in validator_poll().  Until a first set is loaded, routes are not judged
  * (no "rpki" object).
  */
 #ifndef ROVMON_VALIDATOR_H
@@ -18,6 +19,7 @@
 #include <stdint.h>
 
 #include "bgp/bgp.h"
+#include "rpki/aspa.h"
 #include "rpki/rov.h"
 
 struct validator;
@@ -63,7 +65,8 @@ bool		 validator_poll(struct validator *);
  * Packet thread: copy the count of new VRP sets refused so far (failed
  * --vrps loads and SIGHUP reloads, Redis generations refused for their
  * content, each once, indexes that could not be built) into
- * stats.vrp_load_failed.
+ * stats.vrp_load_failed, and count the expired ASPA objects now
+ * (stats.aspa_expired; a scan of the records: once per statistics line).
  */
 void		 validator_update_stats(const struct validator *);
 bool		 validator_ready(const struct validator *);
@@ -74,6 +77,18 @@ bool		 validator_check(const struct validator *,
 		    struct rov_result *);
 /* The index in use (NULL before the first load); packet thread only. */
 const struct rov_index *validator_index(const struct validator *);
+/* The ASPA index in use: NULL when no ASPA data was loaded (none yet, or
+ * the set in use had no ASPA objects); packet thread only. */
+const struct aspa_index *validator_aspa_index(const struct validator *);
+/*
+ * Verify an AS path received from a neighbour (its AS and its role
+ * relative to the receiver) with aspa_verify() against the index in use,
+ * counting the result (stats aspa_valid/invalid/unknown).  false, and
+ * *res untouched, when no ASPA data is loaded or the role is unknown.
+ */
+bool		 validator_aspa(const struct validator *,
+		    const struct bgp_aspath *, uint32_t neighbor_as,
+		    enum bgp_role sender_role, struct aspa_result *);
 /* Generation of the set in use: Redis's, or a counter of local loads. */
 uint64_t	 validator_generation(const struct validator *);
 /* The Redis watcher's state (vrp_redis_status(); any thread); false,

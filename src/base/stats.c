@@ -112,6 +112,11 @@ stats_write_json(FILE *fp, const struct stats_live *live)
 	put_age(fp, "vrp_age", now, stats.vrp_loaded);
 	put_age(fp, "vrp_data_age", now,
 	    stats.vrp_loaded != 0 ? stats.vrp_generated : 0);
+	/* The ASPA objects come with the VRPs: the same times, null when
+	 * the set in use has none. */
+	put_age(fp, "aspa_age", now, stats.aspa_loaded);
+	put_age(fp, "aspa_data_age", now,
+	    stats.aspa_loaded != 0 ? stats.vrp_generated : 0);
 	if (live != NULL && live->redis != NULL)
 		put_redis(fp, live->redis);
 	put_time(fp, now);

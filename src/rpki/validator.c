@@ -2,10 +2,13 @@
  * validator.c - the current ROV index, its source, and route judging.
  *
  * Threads: the packet thread owns `cur` and is the only one that reads or
- * frees it.  The Redis watcher thread builds a complete index and
- * publishes it in `pending` with an atomic exchange (freeing any older
- * pending one that the packet thread never adopted); validator_poll()
- * takes it with another exchange.  No lock is held on the packet path.
+ * frees it.  The Redis watcher thread (or the SIGHUP reloader) builds a
+ * complete pair of indexes from one set -- the ROV index and, when the
+ * set holds ASPA objects, the ASPA index -- and publishes the pair in
+ * `pending` with one atomic exchange (freeing any older pending pair that
+ * the packet thread never adopted); validator_poll() takes it with
+ * another exchange.  So the VRPs and the ASPAs of one generation are
+ * always adopted together.  No lock is held on the packet path.
  *
  * Every new set refused (a --vrps load or SIGHUP reload that fails, a
  * Redis generation refused for what it holds, an index that cannot be
@@ -22,14 +25,22 @@
 #include "base/log.h"
 #include "base/stats.h"
 #include "base/thread.h"
+#include "rpki/aspa.h"
 #include "rpki/validator.h"
 #include "rpki/vrp_load.h"
 #include "rpki/vrp_redis.h"
 
+/* What one set gives: its ROV index (which owns the set) and its ASPA
+ * index (NULL when the set had no ASPA objects). */
+struct vdata {
+	struct rov_index	*rov;
+	struct aspa_index	*aspa;
+};
+
 struct validator {
-	struct rov_index	*cur;		/* packet thread only */
+	struct vdata		*cur;		/* packet thread only */
 	uint64_t		 gen;		/* generation of cur */
-	_Atomic(struct rov_index *) pending;	/* from the watcher */
+	_Atomic(struct vdata *)	 pending;	/* from the watcher */
 	_Atomic uint64_t	 pending_gen;
 	_Atomic uint64_t	 local_loads;	/* --vrps loads so far */
 	_Atomic uint64_t	 failed;	/* new sets refused, any thread */
@@ -55,6 +66,39 @@ validator_new(void)
 	return v;
 }
 
+static void
+vdata_free(struct vdata *d)
+{
+	if (d == NULL)
+		return;
+	rov_index_free(d->rov);
+	aspa_index_free(d->aspa);
+	free(d);
+}
+
+/*
+ * Both indexes from one set (the ROV index takes the set).  NULL, the set
+ * freed and the reason logged with `what`, when memory runs out.
+ */
+static struct vdata *
+vdata_build(struct vrp_set *set, const char *what)
+{
+	struct vdata *d;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL ||
+	    (set->aspa.n > 0 && (d->aspa = aspa_index_build(&set->aspa)) ==
+	    NULL) || (d->rov = rov_index_build(set)) == NULL) {
+		log_warnx("%s: out of memory building the ROV and ASPA "
+		    "indexes", what);
+		if (d != NULL)
+			aspa_index_free(d->aspa);
+		free(d);
+		vrp_set_free(set);
+		return NULL;
+	}
+	return d;
+}
+
 void
 validator_free(struct validator *v)
 {
@@ -67,21 +111,36 @@ validator_free(struct validator *v)
 	if (v->reloader_started)
 		pthread_join(v->reloader, NULL);
 	free(v->reload_source);
-	rov_index_free(atomic_exchange(&v->pending, NULL));
-	rov_index_free(v->cur);
+	vdata_free(atomic_exchange(&v->pending, NULL));
+	vdata_free(v->cur);
 	free(v);
+}
+
+/* The ASPA objects of the set in use that have expired by now (used
+ * still, like expired VRPs). */
+static void
+aspa_expired_stats(const struct validator *v)
+{
+	stats.aspa_expired = v->cur != NULL && v->cur->aspa != NULL ?
+	    aspa_list_expired(&rov_index_set(v->cur->rov)->aspa,
+	    (int64_t)time(NULL)) : 0;
 }
 
 static void
 set_stats(const struct validator *v)
 {
-	const struct vrp_set *s = rov_index_set(v->cur);
+	const struct vrp_set *s = rov_index_set(v->cur->rov);
+	bool aspa = v->cur->aspa != NULL;
 
 	stats.vrp_count = s->n;
 	stats.vrp_generation = v->gen;
 	stats.vrp_loaded = (uint64_t)s->loaded;
 	stats.vrp_generated = s->generated > 0 ? (uint64_t)s->generated : 0;
 	stats.vrp_swaps++;
+	stats.aspa_count = aspa ? s->aspa.n : 0;
+	stats.aspa_customers = aspa ? aspa_index_customers(v->cur->aspa) : 0;
+	stats.aspa_loaded = aspa ? (uint64_t)s->loaded : 0;
+	aspa_expired_stats(v);
 }
 
 /*
@@ -102,41 +161,54 @@ refused(struct validator *v)
 }
 
 static void
-adopt(struct validator *v, struct rov_index *idx, uint64_t gen)
+adopt(struct validator *v, struct vdata *d, uint64_t gen)
 {
-	rov_index_free(v->cur);
-	v->cur = idx;
+	vdata_free(v->cur);
+	v->cur = d;
 	v->gen = gen;
 	set_stats(v);
+}
+
+/* "N VRPs" and, when there are some, ", M ASPA objects", for log lines. */
+static const char *
+counts(const struct vdata *d, char *buf, size_t len)
+{
+	const struct vrp_set *s = rov_index_set(d->rov);
+
+	if (d->aspa != NULL)
+		snprintf(buf, len, "%zu VRPs and %zu ASPA objects", s->n,
+		    s->aspa.n);
+	else
+		snprintf(buf, len, "%zu VRPs", s->n);
+	return buf;
 }
 
 int
 validator_load(struct validator *v, const char *source)
 {
 	struct vrp_set *set;
-	struct rov_index *idx;
+	struct vdata *d;
+	char n[80];
 
 	if ((set = vrp_load(source)) == NULL) {
 		refused(v);
 		return -1;	/* vrp_load() has said why */
 	}
-	if ((idx = rov_index_build(set)) == NULL) {
-		log_warnx("%s: out of memory building the ROV index", source);
-		vrp_set_free(set);
+	if ((d = vdata_build(set, source)) == NULL) {
 		refused(v);
 		return -1;
 	}
-	log_info("%s: %zu VRPs loaded", source, set->n);
-	adopt(v, idx, atomic_fetch_add(&v->local_loads, 1) + 1);
+	log_info("%s: %s loaded", source, counts(d, n, sizeof(n)));
+	adopt(v, d, atomic_fetch_add(&v->local_loads, 1) + 1);
 	return 0;
 }
 
-/* Publish an index for the packet thread (see the file comment). */
+/* Publish a pair of indexes for the packet thread (the file comment). */
 static void
-publish(struct validator *v, struct rov_index *idx, uint64_t gen)
+publish(struct validator *v, struct vdata *d, uint64_t gen)
 {
 	atomic_store(&v->pending_gen, gen);
-	rov_index_free(atomic_exchange(&v->pending, idx));
+	vdata_free(atomic_exchange(&v->pending, d));
 }
 
 static void *
@@ -144,7 +216,8 @@ reload_main(void *arg)
 {
 	struct validator *v = arg;
 	struct vrp_set *set;
-	struct rov_index *idx;
+	struct vdata *d;
+	char n[80];
 
 	/* Counted before the log line: whoever reads the line and then the
 	 * statistics finds the failure in both. */
@@ -152,14 +225,13 @@ reload_main(void *arg)
 		refused(v);
 		log_warnx("%s: reload failed; keeping the current VRP set",
 		    v->reload_source);
-	} else if ((idx = rov_index_build(set)) == NULL) {
-		vrp_set_free(set);
+	} else if ((d = vdata_build(set, v->reload_source)) == NULL) {
 		refused(v);
-		log_warnx("%s: out of memory building the ROV index; keeping "
-		    "the current VRP set", v->reload_source);
+		log_warnx("%s: keeping the current VRP set", v->reload_source);
 	} else {
-		log_info("%s: %zu VRPs reloaded", v->reload_source, set->n);
-		publish(v, idx, atomic_fetch_add(&v->local_loads, 1) + 1);
+		log_info("%s: %s reloaded", v->reload_source, counts(d, n,
+		    sizeof(n)));
+		publish(v, d, atomic_fetch_add(&v->local_loads, 1) + 1);
 	}
 	atomic_store(&v->reloading, false);
 	return NULL;
@@ -195,23 +267,25 @@ static void
 on_new_generation(void *arg, struct vrp_set *set, uint64_t gen)
 {
 	struct validator *v = arg;
-	struct rov_index *idx;
+	struct vdata *d;
+	char what[64], n[80];
 
 	if (set == NULL) {
 		refused(v);
 		return;
 	}
 	warn_stale(set);
-	if ((idx = rov_index_build(set)) == NULL) {
-		vrp_set_free(set);
+	snprintf(what, sizeof(what), "redis generation %llu",
+	    (unsigned long long)gen);
+	if ((d = vdata_build(set, what)) == NULL) {
 		refused(v);
-		log_warnx("redis generation %llu: out of memory building the "
-		    "ROV index; keeping the current set", (unsigned long long)gen);
+		log_warnx("%s: keeping the current set", what);
 		return;
 	}
-	publish(v, idx, gen);
-	log_info("redis generation %llu: %zu VRPs ready",
-	    (unsigned long long)gen, rov_index_set(idx)->n);
+	/* Counted before publishing: the packet thread may free d. */
+	counts(d, n, sizeof(n));
+	publish(v, d, gen);
+	log_info("%s: %s ready", what, n);
 }
 
 enum validator_redis
@@ -226,15 +300,14 @@ validator_redis(struct validator *v, const char *url, const char *ns,
 	if ((v->redis = vrp_redis_open(url, ns)) == NULL)
 		return VALIDATOR_REDIS_BAD_URL;
 	if (vrp_redis_load_current(v->redis, &set, &gen) == 0) {
-		struct rov_index *idx;
+		struct vdata *d;
 
 		warn_stale(set);
-		if ((idx = rov_index_build(set)) == NULL) {
-			vrp_set_free(set);
+		if ((d = vdata_build(set, url)) == NULL) {
 			refused(v);
 			rc = VALIDATOR_REDIS_NO_SET;
 		} else
-			adopt(v, idx, gen);
+			adopt(v, d, gen);
 	} else {
 		/* A generation refused for its content (not Redis down);
 		 * the watcher will not count it again. */
@@ -251,25 +324,33 @@ validator_redis(struct validator *v, const char *url, const char *ns,
 	return rc;
 }
 
-void
-validator_update_stats(const struct validator *v)
+static void
+copy_failed(const struct validator *v)
 {
 	/* Relaxed: a count, ordered with nothing else. */
 	stats.vrp_load_failed = atomic_load_explicit(&v->failed,
 	    memory_order_relaxed);
 }
 
+void
+validator_update_stats(const struct validator *v)
+{
+	copy_failed(v);
+	/* Once per statistics line, not per packet: a scan of the records. */
+	aspa_expired_stats(v);
+}
+
 bool
 validator_poll(struct validator *v)
 {
-	struct rov_index *idx;
+	struct vdata *d;
 
-	validator_update_stats(v);
+	copy_failed(v);
 	if (atomic_load_explicit(&v->pending, memory_order_relaxed) == NULL)
 		return false;
-	if ((idx = atomic_exchange(&v->pending, NULL)) == NULL)
+	if ((d = atomic_exchange(&v->pending, NULL)) == NULL)
 		return false;
-	adopt(v, idx, atomic_load(&v->pending_gen));
+	adopt(v, d, atomic_load(&v->pending_gen));
 	return true;
 }
 
@@ -289,7 +370,7 @@ validator_check(const struct validator *v, const struct bgp_attrs *at,
 		return false;
 	has_origin = at->origin_kind == ORIGIN_AS_SEQ ||
 	    at->origin_kind == ORIGIN_AS_PEER;
-	rov_check(v->cur, &r->prefix, has_origin, at->origin_as, res);
+	rov_check(v->cur->rov, &r->prefix, has_origin, at->origin_as, res);
 	switch (res->state) {
 	case ROV_VALID:
 		STAT_INC(rpki_valid);
@@ -313,7 +394,34 @@ validator_generation(const struct validator *v)
 const struct rov_index *
 validator_index(const struct validator *v)
 {
-	return v->cur;
+	return v->cur != NULL ? v->cur->rov : NULL;
+}
+
+const struct aspa_index *
+validator_aspa_index(const struct validator *v)
+{
+	return v->cur != NULL ? v->cur->aspa : NULL;
+}
+
+bool
+validator_aspa(const struct validator *v, const struct bgp_aspath *path,
+    uint32_t neighbor_as, enum bgp_role sender_role, struct aspa_result *res)
+{
+	if (v->cur == NULL || v->cur->aspa == NULL ||
+	    !aspa_verify(v->cur->aspa, path, neighbor_as, sender_role, res))
+		return false;
+	switch (res->state) {
+	case ASPA_VALID:
+		STAT_INC(aspa_valid);
+		break;
+	case ASPA_INVALID:
+		STAT_INC(aspa_invalid);
+		break;
+	default:
+		STAT_INC(aspa_unknown);
+		break;
+	}
+	return true;
 }
 
 bool

@@ -5,6 +5,9 @@
  * in use stays, and the packet thread's validator_poll() is what copies
  * the count into the stats.  The Redis side (a generation refused for
  * its content counts once) needs a server: tests/e2e/98-faults.sh.
+ * And the ASPA index: built from the same set as the ROV index, adopted
+ * in the same swap, absent when the set has no ASPA objects, with its
+ * stats (aspa_count, aspa_customers, aspa_expired, aspa_loaded).
  *
  * tsan: yes (the SIGHUP reloader thread)
  */
@@ -25,6 +28,8 @@
 
 static char good[] = "/tmp/rovmon-test-vrp-good.XXXXXX";
 static char junk[] = "/tmp/rovmon-test-vrp-junk.XXXXXX";
+static char aspa1[] = "/tmp/rovmon-test-vrp-aspa1.XXXXXX";
+static char aspa2[] = "/tmp/rovmon-test-vrp-aspa2.XXXXXX";
 
 static void
 write_tmp(char *path, const char *text)
@@ -43,6 +48,18 @@ setup(void **state)
 	write_tmp(good, "ASN,IP Prefix,Max Length,Trust Anchor\n"
 	    "AS64500,10.1.0.0/16,24,ta\nAS64501,10.2.0.0/16,16,ta\n");
 	write_tmp(junk, "<html>not a VRP file</html>\n");
+	/* AS64500 names AS64510 its provider (and an expired record of
+	 * another TA AS64511); then only AS64520. */
+	write_tmp(aspa1, "{\"roas\": [{\"asn\": 64500, \"prefix\": "
+	    "\"10.1.0.0/16\", \"maxLength\": 24, \"ta\": \"ta\"}], "
+	    "\"aspas\": [{\"customer_asid\": 64500, \"expires\": 4102444800, "
+	    "\"providers\": [64510]}, {\"customer\": \"AS64500\", "
+	    "\"providers\": [\"AS64511\"], \"ta\": \"other\", \"expires\": 1}, "
+	    "{\"customer_asid\": 64510, \"providers\": [0]}]}");
+	write_tmp(aspa2, "{\"roas\": [{\"asn\": 64500, \"prefix\": "
+	    "\"10.1.0.0/16\", \"maxLength\": 24, \"ta\": \"ta\"}], "
+	    "\"aspas\": [{\"customer_asid\": 64500, \"providers\": "
+	    "[64520]}]}");
 	return 0;
 }
 
@@ -52,6 +69,8 @@ teardown(void **state)
 	(void)state;
 	unlink(good);
 	unlink(junk);
+	unlink(aspa1);
+	unlink(aspa2);
 	return 0;
 }
 
@@ -149,12 +168,84 @@ test_reloads(void **state)
 	validator_free(v);
 }
 
+/* "64510 64500" received from AS64510, a customer of the receiver. */
+static bool
+verify(struct validator *v, enum bgp_role role, struct aspa_result *res)
+{
+	static const uint32_t asns[] = { 64510, 64500 };
+	static const struct bgp_as_segment seg = { AS_SEQUENCE, 2, 0 };
+	struct bgp_aspath p = { &seg, 1, asns, 2 };
+
+	return validator_aspa(v, &p, 64510, role, res);
+}
+
+static void
+test_aspa(void **state)
+{
+	struct validator *v;
+	struct aspa_result res;
+	size_t n;
+
+	(void)state;
+	stats_reset();
+	assert_non_null(v = validator_new());
+	/* Before any set and with a set without ASPAs: no ASPA data. */
+	assert_null(validator_aspa_index(v));
+	assert_false(verify(v, BGP_ROLE_CUSTOMER, &res));
+	assert_int_equal(validator_load(v, good), 0);
+	assert_null(validator_aspa_index(v));
+	assert_false(verify(v, BGP_ROLE_CUSTOMER, &res));
+	assert_int_equal(stats.aspa_count, 0);
+	assert_int_equal(stats.aspa_loaded, 0);
+
+	/* A set with ASPAs: both indexes from it, one swap. */
+	reload(v, aspa1);
+	wait_swap(v);
+	assert_non_null(validator_index(v));
+	assert_non_null(validator_aspa_index(v));
+	assert_int_equal(stats.aspa_count, 3);
+	assert_int_equal(stats.aspa_customers, 2);
+	assert_int_equal(stats.aspa_expired, 1);	/* used all the same */
+	assert_true(stats.aspa_loaded != 0);
+	assert_true(aspa_index_providers(validator_aspa_index(v), 64500, &n)
+	    != NULL);
+	assert_int_equal(n, 2);			/* the union of the two */
+	assert_true(verify(v, BGP_ROLE_CUSTOMER, &res));
+	assert_int_equal(res.state, ASPA_VALID);
+	assert_int_equal(res.procedure, ASPA_UPSTREAM);
+	assert_false(verify(v, BGP_ROLE_UNKNOWN, &res));
+	assert_int_equal(stats.aspa_valid, 1);
+
+	/* One customer's provider set changes: the verdict follows. */
+	reload(v, aspa2);
+	wait_swap(v);
+	assert_int_equal(stats.aspa_count, 1);
+	assert_int_equal(stats.aspa_expired, 0);
+	assert_true(verify(v, BGP_ROLE_CUSTOMER, &res));
+	assert_int_equal(res.state, ASPA_INVALID);
+	assert_int_equal(res.hop_customer, 64500);
+	assert_int_equal(res.hop_provider, 64510);
+	assert_int_equal(stats.aspa_invalid, 1);
+
+	/* VRPs without ASPAs again: the ASPA index goes in the same swap. */
+	reload(v, good);
+	wait_swap(v);
+	assert_int_equal(validator_generation(v), 4);
+	assert_null(validator_aspa_index(v));
+	assert_false(verify(v, BGP_ROLE_CUSTOMER, &res));
+	assert_int_equal(stats.aspa_count, 0);
+	assert_int_equal(stats.aspa_customers, 0);
+	assert_int_equal(stats.aspa_loaded, 0);
+	validator_free(v);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_startup_loads),
 		cmocka_unit_test(test_reloads),
+		cmocka_unit_test(test_aspa),
 	};
 
 	log_init("rovmon");

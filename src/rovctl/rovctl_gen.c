@@ -295,9 +295,10 @@ on_new(void *arg, struct vrp_set *set, uint64_t gen)
 		fflush(stdout);
 		return;
 	}
-	printf("generation %llu: %zu VRPs, source %s, loaded %s\n",
-	    (unsigned long long)gen, set->n, set->source != NULL ?
-	    set->source : "?", rovctl_fmt_time(set->loaded, t, sizeof(t)));
+	printf("generation %llu: %zu VRPs, %zu ASPA objects, source %s, "
+	    "loaded %s\n", (unsigned long long)gen, set->n, set->aspa.n,
+	    set->source != NULL ? set->source : "?",
+	    rovctl_fmt_time(set->loaded, t, sizeof(t)));
 	fflush(stdout);
 	vrp_set_free(set);
 	if (o->count != 0 && ++watch_seen >= o->count)

@@ -124,6 +124,15 @@ jcheck 'd["aspas"] == 0 and d["count"] == 2' && ok "the switch dropped the ASPAs
     bad "status: $(cat "$tmp/out")"
 expect 0 "ASPAs once more" "$ROVCTL" vrp load --from "$tmp/b.json" --redis "$U"
 
+# --- a sensor adopts the VRPs and the ASPAs of one generation together ----
+ROVMON=$B/rovmon
+"$ROVMON" -q -r pcaps/as2-session.pcap --redis "$U" --routes /dev/null --stats "$tmp/stats" 2> "$tmp/err"
+python3 -c 'import json, sys; s = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+sys.exit(not (s["vrp_count"] == 2 and s["aspa_count"] == 3 and s["aspa_customers"] == 2 and s["aspa_expired"] == 0 and
+    s["aspa_loaded"] == s["vrp_loaded"] and s["aspa_age"] is not None and s["vrp_generation"] == int(sys.argv[2])))' \
+    "$tmp/stats" "$(gen)" && ok "rovmon --redis: stats aspa_count 3, aspa_customers 2 from generation $(gen)" ||
+    bad "rovmon stats: $(tail -n 1 "$tmp/stats") $(cat "$tmp/err")"
+
 # --- hostile ASPA data in Redis is refused ---------------------------------
 g=$(gen)
 K=rovmon:vrp:gen:$g

@@ -91,11 +91,22 @@ test_vrp_ages(void **state)
 	assert_int_equal(int_of(j, "vrp_generated"), 1699990000);
 	assert_int_equal(int_of(j, "vrp_age"), 600);
 	assert_int_equal(int_of(j, "vrp_data_age"), 10600);
+	/* A set without ASPA objects: their ages are unknown. */
+	assert_true(json_is_null(json_object_get(j, "aspa_age")));
+	assert_true(json_is_null(json_object_get(j, "aspa_data_age")));
 	/* when the line was written */
 	assert_int_equal(int_of(j, "time"), 1700000600);
 	assert_string_equal(json_string_value(json_object_get(j, "timestamp")),
 	    "2023-11-14T22:23:20Z");
 	json_decref(j);
+
+	/* With ASPA objects: the same load and build time as the VRPs. */
+	stats.aspa_loaded = 1700000000;
+	j = write_and_parse(&live);
+	assert_int_equal(int_of(j, "aspa_age"), 600);
+	assert_int_equal(int_of(j, "aspa_data_age"), 10600);
+	json_decref(j);
+	stats.aspa_loaded = 0;
 
 	/* A source without a build time (CSV): the data age is unknown. */
 	stats.vrp_generated = 0;

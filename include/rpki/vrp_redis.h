@@ -11,9 +11,12 @@
  * keys carry a TTL and are deleted by the next load.  The key layout is
  * in docs/redis.md.
  *
+ * A generation holds the VRPs and the ASPA objects of one source (the
+ * ASPA string, docs/redis.md); the same switch makes both current.
+ *
  * Everything read from Redis is checked like wire data: reply types,
- * lengths, counts against the metadata, and each VRP again through
- * vrp_set_add().  Redis is never queried per prefix: sensors load a whole
+ * lengths, counts against the metadata, each VRP again through
+ * vrp_set_add() and each ASPA record through aspa_list_add().  Redis is never queried per prefix: sensors load a whole
  * set off the packet path (the watcher thread) and swap in an index.
  *
  * Threads: a struct vrp_redis is used by one thread at a time, except
@@ -96,8 +99,8 @@ int		 vrp_redis_current_meta(struct vrp_redis *,
  * What `rovctl vrp status` checks: the current generation's metadata and,
  * when out is not NULL, the generation loaded exactly as a sensor loads
  * it (vrp_redis_load_current: the trust-anchor list, every chunk, every
- * record through vrp_set_add(), the distinct count) into *out, which the
- * caller frees.  With out NULL, vrp_redis_current_meta()'s checks only.
+ * record through vrp_set_add(), the distinct count, every ASPA record)
+ * into *out, which the caller frees.  With out NULL, vrp_redis_current_meta()'s checks only.
  * 0; or -1, not logged, the reason in vrp_redis_error() and m->gen the
  * generation refused for what it holds (0 when Redis could not be read
  * or names no generation).

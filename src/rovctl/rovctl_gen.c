@@ -150,6 +150,11 @@ rovctl_cmd_status(const struct rovctl_opts *o)
 		log_warnx("warning: stale data: the oldest VRP expired %s ago "
 		    "(is the validator or the loader stuck?)",
 		    fmt_age(now - m.oldest_expiry, age[0], sizeof(age[0])));
+	if (set != NULL && set->aspa.oldest_expiry > 0 &&
+	    set->aspa.oldest_expiry < now)
+		log_warnx("warning: stale data: the oldest ASPA object expired "
+		    "%s ago", fmt_age(now - set->aspa.oldest_expiry, age[0],
+		    sizeof(age[0])));
 	printable(m.source);
 	printable(m.format);
 	if (o->json) {

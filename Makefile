@@ -42,7 +42,8 @@ LIBS	= -lpcap -ljansson -lhiredis $(NIDS_LIBS) -lm -lz -lbz2 -lpthread -ldl
 # library; each test links the library and takes only the objects it needs.
 ROVMON_SRC = src/rovmon/rovmon.c src/rovmon/rovmon_options.c src/rovmon/rovmon_loop.c
 ROVCTL_SRC = src/rovctl/rovctl.c src/rovctl/rovctl_query.c src/rovctl/rovctl_gen.c \
-	     src/rovctl/rovctl_aspa.c
+	     src/rovctl/rovctl_aspa.c \
+	     src/rovctl/rovctl_path.c
 MAINS	= $(ROVMON_SRC) $(ROVCTL_SRC)
 LIBSRC	= $(filter-out $(MAINS) $(if $(HAVE_NIDS),,src/capture/reasm_nids.c),$(wildcard src/*/*.c))
 LIBOBJ	= $(LIBSRC:src/%.c=$(BUILD)/obj/%.o)
@@ -155,7 +156,7 @@ tsan:
 	@$(MAKE) --no-print-directory $(TSAN_FLAGS) all tsanbins
 	@sh tests/run.sh build-tsan
 
-bench: all $(BUILD)/bench_rov $(BUILD)/bench_json $(BUILD)/tests/test_rib
+bench: all $(BUILD)/bench_rov $(BUILD)/bench_aspa $(BUILD)/bench_json $(BUILD)/tests/test_rib
 	@sh tests/bench.sh $(BUILD)
 
 # make install [PREFIX=/usr/local] [DESTDIR=staging]: programs to sbin, man
@@ -188,6 +189,9 @@ clean:
 
 # ROV index benchmark (tests/bench.sh): build/bench_rov FILE
 $(BUILD)/bench_rov: tests/bench_rov.c $(LIB) $(HEADERS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LIBS)
+# ASPA hop index and path verification on real paths (tests/bench.sh)
+$(BUILD)/bench_aspa: tests/bench_aspa.c $(LIB) $(HEADERS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LIBS)
 # Route-event formatting, direct against jansson (tests/bench.sh)
 $(BUILD)/bench_json: tests/bench_json.c $(LIB) $(HEADERS)

@@ -4,7 +4,7 @@ on the same files, reported as a table and as JSON.  Reported, never
 asserted: the targets are compared in docs/performance.md.
 
 usage: bench.py --build BUILD --json OUT [--full PCAP] [--vrps FILE.json.bz2]
-                [--vrps-json FILE.json] [--rules FILE] [--no-live]
+                [--vrps-json FILE.json] [--mrt FILE] [--rules FILE] [--no-live]
                 [--small PCAP ...]
 
 Sections:
@@ -16,6 +16,11 @@ Sections:
           subtracted ("VRPs already loaded"); tshark; tcpdump -nn -v.
   vrps    tests/bench_rov.c on the decompressed JSON (load + build, index
           memory, lookups/s) and on the .bz2 (load + build only).
+  aspa    tests/bench_aspa.c: ASPA hop lookups and aspa_verify() per
+          second on every route's AS path of the full table's MRT source
+          (--mrt, read with bgpdump -m), with the snapshot's real ASPAs
+          and a dense synthetic set (every AS attested: the worst case);
+          set against the full table's decode + validate time per prefix.
   rib     bytes per stored route: the stats line's rib_bytes /
           routes_stored, and peak-RSS differences between the modes.
   live    rovmon -i on one end of a veth pair in a private network
@@ -370,6 +375,54 @@ def vrp_section(a, bench_rov):
     return out
 
 
+# --------------------------------------------------------------------- ASPA
+
+def aspa_section(a, bench_aspa, tmp, full):
+    print("\n== ASPA path verification (tests/bench_aspa.c)")
+    paths = os.path.join(tmp, "aspaths.txt")
+    with open(paths, "w") as f:
+        p = subprocess.run(["bgpdump", "-m", a.mrt], stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, text=True)
+        for line in p.stdout.splitlines():
+            fields = line.split("|")
+            if len(fields) > 6 and fields[2] in ("A", "B"):
+                f.write(fields[6] + "\n")
+    rounds = repeat(5)
+    cmd = [bench_aspa, "-j", "-n", str(rounds), a.vrps_json or a.vrps, paths]
+    log(f"bench: {' '.join(cmd)}")
+    wait_for_soak()
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        log(f"bench: bench_aspa failed: {p.stderr.strip()}")
+        return {"error": p.stderr.strip()}
+    r = json.loads(p.stdout)
+    r["mrt"] = a.mrt
+    r["cmd"] = " ".join(cmd)
+    print(f"  {r['paths']:,} AS paths (every route of {os.path.basename(a.mrt)}), "
+          f"{r['asns']:,} ASNs, best of {rounds}")
+    dv = None
+    if full and "net_of_startup_and_vrp_load" in full:
+        x = full["net_of_startup_and_vrp_load"]["validate"]
+        if x.get("prefixes_per_s"):
+            dv = 1e9 / x["prefixes_per_s"]
+    r["decode_validate_ns_per_prefix"] = dv
+    for key in ("real", "dense"):
+        v = r[key]
+        print(f"  {key:5s} ASPAs: {v['customers']:,} customers, index built in "
+              f"{v['build_s'] * 1e3:.2f} ms; hop lookups {v['hops_per_s'] / 1e6:.1f} M/s")
+        for proc in ("upstream", "downstream"):
+            rate = v[proc + "_per_s"]
+            ns = 1e9 / rate
+            share = f"; {ns / dv:.1%} of decode + validate ({dv:.0f} ns/prefix)" if dv else ""
+            v[proc + "_ns"] = round(ns, 1)
+            if dv:
+                v[proc + "_share_of_decode_validate"] = round(ns / dv, 4)
+            c = v[proc]
+            print(f"    verify {proc:10s} {rate / 1e6:6.2f} M paths/s ({ns:6.1f} ns each{share}): "
+                  f"valid {c['valid']:,}, invalid {c['invalid']:,}, unknown {c['unknown']:,}")
+    return r
+
+
 # -------------------------------------------------------------- synthetic RIB
 
 def rib_section(build):
@@ -609,6 +662,7 @@ def main():
     ap.add_argument("--full")
     ap.add_argument("--vrps", help="the VRP snapshot as distributed (.bz2)")
     ap.add_argument("--vrps-json", help="the same, decompressed")
+    ap.add_argument("--mrt", help="the full table as MRT (AS paths for the ASPA section)")
     ap.add_argument("--rules", default="rules/rovmon.rules")
     ap.add_argument("--no-live", action="store_true")
     ap.add_argument("--small", nargs="*", default=[])
@@ -645,6 +699,10 @@ def main():
             res["full"] = full_section(a, rovmon, tmp, errlog)
         if a.vrps or a.vrps_json:
             res["vrps"] = vrp_section(a, bench_rov)
+        if a.mrt and (a.vrps or a.vrps_json) and shutil.which("bgpdump") and \
+                os.path.exists(os.path.join(a.build, "bench_aspa")):
+            res["aspa"] = aspa_section(a, os.path.join(a.build, "bench_aspa"), tmp,
+                                       res.get("full"))
         if a.full and os.path.exists(os.path.join(a.build, "bench_json")):
             res["json"] = json_section(a, rovmon, os.path.join(a.build, "bench_json"), tmp)
         res["rib_synthetic"] = rib_section(a.build)

@@ -11,6 +11,7 @@
 #   BENCH_LIVE_RATES   tcpreplay rates, default 100,250,500,1000,top (Mb/s)
 #   BENCH_FULL=0       skip the full-table sections (small captures only)
 #   SHARED, VRPS       the shared data directory, the VRP snapshot (.bz2)
+#   MRT                the full table as MRT, for the ASPA section's paths
 #   ROVMON_BENCH_CACHE cache for the capture and the decompressed VRPs
 #                      (default /var/tmp/rovmon-bench)
 set -eu
@@ -46,6 +47,9 @@ if [ -f "$VRPS" ]; then
 else
 	echo "bench: no VRP snapshot $VRPS: VRP sections skipped" >&2
 fi
+# The full table's MRT source: every route's AS path for the ASPA section.
+MRT=${MRT:-$SHARED/mrt/bgpdump-test_data/updates.et-header.2015.gz}
+[ -f "$MRT" ] && set -- "$@" --mrt "$MRT"
 [ "${BENCH_LIVE:-1}" != 0 ] || set -- "$@" --no-live
 
 exec python3 tests/bench.py "$@" --small pcaps/ipv4-full.pcap pcaps/ipv6-full.pcap

@@ -32,6 +32,7 @@ struct vrp_set;
 /* The options of every command; strings point into argv. */
 struct rovctl_opts {
 	const char	*from, *redis, *ns, *vrps, *prefix, *asn;
+	const char	*role, *neighbor;	/* validate-path */
 	unsigned long	 interval, count, chunk;
 	int		 json, quick;
 };
@@ -65,5 +66,8 @@ int	rovctl_cmd_status(const struct rovctl_opts *);
 int	rovctl_cmd_load(const struct rovctl_opts *);
 int	rovctl_cmd_watch(const struct rovctl_opts *);
 int	rovctl_cmd_aspa_show(const struct rovctl_opts *, int argc, char **argv);
+/* rovctl_path.c */
+int	rovctl_cmd_validate_path(const struct rovctl_opts *, int argc,
+	    char **argv);
 
 #endif /* ROVMON_ROVCTL_H */

@@ -37,6 +37,9 @@ usage(FILE *f)
 "       rovctl vrp watch [--redis URL] [--count N]\n"
 "       rovctl validate PREFIX ASN [--vrps FILE|URL | --redis URL] [--json]\n"
 "       rovctl aspa show ASN [--from FILE|URL | --redis URL] [--json]\n"
+"       rovctl validate-path [PATH | -] --role customer|peer|provider|rs|\n"
+"                       rs-client [--neighbor ASN] [--from FILE|URL |\n"
+"                       --redis URL] [--json]\n"
 "status loads the current generation as a sensor does (every record\n"
 "  checked); --quick reads only its meta hash and chunk lengths.\n"
 "common: --namespace NS (default %s), -v (more log output)\n"
@@ -48,7 +51,11 @@ usage(FILE *f)
 "exit codes: 0 valid / success, 1 invalid, 2 usage error, 3 other error,\n"
 "  4 VRP source or Redis unavailable or refused (nothing loaded,\n"
 "  unreachable, bad data; status: a generation a sensor would refuse),\n"
-"  5 not found (validate), no VRP matched (show), no ASPA (aspa show).\n",
+"  5 not found (validate), no VRP matched (show), no ASPA (aspa show).\n"
+"validate-path: PATH like \"64500 64501 {64502,64503}\", most recent AS\n"
+"  first; - or none: one path per line from standard input, one result\n"
+"  line each (docs/aspa.md); exit 0 valid, 1 invalid, 5 unknown (one\n"
+"  path), 0 or 2 if a line could not be read (standard input).\n",
 	    VRP_REDIS_DEFAULT_NS, VRP_REDIS_DEFAULT_URL);
 }
 
@@ -143,6 +150,8 @@ parse_opts(int argc, char **argv, struct rovctl_opts *o)
 		{ "vrps", required_argument, NULL, 'R' },
 		{ "prefix", required_argument, NULL, 'p' },
 		{ "asn", required_argument, NULL, 'a' },
+		{ "role", required_argument, NULL, 'o' },
+		{ "neighbor", required_argument, NULL, 'N' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "chunk-records", required_argument, NULL, 'C' },
@@ -167,6 +176,8 @@ parse_opts(int argc, char **argv, struct rovctl_opts *o)
 		case 'R': o->vrps = optarg; break;
 		case 'p': o->prefix = optarg; break;
 		case 'a': o->asn = optarg; break;
+		case 'o': o->role = optarg; break;
+		case 'N': o->neighbor = optarg; break;
 		case 'i': num = &o->interval; break;
 		case 'c': num = &o->count; break;
 		case 'C': num = &o->chunk; break;
@@ -194,12 +205,12 @@ int
 main(int argc, char **argv)
 {
 	static const char cmds[] = "vrp load|status|show|watch, validate, "
-	    "aspa show";
+	    "aspa show, validate-path";
 	struct rovctl_opts o;
 	struct sigaction sa;
 	const char *cmd, *sub = NULL;
 	int first, n, rv;
-	char *pos[2];
+	char *pos[256];
 
 	log_init("rovctl");
 	memset(&o, 0, sizeof(o));
@@ -218,17 +229,24 @@ main(int argc, char **argv)
 	} else if ((strcmp(cmd, "vrp") == 0 || strcmp(cmd, "aspa") == 0) &&
 	    argc > 2 && argv[2][0] != '-')
 		sub = argv[first++];
-	/* Options and (for validate) two positionals, in any order. */
+	/* Options and (for validate) two positionals, in any order;
+	 * validate-path takes the words of a path. */
 	optind = first;
 	n = 0;
 	while (optind < argc) {
 		if ((rv = parse_opts(argc, argv, &o)) != 0)
 			return rv;
 		if (optind < argc) {
-			if (n == 2 || (strcmp(cmd, "validate") != 0 &&
-			    strcmp(cmd, "aspa") != 0))
+			if (strcmp(cmd, "validate-path") != 0 && (n == 2 ||
+			    (strcmp(cmd, "validate") != 0 &&
+			    strcmp(cmd, "aspa") != 0)))
 				return rovctl_usage_error("%s: unexpected "
 				    "argument", argv[optind]);
+			if (n == (int)(sizeof(pos) / sizeof(pos[0])))
+				return rovctl_usage_error("%s: more than %zu "
+				    "words (give long paths on standard "
+				    "input)", argv[optind],
+				    sizeof(pos) / sizeof(pos[0]));
 			pos[n++] = argv[optind++];
 		}
 	}
@@ -239,6 +257,8 @@ main(int argc, char **argv)
 			return rovctl_usage_error("aspa: needs show ASN");
 		return rovctl_cmd_aspa_show(&o, n, pos);
 	}
+	if (strcmp(cmd, "validate-path") == 0)
+		return rovctl_cmd_validate_path(&o, n, pos);
 	if (strcmp(cmd, "vrp") != 0)
 		return rovctl_usage_error(*cmd == '\0' ? "no command (%s)" :
 		    "%s: unknown command (%s)", *cmd == '\0' ? cmds : cmd,

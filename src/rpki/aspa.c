@@ -111,13 +111,15 @@ put_slot(struct aspa_index *ix, uint32_t customer, uint32_t first,
 	ix->slot[i].n = n;
 }
 
-/* A record whose provider run lies inside the pool (a list built by
- * aspa_list_add always qualifies; this guards hand-built lists). */
+/* A record aspa_list_add would have taken (customer not 0, providers)
+ * whose provider run lies inside the pool: a list built by aspa_list_add
+ * always qualifies; this guards hand-built lists, whose other records
+ * are ignored (an empty one does not make its customer "attested"). */
 static bool
 record_ok(const struct aspa_list *l, const struct aspa_record *r)
 {
-	return r->customer != 0 && r->first <= l->npool &&
-	    r->nproviders <= l->npool - r->first;
+	return r->customer != 0 && r->nproviders > 0 &&
+	    r->first <= l->npool && r->nproviders <= l->npool - r->first;
 }
 
 struct aspa_index *

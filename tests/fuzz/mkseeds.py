@@ -533,11 +533,43 @@ def seeds_redis(out, small):
                            arr([bulk("a"), arr([])]), b"*-1\r\n"]), maxlen)
 
 
+# ---- AS paths and ASPAs for fuzz_aspa -------------------------------------
+
+def aspa_recs(recs):
+    """[(customer, [providers])] as fuzz_aspa reads them after the path."""
+    return b"".join(bytes([c, len(p)] + p) for c, p in recs)
+
+
+def seeds_aspa(out, small):
+    # the examples' topology on small ASNs: A=1 .. G=7 (docs/aspa.md);
+    # G holds an AS0 ASPA
+    ex = aspa_recs([(1, [3, 4]), (2, [5]), (3, [6]), (4, [6, 7]), (7, [0])])
+    maxlen = 16384
+    for name, path in (("up-valid", "6 3 1"), ("up-invalid", "4 3 1"),
+                       ("up-unknown", "4 6 3 1"), ("down-unknown", "5 7 6 3 1"),
+                       ("down-valid", "5 7 4 1"), ("down-invalid", "5 7 4 3 1"),
+                       ("prepends", "4 4 3 3 3 1 1"), ("loop", "1 3 1"),
+                       ("as0", "0 7"), ("set", "6 {3,1}"), ("confed", "(6 3) [1] AS1 0.1")):
+        out.put("fuzz_aspa", name, path.encode() + b"\n" + ex, maxlen)
+    out.put("fuzz_aspa", "empty", b"\n" + ex, maxlen)
+    out.put("fuzz_aspa", "bad", b"1 {2 (3)} ]", maxlen)
+    if not small:
+        # paths in bgpdump's text from the shared full table's excerpt
+        txt = os.path.join(SHARED, "mrt", "bgpdump-test_expect", "updates.20020722.2238.gz.bgp.gz")
+        if os.path.exists(txt):
+            with gzip.open(txt, "rt", errors="replace") as f:
+                for i, line in enumerate(f):
+                    fl = line.split("|")
+                    if len(fl) > 6 and fl[2] == "A" and i % 50 == 0:
+                        out.put("fuzz_aspa", "mrt", fl[6].encode() + b"\n" + ex, maxlen)
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     out = Out(sys.argv[1], "--small" in sys.argv[2:])
-    for fn in (seeds_packet, seeds_pcap, seeds_bgp_msg, seeds_vrp, seeds_rules, seeds_redis):
+    for fn in (seeds_packet, seeds_pcap, seeds_bgp_msg, seeds_vrp, seeds_rules, seeds_redis,
+               seeds_aspa):
         fn(out, out.small)
     for t in sorted(out.n):
         print("%s: %d seeds" % (t, out.n[t]))

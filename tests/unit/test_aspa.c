@@ -483,6 +483,7 @@ test_index(void **state)
 		"64501 0",		/* AS0 ASPA */
 		"0 1",			/* customer 0: skipped */
 		"64502 1 1 1",		/* duplicates */
+		"64509",		/* no providers: ignored */
 		NULL
 	};
 	struct aspa_index *ix = mkindex(recs);
@@ -520,6 +521,8 @@ test_index(void **state)
 	assert_int_equal(aspa_index_hop(ix, 64503, 1),
 	    ASPA_HOP_NO_ATTESTATION);
 	assert_int_equal(aspa_index_hop(ix, 0, 1), ASPA_HOP_NO_ATTESTATION);
+	assert_int_equal(aspa_index_hop(ix, 64509, 1),
+	    ASPA_HOP_NO_ATTESTATION);
 	aspa_index_free(ix);
 	aspa_index_free(NULL);
 	/* empty and NULL lists give valid, empty indexes */
@@ -561,9 +564,16 @@ test_index_big(void **state)
 	ix = aspa_index_build(&l);
 	freelist(&l);
 	assert_non_null(ix);
-	assert_int_equal(aspa_index_customers(ix), 5000);
+	/* the 125 customers with no provider (c % 40 == 0) are ignored */
+	assert_int_equal(aspa_index_customers(ix), 4875);
 	for (c = 1; c <= 5000; c++) {
 		uint32_t np = c % 40;
+
+		if (np == 0) {
+			assert_int_equal(aspa_index_hop(ix, c, c + 1),
+			    ASPA_HOP_NO_ATTESTATION);
+			continue;
+		}
 
 		for (k = 1; k <= np; k++) {
 			assert_int_equal(aspa_index_hop(ix, c, c + 2 * k - 1),
@@ -635,6 +645,9 @@ test_oracle(void **state)
 						l.pool[l.npool++] = y;
 						l.r[l.n].nproviders++;
 					}
+				/* an empty record is ignored: no ASPA */
+				if (prov[x] == 0)
+					has[x] = 0;
 				l.n++;
 			}
 		}

@@ -179,8 +179,8 @@ ASN,IP Prefix,Max Length,Trust Anchor,Expires
 AS65546,192.0.2.0/24,24,ripe,4102444800
 AS64500,2001:db8::/32,48,ripe,4102444800
 CSV
-exact "no command" 2 "rovctl: no command (vrp load|status|show|watch, validate, aspa show)$HELP_C" "$ROVCTL"
-exact "unknown command" 2 "rovctl: frob: unknown command (vrp load|status|show|watch, validate, aspa show)$HELP_C" "$ROVCTL" frob
+exact "no command" 2 "rovctl: no command (vrp load|status|show|watch, validate, aspa show, validate-path)$HELP_C" "$ROVCTL"
+exact "unknown command" 2 "rovctl: frob: unknown command (vrp load|status|show|watch, validate, aspa show, validate-path)$HELP_C" "$ROVCTL" frob
 exact "vrp without subcommand" 2 "rovctl: vrp: needs load, status, show or watch$HELP_C" "$ROVCTL" vrp
 exact "aspa without subcommand" 2 "rovctl: aspa: needs show ASN$HELP_C" "$ROVCTL" aspa
 exact "aspa show, two ASNs" 2 "rovctl: aspa show needs one customer ASN, got 2 arguments$HELP_C" "$ROVCTL" aspa show 1 2

@@ -209,11 +209,14 @@ rovctl_cmd_validate_path(const struct rovctl_opts *o, int argc, char **argv)
 			log_warn("malloc");
 			return EX_ERROR;
 		}
-		line[0] = '\0';
-		for (i = 0; i < argc; i++) {
-			strcat(line, argv[i]);
-			strcat(line, " ");
+		for (len = 0, i = 0; i < argc; i++) {
+			size_t wl = strlen(argv[i]);
+
+			memcpy(line + len, argv[i], wl);
+			len += wl;
+			line[len++] = ' ';
 		}
+		line[len] = '\0';
 	}
 	if ((t = malloc(sizeof(*t))) == NULL ||
 	    (ptext = malloc(PATH_TEXT_LEN)) == NULL) {

@@ -45,11 +45,18 @@ for f in "$VRPS" "$MRT" "$TXT"; do
 	fi
 done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rovmon-aspadiff.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+. tests/lib/redis.sh
+cleanup() {
+	redis_cleanup
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 
 # Part 1: rovctl validate-path's answers and exit codes on the examples'
 # topology (docs/aspa.md): 0 valid, 1 invalid, 5 unknown, 2 usage; on
-# standard input a bad line gets an "error" line in its place and exit 2.
+# standard input a bad line gets an "error" line in its place and exit 2;
+# and the same ASPAs read from a Redis generation (--redis).
 cat > "$tmp/ex.json" <<'JSON'
 {"roas": [{"asn": 64496, "prefix": "192.0.2.0/24", "maxLength": 24, "ta": "t", "expires": 1900000000}],
  "aspas": [{"customer_asid": 65000, "expires": 1900000000, "providers": [65020, 65030]},
@@ -102,6 +109,33 @@ invalid upstream neighbor -: 65050 (from peer AS1)" - --role customer -
 printf '65050 65020 65000\n' > "$tmp/stdin"
 check 0 "valid downstream - -: 65050 65020 65000 (from provider AS65050)" - \
     --role provider
+# The same ASPAs from a Redis generation (rovctl vrp load): the same
+# answer, as a sensor on --redis would give.
+if command -v redis-server > /dev/null 2>&1; then
+	if redis_start "$tmp/redis.sock" > "$tmp/redis.out"; then
+		if "$ROVCTL" vrp load --from "$tmp/ex.json" --redis "$REDIS_URL" \
+		    > "$tmp/load.out" 2>&1; then
+			: > "$tmp/stdin"
+			checks=$((checks + 1))
+			got=$("$ROVCTL" validate-path --redis "$REDIS_URL" --role customer \
+			    65030 65020 65000 < "$tmp/stdin" 2> "$tmp/e")
+			rc=$?
+			if [ "$rc" != 1 ] || [ "$got" != "invalid upstream hop AS65020->AS65030: 65030 65020 65000 (from customer AS65030)" ]; then
+				echo "FAIL: validate-path --redis: exit $rc, $got"
+				cat "$tmp/e"
+				fails=$((fails + 1))
+			fi
+		else
+			echo "FAIL: rovctl vrp load into Redis: $(cat "$tmp/load.out")"
+			fails=$((fails + 1))
+		fi
+	else
+		echo "FAIL: redis-server did not start: $(cat "$tmp/redis.out")"
+		fails=$((fails + 1))
+	fi
+else
+	echo "(redis-server not installed: --redis not checked)"
+fi
 if [ "$fails" != 0 ]; then
 	echo "FAIL: $fails of $checks rovctl validate-path checks"
 	exit 1

@@ -4,13 +4,18 @@ independently of rovmon's alerting code from its route log (which carries
 each announcement's RPKI result), and compared with the alert file.
 
 Semantics checked (docs/alerts.md, docs/rules.md):
-  - a route alerts when it is new or its origin AS or RPKI state changed;
-    a repeat with the same origin and state alerts nothing;
+  - a route alerts when it is new or its origin AS, RPKI state, ASPA state
+    or leak changed; a repeat with the same origin and verdicts alerts
+    nothing; each rule fires only on news of the verdict it asks about
+    (a NOT_FOUND route whose ASPA state changes is not NOT_FOUND again);
   - sids by state: invalid/as 1000001, invalid/length 1000002,
     invalid/as0 1000003, invalid/as_set 1000004, not-found 1000005 (every
-    one: the default rules have no event_filter since issue 12);
-  - a route that alerted and is withdrawn, becomes VALID, stops alerting,
-    or whose session ends gets 1000007 "resolved".
+    one: the default rules have no event_filter since issue 12); ASPA
+    invalid 1000008; OTC leaks 1000009 (from a customer), 1000010 (from an
+    RS-client), 1000011 (from a peer);
+  - a route that alerted and is withdrawn, becomes VALID with no ASPA
+    invalid and no leak, stops matching, or whose session ends gets
+    1000007 "resolved".
 
 usage: alerts_oracle.py ROUTES.jsonl ALERTS.json [--session-ends]
 Prints the differences; exit 0 when the multisets of (sid, event, prefix,
@@ -24,11 +29,15 @@ SID = {("invalid", "as"): 1000001, ("invalid", "length"): 1000002,
        ("invalid", "as0"): 1000003, ("invalid", "as_set"): 1000004}
 
 
+LEAK_SID = {"otc-from-customer": 1000009, "otc-from-rs-client": 1000010,
+            "otc-from-peer": 1000011}
+
+
 def expected(routes, session_ends):
     store = {}
     out = []
 
-    def fire(e, state, reason, origin):
+    def rov_sids(state, reason):
         if state == "not-found":
             return [1000005]
         sid = SID.get((state, reason))
@@ -46,19 +55,43 @@ def expected(routes, session_ends):
             continue
         r = e.get("rpki") or {}
         state, reason, origin = r.get("state"), r.get("reason"), e["origin_as"]
-        if prev is not None and prev["origin"] == origin and prev["state"] == state:
+        aspa = (e.get("aspa") or {}).get("state")
+        leak = (e.get("leak") or {}).get("rule")
+        # what the announcement brings news of (a new route: everything)
+        news_rov = prev is None or prev["origin"] != origin or prev["state"] != state
+        news_aspa = prev is None or prev["aspa"] != aspa
+        news_leak = prev is None or prev["leak"] != leak
+        if not (news_rov or news_aspa or news_leak):
             continue
+        now = {"origin": origin, "state": state, "aspa": aspa, "leak": leak}
         alerted = prev is not None and prev["alerted"]
-        if alerted and state == "valid":
+        if alerted and state == "valid" and aspa != "invalid" and leak is None:
             out.append((1000007, "resolved", e["prefix"], origin, state))
-            store[key] = {"origin": origin, "state": state, "alerted": False}
+            store[key] = dict(now, alerted=False)
             continue
-        sids = fire(e, state, reason, origin)
+        # each rule fires on news of the verdict it asks about, and is
+        # "held" (still matching, not firing) otherwise
+        sids, held = [], 0
+        for sid in rov_sids(state, reason):
+            if news_rov:
+                sids.append(sid)
+            else:
+                held += 1
+        if aspa == "invalid":
+            if news_aspa:
+                sids.append(1000008)
+            else:
+                held += 1
+        if leak is not None:
+            if news_leak:
+                sids.append(LEAK_SID[leak])
+            else:
+                held += 1
         for sid in sids:
             out.append((sid, "announce", e["prefix"], origin, state))
-        if not sids and alerted:
+        if not sids and alerted and not held:
             out.append((1000007, "resolved", e["prefix"], origin, state))
-        store[key] = {"origin": origin, "state": state, "alerted": bool(sids)}
+        store[key] = dict(now, alerted=bool(sids) or (alerted and held > 0))
     if session_ends:
         for key, v in store.items():
             if v["alerted"]:

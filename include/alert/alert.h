@@ -69,7 +69,9 @@ int	alert_format_json(const struct alert *, char *buf, size_t cap);
  *        announce 192.0.2.0/24 origin AS64500 rpki invalid/as
  *        (VRP 192.0.2.0/23 max_length 23 AS64511) peer 10.0.0.1 AS65001
  * naming the deciding VRPs (up to 8, "and N more"), or "(no covering
- * ROA)" for NOT_FOUND.  Returns the length (cut to cap - 1, never -1);
+ * ROA)" for NOT_FOUND; then " aspa invalid/hop" when the route has an
+ * ASPA verdict and " leak otc-from-customer" when it breaks an RFC 9234
+ * rule (nothing when neither applies).  Returns the length (cut to cap - 1, never -1);
  * ALERT_TEXT_MAX always holds it whole.
  */
 int	alert_format_text(const struct alert *, char *buf, size_t cap);

@@ -3,14 +3,16 @@
  *
  *   validated route -> rib (changes only) -> rules -> alert -> sinks
  *
- * Alerts fire on changes: a new route, an origin or RPKI state change,
- * a state change caused by new VRPs (revalidation), or the first verdict
- * of a route stored before any VRPs were loaded.  With the default rules
- * that is every INVALID and NOT_FOUND route once per session (docs/
- * rules.md, "Default rules").  A route that alerted
- * gets a "resolved" event when it is withdrawn, becomes VALID (or stops
- * matching any rule), or its session goes down.  Repeating a route with
- * the same origin and state alerts nothing.
+ * Alerts fire on changes: a new route, an origin, RPKI state, ASPA
+ * verdict or leak change, a change caused by new VRPs or ASPAs
+ * (revalidation), or the first verdict of a route stored before any VRPs
+ * were loaded.  With the default rules that is every INVALID and
+ * NOT_FOUND route, every ASPA invalid one and every OTC leak, once per
+ * route per session (docs/rules.md, "Default rules").  A route that
+ * alerted gets a "resolved" event when it is withdrawn, becomes VALID
+ * with no ASPA invalid and no leak (or stops matching any rule), or its
+ * session goes down.  Repeating a route with the same origin and
+ * verdicts alerts nothing.
  */
 #ifndef ROVMON_ALERTING_H
 #define ROVMON_ALERTING_H
@@ -22,7 +24,9 @@
 #include <stdint.h>
 
 #include "bgp/bgp.h"
+#include "rpki/aspa.h"
 #include "rpki/rov.h"
+#include "state/route_event.h"
 
 struct alerting;
 
@@ -41,16 +45,19 @@ struct alerting_config {
 struct alerting	*alerting_new(const struct alerting_config *);
 void		 alerting_free(struct alerting *);	/* NULL ok; flushes */
 
-/* One route event from the decoder with its validation (res may be NULL). */
+/* One route event from the decoder with its verdicts (v may be NULL for
+ * a withdrawal, or when nothing was judged). */
 void		 alerting_route(struct alerting *, const struct bgp_msg_ctx *,
 		    const struct bgp_attrs *, const struct bgp_route *,
-		    const struct rov_result *res, uint64_t gen);
+		    const struct route_verdict *v);
 /* The TCP session of ctx->session_id ended: resolve its alerted routes. */
 void		 alerting_session_down(struct alerting *,
 		    const struct bgp_msg_ctx *);
-/* A new ROV index is in use: re-validate every stored route. */
+/* A new VRP (and ASPA) set is in use: re-validate every stored route
+ * (aidx NULL: no ASPA data). */
 void		 alerting_revalidate(struct alerting *, const struct rov_index *,
-		    uint64_t gen, const struct timeval *now);
+		    const struct aspa_index *aidx, uint64_t gen,
+		    const struct timeval *now);
 /* SIGHUP: reload the rules (the old ones stay if the file is bad; rules
  * with the same gid:sid:rev and event_filter keep their event_filter
  * counts) and reopen the file sinks. */

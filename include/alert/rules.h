@@ -12,7 +12,7 @@
  * docs/rules.md.
  *
  * rules_eval() runs per route event: the rules are pre-indexed by event
- * kind and RPKI state, pass rules first.  It keeps event_filter state,
+ * kind, RPKI state and ASPA state x leak, pass rules first.  It keeps event_filter state,
  * so one ruleset must not be evaluated by two threads at once.
  */
 #ifndef ROVMON_RULES_H
@@ -79,6 +79,13 @@ const struct rule *rules_find(const struct ruleset *, uint32_t gid,
  */
 unsigned	 rules_eval(struct ruleset *, const struct route_event *,
 		    rules_fire_fn fire, void *arg);
+/*
+ * The same; *held (may be NULL) gets the number of alert and log rules
+ * that match but were held back because the event brings no news of
+ * the verdict they ask about (docs/rules.md, "Once per route").
+ */
+unsigned	 rules_eval_held(struct ruleset *, const struct route_event *,
+		    rules_fire_fn fire, void *arg, unsigned *held);
 
 /* A rule's fields; strings live as long as the ruleset. */
 enum rule_action rule_action(const struct rule *);

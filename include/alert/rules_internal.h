@@ -2,8 +2,9 @@
  * rules_internal.h - what the files of the rule module share, and nobody
  * else sees: struct rule and struct ruleset, the event_filter state, the
  * loader's parse position, and the calls between rules_parse.c (one rule
- * line), rules_load.c (files, sids), rules_class.c (classifications),
- * rules_filter.c (event_filter) and rules.c (index, evaluation).
+ * line), rules_leak.c (the route-leak options), rules_load.c (files,
+ * sids), rules_class.c (classifications), rules_filter.c (event_filter)
+ * and rules.c (index, evaluation).
  */
 #ifndef ROVMON_RULES_INTERNAL_H
 #define ROVMON_RULES_INTERNAL_H
@@ -26,6 +27,28 @@
 #define RPKI_ALL	0xffffu
 #define NBUCKET		4		/* no RPKI, not-found, valid, invalid */
 #define NKIND		4
+
+/*
+ * Route-leak conditions (rules_leak.c), each a set matched by one AND:
+ * ASPA: bit 0 no verdict, then (state, procedure) pairs; the leak: one
+ * bit per enum bgp_leak (bit 0 none); the sender's role: one bit per
+ * enum bgp_role (bit 0 unknown).
+ */
+#define ASPA_NONE_BIT	0x01u
+#define ASPA_BIT(s, p)	(1u << (1 + (unsigned)(s) + 3 * (unsigned)(p)))
+#define ASPA_STATE(s)	(ASPA_BIT(s, 0) | ASPA_BIT(s, 1))
+#define ASPA_ALL	0x7fu
+#define LEAK_BIT(l)	(1u << (unsigned)(l))
+#define LEAK_ANY	0x0eu		/* every rule, not none */
+#define LEAK_ALL	0x0fu
+#define ROLE_BIT(r)	(1u << (unsigned)(r))
+#define ROLE_ALL	0x3fu
+/* The second level of the index: ASPA (none, valid, invalid, unknown)
+ * x leak (none, some): an ASPA or leak rule is walked only for events it
+ * can match, as an rpki rule. */
+#define NLBUCKET	8
+
+enum otc_match { OTC_ANY = 0, OTC_PRESENT, OTC_ABSENT, OTC_VALUE };
 
 #define KIND_BIT(k)	(1u << (k))
 #define KINDS_DEFAULT	(KIND_BIT(RTEV_ANNOUNCE) | KIND_BIT(RTEV_REVALIDATE))
@@ -86,6 +109,13 @@ struct rule {
 	struct prefix	*peer_addr;
 	unsigned	 npeer_addr;
 	struct aslist	 origin, not_origin, peer_as;
+	uint8_t		 aspa;		/* ASPA_* set */
+	uint8_t		 leak;		/* LEAK_BIT set */
+	uint8_t		 role;		/* ROLE_BIT set */
+	enum otc_match	 otc_how;
+	struct aslist	 otc;		/* OTC_VALUE: the values */
+	uint8_t		 asks;		/* RTEV_VERDICT_* the rule asks
+					 * about: it needs news of one */
 	bool		 has_filter;
 	struct event_filter ef;
 	uint64_t	 matches;
@@ -99,8 +129,8 @@ struct ruleset {
 	unsigned	 ncls;
 	char		**files;
 	unsigned	 nfiles;
-	struct rule	**idx[NKIND][NBUCKET];
-	unsigned	 nidx[NKIND][NBUCKET];
+	struct rule	**idx[NKIND][NBUCKET][NLBUCKET];
+	unsigned	 nidx[NKIND][NBUCKET][NLBUCKET];
 };
 
 /* The parse position: which file, line and line buffer errors refer to. */
@@ -124,6 +154,16 @@ int	 rules_num_opt(struct loader *, char *, const char *, uint32_t,
 	    uint32_t, uint32_t *);
 int	 rules_parse_rule(struct loader *, enum rule_action, char *);
 void	 rules_clear_rule(struct rule *);
+
+/* rules_leak.c: the aspa, leak, peer_role and otc options, and matching
+ * them. */
+int	 rules_opt_aspa(struct loader *, struct rule *, char *);
+int	 rules_opt_leak(struct loader *, struct rule *, char *);
+int	 rules_opt_role(struct loader *, struct rule *, char *);
+int	 rules_opt_otc(struct loader *, struct rule *, char *);
+bool	 rules_leak_match(const struct rule *, const struct route_event *);
+unsigned rules_leak_bucket(const struct route_event *);
+bool	 rules_leak_in_bucket(const struct rule *, unsigned);
 
 /* rules_load.c: files and includes, one line at a time. */
 int	 rules_read_file(struct loader *, const char *, int,

@@ -6,8 +6,11 @@
  *
  * A route is keyed by (session, direction, prefix, path_id); direction is
  * the sender (src address and port of the UPDATE).  Each stored route
- * keeps its origin, its RPKI state and reason, an interned (hash-consed,
- * refcounted) AS path + next hop, and the caller's "alerted" flag.
+ * keeps its origin, its RPKI state and reason, its ASPA state and reason,
+ * the RFC 9234 leak it is, an interned (hash-consed, refcounted) AS path
+ * + next hop + OTC, and the caller's "alerted" flag; each direction the
+ * sender's AS and role, with which ASPA is verified again when the ASPA
+ * set changes.
  * The layout and its memory cost: the comment atop src/state/rib.c.
  *
  * Pointers handed out (struct rib_route *, ev->aspath) stay valid until the
@@ -23,6 +26,7 @@
 #include <sys/time.h>
 
 #include "bgp/bgp.h"
+#include "rpki/aspa.h"
 #include "rpki/rov.h"
 #include "state/route_event.h"
 
@@ -31,13 +35,17 @@ struct rib_route;	/* one stored route; a handle, see above */
 
 enum rib_change {
 	RIB_ERROR = -1,		/* allocation failed; nothing stored */
-	RIB_SAME = 0,		/* same origin, same state: do not alert
-				 * again (path/next hop also the same) */
+	RIB_SAME = 0,		/* same origin, same verdicts: do not
+				 * alert again (path/next hop also the
+				 * same) */
 	RIB_NEW,		/* the route was not stored */
-	RIB_CHANGED,		/* origin AS (or its kind) or RPKI state
-				 * changed: alert-worthy */
-	RIB_PATH_CHANGED,	/* same origin and state, only the AS path
-				 * or next hop changed: not alert-worthy */
+	RIB_CHANGED,		/* origin AS (or its kind), RPKI state,
+				 * ASPA verdict or leak changed:
+				 * alert-worthy (ev->unchanged says
+				 * which did not) */
+	RIB_PATH_CHANGED,	/* same origin and verdicts, only the AS
+				 * path, next hop or OTC changed: not
+				 * alert-worthy */
 };
 
 /*
@@ -56,17 +64,19 @@ void		 rib_free(struct rib *);		/* NULL ok */
 
 /*
  * Store or update an announced route and fill *ev (RTEV_ANNOUNCE, the
- * session/route fields, has_prev/prev_state/prev_origin_as, ev->rpki
- * copied from res; res NULL = no VRP set loaded: has_rpki false).
- * *rtp (may be NULL) gets the stored route's handle, NULL on RIB_ERROR.
- * A route that had alerted and is now VALID: rib_alerted(*rtp) &&
- * ev->has_prev && ev->prev_state != ROV_VALID && res->state == VALID;
- * the caller emits "resolved" and clears the flag.
+ * session/route fields, has_prev/prev_state/prev_origin_as and the
+ * previous ASPA state and leak, ev->unchanged, ev->rpki copied from v->rpki
+ * (NULL = no VRP set loaded: has_rpki false), the ASPA verdict and leak
+ * from v; v NULL = none of them).  The direction remembers ctx's sender
+ * role and AS.  *rtp (may be NULL) gets the stored route's handle, NULL
+ * on RIB_ERROR.  A route that had alerted and is now VALID:
+ * rib_alerted(*rtp) && ev->has_prev && ev->prev_state != ROV_VALID &&
+ * res->state == VALID; the caller emits "resolved" and clears the flag.
  */
 enum rib_change	 rib_announce(struct rib *, const struct bgp_msg_ctx *,
 		    const struct bgp_attrs *, const struct bgp_route *,
-		    const struct rov_result *res, uint64_t vrp_gen,
-		    struct route_event *ev, struct rib_route **rtp);
+		    const struct route_verdict *v, struct route_event *ev,
+		    struct rib_route **rtp);
 /*
  * Remove a withdrawn route.  true if it was stored: *ev is then filled
  * (RTEV_WITHDRAW, the stored origin, path, state) and *alerted (may be
@@ -85,16 +95,20 @@ size_t		 rib_session_down(struct rib *, uint64_t session_id,
 		    const struct timeval *ts, rib_event_cb *cb, void *arg);
 /*
  * Re-check every stored route against idx (origin given when its kind is
- * ORIGIN_AS_SEQ or _PEER) and, for each whose state changed or that is
- * judged for the first time (stored without VRPs: its prev_state is
- * NOT_FOUND, and it is reported even when it stays NOT_FOUND), store the
- * new state and call cb (RTEV_REVALIDATE, prev_state the old one).
- * idx NULL: the VRPs are gone; routes keep no RPKI state, no callbacks.
- * Returns the number of routes reported.
+ * ORIGIN_AS_SEQ or _PEER) and its path against aidx (with its
+ * direction's sender AS and role; aidx NULL: no ASPA data, no ASPA
+ * verdicts) and, for each whose RPKI state or ASPA verdict changed or
+ * that is judged for the first time (stored without VRPs: its
+ * prev_state is NOT_FOUND, and it is reported even when it stays
+ * NOT_FOUND; likewise a first ASPA verdict), store the new verdicts and
+ * call cb (RTEV_REVALIDATE, ev->unchanged the verdicts that did not, prev_state
+ * and prev_aspa_state the old ones).  idx NULL: the VRPs are gone;
+ * routes keep no RPKI or ASPA state, no callbacks.  Returns the number
+ * of routes reported.
  */
 size_t		 rib_revalidate(struct rib *, const struct rov_index *idx,
-		    uint64_t gen, const struct timeval *ts, rib_event_cb *cb,
-		    void *arg);
+		    const struct aspa_index *aidx, uint64_t gen,
+		    const struct timeval *ts, rib_event_cb *cb, void *arg);
 
 size_t		 rib_count(const struct rib *);
 /* Routes stored without VRPs count as ROV_NOT_FOUND. */

@@ -17,10 +17,11 @@
 
 
 /*
- * One interned AS path + next hop + origin.  Owned by the rib's tuple
- * table.  The tail holds, in order: the segments if there are two or
- * more (one segment is described by seg0 and nasn), the ASNs, then the
- * next hop's 4 or 16 address bytes.
+ * One interned AS path + next hop + origin + OTC.  Owned by the rib's
+ * tuple table.  The tail holds, in order: the segments if there are two
+ * or more (one segment is described by seg0 and nasn), the ASNs, the
+ * next hop's 4 or 16 address bytes, then the OTC (RFC 9234) if the
+ * route has one: routes without OTC, nearly all, pay nothing for it.
  */
 struct rib_tuple {
 	union {
@@ -37,7 +38,8 @@ struct rib_tuple {
 	uint8_t		 seg0;		/* type of the only segment */
 	uint8_t		 nhfam;		/* next hop family, 0 = none */
 	uint8_t		 cls;		/* size class */
-	uint8_t		 pad[2];
+	uint8_t		 has_otc;	/* the OTC follows the next hop */
+	uint8_t		 pad;
 	uint32_t	 tail[];
 };
 
@@ -48,12 +50,18 @@ struct rib_route {
 	uint32_t	 path_id;	/* 0 without ADD-PATH */
 	uint8_t		 family;
 	uint8_t		 len;
-	uint8_t		 has_path_id;
+	uint8_t		 has_path_id:1;
+	uint8_t		 aspa:2;	/* RIB_ASPA_* */
+	uint8_t		 aspa_reason:3;	/* enum aspa_reason */
+	uint8_t		 leak:2;	/* enum bgp_leak */
 	uint8_t		 state:2;	/* enum rov_state */
 	uint8_t		 reason:3;	/* enum rov_reason */
 	uint8_t		 alerted:1;
 	uint8_t		 has_rpki:1;	/* judged against some VRP set */
 };
+
+/* A route's ASPA verdict in two bits: none, or enum aspa_state + 1. */
+#define RIB_ASPA_NONE	0
 
 _Static_assert(sizeof(struct rib_route) == 32, "struct rib_route grew");
 _Static_assert(sizeof(struct bgp_as_segment) == 8, "segment size");
@@ -70,6 +78,10 @@ struct rib_dir {
 	struct ipaddr	 src, dst;
 	uint16_t	 sport, dport;
 	uint32_t	 peer_as;
+	/* the sender's RFC 9234 role, for the events and ASPA: the
+	 * procedure, and re-verification when the ASPA set changes */
+	uint8_t		 role;		/* enum bgp_role */
+	uint8_t		 role_source;	/* enum bgp_role_source */
 	struct rib_table t;
 };
 
@@ -165,6 +177,15 @@ rib_nh_len(uint8_t family)
 	return family == ADDR_V4 ? 4 : family == ADDR_V6 ? 16 : 0;
 }
 
+/* The OTC of a tuple that has one (a->has_otc); the tail is 4-aligned
+ * after the 0, 4 or 16 next hop bytes. */
+static inline uint32_t
+rib_tuple_otc(struct rib_tuple *a)
+{
+	return *(const uint32_t *)(const void *)(rib_tuple_nh(a) +
+	    rib_nh_len(a->nhfam));
+}
+
 static inline bool
 rib_kind_has_origin(unsigned kind)
 {
@@ -178,6 +199,8 @@ struct rib_tuple_key {
 	uint32_t		 origin_as;
 	uint8_t			 kind;
 	uint8_t			 nhfam;		/* 0 unless v4 or v6 */
+	bool			 has_otc;
+	uint32_t		 otc;
 	uint32_t		 hash;
 };
 

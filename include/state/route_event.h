@@ -19,6 +19,8 @@
 
 #include "base/addr.h"
 #include "bgp/bgp.h"
+#include "bgp/bgp_role.h"
+#include "rpki/aspa.h"
 #include "rpki/rov.h"
 
 enum route_event_kind {
@@ -36,6 +38,39 @@ enum route_resolve_why {
 	RESOLVE_VALID,		/* re-announced or re-validated as VALID */
 	RESOLVE_SESSION_DOWN,	/* NOTIFICATION, FIN/RST, idle timeout */
 };
+
+/*
+ * A route's verdicts, for ev->unchanged: those an announce or revalidate
+ * event brings no news of.  A new route brings news of all; a changed
+ * one of those that changed (ROV: the origin or the RPKI state, or a
+ * first verdict; ASPA: the state, or a first verdict; the leak).  A rule
+ * that asks about a verdict matches only an event with news of it
+ * (docs/rules.md, "Once per route").  Zero, as in a zeroed event, is
+ * news of everything.
+ */
+#define RTEV_VERDICT_RPKI	0x01
+#define RTEV_VERDICT_ASPA	0x02
+#define RTEV_VERDICT_LEAK	0x04
+#define RTEV_VERDICT_ALL	0x07
+
+/*
+ * What the route callback (rovmon_loop.c) judged of one announcement:
+ * ROV, the RFC 9234 OTC check and ASPA.  Handed to the route log and,
+ * through alerting, to the RIB, which keeps it.
+ */
+struct route_verdict {
+	const struct rov_result	*rpki;	/* NULL: no VRP set loaded */
+	uint64_t		 generation;	/* of the VRP (and ASPA) set */
+	enum bgp_leak		 leak;	/* bgp_otc_check() */
+	bool			 has_aspa;	/* false: no ASPA data, the
+					 * sender's role or AS unknown */
+	struct aspa_result	 aspa;
+};
+
+/* The leak check of an announcement (bgp_otc_check() on the sender's
+ * role and AS and the route's OTC); the rest of v zeroed. */
+void	route_verdict_init(struct route_verdict *v,
+	    const struct bgp_msg_ctx *, const struct bgp_attrs *);
 
 struct route_event {
 	enum route_event_kind	 kind;
@@ -62,6 +97,23 @@ struct route_event {
 	bool			 has_prev;	/* the route was in the RIB */
 	enum rov_state		 prev_state;
 	uint32_t		 prev_origin_as;
+	uint8_t			 unchanged;	/* RTEV_VERDICT_* without
+						 * news (announce, revalidate) */
+	/* RFC 9234: the sender's role towards the receiver (per session
+	 * direction), the route's OTC and the OTC rule it breaks */
+	enum bgp_role		 sender_role;
+	enum bgp_role_source	 role_source;
+	bool			 has_otc;
+	uint32_t		 otc;
+	enum bgp_leak		 leak;
+	/* ASPA: has_aspa false when there is no ASPA data or the sender's
+	 * role is unknown; for events built from a stored route
+	 * (withdraw, resolved) the deciding hop is not kept (0, 0) */
+	bool			 has_aspa;
+	struct aspa_result	 aspa;
+	bool			 has_prev_aspa;	/* the stored route had one */
+	enum aspa_state		 prev_aspa_state;
+	enum bgp_leak		 prev_leak;
 	/* the packet and BGP message that caused it; NULL for revalidation
 	 * and session-down events */
 	const struct packet	*pkt;

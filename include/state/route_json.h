@@ -1,7 +1,8 @@
 /*
  * route_json.h - the JSON vocabulary of route facts, one writer for each:
  * time stamps, addresses, the prefix (with its ADD-PATH id), the origin
- * and AS path, the "rpki" object, and the text form of a verdict.  The
+ * and AS path, the "rpki" object, the route-leak fields (RFC 9234 role,
+ * OTC and leak, ASPA), and the text form of a verdict.  The
  * route log (route_log.c) and the alert encoders (alert.c, JSON and
  * text) are built from these, so a fact reads the same wherever it is
  * written.
@@ -29,6 +30,8 @@
 
 #include "base/addr.h"
 #include "bgp/bgp.h"
+#include "bgp/bgp_role.h"
+#include "rpki/aspa.h"
 #include "rpki/rov.h"
 
 enum route_json_dialect {
@@ -76,6 +79,30 @@ void	route_json_aspath(char *buf, size_t cap, size_t *off,
 void	route_json_rpki(char *buf, size_t cap, size_t *off,
 	    const struct rov_result *, uint64_t generation,
 	    enum route_json_dialect);
+
+/*
+ * The route-leak fields, together and in this order, the same in both
+ * dialects (docs/route-log.md, "Route leaks"):
+ *   ,"peer_role":"customer"|null,"role_source":"open"|"config"|null,
+ *   "otc":N|null,
+ *   "aspa":{"state":"invalid","procedure":"upstream","reason":"hop"|null,
+ *           "hop":{"customer":N,"provider":N}|null}|null,
+ *   "leak":{"rule":"otc-from-customer","rfc":"9234 section 5",
+ *           "otc":N,"peer_as":N|null}|null
+ * aspa NULL writes "aspa":null (no ASPA data, or the role unknown);
+ * peer_as is the sender's AS, 0 unknown.
+ */
+struct route_json_leak {
+	enum bgp_role		 role;
+	enum bgp_role_source	 role_source;
+	bool			 has_otc;
+	uint32_t		 otc;
+	enum bgp_leak		 leak;
+	uint32_t		 peer_as;
+	const struct aspa_result *aspa;
+};
+void	route_json_leak(char *buf, size_t cap, size_t *off,
+	    const struct route_json_leak *);
 
 /*
  * The deciding VRPs in words, for a person (alert text): " (no covering

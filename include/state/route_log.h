@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "bgp/bgp.h"
-#include "rpki/rov.h"
+#include "state/route_event.h"
 
 struct route_log;
 
@@ -35,13 +35,16 @@ void	route_log_flush(struct route_log *);
 int	route_log_close(struct route_log *);
 
 /*
- * One route event.  rpki (may be NULL: no VRP set loaded) adds the
- * "rpki" object to announcements, with the VRP generation that judged it.
+ * One route event.  Announcements get the "rpki" object when v->rpki is
+ * set (NULL: no VRP set loaded), with the generation that judged it,
+ * and the route-leak fields (peer_role, role_source, otc from ctx and at;
+ * aspa and leak from v; v NULL: no verdict at all, aspa and leak null).
  */
 void	route_log_write(struct route_log *, const struct bgp_msg_ctx *,
 	    const struct bgp_attrs *, const struct bgp_route *,
-	    const struct rov_result *rpki, uint64_t generation);
-/* bgp_sink.route callback without validation; arg is the route_log. */
+	    const struct route_verdict *v);
+/* bgp_sink.route callback without validation (the leak check only);
+ * arg is the route_log. */
 void	route_log_route(void *arg, const struct bgp_msg_ctx *,
 	    const struct bgp_attrs *, const struct bgp_route *);
 

@@ -16,6 +16,8 @@
 #include "alert/alert.h"
 #include "base/jsonbuf.h"
 #include "base/log.h"
+#include "bgp/bgp_role.h"
+#include "rpki/aspa.h"
 #include "rpki/rov.h"
 #include "state/route_json.h"
 
@@ -209,6 +211,41 @@ put_u_or_null(char *buf, size_t cap, size_t *off, bool have, uint64_t v)
 		jb_puts(buf, cap, off, "null");
 }
 
+static void
+put_name_or_null(char *buf, size_t cap, size_t *off, const char *name)
+{
+	if (name == NULL) {
+		jb_puts(buf, cap, off, "null");
+		return;
+	}
+	jb_put(buf, cap, off, "\"", 1);
+	jb_puts(buf, cap, off, name);
+	jb_put(buf, cap, off, "\"", 1);
+}
+
+/* The route-leak fields (route_json_leak()), then the ASPA state and
+ * leak the route had before this event, as prev_state for ROV. */
+static void
+put_leak(char *buf, size_t cap, size_t *off, const struct route_event *ev)
+{
+	struct route_json_leak l;
+
+	l.role = ev->sender_role;
+	l.role_source = ev->role_source;
+	l.has_otc = ev->has_otc;
+	l.otc = ev->otc;
+	l.leak = ev->leak;
+	l.peer_as = ev->peer_as;
+	l.aspa = ev->has_aspa ? &ev->aspa : NULL;
+	route_json_leak(buf, cap, off, &l);
+	jb_puts(buf, cap, off, ",\"prev_aspa_state\":");
+	put_name_or_null(buf, cap, off, ev->has_prev && ev->has_prev_aspa ?
+	    aspa_state_name(ev->prev_aspa_state) : NULL);
+	jb_puts(buf, cap, off, ",\"prev_leak\":");
+	put_name_or_null(buf, cap, off, ev->has_prev ?
+	    bgp_leak_name(ev->prev_leak) : NULL);
+}
+
 /* "bgp":{...}: the route event, its facts in the alerts' dialect. */
 static void
 put_bgp(char *buf, size_t cap, size_t *off, const struct route_event *ev)
@@ -247,6 +284,7 @@ put_bgp(char *buf, size_t cap, size_t *off, const struct route_event *ev)
 	if (ev->has_rpki)
 		route_json_rpki(buf, cap, off, &ev->rpki, ev->vrp_generation,
 		    ROUTE_JSON_ALERT);
+	put_leak(buf, cap, off, ev);
 	jb_put(buf, cap, off, "}", 1);
 }
 
@@ -325,6 +363,33 @@ alert_format_json(const struct alert *a, char *buf, size_t cap)
 	return (int)off;
 }
 
+/*
+ * The text line's tail for route leaks, only when there is something to
+ * say: " aspa invalid/hop" (the ASPA verdict, its reason), " leak
+ * otc-from-customer" (the RFC 9234 rule broken).  n is the length so far
+ * (snprintf's, maybe past cap); returns the final length, cut to cap - 1.
+ */
+static int
+text_leak(const struct route_event *ev, char *buf, size_t cap, size_t n)
+{
+	const char *reason;
+	int k;
+
+	if (n < cap && ev->has_aspa) {
+		reason = aspa_reason_name(ev->aspa.reason);
+		k = snprintf(buf + n, cap - n, " aspa %s%s%s",
+		    aspa_state_name(ev->aspa.state), reason != NULL ? "/" : "",
+		    reason != NULL ? reason : "");
+		n += k > 0 ? (size_t)k : 0;
+	}
+	if (n < cap && ev->leak != BGP_LEAK_NONE) {
+		k = snprintf(buf + n, cap - n, " leak %s",
+		    bgp_leak_name(ev->leak));
+		n += k > 0 ? (size_t)k : 0;
+	}
+	return n >= cap ? (int)cap - 1 : (int)n;
+}
+
 int
 alert_format_text(const struct alert *a, char *buf, size_t cap)
 {
@@ -366,5 +431,5 @@ alert_format_text(const struct alert *a, char *buf, size_t cap)
 		buf[0] = '\0';
 		return 0;
 	}
-	return (size_t)n >= cap ? (int)cap - 1 : n;
+	return text_leak(ev, buf, cap, (size_t)n);
 }

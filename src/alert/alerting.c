@@ -40,41 +40,53 @@ fire(void *arg, const struct rule *r, const struct route_event *ev)
 }
 
 static unsigned
-judge(struct alerting *al, const struct route_event *ev)
+judge(struct alerting *al, const struct route_event *ev, unsigned *held)
 {
-	return rules_eval(al->rules, ev, fire, al);
+	return rules_eval_held(al->rules, ev, fire, al, held);
+}
+
+/* Nothing left to alert about: RPKI VALID, not ASPA invalid, no leak. */
+static bool
+clean(const struct route_event *ev)
+{
+	return ev->has_rpki && ev->rpki.state == ROV_VALID &&
+	    !(ev->has_aspa && ev->aspa.state == ASPA_INVALID) &&
+	    ev->leak == BGP_LEAK_NONE;
 }
 
 /*
  * A changed route: alert on its new state; if it had alerted and no rule
- * fires any more (it became VALID, say), it is resolved.
+ * matches it any more (it became VALID, say), it is resolved.  A rule
+ * held back only because the event brings no news of the verdict it
+ * asks about (an ASPA change on a NOT_FOUND route, for the NOT_FOUND
+ * rule) still matches: the route stays alerted, unresolved.
  */
 static void
 changed(struct alerting *al, struct route_event *ev, struct rib_route *rt,
     bool alerted)
 {
-	unsigned n;
+	unsigned n, held = 0;
 
-	if (alerted && ev->has_rpki && ev->rpki.state == ROV_VALID) {
+	if (alerted && clean(ev)) {
 		ev->kind = RTEV_RESOLVED;
 		ev->resolve_why = RESOLVE_VALID;
-		judge(al, ev);
+		judge(al, ev, NULL);
 		rib_set_alerted(al->rib, rt, false);
 		return;
 	}
-	n = judge(al, ev);
-	if (n == 0 && alerted) {
+	n = judge(al, ev, &held);
+	if (n == 0 && alerted && held == 0) {
 		ev->kind = RTEV_RESOLVED;
 		ev->resolve_why = RESOLVE_VALID;
-		judge(al, ev);
+		judge(al, ev, NULL);
 	}
-	rib_set_alerted(al->rib, rt, n > 0);
+	rib_set_alerted(al->rib, rt, n > 0 || (alerted && held > 0));
 }
 
 void
 alerting_route(struct alerting *al, const struct bgp_msg_ctx *ctx,
     const struct bgp_attrs *at, const struct bgp_route *r,
-    const struct rov_result *res, uint64_t gen)
+    const struct route_verdict *v)
 {
 	struct route_event ev;
 	struct rib_route *rt = NULL;
@@ -85,15 +97,15 @@ alerting_route(struct alerting *al, const struct bgp_msg_ctx *ctx,
 		if (!rib_withdraw(al->rib, ctx, r, &ev, &alerted))
 			return;		/* never announced: nothing to say */
 		ev.kind = RTEV_WITHDRAW;
-		judge(al, &ev);
+		judge(al, &ev, NULL);
 		if (alerted) {
 			ev.kind = RTEV_RESOLVED;
 			ev.resolve_why = RESOLVE_WITHDRAWN;
-			judge(al, &ev);
+			judge(al, &ev, NULL);
 		}
 		return;
 	}
-	switch (rib_announce(al->rib, ctx, at, r, res, gen, &ev, &rt)) {
+	switch (rib_announce(al->rib, ctx, at, r, v, &ev, &rt)) {
 	case RIB_NEW:
 	case RIB_CHANGED:
 		ev.kind = RTEV_ANNOUNCE;
@@ -110,7 +122,7 @@ on_down(void *arg, struct route_event *ev, struct rib_route *rt, bool alerted)
 {
 	(void)rt;
 	if (alerted)
-		judge(arg, ev);
+		judge(arg, ev, NULL);
 }
 
 void
@@ -135,11 +147,11 @@ on_revalidate(void *arg, struct route_event *ev, struct rib_route *rt,
 
 void
 alerting_revalidate(struct alerting *al, const struct rov_index *idx,
-    uint64_t gen, const struct timeval *now)
+    const struct aspa_index *aidx, uint64_t gen, const struct timeval *now)
 {
 	size_t n;
 
-	n = rib_revalidate(al->rib, idx, gen, now, on_revalidate, al);
+	n = rib_revalidate(al->rib, idx, aidx, gen, now, on_revalidate, al);
 	log_info("VRP generation %llu: %zu stored routes changed state "
 	    "or got their first verdict",
 	    (unsigned long long)gen, n);

@@ -5,10 +5,20 @@
  *
  * Matching.  What a rule asks of the RPKI result is one 16-bit set of
  * (state, reason) pairs plus a bit for "no VRPs loaded", so rpki options
- * combine by union and matching is one AND.  After loading, the rules are
- * indexed by (event kind, RPKI state): 4 x 4 lists of rule pointers, pass
- * rules first, each part in file order.  rules_eval() walks one list.
- * Prefix, ASN and peer lists are scanned linearly: watch lists are short.
+ * combine by union and matching is one AND; the ASPA verdict, the leak
+ * and the sender's role are sets of the same kind (rules_leak.c).  After
+ * loading, the rules are indexed by (event kind, RPKI state, ASPA state
+ * x leak): 4 x 4 x 8 lists of rule pointers, pass rules first, each part
+ * in file order.  rules_eval() walks one list, so an ASPA or leak rule
+ * costs nothing to a route it cannot match.  Prefix, ASN and peer lists
+ * are scanned linearly: watch lists are short.
+ *
+ * Once per route.  A rule that asks about a verdict (rpki, aspa, leak
+ * other than any) matches an announce or revalidate event only when the
+ * event brings news of that verdict (ev->unchanged): a NOT_FOUND route
+ * whose ASPA verdict changes is not reported NOT_FOUND again.  Such a
+ * rule is "held", and a held rule still counts as matching for
+ * resolution (rules_eval_held()).
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -20,36 +30,50 @@
 /* ---- the index ---- */
 
 static bool
-rule_in_bucket(const struct rule *r, unsigned k, unsigned b)
+rule_in_bucket(const struct rule *r, unsigned k, unsigned b, unsigned lb)
 {
 	if (!(r->kinds & KIND_BIT(k)))
+		return false;
+	if (!rules_leak_in_bucket(r, lb))
 		return false;
 	if (b == 0)
 		return (r->rpki & RPKI_NONE_BIT) != 0;
 	return (r->rpki & RPKI_STATE(b - 1)) != 0;
 }
 
+/* One list of the index: pass rules first, each part in file order. */
+static int
+build_list(struct ruleset *rs, unsigned k, unsigned b, unsigned lb)
+{
+	struct rule **v;
+	unsigned i, pass, n;
+
+	for (n = 0, i = 0; i < rs->n; i++)
+		n += rule_in_bucket(&rs->rules[i], k, b, lb);
+	if (n == 0)
+		return 0;
+	if ((v = calloc(n, sizeof(*v))) == NULL)
+		return -1;
+	rs->idx[k][b][lb] = v;
+	for (n = 0, pass = 0; pass < 2; pass++)
+		for (i = 0; i < rs->n; i++)
+			if (rule_in_bucket(&rs->rules[i], k, b, lb) &&
+			    (rs->rules[i].action == RULE_PASS) == (pass == 0))
+				v[n++] = &rs->rules[i];
+	rs->nidx[k][b][lb] = n;
+	return 0;
+}
+
 int
 rules_build_index(struct ruleset *rs)
 {
-	unsigned k, b, i, pass, n;
+	unsigned k, b, lb;
 
 	for (k = 0; k < NKIND; k++)
-		for (b = 0; b < NBUCKET; b++) {
-			for (n = 0, i = 0; i < rs->n; i++)
-				n += rule_in_bucket(&rs->rules[i], k, b);
-			if (n == 0)
-				continue;
-			if ((rs->idx[k][b] = calloc(n, sizeof(void *))) == NULL)
-				return -1;
-			for (pass = 0; pass < 2; pass++)
-				for (i = 0; i < rs->n; i++)
-					if (rule_in_bucket(&rs->rules[i], k,
-					    b) && (rs->rules[i].action ==
-					    RULE_PASS) == (pass == 0))
-						rs->idx[k][b][rs->nidx[k][b]++]
-						    = &rs->rules[i];
-		}
+		for (b = 0; b < NBUCKET; b++)
+			for (lb = 0; lb < NLBUCKET; lb++)
+				if (build_list(rs, k, b, lb) == -1)
+					return -1;
 	return 0;
 }
 
@@ -93,6 +117,8 @@ rule_match(const struct rule *r, const struct route_event *ev)
 			return false;
 	} else if (!(r->rpki & RPKI_NONE_BIT))
 		return false;
+	if (!rules_leak_match(r, ev))
+		return false;
 	if (r->family != 0 && r->family != ev->prefix.family)
 		return false;
 	if (r->peer_as.n > 0 && !as_in(&r->peer_as, ev->peer_as))
@@ -123,24 +149,48 @@ rule_match(const struct rule *r, const struct route_event *ev)
 	return true;
 }
 
+/* A rule that asks about verdicts the event brings no news of. */
+static bool
+rule_held(const struct rule *r, const struct route_event *ev)
+{
+	if (ev->kind != RTEV_ANNOUNCE && ev->kind != RTEV_REVALIDATE)
+		return false;
+	return r->asks != 0 && (r->asks & ~ev->unchanged) == 0;
+}
+
 unsigned
 rules_eval(struct ruleset *rs, const struct route_event *ev,
     rules_fire_fn fire, void *arg)
 {
-	struct rule **v, *r;
-	unsigned i, n, b, fired = 0;
+	return rules_eval_held(rs, ev, fire, arg, NULL);
+}
 
+unsigned
+rules_eval_held(struct ruleset *rs, const struct route_event *ev,
+    rules_fire_fn fire, void *arg, unsigned *held)
+{
+	struct rule **v, *r;
+	unsigned i, n, b, lb, fired = 0;
+
+	if (held != NULL)
+		*held = 0;
 	if ((unsigned)ev->kind >= NKIND)
 		return 0;
 	b = ev->has_rpki ? (unsigned)ev->rpki.state + 1 : 0;
 	if (b >= NBUCKET)
 		return 0;
-	v = rs->idx[ev->kind][b];
-	n = rs->nidx[ev->kind][b];
+	lb = rules_leak_bucket(ev);
+	v = rs->idx[ev->kind][b][lb];
+	n = rs->nidx[ev->kind][b][lb];
 	for (i = 0; i < n; i++) {
 		r = v[i];
 		if (!rule_match(r, ev))
 			continue;
+		if (rule_held(r, ev)) {
+			if (held != NULL && r->action != RULE_PASS)
+				(*held)++;
+			continue;
+		}
 		r->matches++;
 		if (r->has_filter && !rules_filter_allow(&r->ef, ev)) {
 			/* an alert that would have been: count it, or a

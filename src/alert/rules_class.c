@@ -17,6 +17,8 @@ static const struct classification builtin_classes[] = {
 	{ "rpki-invalid-as-set", "RPKI invalid: AS_SET or unknown origin", 2 },
 	{ "rpki-not-found", "RPKI not found: no covering ROA", 3 },
 	{ "rpki-resolved", "RPKI alert resolved", 4 },
+	{ "aspa-invalid", "ASPA invalid AS path", 1 },
+	{ "route-leak", "Route leak (RFC 9234 OTC)", 1 },
 	{ "hijack-watch", "Watched prefix announced unexpectedly", 1 },
 	{ "policy", "Routing policy violation", 2 },
 };

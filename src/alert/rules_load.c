@@ -288,7 +288,7 @@ rules_load(const char *path, const char *cpath)
 void
 rules_free(struct ruleset *rs)
 {
-	unsigned i, k, b;
+	unsigned i, k, b, lb;
 
 	if (rs == NULL)
 		return;
@@ -305,6 +305,7 @@ rules_free(struct ruleset *rs)
 	free(rs->files);
 	for (k = 0; k < NKIND; k++)
 		for (b = 0; b < NBUCKET; b++)
-			free(rs->idx[k][b]);
+			for (lb = 0; lb < NLBUCKET; lb++)
+				free(rs->idx[k][b][lb]);
 	free(rs);
 }

@@ -402,13 +402,13 @@ opt_msg(struct loader *ld, struct rule *r, char **pp)
 enum opt_id {
 	O_MSG, O_GID, O_SID, O_REV, O_CLASSTYPE, O_PRIORITY, O_RPKI, O_EVENT,
 	O_PREFIX, O_ORIGIN, O_NOT_ORIGIN, O_PEER_AS, O_PEER_ADDR, O_AFI,
-	O_EVENT_FILTER, O_COUNT
+	O_EVENT_FILTER, O_ASPA, O_LEAK, O_PEER_ROLE, O_OTC, O_COUNT
 };
 
 static const char *opt_names[O_COUNT] = {
 	"msg", "gid", "sid", "rev", "classtype", "priority", "rpki", "event",
 	"prefix", "origin_as", "not_origin_as", "peer_as", "peer_addr", "afi",
-	"event_filter",
+	"event_filter", "aspa", "leak", "peer_role", "otc",
 };
 
 /* Options that may appear more than once (their values accumulate). */
@@ -454,6 +454,14 @@ apply_opt(struct loader *ld, struct rule *r, enum opt_id o, char *v)
 		return opt_afi(ld, r, v);
 	case O_EVENT_FILTER:
 		return opt_event_filter(ld, r, v);
+	case O_ASPA:
+		return rules_opt_aspa(ld, r, v);
+	case O_LEAK:
+		return rules_opt_leak(ld, r, v);
+	case O_PEER_ROLE:
+		return rules_opt_role(ld, r, v);
+	case O_OTC:
+		return rules_opt_otc(ld, r, v);
 	default:
 		return rules_lerr(ld, v, "expected a known option, got a bug");
 	}
@@ -520,6 +528,7 @@ rules_clear_rule(struct rule *r)
 	free(r->origin.v);
 	free(r->not_origin.v);
 	free(r->peer_as.v);
+	free(r->otc.v);
 	free(r->ef.tab);
 	memset(r, 0, sizeof(*r));
 }
@@ -561,6 +570,9 @@ rules_parse_rule(struct loader *ld, enum rule_action action, char *p)
 	r.gid = 1;
 	r.rev = 1;
 	r.rpki = RPKI_ALL;
+	r.aspa = ASPA_ALL;
+	r.leak = LEAK_ALL;
+	r.role = ROLE_ALL;
 	r.kinds = KINDS_DEFAULT;
 	r.file = ld->file;
 	r.line = ld->line;
@@ -595,6 +607,10 @@ rules_parse_rule(struct loader *ld, enum rule_action action, char *p)
 		rules_lerr(ld, close, "expected a sid option, got ')'");
 		goto fail;
 	}
+	/* the verdicts it asks about: it fires on news of one of them */
+	r.asks = (uint8_t)((r.rpki != RPKI_ALL ? RTEV_VERDICT_RPKI : 0) |
+	    (r.aspa != ASPA_ALL ? RTEV_VERDICT_ASPA : 0) |
+	    (r.leak != LEAK_ALL ? RTEV_VERDICT_LEAK : 0));
 	if (!(seen & (1u << O_PRIORITY)))
 		r.priority = r.cls != NULL ? r.cls->prio :
 		    RULES_DEFAULT_PRIORITY;

@@ -25,6 +25,7 @@
 #include "rovmon/rovmon_loop.h"
 #include "base/stats.h"
 #include "rovmon/summary.h"
+#include "rpki/aspa.h"
 #include "rpki/validator.h"
 #include "rpki/vrp_redis.h"
 
@@ -138,6 +139,23 @@ stats_tick(struct rovmon *rv, const struct timeval *now)
 }
 
 /*
+ * The ASPA index routes are verified with, or NULL: an empty one (a VRP
+ * source without ASPAs) is no ASPA data, and routes get "aspa": null
+ * rather than a meaningless "unknown".
+ */
+static const struct aspa_index *
+aspa_in_use(const struct rovmon *rv)
+{
+	const struct aspa_index *ai;
+
+	if (rv->validator == NULL ||
+	    (ai = validator_aspa_index(rv->validator)) == NULL ||
+	    aspa_index_customers(ai) == 0)
+		return NULL;
+	return ai;
+}
+
+/*
  * Work that happens between packets (and on a quiet link, from the idle
  * hook): SIGHUP, and adopting a new VRP set, which re-validates every
  * stored route.
@@ -170,7 +188,7 @@ between_packets(struct rovmon *rv, const struct timeval *now)
 	if (rv->validator != NULL && validator_poll(rv->validator) &&
 	    rv->alerting != NULL)
 		alerting_revalidate(rv->alerting,
-		    validator_index(rv->validator),
+		    validator_index(rv->validator), aspa_in_use(rv),
 		    validator_generation(rv->validator), now);
 }
 
@@ -208,25 +226,35 @@ on_packet(void *arg, const struct packet *pkt)
 	reasm_segment(rv->reasm, &seg);
 }
 
-/* bgp_sink.route: validate announcements, then log. */
+/*
+ * bgp_sink.route: judge announcements (ROV, the RFC 9234 OTC check at
+ * the receiver, ASPA with the sender's AS as the neighbour's), then
+ * log.  A sender whose AS is not known gets no ASPA verdict: the
+ * neighbour check would fail for want of it, not for the path.
+ */
 static void
 on_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *at,
     const struct bgp_route *r)
 {
 	struct rovmon *rv = arg;
 	struct rov_result res;
-	const struct rov_result *rp = NULL;
+	struct route_verdict v;
+	const struct aspa_index *ai;
 
+	route_verdict_init(&v, ctx, r->event == BGP_ROUTE_ANNOUNCE ? at : NULL);
 	if (r->event == BGP_ROUTE_ANNOUNCE && rv->validator != NULL &&
-	    validator_check(rv->validator, at, r, &res))
-		rp = &res;
-	summary_route(rv->summary, ctx, at, r, rp);
+	    validator_check(rv->validator, at, r, &res)) {
+		v.rpki = &res;
+		v.generation = validator_generation(rv->validator);
+		if ((ai = aspa_in_use(rv)) != NULL && ctx->peer_as != 0)
+			v.has_aspa = aspa_verify(ai, &at->aspath,
+			    ctx->peer_as, ctx->sender_role, &v.aspa);
+	}
+	summary_route(rv->summary, ctx, at, r, v.rpki);
 	if (rv->routes != NULL)
-		route_log_write(rv->routes, ctx, at, r, rp,
-		    rp != NULL ? validator_generation(rv->validator) : 0);
+		route_log_write(rv->routes, ctx, at, r, &v);
 	if (rv->alerting != NULL) {
-		alerting_route(rv->alerting, ctx, at, r, rp,
-		    rp != NULL ? validator_generation(rv->validator) : 0);
+		alerting_route(rv->alerting, ctx, at, r, &v);
 		if (rv->unbuffered)
 			alerting_drain(rv->alerting);
 	}

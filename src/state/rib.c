@@ -206,6 +206,41 @@ ev_dir(struct route_event *ev, uint64_t id, const struct rib_dir *d)
 	ev->src_port = d->sport;
 	ev->dst_port = d->dport;
 	ev->peer_as = d->peer_as;
+	ev->sender_role = d->role;
+	ev->role_source = d->role_source;
+}
+
+/* The procedure follows from the sender's role (aspa.h). */
+static enum aspa_procedure
+aspa_proc(unsigned role)
+{
+	return role == BGP_ROLE_PROVIDER ? ASPA_DOWNSTREAM : ASPA_UPSTREAM;
+}
+
+/* A route's stored ASPA verdict (the deciding hop is not kept). */
+static void
+ev_aspa(struct route_event *ev, const struct rib_route *rt, unsigned role)
+{
+	ev->has_aspa = rt->aspa != RIB_ASPA_NONE;
+	memset(&ev->aspa, 0, sizeof(ev->aspa));
+	if (!ev->has_aspa)
+		return;
+	ev->aspa.state = (enum aspa_state)(rt->aspa - 1);
+	ev->aspa.reason = rt->aspa_reason;
+	ev->aspa.procedure = aspa_proc(role);
+}
+
+/* The previous verdicts of a stored route, before they change. */
+static void
+ev_prev(struct route_event *ev, const struct rib_route *rt)
+{
+	ev->has_prev = true;
+	ev->prev_state = rt->state;
+	ev->prev_origin_as = rt->tuple->origin_as;
+	ev->has_prev_aspa = rt->aspa != RIB_ASPA_NONE;
+	ev->prev_aspa_state = ev->has_prev_aspa ?
+	    (enum aspa_state)(rt->aspa - 1) : ASPA_UNKNOWN;
+	ev->prev_leak = rt->leak;
 }
 
 /* The route's fields; ev->aspath is the rib's scratch path, which refers
@@ -231,6 +266,9 @@ ev_route(struct rib *rib, struct route_event *ev, const struct rib_route *rt)
 	ev->has_rpki = rt->has_rpki;
 	ev->rpki.state = rt->state;
 	ev->rpki.reason = rt->reason;
+	ev->has_otc = a->has_otc;
+	ev->otc = a->has_otc ? rib_tuple_otc(a) : 0;
+	ev->leak = rt->leak;
 }
 
 static void
@@ -244,6 +282,8 @@ ev_ctx(struct route_event *ev, const struct bgp_msg_ctx *ctx,
 	ev->src_port = ctx->src_port;
 	ev->dst_port = ctx->dst_port;
 	ev->peer_as = ctx->peer_as;
+	ev->sender_role = ctx->sender_role;
+	ev->role_source = ctx->role_source;
 	if (ctx->pkt != NULL)
 		ev->ts = ctx->pkt->ts;
 	ev->pkt = ctx->pkt;
@@ -297,31 +337,50 @@ rib_free(struct rib *rib)
 	free(rib);
 }
 
-/* Store the verdict of an announcement in rt; returns whether the
- * origin (tuple a against the route's old one) or the state changed. */
-static bool
+/*
+ * Store the verdicts of an announcement in rt; returns those it has news
+ * of (RTEV_VERDICT_* bits): all for a new route (old NULL), else ROV when
+ * the origin (tuple a against the route's old one) or the state changed,
+ * ASPA when its verdict did, the leak when it did.
+ */
+static uint8_t
 route_set(struct rib *rib, struct rib_route *rt, const struct rib_tuple *old,
-    const struct rib_tuple *a, const struct rov_result *res)
+    const struct rib_tuple *a, const struct route_verdict *v)
 {
-	unsigned state, reason;
-	bool changed;
+	const struct rov_result *res = v != NULL ? v->rpki : NULL;
+	unsigned state, reason, aspa, leak;
+	uint8_t news = 0;
 
 	state = res != NULL ? res->state : ROV_NOT_FOUND;
 	reason = res != NULL ? res->reason : ROV_REASON_NONE;
-	changed = old == NULL || old->kind != a->kind ||
-	    old->origin_as != a->origin_as || rt->state != state;
+	aspa = v != NULL && v->has_aspa ? v->aspa.state + 1u : RIB_ASPA_NONE;
+	leak = v != NULL ? v->leak : BGP_LEAK_NONE;
+	if (old == NULL)
+		news = RTEV_VERDICT_ALL;
+	else {
+		if (old->kind != a->kind || old->origin_as != a->origin_as ||
+		    rt->state != state)
+			news |= RTEV_VERDICT_RPKI;
+		if (rt->aspa != aspa)
+			news |= RTEV_VERDICT_ASPA;
+		if (rt->leak != leak)
+			news |= RTEV_VERDICT_LEAK;
+	}
 	rib->nstate[rt->state]--;
 	rib->nstate[state]++;
 	rt->state = state;
 	rt->reason = reason;
 	rt->has_rpki = res != NULL;
-	return changed;
+	rt->aspa = aspa;
+	rt->aspa_reason = aspa != RIB_ASPA_NONE ? v->aspa.reason : 0;
+	rt->leak = leak;
+	return news;
 }
 
 enum rib_change
 rib_announce(struct rib *rib, const struct bgp_msg_ctx *ctx,
     const struct bgp_attrs *at, const struct bgp_route *r,
-    const struct rov_result *res, uint64_t vrp_gen, struct route_event *ev,
+    const struct route_verdict *v, struct route_event *ev,
     struct rib_route **rtp)
 {
 	struct rib_sess *s;
@@ -332,7 +391,7 @@ rib_announce(struct rib *rib, const struct bgp_msg_ctx *ctx,
 	struct rib_tuple_key tk;
 	enum rib_change ch;
 	uint32_t pos;
-	bool changed;
+	uint8_t news;
 
 	rib_settle(rib);
 	if (rtp != NULL)
@@ -355,14 +414,14 @@ rib_announce(struct rib *rib, const struct bgp_msg_ctx *ctx,
 		goto nomem;
 	if (ctx->peer_as != 0)
 		d->peer_as = ctx->peer_as;
+	d->role = (uint8_t)ctx->sender_role;
+	d->role_source = (uint8_t)ctx->role_source;
 	if ((a = rib_tuple_get(rib, &tk)) == NULL)
 		goto nomem;
 	if ((rt = rib_tab_find(&d->t, &k, &pos)) != NULL) {
-		ev->has_prev = true;
-		ev->prev_state = rt->state;
-		ev->prev_origin_as = rt->tuple->origin_as;
-		changed = route_set(rib, rt, rt->tuple, a, res);
-		if (changed)
+		ev_prev(ev, rt);
+		news = route_set(rib, rt, rt->tuple, a, v);
+		if (news != 0)
 			ch = RIB_CHANGED;
 		else
 			ch = rt->tuple != a ? RIB_PATH_CHANGED : RIB_SAME;
@@ -374,14 +433,19 @@ rib_announce(struct rib *rib, const struct bgp_msg_ctx *ctx,
 		}
 		rib->nroutes++;
 		rib->nstate[ROV_NOT_FOUND]++;
-		route_set(rib, rt, NULL, a, res);
+		news = route_set(rib, rt, NULL, a, v);
 		ch = RIB_NEW;
 	}
 	rt->tuple = a;
 	ev_route(rib, ev, rt);
-	if (res != NULL)
-		ev->rpki = *res;
-	ev->vrp_generation = vrp_gen;
+	ev->unchanged = RTEV_VERDICT_ALL & ~news;
+	if (v != NULL && v->rpki != NULL)
+		ev->rpki = *v->rpki;
+	if (v != NULL && v->has_aspa) {
+		ev->has_aspa = true;
+		ev->aspa = v->aspa;	/* with the deciding hop */
+	}
+	ev->vrp_generation = v != NULL ? v->generation : 0;
 	if (rtp != NULL)
 		*rtp = rt;
 	switch (ch) {
@@ -429,6 +493,9 @@ rib_withdraw(struct rib *rib, const struct bgp_msg_ctx *ctx,
 		return false;
 	}
 	ev_route(rib, ev, rt);
+	ev_aspa(ev, rt, d->role);
+	ev->sender_role = d->role;
+	ev->role_source = d->role_source;
 	ev->prev_state = rt->state;
 	ev->prev_origin_as = rt->tuple->origin_as;
 	if (alerted != NULL)
@@ -480,9 +547,8 @@ rib_session_down(struct rib *rib, uint64_t session_id,
 				ev.ts = *ts;
 			ev_dir(&ev, session_id, d);
 			ev_route(rib, &ev, &d->t.r[i]);
-			ev.has_prev = true;
-			ev.prev_state = d->t.r[i].state;
-			ev.prev_origin_as = d->t.r[i].tuple->origin_as;
+			ev_aspa(&ev, &d->t.r[i], d->role);
+			ev_prev(&ev, &d->t.r[i]);
 			cb(arg, &ev, &d->t.r[i], d->t.r[i].alerted);
 		}
 	}
@@ -492,50 +558,90 @@ rib_session_down(struct rib *rib, uint64_t session_id,
 	return n;
 }
 
+/* The ASPA verdict of a stored route of d (RIB_ASPA_*), into *res. */
+static unsigned
+route_aspa(struct rib *rib, const struct rib_dir *d, struct rib_route *rt,
+    const struct aspa_index *aidx, struct aspa_result *res)
+{
+	if (aidx == NULL || d->peer_as == 0 || d->role == BGP_ROLE_UNKNOWN)
+		return RIB_ASPA_NONE;
+	rib_tuple_path(rt->tuple, &rib->evpath, &rib->evseg);
+	if (!aspa_verify(aidx, &rib->evpath, d->peer_as, d->role, res))
+		return RIB_ASPA_NONE;
+	return res->state + 1u;
+}
+
+/*
+ * Judge one stored route again; returns the verdicts it has news of
+ * (RTEV_VERDICT_* bits): ROV when the state changed or is a first
+ * verdict, ASPA likewise.
+ */
+static uint8_t
+reval_route(struct rib *rib, const struct rib_dir *d, struct rib_route *rt,
+    const struct rov_index *idx, const struct aspa_index *aidx,
+    struct rov_result *res, struct aspa_result *ares)
+{
+	struct prefix p;
+	unsigned aspa;
+	uint8_t news = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.family = rt->family;
+	p.len = rt->len;
+	memcpy(p.a, rt->a, 16);
+	rov_check(idx, &p, rib_kind_has_origin(rt->tuple->kind),
+	    rt->tuple->origin_as, res);
+	/*
+	 * A route stored with no VRPs counts as NOT_FOUND but was never
+	 * judged: its first verdict is news even when it is NOT_FOUND,
+	 * or a sensor that got its VRPs after the routes would never
+	 * alert the routes no ROA covers.  The same holds for ASPA.
+	 */
+	if (res->state != rt->state || !rt->has_rpki)
+		news |= RTEV_VERDICT_RPKI;
+	rib->nstate[rt->state]--;
+	rib->nstate[res->state]++;
+	rt->has_rpki = 1;
+	rt->state = res->state;
+	rt->reason = res->reason;
+	aspa = route_aspa(rib, d, rt, aidx, ares);
+	if (aspa != RIB_ASPA_NONE && aspa != rt->aspa)
+		news |= RTEV_VERDICT_ASPA;
+	rt->aspa = aspa;
+	rt->aspa_reason = aspa != RIB_ASPA_NONE ? ares->reason : 0;
+	return news;
+}
+
 /* Revalidate one direction's routes; returns the number changed. */
 static size_t
 reval_dir(struct rib *rib, uint64_t id, struct rib_dir *d,
-    const struct rov_index *idx, uint64_t gen, const struct timeval *ts,
-    rib_event_cb *cb, void *arg)
+    const struct rov_index *idx, const struct aspa_index *aidx, uint64_t gen,
+    const struct timeval *ts, rib_event_cb *cb, void *arg)
 {
 	struct route_event ev;
 	struct rov_result res;
+	struct aspa_result ares;
 	struct rib_route *rt;
-	struct prefix p;
+	struct rib_route prev;
 	size_t n = 0;
 	uint32_t i;
-	unsigned old;
-	bool judged;
+	uint8_t news;
 
-	memset(&p, 0, sizeof(p));
 	for (i = 0; i < d->t.n; i++) {
 		rt = &d->t.r[i];
-		old = rt->state;
-		judged = rt->has_rpki;
-		rib->nstate[old]--;
 		if (idx == NULL) {
+			rib->nstate[rt->state]--;
+			rib->nstate[ROV_NOT_FOUND]++;
 			rt->has_rpki = 0;
 			rt->state = ROV_NOT_FOUND;
 			rt->reason = ROV_REASON_NONE;
-			rib->nstate[ROV_NOT_FOUND]++;
+			rt->aspa = RIB_ASPA_NONE;
+			rt->aspa_reason = 0;
 			continue;
 		}
-		p.family = rt->family;
-		p.len = rt->len;
-		memcpy(p.a, rt->a, 16);
-		rov_check(idx, &p, rib_kind_has_origin(rt->tuple->kind),
-		    rt->tuple->origin_as, &res);
-		rt->has_rpki = 1;
-		rt->state = res.state;
-		rt->reason = res.reason;
-		rib->nstate[res.state]++;
-		/*
-		 * A route stored with no VRPs counts as NOT_FOUND but was never
-		 * judged: its first verdict is news even when it is NOT_FOUND,
-		 * or a sensor that got its VRPs after the routes would never
-		 * alert the routes no ROA covers.
-		 */
-		if (res.state == old && judged)
+		prev = *rt;
+		if ((news = reval_route(rib, d, rt, idx, aidx, &res,
+		    &ares)) == 0)
 			continue;
 		n++;
 		if (cb == NULL)
@@ -545,19 +651,24 @@ reval_dir(struct rib *rib, uint64_t id, struct rib_dir *d,
 		if (ts != NULL)
 			ev.ts = *ts;
 		ev_dir(&ev, id, d);
+		ev_prev(&ev, &prev);
 		ev_route(rib, &ev, rt);
+		ev.unchanged = RTEV_VERDICT_ALL & ~news;
 		ev.rpki = res;
 		ev.vrp_generation = gen;
-		ev.has_prev = true;
-		ev.prev_state = old;
-		ev.prev_origin_as = rt->tuple->origin_as;
+		if (rt->aspa != RIB_ASPA_NONE) {
+			ev.has_aspa = true;
+			ev.aspa = ares;	/* with the deciding hop */
+		}
 		cb(arg, &ev, rt, rt->alerted);
 	}
 	return n;
 }
+
 size_t
-rib_revalidate(struct rib *rib, const struct rov_index *idx, uint64_t gen,
-    const struct timeval *ts, rib_event_cb *cb, void *arg)
+rib_revalidate(struct rib *rib, const struct rov_index *idx,
+    const struct aspa_index *aidx, uint64_t gen, const struct timeval *ts,
+    rib_event_cb *cb, void *arg)
 {
 	struct rib_sess *s;
 	size_t i, n = 0;
@@ -566,8 +677,10 @@ rib_revalidate(struct rib *rib, const struct rov_index *idx, uint64_t gen,
 	for (i = 0; i <= rib->smask; i++) {
 		if ((s = rib->sess[i]) == NULL)
 			continue;
-		n += reval_dir(rib, s->id, &s->dir[0], idx, gen, ts, cb, arg);
-		n += reval_dir(rib, s->id, &s->dir[1], idx, gen, ts, cb, arg);
+		n += reval_dir(rib, s->id, &s->dir[0], idx, aidx, gen, ts, cb,
+		    arg);
+		n += reval_dir(rib, s->id, &s->dir[1], idx, aidx, gen, ts, cb,
+		    arg);
 	}
 	STAT_ADD(rib_revalidated, n);
 	return n;

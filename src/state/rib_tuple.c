@@ -1,6 +1,6 @@
 /*
- * rib_tuple.c - interned tuples: the AS path, next hop and origin of a
- * route, hash-consed into one refcounted struct rib_tuple that the routes
+ * rib_tuple.c - interned tuples: the AS path, next hop, origin and OTC
+ * (RFC 9234) of a route, hash-consed into one refcounted struct rib_tuple that the routes
  * sharing them point to (a full table shares a few hundred thousand among
  * a million routes).  Owns the tuple table (open addressing over (hash,
  * id) slots, backward-shift deletion) and the direct-mapped cache of
@@ -51,6 +51,8 @@ tuple_hash(const struct rib_tuple_key *k)
 		    (uint64_t)k->nh[2] << 8 | k->nh[3] |
 		    (uint64_t)k->nh[rib_nh_len(k->nhfam) - 1] << 32 |
 		    (uint64_t)k->nh[rib_nh_len(k->nhfam) - 2] << 40;
+	if (k->has_otc)
+		h = hash_fmix64(h ^ ((uint64_t)1 << 63 | k->otc));
 	return (uint32_t)hash_fmix64(h);
 }
 
@@ -63,6 +65,8 @@ rib_tuple_key_make(struct rib_tuple_key *k, const struct bgp_attrs *at)
 	k->origin_as = rib_kind_has_origin(k->kind) ? at->origin_as : 0;
 	k->nhfam = (uint8_t)(rib_nh_len(at->next_hop.family) != 0 ?
 	    at->next_hop.family : 0);
+	k->has_otc = at->has_otc;
+	k->otc = at->has_otc ? at->otc : 0;
 	k->hash = tuple_hash(k);
 }
 
@@ -97,7 +101,9 @@ tuple_eq(struct rib_tuple *a, const struct rib_tuple_key *k)
 	uint32_t i, n, off = 0;
 
 	if (a->kind != k->kind || a->origin_as != k->origin_as ||
-	    a->nhfam != k->nhfam || a->nseg != path->nseg)
+	    a->nhfam != k->nhfam || a->nseg != path->nseg ||
+	    a->has_otc != k->has_otc ||
+	    (k->has_otc && rib_tuple_otc(a) != k->otc))
 		return false;
 	asns = rib_tuple_asns(a);
 	if (path->nseg == 1) {
@@ -203,12 +209,14 @@ rib_tuple_get(struct rib *rib, const struct rib_tuple_key *k)
 	if (path->nseg > UINT16_MAX ||
 	    (a = rib_tuple_alloc(rib, sizeof(*a) + (path->nseg > 1 ?
 	    path->nseg * sizeof(*segs) : 0) + nasn * sizeof(*asns) +
-	    rib_nh_len(k->nhfam))) == NULL)
+	    rib_nh_len(k->nhfam) + (k->has_otc ? sizeof(k->otc) : 0))) ==
+	    NULL)
 		return NULL;
 	a->refcnt = 1;
 	a->origin_as = k->origin_as;
 	a->kind = k->kind;
 	a->nhfam = k->nhfam;
+	a->has_otc = k->has_otc;
 	a->nseg = (uint16_t)path->nseg;
 	a->nasn = nasn;
 	if (path->nseg == 1)
@@ -229,6 +237,9 @@ rib_tuple_get(struct rib *rib, const struct rib_tuple_key *k)
 	}
 	if (k->nhfam != 0)
 		memcpy(rib_tuple_nh(a), k->nh, rib_nh_len(k->nhfam));
+	if (k->has_otc)
+		memcpy(rib_tuple_nh(a) + rib_nh_len(k->nhfam), &k->otc,
+		    sizeof(k->otc));
 	rib->ttab[pos].hash = k->hash;
 	rib->ttab[pos].id = a->id;
 	rib->ntuple++;
@@ -258,6 +269,8 @@ tuple_unlink(struct rib *rib, struct rib_tuple *a)
 	k.kind = a->kind;
 	k.origin_as = a->origin_as;
 	k.nhfam = a->nhfam;
+	k.has_otc = a->has_otc;
+	k.otc = a->has_otc ? rib_tuple_otc(a) : 0;
 	h = tuple_hash(&k);
 	if (rib->tcache != NULL &&
 	    rib->tcache[h & (TCACHE_SIZE - 1)].id == a->id)

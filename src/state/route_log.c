@@ -13,8 +13,8 @@
  * The session's part of a line (addresses, ports, peer AS) is formatted
  * once and reused while it does not change, and route_json.h caches the
  * time up to the second: a table's burst shares them.  The route facts
- * (time, prefix, origin, AS path, rpki) are written by route_json.c, in
- * the route log's dialect.
+ * (time, prefix, origin, AS path, rpki, the route-leak fields) are
+ * written by route_json.c, in the route log's dialect.
  *
  * Rotation (SIGHUP, route_log_reopen): the file is opened O_APPEND and
  * never truncated.  Reopening happens between two events on the packet
@@ -243,13 +243,33 @@ void
 route_log_route(void *arg, const struct bgp_msg_ctx *ctx,
     const struct bgp_attrs *at, const struct bgp_route *r)
 {
-	route_log_write(arg, ctx, at, r, NULL, 0);
+	struct route_verdict v;
+
+	route_verdict_init(&v, ctx, r->event == BGP_ROUTE_ANNOUNCE ? at : NULL);
+	route_log_write(arg, ctx, at, r, &v);
+}
+
+/* The route-leak fields of an announcement (route_json_leak()). */
+static void
+put_leak(char *buf, size_t cap, size_t *off, const struct bgp_msg_ctx *ctx,
+    const struct bgp_attrs *at, const struct route_verdict *v)
+{
+	struct route_json_leak l;
+
+	l.role = ctx->sender_role;
+	l.role_source = ctx->role_source;
+	l.has_otc = at->has_otc;
+	l.otc = at->otc;
+	l.leak = v != NULL ? v->leak : BGP_LEAK_NONE;
+	l.peer_as = ctx->peer_as;
+	l.aspa = v != NULL && v->has_aspa ? &v->aspa : NULL;
+	route_json_leak(buf, cap, off, &l);
 }
 
 void
 route_log_write(struct route_log *rl, const struct bgp_msg_ctx *ctx,
     const struct bgp_attrs *at, const struct bgp_route *r,
-    const struct rov_result *rpki, uint64_t gen)
+    const struct route_verdict *v)
 {
 	static char sbuf[LINE_CAP];
 	char *buf;
@@ -281,9 +301,10 @@ route_log_write(struct route_log *rl, const struct bgp_msg_ctx *ctx,
 	if (ann) {
 		route_json_origin_path(buf, cap, &off, at->origin_kind,
 		    at->origin_as, &at->aspath, &at->next_hop, ROUTE_JSON_LOG);
-		if (rpki != NULL)
-			route_json_rpki(buf, cap, &off, rpki, gen,
+		if (v != NULL && v->rpki != NULL)
+			route_json_rpki(buf, cap, &off, v->rpki, v->generation,
 			    ROUTE_JSON_LOG);
+		put_leak(buf, cap, &off, ctx, at, v);
 	}
 	if (at != NULL)
 		put_inferred(buf, cap, &off, at->inferred);

@@ -215,17 +215,18 @@ on_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *at,
 {
 	struct fz_out *o = arg;
 	struct rov_result res;
-	const struct rov_result *rp = NULL;
+	struct route_verdict v;
 
 	note_session(o, ctx->session_id);
+	route_verdict_init(&v, ctx, r->event == BGP_ROUTE_ANNOUNCE ? at : NULL);
 	if (r->event == BGP_ROUTE_ANNOUNCE && validator != NULL &&
-	    validator_check(validator, at, r, &res))
-		rp = &res;
-	route_log_write(routes, ctx, at, r, rp,
-	    rp != NULL ? validator_generation(validator) : 0);
+	    validator_check(validator, at, r, &res)) {
+		v.rpki = &res;
+		v.generation = validator_generation(validator);
+	}
+	route_log_write(routes, ctx, at, r, &v);
 	if (o->alerting != NULL)
-		alerting_route(o->alerting, ctx, at, r, rp,
-		    rp != NULL ? validator_generation(validator) : 0);
+		alerting_route(o->alerting, ctx, at, r, &v);
 }
 
 /* rovmon_loop.c on_session(). */
@@ -289,7 +290,7 @@ fz_out_end(struct fz_out *o, const struct timeval *now)
 	route_log_flush(routes);
 	if (o->alerting == NULL)
 		return;
-	alerting_revalidate(o->alerting, index_b, 2, now);
+	alerting_revalidate(o->alerting, index_b, NULL, 2, now);
 	memset(&pkt, 0, sizeof(pkt));
 	pkt.ts = *now;
 	memset(&ctx, 0, sizeof(ctx));

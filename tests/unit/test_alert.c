@@ -120,6 +120,12 @@ fmt(const struct alert *a)
 	"\"class\":\"RPKI invalid origin\",\"classtype\":"		\
 	"\"rpki-invalid\",\"priority\":1,\"action\":\"alert\""
 
+/* The route-leak fields of a route with no role, OTC or ASPA data. */
+#define NO_LEAK								\
+	",\"peer_role\":null,\"role_source\":null,\"otc\":null,"		\
+	"\"aspa\":null,\"leak\":null,\"prev_aspa_state\":null,"		\
+	"\"prev_leak\":null"
+
 #define RPKI_INVALID							\
 	"\"rpki\":{\"state\":\"invalid\",\"reason\":\"as\",\"vrps\":"	\
 	"[{\"prefix\":\"192.0.2.0/23\",\"max_length\":23,\"asn\":64511}],"	\
@@ -144,7 +150,7 @@ test_announce_invalid(void **state)
 	    "\"origin_as\":64500,\"origin_kind\":\"seq\","
 	    "\"as_path\":[65001,4200000000,64500],\"next_hop\":\"10.0.0.1\","
 	    "\"prev_state\":null,\"prev_origin_as\":null," RPKI_INVALID
-	    "}}\n");
+	    NO_LEAK "}}\n");
 }
 
 static void
@@ -178,7 +184,7 @@ test_revalidate(void **state)
 	    "\"prev_origin_as\":64500,\"rpki\":{\"state\":\"invalid\","
 	    "\"reason\":\"as_set\",\"vrps\":[{\"prefix\":\"192.0.2.0/23\","
 	    "\"max_length\":23,\"asn\":64511}],\"covering\":1,"
-	    "\"generation\":3}}}\n");
+	    "\"generation\":3}" NO_LEAK "}}\n");
 }
 
 static void
@@ -213,7 +219,9 @@ test_resolved(void **state)
 	    "\"local\":{\"addr\":\"10.0.0.2\"},\"prefix\":\"192.0.2.0/24\","
 	    "\"origin_as\":64500,\"origin_kind\":\"seq\",\"as_path\":null,"
 	    "\"next_hop\":null,\"prev_state\":\"invalid\","
-	    "\"prev_origin_as\":64500}}\n");
+	    "\"prev_origin_as\":64500,\"peer_role\":null,"
+	    "\"role_source\":null,\"otc\":null,\"aspa\":null,"
+	    "\"leak\":null,\"prev_aspa_state\":null,\"prev_leak\":null}}\n");
 }
 
 static void

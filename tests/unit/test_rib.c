@@ -83,7 +83,12 @@ static enum rib_change
 announce(struct rib *rib, struct fix *f, const struct rov_result *res,
     struct route_event *ev, struct rib_route **rt)
 {
-	return rib_announce(rib, &f->ctx, &f->at, &f->r, res, 1, ev, rt);
+	struct route_verdict v;
+
+	memset(&v, 0, sizeof(v));
+	v.rpki = res;
+	v.generation = 1;
+	return rib_announce(rib, &f->ctx, &f->at, &f->r, &v, ev, rt);
 }
 
 static void
@@ -373,7 +378,7 @@ test_revalidate(void **state)
 	 * are judged for the first time, NOT_FOUND, and reported too (a
 	 * sensor that got its VRPs after the routes alerts them) */
 	memset(&seen, 0, sizeof(seen));
-	assert_int_equal(rib_revalidate(rib, ia, 10, &ts, record, &seen), 4);
+	assert_int_equal(rib_revalidate(rib, ia, NULL, 10, &ts, record, &seen), 4);
 	assert_int_equal(seen.n, 4);
 	assert_int_equal(rib_count_by_state(rib, ROV_VALID), 2);
 	assert_int_equal(rib_count_by_state(rib, ROV_NOT_FOUND), 2);
@@ -404,7 +409,7 @@ test_revalidate(void **state)
 	/* second set: 10.1/24 VALID -> INVALID (length), the AS_SET route
 	 * NOT_FOUND -> INVALID (as_set); 10.0/24 unchanged */
 	memset(&seen, 0, sizeof(seen));
-	assert_int_equal(rib_revalidate(rib, ib, 11, &ts, record, &seen), 2);
+	assert_int_equal(rib_revalidate(rib, ib, NULL, 11, &ts, record, &seen), 2);
 	assert_int_equal(seen.n, 2);
 	for (size_t i = 0; i < 2; i++) {
 		char buf[PREFIX_STRLEN];
@@ -427,17 +432,17 @@ test_revalidate(void **state)
 	assert_int_equal(rib_count_by_state(rib, ROV_INVALID), 2);
 	assert_int_equal(rib_count_by_state(rib, ROV_VALID), 1);
 	/* same set again: nothing */
-	assert_int_equal(rib_revalidate(rib, ib, 12, &ts, record, &seen), 0);
+	assert_int_equal(rib_revalidate(rib, ib, NULL, 12, &ts, record, &seen), 0);
 	assert_int_equal(seen.n, 2);
 	/* back to the first: the two INVALID ones change back */
-	assert_int_equal(rib_revalidate(rib, ia, 13, &ts, NULL, NULL), 2);
+	assert_int_equal(rib_revalidate(rib, ia, NULL, 13, &ts, NULL, NULL), 2);
 	/* VRPs gone: no state kept, no events */
-	assert_int_equal(rib_revalidate(rib, NULL, 14, &ts, record, &seen), 0);
+	assert_int_equal(rib_revalidate(rib, NULL, NULL, 14, &ts, record, &seen), 0);
 	assert_int_equal(seen.n, 2);
 	assert_int_equal(rib_count_by_state(rib, ROV_NOT_FOUND), 4);
 	/* VRPs back: every route gets a verdict again, all four reported */
-	assert_int_equal(rib_revalidate(rib, ia, 15, &ts, NULL, NULL), 4);
-	assert_int_equal(rib_revalidate(rib, ia, 16, &ts, NULL, NULL), 0);
+	assert_int_equal(rib_revalidate(rib, ia, NULL, 15, &ts, NULL, NULL), 4);
+	assert_int_equal(rib_revalidate(rib, ia, NULL, 16, &ts, NULL, NULL), 0);
 	rib_free(rib);
 	rov_index_free(ia);
 	rov_index_free(ib);
@@ -607,7 +612,7 @@ test_full_table(void **state)
 	    (double)(rib_memory(rib) - mem0) / NROUTES);
 	assert_true(rib_memory(rib) - mem0 <= (size_t)64 * NROUTES);
 	t0 = now();
-	n = (unsigned)rib_revalidate(rib, ri, 1, NULL, NULL, NULL);
+	n = (unsigned)rib_revalidate(rib, ri, NULL, 1, NULL, NULL, NULL);
 	t1 = now();
 	printf("rib: revalidated %u routes in %.3f s, %u reported, "
 	    "%zu valid, %zu invalid\n", NROUTES, t1 - t0, n,
@@ -615,7 +620,7 @@ test_full_table(void **state)
 	    rib_count_by_state(rib, ROV_INVALID));
 	/* stored without VRPs: every route gets its first verdict */
 	assert_int_equal(n, NROUTES);
-	assert_int_equal(rib_revalidate(rib, ri, 2, NULL, NULL, NULL), 0);
+	assert_int_equal(rib_revalidate(rib, ri, NULL, 2, NULL, NULL, NULL), 0);
 	rib_free(rib);
 	rov_index_free(ri);
 }

@@ -347,6 +347,65 @@ text(const struct alert *a)
 	"[1:" sid ":2] " msg " [Classification: " cls "] [Priority: "	\
 	prio "] "
 
+/* A route leak and an ASPA invalid path: the JSON fields and the text
+ * line's tail. */
+static void
+test_leak_alert(void **state)
+{
+	struct fixture f;
+	struct alert a;
+
+	(void)state;
+	fill(&f);
+	f.ev.kind = RTEV_REVALIDATE;
+	f.ev.pkt = NULL;
+	f.ev.msg = NULL;
+	f.ev.rpki.state = ROV_VALID;
+	f.ev.rpki.reason = ROV_REASON_NONE;
+	f.ev.has_prev = true;
+	f.ev.prev_state = ROV_VALID;
+	f.ev.prev_origin_as = 64500;
+	f.ev.sender_role = BGP_ROLE_CUSTOMER;
+	f.ev.role_source = BGP_ROLE_SRC_CONFIG;
+	f.ev.has_otc = true;
+	f.ev.otc = 64999;
+	f.ev.leak = BGP_LEAK_OTC_FROM_CUSTOMER;
+	f.ev.prev_leak = BGP_LEAK_OTC_FROM_CUSTOMER;
+	f.ev.has_aspa = true;
+	f.ev.aspa.state = ASPA_INVALID;
+	f.ev.aspa.procedure = ASPA_UPSTREAM;
+	f.ev.aspa.reason = ASPA_REASON_HOP;
+	f.ev.aspa.hop_customer = 64500;
+	f.ev.aspa.hop_provider = 4200000000u;
+	f.ev.has_prev_aspa = true;
+	f.ev.prev_aspa_state = ASPA_VALID;
+	alert_init(&a, 1, 1000008, 1, 1, "ASPA INVALID", "aspa-invalid",
+	    "ASPA invalid AS path", "alert", &f.ev, NULL, 0);
+	assert_non_null(strstr(fmt(&a), ",\"rpki\":{\"state\":\"valid\","
+	    "\"reason\":null,\"vrps\":[{\"prefix\":\"192.0.2.0/23\","
+	    "\"max_length\":23,\"asn\":64511}],\"covering\":1,"
+	    "\"generation\":3},\"peer_role\":\"customer\",\"role_source\":"
+	    "\"config\",\"otc\":64999,\"aspa\":{\"state\":\"invalid\","
+	    "\"procedure\":\"upstream\",\"reason\":\"hop\",\"hop\":"
+	    "{\"customer\":64500,\"provider\":4200000000}},\"leak\":"
+	    "{\"rule\":\"otc-from-customer\",\"rfc\":\"9234 section 5\","
+	    "\"otc\":64999,\"peer_as\":65001},\"prev_aspa_state\":\"valid\","
+	    "\"prev_leak\":\"otc-from-customer\"}}\n"));
+	assert_string_equal(text(&a),
+	    "[1:1000008:1] ASPA INVALID [Classification: ASPA invalid AS path] "
+	    "[Priority: 1] revalidate 192.0.2.0/24 origin AS64500 rpki valid "
+	    "(VRP 192.0.2.0/23 max_length 23 AS64511) peer 10.0.0.1 AS65001 "
+	    "aspa invalid/hop leak otc-from-customer");
+	/* a cut text line stays cut at cap - 1 */
+	{
+		char small[40];
+
+		assert_int_equal(alert_format_text(&a, small, sizeof(small)),
+		    39);
+		assert_int_equal(strlen(small), 39);
+	}
+}
+
 static void
 test_text(void **state)
 {
@@ -798,6 +857,7 @@ main(void)
 		cmocka_unit_test(test_announce_invalid),
 		cmocka_unit_test(test_revalidate),
 		cmocka_unit_test(test_resolved),
+		cmocka_unit_test(test_leak_alert),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_timestamps),

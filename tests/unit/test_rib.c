@@ -1,7 +1,8 @@
 /*
  * test_rib.c - route state: new/same/changed routes, withdrawals, ADD-PATH,
  * sessions and directions, session down, revalidation against two VRP
- * sets, AS path interning, random churn against an array oracle, and a
+ * sets, ASPA re-verification against two ASPA sets, roles, OTC and
+ * leaks kept per route, AS path interning, random churn against an array oracle, and a
  * 1M-route table that prints its memory per route.
  */
 #include <setjmp.h>
@@ -17,6 +18,7 @@
 #include "base/addr.h"
 #include "bgp/bgp.h"
 #include "state/rib.h"
+#include "rpki/aspa.h"
 #include "rpki/rov.h"
 #include "state/route_event.h"
 #include "rpki/vrp.h"
@@ -448,6 +450,230 @@ test_revalidate(void **state)
 	rov_index_free(ib);
 }
 
+/* An ASPA index from "customer provider provider ..." lines. */
+static struct aspa_index *
+mkaspa(const char *const *lines)
+{
+	struct aspa_list l;
+	struct aspa_index *ai;
+	uint32_t v[8];
+	const char *why, *p;
+	char *e;
+	size_t n;
+
+	memset(&l, 0, sizeof(l));
+	for (; *lines != NULL; lines++) {
+		for (n = 0, p = *lines; *p != '\0' && n < 8; p = e, n++)
+			v[n] = (uint32_t)strtoul(p, &e, 10);
+		assert_int_equal(aspa_list_add(&l, v[0], v + 1, n - 1, 0, 0,
+		    &why), 0);
+	}
+	assert_non_null(ai = aspa_index_build(&l));
+	aspa_list_free(&l);
+	return ai;
+}
+
+/* Announce f judged as rovmon_loop.c does: ROV, the OTC check, ASPA. */
+static enum rib_change
+announce_judged(struct rib *rib, struct fix *f, const struct rov_index *ri,
+    const struct aspa_index *ai, struct route_event *ev)
+{
+	struct route_verdict v;
+	struct rov_result res;
+
+	route_verdict_init(&v, &f->ctx, &f->at);
+	rov_check(ri, &f->r.prefix, true, f->at.origin_as, &res);
+	v.rpki = &res;
+	v.generation = 1;
+	if (ai != NULL)
+		v.has_aspa = aspa_verify(ai, &f->at.aspath, f->ctx.peer_as,
+		    f->ctx.sender_role, &v.aspa);
+	return rib_announce(rib, &f->ctx, &f->at, &f->r, &v, ev, NULL);
+}
+
+/*
+ * A new ASPA set flips exactly the routes whose verdict changes: one
+ * customer's provider set changes (64500: 65001 -> 65002), another
+ * customer gets its first ASPA (64501).  Routes of a session with no
+ * known role get no verdict and no event.
+ */
+static void
+test_aspa_reverify(void **state)
+{
+	static const char *const vr[] = { "10.0.0.0/8 24 64500", NULL };
+	static const char *const aa[] = { "64500 65001", NULL };
+	static const char *const ab[] = { "64500 65002", "64501 65001", NULL };
+	const uint32_t p1[] = { 65001, 64500 }, p2[] = { 65001, 64501 };
+	const uint32_t p3[] = { 65001, 64502 };
+	struct rov_index *ri;
+	struct aspa_index *ia, *ib;
+	struct rib *rib;
+	struct fix f;
+	struct route_event ev;
+	struct seen seen;
+	struct timeval ts = { 3000, 0 };
+	char buf[PREFIX_STRLEN];
+	size_t i;
+
+	(void)state;
+	ri = mkindex(vr);
+	ia = mkaspa(aa);
+	ib = mkaspa(ab);
+	assert_non_null(rib = rib_new());
+	/* session 1: 65001 is our customer (it sent its role in OPEN) */
+	fix_ctx(&f, 1, 1, 65001);
+	f.ctx.sender_role = BGP_ROLE_CUSTOMER;
+	f.ctx.role_source = BGP_ROLE_SRC_OPEN;
+	fix_path(&f, p1, 2, 0, "10.9.0.1");
+	fix_route(&f, "10.0.1.0/24", false, 0);
+	assert_int_equal(announce_judged(rib, &f, ri, ia, &ev), RIB_NEW);
+	assert_true(ev.has_aspa);
+	assert_int_equal(ev.aspa.state, ASPA_VALID);
+	assert_int_equal(ev.aspa.procedure, ASPA_UPSTREAM);
+	assert_int_equal(ev.sender_role, BGP_ROLE_CUSTOMER);
+	assert_int_equal(ev.role_source, BGP_ROLE_SRC_OPEN);
+	assert_int_equal(ev.unchanged, 0);
+	fix_path(&f, p2, 2, 0, "10.9.0.1");
+	fix_route(&f, "10.0.2.0/24", false, 0);
+	assert_int_equal(announce_judged(rib, &f, ri, ia, &ev), RIB_NEW);
+	assert_int_equal(ev.aspa.state, ASPA_UNKNOWN);
+	fix_path(&f, p3, 2, 0, "10.9.0.1");
+	fix_route(&f, "10.0.3.0/24", false, 0);
+	assert_int_equal(announce_judged(rib, &f, ri, ia, &ev), RIB_NEW);
+	assert_int_equal(ev.aspa.state, ASPA_UNKNOWN);
+	/* session 2: no role known: no ASPA verdict */
+	fix_ctx(&f, 2, 1, 65001);
+	fix_path(&f, p1, 2, 0, "10.9.0.1");
+	fix_route(&f, "10.0.1.0/24", false, 0);
+	assert_int_equal(announce_judged(rib, &f, ri, ib, &ev), RIB_NEW);
+	assert_false(ev.has_aspa);
+
+	/* the same ASPA set: nothing changes */
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(rib_revalidate(rib, ri, ia, 2, &ts, record, &seen), 0);
+	/* the new set: 10.0.1/24 valid -> invalid, 10.0.2/24 unknown ->
+	 * valid; 10.0.3/24 stays unknown, session 2's route has no role */
+	assert_int_equal(rib_revalidate(rib, ri, ib, 3, &ts, record, &seen), 2);
+	assert_int_equal(seen.n, 2);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(seen.ev[i].kind, RTEV_REVALIDATE);
+		assert_int_equal(seen.ev[i].session_id, 1);
+		/* news of ASPA only: ROV rules stay quiet */
+		assert_int_equal(seen.ev[i].unchanged,
+		    RTEV_VERDICT_RPKI | RTEV_VERDICT_LEAK);
+		assert_true(seen.ev[i].has_aspa);
+		assert_true(seen.ev[i].has_prev_aspa);
+		assert_int_equal(seen.ev[i].sender_role, BGP_ROLE_CUSTOMER);
+		assert_int_equal(seen.ev[i].rpki.state,
+		    seen.ev[i].prev_state);
+		prefix_fmt(&seen.ev[i].prefix, buf, sizeof(buf));
+		if (strcmp(buf, "10.0.1.0/24") == 0) {
+			assert_int_equal(seen.ev[i].prev_aspa_state,
+			    ASPA_VALID);
+			assert_int_equal(seen.ev[i].aspa.state, ASPA_INVALID);
+			assert_int_equal(seen.ev[i].aspa.reason,
+			    ASPA_REASON_HOP);
+			assert_int_equal(seen.ev[i].aspa.hop_customer, 64500);
+			assert_int_equal(seen.ev[i].aspa.hop_provider, 65001);
+		} else {
+			assert_string_equal(buf, "10.0.2.0/24");
+			assert_int_equal(seen.ev[i].prev_aspa_state,
+			    ASPA_UNKNOWN);
+			assert_int_equal(seen.ev[i].aspa.state, ASPA_VALID);
+		}
+	}
+	/* again: nothing; back to the first set: the same two flip back */
+	assert_int_equal(rib_revalidate(rib, ri, ib, 4, &ts, NULL, NULL), 0);
+	assert_int_equal(rib_revalidate(rib, ri, ia, 5, &ts, NULL, NULL), 2);
+	/* ASPA data gone: verdicts dropped quietly; back: first verdicts
+	 * of the three routes with a role are news */
+	assert_int_equal(rib_revalidate(rib, ri, NULL, 6, &ts, NULL, NULL), 0);
+	assert_int_equal(rib_revalidate(rib, ri, ia, 7, &ts, NULL, NULL), 3);
+
+	/* a withdrawal reports the stored verdict (no deciding hop) */
+	assert_int_equal(rib_revalidate(rib, ri, ib, 8, &ts, NULL, NULL), 2);
+	fix_ctx(&f, 1, 1, 65001);
+	fix_route(&f, "10.0.1.0/24", false, 0);
+	assert_true(rib_withdraw(rib, &f.ctx, &f.r, &ev, NULL));
+	assert_true(ev.has_aspa);
+	assert_int_equal(ev.aspa.state, ASPA_INVALID);
+	assert_int_equal(ev.aspa.reason, ASPA_REASON_HOP);
+	assert_int_equal(ev.aspa.procedure, ASPA_UPSTREAM);
+	assert_int_equal(ev.aspa.hop_customer, 0);
+	assert_int_equal(ev.sender_role, BGP_ROLE_CUSTOMER);
+	rib_free(rib);
+	rov_index_free(ri);
+	aspa_index_free(ia);
+	aspa_index_free(ib);
+}
+
+/*
+ * OTC is part of the interned tuple (a route with it and one without
+ * share no tuple); the leak is kept per route and its change is news,
+ * an OTC change alone is not.
+ */
+static void
+test_otc_leak(void **state)
+{
+	const uint32_t p1[] = { 65001, 64500 };
+	struct rib *rib;
+	struct fix f;
+	struct route_event ev;
+	struct route_verdict v;
+	bool alerted;
+
+	(void)state;
+	assert_non_null(rib = rib_new());
+	fix_ctx(&f, 1, 1, 65001);
+	f.ctx.sender_role = BGP_ROLE_PEER;
+	f.ctx.role_source = BGP_ROLE_SRC_CONFIG;
+	fix_path(&f, p1, 2, 0, "10.9.0.1");
+	fix_route(&f, "10.0.1.0/24", false, 0);
+	route_verdict_init(&v, &f.ctx, &f.at);
+	assert_int_equal(rib_announce(rib, &f.ctx, &f.at, &f.r, &v, &ev, NULL),
+	    RIB_NEW);
+	assert_false(ev.has_otc);
+	assert_int_equal(ev.leak, BGP_LEAK_NONE);
+	/* the peer's own AS as OTC: allowed; same verdicts, new tuple */
+	f.at.has_otc = true;
+	f.at.otc = 65001;
+	route_verdict_init(&v, &f.ctx, &f.at);
+	assert_int_equal(v.leak, BGP_LEAK_NONE);
+	assert_int_equal(rib_announce(rib, &f.ctx, &f.at, &f.r, &v, &ev, NULL),
+	    RIB_PATH_CHANGED);
+	assert_true(ev.has_otc);
+	assert_int_equal(ev.otc, 65001);
+	/* another AS's OTC from a peer: a leak (RFC 9234 section 5) */
+	f.at.otc = 64999;
+	route_verdict_init(&v, &f.ctx, &f.at);
+	assert_int_equal(v.leak, BGP_LEAK_OTC_FROM_PEER);
+	assert_int_equal(rib_announce(rib, &f.ctx, &f.at, &f.r, &v, &ev, NULL),
+	    RIB_CHANGED);
+	assert_int_equal(ev.unchanged, RTEV_VERDICT_RPKI | RTEV_VERDICT_ASPA);
+	assert_int_equal(ev.leak, BGP_LEAK_OTC_FROM_PEER);
+	assert_int_equal(ev.prev_leak, BGP_LEAK_NONE);
+	assert_int_equal(ev.otc, 64999);
+	/* the same route from another prefix without OTC: two tuples */
+	f.at.has_otc = false;
+	fix_route(&f, "10.0.2.0/24", false, 0);
+	route_verdict_init(&v, &f.ctx, &f.at);
+	assert_int_equal(rib_announce(rib, &f.ctx, &f.at, &f.r, &v, &ev, NULL),
+	    RIB_NEW);
+	assert_int_equal(rib_paths(rib), 2);
+	/* withdrawing reports the stored OTC and leak */
+	fix_route(&f, "10.0.1.0/24", false, 0);
+	assert_true(rib_withdraw(rib, &f.ctx, &f.r, &ev, &alerted));
+	assert_true(ev.has_otc);
+	assert_int_equal(ev.otc, 64999);
+	assert_int_equal(ev.leak, BGP_LEAK_OTC_FROM_PEER);
+	assert_int_equal(ev.sender_role, BGP_ROLE_PEER);
+	assert_int_equal(ev.role_source, BGP_ROLE_SRC_CONFIG);
+	assert_false(ev.has_aspa);
+	assert_int_equal(rib_session_down(rib, 1, NULL, NULL, NULL), 1);
+	assert_int_equal(rib_paths(rib), 0);
+	rib_free(rib);
+}
+
 /* Paths are shared and freed with their last route. */
 static void
 test_interning(void **state)
@@ -634,6 +860,8 @@ main(void)
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_session_down),
 		cmocka_unit_test(test_revalidate),
+		cmocka_unit_test(test_aspa_reverify),
+		cmocka_unit_test(test_otc_leak),
 		cmocka_unit_test(test_interning),
 		cmocka_unit_test(test_churn),
 		cmocka_unit_test(test_full_table),

@@ -158,6 +158,62 @@ test_ts_threads(void **state)
 	}
 }
 
+/* The route-leak fields: all null, then every one set. */
+static void
+test_leak_fields(void **state)
+{
+	struct route_json_leak l;
+	struct aspa_result a;
+	char buf[CAP];
+	size_t off = 0;
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	route_json_leak(buf, CAP, &off, &l);
+	buf[off] = '\0';
+	assert_string_equal(buf, ",\"peer_role\":null,\"role_source\":null,"
+	    "\"otc\":null,\"aspa\":null,\"leak\":null");
+	memset(&a, 0, sizeof(a));
+	a.state = ASPA_INVALID;
+	a.procedure = ASPA_DOWNSTREAM;
+	a.reason = ASPA_REASON_HOP;
+	a.hop_customer = 64500;
+	a.hop_provider = 4200000000u;
+	l.role = BGP_ROLE_CUSTOMER;
+	l.role_source = BGP_ROLE_SRC_OPEN;
+	l.has_otc = true;
+	l.otc = 64999;
+	l.leak = BGP_LEAK_OTC_FROM_CUSTOMER;
+	l.peer_as = 65001;
+	l.aspa = &a;
+	off = 0;
+	route_json_leak(buf, CAP, &off, &l);
+	buf[off] = '\0';
+	assert_string_equal(buf, ",\"peer_role\":\"customer\","
+	    "\"role_source\":\"open\",\"otc\":64999,\"aspa\":{\"state\":"
+	    "\"invalid\",\"procedure\":\"downstream\",\"reason\":\"hop\","
+	    "\"hop\":{\"customer\":64500,\"provider\":4200000000}},"
+	    "\"leak\":{\"rule\":\"otc-from-customer\",\"rfc\":"
+	    "\"9234 section 5\",\"otc\":64999,\"peer_as\":65001}");
+	/* valid: no reason, no hop; a peer with no AS known; rs-client */
+	a.state = ASPA_VALID;
+	a.procedure = ASPA_UPSTREAM;
+	a.reason = ASPA_REASON_NONE;
+	a.hop_customer = a.hop_provider = 0;
+	l.role = BGP_ROLE_RS_CLIENT;
+	l.role_source = BGP_ROLE_SRC_CONFIG;
+	l.leak = BGP_LEAK_OTC_FROM_RS_CLIENT;
+	l.peer_as = 0;
+	off = 0;
+	route_json_leak(buf, CAP, &off, &l);
+	buf[off] = '\0';
+	assert_string_equal(buf, ",\"peer_role\":\"rs-client\","
+	    "\"role_source\":\"config\",\"otc\":64999,\"aspa\":{\"state\":"
+	    "\"valid\",\"procedure\":\"upstream\",\"reason\":null,"
+	    "\"hop\":null},\"leak\":{\"rule\":\"otc-from-rs-client\","
+	    "\"rfc\":\"9234 section 5\",\"otc\":64999,\"peer_as\":null}");
+}
+
 int
 main(void)
 {
@@ -166,6 +222,7 @@ main(void)
 		cmocka_unit_test(test_rpki_dialects),
 		cmocka_unit_test(test_origin_and_cut),
 		cmocka_unit_test(test_ts_threads),
+		cmocka_unit_test(test_leak_fields),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -247,6 +247,22 @@ static const struct {
 	    "1:11: expected '(', got 'sid'" },
 	{ "alert bgp (;)\n",
 	    "1:12: expected an option name, got ';'" },
+	{ "alert bgp (sid:1; aspa:bogus;)\n",
+	    "1:24: expected ASPA state valid, invalid, unknown, none or any, "
+	    "or a procedure upstream or downstream, got 'bogus'" },
+	{ "alert bgp (sid:1; leak:otc;)\n",
+	    "1:24: expected leak any, none, otc-from-customer, "
+	    "otc-from-rs-client or otc-from-peer, got 'otc'" },
+	{ "alert bgp (sid:1; peer_role:boss;)\n",
+	    "1:29: expected role provider, customer, peer, rs, rs-client or "
+	    "unknown, got 'boss'" },
+	{ "alert bgp (sid:1; otc:present,64500;)\n",
+	    "1:31: expected one of present, absent or OTC values, got "
+	    "'64500' too" },
+	{ "alert bgp (sid:1; otc:0;)\n",
+	    "1:23: expected OTC value between 1 and 4294967295, got '0'" },
+	{ "alert bgp (sid:1; aspa:invalid; aspa:valid;)\n",
+	    "1:33: expected one aspa option, got a second" },
 	{ "\n\ninclude   nonexistent.rules\n",
 	    "3:11: expected a readable file, got '" },
 };
@@ -673,6 +689,120 @@ test_reload_keeps_filter(void **state)
 
 /* ---- the shipped rules ---- */
 
+/* A route-leak event: ROV valid, the given ASPA verdict (state < 0:
+ * none) and leak, from a sender with role. */
+static struct route_event
+mkleak(enum route_event_kind kind, int aspa, enum aspa_procedure proc,
+    enum bgp_leak leak, enum bgp_role role)
+{
+	struct route_event ev;
+
+	ev = mkev(kind, ROV_VALID, 0, "10.0.0.0/8", 1, 0);
+	if (aspa >= 0) {
+		ev.has_aspa = true;
+		ev.aspa.state = (enum aspa_state)aspa;
+		ev.aspa.procedure = proc;
+	}
+	ev.leak = leak;
+	ev.sender_role = role;
+	return ev;
+}
+
+static void
+test_leak_options(void **state)
+{
+	struct ruleset *rs;
+	struct route_event ev;
+
+	(void)state;
+	rs = load_text(
+	    "alert bgp (sid:1; aspa:invalid;)\n"
+	    "alert bgp (sid:2; aspa:invalid,downstream;)\n"
+	    "alert bgp (sid:3; aspa:unknown,valid;)\n"
+	    "alert bgp (sid:4; aspa:none;)\n"
+	    "alert bgp (sid:5; leak:any;)\n"
+	    "alert bgp (sid:6; leak:otc-from-peer;)\n"
+	    "alert bgp (sid:7; peer_role:customer,rs-client;)\n"
+	    "alert bgp (sid:8; peer_role:unknown;)\n"
+	    "alert bgp (sid:9; otc:present;)\n"
+	    "alert bgp (sid:10; otc:absent; leak:none; aspa:any;)\n"
+	    "alert bgp (sid:11; otc:64500,64501;)\n"
+	    "alert bgp (sid:12; aspa:upstream;)\n");
+	if (rs == NULL)
+		fail_msg("%s", err);
+	/* no verdict, no leak, no role, no OTC */
+	ev = mkleak(RTEV_ANNOUNCE, -1, ASPA_UPSTREAM, BGP_LEAK_NONE,
+	    BGP_ROLE_UNKNOWN);
+	assert_string_equal(eval(rs, &ev), "4,8,10,");
+	ev = mkleak(RTEV_ANNOUNCE, ASPA_INVALID, ASPA_UPSTREAM, BGP_LEAK_NONE,
+	    BGP_ROLE_CUSTOMER);
+	assert_string_equal(eval(rs, &ev), "1,7,10,12,");
+	ev = mkleak(RTEV_ANNOUNCE, ASPA_INVALID, ASPA_DOWNSTREAM,
+	    BGP_LEAK_NONE, BGP_ROLE_PROVIDER);
+	assert_string_equal(eval(rs, &ev), "1,2,10,");
+	ev = mkleak(RTEV_ANNOUNCE, ASPA_UNKNOWN, ASPA_UPSTREAM, BGP_LEAK_NONE,
+	    BGP_ROLE_RS_CLIENT);
+	assert_string_equal(eval(rs, &ev), "3,7,10,12,");
+	/* a leak from a peer, with its OTC */
+	ev = mkleak(RTEV_ANNOUNCE, ASPA_VALID, ASPA_UPSTREAM,
+	    BGP_LEAK_OTC_FROM_PEER, BGP_ROLE_PEER);
+	ev.has_otc = true;
+	ev.otc = 64501;
+	assert_string_equal(eval(rs, &ev), "3,5,6,9,11,12,");
+	ev.otc = 64502;
+	ev.leak = BGP_LEAK_OTC_FROM_CUSTOMER;
+	ev.sender_role = BGP_ROLE_CUSTOMER;
+	assert_string_equal(eval(rs, &ev), "3,5,7,9,12,");
+	rules_free(rs);
+}
+
+/*
+ * Once per route: a rule asking about a verdict fires only on news of
+ * it; the rules it holds back are counted for resolution.
+ */
+static void
+test_leak_news(void **state)
+{
+	struct ruleset *rs;
+	struct route_event ev;
+	struct fired f;
+	unsigned held;
+
+	(void)state;
+	rs = load_text(
+	    "alert bgp (sid:1; rpki:not-found; event:announce,revalidate;)\n"
+	    "alert bgp (sid:2; aspa:invalid; event:announce,revalidate;)\n"
+	    "alert bgp (sid:3; leak:any;)\n"
+	    "alert bgp (sid:4; prefix:10.0.0.0/8;)\n"
+	    "alert bgp (sid:5; rpki:not-found; aspa:invalid;)\n"
+	    "alert bgp (sid:6; event:resolved; rpki:not-found;)\n");
+	if (rs == NULL)
+		fail_msg("%s", err);
+	ev = mkev(RTEV_REVALIDATE, ROV_NOT_FOUND, 0, "10.0.0.0/8", 1, 0);
+	ev.has_aspa = true;
+	ev.aspa.state = ASPA_INVALID;
+	ev.leak = BGP_LEAK_OTC_FROM_CUSTOMER;
+	/* news of everything (a new route) */
+	assert_string_equal(eval(rs, &ev), "1,2,3,4,5,");
+	/* the ASPA verdict changed, nothing else: 1 and 3 held */
+	ev.unchanged = RTEV_VERDICT_RPKI | RTEV_VERDICT_LEAK;
+	f.sids[0] = '\0';
+	assert_int_equal(rules_eval_held(rs, &ev, fire, &f, &held), 3);
+	assert_string_equal(f.sids, "2,4,5,");
+	assert_int_equal(held, 2);
+	/* only the leak changed (an announcement) */
+	ev.kind = RTEV_ANNOUNCE;
+	ev.unchanged = RTEV_VERDICT_RPKI | RTEV_VERDICT_ASPA;
+	f.sids[0] = '\0';
+	assert_int_equal(rules_eval_held(rs, &ev, fire, &f, &held), 2);
+	assert_string_equal(f.sids, "3,4,");
+	assert_int_equal(held, 3);
+	/* resolved, withdraw: news does not apply */
+	ev.kind = RTEV_RESOLVED;
+	assert_string_equal(eval(rs, &ev), "6,");
+	rules_free(rs);
+}
+
 static void
 test_default_rules(void **state)
 {
@@ -688,6 +818,10 @@ test_default_rules(void **state)
 		{ 1000005, 3, "rpki-not-found" },
 		{ 1000006, 1, "rpki-invalid" },
 		{ 1000007, 4, "rpki-resolved" },
+		{ 1000008, 1, "aspa-invalid" },
+		{ 1000009, 1, "route-leak" },
+		{ 1000010, 1, "route-leak" },
+		{ 1000011, 1, "route-leak" },
 	};
 	struct ruleset *rs;
 	struct route_event ev;
@@ -700,8 +834,8 @@ test_default_rules(void **state)
 	rs = rules_load_err("rules/rovmon.rules", NULL, err, sizeof(err));
 	if (rs == NULL)
 		fail_msg("%s", err);
-	assert_int_equal(rules_count(rs), 7);
-	for (i = 0; i < 7; i++) {
+	assert_int_equal(rules_count(rs), 11);
+	for (i = 0; i < 11; i++) {
 		assert_non_null(r = rules_find(rs, 1, want[i].sid));
 		assert_int_equal(rule_priority(r), want[i].prio);
 		assert_string_equal(rule_classtype(r), want[i].cls);
@@ -738,6 +872,30 @@ test_default_rules(void **state)
 	assert_string_equal(eval(rs, &ev), "1000007,");
 	assert_int_equal(rule_suppressed(rules_find(rs, 1, 1000005)), 0);
 	assert_int_equal(stats.alert_event_filtered, 0);
+	/* ASPA invalid on announce and revalidate; unknown is not alerted */
+	ev = mkleak(RTEV_ANNOUNCE, ASPA_INVALID, ASPA_UPSTREAM, BGP_LEAK_NONE,
+	    BGP_ROLE_CUSTOMER);
+	assert_string_equal(eval(rs, &ev), "1000008,");
+	ev.kind = RTEV_REVALIDATE;
+	assert_string_equal(eval(rs, &ev), "1000008,");
+	ev.aspa.state = ASPA_UNKNOWN;
+	assert_string_equal(eval(rs, &ev), "");
+	/* a NOT_FOUND route turning ASPA invalid: the ASPA alert only */
+	ev = mkleak(RTEV_REVALIDATE, ASPA_INVALID, ASPA_DOWNSTREAM,
+	    BGP_LEAK_NONE, BGP_ROLE_PROVIDER);
+	ev.rpki.state = ROV_NOT_FOUND;
+	ev.unchanged = RTEV_VERDICT_RPKI | RTEV_VERDICT_LEAK;
+	assert_string_equal(eval(rs, &ev), "1000008,");
+	/* every OTC leak, by its rule */
+	ev = mkleak(RTEV_ANNOUNCE, -1, 0, BGP_LEAK_OTC_FROM_CUSTOMER,
+	    BGP_ROLE_CUSTOMER);
+	assert_string_equal(eval(rs, &ev), "1000009,");
+	ev.leak = BGP_LEAK_OTC_FROM_RS_CLIENT;
+	assert_string_equal(eval(rs, &ev), "1000010,");
+	ev.leak = BGP_LEAK_OTC_FROM_PEER;
+	assert_string_equal(eval(rs, &ev), "1000011,");
+	ev.kind = RTEV_RESOLVED;
+	assert_string_equal(eval(rs, &ev), "1000007,");
 	/* none of the shipped rules is rate-limited */
 	assert_non_null(fp = fopen("rules/rovmon.rules", "r"));
 	while (fgets(line, sizeof(line), fp) != NULL)
@@ -862,6 +1020,13 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_reload_keeps_filter, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_leak_options, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_leak_news, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_leak_options, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_leak_news, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_huge_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_huge_line_not_read_whole, setup, teardown),

@@ -4,7 +4,12 @@
 # (validate, vrp show) name the same things the same way: origin_as,
 # max_length, asn, prefix, state, reason, covering; no maxLength, no bare
 # "origin".  For one INVALID route of ipv4-full, the three outputs give
-# the same origin and the same deciding VRPs.
+# the same origin and the same deciding VRPs.  The route-leak fields
+# (issue 14): every announcement of the route log and every alert carries
+# peer_role, role_source, otc, aspa and leak, together, in this order,
+# right after rpki (alerts then prev_aspa_state, prev_leak); withdrawals
+# of the route log carry none; no other spelling (role, sender_role, otc_as,
+# aspa_state, route_leak).
 set -u
 cd "$(dirname "$0")/../.."
 B=${ROVMON_BUILD:-build}
@@ -52,9 +57,39 @@ docs = {"route log": [json.loads(l) for l in open(routes)],
 for name, objs in docs.items():
     ks = keys_everywhere(objs, set())
     for wrong, right in (("maxLength", "max_length"), ("maxlen", "max_length"),
-                         ("origin", "origin_as"), ("origin_asn", "origin_as")):
+                         ("origin", "origin_as"), ("origin_asn", "origin_as"),
+                         ("role", "peer_role"), ("sender_role", "peer_role"),
+                         ("otc_as", "otc"), ("aspa_state", "aspa"),
+                         ("route_leak", "leak")):
         if wrong in ks:
             bad(f"{name} has the key {wrong!r} (the documented name is {right!r})")
+LEAK_KEYS = ["peer_role", "role_source", "otc", "aspa", "leak"]
+def leak_group(obj, where, extra=()):
+    keys = list(obj)
+    want = LEAK_KEYS + list(extra)
+    if not all(k in keys for k in want):
+        bad(f"{where}: missing {[k for k in want if k not in keys]}: {keys}")
+        return
+    i = keys.index("peer_role")
+    if keys[i:i + len(want)] != want:
+        bad(f"{where}: the route-leak fields out of order: {keys}")
+    before = "rpki" if "rpki" in keys else "next_hop" if where.startswith("route log") else "prev_origin_as"
+    if keys[i - 1] != before:
+        bad(f"{where}: the route-leak fields follow {keys[i - 1]!r}, not {before!r}")
+    for k in ("peer_role", "role_source"):
+        if obj[k] is not None and not isinstance(obj[k], str):
+            bad(f"{where}: {k} {obj[k]!r}")
+    if obj["aspa"] is not None and set(obj["aspa"]) != {"state", "procedure", "reason", "hop"}:
+        bad(f"{where}: aspa keys {sorted(obj['aspa'])}")
+    if obj["leak"] is not None and set(obj["leak"]) != {"rule", "rfc", "otc", "peer_as"}:
+        bad(f"{where}: leak keys {sorted(obj['leak'])}")
+for n, e in enumerate(docs["route log"]):
+    if e["event"] == "announce":
+        leak_group(e, f"route log line {n + 1}")
+    elif any(k in e for k in LEAK_KEYS):
+        bad(f"route log line {n + 1}: a withdrawal with route-leak fields")
+for n, a in enumerate(docs["alerts"]):
+    leak_group(a["bgp"], f"alert {n + 1}", ("prev_aspa_state", "prev_leak"))
 VRP_KEYS = {"prefix", "max_length", "asn"}
 RPKI_KEYS = {"state", "reason", "vrps", "covering", "generation"}
 rl = [e for e in docs["route log"] if e["event"] == "announce" and e["prefix"] == prefix
@@ -86,6 +121,7 @@ for x in docs["rovctl vrp show"]:
 if ok:
     print(f"ok: {prefix} AS{origin} invalid/{v['reason']}: the route log, the alert and rovctl "
           f"agree on origin_as and {len(v['vrps'])} deciding VRP(s) {cut(v['vrps'])}; "
-          f"no maxLength or bare origin key in {sum(len(o) for o in docs.values())} objects")
+          f"no maxLength or bare origin key in {sum(len(o) for o in docs.values())} objects; "
+          f"the route-leak fields in place in every announcement and alert")
 sys.exit(0 if ok else 1)
 PY

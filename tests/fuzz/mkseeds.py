@@ -410,6 +410,11 @@ def seeds_rules(out, small):
           b'\n#@classification\nconfig classification: hijack-watch,Watched,1\n'
           b'\n#@include\nalert bgp (msg:"inc"; sid:13; event:resolved; event_filter:track by_peer, type limit, count 1, seconds 9;)\n')
     out.put("fuzz_rules", "everything", ex, maxlen)
+    leaks = (b'alert bgp (aspa:invalid,downstream; aspa:any; sid:20;)\n'
+             b'alert bgp (aspa:none,unknown,valid,upstream; leak:any; peer_role:customer,rs-client,unknown; sid:21;)\n'
+             b'alert bgp (leak:none,otc-from-customer,otc-from-rs-client,otc-from-peer; otc:present; sid:22;)\n'
+             b'log bgp (otc:64500,4294967295; peer_role:provider,peer,rs; otc:absent; sid:23;)\n')
+    out.put("fuzz_rules", "leaks", leaks, maxlen)
 
 
 # ---- RESP conversations for fuzz_redis_reply ------------------------------

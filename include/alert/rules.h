@@ -82,7 +82,10 @@ unsigned	 rules_eval(struct ruleset *, const struct route_event *,
 /*
  * The same; *held (may be NULL) gets the number of alert and log rules
  * that match but were held back because the event brings no news of
- * the verdict they ask about (docs/rules.md, "Once per route").
+ * the verdict they ask about (docs/rules.md, "Once per route"), and,
+ * when none fired, of those for the other kind of change (announce,
+ * revalidate) that match the route's verdicts: while any does, a route
+ * that alerted is not resolved.
  */
 unsigned	 rules_eval_held(struct ruleset *, const struct route_event *,
 		    rules_fire_fn fire, void *arg, unsigned *held);

@@ -18,7 +18,8 @@
  * event brings news of that verdict (ev->unchanged): a NOT_FOUND route
  * whose ASPA verdict changes is not reported NOT_FOUND again.  Such a
  * rule is "held", and a held rule still counts as matching for
- * resolution (rules_eval_held()).
+ * resolution (rules_eval_held()), as does a rule for the other kind of
+ * change (announce, revalidate) that matches the route's verdicts.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -158,6 +159,35 @@ rule_held(const struct rule *r, const struct route_event *ev)
 	return r->asks != 0 && (r->asks & ~ev->unchanged) == 0;
 }
 
+/*
+ * For resolution: the alert and log rules of the other kind of change
+ * (announce for a revalidate event, and the reverse) that match the
+ * route's verdicts now.  A route that alerted as a leak on its
+ * announcement (an announce-only rule) and whose ASPA state then
+ * changes by revalidation still matches that rule: it is not resolved.
+ */
+static unsigned
+held_other_kind(const struct ruleset *rs, const struct route_event *ev,
+    unsigned b, unsigned lb)
+{
+	unsigned k, i, n = 0;
+	const struct rule *r;
+
+	if (ev->kind == RTEV_ANNOUNCE)
+		k = RTEV_REVALIDATE;
+	else if (ev->kind == RTEV_REVALIDATE)
+		k = RTEV_ANNOUNCE;
+	else
+		return 0;
+	for (i = 0; i < rs->nidx[k][b][lb]; i++) {
+		r = rs->idx[k][b][lb][i];
+		if (r->action != RULE_PASS && !(r->kinds & KIND_BIT(ev->kind)) &&
+		    rule_match(r, ev))
+			n++;
+	}
+	return n;
+}
+
 unsigned
 rules_eval(struct ruleset *rs, const struct route_event *ev,
     rules_fire_fn fire, void *arg)
@@ -206,6 +236,8 @@ rules_eval_held(struct ruleset *rs, const struct route_event *ev,
 		fire(arg, r, ev);
 		fired++;
 	}
+	if (held != NULL && fired == 0)
+		*held += held_other_kind(rs, ev, b, lb);
 	return fired;
 }
 

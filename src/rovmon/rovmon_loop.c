@@ -25,7 +25,6 @@
 #include "rovmon/rovmon_loop.h"
 #include "base/stats.h"
 #include "rovmon/summary.h"
-#include "rpki/aspa.h"
 #include "rpki/validator.h"
 #include "rpki/vrp_redis.h"
 
@@ -139,23 +138,6 @@ stats_tick(struct rovmon *rv, const struct timeval *now)
 }
 
 /*
- * The ASPA index routes are verified with, or NULL: an empty one (a VRP
- * source without ASPAs) is no ASPA data, and routes get "aspa": null
- * rather than a meaningless "unknown".
- */
-static const struct aspa_index *
-aspa_in_use(const struct rovmon *rv)
-{
-	const struct aspa_index *ai;
-
-	if (rv->validator == NULL ||
-	    (ai = validator_aspa_index(rv->validator)) == NULL ||
-	    aspa_index_customers(ai) == 0)
-		return NULL;
-	return ai;
-}
-
-/*
  * Work that happens between packets (and on a quiet link, from the idle
  * hook): SIGHUP, and adopting a new VRP set, which re-validates every
  * stored route.
@@ -188,7 +170,8 @@ between_packets(struct rovmon *rv, const struct timeval *now)
 	if (rv->validator != NULL && validator_poll(rv->validator) &&
 	    rv->alerting != NULL)
 		alerting_revalidate(rv->alerting,
-		    validator_index(rv->validator), aspa_in_use(rv),
+		    validator_index(rv->validator),
+		    validator_aspa_index(rv->validator),
 		    validator_generation(rv->validator), now);
 }
 
@@ -239,16 +222,16 @@ on_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *at,
 	struct rovmon *rv = arg;
 	struct rov_result res;
 	struct route_verdict v;
-	const struct aspa_index *ai;
 
 	route_verdict_init(&v, ctx, r->event == BGP_ROUTE_ANNOUNCE ? at : NULL);
 	if (r->event == BGP_ROUTE_ANNOUNCE && rv->validator != NULL &&
 	    validator_check(rv->validator, at, r, &res)) {
 		v.rpki = &res;
 		v.generation = validator_generation(rv->validator);
-		if ((ai = aspa_in_use(rv)) != NULL && ctx->peer_as != 0)
-			v.has_aspa = aspa_verify(ai, &at->aspath,
-			    ctx->peer_as, ctx->sender_role, &v.aspa);
+		if (ctx->peer_as != 0)
+			v.has_aspa = validator_aspa(rv->validator,
+			    &at->aspath, ctx->peer_as, ctx->sender_role,
+			    &v.aspa);
 	}
 	summary_route(rv->summary, ctx, at, r, v.rpki);
 	if (rv->routes != NULL)

@@ -516,7 +516,7 @@ test_aspa_reverify(void **state)
 	size_t i;
 
 	(void)state;
-	ri = mkindex(vr);
+	ri = b_rov_index(vr);
 	ia = mkaspa(aa);
 	ib = mkaspa(ab);
 	assert_non_null(rib = rib_new());

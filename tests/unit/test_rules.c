@@ -797,7 +797,26 @@ test_leak_news(void **state)
 	assert_int_equal(rules_eval_held(rs, &ev, fire, &f, &held), 2);
 	assert_string_equal(f.sids, "3,4,");
 	assert_int_equal(held, 3);
+	/* a revalidation that changes an announce-only rule's route: held */
+	rules_free(rs);
+	rs = load_text("alert bgp (sid:1; event:announce; leak:any;)\n"
+	    "alert bgp (sid:2; event:revalidate; aspa:invalid;)\n");
+	if (rs == NULL)
+		fail_msg("%s", err);
+	ev.kind = RTEV_REVALIDATE;
+	ev.aspa.state = ASPA_VALID;
+	ev.unchanged = RTEV_VERDICT_RPKI | RTEV_VERDICT_LEAK;
+	assert_int_equal(rules_eval_held(rs, &ev, fire, &f, &held), 0);
+	assert_int_equal(held, 1);
+	ev.leak = BGP_LEAK_NONE;
+	assert_int_equal(rules_eval_held(rs, &ev, fire, &f, &held), 0);
+	assert_int_equal(held, 0);
+	ev.leak = BGP_LEAK_OTC_FROM_CUSTOMER;
 	/* resolved, withdraw: news does not apply */
+	rules_free(rs);
+	rs = load_text("alert bgp (sid:6; event:resolved; rpki:not-found;)\n");
+	if (rs == NULL)
+		fail_msg("%s", err);
 	ev.kind = RTEV_RESOLVED;
 	assert_string_equal(eval(rs, &ev), "6,");
 	rules_free(rs);

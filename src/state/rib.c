@@ -50,7 +50,19 @@
  * paths, two directions): 32 bytes of route, 1/8 spare at most, + 4/load
  * of index (7.3 at 577k routes in 2^20 slots) + about 52 bytes per path
  * and 4/load of its slot, shared by 5.6 routes: 56.4 bytes in all
- * (rib_memory(); test_rib prints its synthetic figure).
+ * (rib_memory(); test_rib prints its synthetic figure).  Issue 14 added
+ * nothing to it: a route's ASPA state and reason and its RFC 9234 leak
+ * live in bits the 32 bytes had spare (has_path_id became one bit), the
+ * sender's role is per direction, and the OTC is interned with the path,
+ * in the tuple's tail only when the route has one (test_rib's synthetic
+ * table: 49.8 bytes per route before and after).
+ *
+ * Re-verification.  ASPA depends on the path (the tuple), the neighbour's
+ * AS and the sender's role (the direction's, as rovmon_loop.c judged the
+ * announcement): rib_revalidate() verifies each stored route again with a
+ * new ASPA index, as rov_check() does with a new ROV index, and reports
+ * the routes whose verdict changed, saying which verdicts did
+ * (ev->unchanged).
  *
  * Pointers into r[] (struct rib_route * handles) move when a route is
  * removed or the array grows: they are valid until the next call that

@@ -80,6 +80,16 @@
 	X(bgp_ext_unnegotiated)	/* > 4096 accepted, OPENs not seen */ \
 	X(bgp_msg_cut_at_end)	/* messages cut short by the session's \
 				   or the capture's end */ \
+	/* bgp_session_role: RFC 9234 roles */				\
+	X(bgp_role_mismatch)	/* sessions whose OPENs' roles do not \
+				   correspond (4.2) */			\
+	X(bgp_role_mismatch_notification) /* NOTIFICATIONs 2/11 Role \
+				   Mismatch seen */			\
+	X(bgp_role_config_disagree) /* sessions where --role disagrees \
+				   with the OPENs (the OPENs win) */	\
+	X(bgp_role_malformed)	/* OPENs with a Role capability of a \
+				   length other than 1 or an unassigned \
+				   value */				\
 	/* bgp_update */						\
 	X(bgp_announce)		/* routes announced */			\
 	X(bgp_withdraw)		/* routes withdrawn */			\

@@ -188,6 +188,14 @@ struct bgp_session_view {
 	uint64_t	msgs[2][BGP_ROUTE_REFRESH + 1];	/* sent by endpoint
 					 * i, by type (RFC 4271 4.1) */
 	uint64_t	gaps[2], gap_bytes[2];	/* lost in reassembly */
+	/* RFC 9234 roles (bgp_session_role.c): endpoint i's role towards
+	 * the other and where both came from (UNKNOWN and NONE when not
+	 * known); what --role says of endpoint i (UNKNOWN: nothing); the
+	 * Role capabilities of the OPENs do not correspond (4.2). */
+	enum bgp_role	role[2];
+	enum bgp_role_source role_src;
+	enum bgp_role	role_cfg[2];
+	bool		role_mismatch;
 	int		dir;
 };
 

@@ -76,7 +76,11 @@ struct bgp_open {
 	uint8_t		ngr;
 	bool		cap_role;	/* RFC 9234 BGP Role */
 	uint8_t		role;		/* its value; BGP_ROLE_BAD if the
-					 * length was not 1 */
+					 * length was not 1; the first one
+					 * when there were several */
+	bool		role_conflict;	/* several Role capabilities with
+					 * different values (RFC 9234 4.2:
+					 * a Role Mismatch) */
 	char		fqdn_host[BGP_FQDN_MAX + 1];	/* printable only */
 	char		fqdn_domain[BGP_FQDN_MAX + 1];
 	uint8_t		unknown[BGP_OPEN_MAX_UNKNOWN];	/* other codes */

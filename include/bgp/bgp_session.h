@@ -32,6 +32,19 @@ void	bgp_session_close(struct bgp_session *, enum reasm_close,
 	    const struct packet *);
 void	bgp_session_free(struct bgp_session *);	/* NULL ok */
 
+/*
+ * Configured roles (rovmon --role ADDR=ROLE, for speakers that send no
+ * Role capability): the speaker at addr has role towards the other end
+ * of each of its sessions.  A second call for the same address replaces
+ * the role.  Sessions created afterwards use it when their OPENs do not
+ * say (RFC 9234 roles, docs/leaks.md); the OPENs win where both exist.
+ * 0, or -1 when out of memory.  Set up before the capture starts: only
+ * the packet thread reads the table.
+ */
+int	bgp_session_role_config(const struct ipaddr *addr, enum bgp_role role);
+/* Forget every configured role. */
+void	bgp_session_role_config_clear(void);
+
 /* The reasm_ops that glue reassembly to BGP sessions; arg = bgp_sink*. */
 extern const struct reasm_ops bgp_session_reasm_ops;
 

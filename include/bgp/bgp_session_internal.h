@@ -1,10 +1,10 @@
 /*
- * bgp_session_internal.h - the seam between the three files of a BGP
+ * bgp_session_internal.h - the seam between the four files of a BGP
  * session: bgp_session.c (life cycle, dispatch of whole messages, session
  * events), bgp_frame.c (framing and resynchronisation of each byte
- * stream) and bgp_infer.c (the encodings of each direction, negotiated
- * from the OPENs or inferred).  Private to them: the public contract is
- * bgp_session.h.
+ * stream), bgp_infer.c (the encodings of each direction, negotiated
+ * from the OPENs or inferred) and bgp_session_role.c (the RFC 9234 roles
+ * of both ends).  Private to them: the public contract is bgp_session.h.
  */
 #ifndef ROVMON_BGP_SESSION_INTERNAL_H
 #define ROVMON_BGP_SESSION_INTERNAL_H
@@ -63,6 +63,14 @@ struct bgp_session {
 	const struct bgp_sink *sink;
 	uint64_t	 id;
 	enum ext_state	 ext;		/* ext_state(), kept per OPEN */
+	/* RFC 9234 roles of endpoint i (dir[i].src) towards the other,
+	 * kept by bgp_session_role.c; what it has logged and counted. */
+	enum bgp_role	 role[2];
+	enum bgp_role_source role_src;
+	enum bgp_role	 role_cfg[2];	/* --role for endpoint i */
+	bool		 role_mismatch;
+	bool		 role_mismatch_told, role_disagree_told;
+	bool		 role_cfg_conflict_told;
 };
 
 /* bgp_session.c */
@@ -73,6 +81,16 @@ char	*bgp_session_dir_name(const struct bgp_dir *, char *buf,
 void	 bgp_session_dispatch(struct bgp_session *, int d,
 	    const uint8_t *msg, size_t len, const struct packet *,
 	    uint64_t off);
+
+/* bgp_session_role.c */
+/* Settle the roles of s from its OPENs and --role (at creation and after
+ * each OPEN); logs and counts what is new (mismatch, disagreement). */
+void	 bgp_session_roles(struct bgp_session *);
+/* The OPEN of direction d was just parsed: a malformed Role capability
+ * is logged and counted. */
+void	 bgp_session_role_open(const struct bgp_session *, int d);
+/* A NOTIFICATION's code and subcode: 2/11 is counted. */
+void	 bgp_session_role_notification(uint8_t code, uint8_t subcode);
 
 /* bgp_infer.c */
 /* RFC 8654 section 3: both speakers must advertise the capability. */

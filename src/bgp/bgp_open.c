@@ -153,6 +153,29 @@ cap_empty(struct bgp_open *o, struct cursor *v, bool *flag)
 	return 0;
 }
 
+/*
+ * RFC 9234 4.1: one octet.  Another length is the speaker's error, not
+ * a reason to distrust the other capabilities: recorded as BGP_ROLE_BAD.
+ * 4.2: identical copies count as one; copies that differ are a Role
+ * Mismatch (role_conflict), and the first value is kept.
+ */
+static int
+cap_role(struct bgp_open *o, struct cursor *v)
+{
+	uint8_t r;
+
+	if (cursor_left(v) != 1 || cursor_get_u8(v, &r) == -1)
+		r = BGP_ROLE_BAD;
+	if (o->cap_role) {
+		if (r != o->role)
+			o->role_conflict = true;
+		return 0;
+	}
+	o->cap_role = true;
+	o->role = r;
+	return 0;
+}
+
 static int
 cap_one(struct bgp_open *o, uint8_t code, struct cursor *v)
 {
@@ -182,13 +205,7 @@ cap_one(struct bgp_open *o, uint8_t code, struct cursor *v)
 	case BGP_CAP_FQDN:
 		return cap_fqdn(o, v);
 	case BGP_CAP_ROLE:
-		/* RFC 9234 4.1: one octet.  Another length is the speaker's
-		 * error (a Role Mismatch for its peer, 4.2), not a reason to
-		 * distrust the other capabilities: recorded as such. */
-		o->cap_role = true;
-		if (cursor_left(v) != 1 || cursor_get_u8(v, &o->role) == -1)
-			o->role = BGP_ROLE_BAD;
-		return 0;
+		return cap_role(o, v);
 	default:
 		if (o->nunknown < BGP_OPEN_MAX_UNKNOWN)
 			o->unknown[o->nunknown++] = code;

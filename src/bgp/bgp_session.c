@@ -59,6 +59,10 @@ ctx_fill(const struct bgp_session *s, int d, const uint8_t *msg,
 	ctx->dst_port = dr->dst.port;
 	ctx->peer_as = dr->open.seen ? dr->open.as : 0;
 	ctx->local_as = rv->open.seen ? rv->open.as : 0;
+	/* Endpoint d sends in direction d (bgp_session_role.c). */
+	ctx->sender_role = s->role[d];
+	ctx->role_source = s->role[d] != BGP_ROLE_UNKNOWN ? s->role_src :
+	    BGP_ROLE_SRC_NONE;
 	ctx->pkt = pkt;
 	ctx->msg = msg;
 	ctx->msg_len = (uint32_t)len;
@@ -67,14 +71,15 @@ ctx_fill(const struct bgp_session *s, int d, const uint8_t *msg,
 
 /*
  * What depends only on the session and the OPENs seen, computed when
- * they change rather than for every message: each direction's message
- * context and the extended message state.
+ * they change rather than for every message: the roles, each
+ * direction's message context and the extended message state.
  */
 static void
 session_refresh(struct bgp_session *s)
 {
 	int d;
 
+	bgp_session_roles(s);
 	for (d = 0; d < 2; d++)
 		ctx_fill(s, d, NULL, 0, NULL, &s->dir[d].ctx);
 	s->ext = bgp_infer_ext_state(s);
@@ -99,7 +104,11 @@ notify(const struct bgp_session *s, int d, const struct bgp_msg_ctx *ctx,
 		memcpy(v.msgs[i], s->dir[i].msgs, sizeof(v.msgs[i]));
 		v.gaps[i] = s->dir[i].gaps;
 		v.gap_bytes[i] = s->dir[i].gap_bytes;
+		v.role[i] = s->role[i];
+		v.role_cfg[i] = s->role_cfg[i];
 	}
+	v.role_src = s->role_src;
+	v.role_mismatch = s->role_mismatch;
 	v.dir = d;
 	si.view = &v;
 	s->sink->session(s->sink->arg, ctx, &si);
@@ -192,10 +201,14 @@ on_open(struct bgp_session *s, int d, struct bgp_msg_ctx *ctx,
 		    o.why);
 	}
 	dr->open = o;
+	bgp_session_role_open(s, d);
 	bgp_infer_negotiate(s, 0);
 	bgp_infer_negotiate(s, 1);
 	session_refresh(s);
 	ctx->peer_as = o.as;
+	ctx->local_as = s->dir[d].ctx.local_as;
+	ctx->sender_role = s->dir[d].ctx.sender_role;
+	ctx->role_source = s->dir[d].ctx.role_source;
 	emit(s, d, ctx, BGP_SESS_OPEN, o.caps_ok ? NULL : o.why);
 }
 
@@ -218,6 +231,7 @@ on_notification(struct bgp_session *s, int d, struct bgp_msg_ctx *ctx,
 	si.code = code;
 	si.subcode = sub;
 	si.reason = bgp_notification_name(code, sub);
+	bgp_session_role_notification(code, sub);
 	/* RFC 9003 section 2: Shutdown Communication after Cease 2 and 4. */
 	if (code == 6 && (sub == 2 || sub == 4) &&
 	    cursor_get_u8(body, &tlen) == 0 &&

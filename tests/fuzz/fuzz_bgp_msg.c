@@ -21,7 +21,8 @@
  *   bit 1  ADD-PATH IPv4 unicast
  *   bit 2  ADD-PATH IPv6 unicast
  *   bit 5  extended messages (RFC 8654) in the OPENs of mode 2
- *   bit 6  mode 0: peer AS known (65001); modes 2, 3: IPv6 endpoints
+ *   bit 6  mode 0: peer AS known (65001); modes 2, 3: IPv6 endpoints,
+ *          the first with a configured role (--role fd00::1=customer)
  *   bit 7  modes 2, 3: alerting stage on
  */
 #include <stdlib.h>
@@ -42,13 +43,21 @@
 
 static struct bgp_update_scratch *scratch;
 
+static void	endpoints(struct flow_endpoint *, struct flow_endpoint *, bool);
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	struct flow_endpoint a, b;
+
 	(void)argc;
 	(void)argv;
 	fz_init();
 	if ((scratch = bgp_update_scratch_new()) == NULL)
+		abort();
+	/* RFC 9234 roles from --role as well as from the OPENs. */
+	endpoints(&a, &b, true);
+	if (bgp_session_role_config(&a.addr, BGP_ROLE_CUSTOMER) == -1)
 		abort();
 	return 0;
 }

@@ -94,6 +94,9 @@ static void
 test_role(void **state)
 {
 	static const uint8_t good[] = { 9, 1, 3 }, bad[] = { 9, 2, 3, 0 };
+	static const uint8_t same[] = { 9, 1, 3, 9, 1, 3 };
+	static const uint8_t differ[] = { 9, 1, 3, 2, 0, 9, 1, 4 };
+	static const uint8_t bad_then_good[] = { 9, 2, 3, 0, 9, 1, 3 };
 	uint8_t b[64];
 	struct bgp_open o;
 	size_t n;
@@ -111,7 +114,25 @@ test_role(void **state)
 	assert_true(o.caps_ok);
 	assert_true(o.cap_role);
 	assert_string_equal(bgp_role_name(o.role), "malformed");
+	assert_false(o.role_conflict);
 	assert_string_equal(bgp_role_name(7), "unknown");
+	/* RFC 9234 4.2: identical copies are one capability ... */
+	n = b_open_caps(b, 64500, 1, same, sizeof(same));
+	assert_int_equal(bgp_open_parse(b, n, &o), 0);
+	assert_true(o.cap_role);
+	assert_int_equal(o.role, 3);
+	assert_false(o.role_conflict);
+	/* ... copies that differ are a Role Mismatch; the first is kept */
+	n = b_open_caps(b, 64500, 1, differ, sizeof(differ));
+	assert_int_equal(bgp_open_parse(b, n, &o), 0);
+	assert_true(o.caps_ok);
+	assert_int_equal(o.role, 3);
+	assert_true(o.role_conflict);
+	n = b_open_caps(b, 64500, 1, bad_then_good, sizeof(bad_then_good));
+	assert_int_equal(bgp_open_parse(b, n, &o), 0);
+	assert_int_equal(o.role, BGP_ROLE_BAD);
+	assert_true(o.role_conflict);
+	assert_int_equal(o.ncaps, 2);
 }
 
 /* Without capability 65 the 2-octet field is the AS, even AS_TRANS. */

@@ -11,7 +11,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/addr.h"
+#include "bgp/bgp.h"
 #include "rovmon/config.h"
+
+/* --role ADDR=ROLE: the speaker at addr has role towards the other end
+ * of its sessions (RFC 9234; docs/leaks.md). */
+struct rovmon_role {
+	struct ipaddr	 addr;
+	enum bgp_role	 role;
+};
 
 /*
  * Strings not marked owned point into argv or into cfg_args (the
@@ -48,6 +57,9 @@ struct rovmon_options {
 	long		 stats_interval; /* --stats-interval SECONDS */
 	bool		 summary;	/* --summary */
 	bool		 quiet;		/* -q: no start line, progress, report */
+	struct rovmon_role *roles;	/* owned: --role, one per address
+					 * (a later one replaces) */
+	size_t		 nroles;
 	/* Set by the configuration file, so the command line replaces them. */
 	bool		 cfg_source, cfg_vrps;
 	struct config_args cfg_args;	/* the file's arguments, owned */
@@ -60,7 +72,8 @@ struct rovmon_options {
  * or default rules file that cannot be read (exit 3).
  */
 void	rovmon_options_parse(int argc, char **argv, struct rovmon_options *o);
-/* Frees what *o owns (the sink specs, the filter, the file's arguments). */
+/* Frees what *o owns (the sink specs, the filter, the roles, the file's
+ * arguments). */
 void	rovmon_options_free(struct rovmon_options *o);
 
 #endif /* ROVMON_ROVMON_OPTIONS_H */

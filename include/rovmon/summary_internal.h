@@ -39,6 +39,8 @@ struct speaker {
 	uint8_t		 inferred;	/* BGP_INFER_* of its UPDATEs */
 	uint64_t	 ann[ST_N];	/* its announcements, by state */
 	uint64_t	 wd;		/* its withdrawals */
+	enum bgp_role	 role;		/* towards the other (RFC 9234) */
+	enum bgp_role	 role_cfg;	/* what --role says of it */
 };
 
 struct session {
@@ -51,6 +53,8 @@ struct session {
 	bool		 notified;	/* a NOTIFICATION ended it */
 	int		 notif_from;	/* speaker index */
 	uint8_t		 code, subcode;
+	enum bgp_role_source role_src;	/* where both roles came from */
+	bool		 role_mismatch;	/* the OPENs' roles disagree */
 };
 
 struct notif {
@@ -109,6 +113,9 @@ summary_msgs_total(const struct speaker *sp)
  */
 /* "192.0.2.1:179", "[2001:db8::1]:179" */
 char		*summary_ep_fmt(const struct ipaddr *, uint16_t port, char *buf,
+		    size_t len);
+/* "customer", "customer (config)", or "-" when unknown */
+char		*summary_role_fmt(const struct session *, int k, char *buf,
 		    size_t len);
 /* "AS65001", or "AS?" when its OPEN was not seen */
 char		*summary_asn_fmt(const struct speaker *, char *buf, size_t len);

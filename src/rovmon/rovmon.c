@@ -331,6 +331,7 @@ finish(struct rovmon *rv, int status)
 	if (rv->have_pidfile)
 		daemon_pidfile_remove(rv->opt.pidfile);
 	rovmon_options_free(&rv->opt);
+	bgp_session_role_config_clear();
 	return status;
 }
 
@@ -338,12 +339,18 @@ int
 main(int argc, char **argv)
 {
 	struct rovmon rv;
+	size_t i;
 
 	log_init("rovmon");
 	memset(&rv, 0, sizeof(rv));
 	rovmon_options_parse(argc, argv, &rv.opt);
 	if (rv.opt.check_config)
 		return check_config(&rv);
+	/* --role: read by the packet thread's BGP sessions (docs/leaks.md). */
+	for (i = 0; i < rv.opt.nroles; i++)
+		if (bgp_session_role_config(&rv.opt.roles[i].addr,
+		    rv.opt.roles[i].role) == -1)
+			fatal("bgp_session_role_config");
 	if (rv.opt.syslog)
 		log_set_dest(LOG_TO_SYSLOG);
 	/* Before any thread starts (VRP watchers, network sinks). */

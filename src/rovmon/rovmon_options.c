@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bgp/bgp_role.h"
 #include "rovmon/config.h"
 #include "base/log.h"
 #include "rovmon/paths.h"
@@ -70,6 +71,10 @@ usage(void)
 "  -T, --check-config    read the configuration, options, rules and VRP\n"
 "                        source (connecting to Redis), exit 0 or 3 with the\n"
 "                        first error; no capture, no output file\n"
+"      --role ADDR=ROLE  the RFC 9234 role of the speaker at ADDR towards the\n"
+"                        other end of its sessions, for speakers that send no\n"
+"                        Role capability (provider, customer, peer, rs,\n"
+"                        rs-client; repeatable; the OPENs win; docs/leaks.md)\n"
 "      --summary         print a report at the end (sessions, routes by RPKI\n"
 "                        state, INVALID routes, gaps); the default on a\n"
 "                        terminal when no output option is given\n"
@@ -135,7 +140,7 @@ add_sink(struct rovmon_options *o, const char *spec)
 enum { OPT_ROUTES = 256, OPT_STATS, OPT_ENGINE, OPT_VRPS, OPT_REDIS,
     OPT_REDIS_NS, OPT_ALERTS, OPT_SINK, OPT_RULES, OPT_SENSOR,
     OPT_MINPRIO, OPT_PIDFILE, OPT_CHROOT, OPT_STATS_INTERVAL, OPT_FILTER,
-    OPT_SYSLOG, OPT_BUFSIZE, OPT_NO_VALIDATION, OPT_SUMMARY };
+    OPT_SYSLOG, OPT_BUFSIZE, OPT_NO_VALIDATION, OPT_SUMMARY, OPT_ROLE };
 
 /* Also the vocabulary of the configuration file (config.c). */
 static const struct option longopts[] = {
@@ -165,6 +170,7 @@ static const struct option longopts[] = {
 	{ "chroot", required_argument, NULL, OPT_CHROOT },
 	{ "check-config", no_argument, NULL, 'T' },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "role", required_argument, NULL, OPT_ROLE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
@@ -236,6 +242,41 @@ set_filter(struct rovmon_options *o, const char *expr)
 	free(o->filter);
 	if ((o->filter = strdup(expr)) == NULL)
 		fatal("strdup");
+}
+
+/*
+ * --role ADDR=ROLE (RFC 9234 roles for speakers that send no Role
+ * capability): one entry per address, a later one replacing an earlier
+ * one (the command line the file's).
+ */
+static void
+add_role(struct rovmon_options *o, const char *arg)
+{
+	const char *eq = strrchr(arg, '=');
+	struct rovmon_role r, *nr;
+	char addr[IPADDR_STRLEN + 1];
+	size_t i, n;
+
+	if (eq == NULL || eq == arg || (n = (size_t)(eq - arg)) >= sizeof(addr))
+		usage_error("--role: not ADDR=ROLE: %s", arg);
+	memcpy(addr, arg, n);
+	addr[n] = '\0';
+	memset(&r, 0, sizeof(r));
+	if (ipaddr_parse(addr, &r.addr) == -1)
+		usage_error("--role %s: not an IPv4 or IPv6 address: %s", arg,
+		    addr);
+	if ((r.role = bgp_role_parse(eq + 1)) == BGP_ROLE_UNKNOWN)
+		usage_error("--role %s: unknown role '%s' (provider, customer, "
+		    "peer, rs, rs-client)", arg, eq + 1);
+	for (i = 0; i < o->nroles; i++)
+		if (ipaddr_cmp(&o->roles[i].addr, &r.addr) == 0) {
+			o->roles[i] = r;
+			return;
+		}
+	if ((nr = realloc(o->roles, (o->nroles + 1) * sizeof(*nr))) == NULL)
+		fatal("realloc");
+	o->roles = nr;
+	o->roles[o->nroles++] = r;
 }
 
 /*
@@ -387,6 +428,9 @@ parse_pass(int argc, char **argv, struct rovmon_options *o, bool cfg)
 		case OPT_SUMMARY:
 			o->summary = true;
 			break;
+		case OPT_ROLE:
+			add_role(o, optarg);
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -482,5 +526,8 @@ rovmon_options_free(struct rovmon_options *o)
 		free(o->owned[--o->nowned]);
 	free(o->filter);
 	o->filter = NULL;
+	free(o->roles);
+	o->roles = NULL;
+	o->nroles = 0;
 	config_args_free(&o->cfg_args);
 }

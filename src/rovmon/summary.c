@@ -110,24 +110,39 @@ session_view(struct session *ss, const struct bgp_session_view *v)
 		memcpy(sp->msgs, v->msgs[i], sizeof(sp->msgs));
 		sp->gaps = v->gaps[i];
 		sp->gap_bytes = v->gap_bytes[i];
+		sp->role = v->role[i];
+		sp->role_cfg = v->role_cfg[i];
 		if (v->open[i] != NULL) {
 			sp->open_seen = true;
 			sp->open = *v->open[i];	/* its why is static */
 		}
 	}
+	ss->role_src = v->role_src;
+	ss->role_mismatch = v->role_mismatch;
 }
 
-/* "10.0.0.1:179 (AS65001) <-> 10.0.0.2:40312 (AS65002)" */
+/*
+ * "10.0.0.1:179 (AS65001) <-> 10.0.0.2:40312 (AS65002)", with each
+ * speaker's RFC 9234 role when known: "(AS65001, customer)".
+ */
 static char *
 pair_fmt(const struct session *ss, char *buf, size_t len)
 {
-	char a[EP_STRLEN], b[EP_STRLEN], x[16], y[16];
+	char a[EP_STRLEN], b[EP_STRLEN], x[16], y[16], r[2][32];
+	int k;
 
-	snprintf(buf, len, "%s (%s) <-> %s (%s)",
+	for (k = 0; k < 2; k++) {
+		r[k][0] = '\0';
+		if (ss->sp[k].role != BGP_ROLE_UNKNOWN)
+			snprintf(r[k], sizeof(r[k]), ", %s",
+			    summary_role_fmt(ss, k, r[k] + 2,
+			    sizeof(r[k]) - 2));
+	}
+	snprintf(buf, len, "%s (%s%s) <-> %s (%s%s)",
 	    summary_ep_fmt(&ss->sp[0].addr, ss->sp[0].port, a, sizeof(a)),
-	    summary_asn_fmt(&ss->sp[0], x, sizeof(x)),
+	    summary_asn_fmt(&ss->sp[0], x, sizeof(x)), r[0],
 	    summary_ep_fmt(&ss->sp[1].addr, ss->sp[1].port, b, sizeof(b)),
-	    summary_asn_fmt(&ss->sp[1], y, sizeof(y)));
+	    summary_asn_fmt(&ss->sp[1], y, sizeof(y)), r[1]);
 	return buf;
 }
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bgp/bgp_role.h"
 #include "rovmon/summary_internal.h"
 
 
@@ -30,6 +31,19 @@ summary_asn_fmt(const struct speaker *sp, char *buf, size_t len)
 		snprintf(buf, len, "AS%" PRIu32, sp->open.as);
 	else
 		snprintf(buf, len, "AS?");
+	return buf;
+}
+
+char *
+summary_role_fmt(const struct session *ss, int k, char *buf, size_t len)
+{
+	const char *t = bgp_role_text(ss->sp[k].role);
+
+	if (t == NULL)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%s%s", t, ss->role_src ==
+		    BGP_ROLE_SRC_CONFIG ? " (config)" : "");
 	return buf;
 }
 
@@ -126,7 +140,9 @@ summary_caps_fmt(const struct bgp_open *o, char *buf, size_t len)
 		    o->addpath[i].flags == 3 ? "send/receive" :
 		    o->addpath[i].flags == BGP_ADDPATH_SEND ? "send" :
 		    o->addpath[i].flags == BGP_ADDPATH_RECV ? "receive" : "none");
-	if (o->cap_role)
+	if (o->cap_role && o->role_conflict)
+		summary_app(buf, len, " role(conflicting)");
+	else if (o->cap_role)
 		summary_app(buf, len, " role(%s)", bgp_role_name(o->role));
 	if (o->cap_extmsg)
 		summary_app(buf, len, " extended-message");

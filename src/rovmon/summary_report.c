@@ -18,6 +18,7 @@
 
 #include "base/addr.h"
 #include "bgp/bgp.h"
+#include "bgp/bgp_role.h"
 #include "base/log.h"
 #include "rpki/rov.h"
 #include "base/stats.h"
@@ -242,6 +243,40 @@ opens_fmt(const struct session *ss, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * What the report adds about roles beyond the role column: a Role
+ * Mismatch, roles taken from --role, --role overridden by the OPENs.
+ * Empty when there is nothing to add.
+ */
+static const char *
+roles_note(const struct session *ss, char *buf, size_t len)
+{
+	char x[EP_STRLEN];
+	int k;
+
+	buf[0] = '\0';
+	if (ss->role_mismatch) {
+		snprintf(buf, len, "; Role Mismatch: the roles of the OPENs are "
+		    "no pair (RFC 9234 4.2)");
+		return buf;
+	}
+	if (ss->role_src == BGP_ROLE_SRC_CONFIG) {
+		snprintf(buf, len, "; roles from --role");
+		return buf;
+	}
+	for (k = 0; k < 2; k++) {
+		const struct speaker *sp = &ss->sp[k];
+
+		if (sp->role_cfg == BGP_ROLE_UNKNOWN ||
+		    sp->role_cfg == sp->role)
+			continue;
+		summary_app(buf, len, "; --role %s=%s overridden by the OPENs",
+		    ipaddr_fmt(&sp->addr, x, sizeof(x)),
+		    bgp_role_text(sp->role_cfg));
+	}
+	return buf;
+}
+
 static const char *
 state_fmt(const struct session *ss, char *buf, size_t len)
 {
@@ -265,7 +300,8 @@ print_sessions(const struct summary *s, FILE *fp,
     const struct rovmon_stats *st, size_t listed)
 {
 	struct tbl t;
-	char as[16], caps[512], o[160], z[160], line[330];
+	char as[16], caps[512], o[160], z[160], rn[200], role[32];
+	char line[530];
 	size_t i;
 	int k;
 
@@ -277,7 +313,7 @@ print_sessions(const struct summary *s, FILE *fp,
 	fputs("\n", fp);
 	if (listed == 0)
 		return;
-	tbl_head(&t, "rlll", "#", "speaker", "AS",
+	tbl_head(&t, "rllll", "#", "speaker", "AS", "role",
 	    "capabilities (from its OPEN)", (const char *)NULL);
 	for (i = 0; i < s->nsessions; i++) {
 		const struct session *ss = s->order[i];
@@ -294,10 +330,13 @@ print_sessions(const struct summary *s, FILE *fp,
 				    "seen)");
 			tbl_speaker(&t, ss, k);
 			tbl_cell(&t, "%s", summary_asn_fmt(sp, as, sizeof(as)));
+			tbl_cell(&t, "%s", summary_role_fmt(ss, k, role,
+			    sizeof(role)));
 			tbl_cell(&t, "%s", caps);
 		}
-		snprintf(line, sizeof(line), "%s; %s", opens_fmt(ss, o,
-		    sizeof(o)), state_fmt(ss, z, sizeof(z)));
+		snprintf(line, sizeof(line), "%s%s; %s", opens_fmt(ss, o,
+		    sizeof(o)), roles_note(ss, rn, sizeof(rn)),
+		    state_fmt(ss, z, sizeof(z)));
 		tbl_note(&t, line);
 	}
 	tbl_print(&t, fp, "  ");

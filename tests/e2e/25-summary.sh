@@ -33,10 +33,10 @@ if command -v tcpdump > /dev/null 2>&1; then
 		bad "tcpdump says '$td'"
 fi
 python3 tests/summary_check.py "$tmp/rep.out" "$tmp/r.jsonl" || rc=1
-grep -q '^  1  10.179.1.1:35875  AS4200000001  as4 ipv4-unicast ' "$tmp/rep.out" &&
-    grep -q '^     10.179.1.2:179    AS4200000002  as4 ipv4-unicast ' "$tmp/rep.out" &&
+grep -q '^  1  10.179.1.1:35875  AS4200000001  -     as4 ipv4-unicast ' "$tmp/rep.out" &&
+    grep -q '^     10.179.1.2:179    AS4200000002  -     as4 ipv4-unicast ' "$tmp/rep.out" &&
     grep -q '^     OPENs seen; closed by NOTIFICATION 6/2 (Cease: Administrative Shutdown) from 10.179.1.1:35875$' "$tmp/rep.out" &&
-	ok "session: both speakers, ASNs, capabilities, how it ended" ||
+	ok "session: both speakers, ASNs, no roles, capabilities, how it ended" ||
 	bad "session table: $(sed -n '/^BGP sessions/,/^$/p' "$tmp/rep.out")"
 grep -q '^  1  10.179.1.1:35875  10.179.1.2:179  6/2 Cease: Administrative Shutdown  0 bytes$' "$tmp/rep.out" &&
 	ok "NOTIFICATION listed" || bad "NOTIFICATIONs: $(sed -n '/^NOTIFICATIONs/,/^$/p' "$tmp/rep.out")"
@@ -119,6 +119,51 @@ done
 "$B/rovmon" -v -r pcaps/midstream.pcap --stats /dev/null 2> "$tmp/m.err"
 want='rovmon: bgp: 10.179.5.1:39019 -> 10.179.5.2:179: picked up mid-stream at offset 22: first message UPDATE, no OPEN seen'
 grep -qxF "$want" "$tmp/m.err" && ok "-v: $want" || bad "-v mid-stream: $(cat "$tmp/m.err")"
+
+# 6b. RFC 9234 roles (pcaps/roles-otc.pcap, docs/leaks.md): each speaker's
+#     role in the report, from the OPENs or --role; a Role Mismatch; the
+#     -v lines; the counters.
+R=pcaps/roles-otc.pcap
+"$B/rovmon" -v -r "$R" --summary --stats "$tmp/ro.stats" --role 10.179.20.50=peer \
+    > "$tmp/ro.out" 2> "$tmp/ro.err"
+for want in \
+    '^  1  10.179.20.10:179    AS65010  provider   as4 ' \
+    '^     10.179.20.50:40709  AS65050  customer   as4 ' \
+    '^     OPENs seen; --role 10.179.20.50=peer overridden by the OPENs; up when the capture ended$' \
+    '^  4  10.179.20.10:32773  AS65010  -          as4 ipv4-unicast role(provider) ' \
+    '^     OPENs seen; Role Mismatch: the roles of the OPENs are no pair (RFC 9234 4.2); closed by NOTIFICATION 2/11 (OPEN Message Error: Role Mismatch) from 10.179.20.80:179$' \
+    '^  5  10.179.20.10:47017  AS65010  customer   as4 ipv4-unicast route-refresh ' \
+    '^  9  10.179.20.40:43997  AS65040  rs         as4 '; do
+	grep -q -- "$want" "$tmp/ro.out" && ok "roles: $want" ||
+		bad "roles: no '$want' in: $(sed -n '/^BGP sessions/,/^$/p' "$tmp/ro.out")"
+done
+for kv in '"bgp_role_mismatch":1,' '"bgp_role_mismatch_notification":2,' \
+    '"bgp_role_config_disagree":1,' '"bgp_role_malformed":0,'; do
+	grep -qF "$kv" "$tmp/ro.stats" && ok "roles: statistics $kv" ||
+		bad "roles: statistics lack $kv: $(cat "$tmp/ro.stats")"
+done
+for want in \
+    'rovmon: session up: 10.179.20.10:179 (AS65010, provider) <-> 10.179.20.50:40709 (AS65050, customer)' \
+    'rovmon: bgp: 10.179.20.10:32773 <-> 10.179.20.80:179: Role Mismatch (RFC 9234 4.2): 10.179.20.10:32773 says it is provider, 10.179.20.80:179 says it is provider; roles unknown' \
+    'rovmon: bgp: 10.179.20.50:40709 <-> 10.179.20.10:179: --role 10.179.20.50=peer disagrees with the OPENs, which make it customer; the OPENs win'; do
+	grep -qxF "$want" "$tmp/ro.err" && ok "-v: $want" || bad "-v lacks '$want': $(grep -i role "$tmp/ro.err")"
+done
+# Mid-stream: without frames 4 and 6 (the OPENs of session 1) its roles
+# come from --role alone.
+if command -v editcap > /dev/null 2>&1; then
+	editcap "$R" "$tmp/mid.pcap" 4 6
+	"$B/rovmon" -q -r "$tmp/mid.pcap" --summary --stats /dev/null \
+	    --role 10.179.20.50=customer > "$tmp/rm.out" 2>&1
+	for want in \
+	    '^  1  10.179.20.50:40709  AS?      customer (config)  unknown (no OPEN seen)$' \
+	    '^     10.179.20.10:179    AS?      provider (config)  unknown (no OPEN seen)$' \
+	    '^     picked up mid-stream: no OPEN seen (encodings inferred: as4 no-add-path); roles from --role; up when the capture ended$'; do
+		grep -q -- "$want" "$tmp/rm.out" && ok "mid-stream roles: $want" ||
+			bad "mid-stream roles: no '$want' in: $(sed -n '/^BGP sessions/,/^$/p' "$tmp/rm.out")"
+	done
+else
+	echo "editcap not installed: mid-stream roles part skipped"
+fi
 
 # 7. A NOTIFICATION with data (RFC 9003 Shutdown Communication), from
 #    tcpdump's tests: 74-byte message, 53 bytes of data.

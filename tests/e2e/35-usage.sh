@@ -73,6 +73,11 @@ exact "no packet source" 2 "rovmon: no packet source: give -r FILE or -i IFACE$H
 exact "two packet sources" 2 "rovmon: -r $P and -i lo: give one packet source$HELP_R" "$ROVMON" -r "$P" -i lo
 exact "two VRP sources" 2 "rovmon: --vrps and --redis: choose one source of VRPs$HELP_R" "$ROVMON" -r "$P" --vrps "$V" --redis "$NOSOCK"
 exact "unknown engine" 2 "rovmon: --engine: unknown engine 'foo' (rovmon, libnids)$HELP_R" "$ROVMON" -r "$P" --engine foo
+exact "--role without =" 2 "rovmon: --role: not ADDR=ROLE: 10.0.0.1$HELP_R" "$ROVMON" -r "$P" --role 10.0.0.1
+exact "--role, bad address" 2 "rovmon: --role 10.0.0.300=peer: not an IPv4 or IPv6 address: 10.0.0.300$HELP_R" "$ROVMON" -r "$P" --role 10.0.0.300=peer
+exact "--role, unknown role" 2 "rovmon: --role 2001:db8::1=boss: unknown role 'boss' (provider, customer, peer, rs, rs-client)$HELP_R" "$ROVMON" -r "$P" --role 2001:db8::1=boss
+printf 'role 10.0.0.1=customer\nrole 10.0.0.2=Peer\n' > "$tmp/role.conf"
+exact "--role in the configuration file" 2 "rovmon: --role 10.0.0.2=Peer: unknown role 'Peer' (provider, customer, peer, rs, rs-client)$HELP_R" "$ROVMON" -C "$tmp/role.conf" -r "$P"
 exact "--alerts without VRPs" 2 "rovmon: alerts need a VRP source: give --vrps FILE|URL or --redis URL (or --no-validation for rules that need no RPKI state)$HELP_R" \
 	"$ROVMON" -r "$P" --alerts "$tmp/a.json"
 [ ! -e "$tmp/a.json" ] && ok "--alerts without VRPs: no alert file created" || bad "--alerts without VRPs created $tmp/a.json"

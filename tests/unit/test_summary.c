@@ -79,10 +79,10 @@ static const char want_report[] =
 "test.pcap: 40 packets, 4 route announcements, 1 withdrawals\n"
 "\n"
 "BGP sessions: 1\n"
-"  #  speaker          AS       capabilities (from its OPEN)\n"
-"  7  192.0.2.1:179    AS64500  as4 ipv4-unicast ipv6-unicast\n"
-"     192.0.2.2:40000  AS64501  as4 ipv4-unicast add-path(ipv4-unicast send/receive) role(customer) route-refresh\n"
-"     OPENs seen; closed by NOTIFICATION 6/2 (Cease: Administrative Shutdown) from 192.0.2.2:40000\n"
+"  #  speaker          AS       role      capabilities (from its OPEN)\n"
+"  7  192.0.2.1:179    AS64500  provider  as4 ipv4-unicast ipv6-unicast\n"
+"     192.0.2.2:40000  AS64501  customer  as4 ipv4-unicast add-path(ipv4-unicast send/receive) role(customer) route-refresh\n"
+"     OPENs seen; --role 192.0.2.1=peer overridden by the OPENs; closed by NOTIFICATION 6/2 (Cease: Administrative Shutdown) from 192.0.2.2:40000\n"
 "\n"
 "Messages by sender\n"
 "  #  speaker          OPEN  UPDATE  NOTIFICATION  KEEPALIVE  ROUTE-REFRESH  gaps\n"
@@ -163,6 +163,11 @@ test_report(void **state)
 	view.port[1] = 179;
 	view.open[0] = &oa;
 	view.open[1] = &ob;
+	/* RFC 9234 roles from 192.0.2.2's OPEN; --role disagreed. */
+	view.role[0] = BGP_ROLE_CUSTOMER;
+	view.role[1] = BGP_ROLE_PROVIDER;
+	view.role_src = BGP_ROLE_SRC_OPEN;
+	view.role_cfg[1] = BGP_ROLE_PEER;
 
 	/* A route first: the summary meets the session through it. */
 	memset(&at, 0, sizeof(at));

@@ -143,29 +143,41 @@ role_or(enum bgp_role r, const char *unknown)
 	return t != NULL ? t : unknown;
 }
 
+/* Both endpoints as "addr:port", only when a line is written. */
+#define EP_LEN	(IPADDR_STRLEN + 8)
 static void
-tell_mismatch(struct bgp_session *s, const char *e0, const char *e1)
+ep_names(const struct bgp_session *s, char ep[2][EP_LEN])
+{
+	ep_fmt(&s->dir[0].src, ep[0], EP_LEN);
+	ep_fmt(&s->dir[1].src, ep[1], EP_LEN);
+}
+
+static void
+tell_mismatch(struct bgp_session *s)
 {
 	const struct bgp_open *o0 = &s->dir[0].open, *o1 = &s->dir[1].open;
+	char ep[2][EP_LEN];
 
 	if (s->role_mismatch_told)
 		return;
 	s->role_mismatch_told = true;
 	STAT_INC(bgp_role_mismatch);
+	ep_names(s, ep);
 	if (o0->role_conflict || o1->role_conflict)
 		log_info("bgp: %s <-> %s: Role Mismatch (RFC 9234 4.2): %s "
 		    "sent Role capabilities with different values; roles "
-		    "unknown", e0, e1, o0->role_conflict ? e0 : e1);
+		    "unknown", ep[0], ep[1], o0->role_conflict ? ep[0] : ep[1]);
 	else
 		log_info("bgp: %s <-> %s: Role Mismatch (RFC 9234 4.2): %s "
-		    "says it is %s, %s says it is %s; roles unknown", e0, e1,
-		    e0, bgp_role_name(o0->role), e1, bgp_role_name(o1->role));
+		    "says it is %s, %s says it is %s; roles unknown", ep[0],
+		    ep[1], ep[0], bgp_role_name(o0->role), ep[1],
+		    bgp_role_name(o1->role));
 }
 
 static void
-tell_disagree(struct bgp_session *s, const char *ep[2])
+tell_disagree(struct bgp_session *s)
 {
-	char a[IPADDR_STRLEN];
+	char ep[2][EP_LEN], a[IPADDR_STRLEN];
 	int i;
 
 	if (s->role_disagree_told)
@@ -176,6 +188,7 @@ tell_disagree(struct bgp_session *s, const char *ep[2])
 			continue;
 		s->role_disagree_told = true;
 		STAT_INC(bgp_role_config_disagree);
+		ep_names(s, ep);
 		log_info("bgp: %s <-> %s: --role %s=%s disagrees with the "
 		    "OPENs, which make it %s; the OPENs win", ep[0], ep[1],
 		    ipaddr_fmt(&s->dir[i].src.addr, a, sizeof(a)),
@@ -185,17 +198,30 @@ tell_disagree(struct bgp_session *s, const char *ep[2])
 	}
 }
 
+static void
+tell_cfg_conflict(struct bgp_session *s)
+{
+	char ep[2][EP_LEN], a0[IPADDR_STRLEN], a1[IPADDR_STRLEN];
+
+	if (s->role_cfg_conflict_told)
+		return;
+	s->role_cfg_conflict_told = true;
+	ep_names(s, ep);
+	log_info("bgp: %s <-> %s: --role %s=%s and --role %s=%s are no pair "
+	    "(RFC 9234 4.2): not used for this session, whose roles stay "
+	    "unknown unless its OPENs tell", ep[0], ep[1],
+	    ipaddr_fmt(&s->dir[0].src.addr, a0, sizeof(a0)),
+	    bgp_role_text(s->role_cfg[0]),
+	    ipaddr_fmt(&s->dir[1].src.addr, a1, sizeof(a1)),
+	    bgp_role_text(s->role_cfg[1]));
+}
+
 void
 bgp_session_roles(struct bgp_session *s)
 {
 	enum bgp_role w[2];
-	char b0[IPADDR_STRLEN + 8], b1[IPADDR_STRLEN + 8];
-	char a0[IPADDR_STRLEN], a1[IPADDR_STRLEN];
-	const char *ep[2];
 	int i;
 
-	ep[0] = ep_fmt(&s->dir[0].src, b0, sizeof(b0));
-	ep[1] = ep_fmt(&s->dir[1].src, b1, sizeof(b1));
 	for (i = 0; i < 2; i++) {
 		w[i] = wire_role(s, i);
 		s->role_cfg[i] = config_role(&s->dir[i].src.addr);
@@ -204,24 +230,15 @@ bgp_session_roles(struct bgp_session *s)
 	s->role_src = BGP_ROLE_SRC_NONE;
 	s->role_mismatch = wire_mismatch(s, w);
 	if (s->role_mismatch) {
-		tell_mismatch(s, ep[0], ep[1]);
+		tell_mismatch(s);
 	} else if (w[0] != BGP_ROLE_UNKNOWN || w[1] != BGP_ROLE_UNKNOWN) {
 		roles_from(w[0], w[1], s->role);
 		s->role_src = BGP_ROLE_SRC_OPEN;
-		tell_disagree(s, ep);
+		tell_disagree(s);
 	} else if (s->role_cfg[0] != BGP_ROLE_UNKNOWN &&
 	    s->role_cfg[1] != BGP_ROLE_UNKNOWN &&
 	    bgp_role_counterpart(s->role_cfg[0]) != s->role_cfg[1]) {
-		if (!s->role_cfg_conflict_told)
-			log_info("bgp: %s <-> %s: --role %s=%s and --role "
-			    "%s=%s are no pair (RFC 9234 4.2): not used for this "
-			    "session, whose roles stay unknown unless its OPENs "
-			    "tell", ep[0], ep[1],
-			    ipaddr_fmt(&s->dir[0].src.addr, a0, sizeof(a0)),
-			    bgp_role_text(s->role_cfg[0]),
-			    ipaddr_fmt(&s->dir[1].src.addr, a1, sizeof(a1)),
-			    bgp_role_text(s->role_cfg[1]));
-		s->role_cfg_conflict_told = true;
+		tell_cfg_conflict(s);
 	} else if (s->role_cfg[0] != BGP_ROLE_UNKNOWN ||
 	    s->role_cfg[1] != BGP_ROLE_UNKNOWN) {
 		roles_from(s->role_cfg[0], s->role_cfg[1], s->role);

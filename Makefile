@@ -59,7 +59,7 @@ TSANSRC	= $(shell grep -l 'tsan: yes' $(UNITSRC))
 TSANBIN	= $(TSANSRC:tests/unit/%.c=$(BUILD)/tests/%)
 TSAN_FLAGS = BUILD=build-tsan OPT="-O1 -g" SAN="-fsanitize=thread"
 
-.PHONY: all deps demo check test unit e2e asan tsan tsanbins bench clean install fuzz FORCE
+.PHONY: all deps demo demo-leaks check test unit e2e asan tsan tsanbins bench clean install fuzz FORCE
 
 all: $(PROGS)
 
@@ -125,6 +125,29 @@ demo: deps
 	@grep -m 1 '"sid":1000001' $(BUILD)/demo-alerts.json
 	@echo "== statistics ($(BUILD)/demo-stats.json) =="
 	@cat $(BUILD)/demo-stats.json
+	@$(MAKE) --no-print-directory demo-leaks
+
+# The second demo: route leaks (RFC 9234 roles and OTC) and ASPA, on a
+# capture of ten real speakers with BGP roles around a monitored router R
+# (pcaps/README.md, roles-otc.pcap) and hand-made ASPAs.
+DEMO_LEAK_PCAP ?= pcaps/roles-otc.pcap
+DEMO_ASPA ?= pcaps/roles-aspa.json
+demo-leaks: all
+	@rm -f $(BUILD)/demo-leak-routes.jsonl $(BUILD)/demo-leak-alerts.json
+	@echo "== rovmon -r $(DEMO_LEAK_PCAP) --vrps $(DEMO_ASPA) --routes $(BUILD)/demo-leak-routes.jsonl --alerts $(BUILD)/demo-leak-alerts.json =="
+	@$(BUILD)/rovmon -r $(DEMO_LEAK_PCAP) --vrps $(DEMO_ASPA) \
+	    --routes $(BUILD)/demo-leak-routes.jsonl --alerts $(BUILD)/demo-leak-alerts.json \
+	    --sensor demo --stats /dev/null
+	@echo "== $$(grep -c '"event":"announce"' $(BUILD)/demo-leak-routes.jsonl) announcements: by the sender's role (learnt from the OPENs), its leak (RFC 9234 rule) and ASPA verdict =="
+	@sed -n 's/.*"peer_role":\("[^"]*"\|null\).*"aspa":{"state":"\([a-z]*\)".*"leak":\(null\|{"rule":"[^"]*"\).*/\1 aspa=\2 leak=\3/p' \
+	    $(BUILD)/demo-leak-routes.jsonl | sed 's/{"rule"://; s/"//g' | sort | uniq -c
+	@echo "== $$(wc -l < $(BUILD)/demo-leak-alerts.json) alerts by rule =="
+	@sed -n 's/.*"rule":"\([0-9:]*\)".*"msg":"\([^"]*\)".*/\1 \2/p' $(BUILD)/demo-leak-alerts.json | sort | uniq -c
+	@echo "== R (AS65010) leaks its peer's route to its second provider P2 (AS65002): OTC on a route from a customer =="
+	@grep -m 1 '"sid":1000009.*"prefix":"10.20.21.0/24"' $(BUILD)/demo-leak-alerts.json
+	@echo "== the same UPDATE, sid 1000008: ASPA invalid there too (AS65030's ASPA does not name AS65010 as a provider) =="
+	@grep -m 1 '"sid":1000008.*"prefix":"10.20.21.0/24"' $(BUILD)/demo-leak-alerts.json | \
+	    sed 's/.*\("msg":"[^"]*"\).*\("aspa":{[^{]*{[^}]*}}\).*/{\1,...,\2,...}/'
 
 # `make check` is what CI and the README run.  It re-enters make after
 # deps so that optional libraries installed by deps are detected.

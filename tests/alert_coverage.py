@@ -21,6 +21,8 @@ no revalidation), checks:
      misplaced one shows;
   3. every INVALID/NOT_FOUND alert is an announcement (bgp.event
      "announce"): with one VRP set nothing is revalidated.
+Only the RPKI rules' alerts count (classtype rpki-*): the route-leak and
+ASPA rules (issue 14) alert on routes of any RPKI state.
 
 A session that ends and restarts with the same four-tuple would make the
 RIB forget its routes without a line in the route log; a capture where
@@ -71,6 +73,11 @@ def from_alerts(path):
         a = json.loads(line)
         b = a["bgp"]
         state = (b.get("rpki") or {}).get("state")
+        # the route-leak and ASPA rules (classtype route-leak,
+        # aspa-invalid) alert on routes whatever their RPKI state: only
+        # the RPKI rules (classtype rpki-*) are about it
+        if not a.get("classtype", "").startswith("rpki-"):
+            continue
         if state not in STATES or b["event"] == "resolved":
             continue
         if b["event"] != "announce":

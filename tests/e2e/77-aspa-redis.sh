@@ -3,9 +3,12 @@
 # veth in a private namespace with --redis and the default rules; the
 # real-speaker capture pcaps/roles-otc.pcap (BGP roles in the OPENs, OTC
 # leaks) is replayed with generation 1 = pcaps/roles-aspa.json (its VRPs
-# and ASPAs); then rovctl loads generation 2, in which ONE customer's
-# provider set changes (AS65010 loses provider 65002 and gains 65030).
-# The sensor adopts it and must alert exactly the stored routes whose
+# and ASPAs).  Then rovctl loads two generations, each changing ONE
+# customer's provider set:
+#   2: AS64505's provider 65050 is replaced by 65099 (routes through
+#      64505 -> 65050 turn ASPA invalid);
+#   3: AS64501 gains provider 65020 (its routes, invalid, turn valid).
+# After each swap the sensor must alert exactly the stored routes whose
 # ASPA verdict changed:
 #   - each route that becomes invalid: one 1000008 "revalidate" alert,
 #     with prev_aspa_state its old state and the deciding hop;
@@ -13,9 +16,9 @@
 #     "resolved" (valid) alert; a leak stays alerted (its leak rule still
 #     matches: docs/rules.md, "Once per route");
 #   - nothing for the others (unknown <-> valid, unchanged routes), and
-#     no ROV alert (every route is RPKI valid in both generations).
-# The expected verdicts under generation 2 come from an offline run with
-# the same file (--vrps), i.e. as a fresh announcement would be judged.
+#     no ROV alert (every route is RPKI valid in every generation).
+# The expected verdicts under each generation come from an offline run
+# with the same file (--vrps), i.e. as a fresh announcement is judged.
 set -u
 cd "$(dirname "$0")/../.."
 B=${ROVMON_BUILD:-build}
@@ -72,21 +75,25 @@ wait_sensor_at() {	# GEN: up to ~30 s
 	done
 }
 
-# Generation 2: one customer's provider set changes.
-python3 - "$GEN1" "$tmp/gen2.json" <<'PY'
+# Generations 2 and 3: one customer's provider set changes in each.
+python3 - "$GEN1" "$tmp/gen2.json" "$tmp/gen3.json" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
-n = 0
-for a in doc["aspas"]:
-    if a["customer_asid"] == 65010:
-        a["providers"] = sorted(set(a["providers"]) - {65002} | {65030})
-        n += 1
-assert n == 1, "AS65010 has no ASPA in %s" % sys.argv[1]
+def change(customer, drop, add):
+    n = 0
+    for a in doc["aspas"]:
+        if a["customer_asid"] == customer:
+            a["providers"] = sorted(set(a["providers"]) - set(drop) | set(add))
+            n += 1
+    assert n == 1, "AS%d has no ASPA in %s" % (customer, sys.argv[1])
+change(64505, [65050], [65099])
 json.dump(doc, open(sys.argv[2], "w"))
+change(64501, [], [65020])
+json.dump(doc, open(sys.argv[3], "w"))
 PY
 # What a fresh announcement gets under each generation.
-for g in 1 2; do
-	f=$GEN1; [ $g = 2 ] && f=$tmp/gen2.json
+for g in 1 2 3; do
+	f=$GEN1; [ $g = 1 ] || f=$tmp/gen$g.json
 	"$B/rovmon" -r "$PCAP" --vrps "$f" --routes "$tmp/offline$g.jsonl" \
 	    --stats /dev/null 2> "$tmp/offline$g.err" || fail "offline run with generation $g: $(cat "$tmp/offline$g.err")"
 done
@@ -111,11 +118,17 @@ ip netns exec "$NS" tcpreplay -q -i rvtx --mbps 20 "$PCAP" > /dev/null 2>&1 || f
 waitfor has_lines "$NEV" "$tmp/live.jsonl" ||
 	fail "$(nlines "$tmp/live.jsonl") route events, want $NEV"
 wait_sensor_at "$g1" || fail "no statistics line at generation $g1"
-N0=$(nlines "$tmp/live.alerts")
-"$B/rovctl" vrp load --from "$tmp/gen2.json" --redis "$U" > /dev/null 2>&1 || fail "load generation 2"
-g2=$(redis-cli -s "$SOCK" get rovmon:vrp:current)
-[ "$g2" != "$g1" ] || fail "generation 2 is $g2, as generation 1"
-wait_sensor_at "$g2" || fail "the sensor did not adopt generation $g2"
+N1=$(nlines "$tmp/live.alerts")
+# swap GEN: load it, wait until the sensor uses it (its alerts drained)
+swap() {
+	"$B/rovctl" vrp load --from "$tmp/gen$1.json" --redis "$U" > /dev/null 2>&1 || fail "load generation $1"
+	g=$(redis-cli -s "$SOCK" get rovmon:vrp:current)
+	[ "$g" != "$2" ] || fail "generation $1 is $g, as the one before"
+	wait_sensor_at "$g" || fail "the sensor did not adopt generation $1 ($g)"
+}
+swap 2 "$g1"; g2=$g
+N2=$(nlines "$tmp/live.alerts")
+swap 3 "$g2"; g3=$g
 kill -INT "$mpid"; wait "$mpid"; st=$?; mpid=""
 [ $st -eq 0 ] || fail "rovmon exited $st"
 cmp -s "$tmp/live.jsonl" "$tmp/offline1.jsonl" 2> /dev/null ||
@@ -130,9 +143,11 @@ b = [strip(json.loads(l)) for l in open(sys.argv[2])]
 sys.exit(0 if sorted(map(json.dumps, a)) == sorted(map(json.dumps, b)) else 1)
 PY
 
-python3 - "$tmp/live.jsonl" "$tmp/offline2.jsonl" "$tmp/live.alerts" "$N0" "$g2" <<'PY'
+check() {	# BEFORE.jsonl AFTER.jsonl FIRST LAST GEN WANT: the alerts FIRST..LAST
+python3 - "$@" "$tmp/live.alerts" <<'PY'
 import collections, json, sys
-live, off2, alerts, n0, g2 = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+b_path, a_path, first, last, gen, need, alerts = sys.argv[1:8]
+first, last, gen = int(first), int(last), int(gen)
 def stored(path):
     """The routes stored at the end: the last event per route is an announcement."""
     last = {}
@@ -140,10 +155,8 @@ def stored(path):
         e = json.loads(l)
         key = (e["src_addr"], e["src_port"], e["dst_addr"], e["dst_port"], e["prefix"], e.get("path_id"))
         last[key] = e if e["event"] == "announce" else None
-    return {k: e for k, e in last.items() if e is not None}
-def rkey(k):  # the same route as alerts name it
-    return (k[0], k[2], k[4])
-before, after = stored(live), stored(off2)
+    return {(k[0], k[2], k[4]): e for k, e in last.items() if e is not None}
+before, after = stored(b_path), stored(a_path)
 assert set(before) == set(after)
 want = collections.Counter()
 flips = collections.Counter()
@@ -154,26 +167,23 @@ for k, e in before.items():
         continue
     flips[(s1, s2)] += 1
     if s2 == "invalid":
-        want[(1000008, "revalidate", None) + rkey(k) + (s1, s2)] += 1
+        want[(1000008, "revalidate", None) + k + (s1, s2)] += 1
     elif s1 == "invalid" and e["leak"] is None:
-        want[(1000007, "resolved", "valid") + rkey(k) + (s1, s2)] += 1
+        want[(1000007, "resolved", "valid") + k + (s1, s2)] += 1
 got = collections.Counter()
 lines = open(alerts).read().splitlines()
-for l in lines[n0:]:
+for l in lines[first:last]:
     a = json.loads(l)
     b = a["bgp"]
     got[(a["sid"], b["event"], b.get("resolve_reason"), a["src_addr"], a["dst_addr"], b["prefix"],
          b["prev_aspa_state"], (b["aspa"] or {}).get("state"))] += 1
-    if b["event"] == "revalidate":
-        ok = (b["rpki"]["generation"] == g2 and b["aspa"]["reason"] is not None
-              and b["aspa"]["hop"] is not None and a["pkt_num"] == 0)
-        if not ok:
-            print("FAIL: revalidate alert without generation, reason or hop:", l)
-            sys.exit(1)
-print(f"ASPA flips under the new generation: {dict(flips)}; "
-      f"{len(lines) - n0} alerts after the swap, {sum(want.values())} expected")
-if not any(s2 == "invalid" for _, s2 in flips) or not any(s1 == "invalid" for s1, _ in flips):
-    print("FAIL: the provider set change flips no route into and out of invalid: the test proves little")
+    if b["event"] == "revalidate" and not (b["rpki"]["generation"] == gen and
+            b["aspa"]["reason"] is not None and b["aspa"]["hop"] is not None and a["pkt_num"] == 0):
+        print("FAIL: revalidate alert without the generation, a reason or the hop:", l)
+        sys.exit(1)
+print(f"generation {gen}: ASPA flips {dict(flips)}; {last - first} alerts, {sum(want.values())} expected")
+if not any((s2 if need == "into" else s1) == "invalid" for s1, s2 in flips):
+    print(f"FAIL: no route flips {need} invalid: the test proves little")
     sys.exit(1)
 if got != want:
     print("FAIL: the alerts after the swap are not exactly the flipped routes'")
@@ -182,5 +192,9 @@ if got != want:
     for k, n in (got - want).items():
         print("  unexpected", n, k)
     sys.exit(1)
-print("PASS")
 PY
+}
+N3=$(nlines "$tmp/live.alerts")
+check "$tmp/live.jsonl" "$tmp/offline2.jsonl" "$N1" "$N2" "$g2" into || exit 1
+check "$tmp/offline2.jsonl" "$tmp/offline3.jsonl" "$N2" "$N3" "$g3" out || exit 1
+echo PASS

@@ -20,7 +20,13 @@
 #  5. the Role Mismatch session (R and M both claim provider) is counted
 #     once, its two NOTIFICATIONs 2/11 twice; with --role giving ExaBGP X
 #     (whose role R's OPEN decides: customer) the role peer, the wire wins
-#     and the disagreement is counted once.
+#     and the disagreement is counted once;
+#  6. picked up mid-stream (the same capture without its SYNs and OPENs)
+#     with --role for every neighbour of R and for Z: every announcement
+#     gets the expected peer_role with role_source "config", its OTC and
+#     its customer/RS-client leak; the peer rule and ASPA need the
+#     sender's AS, which only an OPEN gives: no "otc-from-peer" leak and
+#     no ASPA verdict (docs/leaks.md, docs/route-log.md).
 # sanitizer: yes
 set -u
 cd "$(dirname "$0")/../.."
@@ -61,6 +67,53 @@ for f in fails:
     print("FAIL: " + f)
 if not fails:
     print("Role Mismatch: 1 session, 2 NOTIFICATIONs 2/11; --role overridden by the OPENs: counted once")
+sys.exit(1 if fails else 0)
+EOF
+
+# 6. mid-stream, roles from --role
+python3 - pcaps/roles-otc.pcap "$tmp/mid.pcap" << 'EOF' || { echo "FAIL: cannot cut the OPENs"; exit 1; }
+import sys
+sys.path.insert(0, "tests/lib")
+import pcapfile
+h, lt, e, frames = pcapfile.read_pcap(sys.argv[1])
+keep = []
+for hdr, data in frames:
+    _s, _d, _sp, _dp, _seq, flags, pl = pcapfile.tcp_of(lt, data)
+    # every OPEN of this capture is alone in its segment
+    if flags & 2 or (pl[:16] == b"\xff" * 16 and len(pl) > 18 and pl[18] == 1):
+        continue
+    keep.append((hdr, data))
+pcapfile.write_pcap(sys.argv[2], h, e, keep)
+EOF
+"$B/rovmon" -r "$tmp/mid.pcap" --vrps pcaps/roles-aspa.json --routes "$tmp/r3.jsonl" --stats /dev/null \
+    --role 10.179.20.1=provider --role 10.179.20.2=provider --role 10.179.20.20=customer \
+    --role 10.179.20.30=peer --role 10.179.20.40=rs --role 10.179.20.50=customer \
+    --role 10.179.20.60=peer --role 10.179.20.70=rs-client 2> "$tmp/err3" ||
+	{ echo "FAIL: rovmon mid-stream exit $?"; cat "$tmp/err3"; exit 1; }
+python3 - "$tmp/r3.jsonl" tests/expected/roles-otc.routes.json << 'EOF' || rc=1
+import json
+import sys
+exp = {(x["src_addr"], x["dst_addr"], x["prefix"]): x for x in json.load(open(sys.argv[2]))}
+fails = []
+n = 0
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e["event"] != "announce":
+        continue
+    n += 1
+    x = exp[(e["src_addr"], e["dst_addr"], e["prefix"])]
+    want = {"peer_role": x["peer_role"], "role_source": "config", "otc": x["otc"],
+            "leak": None if x["leak"] == "otc-from-peer" else x["leak"], "aspa": None}
+    got = {"peer_role": e["peer_role"], "role_source": e["role_source"], "otc": e["otc"],
+           "leak": (e["leak"] or {}).get("rule"), "aspa": e["aspa"]}
+    if got != want:
+        fails.append("%s->%s %s: %s, expected %s" % (x["sender"], x["receiver"], e["prefix"], got, want))
+if n != len(exp):
+    fails.append("mid-stream: %d announcements, expected %d" % (n, len(exp)))
+for f in fails[:20]:
+    print("FAIL: mid-stream: " + f)
+if not fails:
+    print("mid-stream with --role: %d announcements, roles from the configuration, leaks but the peer rule" % n)
 sys.exit(1 if fails else 0)
 EOF
 

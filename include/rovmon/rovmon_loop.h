@@ -13,6 +13,7 @@
 
 #include "bgp/bgp.h"
 #include "capture/packet.h"
+#include "rpki/aspa.h"
 #include "rovmon/rovmon_options.h"
 
 struct capture;
@@ -23,6 +24,27 @@ struct alerting;
 struct summary;
 
 /* One per process; the stages it points to are owned here. */
+/*
+ * The last ASPA verdict the route callback computed, with what it
+ * depends on: the prefixes of one UPDATE share their path and sender,
+ * and a table often sends one path in consecutive UPDATEs, so the
+ * verdict is reused when all of it is equal (exactly: the path is
+ * compared, not hashed).  Paths longer than the arrays are not kept.
+ */
+#define ASPA_MEMO_SEG	8
+#define ASPA_MEMO_ASN	64
+struct aspa_memo {
+	bool		 valid;
+	bool		 has;		/* validator_aspa() said true */
+	uint64_t	 gen;		/* validator_generation() */
+	uint32_t	 neighbor;
+	enum bgp_role	 role;
+	struct aspa_result res;
+	uint32_t	 nseg, nasn;
+	struct bgp_as_segment seg[ASPA_MEMO_SEG];
+	uint32_t	 asns[ASPA_MEMO_ASN];
+};
+
 struct rovmon {
 	struct rovmon_options opt;
 	struct capture	*cap;
@@ -43,6 +65,7 @@ struct rovmon {
 	FILE		*report_fp;	/* NULL: no report */
 	char		 start_line[512];	/* capture_describe() */
 	struct timespec	 t0;
+	struct aspa_memo aspa_memo;	/* rovmon_loop.c */
 };
 
 /*

@@ -209,6 +209,61 @@ on_packet(void *arg, const struct packet *pkt)
 	reasm_segment(rv->reasm, &seg);
 }
 
+static bool
+memo_same(const struct aspa_memo *m, const struct bgp_aspath *p)
+{
+	/* an empty path may have NULL arrays: compare only what there is */
+	return m->nseg == p->nseg && m->nasn == p->nasn &&
+	    (p->nseg == 0 ||
+	    memcmp(m->seg, p->seg, p->nseg * sizeof(*p->seg)) == 0) &&
+	    (p->nasn == 0 ||
+	    memcmp(m->asns, p->asns, p->nasn * sizeof(*p->asns)) == 0);
+}
+
+/*
+ * validator_aspa(), or the last verdict when path, sender AS and role
+ * and the ASPA set are the same (struct aspa_memo), counted alike.
+ */
+static bool
+judge_aspa(struct rovmon *rv, const struct bgp_msg_ctx *ctx,
+    const struct bgp_attrs *at, struct aspa_result *res)
+{
+	struct aspa_memo *m = &rv->aspa_memo;
+	const struct bgp_aspath *p = &at->aspath;
+	uint64_t gen = validator_generation(rv->validator);
+
+	if (m->valid && m->gen == gen && m->neighbor == ctx->peer_as &&
+	    m->role == ctx->sender_role && memo_same(m, p)) {
+		if (!m->has)
+			return false;
+		*res = m->res;
+		if (res->state == ASPA_VALID)
+			STAT_INC(aspa_valid);
+		else if (res->state == ASPA_INVALID)
+			STAT_INC(aspa_invalid);
+		else
+			STAT_INC(aspa_unknown);
+		return true;
+	}
+	m->has = validator_aspa(rv->validator, p, ctx->peer_as,
+	    ctx->sender_role, &m->res);
+	m->valid = p->nseg <= ASPA_MEMO_SEG && p->nasn <= ASPA_MEMO_ASN;
+	if (m->valid) {
+		m->gen = gen;
+		m->neighbor = ctx->peer_as;
+		m->role = ctx->sender_role;
+		m->nseg = p->nseg;
+		m->nasn = p->nasn;
+		if (p->nseg > 0)
+			memcpy(m->seg, p->seg, p->nseg * sizeof(*p->seg));
+		if (p->nasn > 0)
+			memcpy(m->asns, p->asns, p->nasn * sizeof(*p->asns));
+	}
+	if (m->has)
+		*res = m->res;
+	return m->has;
+}
+
 /*
  * bgp_sink.route: judge announcements (ROV, the RFC 9234 OTC check at
  * the receiver, ASPA with the sender's AS as the neighbour's), then
@@ -229,9 +284,7 @@ on_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *at,
 		v.rpki = &res;
 		v.generation = validator_generation(rv->validator);
 		if (ctx->peer_as != 0)
-			v.has_aspa = validator_aspa(rv->validator,
-			    &at->aspath, ctx->peer_as, ctx->sender_role,
-			    &v.aspa);
+			v.has_aspa = judge_aspa(rv, ctx, at, &v.aspa);
 	}
 	summary_route(rv->summary, ctx, at, r, v.rpki);
 	if (rv->routes != NULL)

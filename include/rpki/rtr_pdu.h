@@ -53,6 +53,8 @@ enum rtr_error {
 };
 
 #define RTR_FLAG_ANNOUNCE	0x01	/* prefix, router key, ASPA */
+#define RTR_ASPA_AFI_IPV6	0x01	/* afi_flags of the draft -10 ASPA
+					 * layout: set IPv6, clear IPv4 */
 
 /*
  * One decoded PDU.  Variable parts point into the buffer given to
@@ -80,6 +82,9 @@ struct rtr_pdu {
 	const uint8_t	*providers;
 	bool		 aspa_old_layout;	/* decoded with the layout of
 					 * 8210bis-10 (AFI flags, count) */
+	uint8_t		 afi_flags;	/* that layout only: an ASPA is per
+					 * customer and address family
+					 * (RTR_ASPA_AFI_IPV6); 0 otherwise */
 	/* Router Key */
 	const uint8_t	*ski;		/* 20 bytes */
 	const uint8_t	*spki;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# tsan: yes
 # ASPA re-verification on a live sensor (issue 14): rovmon -i listens on a
 # veth in a private namespace with --redis and the default rules; the
 # real-speaker capture pcaps/roles-otc.pcap (BGP roles in the OPENs, OTC

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/sensor_event.h"
 #include "state/route_event.h"
 
 #define ALERT_MSG_MAX		256	/* rule msg, truncated on copy */
@@ -41,8 +42,10 @@ struct alert {
 	char		 classtype[ALERT_CLASS_MAX];
 	char		 class_desc[ALERT_CLASSDESC_MAX];
 	char		 action[ALERT_ACTION_MAX];
-	/* not owned: valid while the alert is being emitted */
+	/* not owned: valid while the alert is being emitted; one of the
+	 * two is set: a route event, or a sensor event (alert_event.c) */
 	const struct route_event *ev;
+	const struct sensor_event *sev;
 	const char	*sensor;	/* NULL = omitted */
 	uint64_t	 pkt_num;	/* 0 when no packet caused it */
 };
@@ -77,6 +80,19 @@ int	alert_format_json(const struct alert *, char *buf, size_t cap);
 int	alert_format_text(const struct alert *, char *buf, size_t cap);
 
 /*
+ * The alert of a sensor event (base/sensor_event.h): alert_init() with
+ * ev NULL, then sev set; alert_format_json() and alert_format_text()
+ * encode it (alert_event.c) with the rule's fields and an "event" object
+ * in place of "bgp" (docs/alerts.md, "Sensor events").
+ */
+void	alert_init_event(struct alert *, uint32_t gid, uint32_t sid,
+	    uint32_t rev, uint32_t priority, const char *msg,
+	    const char *classtype, const char *class_desc, const char *action,
+	    const struct sensor_event *, const char *sensor);
+int	alert_event_json(const struct alert *, char *buf, size_t cap);
+int	alert_event_text(const struct alert *, char *buf, size_t cap);
+
+/*
  * Building blocks shared with the sinks.  Each appends to buf at *off,
  * never past cap; when it does not fit, *off becomes cap + 1 (the
  * caller checks *off <= cap).
@@ -86,6 +102,9 @@ void	alert_put_jstr(char *buf, size_t cap, size_t *off, const char *s);
 				 * UTF-8 bytes become U+FFFD */
 void	alert_put_base64(char *buf, size_t cap, size_t *off,
 	    const uint8_t *p, size_t n);
+
+/* The rule's part of the envelope: ,"rule":"G:S:R","gid":...,"action":. */
+void	alert_put_rule(char *buf, size_t cap, size_t *off, const struct alert *);
 
 /* "C2S" (towards port 179), "S2C" (from it), "UNK" (neither or both). */
 const char *alert_dir(uint16_t src_port, uint16_t dst_port);

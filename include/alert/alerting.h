@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/sensor_event.h"
 #include "bgp/bgp.h"
 #include "rpki/aspa.h"
 #include "rpki/rov.h"
@@ -58,6 +59,16 @@ void		 alerting_session_down(struct alerting *,
 void		 alerting_revalidate(struct alerting *, const struct rov_index *,
 		    const struct aspa_index *aidx, uint64_t gen,
 		    const struct timeval *now);
+/*
+ * A sensor event (base/sensor_event.h: not one route, e.g. a router's
+ * RTR set drifting, rovmon's RTR data expired): matched against the
+ * rules that name its type (`event:rtr-expired;`), an alert for each
+ * that fires.  Packet thread; ev and its strings need live only for the
+ * call.  Its signature is a sensor_event_fn, so a producer takes
+ * (alerting_event_fn, alerting) without including this header.
+ */
+void		 alerting_event(struct alerting *, const struct sensor_event *ev);
+void		 alerting_event_fn(void *alerting, const struct sensor_event *ev);
 /* SIGHUP: reload the rules (the old ones stay if the file is bad; rules
  * with the same gid:sid:rev and event_filter keep their event_filter
  * counts) and reopen the file sinks. */

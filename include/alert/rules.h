@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/sensor_event.h"
 #include "state/route_event.h"
 
 #define RULES_MAX_LINE		65535	/* bytes per line, without '\n' */
@@ -89,6 +90,17 @@ unsigned	 rules_eval(struct ruleset *, const struct route_event *,
  */
 unsigned	 rules_eval_held(struct ruleset *, const struct route_event *,
 		    rules_fire_fn fire, void *arg, unsigned *held);
+
+/*
+ * A sensor event (base/sensor_event.h) against the rules that name its
+ * type (`event:rtr-drift;`), in file order, pass rules first as for
+ * route events; peer_addr matches ev->addr; event_filter applies (time
+ * ev->ts).  Returns the number of fire() calls.
+ */
+typedef void	(*rules_fire_event_fn)(void *arg, const struct rule *,
+		    const struct sensor_event *);
+unsigned	 rules_eval_event(struct ruleset *, const struct sensor_event *,
+		    rules_fire_event_fn fire, void *arg);
 
 /* A rule's fields; strings live as long as the ruleset. */
 enum rule_action rule_action(const struct rule *);

@@ -103,6 +103,8 @@ struct rule {
 	/* matching */
 	uint16_t	 rpki;		/* RPKI_BIT set */
 	uint8_t		 kinds;		/* KIND_BIT set */
+	uint32_t	 sensor_types;	/* 1 << enum sensor_event_type: a
+					 * sensor-event rule (kinds 0) */
 	uint8_t		 family;	/* 0 any */
 	struct rprefix	*pfx;
 	unsigned	 npfx;

@@ -141,6 +141,8 @@
 	X(route_reopens)	/* route log reopened (SIGHUP) */	\
 	/* alert (sink*.c; totals over all sinks) */			\
 	X(alerts)		/* alerts given to sinks_emit() */	\
+	X(sensor_events)	/* sensor events raised (alerting_event(): \
+				   rtr-drift, rtr-expired, ...) */	\
 	X(alert_filtered)	/* sink skipped: above its min priority */ \
 	X(alert_event_filtered)	/* rules.c: held back by a rule's	\
 				   event_filter (never reached sinks) */ \

@@ -307,7 +307,14 @@ put_envelope(char *buf, size_t cap, size_t *off, const struct alert *a)
 	jb_put(buf, cap, off, "\"", 1);
 	route_json_endpoints(buf, cap, off, &ev->src_addr, ev->src_port,
 	    &ev->dst_addr, ev->dst_port);
-	jb_puts(buf, cap, off, ",\"service\":\"bgp\",\"rule\":\"");
+	jb_puts(buf, cap, off, ",\"service\":\"bgp\"");
+	alert_put_rule(buf, cap, off, a);
+}
+
+void
+alert_put_rule(char *buf, size_t cap, size_t *off, const struct alert *a)
+{
+	jb_puts(buf, cap, off, ",\"rule\":\"");
 	jb_putu(buf, cap, off, a->gid);
 	jb_put(buf, cap, off, ":", 1);
 	jb_putu(buf, cap, off, a->sid);
@@ -339,6 +346,8 @@ alert_format_json(const struct alert *a, char *buf, size_t cap)
 	const struct route_event *ev = a->ev;
 	size_t off = 0, lim;
 
+	if (a->sev != NULL)
+		return alert_event_json(a, buf, cap);
 	if (cap < 3)
 		return -1;
 	lim = cap - 2;		/* room for "\n" and NUL */
@@ -390,8 +399,8 @@ text_leak(const struct route_event *ev, char *buf, size_t cap, size_t n)
 	return n >= cap ? (int)cap - 1 : (int)n;
 }
 
-int
-alert_format_text(const struct alert *a, char *buf, size_t cap)
+static int
+route_text(const struct alert *a, char *buf, size_t cap)
 {
 	const struct route_event *ev = a->ev;
 	const char *reason = NULL, *why = resolve_name(ev->resolve_why);
@@ -432,4 +441,12 @@ alert_format_text(const struct alert *a, char *buf, size_t cap)
 		return 0;
 	}
 	return text_leak(ev, buf, cap, (size_t)n);
+}
+
+int
+alert_format_text(const struct alert *a, char *buf, size_t cap)
+{
+	if (a->sev != NULL)
+		return alert_event_text(a, buf, cap);
+	return route_text(a, buf, cap);
 }

@@ -157,6 +157,35 @@ alerting_revalidate(struct alerting *al, const struct rov_index *idx,
 	    (unsigned long long)gen, n);
 }
 
+/* rules_fire_event_fn: one alert per firing rule. */
+static void
+fire_event(void *arg, const struct rule *r, const struct sensor_event *ev)
+{
+	struct alerting *al = arg;
+	struct alert a;
+
+	alert_init_event(&a, rule_gid(r), rule_sid(r), rule_rev(r),
+	    rule_priority(r), rule_msg(r), rule_classtype(r),
+	    rule_class_desc(r), rule_action_name(rule_action(r)), ev,
+	    al->cfg.sensor);
+	sinks_emit(al->sinks, &a);
+}
+
+void
+alerting_event(struct alerting *al, const struct sensor_event *ev)
+{
+	if (al == NULL)
+		return;
+	STAT_INC(sensor_events);
+	rules_eval_event(al->rules, ev, fire_event, al);
+}
+
+void
+alerting_event_fn(void *arg, const struct sensor_event *ev)
+{
+	alerting_event(arg, ev);
+}
+
 void
 alerting_reload(struct alerting *al)
 {

@@ -241,6 +241,66 @@ rules_eval_held(struct ruleset *rs, const struct route_event *ev,
 	return fired;
 }
 
+/* ---- sensor events ---- */
+
+static bool
+event_match(const struct rule *r, const struct sensor_event *ev)
+{
+	struct prefix a;
+	unsigned i;
+
+	if (!(r->sensor_types & (1u << (unsigned)ev->type)))
+		return false;
+	if (r->npeer_addr == 0)
+		return true;
+	if (ev->addr.family == 0)
+		return false;
+	a.family = ev->addr.family;
+	a.len = (uint8_t)addr_maxlen(a.family);
+	memcpy(a.a, ev->addr.a, sizeof(a.a));
+	for (i = 0; i < r->npeer_addr; i++)
+		if (prefix_covers(&r->peer_addr[i], &a))
+			return true;
+	return false;
+}
+
+/* Sensor-event rules are few: a linear walk, pass rules first. */
+unsigned
+rules_eval_event(struct ruleset *rs, const struct sensor_event *ev,
+    rules_fire_event_fn fire, void *arg)
+{
+	struct route_event fe;
+	struct rule *r;
+	unsigned i, pass, fired = 0;
+
+	if ((unsigned)ev->type >= SEV_COUNT)
+		return 0;
+	/* what event_filter reads: the time and the "peer" */
+	memset(&fe, 0, sizeof(fe));
+	fe.ts = ev->ts;
+	fe.src_addr = ev->addr;
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < rs->n; i++) {
+			r = &rs->rules[i];
+			if ((r->action == RULE_PASS) != (pass == 0) ||
+			    !event_match(r, ev))
+				continue;
+			r->matches++;
+			if (r->has_filter && !rules_filter_allow(&r->ef, &fe)) {
+				if (r->action != RULE_PASS) {
+					r->suppressed++;
+					STAT_INC(alert_event_filtered);
+				}
+				continue;
+			}
+			if (r->action == RULE_PASS)
+				return 0;
+			fire(arg, r, ev);
+			fired++;
+		}
+	return fired;
+}
+
 /* ---- accessors ---- */
 
 unsigned

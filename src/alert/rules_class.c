@@ -21,6 +21,9 @@ static const struct classification builtin_classes[] = {
 	{ "route-leak", "Route leak (RFC 9234 OTC)", 1 },
 	{ "hijack-watch", "Watched prefix announced unexpectedly", 1 },
 	{ "policy", "Routing policy violation", 2 },
+	{ "rtr-router-drift", "Router's RPKI (RTR) view differs from the "
+	    "reference", 2 },
+	{ "rtr-cache", "RPKI cache or RTR session problem", 2 },
 };
 
 /* "config classification: NAME,Description,PRIORITY" */

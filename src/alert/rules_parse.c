@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "alert/rules_internal.h"
+#include "base/sensor_event.h"
 
 static const char *kind_names[] = {
 	"announce", "withdraw", "revalidate", "resolved",
@@ -177,16 +178,27 @@ opt_event(struct loader *ld, struct rule *r, char *v)
 	char *it;
 	unsigned k;
 
+	int t;
+
 	r->kinds = 0;
 	while ((it = rules_next_item(&v)) != NULL) {
 		for (k = 0; k < NKIND && strcmp(it, kind_names[k]) != 0; k++)
 			;
-		if (k == NKIND)
+		if (k < NKIND) {
+			r->kinds |= (uint8_t)KIND_BIT(k);
+			continue;
+		}
+		/* a sensor event (base/sensor_event.h): rtr-drift, ... */
+		if ((t = sensor_event_type_find(it)) == -1)
 			return rules_lerr(ld, it,
 			    "expected event announce, withdraw, "
-			    "revalidate or resolved, got '%.40s'", it);
-		r->kinds |= (uint8_t)KIND_BIT(k);
+			    "revalidate, resolved or a sensor event "
+			    "(rtr-drift, ...), got '%.40s'", it);
+		r->sensor_types |= 1u << (unsigned)t;
 	}
+	if (r->kinds != 0 && r->sensor_types != 0)
+		return rules_lerr(ld, v, "expected route events or sensor "
+		    "events in one rule, got both");
 	return 0;
 }
 
@@ -605,6 +617,23 @@ rules_parse_rule(struct loader *ld, enum rule_action action, char *p)
 	}
 	if (!(seen & (1u << O_SID))) {
 		rules_lerr(ld, close, "expected a sid option, got ')'");
+		goto fail;
+	}
+	/* a sensor event has no route: only peer_addr (its address) and
+	 * event_filter (by_rule, by_peer) apply to it */
+	if (r.sensor_types != 0 && (seen & ((1u << O_RPKI) |
+	    (1u << O_PREFIX) | (1u << O_ORIGIN) | (1u << O_NOT_ORIGIN) |
+	    (1u << O_PEER_AS) | (1u << O_AFI) | (1u << O_ASPA) |
+	    (1u << O_LEAK) | (1u << O_PEER_ROLE) | (1u << O_OTC)))) {
+		rules_lerr(ld, close, "expected only msg, sid, rev, gid, "
+		    "classtype, priority, peer_addr and event_filter with a "
+		    "sensor event, got a route option");
+		goto fail;
+	}
+	if (r.sensor_types != 0 && r.has_filter &&
+	    r.ef.track == TRACK_PREFIX) {
+		rules_lerr(ld, close, "expected event_filter track by_rule "
+		    "or by_peer with a sensor event, got by_prefix");
 		goto fail;
 	}
 	/* the verdicts it asks about: it fires on news of one of them */

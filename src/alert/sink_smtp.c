@@ -69,13 +69,21 @@ sink_smtp_subject(const struct alert *a, char *subject, size_t len)
 	char pfx[PREFIX_STRLEN], origin[16] = "none";
 	size_t i;
 
-	if (ev->origin_kind == ORIGIN_AS_SEQ ||
-	    ev->origin_kind == ORIGIN_AS_PEER)
-		snprintf(origin, sizeof(origin), "AS%u", ev->origin_as);
-	snprintf(subject, len, "[rovmon] P%u %.80s %s origin %s %s %s",
-	    a->priority, a->msg, prefix_fmt(&ev->prefix, pfx, sizeof(pfx)),
-	    origin, route_event_kind_name(ev->kind),
-	    ev->has_rpki ? rov_state_name(ev->rpki.state) : "");
+	if (a->sev != NULL)	/* a sensor event: its type and subject */
+		snprintf(subject, len, "[rovmon] P%u %.80s %s %s", a->priority,
+		    a->msg, sensor_event_type_name(a->sev->type),
+		    a->sev->subject != NULL ? a->sev->subject : "");
+	else {
+		if (ev->origin_kind == ORIGIN_AS_SEQ ||
+		    ev->origin_kind == ORIGIN_AS_PEER)
+			snprintf(origin, sizeof(origin), "AS%u",
+			    ev->origin_as);
+		snprintf(subject, len,
+		    "[rovmon] P%u %.80s %s origin %s %s %s", a->priority,
+		    a->msg, prefix_fmt(&ev->prefix, pfx, sizeof(pfx)), origin,
+		    route_event_kind_name(ev->kind),
+		    ev->has_rpki ? rov_state_name(ev->rpki.state) : "");
+	}
 	/* a header line: printable ASCII only */
 	for (i = 0; subject[i] != '\0'; i++)
 		if (subject[i] < 0x20 || subject[i] > 0x7e)

@@ -153,6 +153,52 @@ test_announce_invalid(void **state)
 	    NO_LEAK "}}\n");
 }
 
+/* A sensor event's alert: the envelope, then "event" with its fields. */
+static void
+test_sensor_event(void **state)
+{
+	static const char *const ex[] = { "192.0.2.0/24-24 AS64500",
+	    "198.51.100.0/24-24 \"q\"" };
+	struct sensor_event ev;
+	struct timeval ts = { 1714564800, 123456 };
+	struct alert a;
+	char text[ALERT_TEXT_MAX];
+
+	(void)state;
+	sensor_event_init(&ev, SEV_RTR_DRIFT, &ts);
+	assert_int_equal(ipaddr_parse("10.0.0.2", &ev.addr), 0);
+	ev.port = 323;
+	ev.subject = "router 10.0.0.2";
+	ev.text = "lacks 2 VRPs, 0 extra\n";
+	ev.pkt_num = 7;
+	sensor_event_uint(&ev, "lacks", 2);
+	sensor_event_strs(&ev, "lacks_examples", ex, 2);
+	sensor_event_int(&ev, "serial_lag", -1);
+	sensor_event_bool(&ev, "partial", false);
+	sensor_event_str(&ev, "session_id", NULL);
+	alert_init_event(&a, 1, 1000102, 1, 2, "drift", "rtr-router-drift",
+	    "Router view", "alert", &ev, "s1");
+	assert_string_equal(fmt(&a),
+	    "{\"timestamp\":\"24/05/01-12:00:00.123456\",\"@timestamp\":"
+	    "\"2024-05-01T12:00:00.123456Z\",\"pkt_num\":7,\"service\":"
+	    "\"rovmon\",\"rule\":\"1:1000102:1\",\"gid\":1,\"sid\":1000102,"
+	    "\"rev\":1,\"msg\":\"drift\",\"class\":\"Router view\","
+	    "\"classtype\":\"rtr-router-drift\",\"priority\":2,\"action\":"
+	    "\"alert\",\"sensor\":\"s1\",\"event\":{\"type\":\"rtr-drift\","
+	    "\"subject\":\"router 10.0.0.2\",\"addr\":\"10.0.0.2\",\"port\":"
+	    "323,\"lacks\":2,\"lacks_examples\":[\"192.0.2.0/24-24 AS64500\","
+	    "\"198.51.100.0/24-24 \\\"q\\\"\"],\"serial_lag\":-1,"
+	    "\"partial\":false,\"session_id\":null}}\n");
+	alert_format_text(&a, text, sizeof(text));
+	assert_string_equal(text, "[1:1000102:1] drift [Classification: "
+	    "Router view] [Priority: 2] rtr-drift router 10.0.0.2: lacks 2 "
+	    "VRPs, 0 extra ");
+	/* fields past the cap are dropped, never written out of bounds */
+	for (int i = 0; i < 40; i++)
+		sensor_event_uint(&ev, "n", (uint64_t)i);
+	assert_int_equal(ev.nfields, SENSOR_EVENT_MAX_FIELDS);
+}
+
 static void
 test_revalidate(void **state)
 {
@@ -868,6 +914,7 @@ main(void)
 		cmocka_unit_test(test_sink_min_priority_defaults),
 		cmocka_unit_test(test_sinks_lost),
 		cmocka_unit_test(test_sink_driver),
+		cmocka_unit_test(test_sensor_event),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -109,6 +109,33 @@ eval(struct ruleset *rs, const struct route_event *ev)
 	return f.sids;
 }
 
+static void
+fire_event(void *arg, const struct rule *r, const struct sensor_event *ev)
+{
+	struct fired *f = arg;
+	size_t n = strlen(f->sids);
+
+	(void)ev;
+	snprintf(f->sids + n, sizeof(f->sids) - n, "%u,", rule_sid(r));
+}
+
+/* The sids that fire for a sensor event of type t about addr at ts. */
+static const char *
+eval_event(struct ruleset *rs, enum sensor_event_type t, const char *addr,
+    long ts)
+{
+	static struct fired f;
+	struct sensor_event ev;
+	struct timeval tv = { ts, 0 };
+
+	sensor_event_init(&ev, t, &tv);
+	if (addr != NULL)
+		assert_int_equal(ipaddr_parse(addr, &ev.addr), 0);
+	f.sids[0] = '\0';
+	rules_eval_event(rs, &ev, fire_event, &f);
+	return f.sids;
+}
+
 /* ---- parsing ---- */
 
 static void
@@ -218,8 +245,8 @@ static const struct {
 	    "1:29: expected a classtype from the classification file, "
 	    "got 'nope'" },
 	{ "alert bgp (sid:1; event:announce,update;)\n",
-	    "1:34: expected event announce, withdraw, revalidate or "
-	    "resolved, got 'update'" },
+	    "1:34: expected event announce, withdraw, revalidate, resolved "
+	    "or a sensor event (rtr-drift, ...), got 'update'" },
 	{ "alert bgp (sid:1; afi:ipv5;)\n",
 	    "1:23: expected afi ipv4 or ipv6, got 'ipv5'" },
 	{ "alert bgp (sid:1; origin_as:64500,x;)\n",
@@ -841,6 +868,12 @@ test_default_rules(void **state)
 		{ 1000009, 1, "route-leak" },
 		{ 1000010, 1, "route-leak" },
 		{ 1000011, 1, "route-leak" },
+		{ 1000101, 1, "rtr-router-drift" },
+		{ 1000102, 2, "rtr-router-drift" },
+		{ 1000103, 2, "rtr-cache" },
+		{ 1000104, 4, "rtr-router-drift" },
+		{ 1000105, 3, "rtr-cache" },
+		{ 1000106, 1, "rtr-cache" },
 	};
 	struct ruleset *rs;
 	struct route_event ev;
@@ -853,8 +886,8 @@ test_default_rules(void **state)
 	rs = rules_load_err("rules/rovmon.rules", NULL, err, sizeof(err));
 	if (rs == NULL)
 		fail_msg("%s", err);
-	assert_int_equal(rules_count(rs), 11);
-	for (i = 0; i < 11; i++) {
+	assert_int_equal(rules_count(rs), 17);
+	for (i = 0; i < 17; i++) {
 		assert_non_null(r = rules_find(rs, 1, want[i].sid));
 		assert_int_equal(rule_priority(r), want[i].prio);
 		assert_string_equal(rule_classtype(r), want[i].cls);
@@ -915,6 +948,14 @@ test_default_rules(void **state)
 	assert_string_equal(eval(rs, &ev), "1000011,");
 	ev.kind = RTEV_RESOLVED;
 	assert_string_equal(eval(rs, &ev), "1000007,");
+	/* sensor events: one rule each; no route rule fires for them */
+	assert_string_equal(eval_event(rs, SEV_RTR_MISJUDGED, NULL, 0),
+	    "1000101,");
+	assert_string_equal(eval_event(rs, SEV_RTR_DRIFT, NULL, 0),
+	    "1000102,");
+	assert_string_equal(eval_event(rs, SEV_RTR_EXPIRED, NULL, 0),
+	    "1000106,");
+	assert_string_equal(eval_event(rs, SEV_RTR_PARTIAL, NULL, 0), "");
 	/* none of the shipped rules is rate-limited */
 	assert_non_null(fp = fopen("rules/rovmon.rules", "r"));
 	while (fgets(line, sizeof(line), fp) != NULL)
@@ -937,6 +978,58 @@ test_default_rules(void **state)
 	    64666, 0);
 	assert_string_equal(eval(rs, &ev), "1001001,1001003,");
 	rules_free(rs);
+}
+
+/* event:TYPE of a sensor event: matching, peer_addr, pass, event_filter,
+ * and the options a sensor event refuses. */
+static void
+test_sensor_events(void **state)
+{
+	struct ruleset *rs;
+	struct route_event ev;
+
+	(void)state;
+	rs = load_text(
+	    "alert bgp (msg:\"d\"; event:rtr-drift,rtr-stale; sid:1;)\n"
+	    "alert bgp (msg:\"x\"; event:rtr-expired; sid:2;)\n"
+	    "alert bgp (event:rtr-drift; peer_addr:10.0.0.0/8; sid:3;)\n"
+	    "pass bgp (event:rtr-stale; peer_addr:192.0.2.9; sid:4;)\n"
+	    "alert bgp (event:rtr-error; sid:5; event_filter:track by_peer, "
+	    "type limit, count 1, seconds 60;)\n"
+	    "alert bgp (rpki:invalid; sid:6;)\n");
+	if (rs == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(eval_event(rs, SEV_RTR_DRIFT, "192.0.2.1", 0),
+	    "1,");
+	assert_string_equal(eval_event(rs, SEV_RTR_DRIFT, "10.1.2.3", 0),
+	    "1,3,");
+	assert_string_equal(eval_event(rs, SEV_RTR_STALE, "192.0.2.1", 0),
+	    "1,");
+	assert_string_equal(eval_event(rs, SEV_RTR_STALE, "192.0.2.9", 0), "");
+	assert_string_equal(eval_event(rs, SEV_RTR_EXPIRED, NULL, 0), "2,");
+	assert_string_equal(eval_event(rs, SEV_RTR_SYNCED, NULL, 0), "");
+	/* one per peer per minute */
+	assert_string_equal(eval_event(rs, SEV_RTR_ERROR, "10.0.0.1", 0), "5,");
+	assert_string_equal(eval_event(rs, SEV_RTR_ERROR, "10.0.0.1", 30), "");
+	assert_string_equal(eval_event(rs, SEV_RTR_ERROR, "10.0.0.2", 30),
+	    "5,");
+	assert_string_equal(eval_event(rs, SEV_RTR_ERROR, "10.0.0.1", 61),
+	    "5,");
+	/* a sensor-event rule never matches a route */
+	ev = mkev(RTEV_ANNOUNCE, ROV_INVALID, ROV_REASON_AS, "10.0.0.0/8", 1, 0);
+	assert_string_equal(eval(rs, &ev), "6,");
+	rules_free(rs);
+
+	assert_null(load_text("alert bgp (event:rtr-nope; sid:1;)\n"));
+	assert_non_null(strstr(err, "or a sensor event"));
+	assert_null(load_text("alert bgp (event:announce,rtr-drift; sid:1;)\n"));
+	assert_non_null(strstr(err, "got both"));
+	assert_null(load_text("alert bgp (event:rtr-drift; rpki:invalid; "
+	    "sid:1;)\n"));
+	assert_non_null(strstr(err, "got a route option"));
+	assert_null(load_text("alert bgp (event:rtr-drift; sid:1; "
+	    "event_filter:track by_prefix, type limit, count 1, seconds 1;)\n"));
+	assert_non_null(strstr(err, "by_prefix"));
 }
 
 /* ---- hostile input ---- */
@@ -1047,6 +1140,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_leak_news, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sensor_events, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_huge_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_huge_line_not_read_whole, setup, teardown),
 	};

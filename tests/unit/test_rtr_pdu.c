@@ -388,7 +388,8 @@ test_aspa_draft10(void **state)
 	assert_int_equal(rtr_pdu_provider(&p, 0), 54874);
 }
 
-/* Walk a stream; the types seen, in order, into types[] (count). */
+/* Walk a stream, each PDU decoded into pdus[] and re-encoded to its
+ * exact bytes; the number of PDUs. */
 static size_t
 walk(const char *hex, struct rtr_pdu *pdus, size_t max)
 {
@@ -481,6 +482,55 @@ test_stayrtr(void **state)
 	assert_int_equal(n, 5);
 	assert_int_equal(p[4].version, 0);
 	assert_int_equal(p[4].length, 12);
+}
+
+/*
+ * The same stayrtr after its JSON changed (one ROA gone, one new, the
+ * IPv4 ASPA of AS945 reduced to one provider, its IPv6 ASPA gone): the
+ * Serial Notify, then its answer to a Serial Query.  Note the order it
+ * uses for a changed ASPA: the new record's announcement first, then the
+ * withdrawal of the old record with the old providers repeated
+ * (docs/rtr.md: a consumer matches a draft -10 withdrawal on the
+ * providers too).
+ */
+static const char stayrtr_v2_serial[] =
+    "0200f44f0000000c00000002"
+    "0203f44f00000008"
+    "02060000000000200120280020010db80000000000000000000000000000fbff"
+    "020b00000000001401000001000003b10000339d"
+    "0204000000000014001818000100000000003417"
+    "020b00000000001800000002000003b10000339d00024b61"
+    "020b00000000001800010002000003b10000339d00024b61"
+    "0207f44f000000180000000200000e100000025800001c20";
+
+static void
+test_stayrtr_serial(void **state)
+{
+	struct rtr_pdu p[16];
+
+	(void)state;
+	assert_int_equal(walk(stayrtr_v2_serial, p, 16), 8);
+	assert_int_equal(p[0].type, RTR_SERIAL_NOTIFY);
+	assert_int_equal(p[0].session_id, 0xf44f);
+	assert_int_equal(p[0].serial, 2);
+	assert_int_equal(p[2].type, RTR_IPV6_PREFIX);
+	assert_int_equal(p[2].prefix.len, 32);
+	assert_int_equal(p[2].max_len, 40);
+	assert_int_equal(p[2].asn, 64511);
+	assert_int_equal(p[3].type, RTR_ASPA);
+	assert_int_equal(p[3].flags, RTR_FLAG_ANNOUNCE);
+	assert_int_equal(p[3].nproviders, 1);
+	assert_int_equal(p[4].type, RTR_IPV4_PREFIX);
+	assert_int_equal(p[4].flags, 0);
+	assert_int_equal(p[4].asn, 13335);
+	assert_true(p[5].aspa_old_layout);
+	assert_int_equal(p[5].flags, 0);
+	assert_int_equal(p[5].afi_flags, 0);
+	assert_int_equal(p[5].asn, 945);
+	assert_int_equal(p[5].nproviders, 2);
+	assert_int_equal(p[6].afi_flags, RTR_ASPA_AFI_IPV6);
+	assert_int_equal(p[6].flags, 0);
+	assert_int_equal(p[7].serial, 2);
 }
 
 struct bad {
@@ -714,6 +764,7 @@ main(void)
 		cmocka_unit_test(test_aspa_current),
 		cmocka_unit_test(test_aspa_draft10),
 		cmocka_unit_test(test_stayrtr),
+		cmocka_unit_test(test_stayrtr_serial),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_huge),
 		cmocka_unit_test(test_short),

@@ -46,6 +46,12 @@ jb_puts(char *buf, size_t cap, size_t *off, const char *s)
 
 /* v in decimal. */
 void	jb_putu(char *buf, size_t cap, size_t *off, uint64_t v);
+/* v in decimal when have, else null. */
+void	jb_putu_or_null(char *buf, size_t cap, size_t *off, bool have,
+	    uint64_t v);
+/* A name (a static string that needs no escaping: a state, role or rule
+ * name) quoted, or null for NULL. */
+void	jb_put_name(char *buf, size_t cap, size_t *off, const char *name);
 /* The n low decimal digits of v, zero-padded, into t[0..n-1]; unbounded:
  * the caller sizes t. */
 void	jb_digits(char *t, unsigned v, int n);

@@ -202,27 +202,6 @@ resolve_name(enum route_resolve_why w)
 	}
 }
 
-static void
-put_u_or_null(char *buf, size_t cap, size_t *off, bool have, uint64_t v)
-{
-	if (have)
-		jb_putu(buf, cap, off, v);
-	else
-		jb_puts(buf, cap, off, "null");
-}
-
-static void
-put_name_or_null(char *buf, size_t cap, size_t *off, const char *name)
-{
-	if (name == NULL) {
-		jb_puts(buf, cap, off, "null");
-		return;
-	}
-	jb_put(buf, cap, off, "\"", 1);
-	jb_puts(buf, cap, off, name);
-	jb_put(buf, cap, off, "\"", 1);
-}
-
 /* The route-leak fields (route_json_leak()), then the ASPA state and
  * leak the route had before this event, as prev_state for ROV. */
 static void
@@ -239,10 +218,10 @@ put_leak(char *buf, size_t cap, size_t *off, const struct route_event *ev)
 	l.aspa = ev->has_aspa ? &ev->aspa : NULL;
 	route_json_leak(buf, cap, off, &l);
 	jb_puts(buf, cap, off, ",\"prev_aspa_state\":");
-	put_name_or_null(buf, cap, off, ev->has_prev && ev->has_prev_aspa ?
+	jb_put_name(buf, cap, off, ev->has_prev && ev->has_prev_aspa ?
 	    aspa_state_name(ev->prev_aspa_state) : NULL);
 	jb_puts(buf, cap, off, ",\"prev_leak\":");
-	put_name_or_null(buf, cap, off, ev->has_prev ?
+	jb_put_name(buf, cap, off, ev->has_prev ?
 	    bgp_leak_name(ev->prev_leak) : NULL);
 }
 
@@ -263,7 +242,7 @@ put_bgp(char *buf, size_t cap, size_t *off, const struct route_event *ev)
 	jb_puts(buf, cap, off, ",\"peer\":{\"addr\":");
 	route_json_addr(buf, cap, off, &ev->src_addr);
 	jb_puts(buf, cap, off, ",\"as\":");
-	put_u_or_null(buf, cap, off, ev->peer_as != 0, ev->peer_as);
+	jb_putu_or_null(buf, cap, off, ev->peer_as != 0, ev->peer_as);
 	jb_puts(buf, cap, off, "},\"local\":{\"addr\":");
 	route_json_addr(buf, cap, off, &ev->dst_addr);
 	jb_put(buf, cap, off, "}", 1);
@@ -279,7 +258,7 @@ put_bgp(char *buf, size_t cap, size_t *off, const struct route_event *ev)
 	} else
 		jb_puts(buf, cap, off, "null");
 	jb_puts(buf, cap, off, ",\"prev_origin_as\":");
-	put_u_or_null(buf, cap, off, ev->has_prev && ev->prev_origin_as != 0,
+	jb_putu_or_null(buf, cap, off, ev->has_prev && ev->prev_origin_as != 0,
 	    ev->prev_origin_as);
 	if (ev->has_rpki)
 		route_json_rpki(buf, cap, off, &ev->rpki, ev->vrp_generation,

@@ -224,3 +224,24 @@ jb_put_utc(char *buf, size_t cap, size_t *off, const struct tm *tm,
 		t[n++] = 'Z';
 	jb_put(buf, cap, off, t, n);
 }
+
+void
+jb_putu_or_null(char *buf, size_t cap, size_t *off, bool have, uint64_t v)
+{
+	if (have)
+		jb_putu(buf, cap, off, v);
+	else
+		jb_puts(buf, cap, off, "null");
+}
+
+void
+jb_put_name(char *buf, size_t cap, size_t *off, const char *name)
+{
+	if (name == NULL) {
+		jb_puts(buf, cap, off, "null");
+		return;
+	}
+	jb_put(buf, cap, off, "\"", 1);
+	jb_puts(buf, cap, off, name);
+	jb_put(buf, cap, off, "\"", 1);
+}

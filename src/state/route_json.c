@@ -235,19 +235,6 @@ route_json_rpki(char *buf, size_t cap, size_t *off,
 	jb_put(buf, cap, off, "}", 1);
 }
 
-/* "name" quoted, or null for NULL. */
-static void
-put_name(char *buf, size_t cap, size_t *off, const char *name)
-{
-	if (name == NULL) {
-		jb_puts(buf, cap, off, "null");
-		return;
-	}
-	jb_put(buf, cap, off, "\"", 1);
-	jb_puts(buf, cap, off, name);
-	jb_put(buf, cap, off, "\"", 1);
-}
-
 static void
 put_aspa(char *buf, size_t cap, size_t *off, const struct aspa_result *a)
 {
@@ -257,11 +244,11 @@ put_aspa(char *buf, size_t cap, size_t *off, const struct aspa_result *a)
 		return;
 	}
 	jb_puts(buf, cap, off, "{\"state\":");
-	put_name(buf, cap, off, aspa_state_name(a->state));
+	jb_put_name(buf, cap, off, aspa_state_name(a->state));
 	jb_puts(buf, cap, off, ",\"procedure\":");
-	put_name(buf, cap, off, aspa_procedure_name(a->procedure));
+	jb_put_name(buf, cap, off, aspa_procedure_name(a->procedure));
 	jb_puts(buf, cap, off, ",\"reason\":");
-	put_name(buf, cap, off, aspa_reason_name(a->reason));
+	jb_put_name(buf, cap, off, aspa_reason_name(a->reason));
 	jb_puts(buf, cap, off, ",\"hop\":");
 	if (a->hop_customer == 0 && a->hop_provider == 0)
 		jb_puts(buf, cap, off, "null");
@@ -280,9 +267,9 @@ route_json_leak(char *buf, size_t cap, size_t *off,
     const struct route_json_leak *l)
 {
 	jb_puts(buf, cap, off, ",\"peer_role\":");
-	put_name(buf, cap, off, bgp_role_text(l->role));
+	jb_put_name(buf, cap, off, bgp_role_text(l->role));
 	jb_puts(buf, cap, off, ",\"role_source\":");
-	put_name(buf, cap, off, bgp_role_source_name(l->role_source));
+	jb_put_name(buf, cap, off, bgp_role_source_name(l->role_source));
 	jb_puts(buf, cap, off, ",\"otc\":");
 	if (l->has_otc)
 		jb_putu(buf, cap, off, l->otc);
@@ -296,7 +283,7 @@ route_json_leak(char *buf, size_t cap, size_t *off,
 	}
 	/* every rule of enum bgp_leak is one of RFC 9234 section 5 */
 	jb_puts(buf, cap, off, "{\"rule\":");
-	put_name(buf, cap, off, bgp_leak_name(l->leak));
+	jb_put_name(buf, cap, off, bgp_leak_name(l->leak));
 	jb_puts(buf, cap, off, ",\"rfc\":\"9234 section 5\",\"otc\":");
 	jb_putu(buf, cap, off, l->otc);
 	jb_puts(buf, cap, off, ",\"peer_as\":");

@@ -21,45 +21,18 @@
 #include "rpki/aspa.h"
 #include "rpki/vrp_load.h"
 
+#include "builders.h"
+
 #define VRPDIR	"tests/vrps/"
-
-static FILE	*cap_file;
-static int	 cap_saved = -1;
-static char	 cap_buf[65536];
-
-static void
-cap_start(void)
-{
-	fflush(stderr);
-	cap_file = tmpfile();
-	assert_non_null(cap_file);
-	cap_saved = dup(2);
-	dup2(fileno(cap_file), 2);
-}
-
-static const char *
-cap_end(void)
-{
-	size_t n;
-
-	fflush(stderr);
-	dup2(cap_saved, 2);
-	close(cap_saved);
-	rewind(cap_file);
-	n = fread(cap_buf, 1, sizeof(cap_buf) - 1, cap_file);
-	cap_buf[n] = '\0';
-	fclose(cap_file);
-	return cap_buf;
-}
 
 static struct vrp_set *
 parse_str(const char *doc, const char **log)
 {
 	struct vrp_set *set;
 
-	cap_start();
+	stderr_capture_start();
 	set = vrp_parse("t", (const uint8_t *)doc, strlen(doc));
-	*log = cap_end();
+	*log = stderr_capture_end();
 	return set;
 }
 
@@ -68,9 +41,9 @@ load_quiet(const char *path)
 {
 	struct vrp_set *set;
 
-	cap_start();
+	stderr_capture_start();
 	set = vrp_load(path);
-	(void)cap_end();
+	(void)stderr_capture_end();
 	return set;
 }
 
@@ -267,9 +240,9 @@ test_old_layouts(void **state)
 	assert_non_null(r = rec_of(&set->aspa, 64496));
 	assert_string_equal(prov_str(&set->aspa, r), "64497,64498,64499");
 	/* Expired ASPAs are used, and said in one line of their own. */
-	cap_start();
+	stderr_capture_start();
 	vrp_set_warn_stale(set, 1660000001);
-	log = cap_end();
+	log = stderr_capture_end();
 	assert_string_equal(log, "rovmon: t: ASPA set is stale: 1 of 1 ASPA "
 	    "objects expired, oldest expiry 2022-08-08T23:06:40Z\n");
 	vrp_set_free(set);

@@ -50,6 +50,14 @@
 
 enum otc_match { OTC_ANY = 0, OTC_PRESENT, OTC_ABSENT, OTC_VALUE };
 
+/*
+ * The router's RFC 8097 stamp (rules_router.c): one bit per enum
+ * bgp_router_rpki (bit 0 absent), 0 for any; and how it compares with
+ * rovmon's own ROV verdict.
+ */
+#define RRPKI_BIT(s)	(1u << (unsigned)(s))
+enum rrpki_cmp { RRPKI_CMP_ANY = 0, RRPKI_CMP_AGREE, RRPKI_CMP_DISAGREE };
+
 #define KIND_BIT(k)	(1u << (k))
 #define KINDS_DEFAULT	(KIND_BIT(RTEV_ANNOUNCE) | KIND_BIT(RTEV_REVALIDATE))
 
@@ -116,6 +124,8 @@ struct rule {
 	uint8_t		 role;		/* ROLE_BIT set */
 	enum otc_match	 otc_how;
 	struct aslist	 otc;		/* OTC_VALUE: the values */
+	uint8_t		 router_rpki;	/* RRPKI_BIT set, 0 any */
+	enum rrpki_cmp	 router_cmp;
 	uint8_t		 asks;		/* RTEV_VERDICT_* the rule asks
 					 * about: it needs news of one */
 	bool		 has_filter;
@@ -166,6 +176,10 @@ int	 rules_opt_otc(struct loader *, struct rule *, char *);
 bool	 rules_leak_match(const struct rule *, const struct route_event *);
 unsigned rules_leak_bucket(const struct route_event *);
 bool	 rules_leak_in_bucket(const struct rule *, unsigned);
+
+/* rules_router.c: the router_rpki option (RFC 8097) and matching it. */
+int	 rules_opt_router_rpki(struct loader *, struct rule *, char *);
+bool	 rules_router_match(const struct rule *, const struct route_event *);
 
 /* rules_load.c: files and includes, one line at a time. */
 int	 rules_read_file(struct loader *, const char *, int,

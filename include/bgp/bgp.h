@@ -123,8 +123,25 @@ struct bgp_attrs {
 	uint32_t	nlarge_communities;
 	bool		has_otc;	/* Only-to-Customer, RFC 9234 5 */
 	uint32_t	otc;
+	uint8_t		router_rpki;	/* enum bgp_router_rpki, RFC 8097 */
 	uint8_t		inferred;	/* BGP_INFER_* */
 };
+
+/*
+ * The origin validation state a router stamped on a route (RFC 8097
+ * extended community 0x43/0x00): wire value + 1, NONE without one.  With
+ * several differing stamps the least favourable counts (invalid over
+ * not-found over valid, the largest value): docs/route-log.md.
+ */
+enum bgp_router_rpki {
+	BGP_RRPKI_NONE = 0,
+	BGP_RRPKI_VALID,	/* wire 0 */
+	BGP_RRPKI_NOT_FOUND,	/* wire 1 */
+	BGP_RRPKI_INVALID,	/* wire 2 */
+};
+
+/* "valid", "not-found", "invalid"; NULL for NONE. */
+const char	*bgp_router_rpki_name(enum bgp_router_rpki);
 
 enum bgp_route_event {
 	BGP_ROUTE_ANNOUNCE,

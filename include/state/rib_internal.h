@@ -39,7 +39,7 @@ struct rib_tuple {
 	uint8_t		 nhfam;		/* next hop family, 0 = none */
 	uint8_t		 cls;		/* size class */
 	uint8_t		 has_otc;	/* the OTC follows the next hop */
-	uint8_t		 pad;
+	uint8_t		 router_rpki;	/* enum bgp_router_rpki (RFC 8097) */
 	uint32_t	 tail[];
 };
 
@@ -201,6 +201,7 @@ struct rib_tuple_key {
 	uint8_t			 nhfam;		/* 0 unless v4 or v6 */
 	bool			 has_otc;
 	uint32_t		 otc;
+	uint8_t			 router_rpki;
 	uint32_t		 hash;
 };
 

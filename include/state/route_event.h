@@ -106,6 +106,9 @@ struct route_event {
 	bool			 has_otc;
 	uint32_t		 otc;
 	enum bgp_leak		 leak;
+	/* RFC 8097: the state the router stamped on the route (enum
+	 * bgp_router_rpki; NONE when it did not), kept in the RIB */
+	uint8_t			 router_rpki;
 	/* ASPA: has_aspa false when there is no ASPA data or the sender's
 	 * role is unknown; for events built from a stored route
 	 * (withdraw, resolved) the deciding hop is not kept (0, 0) */

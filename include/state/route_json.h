@@ -85,18 +85,21 @@ void	route_json_rpki(char *buf, size_t cap, size_t *off,
  * dialects (docs/route-log.md, "Route leaks"):
  *   ,"peer_role":"customer"|null,"role_source":"open"|"config"|null,
  *   "otc":N|null,
+ *   "router_rpki_state":"valid"|"not-found"|"invalid"|null,
  *   "aspa":{"state":"invalid","procedure":"upstream","reason":"hop"|null,
  *           "hop":{"customer":N,"provider":N}|null}|null,
  *   "leak":{"rule":"otc-from-customer","rfc":"9234 section 5",
  *           "otc":N,"peer_as":N|null}|null
  * aspa NULL writes "aspa":null (no ASPA data, or the role unknown);
- * peer_as is the sender's AS, 0 unknown.
+ * peer_as is the sender's AS, 0 unknown; router_rpki_state is the RFC 8097
+ * state the router stamped on the route (null: none).
  */
 struct route_json_leak {
 	enum bgp_role		 role;
 	enum bgp_role_source	 role_source;
 	bool			 has_otc;
 	uint32_t		 otc;
+	uint8_t			 router_rpki;	/* enum bgp_router_rpki */
 	enum bgp_leak		 leak;
 	uint32_t		 peer_as;
 	const struct aspa_result *aspa;

@@ -213,6 +213,7 @@ put_leak(char *buf, size_t cap, size_t *off, const struct route_event *ev)
 	l.role_source = ev->role_source;
 	l.has_otc = ev->has_otc;
 	l.otc = ev->otc;
+	l.router_rpki = ev->router_rpki;
 	l.leak = ev->leak;
 	l.peer_as = ev->peer_as;
 	l.aspa = ev->has_aspa ? &ev->aspa : NULL;

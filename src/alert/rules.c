@@ -118,7 +118,7 @@ rule_match(const struct rule *r, const struct route_event *ev)
 			return false;
 	} else if (!(r->rpki & RPKI_NONE_BIT))
 		return false;
-	if (!rules_leak_match(r, ev))
+	if (!rules_leak_match(r, ev) || !rules_router_match(r, ev))
 		return false;
 	if (r->family != 0 && r->family != ev->prefix.family)
 		return false;

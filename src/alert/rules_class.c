@@ -19,6 +19,8 @@ static const struct classification builtin_classes[] = {
 	{ "rpki-resolved", "RPKI alert resolved", 4 },
 	{ "aspa-invalid", "ASPA invalid AS path", 1 },
 	{ "route-leak", "Route leak (RFC 9234 OTC)", 1 },
+	{ "rpki-router-disagree",
+	    "Router's RFC 8097 validation state differs from rovmon's", 2 },
 	{ "hijack-watch", "Watched prefix announced unexpectedly", 1 },
 	{ "policy", "Routing policy violation", 2 },
 	{ "rtr-router-drift", "Router's RPKI (RTR) view differs from the "

@@ -414,13 +414,14 @@ opt_msg(struct loader *ld, struct rule *r, char **pp)
 enum opt_id {
 	O_MSG, O_GID, O_SID, O_REV, O_CLASSTYPE, O_PRIORITY, O_RPKI, O_EVENT,
 	O_PREFIX, O_ORIGIN, O_NOT_ORIGIN, O_PEER_AS, O_PEER_ADDR, O_AFI,
-	O_EVENT_FILTER, O_ASPA, O_LEAK, O_PEER_ROLE, O_OTC, O_COUNT
+	O_EVENT_FILTER, O_ASPA, O_LEAK, O_PEER_ROLE, O_OTC, O_ROUTER_RPKI,
+	O_COUNT
 };
 
 static const char *opt_names[O_COUNT] = {
 	"msg", "gid", "sid", "rev", "classtype", "priority", "rpki", "event",
 	"prefix", "origin_as", "not_origin_as", "peer_as", "peer_addr", "afi",
-	"event_filter", "aspa", "leak", "peer_role", "otc",
+	"event_filter", "aspa", "leak", "peer_role", "otc", "router_rpki",
 };
 
 /* Options that may appear more than once (their values accumulate). */
@@ -474,6 +475,8 @@ apply_opt(struct loader *ld, struct rule *r, enum opt_id o, char *v)
 		return rules_opt_role(ld, r, v);
 	case O_OTC:
 		return rules_opt_otc(ld, r, v);
+	case O_ROUTER_RPKI:
+		return rules_opt_router_rpki(ld, r, v);
 	default:
 		return rules_lerr(ld, v, "expected a known option, got a bug");
 	}
@@ -637,7 +640,9 @@ rules_parse_rule(struct loader *ld, enum rule_action action, char *p)
 		goto fail;
 	}
 	/* the verdicts it asks about: it fires on news of one of them */
-	r.asks = (uint8_t)((r.rpki != RPKI_ALL ? RTEV_VERDICT_RPKI : 0) |
+	r.asks = (uint8_t)((r.rpki != RPKI_ALL ||
+	    r.router_rpki != 0 || r.router_cmp != RRPKI_CMP_ANY ?
+	    RTEV_VERDICT_RPKI : 0) |
 	    (r.aspa != ASPA_ALL ? RTEV_VERDICT_ASPA : 0) |
 	    (r.leak != LEAK_ALL ? RTEV_VERDICT_LEAK : 0));
 	if (!(seen & (1u << O_PRIORITY)))

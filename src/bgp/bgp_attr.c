@@ -49,6 +49,8 @@ static void	parse_localpref(struct bgp_attr_parse *, struct cursor *);
 static void	parse_atomic(struct bgp_attr_parse *, struct cursor *);
 static void	parse_aggregator(struct bgp_attr_parse *, struct cursor *);
 static void	parse_communities(struct bgp_attr_parse *, struct cursor *);
+static void	parse_ext_communities(struct bgp_attr_parse *,
+		    struct cursor *);
 static void	parse_mp_reach(struct bgp_attr_parse *, struct cursor *);
 static void	parse_mp_unreach(struct bgp_attr_parse *, struct cursor *);
 static void	parse_as4path(struct bgp_attr_parse *, struct cursor *);
@@ -111,7 +113,7 @@ static const struct attr_desc attr_table[256] = {
 	    TAW, TAW, FLAGS_WHY, NULL, parse_mp_unreach },
 	[ATTR_EXT_COMMUNITIES] = { "EXTENDED_COMMUNITIES", OPT_T, LEN_MULT, 8,
 	    TAW, TAW, FLAGS_WHY, "RFC 7606 7.14: EXTENDED_COMMUNITIES length "
-	    "is not a non-zero multiple of 8", NULL },
+	    "is not a non-zero multiple of 8", parse_ext_communities },
 	/* RFC 6793 6: malformed AS4_* attributes: attribute discard. */
 	[ATTR_AS4_PATH] = { "AS4_PATH", OPT_T, LEN_ANY, 0, DISC, DISC,
 	    "RFC 6793 6: AS4_PATH flags wrong", NULL, parse_as4path },
@@ -257,6 +259,46 @@ parse_communities(struct bgp_attr_parse *st, struct cursor *v)
 	st->attrs->communities = cursor_ptr(v);
 	st->attrs->ncommunities = (uint32_t)(cursor_left(v) / 4);
 	mark_present(st, ATTR_COMMUNITIES);
+}
+
+/*
+ * RFC 4360 2 / RFC 8097 2: of the 8-octet extended communities only the
+ * BGP Prefix Origin Validation State one is read:
+ *
+ *   +--------+---------+-----------------------+---------------+
+ *   | 0x43   | 0x00    | reserved (5 octets)   | state (1)     |
+ *   | type   | subtype | ignored on receipt    | 0 valid,      |
+ *   |        |         |                       | 1 not found,  |
+ *   |        |         |                       | 2 invalid     |
+ *   +--------+---------+-----------------------+---------------+
+ *
+ * A state above 2 is no state RFC 8097 defines: that community is
+ * ignored (counted nowhere; it cannot make the UPDATE malformed, as the
+ * RFC defines no error for it).  Several with differing states: the least
+ * favourable (the largest enum value) counts.  The length was checked to
+ * be a multiple of 8 by the table, so the loop cannot end mid-value.
+ */
+#define EXTCOMM_OVS_TYPE	0x43	/* non-transitive opaque */
+#define EXTCOMM_OVS_SUBTYPE	0x00
+
+static void
+parse_ext_communities(struct bgp_attr_parse *st, struct cursor *v)
+{
+	struct cursor one;
+	uint8_t type, sub, state;
+
+	while (cursor_sub(v, 8, &one) == 0) {
+		if (cursor_get_u8(&one, &type) == -1 ||
+		    cursor_get_u8(&one, &sub) == -1 ||
+		    cursor_skip(&one, 5) == -1 ||
+		    cursor_get_u8(&one, &state) == -1)
+			break;
+		if (type != EXTCOMM_OVS_TYPE || sub != EXTCOMM_OVS_SUBTYPE ||
+		    state > 2)
+			continue;
+		if (state + 1u > st->attrs->router_rpki)
+			st->attrs->router_rpki = (uint8_t)(state + 1u);
+	}
 }
 
 static void

@@ -145,6 +145,22 @@ bgp_msg_type_name(unsigned type)
 	}
 }
 
+/* RFC 8097 state names, as the route log, alerts and rules spell them. */
+const char *
+bgp_router_rpki_name(enum bgp_router_rpki s)
+{
+	switch (s) {
+	case BGP_RRPKI_VALID:
+		return "valid";
+	case BGP_RRPKI_NOT_FOUND:
+		return "not-found";
+	case BGP_RRPKI_INVALID:
+		return "invalid";
+	default:
+		return NULL;
+	}
+}
+
 /* How the origin AS was derived, as the route log and alerts name it. */
 const char *
 bgp_origin_kind_name(enum bgp_origin_kind k)

@@ -280,6 +280,7 @@ ev_route(struct rib *rib, struct route_event *ev, const struct rib_route *rt)
 	ev->rpki.reason = rt->reason;
 	ev->has_otc = a->has_otc;
 	ev->otc = a->has_otc ? rib_tuple_otc(a) : 0;
+	ev->router_rpki = a->router_rpki;
 	ev->leak = rt->leak;
 }
 
@@ -352,7 +353,8 @@ rib_free(struct rib *rib)
 /*
  * Store the verdicts of an announcement in rt; returns those it has news
  * of (RTEV_VERDICT_* bits): all for a new route (old NULL), else ROV when
- * the origin (tuple a against the route's old one) or the state changed,
+ * the origin (tuple a against the route's old one), the router's RFC 8097
+ * stamp (kept in the tuple) or the state changed,
  * ASPA when its verdict did, the leak when it did.
  */
 static uint8_t
@@ -370,8 +372,10 @@ route_set(struct rib *rib, struct rib_route *rt, const struct rib_tuple *old,
 	if (old == NULL)
 		news = RTEV_VERDICT_ALL;
 	else {
+		/* the router's RFC 8097 stamp is news of the ROV verdict:
+		 * router_rpki: rules compare the two */
 		if (old->kind != a->kind || old->origin_as != a->origin_as ||
-		    rt->state != state)
+		    old->router_rpki != a->router_rpki || rt->state != state)
 			news |= RTEV_VERDICT_RPKI;
 		if (rt->aspa != aspa)
 			news |= RTEV_VERDICT_ASPA;

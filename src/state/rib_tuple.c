@@ -53,6 +53,9 @@ tuple_hash(const struct rib_tuple_key *k)
 		    (uint64_t)k->nh[rib_nh_len(k->nhfam) - 2] << 40;
 	if (k->has_otc)
 		h = hash_fmix64(h ^ ((uint64_t)1 << 63 | k->otc));
+	/* mixed in only when present: the hash of other tuples stays */
+	if (k->router_rpki != 0)
+		h = hash_fmix64(h ^ ((uint64_t)1 << 62 | k->router_rpki));
 	return (uint32_t)hash_fmix64(h);
 }
 
@@ -67,6 +70,7 @@ rib_tuple_key_make(struct rib_tuple_key *k, const struct bgp_attrs *at)
 	    at->next_hop.family : 0);
 	k->has_otc = at->has_otc;
 	k->otc = at->has_otc ? at->otc : 0;
+	k->router_rpki = at->router_rpki;
 	k->hash = tuple_hash(k);
 }
 
@@ -102,7 +106,7 @@ tuple_eq(struct rib_tuple *a, const struct rib_tuple_key *k)
 
 	if (a->kind != k->kind || a->origin_as != k->origin_as ||
 	    a->nhfam != k->nhfam || a->nseg != path->nseg ||
-	    a->has_otc != k->has_otc ||
+	    a->has_otc != k->has_otc || a->router_rpki != k->router_rpki ||
 	    (k->has_otc && rib_tuple_otc(a) != k->otc))
 		return false;
 	asns = rib_tuple_asns(a);
@@ -217,6 +221,7 @@ rib_tuple_get(struct rib *rib, const struct rib_tuple_key *k)
 	a->kind = k->kind;
 	a->nhfam = k->nhfam;
 	a->has_otc = k->has_otc;
+	a->router_rpki = k->router_rpki;
 	a->nseg = (uint16_t)path->nseg;
 	a->nasn = nasn;
 	if (path->nseg == 1)
@@ -271,6 +276,7 @@ tuple_unlink(struct rib *rib, struct rib_tuple *a)
 	k.nhfam = a->nhfam;
 	k.has_otc = a->has_otc;
 	k.otc = a->has_otc ? rib_tuple_otc(a) : 0;
+	k.router_rpki = a->router_rpki;
 	h = tuple_hash(&k);
 	if (rib->tcache != NULL &&
 	    rib->tcache[h & (TCACHE_SIZE - 1)].id == a->id)

@@ -275,6 +275,9 @@ route_json_leak(char *buf, size_t cap, size_t *off,
 		jb_putu(buf, cap, off, l->otc);
 	else
 		jb_puts(buf, cap, off, "null");
+	jb_puts(buf, cap, off, ",\"router_rpki_state\":");
+	jb_put_name(buf, cap, off,
+	    bgp_router_rpki_name((enum bgp_router_rpki)l->router_rpki));
 	put_aspa(buf, cap, off, l->aspa);
 	jb_puts(buf, cap, off, ",\"leak\":");
 	if (l->leak == BGP_LEAK_NONE) {

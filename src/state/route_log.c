@@ -260,6 +260,7 @@ put_leak(char *buf, size_t cap, size_t *off, const struct bgp_msg_ctx *ctx,
 	l.role_source = ctx->role_source;
 	l.has_otc = at->has_otc;
 	l.otc = at->otc;
+	l.router_rpki = at->router_rpki;
 	l.leak = v != NULL ? v->leak : BGP_LEAK_NONE;
 	l.peer_as = ctx->peer_as;
 	l.aspa = v != NULL && v->has_aspa ? &v->aspa : NULL;

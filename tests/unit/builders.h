@@ -116,6 +116,7 @@ struct rec {
 	bool		atomic;
 	bool		has_otc;	/* RFC 9234 OTC */
 	uint32_t	otc;
+	uint8_t		router_rpki;	/* RFC 8097 stamp */
 };
 
 extern struct rec recs[UPDATE_MAXREC];	/* the routes of the last decode */

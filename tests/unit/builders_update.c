@@ -53,6 +53,7 @@ rec_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *a,
 	x->aggregator_as = a->aggregator_as;
 	x->atomic = a->atomic_aggregate;
 	x->has_otc = a->has_otc;
+	x->router_rpki = a->router_rpki;
 	x->otc = a->otc;
 }
 

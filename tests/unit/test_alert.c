@@ -123,6 +123,7 @@ fmt(const struct alert *a)
 /* The route-leak fields of a route with no role, OTC or ASPA data. */
 #define NO_LEAK								\
 	",\"peer_role\":null,\"role_source\":null,\"otc\":null,"		\
+	"\"router_rpki_state\":null,"					\
 	"\"aspa\":null,\"leak\":null,\"prev_aspa_state\":null,"		\
 	"\"prev_leak\":null"
 
@@ -266,7 +267,8 @@ test_resolved(void **state)
 	    "\"origin_as\":64500,\"origin_kind\":\"seq\",\"as_path\":null,"
 	    "\"next_hop\":null,\"prev_state\":\"invalid\","
 	    "\"prev_origin_as\":64500,\"peer_role\":null,"
-	    "\"role_source\":null,\"otc\":null,\"aspa\":null,"
+	    "\"role_source\":null,\"otc\":null,"
+	    "\"router_rpki_state\":null,\"aspa\":null,"
 	    "\"leak\":null,\"prev_aspa_state\":null,\"prev_leak\":null}}\n");
 }
 
@@ -415,6 +417,7 @@ test_leak_alert(void **state)
 	f.ev.role_source = BGP_ROLE_SRC_CONFIG;
 	f.ev.has_otc = true;
 	f.ev.otc = 64999;
+	f.ev.router_rpki = BGP_RRPKI_INVALID;
 	f.ev.leak = BGP_LEAK_OTC_FROM_CUSTOMER;
 	f.ev.prev_leak = BGP_LEAK_OTC_FROM_CUSTOMER;
 	f.ev.has_aspa = true;
@@ -431,7 +434,8 @@ test_leak_alert(void **state)
 	    "\"reason\":null,\"vrps\":[{\"prefix\":\"192.0.2.0/23\","
 	    "\"max_length\":23,\"asn\":64511}],\"covering\":1,"
 	    "\"generation\":3},\"peer_role\":\"customer\",\"role_source\":"
-	    "\"config\",\"otc\":64999,\"aspa\":{\"state\":\"invalid\","
+	    "\"config\",\"otc\":64999,\"router_rpki_state\":\"invalid\","
+	    "\"aspa\":{\"state\":\"invalid\","
 	    "\"procedure\":\"upstream\",\"reason\":\"hop\",\"hop\":"
 	    "{\"customer\":64500,\"provider\":4200000000}},\"leak\":"
 	    "{\"rule\":\"otc-from-customer\",\"rfc\":\"9234 section 5\","

@@ -742,6 +742,101 @@ test_truncation(void **state)
 	}
 }
 
+/*
+ * RFC 8097: the Origin Validation State extended community, type 0x43
+ * (non-transitive opaque), sub-type 0x00, the state in the last octet.
+ * Absent, each state, a state RFC 8097 does not define (ignored), other
+ * extended communities around it, several (the least favourable wins),
+ * and a malformed attribute (RFC 7606 7.14, treat-as-withdraw).
+ */
+static void
+ovs(uint8_t *p, uint8_t type, uint8_t sub, uint8_t state)
+{
+	memset(p, 0, 8);
+	p[0] = type;
+	p[1] = sub;
+	p[7] = state;
+}
+
+static void
+test_rfc8097(void **state)
+{
+	struct buf u;
+	uint8_t v[32];
+	unsigned s;
+
+	(void)state;
+	/* absent: no extended communities, then others only */
+	build_extra(&u, 0xc0, 8, "\xfd\xe9\x00\x01", 4);
+	assert_int_equal(update_decode(&u, &as4opts, NULL), BGP_UPD_OK);
+	assert_int_equal(recs[1].router_rpki, BGP_RRPKI_NONE);
+	ovs(v, 0x00, 0x02, 0);			/* a route target */
+	ovs(v + 8, 0x03, 0x00, 2);		/* transitive opaque, sub 0 */
+	ovs(v + 16, 0x43, 0x01, 2);		/* other sub-type */
+	build_extra(&u, 0xc0, 16, v, 24);
+	assert_int_equal(update_decode(&u, &as4opts, NULL), BGP_UPD_OK);
+	assert_int_equal(recs[1].router_rpki, BGP_RRPKI_NONE);
+	/* each state, on every announced route; the reserved octets are
+	 * ignored.  The attribute is optional transitive (RFC 4360 2); the
+	 * community's own type says non-transitive (0x40 clear) */
+	for (s = 0; s < 3; s++) {
+		ovs(v, 0x43, 0x00, (uint8_t)s);
+		v[3] = 0xff;
+		build_extra(&u, 0xc0, 16, v, 8);
+		assert_int_equal(update_decode(&u, &as4opts, NULL), BGP_UPD_OK);
+		assert_int_equal(nrec, 3);
+		assert_int_equal(recs[1].router_rpki, s + 1);
+		assert_int_equal(recs[2].router_rpki, s + 1);
+		assert_string_equal(bgp_router_rpki_name(
+		    (enum bgp_router_rpki)(s + 1)),
+		    s == 0 ? "valid" : s == 1 ? "not-found" : "invalid");
+	}
+	/* the attribute's flags wrong: RFC 7606 3(c), no state */
+	build_extra(&u, 0x80, 16, v, 8);
+	expect_taw(&u, &as4opts);
+	assert_null(bgp_router_rpki_name(BGP_RRPKI_NONE));
+	/* a state RFC 8097 does not define: that community is ignored */
+	ovs(v, 0x43, 0x00, 3);
+	build_extra(&u, 0xc0, 16, v, 8);
+	assert_int_equal(update_decode(&u, &as4opts, NULL), BGP_UPD_OK);
+	assert_int_equal(recs[1].router_rpki, BGP_RRPKI_NONE);
+	ovs(v + 8, 0x43, 0x00, 0);
+	build_extra(&u, 0xc0, 16, v, 16);
+	assert_int_equal(update_decode(&u, &as4opts, NULL), BGP_UPD_OK);
+	assert_int_equal(recs[1].router_rpki, BGP_RRPKI_VALID);
+	/* several: the same state twice; differing: the least favourable,
+	 * in either order */
+	ovs(v, 0x43, 0x00, 0);
+	ovs(v + 8, 0x43, 0x00, 0);
+	build_extra(&u, 0xc0, 16, v, 16);
+	assert_int_equal(update_decode(&u, &as4opts, NULL), BGP_UPD_OK);
+	assert_int_equal(recs[1].router_rpki, BGP_RRPKI_VALID);
+	ovs(v + 8, 0x43, 0x00, 2);
+	build_extra(&u, 0xc0, 16, v, 16);
+	assert_int_equal(update_decode(&u, &as4opts, NULL), BGP_UPD_OK);
+	assert_int_equal(recs[1].router_rpki, BGP_RRPKI_INVALID);
+	ovs(v, 0x43, 0x00, 1);
+	ovs(v + 8, 0x43, 0x00, 0);
+	ovs(v + 16, 0x43, 0x00, 2);
+	ovs(v + 24, 0x43, 0x00, 0);
+	build_extra(&u, 0xc0, 16, v, 32);
+	assert_int_equal(update_decode(&u, &as4opts, NULL), BGP_UPD_OK);
+	assert_int_equal(recs[1].router_rpki, BGP_RRPKI_INVALID);
+	ovs(v, 0x43, 0x00, 1);
+	ovs(v + 8, 0x43, 0x00, 0);
+	build_extra(&u, 0xc0, 16, v, 16);
+	assert_int_equal(update_decode(&u, &as4opts, NULL), BGP_UPD_OK);
+	assert_int_equal(recs[1].router_rpki, BGP_RRPKI_NOT_FOUND);
+	/* malformed: a length not a multiple of 8, the state not read */
+	ovs(v, 0x43, 0x00, 2);
+	build_extra(&u, 0xc0, 16, v, 7);
+	expect_taw(&u, &as4opts);
+	assert_string_equal(taw_why, "RFC 7606 7.14: EXTENDED_COMMUNITIES "
+	    "length is not a non-zero multiple of 8");
+	build_extra(&u, 0xc0, 16, v, 9);
+	expect_taw(&u, &as4opts);
+}
+
 int
 main(void)
 {
@@ -751,6 +846,7 @@ main(void)
 		UPDATE_TEST(test_7606_unknown_wellknown),
 		UPDATE_TEST(test_7606_duplicates),
 		UPDATE_TEST(test_otc),
+		UPDATE_TEST(test_rfc8097),
 		UPDATE_TEST(test_7606_missing),
 		UPDATE_TEST(test_7606_lengths),
 		UPDATE_TEST(test_7606_nlri),

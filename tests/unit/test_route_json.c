@@ -172,7 +172,8 @@ test_leak_fields(void **state)
 	route_json_leak(buf, CAP, &off, &l);
 	buf[off] = '\0';
 	assert_string_equal(buf, ",\"peer_role\":null,\"role_source\":null,"
-	    "\"otc\":null,\"aspa\":null,\"leak\":null");
+	    "\"otc\":null,\"router_rpki_state\":null,\"aspa\":null,"
+	    "\"leak\":null");
 	memset(&a, 0, sizeof(a));
 	a.state = ASPA_INVALID;
 	a.procedure = ASPA_DOWNSTREAM;
@@ -183,6 +184,7 @@ test_leak_fields(void **state)
 	l.role_source = BGP_ROLE_SRC_OPEN;
 	l.has_otc = true;
 	l.otc = 64999;
+	l.router_rpki = BGP_RRPKI_NOT_FOUND;
 	l.leak = BGP_LEAK_OTC_FROM_CUSTOMER;
 	l.peer_as = 65001;
 	l.aspa = &a;
@@ -190,7 +192,8 @@ test_leak_fields(void **state)
 	route_json_leak(buf, CAP, &off, &l);
 	buf[off] = '\0';
 	assert_string_equal(buf, ",\"peer_role\":\"customer\","
-	    "\"role_source\":\"open\",\"otc\":64999,\"aspa\":{\"state\":"
+	    "\"role_source\":\"open\",\"otc\":64999,"
+	    "\"router_rpki_state\":\"not-found\",\"aspa\":{\"state\":"
 	    "\"invalid\",\"procedure\":\"downstream\",\"reason\":\"hop\","
 	    "\"hop\":{\"customer\":64500,\"provider\":4200000000}},"
 	    "\"leak\":{\"rule\":\"otc-from-customer\",\"rfc\":"
@@ -204,11 +207,13 @@ test_leak_fields(void **state)
 	l.role_source = BGP_ROLE_SRC_CONFIG;
 	l.leak = BGP_LEAK_OTC_FROM_RS_CLIENT;
 	l.peer_as = 0;
+	l.router_rpki = BGP_RRPKI_INVALID;
 	off = 0;
 	route_json_leak(buf, CAP, &off, &l);
 	buf[off] = '\0';
 	assert_string_equal(buf, ",\"peer_role\":\"rs-client\","
-	    "\"role_source\":\"config\",\"otc\":64999,\"aspa\":{\"state\":"
+	    "\"role_source\":\"config\",\"otc\":64999,"
+	    "\"router_rpki_state\":\"invalid\",\"aspa\":{\"state\":"
 	    "\"valid\",\"procedure\":\"upstream\",\"reason\":null,"
 	    "\"hop\":null},\"leak\":{\"rule\":\"otc-from-rs-client\","
 	    "\"rfc\":\"9234 section 5\",\"otc\":64999,\"peer_as\":null}");

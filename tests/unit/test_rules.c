@@ -286,6 +286,11 @@ static const struct {
 	{ "alert bgp (sid:1; otc:present,64500;)\n",
 	    "1:31: expected one of present, absent or OTC values, got "
 	    "'64500' too" },
+	{ "alert bgp (sid:1; router_rpki:stale;)\n",
+	    "1:31: expected router RPKI state valid, not-found, invalid, "
+	    "absent or present, or agree or disagree, got 'stale'" },
+	{ "alert bgp (sid:1; router_rpki:agree,disagree;)\n",
+	    "1:37: expected agree or disagree, got both" },
 	{ "alert bgp (sid:1; otc:0;)\n",
 	    "1:23: expected OTC value between 1 and 4294967295, got '0'" },
 	{ "alert bgp (sid:1; aspa:invalid; aspa:valid;)\n",
@@ -783,6 +788,49 @@ test_leak_options(void **state)
 	rules_free(rs);
 }
 
+/* RFC 8097: router_rpki: states, present/absent, agree/disagree. */
+static void
+test_router_rpki(void **state)
+{
+	struct ruleset *rs;
+	struct route_event ev;
+	int st;
+
+	(void)state;
+	rs = load_text(
+	    "alert bgp (sid:1; router_rpki:disagree;)\n"
+	    "alert bgp (sid:2; router_rpki:agree;)\n"
+	    "alert bgp (sid:3; router_rpki:absent;)\n"
+	    "alert bgp (sid:4; router_rpki:present;)\n"
+	    "alert bgp (sid:5; router_rpki:invalid,not-found;)\n"
+	    "alert bgp (sid:6; router_rpki:valid,disagree;)\n"
+	    "alert bgp (sid:7; router_rpki:valid; rpki:invalid;)\n");
+	if (rs == NULL)
+		fail_msg("%s", err);
+	/* no stamp: neither agree nor disagree */
+	ev = mkev(RTEV_ANNOUNCE, ROV_VALID, 0, "10.0.0.0/8", 1, 0);
+	assert_string_equal(eval(rs, &ev), "3,");
+	/* every stamp against every verdict */
+	for (st = ROV_NOT_FOUND; st <= ROV_INVALID; st++) {
+		ev = mkev(RTEV_ANNOUNCE, st, st == ROV_INVALID ?
+		    ROV_REASON_AS : ROV_REASON_NONE, "10.0.0.0/8", 1, 0);
+		ev.router_rpki = BGP_RRPKI_VALID;
+		assert_string_equal(eval(rs, &ev), st == ROV_VALID ? "2,4," :
+		    st == ROV_INVALID ? "1,4,6,7," : "1,4,6,");
+		ev.router_rpki = BGP_RRPKI_NOT_FOUND;
+		assert_string_equal(eval(rs, &ev), st == ROV_NOT_FOUND ?
+		    "2,4,5," : "1,4,5,");
+		ev.router_rpki = BGP_RRPKI_INVALID;
+		assert_string_equal(eval(rs, &ev), st == ROV_INVALID ?
+		    "2,4,5," : "1,4,5,");
+	}
+	/* a stamp but no VRP set loaded: no comparison */
+	ev = mkev(RTEV_ANNOUNCE, -1, 0, "10.0.0.0/8", 1, 0);
+	ev.router_rpki = BGP_RRPKI_INVALID;
+	assert_string_equal(eval(rs, &ev), "4,5,");
+	rules_free(rs);
+}
+
 /*
  * Once per route: a rule asking about a verdict fires only on news of
  * it; the rules it holds back are counted for resolution.
@@ -868,6 +916,7 @@ test_default_rules(void **state)
 		{ 1000009, 1, "route-leak" },
 		{ 1000010, 1, "route-leak" },
 		{ 1000011, 1, "route-leak" },
+		{ 1000020, 2, "rpki-router-disagree" },
 		{ 1000101, 1, "rtr-router-drift" },
 		{ 1000102, 2, "rtr-router-drift" },
 		{ 1000103, 2, "rtr-cache" },
@@ -886,8 +935,8 @@ test_default_rules(void **state)
 	rs = rules_load_err("rules/rovmon.rules", NULL, err, sizeof(err));
 	if (rs == NULL)
 		fail_msg("%s", err);
-	assert_int_equal(rules_count(rs), 17);
-	for (i = 0; i < 17; i++) {
+	assert_int_equal(rules_count(rs), 18);
+	for (i = 0; i < 18; i++) {
 		assert_non_null(r = rules_find(rs, 1, want[i].sid));
 		assert_int_equal(rule_priority(r), want[i].prio);
 		assert_string_equal(rule_classtype(r), want[i].cls);
@@ -956,6 +1005,22 @@ test_default_rules(void **state)
 	assert_string_equal(eval_event(rs, SEV_RTR_EXPIRED, NULL, 0),
 	    "1000106,");
 	assert_string_equal(eval_event(rs, SEV_RTR_PARTIAL, NULL, 0), "");
+	/* RFC 8097: the router's stamp against rovmon's verdict */
+	ev = mkev(RTEV_ANNOUNCE, ROV_VALID, 0, "10.0.0.0/8", 1, 0);
+	ev.router_rpki = BGP_RRPKI_VALID;
+	assert_string_equal(eval(rs, &ev), "");
+	ev.router_rpki = BGP_RRPKI_INVALID;
+	assert_string_equal(eval(rs, &ev), "1000020,");
+	ev.kind = RTEV_REVALIDATE;
+	assert_string_equal(eval(rs, &ev), "1000020,");
+	ev.unchanged = RTEV_VERDICT_RPKI;	/* no news: once per route */
+	assert_string_equal(eval(rs, &ev), "");
+	ev = mkev(RTEV_ANNOUNCE, ROV_INVALID, ROV_REASON_AS, "10.0.0.0/8", 1,
+	    0);
+	ev.router_rpki = BGP_RRPKI_VALID;
+	assert_string_equal(eval(rs, &ev), "1000001,1000020,");
+	ev.router_rpki = BGP_RRPKI_INVALID;
+	assert_string_equal(eval(rs, &ev), "1000001,");
 	/* none of the shipped rules is rate-limited */
 	assert_non_null(fp = fopen("rules/rovmon.rules", "r"));
 	while (fgets(line, sizeof(line), fp) != NULL)
@@ -1139,6 +1204,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_leak_options, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_leak_news, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_router_rpki, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_default_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sensor_events, setup,
 		    teardown),

@@ -12,7 +12,9 @@ Semantics checked (docs/alerts.md, docs/rules.md):
     invalid/as0 1000003, invalid/as_set 1000004, not-found 1000005 (every
     one: the default rules have no event_filter since issue 12); ASPA
     invalid 1000008; OTC leaks 1000009 (from a customer), 1000010 (from an
-    RS-client), 1000011 (from a peer);
+    RS-client), 1000011 (from a peer); the router's RFC 8097 stamp
+    ("router_rpki_state") differing from rovmon's state 1000020 (a changed
+    stamp is news of the ROV verdict);
   - a route that alerted and is withdrawn, becomes VALID with no ASPA
     invalid and no leak, stops matching, or whose session ends gets
     1000007 "resolved".
@@ -57,22 +59,27 @@ def expected(routes, session_ends):
         state, reason, origin = r.get("state"), r.get("reason"), e["origin_as"]
         aspa = (e.get("aspa") or {}).get("state")
         leak = (e.get("leak") or {}).get("rule")
+        router = e.get("router_rpki_state")
+        disagree = router is not None and state is not None and router != state
         # what the announcement brings news of (a new route: everything)
-        news_rov = prev is None or prev["origin"] != origin or prev["state"] != state
+        news_rov = (prev is None or prev["origin"] != origin or prev["state"] != state
+                    or prev["router"] != router)
         news_aspa = prev is None or prev["aspa"] != aspa
         news_leak = prev is None or prev["leak"] != leak
         if not (news_rov or news_aspa or news_leak):
             continue
-        now = {"origin": origin, "state": state, "aspa": aspa, "leak": leak}
+        now = {"origin": origin, "state": state, "aspa": aspa, "leak": leak,
+               "router": router}
         alerted = prev is not None and prev["alerted"]
-        if alerted and state == "valid" and aspa != "invalid" and leak is None:
+        if (alerted and state == "valid" and aspa != "invalid" and leak is None
+                and not disagree):
             out.append((1000007, "resolved", e["prefix"], origin, state))
             store[key] = dict(now, alerted=False)
             continue
         # each rule fires on news of the verdict it asks about, and is
         # "held" (still matching, not firing) otherwise
         sids, held = [], 0
-        for sid in rov_sids(state, reason):
+        for sid in rov_sids(state, reason) + ([1000020] if disagree else []):
             if news_rov:
                 sids.append(sid)
             else:

@@ -6,10 +6,12 @@
 # "origin".  For one INVALID route of ipv4-full, the three outputs give
 # the same origin and the same deciding VRPs.  The route-leak fields
 # (issue 14): every announcement of the route log and every alert carries
-# peer_role, role_source, otc, aspa and leak, together, in this order,
-# right after rpki (alerts then prev_aspa_state, prev_leak); withdrawals
-# of the route log carry none; no other spelling (role, sender_role, otc_as,
-# aspa_state, route_leak).
+# peer_role, role_source, otc, router_rpki_state (issue 15, RFC 8097),
+# aspa and leak, together, in this order, right after rpki (alerts then
+# prev_aspa_state, prev_leak); withdrawals of the route log carry none; no
+# other spelling (role, sender_role, otc_as, aspa_state, route_leak,
+# router_rpki, router_state, rpki_router_state); router_rpki_state is null
+# or valid, not-found, invalid (pcaps/rfc8097.pcap carries all three).
 set -u
 cd "$(dirname "$0")/../.."
 B=${ROVMON_BUILD:-build}
@@ -20,6 +22,9 @@ trap 'rm -rf "$tmp"' EXIT
 "$B/rovmon" -r pcaps/ipv4-full.pcap --vrps "$VRPS" --rules rules/rovmon.rules \
     --routes "$tmp/r.jsonl" --alerts "$tmp/a.json" --stats /dev/null 2> /dev/null ||
 	{ echo "FAIL: rovmon exit $?"; exit 1; }
+"$B/rovmon" -r pcaps/rfc8097.pcap --vrps pcaps/rfc8097-disagree.json --rules rules/rovmon.rules \
+    --routes "$tmp/r8097.jsonl" --alerts "$tmp/a8097.json" --stats /dev/null 2> /dev/null ||
+	{ echo "FAIL: rovmon exit $? (rfc8097.pcap)"; exit 1; }
 # the first INVALID alert's route, asked of rovctl
 set -- $($PY -c 'import json, sys
 for l in open(sys.argv[1]):
@@ -32,9 +37,10 @@ for l in open(sys.argv[1]):
 vp=$($PY -c 'import json, sys; print(json.load(open(sys.argv[1]))["vrps"][0]["prefix"])' "$tmp/validate.json")
 "$B/rovctl" vrp show --prefix "$vp" --vrps "$VRPS" --json > "$tmp/show.json" 2> /dev/null ||
 	{ echo "FAIL: rovctl vrp show --prefix $vp"; exit 1; }
-$PY - "$tmp/r.jsonl" "$tmp/a.json" "$tmp/validate.json" "$tmp/show.json" "$1" "$2" <<'PY'
+$PY - "$tmp/r.jsonl" "$tmp/a.json" "$tmp/validate.json" "$tmp/show.json" "$1" "$2" \
+    "$tmp/r8097.jsonl" "$tmp/a8097.json" <<'PY'
 import json, sys
-routes, alerts, validate, show, prefix, origin = sys.argv[1:7]
+routes, alerts, validate, show, prefix, origin, r8097, a8097 = sys.argv[1:9]
 origin = int(origin)
 ok = True
 def bad(msg):
@@ -53,17 +59,22 @@ def keys_everywhere(obj, out):
 docs = {"route log": [json.loads(l) for l in open(routes)],
         "alerts": [json.loads(l) for l in open(alerts)],
         "rovctl validate": [json.load(open(validate))],
-        "rovctl vrp show": json.load(open(show))}
+        "rovctl vrp show": json.load(open(show)),
+        "route log (rfc8097)": [json.loads(l) for l in open(r8097)],
+        "alerts (rfc8097)": [json.loads(l) for l in open(a8097)]}
 for name, objs in docs.items():
     ks = keys_everywhere(objs, set())
     for wrong, right in (("maxLength", "max_length"), ("maxlen", "max_length"),
                          ("origin", "origin_as"), ("origin_asn", "origin_as"),
                          ("role", "peer_role"), ("sender_role", "peer_role"),
                          ("otc_as", "otc"), ("aspa_state", "aspa"),
-                         ("route_leak", "leak")):
+                         ("route_leak", "leak"),
+                         ("router_rpki", "router_rpki_state"),
+                         ("router_state", "router_rpki_state"),
+                         ("rpki_router_state", "router_rpki_state")):
         if wrong in ks:
             bad(f"{name} has the key {wrong!r} (the documented name is {right!r})")
-LEAK_KEYS = ["peer_role", "role_source", "otc", "aspa", "leak"]
+LEAK_KEYS = ["peer_role", "role_source", "otc", "router_rpki_state", "aspa", "leak"]
 def leak_group(obj, where, extra=()):
     keys = list(obj)
     want = LEAK_KEYS + list(extra)
@@ -79,6 +90,8 @@ def leak_group(obj, where, extra=()):
     for k in ("peer_role", "role_source"):
         if obj[k] is not None and not isinstance(obj[k], str):
             bad(f"{where}: {k} {obj[k]!r}")
+    if obj["router_rpki_state"] not in (None, "valid", "not-found", "invalid"):
+        bad(f"{where}: router_rpki_state {obj['router_rpki_state']!r}")
     if obj["aspa"] is not None and set(obj["aspa"]) != {"state", "procedure", "reason", "hop"}:
         bad(f"{where}: aspa keys {sorted(obj['aspa'])}")
     if obj["leak"] is not None and set(obj["leak"]) != {"rule", "rfc", "otc", "peer_as"}:
@@ -90,6 +103,15 @@ for n, e in enumerate(docs["route log"]):
         bad(f"route log line {n + 1}: a withdrawal with route-leak fields")
 for n, a in enumerate(docs["alerts"]):
     leak_group(a["bgp"], f"alert {n + 1}", ("prev_aspa_state", "prev_leak"))
+for n, e in enumerate(docs["route log (rfc8097)"]):
+    if e["event"] == "announce":
+        leak_group(e, f"route log (rfc8097) line {n + 1}")
+for n, a in enumerate(docs["alerts (rfc8097)"]):
+    leak_group(a["bgp"], f"alert (rfc8097) {n + 1}", ("prev_aspa_state", "prev_leak"))
+seen = {e.get("router_rpki_state") for e in docs["route log (rfc8097)"] if e["event"] == "announce"}
+seen |= {a["bgp"]["router_rpki_state"] for a in docs["alerts (rfc8097)"]}
+if seen != {None, "valid", "not-found", "invalid"}:
+    bad(f"rfc8097.pcap: router_rpki_state values {seen}")
 VRP_KEYS = {"prefix", "max_length", "asn"}
 RPKI_KEYS = {"state", "reason", "vrps", "covering", "generation"}
 rl = [e for e in docs["route log"] if e["event"] == "announce" and e["prefix"] == prefix

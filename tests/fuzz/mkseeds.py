@@ -199,7 +199,8 @@ def captures(small):
         keep = ("as2-session.pcap", "addpath.pcap", "midstream.pcap", "as2-session.sll2.pcap",
                 "as2-session.qinq.pcap", "bgp-4byte-asn.pcap", "bgp-addpath.pcap",
                 "mpbgp-linklocal-nexthop.pcap", "bgp-extended-msg.pcapng", "bgp-bgpsec.pcap",
-                "bgp-large-community.pcap", "bgp_mp_reach_nlri-oobr.pcap")
+                "bgp-large-community.pcap", "bgp_mp_reach_nlri-oobr.pcap", "rfc8097.pcap",
+                "bgp-ovs.pcapng")
         c = [p for p in c if os.path.basename(p) in keep]
     return c
 
@@ -413,7 +414,8 @@ def seeds_rules(out, small):
     leaks = (b'alert bgp (aspa:invalid,downstream; aspa:any; sid:20;)\n'
              b'alert bgp (aspa:none,unknown,valid,upstream; leak:any; peer_role:customer,rs-client,unknown; sid:21;)\n'
              b'alert bgp (leak:none,otc-from-customer,otc-from-rs-client,otc-from-peer; otc:present; sid:22;)\n'
-             b'log bgp (otc:64500,4294967295; peer_role:provider,peer,rs; otc:absent; sid:23;)\n')
+             b'log bgp (otc:64500,4294967295; peer_role:provider,peer,rs; otc:absent; sid:23;)\n'
+             b'alert bgp (router_rpki:valid,not-found,invalid,absent,present,disagree; sid:24;)\n')
     out.put("fuzz_rules", "leaks", leaks, maxlen)
 
 

@@ -22,7 +22,9 @@ no revalidation), checks:
   3. every INVALID/NOT_FOUND alert is an announcement (bgp.event
      "announce"): with one VRP set nothing is revalidated.
 Only the RPKI rules' alerts count (classtype rpki-*): the route-leak and
-ASPA rules (issue 14) alert on routes of any RPKI state.
+ASPA rules (issue 14) alert on routes of any RPKI state, and so does the
+rule comparing a router's RFC 8097 stamp with rovmon's verdict (issue 15,
+classtype rpki-router-disagree): it is left out too.
 
 A session that ends and restarts with the same four-tuple would make the
 RIB forget its routes without a line in the route log; a capture where
@@ -76,7 +78,10 @@ def from_alerts(path):
         # the route-leak and ASPA rules (classtype route-leak,
         # aspa-invalid) alert on routes whatever their RPKI state: only
         # the RPKI rules (classtype rpki-*) are about it
-        if not a.get("classtype", "").startswith("rpki-"):
+        # and the RFC 8097 rule (rpki-router-disagree) on routes whose
+        # stamp differs, whatever their state
+        cls = a.get("classtype", "")
+        if not cls.startswith("rpki-") or cls == "rpki-router-disagree":
             continue
         if state not in STATES or b["event"] == "resolved":
             continue

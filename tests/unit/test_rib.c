@@ -674,6 +674,72 @@ test_otc_leak(void **state)
 	rib_free(rib);
 }
 
+/*
+ * RFC 8097: the router's stamp is part of the interned tuple (kept in the
+ * tuple's spare byte, so a route costs no more); a changed stamp is news
+ * of the ROV verdict, the same one is not; a revalidation and a withdrawal
+ * report the stored stamp.
+ */
+static void
+test_router_stamp(void **state)
+{
+	/* a ROA for another AS: both stored routes turn INVALID */
+	static const char *const va[] = { "10.0.0.0/16 24 64999", NULL };
+	const uint32_t p1[] = { 65001, 64500 };
+	struct rov_index *ia;
+	struct rib *rib;
+	struct fix f;
+	struct route_event ev;
+	struct rov_result valid = res_of(ROV_VALID, ROV_REASON_NONE);
+	struct seen seen;
+	struct timeval ts = { 3000, 0 };
+	bool alerted;
+
+	(void)state;
+	ia = b_rov_index(va);
+	assert_non_null(rib = rib_new());
+	fix_ctx(&f, 1, 1, 65001);
+	fix_path(&f, p1, 2, 0, "10.9.0.1");
+	f.at.router_rpki = BGP_RRPKI_INVALID;
+	fix_route(&f, "10.0.1.0/24", false, 0);
+	assert_int_equal(announce(rib, &f, &valid, &ev, NULL), RIB_NEW);
+	assert_int_equal(ev.router_rpki, BGP_RRPKI_INVALID);
+	/* the same stamp again: nothing new */
+	assert_int_equal(announce(rib, &f, &valid, &ev, NULL), RIB_SAME);
+	assert_int_equal(ev.unchanged, RTEV_VERDICT_ALL);
+	/* the router now agrees: news of the ROV verdict only, a new tuple */
+	f.at.router_rpki = BGP_RRPKI_VALID;
+	assert_int_equal(announce(rib, &f, &valid, &ev, NULL), RIB_CHANGED);
+	assert_int_equal(ev.unchanged, RTEV_VERDICT_ASPA | RTEV_VERDICT_LEAK);
+	assert_int_equal(ev.router_rpki, BGP_RRPKI_VALID);
+	/* the same path without a stamp on another prefix: two tuples */
+	f.at.router_rpki = BGP_RRPKI_NONE;
+	fix_route(&f, "10.0.2.0/24", false, 0);
+	assert_int_equal(announce(rib, &f, &valid, &ev, NULL), RIB_NEW);
+	assert_int_equal(ev.router_rpki, BGP_RRPKI_NONE);
+	assert_int_equal(rib_paths(rib), 2);
+	/* a revalidation carries each route's stored stamp */
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(rib_revalidate(rib, ia, NULL, 2, &ts, record, &seen),
+	    2);
+	assert_int_equal(seen.n, 2);
+	for (size_t i = 0; i < 2; i++) {
+		char buf[PREFIX_STRLEN];
+
+		prefix_fmt(&seen.ev[i].prefix, buf, sizeof(buf));
+		assert_int_equal(seen.ev[i].rpki.state, ROV_INVALID);
+		assert_int_equal(seen.ev[i].router_rpki,
+		    strcmp(buf, "10.0.1.0/24") == 0 ? BGP_RRPKI_VALID :
+		    BGP_RRPKI_NONE);
+	}
+	/* withdrawing reports it too */
+	fix_route(&f, "10.0.1.0/24", false, 0);
+	assert_true(rib_withdraw(rib, &f.ctx, &f.r, &ev, &alerted));
+	assert_int_equal(ev.router_rpki, BGP_RRPKI_VALID);
+	rib_free(rib);
+	rov_index_free(ia);
+}
+
 /* Paths are shared and freed with their last route. */
 static void
 test_interning(void **state)
@@ -862,6 +928,7 @@ main(void)
 		cmocka_unit_test(test_revalidate),
 		cmocka_unit_test(test_aspa_reverify),
 		cmocka_unit_test(test_otc_leak),
+		cmocka_unit_test(test_router_stamp),
 		cmocka_unit_test(test_interning),
 		cmocka_unit_test(test_churn),
 		cmocka_unit_test(test_full_table),

@@ -376,6 +376,14 @@ text_leak(const struct route_event *ev, char *buf, size_t cap, size_t n)
 		    bgp_leak_name(ev->leak));
 		n += k > 0 ? (size_t)k : 0;
 	}
+	/* the router's own verdict (RFC 8097), beside rovmon's "rpki" */
+	if (n < cap && ev->router_rpki != BGP_RRPKI_NONE &&
+	    bgp_router_rpki_name((enum bgp_router_rpki)ev->router_rpki) !=
+	    NULL) {
+		k = snprintf(buf + n, cap - n, " router_rpki %s",
+		    bgp_router_rpki_name((enum bgp_router_rpki)ev->router_rpki));
+		n += k > 0 ? (size_t)k : 0;
+	}
 	return n >= cap ? (int)cap - 1 : (int)n;
 }
 

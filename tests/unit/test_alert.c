@@ -445,7 +445,7 @@ test_leak_alert(void **state)
 	    "[1:1000008:1] ASPA INVALID [Classification: ASPA invalid AS path] "
 	    "[Priority: 1] revalidate 192.0.2.0/24 origin AS64500 rpki valid "
 	    "(VRP 192.0.2.0/23 max_length 23 AS64511) peer 10.0.0.1 AS65001 "
-	    "aspa invalid/hop leak otc-from-customer");
+	    "aspa invalid/hop leak otc-from-customer router_rpki invalid");
 	/* a cut text line stays cut at cap - 1 */
 	{
 		char small[40];

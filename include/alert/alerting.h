@@ -27,6 +27,7 @@
 #include "bgp/bgp.h"
 #include "rpki/aspa.h"
 #include "rpki/rov.h"
+#include "rpki/rtr_audit.h"
 #include "state/route_event.h"
 
 struct alerting;
@@ -69,6 +70,11 @@ void		 alerting_revalidate(struct alerting *, const struct rov_index *,
  */
 void		 alerting_event(struct alerting *, const struct sensor_event *ev);
 void		 alerting_event_fn(void *alerting, const struct sensor_event *ev);
+/* The stored routes a router with the VRP set `router' judges unlike
+ * `ref' (rib_misjudged()); its signature is an rtr_misjudge_fn. */
+void		 alerting_misjudged_fn(void *alerting,
+		    const struct rov_index *router, const struct rov_index *ref,
+		    struct rtr_misjudged *out);
 /* SIGHUP: reload the rules (the old ones stay if the file is bad; rules
  * with the same gid:sid:rev and event_filter keep their event_filter
  * counts) and reopen the file sinks. */

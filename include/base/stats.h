@@ -120,6 +120,19 @@
 	X(aspa_valid)		/* paths verified ASPA valid */		\
 	X(aspa_invalid)							\
 	X(aspa_unknown)							\
+	/* passive RTR audit (--rtr-audit; docs/rtr.md "Audit") */	\
+	X(rtr_audit_sessions)	/* RTR sessions seen on the mirror */	\
+	X(rtr_audit_pdus)	/* PDUs decoded from them */		\
+	X(rtr_audit_malformed)	/* malformed PDUs (stream resynced) */	\
+	X(rtr_audit_gaps)	/* holes in their streams */		\
+	X(rtr_audit_resyncs)	/* streams synced past their start	\
+				   (mid-stream pickup, after a gap) */	\
+	X(rtr_audit_complete)	/* full sets completed (Reset Query	\
+				   answered, End of Data) */		\
+	X(rtr_audit_partial)	/* complete sets made partial (gap,	\
+				   bad PDU, mid-stream) */		\
+	X(rtr_audit_drift)	/* differences from the reference found */ \
+	X(rtr_audit_stale)	/* routers without updates too long */	\
 	/* rib */							\
 	X(rib_new)		/* announcements of unstored routes */	\
 	X(rib_changed)		/* origin or RPKI state changed */	\
@@ -185,6 +198,9 @@ struct stats_live {
 	int64_t		 now;		/* Unix time */
 	const struct stats_redis *redis;	/* NULL: no "redis" object
 					 * (rovmon runs without --redis) */
+	const char	*rtr_audit;	/* NULL: no "rtr_audit" member;
+					 * else its JSON array, as is
+					 * (rtr_audit_json(), --rtr-audit) */
 };
 
 void	stats_reset(void);

@@ -37,6 +37,14 @@ struct capture;
  * against decode_link_supported() at open.  NULL on error (reported).
  */
 struct capture	*capture_open_offline(const char *path, const char *filter);
+/*
+ * More TCP ports for the default filter (NULL filter), besides 179:
+ * --rtr-audit's RTR ports.  Process-wide, set before opening; at most
+ * CAPTURE_MAX_PORTS.  A filter given explicitly is used as it is: it
+ * must pass those ports itself (docs/rtr.md, "Audit").
+ */
+#define CAPTURE_MAX_PORTS	16
+void		 capture_default_ports(const uint16_t *ports, size_t n);
 /* Promiscuous, CAPTURE_SNAPLEN, a kernel buffer of bufsize bytes
  * (0: CAPTURE_BUFFER_SIZE).  NULL on error. */
 struct capture	*capture_open_live(const char *iface, const char *filter,

@@ -13,6 +13,7 @@
 
 #include "bgp/bgp.h"
 #include "capture/packet.h"
+#include "capture/reasm_dispatch.h"
 #include "rpki/aspa.h"
 #include "rovmon/rovmon_options.h"
 
@@ -66,6 +67,8 @@ struct rovmon {
 	char		 start_line[512];	/* capture_describe() */
 	struct timespec	 t0;
 	struct aspa_memo aspa_memo;	/* rovmon_loop.c */
+	struct rtr_audit *rtr_audit;	/* --rtr-audit, else NULL */
+	struct reasm_dispatch dispatch;	/* with it: RTR flows to the audit */
 };
 
 /*

@@ -9,6 +9,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #include "base/addr.h"
@@ -60,6 +61,10 @@ struct rovmon_options {
 	struct rovmon_role *roles;	/* owned: --role, one per address
 					 * (a later one replaces) */
 	size_t		 nroles;
+	bool		 rtr_audit;	/* --rtr-audit */
+	uint16_t	 rtr_ports[8];	/* --rtr-ports (default 323,8282) */
+	size_t		 nrtr_ports;
+	long		 rtr_stale;	/* --rtr-stale SECONDS, 0 = auto */
 	/* Set by the configuration file, so the command line replaces them. */
 	bool		 cfg_source, cfg_vrps;
 	struct config_args cfg_args;	/* the file's arguments, owned */

@@ -28,6 +28,7 @@
 #include "bgp/bgp.h"
 #include "rpki/aspa.h"
 #include "rpki/rov.h"
+#include "rpki/rtr_audit.h"
 #include "state/route_event.h"
 
 struct rib;
@@ -110,6 +111,13 @@ size_t		 rib_revalidate(struct rib *, const struct rov_index *idx,
 		    const struct aspa_index *aidx, uint64_t gen,
 		    const struct timeval *ts, rib_event_cb *cb, void *arg);
 
+/*
+ * The stored routes a router with the VRP set `router' judges unlike the
+ * reference `ref' (rov_check() with each): counts and a few examples
+ * (rib_walk.c, for the passive RTR audit).  Either NULL: all zero.
+ */
+void		 rib_misjudged(const struct rib *, const struct rov_index *router,
+		    const struct rov_index *ref, struct rtr_misjudged *out);
 size_t		 rib_count(const struct rib *);
 /* Routes stored without VRPs count as ROV_NOT_FOUND. */
 size_t		 rib_count_by_state(const struct rib *, enum rov_state);

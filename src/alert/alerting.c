@@ -187,6 +187,15 @@ alerting_event_fn(void *arg, const struct sensor_event *ev)
 }
 
 void
+alerting_misjudged_fn(void *arg, const struct rov_index *router,
+    const struct rov_index *ref, struct rtr_misjudged *out)
+{
+	struct alerting *al = arg;
+
+	rib_misjudged(al->rib, router, ref, out);
+}
+
+void
 alerting_reload(struct alerting *al)
 {
 	struct ruleset *rs;

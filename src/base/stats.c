@@ -119,6 +119,8 @@ stats_write_json(FILE *fp, const struct stats_live *live)
 	    stats.aspa_loaded != 0 ? stats.vrp_generated : 0);
 	if (live != NULL && live->redis != NULL)
 		put_redis(fp, live->redis);
+	if (live != NULL && live->rtr_audit != NULL)
+		fprintf(fp, ",\"rtr_audit\":%s", live->rtr_audit);
 	put_time(fp, now);
 	fputs("}\n", fp);
 	fflush(fp);

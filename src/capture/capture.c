@@ -44,12 +44,48 @@
  * either; the filter only decides what reaches it.  %1$u is the port.
  */
 static const char *const default_filters[] = {
-	"tcp port %1$u or (vlan and tcp port %1$u) or "
-	    "(vlan and tcp port %1$u)",
-	"tcp port %1$u or (mpls and tcp port %1$u) or "
-	    "(mpls and tcp port %1$u)",
-	"tcp port %1$u",
+	"%1$s or (vlan and %1$s) or (vlan and %1$s)",
+	"%1$s or (mpls and %1$s) or (mpls and %1$s)",
+	"%1$s",
 };
+
+/* capture_default_ports(): the ports besides 179 (RTR, --rtr-audit). */
+static uint16_t	extra_ports[CAPTURE_MAX_PORTS];
+static size_t	nextra_ports;
+
+void
+capture_default_ports(const uint16_t *ports, size_t n)
+{
+	size_t i;
+
+	nextra_ports = 0;
+	for (i = 0; i < n && nextra_ports < CAPTURE_MAX_PORTS; i++)
+		if (ports[i] != CAPTURE_DEFAULT_PORT)
+			extra_ports[nextra_ports++] = ports[i];
+}
+
+/* "tcp port 179", or "(tcp port 179 or tcp port 323 or ...)". */
+static void
+port_expr(char *buf, size_t len)
+{
+	size_t i, off;
+	int n;
+
+	if (nextra_ports == 0) {
+		snprintf(buf, len, "tcp port %u",
+		    (unsigned)CAPTURE_DEFAULT_PORT);
+		return;
+	}
+	n = snprintf(buf, len, "(tcp port %u", (unsigned)CAPTURE_DEFAULT_PORT);
+	off = n > 0 ? (size_t)n : 0;
+	for (i = 0; i < nextra_ports && off < len; i++) {
+		n = snprintf(buf + off, len - off, " or tcp port %u",
+		    (unsigned)extra_ports[i]);
+		off += n > 0 ? (size_t)n : 0;
+	}
+	if (off < len)
+		snprintf(buf + off, len - off, ")");
+}
 
 struct capture *
 capture_new(const char *name, bool live)
@@ -110,7 +146,7 @@ capture_try_filter(struct capture *cap, const char *expr, const char **err)
 static int
 capture_set_filter(struct capture *cap, const char *filter)
 {
-	char buf[256];
+	char buf[2048], ports[320];
 	const char *err = "";
 	size_t i;
 
@@ -139,8 +175,8 @@ capture_set_filter(struct capture *cap, const char *filter)
 		return capture_set_filter(cap, "");
 	for (i = 0; i < sizeof(default_filters) / sizeof(default_filters[0]);
 	    i++) {
-		snprintf(buf, sizeof(buf), default_filters[i],
-		    (unsigned)CAPTURE_DEFAULT_PORT);
+		port_expr(ports, sizeof(ports));
+		snprintf(buf, sizeof(buf), default_filters[i], ports);
 		if (capture_try_filter(cap, buf, &err) == 0)
 			return 0;
 	}

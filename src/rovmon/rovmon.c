@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "alert/alerting.h"
+#include "rpki/rtr_audit.h"
 #include "bgp/bgp_session.h"
 #include "capture/capture.h"
 #include "rovmon/daemon.h"
@@ -323,6 +324,8 @@ finish(struct rovmon *rv, int status)
 	    (rovmon_stats_write(rv) != 0 || rv->stats_lost > 0) && status == 0)
 		status = 1;
 	summary_free(rv->summary);
+	rtr_audit_free(rv->rtr_audit);
+	rv->rtr_audit = NULL;
 	validator_free(rv->validator);
 	rv->validator = NULL;
 	if (rv->stats_fp != stderr && rv->stats_fp != stdout &&
@@ -333,6 +336,46 @@ finish(struct rovmon *rv, int status)
 	rovmon_options_free(&rv->opt);
 	bgp_session_role_config_clear();
 	return status;
+}
+
+/*
+ * --rtr-audit: the RTR ports into the default filter, the audit raising
+ * its events through alerting and judging the RIB's routes (both need
+ * alert sinks: without them the audit reports in the statistics only).
+ */
+static int
+setup_rtr_audit(struct rovmon *rv)
+{
+	struct rtr_audit_config cfg;
+	size_t i;
+
+	if (strcmp(rv->opt.engine, "libnids") == 0) {
+		log_warnx("--rtr-audit needs --engine rovmon");
+		return -1;
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	if (rv->opt.nrtr_ports == 0) {
+		cfg.ports[cfg.nports++] = RTR_AUDIT_DEFAULT_PORT1;
+		cfg.ports[cfg.nports++] = RTR_AUDIT_DEFAULT_PORT2;
+	} else
+		for (i = 0; i < rv->opt.nrtr_ports &&
+		    cfg.nports < RTR_AUDIT_MAX_PORTS; i++)
+			cfg.ports[cfg.nports++] = rv->opt.rtr_ports[i];
+	cfg.stale_secs = (uint32_t)rv->opt.rtr_stale;
+	if (rv->alerting != NULL) {
+		cfg.event = alerting_event_fn;
+		cfg.event_arg = rv->alerting;
+		cfg.misjudge = alerting_misjudged_fn;
+		cfg.misjudge_arg = rv->alerting;
+	}
+	if ((rv->rtr_audit = rtr_audit_new(&cfg)) == NULL) {
+		log_warn("rtr audit");
+		return -1;
+	}
+	for (i = 0; i < cfg.nports; i++)
+		rv->dispatch.ports[rv->dispatch.nports++] = cfg.ports[i];
+	capture_default_ports(cfg.ports, cfg.nports);
+	return 0;
 }
 
 int
@@ -371,6 +414,8 @@ main(int argc, char **argv)
 	/* A broken rules file is news even when no alert is written. */
 	if (rv.opt.nsinks == 0 && rv.opt.rules != NULL &&
 	    check_rules(rv.opt.rules, NULL) == -1)
+		exit(3);
+	if (rv.opt.rtr_audit && setup_rtr_audit(&rv) == -1)
 		exit(3);
 	rovmon_loop_signals();
 	return finish(&rv, run_engine(&rv));

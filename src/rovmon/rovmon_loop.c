@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "alert/alerting.h"
+#include "rpki/rtr_audit.h"
 #include "bgp/bgp_session.h"
 #include "capture/capture.h"
 #include "capture/decode.h"
@@ -27,6 +28,9 @@
 #include "rovmon/summary.h"
 #include "rpki/validator.h"
 #include "rpki/vrp_redis.h"
+
+/* The statistics' "rtr_audit" array: ~1.5 KiB a router. */
+#define RTR_JSON_MAX	(1024 * 1024)
 
 static struct capture *volatile running_cap;
 static volatile sig_atomic_t got_hup, got_usr1;
@@ -81,6 +85,7 @@ rovmon_stats_write(struct rovmon *rv)
 {
 	struct stats_live live;
 	struct stats_redis sr;
+	char *rtr_json = NULL;
 	struct vrp_redis_status st;
 
 	if (rv->stats_fp == NULL)
@@ -106,7 +111,16 @@ rovmon_stats_write(struct rovmon *rv)
 		sr.retries = st.retries;
 		live.redis = &sr;
 	}
+	if (rv->rtr_audit != NULL) {
+		rtr_json = malloc(RTR_JSON_MAX);
+		if (rtr_json != NULL) {
+			rtr_audit_json(rv->rtr_audit, live.now, rtr_json,
+			    RTR_JSON_MAX);
+			live.rtr_audit = rtr_json;
+		}
+	}
 	stats_write_json(rv->stats_fp, &live);
+	free(rtr_json);
 	if (fflush(rv->stats_fp) != 0 || ferror(rv->stats_fp)) {
 		/* once: --stats-interval on a full disk is not a flood */
 		if (rv->stats_lost++ == 0)
@@ -167,12 +181,20 @@ between_packets(struct rovmon *rv, const struct timeval *now)
 		alerting_drain(rv->alerting);
 		rv->drained = now->tv_sec;
 	}
-	if (rv->validator != NULL && validator_poll(rv->validator) &&
-	    rv->alerting != NULL)
-		alerting_revalidate(rv->alerting,
-		    validator_index(rv->validator),
-		    validator_aspa_index(rv->validator),
-		    validator_generation(rv->validator), now);
+	if (rv->validator != NULL && validator_poll(rv->validator)) {
+		if (rv->alerting != NULL)
+			alerting_revalidate(rv->alerting,
+			    validator_index(rv->validator),
+			    validator_aspa_index(rv->validator),
+			    validator_generation(rv->validator), now);
+		/* the routers' sets against the new reference */
+		if (rv->rtr_audit != NULL)
+			rtr_audit_reference(rv->rtr_audit,
+			    validator_index(rv->validator),
+			    validator_aspa_index(rv->validator), now);
+	}
+	if (rv->rtr_audit != NULL)
+		rtr_audit_tick(rv->rtr_audit, now);
 }
 
 static void
@@ -354,7 +376,24 @@ rovmon_loop_run(struct rovmon *rv)
 	int rc_loop;
 
 	reasm_config_default(&rc);
-	if ((rv->reasm = reasm_new(&rc, &bgp_session_reasm_ops, &rv->sink)) == NULL)
+	if (rv->rtr_audit != NULL) {
+		/* RTR flows to the audit, every other one to BGP as before */
+		rv->dispatch.dflt = &bgp_session_reasm_ops;
+		rv->dispatch.dflt_arg = &rv->sink;
+		rv->dispatch.alt = &rtr_audit_reasm_ops;
+		rv->dispatch.alt_arg = rv->rtr_audit;
+		rv->reasm = reasm_new(&rc, &reasm_dispatch_ops, &rv->dispatch);
+		if (rv->validator != NULL) {
+			struct timeval now;
+
+			gettimeofday(&now, NULL);
+			rtr_audit_reference(rv->rtr_audit,
+			    validator_index(rv->validator),
+			    validator_aspa_index(rv->validator), &now);
+		}
+	} else
+		rv->reasm = reasm_new(&rc, &bgp_session_reasm_ops, &rv->sink);
+	if (rv->reasm == NULL)
 		fatal("reasm_new");
 	running_cap = rv->cap;
 	capture_set_idle(rv->cap, on_idle, rv);

@@ -5,6 +5,7 @@
  * command line's; the checks of what the options say together; --help;
  * usage errors (one line naming the culprit, exit 2).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -75,6 +76,13 @@ usage(void)
 "                        other end of its sessions, for speakers that send no\n"
 "                        Role capability (provider, customer, peer, rs,\n"
 "                        rs-client; repeatable; the OPENs win; docs/leaks.md)\n"
+"      --rtr-audit       decode the routers' RTR sessions on the mirror and\n"
+"                        compare each router's VRP/ASPA set with the\n"
+"                        reference (--vrps/--redis; docs/rtr.md, \"Audit\")\n"
+"      --rtr-ports LIST  the caches' RTR ports (default 323,8282); the\n"
+"                        default filter adds them, your own filter must\n"
+"      --rtr-stale SECONDS  a router without End of Data for longer is\n"
+"                        stale (default twice its refresh interval)\n"
 "      --summary         print a report at the end (sessions, routes by RPKI\n"
 "                        state, INVALID routes, gaps); the default on a\n"
 "                        terminal when no output option is given\n"
@@ -140,7 +148,8 @@ add_sink(struct rovmon_options *o, const char *spec)
 enum { OPT_ROUTES = 256, OPT_STATS, OPT_ENGINE, OPT_VRPS, OPT_REDIS,
     OPT_REDIS_NS, OPT_ALERTS, OPT_SINK, OPT_RULES, OPT_SENSOR,
     OPT_MINPRIO, OPT_PIDFILE, OPT_CHROOT, OPT_STATS_INTERVAL, OPT_FILTER,
-    OPT_SYSLOG, OPT_BUFSIZE, OPT_NO_VALIDATION, OPT_SUMMARY, OPT_ROLE };
+    OPT_SYSLOG, OPT_BUFSIZE, OPT_NO_VALIDATION, OPT_SUMMARY, OPT_ROLE,
+    OPT_RTR_AUDIT, OPT_RTR_PORTS, OPT_RTR_STALE };
 
 /* Also the vocabulary of the configuration file (config.c). */
 static const struct option longopts[] = {
@@ -171,6 +180,9 @@ static const struct option longopts[] = {
 	{ "check-config", no_argument, NULL, 'T' },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "role", required_argument, NULL, OPT_ROLE },
+	{ "rtr-audit", no_argument, NULL, OPT_RTR_AUDIT },
+	{ "rtr-ports", required_argument, NULL, OPT_RTR_PORTS },
+	{ "rtr-stale", required_argument, NULL, OPT_RTR_STALE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
@@ -306,6 +318,14 @@ parse_value(struct rovmon_options *o, int ch)
 			    "1024 to 2097151: %s", optarg);
 		}
 		return;
+	case OPT_RTR_STALE:
+		o->rtr_stale = strtol(optarg, &end, 10);
+		if (*end != '\0' || o->rtr_stale <= 0 ||
+		    o->rtr_stale > 86400 * 366) {
+			usage_error("--rtr-stale: not a number of seconds "
+			    "from 1 to 31622400: %s", optarg);
+		}
+		return;
 	case 'c':
 		o->count = strtol(optarg, &end, 10);
 		if (*end != '\0' || o->count <= 0) {
@@ -330,6 +350,32 @@ parse_value(struct rovmon_options *o, int ch)
 			fatal("asprintf");
 		add_sink(o, o->owned[o->nowned++]);
 		return;
+	}
+}
+
+/* --rtr-ports 323,8282: 1..8 ports, 1..65535, not 179. */
+static void
+parse_rtr_ports(struct rovmon_options *o, const char *arg)
+{
+	const char *p = arg;
+	char *end;
+	unsigned long v;
+
+	o->nrtr_ports = 0;
+	for (;;) {
+		errno = 0;
+		v = strtoul(p, &end, 10);
+		if (end == p || errno != 0 || v == 0 || v > 65535 || v == 179 ||
+		    (*end != ',' && *end != '\0') ||
+		    o->nrtr_ports == sizeof(o->rtr_ports) /
+		    sizeof(o->rtr_ports[0]))
+			usage_error("--rtr-ports \"%s\": expected up to 8 TCP "
+			    "ports (1-65535, not 179) separated by commas",
+			    arg);
+		o->rtr_ports[o->nrtr_ports++] = (uint16_t)v;
+		if (*end == '\0')
+			break;
+		p = end + 1;
 	}
 }
 
@@ -430,6 +476,15 @@ parse_pass(int argc, char **argv, struct rovmon_options *o, bool cfg)
 			break;
 		case OPT_ROLE:
 			add_role(o, optarg);
+			break;
+		case OPT_RTR_AUDIT:
+			o->rtr_audit = true;
+			break;
+		case OPT_RTR_PORTS:
+			parse_rtr_ports(o, optarg);
+			break;
+		case OPT_RTR_STALE:
+			parse_value(o, ch);
 			break;
 		case 'q':
 			o->quiet = true;

@@ -923,6 +923,7 @@ test_default_rules(void **state)
 		{ 1000104, 4, "rtr-router-drift" },
 		{ 1000105, 3, "rtr-cache" },
 		{ 1000106, 1, "rtr-cache" },
+		{ 1000107, 4, "rtr-cache" },
 	};
 	struct ruleset *rs;
 	struct route_event ev;
@@ -935,8 +936,8 @@ test_default_rules(void **state)
 	rs = rules_load_err("rules/rovmon.rules", NULL, err, sizeof(err));
 	if (rs == NULL)
 		fail_msg("%s", err);
-	assert_int_equal(rules_count(rs), 18);
-	for (i = 0; i < 18; i++) {
+	assert_int_equal(rules_count(rs), 19);
+	for (i = 0; i < 19; i++) {
 		assert_non_null(r = rules_find(rs, 1, want[i].sid));
 		assert_int_equal(rule_priority(r), want[i].prio);
 		assert_string_equal(rule_classtype(r), want[i].cls);
@@ -1004,7 +1005,8 @@ test_default_rules(void **state)
 	    "1000102,");
 	assert_string_equal(eval_event(rs, SEV_RTR_EXPIRED, NULL, 0),
 	    "1000106,");
-	assert_string_equal(eval_event(rs, SEV_RTR_PARTIAL, NULL, 0), "");
+	assert_string_equal(eval_event(rs, SEV_RTR_PARTIAL, NULL, 0),
+	    "1000107,");
 	/* RFC 8097: the router's stamp against rovmon's verdict */
 	ev = mkev(RTEV_ANNOUNCE, ROV_VALID, 0, "10.0.0.0/8", 1, 0);
 	ev.router_rpki = BGP_RRPKI_VALID;

@@ -55,7 +55,7 @@ int_of(const json_t *o, const char *k)
 static void
 test_counters_unchanged(void **state)
 {
-	struct stats_live live = { 1000, NULL };
+	struct stats_live live = { .now = 1000, .redis = NULL };
 	json_t *j;
 
 	(void)state;
@@ -79,7 +79,7 @@ test_counters_unchanged(void **state)
 static void
 test_vrp_ages(void **state)
 {
-	struct stats_live live = { 1700000600, NULL };
+	struct stats_live live = { .now = 1700000600, .redis = NULL };
 	json_t *j;
 
 	(void)state;
@@ -126,7 +126,7 @@ static void
 test_redis_object(void **state)
 {
 	struct stats_redis r;
-	struct stats_live live = { 1700000600, &r };
+	struct stats_live live = { .now = 1700000600, .redis = &r };
 	const json_t *o;
 	json_t *j;
 

@@ -15,6 +15,10 @@
  *	slot:  customer | first | n      12 bytes, customer 0 = empty
  *	pool:  providers of customer c at pool[first .. first + n)
  *
+ * and a 65,536-bit filter of the customers (one bit per customer's
+ * multiplicative hash; 8 KiB): a hop from an AS whose bit is clear has
+ * no attestation without a probe of the table.
+ *
  * Customer AS 0 is never stored (aspa_list_add refuses it, build skips
  * it), which is what lets 0 mark an empty slot.  Provider AS 0 is
  * stored (an "AS0 ASPA" says the customer has no provider; `rovctl aspa
@@ -35,10 +39,15 @@
  * Invariants: the index is immutable once built and owns its arrays; it
  * keeps no pointer into the aspa_list it was built from.
  *
- * Verification reads the AS path in place (no copy, no allocation): the
- * COMPRESSED_AS_PATH of the draft (consecutive duplicates removed, AS(1)
- * the origin, AS(N) the neighbour's) is walked by pathwalk below, from
- * the origin for the up-ramp and from the neighbour for the down-ramp.
+ * Verification allocates nothing.  The COMPRESSED_AS_PATH of the draft
+ * (consecutive duplicates removed, AS(1) the origin, AS(N) the
+ * neighbour's) is copied onto the stack once (struct cpath, up to
+ * ASPA_PATH_FAST ASNs), and each position's slot is looked up once, all
+ * of them before any hop is judged: the table lines are prefetched
+ * together (their misses overlap instead of following one another), the
+ * filter spares the probe for ASes without ASPA, and one lookup serves
+ * the hop that starts there in either ramp.  A longer path is walked in
+ * place by pathwalk below (the same answers, one lookup per hop).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +56,7 @@
 #include "rpki/aspa.h"
 
 #define ASPA_LINEAR	16	/* runs up to this are scanned linearly */
-#define ASPA_PATH_FAST	256	/* downstream copies paths up to this */
+#define ASPA_PATH_FAST	256	/* paths up to this are copied out */
 
 struct aspa_slot {
 	uint32_t	 customer;	/* 0: empty */
@@ -55,7 +64,14 @@ struct aspa_slot {
 	uint32_t	 n;
 };
 
+/* A filter of the customers: bit FILTER_BIT(asn) is set for each.  8 KiB
+ * that stay in L1: with few customers (today's real sets) most hops
+ * start at an AS without ASPA, answered here without a hash probe. */
+#define FILTER_BITS	16
+#define FILTER_BIT(asn)	((uint32_t)((asn) * 0x9e3779b1u) >> (32 - FILTER_BITS))
+
 struct aspa_index {
+	uint64_t	 filter[(1u << FILTER_BITS) / 64];
 	struct aspa_slot *slot;
 	size_t		 mask;		/* slots - 1 */
 	size_t		 ncust;
@@ -79,12 +95,20 @@ cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static inline bool
+in_filter(const struct aspa_index *ix, uint32_t asn)
+{
+	uint32_t b = FILTER_BIT(asn);
+
+	return (ix->filter[b / 64] >> (b % 64) & 1) != 0;
+}
+
 static const struct aspa_slot *
 find_slot(const struct aspa_index *ix, uint32_t customer)
 {
 	size_t i;
 
-	if (ix == NULL || customer == 0)
+	if (ix == NULL || customer == 0 || !in_filter(ix, customer))
 		return NULL;
 	i = (size_t)hash_fmix64(customer) & ix->mask;
 	for (;;) {
@@ -109,6 +133,8 @@ put_slot(struct aspa_index *ix, uint32_t customer, uint32_t first,
 	ix->slot[i].customer = customer;
 	ix->slot[i].first = first;
 	ix->slot[i].n = n;
+	ix->filter[FILTER_BIT(customer) / 64] |= (uint64_t)1 <<
+	    (FILTER_BIT(customer) % 64);
 }
 
 /* A record aspa_list_add would have taken (customer not 0, providers)
@@ -213,13 +239,12 @@ aspa_index_providers(const struct aspa_index *ix, uint32_t customer,
 	return s != NULL && s->n > 0 ? ix->pool + s->first : NULL;
 }
 
-/* The provider authorization function, authorized(customer, provider)
- * of the draft's section 5.3. */
-enum aspa_hop
-aspa_index_hop(const struct aspa_index *ix, uint32_t customer,
+/* The hop function for a customer whose slot is known (NULL: it has no
+ * ASPA). */
+static inline enum aspa_hop
+slot_hop(const struct aspa_index *ix, const struct aspa_slot *s,
     uint32_t provider)
 {
-	const struct aspa_slot *s = find_slot(ix, customer);
 	const uint32_t *p;
 	size_t lo, hi;
 
@@ -245,6 +270,15 @@ aspa_index_hop(const struct aspa_index *ix, uint32_t customer,
 	}
 	return lo < s->n && p[lo] == provider ? ASPA_HOP_PROVIDER :
 	    ASPA_HOP_NOT_PROVIDER;
+}
+
+/* The provider authorization function, authorized(customer, provider)
+ * of the draft's section 5.3. */
+enum aspa_hop
+aspa_index_hop(const struct aspa_index *ix, uint32_t customer,
+    uint32_t provider)
+{
+	return slot_hop(ix, find_slot(ix, customer), provider);
 }
 
 /*
@@ -423,87 +457,226 @@ verify_upstream(const struct aspa_index *ix, const struct bgp_aspath *p,
 		set_result(res, ASPA_UNKNOWN, ASPA_REASON_NONE, min_c, min_p);
 }
 
-/* ramp_measure() on the COMPRESSED_AS_PATH copied out, a[1] the origin
- * and a[n] the neighbour's AS: what the downstream procedure does for
- * every path of up to ASPA_PATH_FAST ASNs (walking the path in place
- * three times costs more than copying it once). */
+/*
+ * The COMPRESSED_AS_PATH copied out, a[1] the origin and a[n] the
+ * neighbour's AS, with each position's slot found up front (s[i], NULL
+ * when a[i] has no ASPA).  Every hop of either ramp starts at a[i] as
+ * the customer, so one lookup per position serves both ramps; and with
+ * all the slot indexes known first, their cache lines are fetched
+ * together (prefetch) rather than one dependent miss per hop, which is
+ * what a large index costs (docs/aspa.md, "Cost").
+ */
+struct cpath {
+	uint32_t		 n;
+	uint32_t		 a[ASPA_PATH_FAST + 1];
+	const struct aspa_slot	*s[ASPA_PATH_FAST + 1];
+	size_t			 h[ASPA_PATH_FAST + 1];	/* home slots */
+};
+
+/* Copy the compressed path of an all-sequence path into c; false when
+ * it is longer than ASPA_PATH_FAST (then walked in place). */
+static bool
+cpath_fill(struct cpath *c, const struct bgp_aspath *p)
+{
+	uint32_t i, k, n = 0, last = 0;
+	bool have = false;
+
+	for (i = p->nseg; i-- > 0; ) {
+		const struct bgp_as_segment *sg = &p->seg[i];
+
+		for (k = sg->count; k-- > 0; ) {
+			uint32_t a = p->asns[sg->start + k];
+
+			if (have && a == last)
+				continue;
+			if (n == ASPA_PATH_FAST)
+				return false;
+			c->a[++n] = last = a;
+			have = true;
+		}
+	}
+	c->n = n;
+	return true;
+}
+
+/* First half of cpath_slots(): each position's home slot, its cache
+ * line asked for. */
 static void
-ramp_measure_arr(const struct aspa_index *ix, const uint32_t *a, uint32_t n,
-    bool from_origin, struct ramp *r)
+cpath_prefetch(const struct aspa_index *ix, struct cpath *c)
 {
 	uint32_t i;
+
+	if (ix == NULL || ix->ncust == 0)
+		return;
+	for (i = 1; i <= c->n; i++) {
+		if (!in_filter(ix, c->a[i])) {
+			c->h[i] = SIZE_MAX;	/* no ASPA */
+			continue;
+		}
+		c->h[i] = (size_t)hash_fmix64(c->a[i]) & ix->mask;
+		__builtin_prefetch(&ix->slot[c->h[i]]);
+	}
+}
+
+/* Second half: the probes, each run's providers asked for in turn. */
+static void
+cpath_resolve(const struct aspa_index *ix, struct cpath *c)
+{
+	uint32_t i;
+
+	if (ix == NULL || ix->ncust == 0) {
+		for (i = 1; i <= c->n; i++)
+			c->s[i] = NULL;
+		return;
+	}
+	for (i = 1; i <= c->n; i++) {
+		const struct aspa_slot *s;
+		size_t h = c->h[i];
+
+		if (h == SIZE_MAX) {
+			c->s[i] = NULL;
+			continue;
+		}
+		for (;;) {
+			s = &ix->slot[h];
+			if (s->customer == c->a[i] || s->customer == 0)
+				break;
+			h = (h + 1) & ix->mask;
+		}
+		c->s[i] = s->customer != 0 ? s : NULL;
+		if (c->s[i] != NULL)
+			__builtin_prefetch(ix->pool + s->first);
+	}
+}
+
+static void
+cpath_slots(const struct aspa_index *ix, struct cpath *c)
+{
+	cpath_prefetch(ix, c);
+	cpath_resolve(ix, c);
+}
+
+/* ramp_measure() on a cpath. */
+static void
+ramp_measure_arr(const struct aspa_index *ix, const struct cpath *c,
+    bool from_origin, struct ramp *r)
+{
+	uint32_t i, n = c->n;
 
 	memset(r, 0, sizeof(*r));
 	r->max = r->min = n;
 	for (i = 1; i < n; i++) {
-		uint32_t c = from_origin ? a[i] : a[n - i + 1];
-		uint32_t pv = from_origin ? a[i + 1] : a[n - i];
-		enum aspa_hop h = aspa_index_hop(ix, c, pv);
+		uint32_t ci = from_origin ? i : n - i + 1;
+		uint32_t pi = from_origin ? i + 1 : n - i;
+		enum aspa_hop h = slot_hop(ix, c->s[ci], c->a[pi]);
 
 		if (h == ASPA_HOP_PROVIDER)
 			continue;
 		if (r->min == n) {
 			r->min = i;
-			r->min_c = c;
-			r->min_p = pv;
+			r->min_c = c->a[ci];
+			r->min_p = c->a[pi];
 			r->min_hop = h;
 		}
 		if (h == ASPA_HOP_NOT_PROVIDER) {
 			r->max = i;
-			r->max_c = c;
-			r->max_p = pv;
+			r->max_c = c->a[ci];
+			r->max_p = c->a[pi];
 			return;
 		}
 	}
 }
 
-/* Downstream (section 5.6): an up-ramp from the origin and a down-ramp
- * from the neighbour, whose apexes may be at most one hop apart. */
+/* verify_upstream() on a cpath. */
 static void
-verify_downstream(const struct aspa_index *ix, const struct bgp_aspath *p,
+upstream_arr(const struct aspa_index *ix, const struct cpath *c,
     struct aspa_result *res)
 {
-	uint32_t a[ASPA_PATH_FAST + 1], n = 0, asn;
-	struct ramp up, down;
-	struct pathwalk w;
+	uint32_t i, min_i = 0;
 
-	walk_init(&w, p, true);
-	while (n < ASPA_PATH_FAST && walk_next(&w, &asn))
-		a[++n] = asn;
-	if (n < ASPA_PATH_FAST || !walk_next(&w, &asn)) {
-		ramp_measure_arr(ix, a, n, true, &up);
-		ramp_measure_arr(ix, a, n, false, &down);
-	} else {	/* a longer path: walked in place */
-		n = path_len(p);
-		ramp_measure(ix, p, true, n, &up);
-		ramp_measure(ix, p, false, n, &down);
+	set_result(res, ASPA_VALID, ASPA_REASON_NONE, 0, 0);
+	for (i = 1; i < c->n; i++) {
+		enum aspa_hop h = slot_hop(ix, c->s[i], c->a[i + 1]);
+
+		if (h == ASPA_HOP_NOT_PROVIDER) {
+			set_result(res, ASPA_INVALID, ASPA_REASON_HOP, c->a[i],
+			    c->a[i + 1]);
+			return;
+		}
+		if (h == ASPA_HOP_NO_ATTESTATION && min_i == 0)
+			min_i = i;
 	}
-	if (up.max + down.max < n)
+	if (min_i != 0)
+		set_result(res, ASPA_UNKNOWN, ASPA_REASON_NONE, c->a[min_i],
+		    c->a[min_i + 1]);
+}
+
+/* The verdict from the two ramps (section 5.6). */
+static void
+downstream_decide(const struct ramp *up, const struct ramp *down,
+    uint32_t n, struct aspa_result *res)
+{
+	if (up->max + down->max < n)
 		/* then up.max < n: the up-ramp's "not provider+" hop */
-		set_result(res, ASPA_INVALID, ASPA_REASON_HOP, up.max_c,
-		    up.max_p);
-	else if (up.min + down.min < n) {
+		set_result(res, ASPA_INVALID, ASPA_REASON_HOP, up->max_c,
+		    up->max_p);
+	else if (up->min + down->min < n) {
 		/* A hop without attestation ends a minimum ramp short: the
 		 * up-ramp's if it stops at one, else the down-ramp's (which
 		 * then does: were both minimums at "not provider+" hops,
 		 * they would equal the maximums). */
-		if (up.min < n && up.min_hop == ASPA_HOP_NO_ATTESTATION)
+		if (up->min < n && up->min_hop == ASPA_HOP_NO_ATTESTATION)
 			set_result(res, ASPA_UNKNOWN, ASPA_REASON_NONE,
-			    up.min_c, up.min_p);
+			    up->min_c, up->min_p);
 		else
 			set_result(res, ASPA_UNKNOWN, ASPA_REASON_NONE,
-			    down.min_c, down.min_p);
+			    down->min_c, down->min_p);
 	} else
 		set_result(res, ASPA_VALID, ASPA_REASON_NONE, 0, 0);
 }
 
-bool
-aspa_verify(const struct aspa_index *ix, const struct bgp_aspath *path,
-    uint32_t neighbor_as, enum bgp_role sender_role,
+/* Steps 4 to 6 on a cpath whose slots are resolved. */
+static void
+verify_arr(const struct aspa_index *ix, const struct cpath *c,
+    enum aspa_procedure proc, struct aspa_result *res)
+{
+	struct ramp up, down;
+
+	if (proc == ASPA_UPSTREAM) {
+		upstream_arr(ix, c, res);
+		return;
+	}
+	ramp_measure_arr(ix, c, true, &up);
+	ramp_measure_arr(ix, c, false, &down);
+	downstream_decide(&up, &down, c->n, res);
+}
+
+/* Downstream (section 5.6) on a path too long for a cpath: walked in
+ * place, three times. */
+static void
+verify_downstream(const struct aspa_index *ix, const struct bgp_aspath *p,
     struct aspa_result *res)
+{
+	struct ramp up, down;
+	uint32_t n = path_len(p);
+
+	ramp_measure(ix, p, true, n, &up);
+	ramp_measure(ix, p, false, n, &down);
+	downstream_decide(&up, &down, n, res);
+}
+
+/*
+ * Steps 1 to 3 (section 5.5 / 5.6) and the procedure: true when they
+ * decided *res (or, with *res untouched, that no procedure applies:
+ * *applies false); false when the hops must decide.
+ */
+static bool
+verify_pre(const struct bgp_aspath *path, uint32_t neighbor_as,
+    enum bgp_role sender_role, struct aspa_result *res, bool *applies)
 {
 	uint32_t i, first;
 
+	*applies = true;
 	switch (sender_role) {
 	case BGP_ROLE_PROVIDER:
 		res->procedure = ASPA_DOWNSTREAM;
@@ -516,7 +689,8 @@ aspa_verify(const struct aspa_index *ix, const struct bgp_aspath *path,
 		break;
 	case BGP_ROLE_UNKNOWN:
 	default:
-		return false;
+		*applies = false;
+		return true;
 	}
 	/* Step 1: an empty AS_PATH is invalid. */
 	for (i = 0; i < path->nseg && path->seg[i].count == 0; i++)
@@ -543,11 +717,34 @@ aspa_verify(const struct aspa_index *ix, const struct bgp_aspath *path,
 			set_result(res, ASPA_INVALID, ASPA_REASON_AS_SET, 0, 0);
 			return true;
 		}
-	/* Steps 4 to 6. */
-	if (res->procedure == ASPA_UPSTREAM)
+	return false;
+}
+
+/* Steps 4 to 6 on the path itself. */
+static void
+verify_hops(const struct aspa_index *ix, const struct bgp_aspath *path,
+    struct cpath *c, struct aspa_result *res)
+{
+	if (cpath_fill(c, path)) {
+		cpath_slots(ix, c);
+		verify_arr(ix, c, res->procedure, res);
+	} else if (res->procedure == ASPA_UPSTREAM)
 		verify_upstream(ix, path, res);
 	else
 		verify_downstream(ix, path, res);
+}
+
+bool
+aspa_verify(const struct aspa_index *ix, const struct bgp_aspath *path,
+    uint32_t neighbor_as, enum bgp_role sender_role,
+    struct aspa_result *res)
+{
+	struct cpath c;
+	bool applies;
+
+	if (verify_pre(path, neighbor_as, sender_role, res, &applies))
+		return applies;
+	verify_hops(ix, path, &c, res);
 	return true;
 }
 

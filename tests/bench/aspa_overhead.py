@@ -18,8 +18,13 @@ CACHEDIR with the same layout so that loading them costs alike:
       so that valid, invalid and unknown are all common.
 Each case is timed on the capture and on an empty capture with the same
 options (start-up and the VRP and ASPA load subtracted, as make bench
-does); the figure is CPU time in user mode, best of REPS (wall time on
-a shared 2-core machine varies by more than the effect measured).
+does); the figure is CPU time (user + system), REPS rounds in which the
+cases alternate (so that a busy spell on the shared machine hits them
+alike), the minimum and the median of each case's REPS runs, net = the
+capture's minus the empty capture's (minimum, median).  The baseline of
+each procedure is the same --role run without ASPA data (v0): nothing is
+verified there, everything else is the same.  make bench imports
+measure() (tests/bench.py, "ASPA in the route path").
 """
 import collections
 import hashlib
@@ -66,21 +71,24 @@ def files(rovmon, full, snap, cache):
     return v0, v1, v2
 
 
-def cpu(rovmon, src, extra, reps, stats):
-    best = None
-    for _ in range(reps):
-        p = subprocess.Popen([rovmon, "-q", "-r", src, "--stats", stats] + extra,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, status, ru = os.wait4(p.pid, 0)
-        if status != 0:
-            sys.exit(f"{rovmon} {' '.join(extra)}: exit status {status}")
-        best = ru.ru_utime if best is None else min(best, ru.ru_utime)
-    return best
+def cpu(rovmon, src, extra, stats):
+    p = subprocess.Popen([rovmon, "-q", "-r", src, "--stats", stats] + extra,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    if status != 0:
+        sys.exit(f"{rovmon} {' '.join(extra)}: exit status {status}")
+    return ru.ru_utime + ru.ru_stime
 
 
-def main():
-    rovmon, full, snap, cache = sys.argv[1:5]
-    reps = int(sys.argv[5]) if len(sys.argv) > 5 else 9
+def median(v):
+    v = sorted(v)
+    return v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
+
+
+def measure(rovmon, full, snap, cache, reps=7, out=print):
+    """Returns {"cases": [...]} (one per ASPA set and procedure, with the
+    net CPU time, ns a route, the verdict counts and the overhead in %
+    over the same procedure without ASPA data)."""
     os.makedirs(cache, exist_ok=True)
     v0, v1, v2 = files(rovmon, full, snap, cache)
     empty = os.path.join(cache, "empty.pcap")
@@ -89,25 +97,51 @@ def main():
     stats = os.path.join(cache, "stats.json")
     # the capture's two senders (IPv4 and IPv6 sessions of one peer)
     senders = ["10.179.9.1", "fd00:179:0:9::1"]
-    n = None
-    base = {}
-    for vf, name in ((v0, "no ASPA data"), (v1, "real ASPAs"), (v2, "dense ASPAs")):
+    cases = []
+    for vf, name in ((v0, "none"), (v1, "real"), (v2, "dense")):
         for role, proc in (("customer", "upstream"), ("provider", "downstream")):
             extra = ["--vrps", vf]
             for s in senders:
                 extra += ["--role", f"{s}={role}"]
-            if os.path.exists(stats):
-                os.unlink(stats)
-            net = cpu(rovmon, full, extra, reps, stats) - cpu(rovmon, empty, extra, reps, stats)
-            s = json.loads(open(stats).read().splitlines()[0])
-            n = s["bgp_announce"]
-            line = (f"{name:13s} {proc:10s} {net:6.3f} s user ({1e9 * net / n:4.0f} ns a route); "
-                    f"aspa valid {s['aspa_valid']}, invalid {s['aspa_invalid']}, unknown {s['aspa_unknown']}")
-            if vf == v0:
-                base[proc] = net
-            else:
-                line += f"; +{100 * (net - base[proc]) / base[proc]:.0f} %"
-            print(line, flush=True)
+            cases.append({"aspa": name, "procedure": proc, "extra": extra,
+                          "full": [], "empty": []})
+    for _ in range(reps):
+        for c in cases:
+            c["full"].append(cpu(rovmon, full, c["extra"], stats))
+            c["empty"].append(cpu(rovmon, empty, c["extra"], os.devnull))
+            if "counts" not in c:
+                s = json.loads(open(stats).read().splitlines()[0])
+                c["counts"] = {k: s[k] for k in ("bgp_announce", "aspa_count", "aspa_customers",
+                                                 "aspa_valid", "aspa_invalid", "aspa_unknown")}
+    base = {}
+    for c in cases:
+        n = c["counts"]["bgp_announce"]
+        c["net_min_s"] = round(min(c["full"]) - min(c["empty"]), 3)
+        c["net_median_s"] = round(median(c["full"]) - median(c["empty"]), 3)
+        c["ns_per_route_min"] = round(1e9 * c["net_min_s"] / n)
+        del c["extra"]
+        if c["aspa"] == "none":
+            base[c["procedure"]] = c
+        else:
+            b = base[c["procedure"]]
+            c["overhead_min_pct"] = round(100 * (c["net_min_s"] / b["net_min_s"] - 1), 1)
+            c["overhead_median_pct"] = round(100 * (c["net_median_s"] / b["net_median_s"] - 1), 1)
+        k = c["counts"]
+        line = (f"  {c['aspa']:5s} ({k['aspa_customers']:6,} customers) {c['procedure']:10s} "
+                f"net min {c['net_min_s']:.3f} s, median {c['net_median_s']:.3f} s "
+                f"({c['ns_per_route_min']} ns a route)")
+        if "overhead_min_pct" in c:
+            line += (f"; ASPA adds {c['overhead_min_pct']:+.0f} % (min), "
+                     f"{c['overhead_median_pct']:+.0f} % (median); valid {k['aspa_valid']:,}, "
+                     f"invalid {k['aspa_invalid']:,}, unknown {k['aspa_unknown']:,}")
+        out(line)
+    return {"reps": reps, "cases": cases}
+
+
+def main():
+    rovmon, full, snap, cache = sys.argv[1:5]
+    reps = int(sys.argv[5]) if len(sys.argv) > 5 else 7
+    measure(rovmon, full, snap, cache, reps)
 
 
 if __name__ == "__main__":

@@ -107,6 +107,8 @@ def measure(rovmon, full, snap, cache, reps=7, out=print):
                           "full": [], "empty": []})
     for _ in range(reps):
         for c in cases:
+            if os.path.exists(stats):
+                os.unlink(stats)  # rovmon appends: one line per run
             c["full"].append(cpu(rovmon, full, c["extra"], stats))
             c["empty"].append(cpu(rovmon, empty, c["extra"], os.devnull))
             if "counts" not in c:

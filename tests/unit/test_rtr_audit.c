@@ -254,6 +254,76 @@ test_stale(void **state)
 	lab_close(&l);
 }
 
+/* ASPAs at version 2 (8210bis layout): against a reference list, a
+ * customer lacking, one extra, one with other providers; a withdrawal. */
+static void
+test_aspa(void **state)
+{
+	static const uint32_t p1[] = { 65010, 65011 }, p2[] = { 65020 };
+	struct vrp_set *set;
+	struct aspa_index *aidx;
+	struct lab l;
+	struct rtr_pdu p;
+	uint8_t prov[8];
+	size_t n;
+
+	(void)state;
+	lab_open(&l);
+	assert_non_null(set = vrp_set_new());
+	assert_int_equal(aspa_list_add(&set->aspa, 65001, p1, 2, 0,
+	    ASPA_TA_NONE, NULL), 0);
+	assert_int_equal(aspa_list_add(&set->aspa, 65002, p2, 1, 0,
+	    ASPA_TA_NONE, NULL), 0);
+	assert_non_null(aidx = aspa_index_build(&set->aspa));
+	/* the audit holds the reference until told of the next one */
+	rtr_audit_reference(l.au, NULL, NULL, &l.pkt.ts);
+	rov_index_free(l.ref);
+	assert_non_null(l.ref = rov_index_build(set));
+	rtr_audit_reference(l.au, l.ref, aidx, &l.pkt.ts);
+	pdu_add(RTR_RESET_QUERY, 0, NULL, 0, 0, false);
+	feed(&l, 0, 0, 8);
+	pdu_add(RTR_CACHE_RESPONSE, 0, NULL, 0, 0, false);
+	pdu_add(RTR_IPV4_PREFIX, 0, "192.0.2.0/24", 24, 65001, true);
+	pdu_add(RTR_IPV4_PREFIX, 0, "10.0.0.0/8", 16, 65002, true);
+	/* 65001 with one provider of two; 65003, unknown to the reference */
+	memset(&p, 0, sizeof(p));
+	p.version = 2;
+	p.type = RTR_ASPA;
+	p.flags = RTR_FLAG_ANNOUNCE;
+	p.asn = 65001;
+	p.nproviders = 1;
+	memcpy(prov, (const uint8_t[]){ 0, 0, 0xfe, 0x12 }, 4);	/* 65042 */
+	p.providers = prov;
+	n = rtr_pdu_encode(&p, buf + blen, sizeof(buf) - blen);
+	assert_true(n > 0);
+	blen += n;
+	p.asn = 65003;
+	n = rtr_pdu_encode(&p, buf + blen, sizeof(buf) - blen);
+	assert_true(n > 0);
+	blen += n;
+	pdu_add(RTR_END_OF_DATA, 1, NULL, 0, 0, false);
+	feed(&l, 1, 0, 9);
+	assert_non_null(strstr(stats(&l), "\"aspas\":2,"));
+	assert_non_null(strstr(json, "\"aspa_lacks\":1,\"aspa_extra\":1,"
+	    "\"aspa_differ\":1,"));
+	/* withdraw 65001 (no providers): it now lacks two */
+	memset(&p, 0, sizeof(p));
+	p.version = 2;
+	p.type = RTR_ASPA;
+	p.asn = 65001;
+	pdu_add(RTR_CACHE_RESPONSE, 0, NULL, 0, 0, false);
+	n = rtr_pdu_encode(&p, buf + blen, sizeof(buf) - blen);
+	assert_true(n > 0);
+	blen += n;
+	pdu_add(RTR_END_OF_DATA, 2, NULL, 0, 0, false);
+	feed(&l, 1, 0, 100);
+	assert_non_null(strstr(stats(&l), "\"aspas\":1,"));
+	assert_non_null(strstr(json, "\"aspa_lacks\":2,\"aspa_extra\":1,"
+	    "\"aspa_differ\":0,"));
+	lab_close(&l);
+	aspa_index_free(aidx);
+}
+
 int
 main(void)
 {
@@ -261,6 +331,7 @@ main(void)
 		cmocka_unit_test(test_full_exchange),
 		cmocka_unit_test(test_midstream_partial),
 		cmocka_unit_test(test_stale),
+		cmocka_unit_test(test_aspa),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -112,6 +112,22 @@
 	X(vrp_swaps)		/* sets adopted */			\
 	X(vrp_load_failed)	/* new sets refused (--vrps reload, URL, \
 				   Redis generation): the old one stays */ \
+	/* the RTR client (--vrps rtr://; 0 for other sources): state at \
+	   the last statistics line */					\
+	X(vrp_rtr_connected)	/* 1 while connected to the cache */	\
+	X(vrp_rtr_version)	/* RTR version spoken (or tried) */	\
+	X(vrp_rtr_session_id)	/* the cache's session id */		\
+	X(vrp_rtr_serial)	/* serial of the data in use */		\
+	X(vrp_rtr_refresh)	/* timers from the last End of Data (s) */ \
+	X(vrp_rtr_retry)						\
+	X(vrp_rtr_expire)						\
+	X(vrp_rtr_last_update)	/* last End of Data applied (Unix time) */ \
+	X(vrp_rtr_updates)	/* End of Data applied */		\
+	X(vrp_rtr_resets)	/* Reset Queries sent */		\
+	X(vrp_rtr_notifies)	/* Serial Notify received */		\
+	X(vrp_rtr_errors)	/* sessions ended by an error */	\
+	X(vrp_rtr_expired)	/* 1: no update within the expire	\
+				   interval (the data is still used) */ \
 	X(aspa_count)		/* ASPA objects in the set in use */	\
 	X(aspa_customers)	/* distinct customer ASes among them */	\
 	X(aspa_expired)		/* of those, expired (still used) at the \

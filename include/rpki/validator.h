@@ -24,6 +24,7 @@
 
 struct validator;
 struct vrp_redis_status;
+struct rtr_status;
 
 /* NULL on allocation failure.  Free with validator_free(). */
 struct validator *validator_new(void);
@@ -57,6 +58,19 @@ enum validator_redis {
 enum validator_redis validator_redis(struct validator *, const char *url,
 		    const char *ns, bool required);
 /*
+ * Use an RTR cache (rtr://HOST:PORT, rtr+unix:///path; rpki/rtr.h):
+ * fetch everything now (a Reset Query to End of Data, at most
+ * RTR_SYNC_TIMEOUT s), then run the session in its own thread, each End
+ * of Data's set adopted by validator_poll() like a reload.  Return
+ * values and `required` as for validator_redis(); SIGHUP's
+ * validator_reload() asks for a Serial Query now.
+ */
+enum validator_redis validator_rtr(struct validator *, const char *url,
+		    bool required);
+/* The RTR session's state (any thread); false when not from RTR. */
+bool		 validator_rtr_status(const struct validator *,
+		    struct rtr_status *st);
+/*
  * Packet thread: adopt a set the watcher has prepared (true if swapped),
  * and validator_update_stats().
  */
@@ -66,7 +80,8 @@ bool		 validator_poll(struct validator *);
  * --vrps loads and SIGHUP reloads, Redis generations refused for their
  * content, each once, indexes that could not be built) into
  * stats.vrp_load_failed, and count the expired ASPA objects now
- * (stats.aspa_expired; a scan of the records: once per statistics line).
+ * (stats.aspa_expired; a scan of the records: once per statistics line),
+ * and the RTR session's state (stats.vrp_rtr_*).
  */
 void		 validator_update_stats(const struct validator *);
 bool		 validator_ready(const struct validator *);

@@ -45,6 +45,7 @@
 #include "alert/rules.h"
 #include "base/stats.h"
 #include "rovmon/summary.h"
+#include "rpki/rtr.h"
 #include "rpki/validator.h"
 #include "rpki/vrp.h"
 
@@ -227,13 +228,17 @@ setup_vrps(struct rovmon *rv, bool required)
 		return 0;
 	if ((rv->validator = validator_new()) == NULL)
 		fatal("validator_new");
-	if (rv->opt.vrps != NULL)
+	if (rv->opt.vrps != NULL && !rtr_is_url(rv->opt.vrps))
 		return validator_load(rv->validator, rv->opt.vrps);
-	rc = validator_redis(rv->validator, rv->opt.redis, rv->opt.redis_ns,
-	    required);
+	if (rv->opt.vrps != NULL)
+		rc = validator_rtr(rv->validator, rv->opt.vrps, required);
+	else
+		rc = validator_redis(rv->validator, rv->opt.redis,
+		    rv->opt.redis_ns, required);
 	if (rc == VALIDATOR_REDIS_NO_SET && !required) {
 		log_warnx("%s: no VRP set yet; routes are logged without "
-		    "validation until one is loaded", rv->opt.redis);
+		    "validation until one is loaded", rv->opt.vrps != NULL ?
+		    rv->opt.vrps : rv->opt.redis);
 		return 0;
 	}
 	/* validator_redis() has said why */

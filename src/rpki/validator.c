@@ -26,6 +26,7 @@
 #include "base/stats.h"
 #include "base/thread.h"
 #include "rpki/aspa.h"
+#include "rpki/rtr.h"
 #include "rpki/validator.h"
 #include "rpki/vrp_load.h"
 #include "rpki/vrp_redis.h"
@@ -45,6 +46,7 @@ struct validator {
 	_Atomic uint64_t	 local_loads;	/* --vrps loads so far */
 	_Atomic uint64_t	 failed;	/* new sets refused, any thread */
 	struct vrp_redis	*redis;
+	struct rtr_client	*rtr;		/* --vrps rtr://... */
 	/* a reload of a file/URL in its own thread (SIGHUP) */
 	pthread_t		 reloader;
 	bool			 reloader_started;
@@ -108,6 +110,7 @@ validator_free(struct validator *v)
 		vrp_redis_watch_stop(v->redis);
 		vrp_redis_close(v->redis);
 	}
+	rtr_client_free(v->rtr);	/* stops its thread */
 	if (v->reloader_started)
 		pthread_join(v->reloader, NULL);
 	free(v->reload_source);
@@ -240,6 +243,11 @@ reload_main(void *arg)
 int
 validator_reload(struct validator *v, const char *source)
 {
+	if (v->rtr != NULL) {
+		/* An RTR cache is asked, not reloaded: a Serial Query now. */
+		rtr_client_poke(v->rtr);
+		return 0;
+	}
 	if (atomic_exchange(&v->reloading, true)) {
 		log_warnx("%s: a reload is already running", source);
 		return -1;
@@ -324,6 +332,83 @@ validator_redis(struct validator *v, const char *url, const char *ns,
 	return rc;
 }
 
+/*
+ * RTR session thread: each End of Data's complete set, built into
+ * indexes off the packet path and published like a reload.
+ */
+static void
+on_rtr_set(void *arg, struct vrp_set *set)
+{
+	struct validator *v = arg;
+	struct vdata *d;
+
+	if ((d = vdata_build(set, "RTR")) == NULL) {
+		refused(v);
+		log_warnx("RTR: keeping the current set");
+		return;
+	}
+	publish(v, d, atomic_fetch_add(&v->local_loads, 1) + 1);
+}
+
+enum validator_redis
+validator_rtr(struct validator *v, const char *url, bool required)
+{
+	struct vrp_set *set = NULL;
+	struct vdata *d;
+	char n[80];
+	enum validator_redis rc = VALIDATOR_REDIS_OK;
+
+	if ((v->rtr = rtr_client_new(url)) == NULL)
+		return VALIDATOR_REDIS_BAD_URL;
+	if (rtr_client_sync(v->rtr, RTR_SYNC_TIMEOUT, &set) == -1)
+		rc = VALIDATOR_REDIS_NO_SET;
+	else if ((d = vdata_build(set, url)) == NULL) {
+		refused(v);
+		rc = VALIDATOR_REDIS_NO_SET;
+	} else {
+		log_info("%s: %s loaded", url, counts(d, n, sizeof(n)));
+		adopt(v, d, atomic_fetch_add(&v->local_loads, 1) + 1);
+	}
+	if (rc == VALIDATOR_REDIS_NO_SET && required)
+		return rc;
+	if (rtr_client_start(v->rtr, on_rtr_set, v) == -1)
+		return VALIDATOR_REDIS_NO_SET;
+	return rc;
+}
+
+bool
+validator_rtr_status(const struct validator *v, struct rtr_status *st)
+{
+	if (v->rtr == NULL)
+		return false;
+	rtr_client_status(v->rtr, st);
+	return true;
+}
+
+/* The RTR session's state into the statistics (packet thread). */
+static void
+rtr_stats(const struct validator *v)
+{
+	struct rtr_status st;
+
+	if (!validator_rtr_status(v, &st))
+		return;
+	stats.vrp_rtr_connected = st.connected;
+	stats.vrp_rtr_version = st.version;
+	stats.vrp_rtr_session_id = st.session_id;
+	stats.vrp_rtr_serial = st.serial;
+	stats.vrp_rtr_refresh = st.refresh;
+	stats.vrp_rtr_retry = st.retry;
+	stats.vrp_rtr_expire = st.expire;
+	stats.vrp_rtr_last_update = st.last_update > 0 ?
+	    (uint64_t)st.last_update : 0;
+	stats.vrp_rtr_updates = st.updates;
+	stats.vrp_rtr_resets = st.resets;
+	stats.vrp_rtr_notifies = st.notifies;
+	stats.vrp_rtr_errors = st.errors;
+	stats.vrp_rtr_expired = st.expired;
+}
+
 static void
 copy_failed(const struct validator *v)
 {
@@ -338,6 +423,7 @@ validator_update_stats(const struct validator *v)
 	copy_failed(v);
 	/* Once per statistics line, not per packet: a scan of the records. */
 	aspa_expired_stats(v);
+	rtr_stats(v);
 }
 
 bool

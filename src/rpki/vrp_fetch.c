@@ -25,6 +25,7 @@
 
 #include "base/curl_lazy.h"
 #include "base/log.h"
+#include "rpki/rtr.h"
 #include "rpki/vrp_load.h"
 
 /* Whole file into memory, at most VRP_MAX_BYTES; the caller frees. */
@@ -359,9 +360,12 @@ vrp_load(const char *source)
 	struct vrp_set *set;
 	size_t n;
 
+	if (rtr_is_url(source))
+		return rtr_load(source, NULL);	/* one full RTR exchange */
 	if (!vrp_is_url(source) && (n = url_scheme_len(source)) > 0) {
-		log_warnx("%s: unsupported URL scheme '%.*s' (http:// and "
-		    "https:// are fetched; a file is named by its path)",
+		log_warnx("%s: unsupported URL scheme '%.*s' (http://, "
+		    "https://, rtr:// and rtr+unix:// are fetched; a file is "
+		    "named by its path)",
 		    source, (int)n, source);
 		return NULL;
 	}

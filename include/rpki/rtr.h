@@ -73,6 +73,11 @@ int		 rtr_client_sync(struct rtr_client *, int timeout,
 		    struct vrp_set **out);
 /* Run the session in its own thread from now on; 0 or -1 (logged). */
 int		 rtr_client_start(struct rtr_client *, rtr_set_cb *, void *arg);
+/* The URL given to rtr_client_new() (the client's). */
+const char	*rtr_client_url(const struct rtr_client *);
+/* How many times the data expired so far (an atomic load: cheap enough
+ * for the packet thread to ask between packets). */
+unsigned	 rtr_client_expiries(struct rtr_client *);
 /* Ask the session thread for a Serial Query now (SIGHUP). */
 void		 rtr_client_poke(struct rtr_client *);
 void		 rtr_client_status(struct rtr_client *, struct rtr_status *);

@@ -8,6 +8,7 @@
 #define ROVMON_RTR_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -121,6 +122,7 @@ struct rtr_client {
 	bool		 poke;		/* the session thread's */
 	rtr_set_cb	*cb;
 	void		*cbarg;
+	_Atomic unsigned expiries;	/* rtr_client_expiries() */
 	pthread_mutex_t	 lock;		/* st */
 	struct rtr_status st;
 };

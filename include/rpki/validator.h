@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/sensor_event.h"
 #include "bgp/bgp.h"
 #include "rpki/aspa.h"
 #include "rpki/rov.h"
@@ -67,6 +68,13 @@ enum validator_redis validator_redis(struct validator *, const char *url,
  */
 enum validator_redis validator_rtr(struct validator *, const char *url,
 		    bool required);
+/*
+ * Raise sensor events through fn (rovmon/ gives alerting_event_fn): an
+ * rtr-expired event each time the RTR data expires, from
+ * validator_poll().  Without it, the expiry is logged and counted only.
+ */
+void		 validator_set_events(struct validator *, sensor_event_fn,
+		    void *arg);
 /* The RTR session's state (any thread); false when not from RTR. */
 bool		 validator_rtr_status(const struct validator *,
 		    struct rtr_status *st);

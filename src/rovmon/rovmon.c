@@ -416,6 +416,10 @@ main(int argc, char **argv)
 		exit(3);
 	if (rv.opt.nsinks > 0 && setup_alerting(&rv) == -1)
 		exit(3);
+	/* The RTR client's expiry becomes an alert (rtr-expired). */
+	if (rv.validator != NULL && rv.alerting != NULL)
+		validator_set_events(rv.validator, alerting_event_fn,
+		    rv.alerting);
 	/* A broken rules file is news even when no alert is written. */
 	if (rv.opt.nsinks == 0 && rv.opt.rules != NULL &&
 	    check_rules(rv.opt.rules, NULL) == -1)

@@ -21,6 +21,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,6 +256,8 @@ check_expiry(struct rtr_client *c, time_t now)
 	c->st.expired = true;
 	pthread_mutex_unlock(&c->lock);
 	if (!was)
+		atomic_fetch_add(&c->expiries, 1);
+	if (!was)
 		log_warnx("%s: data expired: no update for %u s (the expire "
 		    "interval); still using the last %zu VRPs of serial %u",
 		    c->url, c->expire, c->data.n, c->serial);
@@ -423,6 +426,18 @@ rtr_client_start(struct rtr_client *c, rtr_set_cb *cb, void *arg)
 		return -1;
 	}
 	return 0;
+}
+
+const char *
+rtr_client_url(const struct rtr_client *c)
+{
+	return c->url;
+}
+
+unsigned
+rtr_client_expiries(struct rtr_client *c)
+{
+	return atomic_load_explicit(&c->expiries, memory_order_relaxed);
 }
 
 void

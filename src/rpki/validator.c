@@ -20,9 +20,11 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 
 #include "base/log.h"
+#include "base/sensor_event.h"
 #include "base/stats.h"
 #include "base/thread.h"
 #include "rpki/aspa.h"
@@ -47,6 +49,9 @@ struct validator {
 	_Atomic uint64_t	 failed;	/* new sets refused, any thread */
 	struct vrp_redis	*redis;
 	struct rtr_client	*rtr;		/* --vrps rtr://... */
+	unsigned		 rtr_expiries;	/* expiries raised as events */
+	sensor_event_fn		 event_fn;	/* NULL: none raised */
+	void			*event_arg;
 	/* a reload of a file/URL in its own thread (SIGHUP) */
 	pthread_t		 reloader;
 	bool			 reloader_started;
@@ -426,12 +431,58 @@ validator_update_stats(const struct validator *v)
 	rtr_stats(v);
 }
 
+void
+validator_set_events(struct validator *v, sensor_event_fn fn, void *arg)
+{
+	v->event_fn = fn;
+	v->event_arg = arg;
+}
+
+/*
+ * Packet thread: the RTR data expired (rtr.c said so in its log): one
+ * rtr-expired sensor event per expiry (docs/rtr.md, "The client").
+ */
+static void
+rtr_expiry_event(struct validator *v)
+{
+	struct sensor_event ev;
+	struct rtr_status st;
+	struct timeval now;
+	char text[160];
+	unsigned n = rtr_client_expiries(v->rtr);
+
+	if (n == v->rtr_expiries)
+		return;
+	v->rtr_expiries = n;
+	if (v->event_fn == NULL)
+		return;
+	rtr_client_status(v->rtr, &st);
+	gettimeofday(&now, NULL);
+	sensor_event_init(&ev, SEV_RTR_EXPIRED, &now);
+	ev.subject = rtr_client_url(v->rtr);
+	snprintf(text, sizeof(text), "no update for %u s (the expire "
+	    "interval); still using serial %u", st.expire, st.serial);
+	ev.text = text;
+	sensor_event_bool(&ev, "connected", st.connected);
+	sensor_event_uint(&ev, "version", st.version);
+	sensor_event_uint(&ev, "session_id", st.session_id);
+	sensor_event_uint(&ev, "serial", st.serial);
+	sensor_event_uint(&ev, "expire", st.expire);
+	sensor_event_int(&ev, "last_update", st.last_update);
+	sensor_event_uint(&ev, "vrps", st.vrps);
+	sensor_event_uint(&ev, "aspas", st.aspas);
+	sensor_event_str(&ev, "last_error", st.last_error);
+	v->event_fn(v->event_arg, &ev);
+}
+
 bool
 validator_poll(struct validator *v)
 {
 	struct vdata *d;
 
 	copy_failed(v);
+	if (v->rtr != NULL)
+		rtr_expiry_event(v);
 	if (atomic_load_explicit(&v->pending, memory_order_relaxed) == NULL)
 		return false;
 	if ((d = atomic_exchange(&v->pending, NULL)) == NULL)

@@ -108,6 +108,8 @@ struct rtr_client {
 	bool		 version_set;	/* a PDU was accepted at it */
 	bool		 have;		/* session id and serial held */
 	bool		 reset_sent;	/* the query outstanding was a reset */
+	bool		 changed;	/* the last End of Data changed the
+					 * data (a reset, or any record) */
 	uint16_t	 session_id;
 	uint32_t	 serial;
 	uint32_t	 refresh, retry, expire;

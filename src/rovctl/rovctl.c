@@ -32,6 +32,7 @@ usage(FILE *f)
 	fprintf(f,
 "usage: rovctl vrp load --from FILE|URL [--redis URL] [--interval SECONDS]\n"
 "       rovctl vrp status [--redis URL] [--quick] [--json]\n"
+"       rovctl vrp status --from rtr://HOST:PORT [--json]\n"
 "       rovctl vrp show --prefix PREFIX | --asn ASN [--vrps FILE|URL |\n"
 "                       --redis URL] [--json]\n"
 "       rovctl vrp watch [--redis URL] [--count N]\n"
@@ -45,6 +46,8 @@ usage(FILE *f)
 "common: --namespace NS (default %s), -v (more log output)\n"
 "Redis URLs: redis://[[user]:password@]host[:port][/db],\n"
 "  unix:///path/to/socket[?db=N&password=P] (or redis+unix://).\n"
+"FILE|URL: a path, http(s)://, or an RTR cache: rtr://HOST:PORT,\n"
+"  rtr+unix:///path (one full exchange; TCP only, no SSH/TLS).\n"
 "Without --vrps or --redis: $ROVMON_REDIS, else %s\n"
 "  (validate and show say which on stderr).\n"
 "ASN: 13335, AS13335, asdot 1.10 (= 65546).  --version: the version.\n"

@@ -17,6 +17,7 @@
 #include "base/addr.h"
 #include "base/log.h"
 #include "rpki/rov.h"
+#include "rpki/rtr.h"
 #include "rovctl/rovctl.h"
 #include "rpki/vrp.h"
 #include "rpki/vrp_load.h"
@@ -119,6 +120,46 @@ status_json(const struct vrp_redis_meta *m, const struct vrp_set *set,
 	return j;
 }
 
+/* vrp status --from rtr://...: one full exchange, the session's state. */
+static int
+status_rtr(const struct rovctl_opts *o)
+{
+	struct rtr_status st;
+	struct vrp_set *set;
+	char t[32];
+
+	memset(&st, 0, sizeof(st));
+	if ((set = rtr_load(o->from, &st)) == NULL) {
+		if (o->json)
+			rovctl_json_out(json_pack("{s:s, s:b, s:s}", "source",
+			    o->from, "ok", 0, "error", st.last_error));
+		return EX_UNAVAIL;
+	}
+	if (o->json)
+		rovctl_json_out(json_pack("{s:s, s:b, s:i, s:i, s:I, s:i, "
+		    "s:i, s:i, s:I, s:I, s:I}", "source", o->from, "ok", 1,
+		    "version", st.version, "session_id", st.session_id,
+		    "serial", (json_int_t)st.serial, "refresh", st.refresh,
+		    "retry", st.retry, "expire", st.expire, "last_update",
+		    (json_int_t)st.last_update, "vrps", (json_int_t)set->n,
+		    "aspas", (json_int_t)set->aspa.n));
+	else {
+		printf("source         %s\n", o->from);
+		printf("rtr version    %u\n", st.version);
+		printf("session id     %u\nserial         %u\n", st.session_id,
+		    st.serial);
+		printf("timers         refresh %u s, retry %u s, expire %u s\n",
+		    st.refresh, st.retry, st.expire);
+		printf("last update    %s\n", rovctl_fmt_time(st.last_update,
+		    t, sizeof(t)));
+		printf("vrps           %zu: %zu IPv4, %zu IPv6\n", set->n,
+		    set->nv4, set->nv6);
+		printf("aspas          %zu\n", set->aspa.n);
+	}
+	vrp_set_free(set);
+	return 0;
+}
+
 /*
  * By default the generation is loaded exactly as a sensor loads it, so
  * that "fine" here means every sensor adopts it; --quick reads only the
@@ -137,6 +178,8 @@ rovctl_cmd_status(const struct rovctl_opts *o)
 	unsigned i;
 	int rv = EX_UNAVAIL;
 
+	if (o->from != NULL && rtr_is_url(o->from))
+		return status_rtr(o);
 	if ((r = vrp_redis_open(rovctl_redis_url(o), o->ns)) == NULL)
 		return EX_ERROR;
 	if (vrp_redis_check_current(r, &m, o->quick ? NULL : &set) == -1) {

@@ -366,7 +366,10 @@ run(struct rtr_client *c, bool once, time_t deadline)
 			continue;
 		s = rtr_receive(c);
 		if (s == RTR_STEP_EOD) {
-			hand_out(c);
+			/* A refresh that changed nothing hands out nothing:
+			 * no index rebuilt, no routes re-validated. */
+			if (once || c->changed)
+				hand_out(c);
 			if (once)
 				return c->out != NULL ? 0 : -1;
 		} else if (s == RTR_STEP_CLOSE) {

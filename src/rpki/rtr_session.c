@@ -160,6 +160,7 @@ on_eod(struct rtr_client *c, const struct rtr_pdu *p, const uint8_t *raw)
 		forget(c);
 		return RTR_STEP_CLOSE;
 	}
+	c->changed = c->data.reset || c->data.nops > 0 || c->data.naops > 0;
 	if ((rc = rtr_data_commit(&c->data, why, sizeof(why))) != 0) {
 		if (rc == -1) {
 			rtr_fail(c, "out of memory applying serial %u", p->serial);

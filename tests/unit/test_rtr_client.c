@@ -7,7 +7,7 @@
  * withdrawal of a VRP not held (Error Report 6 sent, the old data kept,
  * a Reset Query next), and the data's merge rules (order within a
  * response, ASPA replacement, draft -10's per-family ASPAs united).
- * The real cache (stayrtr) is tests/e2e/78-rtr-client.sh.
+ * The real cache (stayrtr) is tests/e2e/79-rtr-client.sh.
  *
  * tsan: yes (the fake cache runs in a thread)
  */

@@ -94,7 +94,7 @@ exact "-r, Redis unreachable" 3 "rovmon: redis unix:$tmp/no-redis.sock db 0: con
 	"$ROVMON" -r "$P" --redis "$NOSOCK" --routes "$tmp/r.jsonl"
 exact "-r, VRP file missing" 3 "rovmon: $tmp/none.json: No such file or directory" \
 	"$ROVMON" -r "$P" --vrps "$tmp/none.json" --routes "$tmp/r.jsonl"
-exact "-r, ftp:// VRP URL" 3 "rovmon: ftp://example.net/vrps.json: unsupported URL scheme 'ftp' (http:// and https:// are fetched; a file is named by its path)" \
+exact "-r, ftp:// VRP URL" 3 "rovmon: ftp://example.net/vrps.json: unsupported URL scheme 'ftp' (http://, https://, rtr:// and rtr+unix:// are fetched; a file is named by its path)" \
 	"$ROVMON" -r "$P" --vrps ftp://example.net/vrps.json
 printf 'alert bgp (msg:"x"; sid:1;)\nbogus line\n' > "$tmp/broken.rules"
 part "broken --rules without --alerts" 3 "$tmp/broken.rules:2:1: expected 'alert', 'log', 'pass' or 'include'" \
@@ -231,7 +231,7 @@ rovctl: redis unix:$tmp/no-redis.sock db 0: connect: No such file or directory" 
 run "$ROVCTL" vrp show --prefix 192.0.2.0/24
 [ "$(head -n 1 "$tmp/err")" = "rovctl: no --vrps or --redis: using the VRPs in Redis at redis://127.0.0.1:6379 (the default; \$ROVMON_REDIS is not set)" ] &&
 	ok "vrp show, no source given: says it uses the default Redis (exit $got)" || bad "vrp show, no source: $(head -n 2 "$tmp/err")"
-exact "vrp load --from ftp://" 4 "rovctl: ftp://example.net/vrps.csv: unsupported URL scheme 'ftp' (http:// and https:// are fetched; a file is named by its path)" \
+exact "vrp load --from ftp://" 4 "rovctl: ftp://example.net/vrps.csv: unsupported URL scheme 'ftp' (http://, https://, rtr:// and rtr+unix:// are fetched; a file is named by its path)" \
 	"$ROVCTL" vrp load --from ftp://example.net/vrps.csv --redis "$NOSOCK"
 # The README's example prints what it claims: the VRPs covering the prefix.
 ex=$(grep -o 'rovctl vrp show --prefix [^ ]* --vrps pcaps/demo-vrps.json' README.md | head -n 1)

@@ -21,6 +21,7 @@
 #include <sys/un.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +58,19 @@ struct fake {
 	struct step	*steps;
 	int		 nsteps;
 	int		 conn;		/* open connection, -1 none */
+	atomic_int	 done;		/* steps finished */
 };
+
+/* Wait until the fake finished n steps (what it saw is then readable). */
+static void
+wait_steps(struct fake *f, int n)
+{
+	int i;
+
+	for (i = 0; i < 5000 && atomic_load(&f->done) < n; i++)
+		usleep(1000);
+	assert_true(atomic_load(&f->done) >= n);
+}
 
 static int
 read_pdu(int fd, uint8_t *buf, size_t cap, struct rtr_pdu *p)
@@ -116,6 +129,7 @@ fake_main(void *arg)
 			close(f->conn);
 			f->conn = -1;
 		}
+		atomic_fetch_add(&f->done, 1);
 	}
 	return NULL;
 }
@@ -140,6 +154,7 @@ fake_start(struct fake *f, pthread_t *t, struct step *steps, int n)
 	f->steps = steps;
 	f->nsteps = n;
 	f->conn = -1;
+	atomic_init(&f->done, 0);
 	assert_int_equal(pthread_create(t, NULL, fake_main, f), 0);
 }
 
@@ -281,6 +296,7 @@ test_reset_serial_reset(void **state)
 	assert_non_null(c = rtr_client_new(url));
 
 	assert_int_equal(rtr_client_sync(c, 10, &s), 0);
+	wait_steps(&f, 1);
 	assert_int_equal(st[0].got.type, RTR_RESET_QUERY);
 	assert_int_equal(st[0].got.version, 2);
 	assert_int_equal(s->n, 2);
@@ -304,6 +320,7 @@ test_reset_serial_reset(void **state)
 
 	/* the next exchange: a Serial Query on the same connection */
 	assert_int_equal(rtr_client_sync(c, 10, &s), 0);
+	wait_steps(&f, 2);
 	assert_int_equal(st[1].got.type, RTR_SERIAL_QUERY);
 	assert_int_equal(st[1].got.session_id, 77);
 	assert_int_equal(st[1].got.serial, 5);
@@ -318,6 +335,7 @@ test_reset_serial_reset(void **state)
 	/* Cache Reset answers the Serial Query: the client asks again with a
 	 * Reset Query, and the new session's data replaces everything. */
 	assert_int_equal(rtr_client_sync(c, 10, &s), 0);
+	wait_steps(&f, 4);
 	assert_int_equal(st[2].got.type, RTR_SERIAL_QUERY);
 	assert_int_equal(st[3].got.type, RTR_RESET_QUERY);
 	assert_int_equal(s->n, 1);
@@ -358,6 +376,7 @@ test_version_down(void **state)
 	snprintf(url, sizeof(url), "rtr+unix://%s", f.path);
 	assert_non_null(c = rtr_client_new(url));
 	assert_int_equal(rtr_client_sync(c, 10, &s), 0);
+	wait_steps(&f, 2);
 	assert_int_equal(st[0].got.version, 2);
 	assert_int_equal(st[1].got.version, 1);
 	assert_int_equal(st[1].got.type, RTR_RESET_QUERY);
@@ -404,8 +423,10 @@ test_withdraw_unknown(void **state)
 	snprintf(url, sizeof(url), "rtr+unix://%s", f.path);
 	assert_non_null(c = rtr_client_new(url));
 	assert_int_equal(rtr_client_sync(c, 10, &s), 0);
+	wait_steps(&f, 1);
 	vrp_set_free(s);
 	assert_int_equal(rtr_client_sync(c, 10, &s), -1);
+	wait_steps(&f, 2);
 	assert_null(s);
 	assert_int_equal(st[1].got.type, RTR_SERIAL_QUERY);
 	assert_true(st[1].got_err);
@@ -417,6 +438,7 @@ test_withdraw_unknown(void **state)
 	assert_int_equal(rs.errors, 1);
 	assert_non_null(strstr(rs.last_error, "198.51.100.0/24"));
 	assert_int_equal(rtr_client_sync(c, 10, &s), 0);
+	wait_steps(&f, 3);
 	assert_int_equal(st[2].got.type, RTR_RESET_QUERY);
 	assert_int_equal(s->n, 2);
 	vrp_set_free(s);

@@ -7,7 +7,8 @@
  * array sorted by customer.  A response's announcements and withdrawals
  * are collected in arrival order; at End of Data they are sorted by key
  * (arrival order kept within a key) and merged with the data in one
- * pass, O(n + d log d): ~10 ms for 723k VRPs.  Within a key the
+ * pass, O(n + d log d): ~16 ms for a small delta to 723k VRPs, ~0.3 s
+ * for a Reset Query's 723k (their sort), measured on a loaded 2-core VM.  Within a key the
  * operations are replayed from "held or not" in the old data, so an
  * announcement of a VRP held, or a withdrawal of one not held, is found
  * whatever order the response came in (RFC 8210 5.6: a router that sees

@@ -105,7 +105,10 @@ add_aspa(struct rtr_data *d, const struct rtr_pdu *p, const char **why)
 	/* draft -10 (stayrtr 0.5.1): one record per customer and family */
 	op->a.afi = p->aspa_old_layout && (p->afi_flags &
 	    RTR_ASPA_AFI_IPV6) ? 1 : 0;
-	if (announce) {
+	/* A draft -10 withdrawal names the providers of the record it
+	 * withdraws: kept, so that merge_aspas() can tell it from one that
+	 * names a record this response already replaced. */
+	if (p->nproviders > 0 && p->nproviders <= ASPA_MAX_PROVIDERS) {
 		if ((op->a.prov = malloc(p->nproviders *
 		    sizeof(*op->a.prov))) == NULL)
 			return -1;
@@ -176,7 +179,8 @@ merge_vrps(struct rtr_data *d, struct vrp **out, size_t *nout, char *why,
 	bool held;
 	int c;
 
-	qsort(d->ops, d->nops, sizeof(*d->ops), op_cmp);
+	if (d->nops > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(d->ops, d->nops, sizeof(*d->ops), op_cmp);
 	if ((nv = malloc((nold + d->nops + 1) * sizeof(*nv))) == NULL)
 		return -1;
 	while (i < nold || j < d->nops) {
@@ -220,6 +224,23 @@ aspas_free(struct rtr_aspa *a, size_t n)
 	free(a);
 }
 
+/* Do a and b list the same providers (in any order)? */
+static bool
+same_providers(const struct rtr_aspa *a, const struct rtr_aspa *b)
+{
+	uint32_t i, j;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++) {
+		for (j = 0; j < b->n && b->prov[j] != a->prov[i]; j++)
+			;
+		if (j == b->n)
+			return false;
+	}
+	return true;
+}
+
 /*
  * The ASPA half, in two passes so that the second cannot fail: check
  * every customer's operations, then build, moving the providers of each
@@ -235,7 +256,8 @@ merge_aspas(struct rtr_data *d, struct rtr_aspa **out, size_t *nout,
 	bool held;
 	int pass;
 
-	qsort(d->aops, d->naops, sizeof(*d->aops), aop_cmp);
+	if (d->naops > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(d->aops, d->naops, sizeof(*d->aops), aop_cmp);
 	if ((na = malloc((nold + d->naops + 1) * sizeof(*na))) == NULL)
 		return -1;
 	for (pass = 0; pass < 2; pass++) {
@@ -253,6 +275,16 @@ merge_aspas(struct rtr_data *d, struct rtr_aspa **out, size_t *nout,
 			last = SIZE_MAX;
 			for (; k < d->naops && akey(&d->aops[k].a) ==
 			    akey(&d->aops[j].a); k++) {
+				/* stayrtr 0.5.1 changes a record by announcing
+				 * the new one, then withdrawing the old one by
+				 * its providers (docs/rtr.md): a withdrawal
+				 * naming other providers than the record this
+				 * response announced is for the replaced one. */
+				if (!d->aops[k].announce && held &&
+				    last != SIZE_MAX && d->aops[k].a.n > 0 &&
+				    !same_providers(&d->aops[k].a,
+				    &d->aops[last].a))
+					continue;
 				if (!d->aops[k].announce && !held) {
 					snprintf(why, whylen, "withdrawal of "
 					    "the ASPA of AS%u, not held",
@@ -333,7 +365,8 @@ add_union(struct vrp_set *s, const struct rtr_aspa *a,
 		return -1;
 	memcpy(u, a->prov, a->n * sizeof(*u));
 	memcpy(u + a->n, b->prov, b->n * sizeof(*u));
-	qsort(u, a->n + b->n, sizeof(*u), u32_cmp);
+	if (a->n + b->n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(u, a->n + b->n, sizeof(*u), u32_cmp);
 	for (i = 0; i < a->n + b->n; i++)
 		if (n == 0 || u[n - 1] != u[i])
 			u[n++] = u[i];

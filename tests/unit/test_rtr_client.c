@@ -531,6 +531,39 @@ test_data_rules(void **state)
 	assert_int_equal(rtr_data_commit(&d, why, sizeof(why)), 0);
 	assert_int_equal(d.na, 1);
 	assert_int_equal(d.a[0].afi, 1);
+	/* stayrtr 0.5.1 changes a record by announcing the new one and then
+	 * withdrawing the old one by its providers (docs/rtr.md): the new
+	 * one stays; a withdrawal naming the new one's providers removes it */
+	rtr_data_begin(&d, false);
+	a = aspa(64600, 1, true);
+	a.aspa_old_layout = true;
+	assert_int_equal(add(&d, a), 0);
+	assert_int_equal(rtr_data_commit(&d, why, sizeof(why)), 0);
+	rtr_data_begin(&d, false);
+	a = aspa(64600, 2, true);		/* new: 65001, 65002 */
+	a.aspa_old_layout = true;
+	assert_int_equal(add(&d, a), 0);
+	a = aspa(64600, 1, true);		/* old: 65001, withdrawn */
+	a.aspa_old_layout = true;
+	a.flags = 0;
+	assert_int_equal(add(&d, a), 0);
+	assert_int_equal(rtr_data_commit(&d, why, sizeof(why)), 0);
+	assert_int_equal(d.na, 2);		/* 64500 (IPv6), 64600 */
+	assert_int_equal(d.a[1].customer, 64600);
+	assert_int_equal(d.a[1].n, 2);
+	rtr_data_begin(&d, false);
+	a = aspa(64600, 2, true);
+	a.aspa_old_layout = true;
+	a.flags = 0;
+	assert_int_equal(add(&d, a), 0);
+	assert_int_equal(rtr_data_commit(&d, why, sizeof(why)), 0);
+	assert_int_equal(d.na, 1);
+	rtr_data_begin(&d, false);
+	a = aspa(64500, 0, false);		/* its IPv4 record is gone */
+	a.aspa_old_layout = true;
+	assert_int_equal(add(&d, a), 0);
+	assert_int_equal(rtr_data_commit(&d, why, sizeof(why)),
+	    RTR_ERR_WITHDRAW_UNKNOWN);
 	/* withdrawal of an ASPA not held: 6 */
 	rtr_data_begin(&d, false);
 	assert_int_equal(add(&d, aspa(64999, 0, false)), 0);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "base/addr.h"
+#include "base/sensor_event.h"
 #include "rpki/rov.h"
 #include "rpki/rtr_audit.h"
 
@@ -74,5 +75,79 @@ int	 rtr_diff_compute(const struct vset *, const struct aset *,
 	    struct rtr_diff *);
 /* A ROV index of the router's set (for judging routes); NULL on ENOMEM. */
 struct rov_index *rtr_vset_index(const struct vset *);
+
+/* ---- the audit's state (rtr_audit.c, rtr_audit_report.c) ---- */
+
+enum rstate { RS_PARTIAL, RS_BUILDING, RS_COMPLETE };
+
+struct asess;
+
+struct router {
+	struct router	*next;
+	struct ipaddr	 addr;
+	uint16_t	 port;		/* its last session's */
+	struct ipaddr	 cache;
+	uint16_t	 cache_port;
+	struct vset	 vrps;
+	struct aset	 aspas;
+	enum rstate	 state;
+	struct asess	*cur;		/* its latest session: the one it
+					 * uses; older ones are ignored */
+	bool		 building_full;	/* this Cache Response answers a
+					 * Reset Query on a clean stream */
+	bool		 reset_pending;	/* Reset Query seen, no reply yet */
+	bool		 tainted;	/* a gap or bad PDU since the reply
+					 * began: the set cannot complete */
+	bool		 has_eod;
+	uint8_t		 version;
+	uint16_t	 session_id;
+	uint32_t	 serial;
+	uint32_t	 refresh, retry, expire;
+	bool		 has_notify;
+	uint32_t	 notify_serial;	/* the cache's latest, as seen */
+	struct timeval	 last_eod;
+	struct timeval	 last_seen;
+	uint64_t	 pdus, errors, sessions;
+	/* the last comparison, and what was last reported */
+	bool		 compared;
+	struct rtr_diff	 diff;
+	struct rtr_misjudged mis;
+	bool		 drift_reported;
+	size_t		 rep_lacks, rep_extra, rep_alacks, rep_aextra,
+			 rep_adiffer, rep_mis;
+	bool		 stale_reported;
+};
+
+struct dirbuf {
+	uint8_t		*p;
+	size_t		 n, cap;
+	bool		 synced;
+	bool		 at_start;	/* nothing consumed yet */
+};
+
+struct asess {
+	struct rtr_audit *au;
+	struct router	*rt;
+	int		 rdir;		/* the direction the router sends */
+	struct dirbuf	 d[2];
+	bool		 partial_reported;
+};
+
+struct rtr_audit {
+	struct rtr_audit_config cfg;
+	struct router	*routers;
+	size_t		 nrouters;
+	const struct rov_index *ref;
+	const struct aspa_index *aref;
+	struct timeval	 now;
+};
+
+/* rtr_audit_report.c, for rtr_audit.c */
+void	 rtr_audit_ev_start(struct sensor_event *, enum sensor_event_type,
+	    const struct router *, const struct timeval *, char *subj,
+	    size_t len);
+void	 rtr_audit_raise(struct rtr_audit *, const struct sensor_event *);
+void	 rtr_audit_compare(struct rtr_audit *, struct router *,
+	    const struct timeval *);
 
 #endif /* ROVMON_RTR_AUDIT_INTERNAL_H */

@@ -380,6 +380,48 @@ parse_rtr_ports(struct rovmon_options *o, const char *arg)
 }
 
 /*
+ * The options of the service (daemon, syslog, privileges) and of the
+ * route-leak and RTR-audit stages; false for an option that is none of
+ * them.
+ */
+static bool
+parse_service_opt(struct rovmon_options *o, int ch)
+{
+	switch (ch) {
+	case 'D':
+		o->daemonize = true;
+		break;
+	case OPT_SYSLOG:
+		o->syslog = true;
+		break;
+	case 'Z':
+		o->user = optarg;
+		break;
+	case OPT_PIDFILE:
+		o->pidfile = optarg;
+		break;
+	case OPT_CHROOT:
+		o->chroot_dir = optarg;
+		break;
+	case OPT_ROLE:
+		add_role(o, optarg);
+		break;
+	case OPT_RTR_AUDIT:
+		o->rtr_audit = true;
+		break;
+	case OPT_RTR_PORTS:
+		parse_rtr_ports(o, optarg);
+		break;
+	case OPT_RTR_STALE:
+		parse_value(o, ch);
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+/*
  * One pass of getopt_long() over argv: the configuration file's
  * arguments (cfg true), then the command line's.  A packet source, a VRP
  * source or a filter from the command line replaces the file's.
@@ -411,21 +453,6 @@ parse_pass(int argc, char **argv, struct rovmon_options *o, bool cfg)
 			break;
 		case 'C':
 			break;		/* read before parsing: find_config() */
-		case 'D':
-			o->daemonize = true;
-			break;
-		case OPT_SYSLOG:
-			o->syslog = true;
-			break;
-		case 'Z':
-			o->user = optarg;
-			break;
-		case OPT_PIDFILE:
-			o->pidfile = optarg;
-			break;
-		case OPT_CHROOT:
-			o->chroot_dir = optarg;
-			break;
 		case OPT_FILTER:
 			set_filter(o, optarg);
 			break;
@@ -474,18 +501,6 @@ parse_pass(int argc, char **argv, struct rovmon_options *o, bool cfg)
 		case OPT_SUMMARY:
 			o->summary = true;
 			break;
-		case OPT_ROLE:
-			add_role(o, optarg);
-			break;
-		case OPT_RTR_AUDIT:
-			o->rtr_audit = true;
-			break;
-		case OPT_RTR_PORTS:
-			parse_rtr_ports(o, optarg);
-			break;
-		case OPT_RTR_STALE:
-			parse_value(o, ch);
-			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -498,7 +513,8 @@ parse_pass(int argc, char **argv, struct rovmon_options *o, bool cfg)
 		case 'h':
 			usage();
 		default:	/* '?' unknown, ':' without its value */
-			bad_option(argv, ch);
+			if (!parse_service_opt(o, ch))
+				bad_option(argv, ch);
 		}
 	}
 	/* Trailing arguments: the BPF filter (NULL selects capture.c's

@@ -112,6 +112,9 @@ const struct aspa_index *validator_aspa_index(const struct validator *);
 bool		 validator_aspa(const struct validator *,
 		    const struct bgp_aspath *, uint32_t neighbor_as,
 		    enum bgp_role sender_role, struct aspa_result *);
+/* Count one verdict in the stats (validator_aspa() does; a caller that
+ * reuses a verdict for the same path counts it with this). */
+void		 validator_aspa_count(const struct aspa_result *);
 /* Generation of the set in use: Redis's, or a counter of local loads. */
 uint64_t	 validator_generation(const struct validator *);
 /* The Redis watcher's state (vrp_redis_status(); any thread); false,

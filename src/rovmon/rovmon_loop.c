@@ -259,12 +259,7 @@ judge_aspa(struct rovmon *rv, const struct bgp_msg_ctx *ctx,
 		if (!m->has)
 			return false;
 		*res = m->res;
-		if (res->state == ASPA_VALID)
-			STAT_INC(aspa_valid);
-		else if (res->state == ASPA_INVALID)
-			STAT_INC(aspa_invalid);
-		else
-			STAT_INC(aspa_unknown);
+		validator_aspa_count(res);
 		return true;
 	}
 	m->has = validator_aspa(rv->validator, p, ctx->peer_as,

@@ -547,6 +547,13 @@ validator_aspa(const struct validator *v, const struct bgp_aspath *path,
 	if (v->cur == NULL || v->cur->aspa == NULL ||
 	    !aspa_verify(v->cur->aspa, path, neighbor_as, sender_role, res))
 		return false;
+	validator_aspa_count(res);
+	return true;
+}
+
+void
+validator_aspa_count(const struct aspa_result *res)
+{
 	switch (res->state) {
 	case ASPA_VALID:
 		STAT_INC(aspa_valid);
@@ -558,7 +565,6 @@ validator_aspa(const struct validator *v, const struct bgp_aspath *path,
 		STAT_INC(aspa_unknown);
 		break;
 	}
-	return true;
 }
 
 bool

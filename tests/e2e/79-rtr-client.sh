@@ -17,10 +17,9 @@
 #     whose RPKI state the change flips to invalid are alerted, exactly
 #     (the second snapshot also turns the ROAs of a few of the capture's
 #     valid routes to AS64496, the real diff touching none of them).
-#  Not checked here yet (issue 15 work left): part 3 below.
-#  3. (not yet) stayrtr killed: a replay is judged with the last good set, the
-#     client retries, and after the expire interval the data is reported
-#     expired (stats vrp_rtr_expired, one log line, alert sid 1000106).
+#  3. stayrtr killed: the last good set is kept (vrp_count), the client
+#     retries, and after the expire interval (12 s) the data is reported
+#     expired: stats vrp_rtr_expired, one log line, one alert (sid 1000106).
 set -u
 cd "$(dirname "$0")/../.."
 B=${ROVMON_BUILD:-build}
@@ -236,6 +235,31 @@ lab_waitfor 20 "revalidate alerts" reval_n "$NFLIP" ||
 reval > "$tmp/reval.txt"
 cmp -s "$tmp/reval.txt" "$tmp/flip.txt" ||
 	fail "revalidate alerts for $(tr '\n' ' ' < "$tmp/reval.txt"), want $(tr '\n' ' ' < "$tmp/flip.txt")"
+
+# 3. stayrtr killed: the sensor keeps the last good set (the second
+# snapshot, its alerts standing), retries, and once no update has come for
+# the expire interval (12 s from the last End of Data) reports the data
+# expired: statistics, one log line, one alert (sid 1000106), not earlier.
+NA=$(nlines "$tmp/live.alerts")
+T0=$(date +%s)
+kill -KILL "$S2PID" 2> /dev/null
+lab_waitfor 10 "disconnected" stat_is vrp_rtr_connected 0 || fail "the sensor still says connected"
+[ "$(stat vrp_count)" = "$CB" ] || fail "vrp_count $(stat vrp_count) after the cache died, want $CB kept"
+[ "$(stat vrp_rtr_expired)" = 0 ] || fail "expired at once, before the expire interval"
+lab_waitfor 30 "expired" stat_is vrp_rtr_expired 1 || fail "vrp_rtr_expired never 1"
+T1=$(date +%s)
+[ "$(stat vrp_count)" = "$CB" ] || fail "vrp_count $(stat vrp_count) after expiry, want $CB kept"
+[ "$(grep -c "data expired" "$tmp/rovmon.err")" = 1 ] ||
+	fail "want one 'data expired' line: $(grep -c "data expired" "$tmp/rovmon.err")"
+python3 - "$tmp/live.alerts" "$NA" <<'PY' || fail "the expiry's alert"
+import json, sys
+new = [json.loads(l) for l in open(sys.argv[1]).read().splitlines()[int(sys.argv[2]):]]
+ev = [a for a in new if a.get("sid") == 1000106]
+assert len(ev) == 1 and ev[0]["event"]["type"] == "rtr-expired", new
+assert all(a.get("sid") == 1000106 for a in new), [a.get("sid") for a in new]
+PY
+# the interval counts from the last update, before the kill
+[ $((T1 - T0)) -le 20 ] || fail "expiry reported $((T1 - T0)) s after the kill, expire is 12 s"
 kill -INT "$mpid"; wait "$mpid"; st=$?; mpid=""
 [ $st -eq 0 ] || fail "rovmon exited $st"
 echo PASS

@@ -5,7 +5,8 @@ set -e
 PKGS="build-essential clang pkg-config libpcap-dev libnids-dev libcmocka-dev
 libjansson-dev libhiredis-dev libcurl4-openssl-dev redis-server tshark tcpdump
 bird2 gobgpd exabgp stayrtr iproute2 ethtool python3 python3-scapy
-tcpreplay bgpdump time zlib1g-dev libbz2-dev python3-aiosmtpd cppcheck clang-tidy"
+tcpreplay bgpdump time zlib1g-dev libbz2-dev python3-aiosmtpd cppcheck clang-tidy
+libmicrohttpd-dev redis-sentinel prometheus"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -122,6 +122,40 @@ size_t		 rib_count(const struct rib *);
 /* Routes stored without VRPs count as ROV_NOT_FOUND. */
 size_t		 rib_count_by_state(const struct rib *, enum rov_state);
 size_t		 rib_sessions(const struct rib *);
+
+/*
+ * The tallies (rib_count.c), O(1): routes by RPKI state (stored without
+ * VRPs: ROV_NOT_FOUND), by ASPA verdict (aspa_none: no verdict) and by
+ * enum bgp_leak (BGP_LEAK_NONE included).  rpki[ROV_INVALID] is
+ * rib_count_by_state(ROV_INVALID): the number docs/metrics.md gives as
+ * the invalid-routes gauge.
+ */
+struct rib_counts {
+	size_t		 routes;
+	size_t		 rpki[3];	/* by enum rov_state */
+	size_t		 aspa_none;
+	size_t		 aspa[3];	/* by enum aspa_state */
+	size_t		 leak[4];	/* by enum bgp_leak */
+	size_t		 sessions;	/* rib_sessions() */
+	size_t		 bytes;		/* rib_memory() */
+};
+void		 rib_counts(const struct rib *, struct rib_counts *);
+
+/* One direction (one sender's Adj-RIB-In) with routes, for rib_dirs(). */
+struct rib_dir_info {
+	uint64_t	 session_id;
+	struct ipaddr	 src, dst;	/* the sender, the receiver */
+	uint16_t	 sport, dport;
+	uint32_t	 peer_as;	/* the sender's AS, 0 unknown */
+	size_t		 routes;
+	size_t		 rpki[3];	/* by enum rov_state */
+};
+typedef void	 rib_dir_cb(void *arg, const struct rib_dir_info *);
+/* cb (may be NULL) for each direction holding routes, in no order;
+ * returns their number.  O(sessions), no route is read. */
+size_t		 rib_dirs(const struct rib *, rib_dir_cb *cb, void *arg);
+/* Tests: recount every route; true when the tallies agree. */
+bool		 rib_check_tallies(const struct rib *);
 size_t		 rib_paths(const struct rib *);	/* interned paths */
 size_t		 rib_memory(const struct rib *);	/* bytes held */
 

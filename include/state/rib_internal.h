@@ -82,6 +82,8 @@ struct rib_dir {
 	 * procedure, and re-verification when the ASPA set changes */
 	uint8_t		 role;		/* enum bgp_role */
 	uint8_t		 role_source;	/* enum bgp_role_source */
+	uint32_t	 nstate[3];	/* its routes by enum rov_state
+					 * (rib_tally()) */
 	struct rib_table t;
 };
 
@@ -139,11 +141,31 @@ struct rib {
 	size_t		 carve;		/* offset of the free room */
 	size_t		 nroutes;
 	size_t		 nstate[3];	/* by enum rov_state */
+	size_t		 naspa[4];	/* by rib_route.aspa (RIB_ASPA_*) */
+	size_t		 nleak[4];	/* by enum bgp_leak */
 	size_t		 mem;		/* bytes allocated */
 	/* the path an event points to (ev->aspath) */
 	struct bgp_aspath evpath;
 	struct bgp_as_segment evseg;
 };
+
+/*
+ * Count a route's verdicts in (sign 1) or out (sign -1) of the tallies
+ * the gauges read (rib_counts(), rib_dirs()): before a route's state,
+ * ASPA verdict or leak changes, out; after, in.  O(1), so the counts by
+ * state, overall and per direction, never need a walk.  d NULL: the
+ * direction's own tally is not kept (its table is going away).
+ */
+static inline void
+rib_tally(struct rib *rib, struct rib_dir *d, const struct rib_route *rt,
+    int sign)
+{
+	rib->nstate[rt->state] += (size_t)(ptrdiff_t)sign;
+	rib->naspa[rt->aspa] += (size_t)(ptrdiff_t)sign;
+	rib->nleak[rt->leak] += (size_t)(ptrdiff_t)sign;
+	if (d != NULL)
+		d->nstate[rt->state] += (uint32_t)sign;
+}
 
 #define RIB_SESS_INIT	16
 #define RIB_TUPLE_INIT	256

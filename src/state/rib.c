@@ -358,8 +358,9 @@ rib_free(struct rib *rib)
  * ASPA when its verdict did, the leak when it did.
  */
 static uint8_t
-route_set(struct rib *rib, struct rib_route *rt, const struct rib_tuple *old,
-    const struct rib_tuple *a, const struct route_verdict *v)
+route_set(struct rib *rib, struct rib_dir *d, struct rib_route *rt,
+    const struct rib_tuple *old, const struct rib_tuple *a,
+    const struct route_verdict *v)
 {
 	const struct rov_result *res = v != NULL ? v->rpki : NULL;
 	unsigned state, reason, aspa, leak;
@@ -382,14 +383,15 @@ route_set(struct rib *rib, struct rib_route *rt, const struct rib_tuple *old,
 		if (rt->leak != leak)
 			news |= RTEV_VERDICT_LEAK;
 	}
-	rib->nstate[rt->state]--;
-	rib->nstate[state]++;
+	if (old != NULL)
+		rib_tally(rib, d, rt, -1);
 	rt->state = state;
 	rt->reason = reason;
 	rt->has_rpki = res != NULL;
 	rt->aspa = aspa;
 	rt->aspa_reason = aspa != RIB_ASPA_NONE ? v->aspa.reason : 0;
 	rt->leak = leak;
+	rib_tally(rib, d, rt, 1);
 	return news;
 }
 
@@ -436,7 +438,7 @@ rib_announce(struct rib *rib, const struct bgp_msg_ctx *ctx,
 		goto nomem;
 	if ((rt = rib_tab_find(&d->t, &k, &pos)) != NULL) {
 		ev_prev(ev, rt);
-		news = route_set(rib, rt, rt->tuple, a, v);
+		news = route_set(rib, d, rt, rt->tuple, a, v);
 		if (news != 0)
 			ch = RIB_CHANGED;
 		else
@@ -448,8 +450,7 @@ rib_announce(struct rib *rib, const struct bgp_msg_ctx *ctx,
 			goto nomem;
 		}
 		rib->nroutes++;
-		rib->nstate[ROV_NOT_FOUND]++;
-		news = route_set(rib, rt, NULL, a, v);
+		news = route_set(rib, d, rt, NULL, a, v);
 		ch = RIB_NEW;
 	}
 	rt->tuple = a;
@@ -518,7 +519,7 @@ rib_withdraw(struct rib *rib, const struct bgp_msg_ctx *ctx,
 		*alerted = rt->alerted;
 	/* ev->aspath points into the tuple: keep it until the next call */
 	rib->deferred = rt->tuple;
-	rib->nstate[rt->state]--;
+	rib_tally(rib, d, rt, -1);
 	rib->nroutes--;
 	rib_tab_remove(&d->t, (uint32_t)(rt - d->t.r));
 	STAT_INC(rib_withdrawn);
@@ -593,7 +594,7 @@ route_aspa(struct rib *rib, const struct rib_dir *d, struct rib_route *rt,
  * verdict, ASPA likewise.
  */
 static uint8_t
-reval_route(struct rib *rib, const struct rib_dir *d, struct rib_route *rt,
+reval_route(struct rib *rib, struct rib_dir *d, struct rib_route *rt,
     const struct rov_index *idx, const struct aspa_index *aidx,
     struct rov_result *res, struct aspa_result *ares)
 {
@@ -615,8 +616,7 @@ reval_route(struct rib *rib, const struct rib_dir *d, struct rib_route *rt,
 	 */
 	if (res->state != rt->state || !rt->has_rpki)
 		news |= RTEV_VERDICT_RPKI;
-	rib->nstate[rt->state]--;
-	rib->nstate[res->state]++;
+	rib_tally(rib, d, rt, -1);
 	rt->has_rpki = 1;
 	rt->state = res->state;
 	rt->reason = res->reason;
@@ -625,6 +625,7 @@ reval_route(struct rib *rib, const struct rib_dir *d, struct rib_route *rt,
 		news |= RTEV_VERDICT_ASPA;
 	rt->aspa = aspa;
 	rt->aspa_reason = aspa != RIB_ASPA_NONE ? ares->reason : 0;
+	rib_tally(rib, d, rt, 1);
 	return news;
 }
 
@@ -646,13 +647,13 @@ reval_dir(struct rib *rib, uint64_t id, struct rib_dir *d,
 	for (i = 0; i < d->t.n; i++) {
 		rt = &d->t.r[i];
 		if (idx == NULL) {
-			rib->nstate[rt->state]--;
-			rib->nstate[ROV_NOT_FOUND]++;
+			rib_tally(rib, d, rt, -1);
 			rt->has_rpki = 0;
 			rt->state = ROV_NOT_FOUND;
 			rt->reason = ROV_REASON_NONE;
 			rt->aspa = RIB_ASPA_NONE;
 			rt->aspa_reason = 0;
+			rib_tally(rib, d, rt, 1);
 			continue;
 		}
 		prev = *rt;

@@ -241,7 +241,7 @@ rib_tab_clear(struct rib *rib, struct rib_table *t)
 	uint32_t i;
 
 	for (i = 0; i < t->n; i++) {
-		rib->nstate[t->r[i].state]--;
+		rib_tally(rib, NULL, &t->r[i], -1);
 		rib_tuple_put(rib, t->r[i].tuple);
 	}
 	rib->nroutes -= t->n;

@@ -433,6 +433,7 @@ test_revalidate(void **state)
 	}
 	assert_int_equal(rib_count_by_state(rib, ROV_INVALID), 2);
 	assert_int_equal(rib_count_by_state(rib, ROV_VALID), 1);
+	assert_true(rib_check_tallies(rib));
 	/* same set again: nothing */
 	assert_int_equal(rib_revalidate(rib, ib, NULL, 12, &ts, record, &seen), 0);
 	assert_int_equal(seen.n, 2);
@@ -442,6 +443,7 @@ test_revalidate(void **state)
 	assert_int_equal(rib_revalidate(rib, NULL, NULL, 14, &ts, record, &seen), 0);
 	assert_int_equal(seen.n, 2);
 	assert_int_equal(rib_count_by_state(rib, ROV_NOT_FOUND), 4);
+	assert_true(rib_check_tallies(rib));
 	/* VRPs back: every route gets a verdict again, all four reported */
 	assert_int_equal(rib_revalidate(rib, ia, NULL, 15, &ts, NULL, NULL), 4);
 	assert_int_equal(rib_revalidate(rib, ia, NULL, 16, &ts, NULL, NULL), 0);
@@ -512,6 +514,7 @@ test_aspa_reverify(void **state)
 	struct route_event ev;
 	struct seen seen;
 	struct timeval ts = { 3000, 0 };
+	struct rib_counts cnt;
 	char buf[PREFIX_STRLEN];
 	size_t i;
 
@@ -555,6 +558,14 @@ test_aspa_reverify(void **state)
 	 * valid; 10.0.3/24 stays unknown, session 2's route has no role */
 	assert_int_equal(rib_revalidate(rib, ri, ib, 3, &ts, record, &seen), 2);
 	assert_int_equal(seen.n, 2);
+	/* by ASPA state: 10.0.1 invalid, 10.0.2 valid, 10.0.3 unknown,
+	 * session 2's route none */
+	rib_counts(rib, &cnt);
+	assert_int_equal(cnt.aspa[ASPA_VALID], 1);
+	assert_int_equal(cnt.aspa[ASPA_INVALID], 1);
+	assert_int_equal(cnt.aspa[ASPA_UNKNOWN], 1);
+	assert_int_equal(cnt.aspa_none, 1);
+	assert_true(rib_check_tallies(rib));
 	for (i = 0; i < 2; i++) {
 		assert_int_equal(seen.ev[i].kind, RTEV_REVALIDATE);
 		assert_int_equal(seen.ev[i].session_id, 1);
@@ -588,7 +599,10 @@ test_aspa_reverify(void **state)
 	/* ASPA data gone: verdicts dropped quietly; back: first verdicts
 	 * of the three routes with a role are news */
 	assert_int_equal(rib_revalidate(rib, ri, NULL, 6, &ts, NULL, NULL), 0);
+	rib_counts(rib, &cnt);
+	assert_int_equal(cnt.aspa_none, 4);
 	assert_int_equal(rib_revalidate(rib, ri, ia, 7, &ts, NULL, NULL), 3);
+	assert_true(rib_check_tallies(rib));
 
 	/* a withdrawal reports the stored verdict (no deciding hop) */
 	assert_int_equal(rib_revalidate(rib, ri, ib, 8, &ts, NULL, NULL), 2);
@@ -616,6 +630,7 @@ static void
 test_otc_leak(void **state)
 {
 	const uint32_t p1[] = { 65001, 64500 };
+	struct rib_counts cnt;
 	struct rib *rib;
 	struct fix f;
 	struct route_event ev;
@@ -653,6 +668,10 @@ test_otc_leak(void **state)
 	assert_int_equal(ev.leak, BGP_LEAK_OTC_FROM_PEER);
 	assert_int_equal(ev.prev_leak, BGP_LEAK_NONE);
 	assert_int_equal(ev.otc, 64999);
+	rib_counts(rib, &cnt);
+	assert_int_equal(cnt.leak[BGP_LEAK_OTC_FROM_PEER], 1);
+	assert_int_equal(cnt.leak[BGP_LEAK_NONE], 0);
+	assert_int_equal(cnt.aspa_none, 1);
 	/* the same route from another prefix without OTC: two tuples */
 	f.at.has_otc = false;
 	fix_route(&f, "10.0.2.0/24", false, 0);
@@ -669,8 +688,14 @@ test_otc_leak(void **state)
 	assert_int_equal(ev.sender_role, BGP_ROLE_PEER);
 	assert_int_equal(ev.role_source, BGP_ROLE_SRC_CONFIG);
 	assert_false(ev.has_aspa);
+	rib_counts(rib, &cnt);
+	assert_int_equal(cnt.leak[BGP_LEAK_OTC_FROM_PEER], 0);
+	assert_int_equal(cnt.leak[BGP_LEAK_NONE], 1);
 	assert_int_equal(rib_session_down(rib, 1, NULL, NULL, NULL), 1);
 	assert_int_equal(rib_paths(rib), 0);
+	rib_counts(rib, &cnt);
+	assert_int_equal(cnt.leak[BGP_LEAK_NONE], 0);
+	assert_int_equal(cnt.aspa_none, 0);
 	rib_free(rib);
 }
 
@@ -793,6 +818,100 @@ test_interning(void **state)
 
 /* Random announce/withdraw churn against an array: exercises probing,
  * backward-shift deletion and the move of the last route. */
+/* rib_dirs(): one entry per sender with routes, its counts by state. */
+struct dirs_seen {
+	struct rib_dir_info d[4];
+	size_t n;
+};
+
+static void
+dirs_record(void *arg, const struct rib_dir_info *di)
+{
+	struct dirs_seen *s = arg;
+
+	assert_true(s->n < 4);
+	s->d[s->n++] = *di;
+}
+
+static void
+test_dirs(void **state)
+{
+	const uint32_t p1[] = { 65001, 64500 };
+	struct rov_result inv = res_of(ROV_INVALID, ROV_REASON_AS);
+	struct rov_result val = res_of(ROV_VALID, ROV_REASON_NONE);
+	struct dirs_seen seen;
+	struct rib_counts cnt;
+	struct route_event ev;
+	struct rib *rib;
+	struct fix f;
+	size_t i;
+
+	(void)state;
+	assert_non_null(rib = rib_new());
+	/* session 1: sender 1 (AS 65001) 2 invalid + 1 valid; sender 2
+	 * (AS 65002) 1 not judged; session 2: sender 1, 1 valid */
+	fix_ctx(&f, 1, 1, 65001);
+	fix_path(&f, p1, 2, 0, "10.9.0.1");
+	fix_route(&f, "10.0.1.0/24", false, 0);
+	assert_int_equal(announce(rib, &f, &inv, &ev, NULL), RIB_NEW);
+	fix_route(&f, "10.0.2.0/24", false, 0);
+	assert_int_equal(announce(rib, &f, &inv, &ev, NULL), RIB_NEW);
+	fix_route(&f, "10.0.3.0/24", false, 0);
+	assert_int_equal(announce(rib, &f, &val, &ev, NULL), RIB_NEW);
+	fix_ctx(&f, 1, 2, 65002);
+	fix_route(&f, "10.0.4.0/24", false, 0);
+	assert_int_equal(announce(rib, &f, NULL, &ev, NULL), RIB_NEW);
+	fix_ctx(&f, 2, 1, 65001);
+	fix_route(&f, "10.0.5.0/24", false, 0);
+	assert_int_equal(announce(rib, &f, &val, &ev, NULL), RIB_NEW);
+	/* one invalid becomes valid: both tallies move */
+	fix_ctx(&f, 1, 1, 65001);
+	fix_route(&f, "10.0.2.0/24", false, 0);
+	assert_int_equal(announce(rib, &f, &val, &ev, NULL), RIB_CHANGED);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(rib_dirs(rib, dirs_record, &seen), 3);
+	assert_int_equal(seen.n, 3);
+	for (i = 0; i < seen.n; i++) {
+		const struct rib_dir_info *d = &seen.d[i];
+
+		if (d->session_id == 1 && d->peer_as == 65001) {
+			assert_int_equal(d->routes, 3);
+			assert_int_equal(d->rpki[ROV_INVALID], 1);
+			assert_int_equal(d->rpki[ROV_VALID], 2);
+			assert_int_equal(d->sport, 179);
+		} else if (d->session_id == 1) {
+			assert_int_equal(d->peer_as, 65002);
+			assert_int_equal(d->routes, 1);
+			assert_int_equal(d->rpki[ROV_NOT_FOUND], 1);
+			assert_int_equal(d->sport, 40000);
+		} else {
+			assert_int_equal(d->session_id, 2);
+			assert_int_equal(d->routes, 1);
+			assert_int_equal(d->rpki[ROV_VALID], 1);
+		}
+	}
+	rib_counts(rib, &cnt);
+	assert_int_equal(cnt.routes, 5);
+	assert_int_equal(cnt.rpki[ROV_INVALID], 1);
+	assert_int_equal(cnt.rpki[ROV_VALID], 3);
+	assert_int_equal(cnt.rpki[ROV_NOT_FOUND], 1);
+	assert_int_equal(cnt.rpki[ROV_INVALID],
+	    rib_count_by_state(rib, ROV_INVALID));
+	assert_int_equal(cnt.sessions, 2);
+	assert_true(rib_check_tallies(rib));
+	/* a withdrawal and a session down */
+	fix_route(&f, "10.0.1.0/24", false, 0);
+	assert_true(rib_withdraw(rib, &f.ctx, &f.r, &ev, NULL));
+	assert_int_equal(rib_session_down(rib, 2, NULL, NULL, NULL), 1);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(rib_dirs(rib, dirs_record, &seen), 2);
+	rib_counts(rib, &cnt);
+	assert_int_equal(cnt.rpki[ROV_INVALID], 0);
+	assert_int_equal(cnt.rpki[ROV_VALID], 2);
+	assert_true(rib_check_tallies(rib));
+	rib_free(rib);
+}
+
 static void
 test_churn(void **state)
 {
@@ -802,6 +921,7 @@ test_churn(void **state)
 	struct fix f;
 	struct route_event ev;
 	uint32_t path[2] = { 65001, 0 };
+	struct rov_result res;
 	char buf[64];
 	size_t n = 0;
 	unsigned i, k, dir, p, pid;
@@ -831,15 +951,23 @@ test_churn(void **state)
 		}
 		path[1] = 1 + (unsigned)random() % 4;
 		fix_path(&f, path, 2, 0, "10.9.0.1");
-		assert_int_equal(announce(rib, &f, NULL, &ev, NULL),
+		/* the state follows the origin, so an unchanged origin is
+		 * RIB_SAME; the tallies follow every move */
+		res = res_of((enum rov_state)(path[1] % 3), ROV_REASON_NONE);
+		assert_int_equal(announce(rib, &f, &res, &ev, NULL),
 		    oracle[k] == 0 ? RIB_NEW : oracle[k] == path[1] ?
 		    RIB_SAME : RIB_CHANGED);
+		if (i % 4096 == 0)
+			assert_true(rib_check_tallies(rib));
 		n += oracle[k] == 0;
 		oracle[k] = path[1];
 		assert_int_equal(rib_count(rib), n);
 	}
 	assert_true(rib_paths(rib) <= 4);
+	assert_true(rib_check_tallies(rib));
+	assert_int_equal(rib_dirs(rib, NULL, NULL), 2);
 	assert_int_equal(rib_session_down(rib, 9, NULL, NULL, NULL), n);
+	assert_true(rib_check_tallies(rib));
 	assert_int_equal(rib_paths(rib), 0);
 	rib_free(rib);
 }
@@ -912,6 +1040,7 @@ test_full_table(void **state)
 	    rib_count_by_state(rib, ROV_INVALID));
 	/* stored without VRPs: every route gets its first verdict */
 	assert_int_equal(n, NROUTES);
+	assert_true(rib_check_tallies(rib));
 	assert_int_equal(rib_revalidate(rib, ri, NULL, 2, NULL, NULL, NULL), 0);
 	rib_free(rib);
 	rov_index_free(ri);
@@ -930,6 +1059,7 @@ main(void)
 		cmocka_unit_test(test_otc_leak),
 		cmocka_unit_test(test_router_stamp),
 		cmocka_unit_test(test_interning),
+		cmocka_unit_test(test_dirs),
 		cmocka_unit_test(test_churn),
 		cmocka_unit_test(test_full_table),
 	};

@@ -159,6 +159,18 @@
 	X(rib_session_down)	/* routes dropped with their session */	\
 	X(rib_revalidated)	/* state changes found by revalidation */ \
 	X(rib_nomem)		/* routes not stored: no memory */	\
+	/* session flaps (rib_hold.c; docs/alerts.md "Session flaps") */ \
+	X(rib_held)		/* sessions held when they went down */ \
+	X(rib_adopted)		/* held sessions a new session adopted */ \
+	X(rib_resumed)		/* held sessions resumed (same 4-tuple) */ \
+	X(rib_stale_resolved)	/* stale routes resolved (End-of-RIB	\
+				   or its wait ran out) */		\
+	X(rib_gone_resolved)	/* routes of held sessions that never	\
+				   came back */				\
+	X(rib_held_sessions)	/* gauge: sessions held now */		\
+	X(rib_held_routes)	/* gauge: routes they hold */		\
+	X(rib_stale_routes)	/* gauge: stale routes of adopted	\
+				   sessions */				\
 	X(routes_stored)	/* gauge: routes in the RIB now */	\
 	X(routes_valid)		/* gauge: of those, VALID */		\
 	X(routes_invalid)	/* gauge: INVALID */			\

@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/time.h>
+#include <sys/types.h>
 
 #include "bgp/bgp.h"
 #include "rpki/aspa.h"
@@ -51,7 +52,8 @@ enum rib_change {
 
 /*
  * Called for each route by rib_session_down() (ev->kind RTEV_RESOLVED,
- * RESOLVE_SESSION_DOWN; rt about to be freed) and for each changed route
+ * RESOLVE_SESSION_DOWN; rt about to be freed), rib_eor() and
+ * rib_hold_expire() (RESOLVE_STALE, RESOLVE_SESSION_GONE; likewise) and for each changed route
  * by rib_revalidate() (RTEV_REVALIDATE; rt stays, rib_set_alerted() may
  * be called on it).  alerted: the route's flag before the call.
  * The callback must not call other rib functions.
@@ -94,6 +96,115 @@ bool		 rib_alerted(const struct rib_route *);
  * be NULL) for each; forget the session.  Returns the routes removed. */
 size_t		 rib_session_down(struct rib *, uint64_t session_id,
 		    const struct timeval *ts, rib_event_cb *cb, void *arg);
+/*
+ * Held sessions: a session flap handled like BGP graceful restart (RFC
+ * 4724), src/state/rib_hold.c.  A session that goes down is held: its
+ * routes stay stored, keyed by its two speakers (their addresses, and
+ * their AS numbers when known), until a new session between the same
+ * speakers adopts them (rib_adopt(): they become stale; a re-announcement
+ * makes a route current again, as rib_announce() reports it: RIB_SAME for
+ * an unchanged one) or the hold time runs out (rib_hold_expire()).  A
+ * new connection with the same 4-tuple as a held session (rovmon's own
+ * restart: the TCP session never reset) resumes it as it was: current
+ * routes, no End-of-RIB expected (rib_resume(), done by rib_announce()
+ * and rib_withdraw() on their own for the first message of an unknown
+ * session id).  Held sessions stay in the RIB under their old id: the
+ * counts, rib_revalidate() and rib_misjudged() include their routes.
+ *
+ * Times are seconds on the caller's clock (capture time for -r, wall time
+ * for -i); 0 is never a deadline.
+ *
+ * The checkpoint (item 3 of issue 16) builds a held session with the
+ * route API: rib_announce() each route under a session id of its own
+ * with the saved ctx (addresses, ports, peer AS, role), rib_set_alerted()
+ * as saved, then rib_hold() that id.
+ */
+
+/* The two ends of a session: endpoint i sends from addr[i]:port[i]; as[i]
+ * is its AS number (0 unknown).  Order does not matter. */
+struct rib_speakers {
+	struct ipaddr	 addr[2];
+	uint16_t	 port[2];
+	uint32_t	 as[2];
+};
+
+/* What rib_hold(), rib_adopt() and the expiry say of one session. */
+struct rib_hold_info {
+	uint64_t	 session_id;	/* the held (old) id */
+	uint64_t	 new_id;	/* the adopting id (adopt) */
+	struct rib_speakers sp;		/* from its directions (ports: the
+					 * old session's) */
+	size_t		 routes;	/* held / adopted / resolved */
+	size_t		 stale;		/* of those, stale (adopt: all;
+					 * hold: not re-announced since an
+					 * earlier adoption) */
+	int64_t		 since;		/* when it was held */
+};
+
+/* Called once per session by rib_hold_expire() (gone: a held session
+ * whose hold time ran out; else an adopted one whose End-of-RIB did not
+ * come), before its routes' rib_event_cb calls. */
+typedef void	 rib_hold_cb(void *arg, const struct rib_hold_info *,
+		    bool gone);
+
+/* Held sessions at most; rib_hold() refuses more (returns -1: resolve
+ * that one at once with rib_session_down()). */
+#define RIB_HOLD_MAX	4096
+
+/*
+ * The session went down (NOTIFICATION, FIN/RST, timeout): keep its
+ * routes until `until' (a time > 0).  Returns the routes held (0 for a
+ * session the RIB does not know, or one already held: nothing happens)
+ * and fills *info (may be NULL); -1 when RIB_HOLD_MAX sessions are held.
+ */
+ssize_t		 rib_hold(struct rib *, uint64_t session_id, int64_t now,
+		    int64_t until, struct rib_hold_info *info);
+/*
+ * A new BGP session (its OPEN seen) between sp's two speakers: adopt the
+ * held session of the same speakers (addresses equal, AS numbers equal
+ * where both are known; the latest held if several) under new_id: its
+ * routes become stale, its directions take sp's ports (matched by
+ * sender address, not by order).  Stale routes that no End-of-RIB sweeps
+ * are resolved at `eor_until' (rib_hold_expire()).  Returns the routes
+ * adopted and fills *info (may be NULL); 0 when none was held or new_id
+ * is stored already: nothing happens.
+ */
+size_t		 rib_adopt(struct rib *, uint64_t new_id,
+		    const struct rib_speakers *sp, int64_t eor_until,
+		    struct rib_hold_info *info);
+/*
+ * A connection with the exact 4-tuple of a held session (the flow of
+ * ctx, either direction): resume it under new_id as it was (routes
+ * current, stale ones stay stale).  true if one was resumed.
+ */
+bool		 rib_resume(struct rib *, uint64_t new_id,
+		    const struct rib_speakers *sp, struct rib_hold_info *info);
+/*
+ * End-of-RIB (RFC 4724 2) from ctx's sender for afi/safi: resolve that
+ * direction's stale routes of that family (cb as for session-down, with
+ * RESOLVE_STALE).  Returns the routes resolved.
+ */
+size_t		 rib_eor(struct rib *, const struct bgp_msg_ctx *ctx,
+		    uint16_t afi, uint8_t safi, const struct timeval *ts,
+		    rib_event_cb *cb, void *arg);
+/*
+ * Time passed to now: held sessions whose hold ran out are removed with
+ * every route (RESOLVE_SESSION_GONE); adopted ones whose End-of-RIB wait
+ * ran out lose their stale routes (RESOLVE_STALE).  now 0: all of them,
+ * whatever their deadline (the end of an offline read).  hcb and cb may
+ * be NULL.  Cheap when nothing is due.  Returns the routes resolved.
+ */
+size_t		 rib_hold_expire(struct rib *, int64_t now,
+		    const struct timeval *ts, rib_hold_cb *hcb,
+		    rib_event_cb *cb, void *arg);
+/* Sessions held now, the routes they hold, routes stale in adopted
+ * sessions (stats, the control socket, metrics). */
+size_t		 rib_held_sessions(const struct rib *);
+size_t		 rib_held_routes(const struct rib *);
+size_t		 rib_stale_routes(const struct rib *);
+/* Whether session_id is held (down, waiting). */
+bool		 rib_is_held(const struct rib *, uint64_t session_id);
+
 /*
  * Re-check every stored route against idx (origin given when its kind is
  * ORIGIN_AS_SEQ or _PEER) and its path against aidx (with its

@@ -58,6 +58,8 @@ struct rib_route {
 	uint8_t		 reason:3;	/* enum rov_reason */
 	uint8_t		 alerted:1;
 	uint8_t		 has_rpki:1;	/* judged against some VRP set */
+	uint8_t		 stale:1;	/* adopted after a flap, not yet
+					 * re-announced (rib_hold.c) */
 };
 
 /* A route's ASPA verdict in two bits: none, or enum aspa_state + 1. */
@@ -78,6 +80,8 @@ struct rib_dir {
 	struct ipaddr	 src, dst;
 	uint16_t	 sport, dport;
 	uint32_t	 peer_as;
+	uint32_t	 local_as;	/* the receiver's, when known */
+	uint32_t	 nstale;	/* routes with rt->stale */
 	/* the sender's RFC 9234 role, for the events and ASPA: the
 	 * procedure, and re-verification when the ASPA set changes */
 	uint8_t		 role;		/* enum bgp_role */
@@ -90,6 +94,12 @@ struct rib_dir {
 struct rib_sess {
 	uint64_t	 id;
 	struct rib_dir	 dir[2];
+	/* rib_hold.c: held (down, its routes kept) until deadline; not
+	 * held with a deadline: adopted, its stale routes resolved then
+	 * unless an End-of-RIB sweeps them first */
+	bool		 held;
+	int64_t		 since;		/* when held */
+	int64_t		 deadline;	/* 0 none */
 };
 
 /* One slot of the tuple table: the hash is kept here so that a probe
@@ -143,6 +153,9 @@ struct rib {
 	size_t		 nstate[3];	/* by enum rov_state */
 	size_t		 naspa[4];	/* by rib_route.aspa (RIB_ASPA_*) */
 	size_t		 nleak[4];	/* by enum bgp_leak */
+	size_t		 nheld;		/* sessions held */
+	size_t		 nstale;	/* routes with rt->stale */
+	int64_t		 hold_next;	/* earliest deadline, 0 none */
 	size_t		 mem;		/* bytes allocated */
 	/* the path an event points to (ev->aspath) */
 	struct bgp_aspath evpath;
@@ -241,6 +254,22 @@ rib_slot_home(const struct rib_table *t, uint64_t h)
 {
 	return (uint32_t)(h >> (64 - t->bits));
 }
+
+/* rib.c: the session table and route events, for rib_hold.c; drop the
+ * withdrawn route's tuple kept for the last event. */
+void	 rib_settle(struct rib *);
+struct rib_sess *rib_sess_find(const struct rib *, uint64_t id);
+void	 rib_sess_unlink(struct rib *, struct rib_sess *);	/* from the
+	    table only */
+int	 rib_sess_link(struct rib *, struct rib_sess *);	/* s->id set */
+void	 rib_sess_remove(struct rib *, struct rib_sess *);	/* and free */
+/* A resolved event of stored route rt of direction d (why, at ts). */
+void	 rib_ev_resolved(struct rib *, struct route_event *, uint64_t id,
+	    const struct rib_dir *, const struct rib_route *,
+	    enum route_resolve_why, const struct timeval *ts);
+/* rib_hold.c: resume a held session with ctx's exact 4-tuple (called
+ * for an id the table does not have). */
+void	 rib_hold_try_resume(struct rib *, const struct bgp_msg_ctx *);
 
 /* rib_alloc.c: counted memory (rib->mem), large arrays in 2 MiB pages,
  * tuple slabs by size class. */

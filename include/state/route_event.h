@@ -36,7 +36,11 @@ enum route_resolve_why {
 	RESOLVE_NONE = 0,
 	RESOLVE_WITHDRAWN,
 	RESOLVE_VALID,		/* re-announced or re-validated as VALID */
-	RESOLVE_SESSION_DOWN,	/* NOTIFICATION, FIN/RST, idle timeout */
+	RESOLVE_SESSION_DOWN,	/* NOTIFICATION, FIN/RST, idle timeout
+				 * (with --stale-time 0) */
+	RESOLVE_STALE,		/* not re-announced after a session flap
+				 * (End-of-RIB, or its wait ran out) */
+	RESOLVE_SESSION_GONE,	/* held session never came back */
 };
 
 /*

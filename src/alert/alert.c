@@ -197,6 +197,10 @@ resolve_name(enum route_resolve_why w)
 		return "valid";
 	case RESOLVE_SESSION_DOWN:
 		return "session-down";
+	case RESOLVE_STALE:
+		return "stale";
+	case RESOLVE_SESSION_GONE:
+		return "session-gone";
 	default:
 		return NULL;
 	}

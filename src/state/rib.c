@@ -78,7 +78,7 @@
 #include "base/stats.h"
 
 /* Drop the withdrawn route's tuple kept for the last event. */
-static void
+void
 rib_settle(struct rib *rib)
 {
 	rib_tuple_put(rib, rib->deferred);
@@ -124,8 +124,8 @@ sess_grow(struct rib *rib)
 	return 0;
 }
 
-static struct rib_sess *
-sess_lookup(const struct rib *rib, uint64_t id)
+struct rib_sess *
+rib_sess_find(const struct rib *rib, uint64_t id)
 {
 	bool found;
 	uint32_t i;
@@ -134,35 +134,53 @@ sess_lookup(const struct rib *rib, uint64_t id)
 	return found ? rib->sess[i] : NULL;
 }
 
-static struct rib_sess *
-sess_create(struct rib *rib, uint64_t id)
+/* Put s (its id set, not in the table) into the table. */
+int
+rib_sess_link(struct rib *rib, struct rib_sess *s)
 {
-	struct rib_sess *s;
 	bool found;
 	uint32_t i;
 
 	if ((rib->nsess + 1) * 4 > (rib->smask + 1) * 3 &&
 	    sess_grow(rib) == -1)
-		return NULL;
-	i = sess_pos(rib, id, &found);
+		return -1;
+	i = sess_pos(rib, s->id, &found);
 	if (found)
-		return rib->sess[i];
-	if ((s = rib_alloc(rib, sizeof(*s))) == NULL)
-		return NULL;
-	s->id = id;
+		return -1;
 	rib->sess[i] = s;
 	rib->nsess++;
+	return 0;
+}
+
+static struct rib_sess *
+sess_create(struct rib *rib, uint64_t id)
+{
+	struct rib_sess *s;
+
+	if ((s = rib_sess_find(rib, id)) != NULL)
+		return s;
+	if ((s = rib_alloc(rib, sizeof(*s))) == NULL)
+		return NULL;
+	memset(s, 0, sizeof(*s));
+	s->id = id;
+	if (rib_sess_link(rib, s) == -1) {
+		rib_dealloc(rib, s, sizeof(*s));
+		return NULL;
+	}
 	return s;
 }
 
-/* Backward-shift deletion, as in rib_tab_remove(). */
-static void
-sess_remove(struct rib *rib, struct rib_sess *s)
+/* Take s out of the table (backward-shift deletion, as in
+ * rib_tab_remove()); s itself stays. */
+void
+rib_sess_unlink(struct rib *rib, struct rib_sess *s)
 {
 	bool found;
 	size_t i, j, home, m = rib->smask;
 
 	i = sess_pos(rib, s->id, &found);
+	if (!found)
+		return;
 	for (j = (i + 1) & m; rib->sess[j] != NULL; j = (j + 1) & m) {
 		home = hash_fmix64(rib->sess[j]->id) & m;
 		if (((j - home) & m) >= ((j - i) & m)) {
@@ -172,6 +190,15 @@ sess_remove(struct rib *rib, struct rib_sess *s)
 	}
 	rib->sess[i] = NULL;
 	rib->nsess--;
+}
+
+void
+rib_sess_remove(struct rib *rib, struct rib_sess *s)
+{
+	rib_sess_unlink(rib, s);
+	if (s->held)
+		rib->nheld--;
+	rib->nstale -= (size_t)s->dir[0].nstale + s->dir[1].nstale;
 	rib_tab_clear(rib, &s->dir[0].t);
 	rib_tab_clear(rib, &s->dir[1].t);
 	rib_dealloc(rib, s, sizeof(*s));
@@ -282,6 +309,22 @@ ev_route(struct rib *rib, struct route_event *ev, const struct rib_route *rt)
 	ev->otc = a->has_otc ? rib_tuple_otc(a) : 0;
 	ev->router_rpki = a->router_rpki;
 	ev->leak = rt->leak;
+}
+
+void
+rib_ev_resolved(struct rib *rib, struct route_event *ev, uint64_t id,
+    const struct rib_dir *d, const struct rib_route *rt,
+    enum route_resolve_why why, const struct timeval *ts)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = RTEV_RESOLVED;
+	ev->resolve_why = why;
+	if (ts != NULL)
+		ev->ts = *ts;
+	ev_dir(ev, id, d);
+	ev_route(rib, ev, rt);
+	ev_aspa(ev, rt, d->role);
+	ev_prev(ev, rt);
 }
 
 static void
@@ -414,6 +457,8 @@ rib_announce(struct rib *rib, const struct bgp_msg_ctx *ctx,
 	rib_settle(rib);
 	if (rtp != NULL)
 		*rtp = NULL;
+	if (rib->nheld > 0)
+		rib_hold_try_resume(rib, ctx);
 	s = sess_create(rib, ctx->session_id);
 	/*
 	 * The route's slot and the path's slot are two independent cache
@@ -432,11 +477,20 @@ rib_announce(struct rib *rib, const struct bgp_msg_ctx *ctx,
 		goto nomem;
 	if (ctx->peer_as != 0)
 		d->peer_as = ctx->peer_as;
+	if (ctx->local_as != 0)
+		d->local_as = ctx->local_as;
 	d->role = (uint8_t)ctx->sender_role;
 	d->role_source = (uint8_t)ctx->role_source;
 	if ((a = rib_tuple_get(rib, &tk)) == NULL)
 		goto nomem;
 	if ((rt = rib_tab_find(&d->t, &k, &pos)) != NULL) {
+		if (rt->stale) {
+			/* re-announced after a flap: current again; what
+			 * follows compares it with its state before */
+			rt->stale = 0;
+			d->nstale--;
+			rib->nstale--;
+		}
 		ev_prev(ev, rt);
 		news = route_set(rib, d, rt, rt->tuple, a, v);
 		if (news != 0)
@@ -500,7 +554,9 @@ rib_withdraw(struct rib *rib, const struct bgp_msg_ctx *ctx,
 	ev->kind = RTEV_WITHDRAW;
 	if (alerted != NULL)
 		*alerted = false;
-	if ((s = sess_lookup(rib, ctx->session_id)) != NULL &&
+	if (rib->nheld > 0)
+		rib_hold_try_resume(rib, ctx);
+	if ((s = rib_sess_find(rib, ctx->session_id)) != NULL &&
 	    (d = dir_find(s, ctx, false)) != NULL) {
 		rib_key_make(&k, r);
 		rt = rib_tab_find(&d->t, &k, &pos);
@@ -519,6 +575,10 @@ rib_withdraw(struct rib *rib, const struct bgp_msg_ctx *ctx,
 		*alerted = rt->alerted;
 	/* ev->aspath points into the tuple: keep it until the next call */
 	rib->deferred = rt->tuple;
+	if (rt->stale) {
+		d->nstale--;
+		rib->nstale--;
+	}
 	rib_tally(rib, d, rt, -1);
 	rib->nroutes--;
 	rib_tab_remove(&d->t, (uint32_t)(rt - d->t.r));
@@ -552,26 +612,19 @@ rib_session_down(struct rib *rib, uint64_t session_id,
 	int k;
 
 	rib_settle(rib);
-	if ((s = sess_lookup(rib, session_id)) == NULL)
+	if ((s = rib_sess_find(rib, session_id)) == NULL)
 		return 0;
 	for (k = 0; k < 2 && cb != NULL; k++) {
 		d = &s->dir[k];
 		for (i = 0; i < d->t.n; i++) {
-			memset(&ev, 0, sizeof(ev));
-			ev.kind = RTEV_RESOLVED;
-			ev.resolve_why = RESOLVE_SESSION_DOWN;
-			if (ts != NULL)
-				ev.ts = *ts;
-			ev_dir(&ev, session_id, d);
-			ev_route(rib, &ev, &d->t.r[i]);
-			ev_aspa(&ev, &d->t.r[i], d->role);
-			ev_prev(&ev, &d->t.r[i]);
+			rib_ev_resolved(rib, &ev, session_id, d, &d->t.r[i],
+			    RESOLVE_SESSION_DOWN, ts);
 			cb(arg, &ev, &d->t.r[i], d->t.r[i].alerted);
 		}
 	}
 	n = (size_t)s->dir[0].t.n + s->dir[1].t.n;
 	STAT_ADD(rib_session_down, n);
-	sess_remove(rib, s);
+	rib_sess_remove(rib, s);
 	return n;
 }
 

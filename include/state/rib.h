@@ -260,6 +260,9 @@ struct rib_dir_info {
 	uint32_t	 peer_as;	/* the sender's AS, 0 unknown */
 	size_t		 routes;
 	size_t		 rpki[3];	/* by enum rov_state */
+	bool		 held;		/* its session is down, held
+					 * (rib_hold()) */
+	size_t		 stale;		/* routes stale since a flap */
 };
 typedef void	 rib_dir_cb(void *arg, const struct rib_dir_info *);
 /* cb (may be NULL) for each direction holding routes, in no order;

@@ -57,6 +57,8 @@ rib_dirs(const struct rib *rib, rib_dir_cb *cb, void *arg)
 			di.rpki[ROV_NOT_FOUND] = d->nstate[ROV_NOT_FOUND];
 			di.rpki[ROV_VALID] = d->nstate[ROV_VALID];
 			di.rpki[ROV_INVALID] = d->nstate[ROV_INVALID];
+			di.held = s->held;
+			di.stale = d->nstale;
 			n++;
 			if (cb != NULL)
 				cb(arg, &di);

@@ -133,6 +133,16 @@ why_name(const struct route_event *ev)
 	    ev->resolve_why == RESOLVE_SESSION_DOWN ? "down" : "?";
 }
 
+/* rib_dir_cb: sum the held directions and the stale routes. */
+static void
+dirs_sum(void *arg, const struct rib_dir_info *di)
+{
+	size_t *sum = arg;
+
+	sum[0] += di->held;
+	sum[1] += di->stale;
+}
+
 /* A flap with EOR: unchanged routes silent, a changed one RIB_CHANGED, the
  * rest resolved as stale per family and direction. */
 static void
@@ -144,6 +154,7 @@ test_flap_eor(void **state)
 	struct rib_hold_info info;
 	struct seen *s = calloc(1, sizeof(*s));
 	struct timeval ts = { 1000, 0 };
+	size_t sum[2];
 
 	(void)state;
 	assert_non_null(s);
@@ -167,6 +178,10 @@ test_flap_eor(void **state)
 	assert_int_equal(rib_held_sessions(rib), 1);
 	assert_int_equal(rib_held_routes(rib), 5);
 	assert_int_equal(rib_count(rib), 5);
+	memset(sum, 0, sizeof(sum));
+	assert_int_equal(rib_dirs(rib, dirs_sum, sum), 2);
+	assert_int_equal(sum[0], 2);
+	assert_int_equal(sum[1], 0);
 	assert_int_equal(rib_hold_expire(rib, 219, &ts, record_hold, record, s), 0);
 	assert_int_equal(s->n, 0);
 
@@ -180,6 +195,10 @@ test_flap_eor(void **state)
 	assert_int_equal(rib_held_sessions(rib), 0);
 	assert_int_equal(rib_stale_routes(rib), 5);
 	assert_int_equal(rib_sessions(rib), 1);
+	memset(sum, 0, sizeof(sum));
+	assert_int_equal(rib_dirs(rib, dirs_sum, sum), 2);
+	assert_int_equal(sum[0], 0);
+	assert_int_equal(sum[1], 5);
 
 	ctx_of(&c1, 2, 1, 40100);
 	ctx_of(&c2, 2, 2, 40100);

@@ -36,7 +36,9 @@ endif
 
 # libcurl is not linked: src/base/curl_lazy.c loads it on first use (its
 # headers are still needed, from libcurl4-openssl-dev).
-LIBS	= -lpcap -ljansson -lhiredis $(NIDS_LIBS) -lm -lz -lbz2 -lpthread -ldl
+# libmicrohttpd serves --metrics (src/rovmon/metrics_http.c).
+MHD_LIBS := $(shell pkg-config --libs libmicrohttpd 2> /dev/null || echo -lmicrohttpd)
+LIBS	= -lpcap -ljansson -lhiredis $(MHD_LIBS) $(NIDS_LIBS) -lm -lz -lbz2 -lpthread -ldl
 
 # Every src/*/*.c except the programs' own files goes into one static
 # library; each test links the library and takes only the objects it needs.

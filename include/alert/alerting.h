@@ -31,6 +31,8 @@
 #include "state/route_event.h"
 
 struct alerting;
+struct rib;
+struct sinks;
 
 struct alerting_config {
 	const char	*rules;		/* rule file (required) */
@@ -85,6 +87,10 @@ void		 alerting_drain(struct alerting *);
  * the number of alerts lost for good (0: none) and, in why, where and
  * why ("SPEC (reason)", sinks_lost()).  NULL ok (0). */
 uint64_t	 alerting_lost(struct alerting *, char *why, size_t len);
+/* What the metrics read (packet thread only, rovmon/metrics.c): the
+ * stored routes and the sinks.  Owned by the alerting stage. */
+const struct rib *alerting_rib(const struct alerting *);
+struct sinks	*alerting_sinks(const struct alerting *);
 /* Set the route-state gauges of the statistics (stats.h) to now, and add
  * the network sinks' counts (sinks_update_stats()).  Packet thread. */
 void		 alerting_update_stats(const struct alerting *);

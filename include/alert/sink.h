@@ -89,6 +89,10 @@ struct sink_counters {
 	uint64_t	 send_errors;	/* failed for good: after the retries,
 					 * refused, or the endpoint down */
 	uint64_t	 requests;	/* HTTP/SMTP transactions tried */
+	/* gauges, network sinks only (sinks_counters(); 0 for the
+	 * others): alerts in the queue now, and its length (queue=) */
+	uint64_t	 queue_len;
+	uint64_t	 queue_cap;
 };
 
 /* Options common to all sinks, parsed by sinks_add(). */
@@ -160,6 +164,10 @@ void		 sinks_free(struct sinks *);
  * *spec (may be NULL) gets the sink's spec. */
 int		 sinks_counters(struct sinks *, size_t i,
 		    struct sink_counters *, const char **spec);
+/* The i-th sink's type name ("file", "stdout", "syslog", "webhook",
+ * "smtp", "elasticsearch"), NULL if no such sink: unlike its spec, it
+ * carries no URL or credentials (a metrics label, docs/metrics.md). */
+const char	*sinks_type(const struct sinks *, size_t i);
 /* {"sinks":[{"spec":"...","emitted":N,...},...]} on one line. */
 void		 sinks_write_json(struct sinks *, FILE *);
 /* Packet thread: add to the statistics' alert totals (stats.h) what the

@@ -23,6 +23,7 @@ struct route_log;
 struct validator;
 struct alerting;
 struct summary;
+struct rovmon_metrics;
 
 /* One per process; the stages it points to are owned here. */
 /*
@@ -69,6 +70,7 @@ struct rovmon {
 	struct aspa_memo aspa_memo;	/* rovmon_loop.c */
 	struct rtr_audit *rtr_audit;	/* --rtr-audit, else NULL */
 	struct reasm_dispatch dispatch;	/* with it: RTR flows to the audit */
+	struct rovmon_metrics *metrics;	/* --metrics (metrics.c), else NULL */
 };
 
 /*

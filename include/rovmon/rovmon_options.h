@@ -65,6 +65,8 @@ struct rovmon_options {
 	uint16_t	 rtr_ports[8];	/* --rtr-ports (default 323,8282) */
 	size_t		 nrtr_ports;
 	long		 rtr_stale;	/* --rtr-stale SECONDS, 0 = auto */
+	const char	*metrics;	/* --metrics ADDR:PORT */
+	long		 metrics_sessions; /* --metrics-sessions N, -1 unset */
 	/* Set by the configuration file, so the command line replaces them. */
 	bool		 cfg_source, cfg_vrps;
 	struct config_args cfg_args;	/* the file's arguments, owned */

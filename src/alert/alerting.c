@@ -236,6 +236,18 @@ alerting_lost(struct alerting *al, char *why, size_t len)
 	return sinks_lost(al->sinks, why, len);
 }
 
+const struct rib *
+alerting_rib(const struct alerting *al)
+{
+	return al->rib;
+}
+
+struct sinks *
+alerting_sinks(const struct alerting *al)
+{
+	return al->sinks;
+}
+
 void
 alerting_update_stats(const struct alerting *al)
 {

@@ -437,6 +437,16 @@ sinks_counters(struct sinks *ss, size_t i, struct sink_counters *c,
 	return 0;
 }
 
+const char *
+sinks_type(const struct sinks *ss, size_t i)
+{
+	const struct sink *s;
+
+	for (s = ss->head; s != NULL && i > 0; s = s->next)
+		i--;
+	return s != NULL ? s->type->name : NULL;
+}
+
 /*
  * The delta since the last fold, counter by counter: the workers only
  * ever add, and s->folded is what this thread added before.  The file,

@@ -170,6 +170,8 @@ sink_net_counters(struct sink *s, struct sink_counters *c)
 
 	pthread_mutex_lock(&n->mu);
 	*c = s->c;
+	c->queue_len = n->qlen;
+	c->queue_cap = n->qcap;
 	pthread_mutex_unlock(&n->mu);
 }
 

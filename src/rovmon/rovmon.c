@@ -37,6 +37,7 @@
 #include "bgp/bgp_session.h"
 #include "capture/capture.h"
 #include "rovmon/daemon.h"
+#include "rovmon/metrics.h"
 #include "base/log.h"
 #include "capture/reasm.h"
 #include "state/route_log.h"
@@ -303,6 +304,8 @@ finish(struct rovmon *rv, int status)
 	char why[1024];
 	uint64_t lost;
 
+	/* No scrape reads a snapshot taken after this (none is). */
+	rovmon_metrics_stop(rv);
 	/* Route gauges before the RIB goes; sink counters are final once
 	 * alerting_lost() has drained the queues. */
 	if (rv->alerting != NULL)
@@ -425,6 +428,10 @@ main(int argc, char **argv)
 	    check_rules(rv.opt.rules, NULL) == -1)
 		exit(3);
 	if (rv.opt.rtr_audit && setup_rtr_audit(&rv) == -1)
+		exit(3);
+	/* Bound before -Z (a port below 1024 may need root), with the
+	 * stages it reads set up. */
+	if (rovmon_metrics_start(&rv) == -1)
 		exit(3);
 	rovmon_loop_signals();
 	return finish(&rv, run_engine(&rv));

@@ -23,6 +23,7 @@
 #include "base/log.h"
 #include "capture/reasm.h"
 #include "state/route_log.h"
+#include "rovmon/metrics.h"
 #include "rovmon/rovmon_loop.h"
 #include "base/stats.h"
 #include "rovmon/summary.h"
@@ -195,6 +196,8 @@ between_packets(struct rovmon *rv, const struct timeval *now)
 	}
 	if (rv->rtr_audit != NULL)
 		rtr_audit_tick(rv->rtr_audit, now);
+	if (rv->metrics != NULL)
+		rovmon_metrics_tick(rv);	/* once a second */
 }
 
 static void

@@ -15,6 +15,7 @@
 #include "bgp/bgp_role.h"
 #include "rovmon/config.h"
 #include "base/log.h"
+#include "rovmon/metrics.h"
 #include "rovmon/paths.h"
 #include "rovmon/rovmon_options.h"
 #include "base/version.h"
@@ -83,6 +84,11 @@ usage(void)
 "                        default filter adds them, your own filter must\n"
 "      --rtr-stale SECONDS  a router without End of Data for longer is\n"
 "                        stale (default twice its refresh interval)\n"
+"      --metrics ADDR:PORT  serve Prometheus metrics at http://ADDR:PORT/metrics\n"
+"                        (127.0.0.1:9105, [::1]:9105, :9105 = every address;\n"
+"                        docs/metrics.md)\n"
+"      --metrics-sessions N  senders with their own route gauges (default 64,\n"
+"                        0-4096); the others are summed under peer=\"other\"\n"
 "      --summary         print a report at the end (sessions, routes by RPKI\n"
 "                        state, INVALID routes, gaps); the default on a\n"
 "                        terminal when no output option is given\n"
@@ -149,7 +155,8 @@ enum { OPT_ROUTES = 256, OPT_STATS, OPT_ENGINE, OPT_VRPS, OPT_REDIS,
     OPT_REDIS_NS, OPT_ALERTS, OPT_SINK, OPT_RULES, OPT_SENSOR,
     OPT_MINPRIO, OPT_PIDFILE, OPT_CHROOT, OPT_STATS_INTERVAL, OPT_FILTER,
     OPT_SYSLOG, OPT_BUFSIZE, OPT_NO_VALIDATION, OPT_SUMMARY, OPT_ROLE,
-    OPT_RTR_AUDIT, OPT_RTR_PORTS, OPT_RTR_STALE };
+    OPT_RTR_AUDIT, OPT_RTR_PORTS, OPT_RTR_STALE, OPT_METRICS,
+    OPT_METRICS_SESSIONS };
 
 /* Also the vocabulary of the configuration file (config.c). */
 static const struct option longopts[] = {
@@ -183,6 +190,8 @@ static const struct option longopts[] = {
 	{ "rtr-audit", no_argument, NULL, OPT_RTR_AUDIT },
 	{ "rtr-ports", required_argument, NULL, OPT_RTR_PORTS },
 	{ "rtr-stale", required_argument, NULL, OPT_RTR_STALE },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "metrics-sessions", required_argument, NULL, OPT_METRICS_SESSIONS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
@@ -326,6 +335,14 @@ parse_value(struct rovmon_options *o, int ch)
 			    "from 1 to 31622400: %s", optarg);
 		}
 		return;
+	case OPT_METRICS_SESSIONS:
+		o->metrics_sessions = strtol(optarg, &end, 10);
+		if (optarg[0] < '0' || optarg[0] > '9' || *end != '\0' ||
+		    o->metrics_sessions > METRICS_SESSIONS_MAX) {
+			usage_error("--metrics-sessions: not a number from 0 "
+			    "to %d: %s", METRICS_SESSIONS_MAX, optarg);
+		}
+		return;
 	case 'c':
 		o->count = strtol(optarg, &end, 10);
 		if (*end != '\0' || o->count <= 0) {
@@ -379,6 +396,20 @@ parse_rtr_ports(struct rovmon_options *o, const char *arg)
 	}
 }
 
+/* --metrics ADDR:PORT, checked now: a typo is a usage error. */
+static void
+parse_metrics(struct rovmon_options *o, const char *arg)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	char err[128];
+
+	if (metrics_parse_addr(arg, &ss, &sl, err, sizeof(err)) == -1)
+		usage_error("--metrics %s: %s (ADDR:PORT, [ADDR6]:PORT or "
+		    ":PORT)", arg, err);
+	o->metrics = arg;
+}
+
 /*
  * The options of the service (daemon, syslog, privileges) and of the
  * route-leak and RTR-audit stages; false for an option that is none of
@@ -413,7 +444,11 @@ parse_service_opt(struct rovmon_options *o, int ch)
 		parse_rtr_ports(o, optarg);
 		break;
 	case OPT_RTR_STALE:
+	case OPT_METRICS_SESSIONS:
 		parse_value(o, ch);
+		break;
+	case OPT_METRICS:
+		parse_metrics(o, optarg);
 		break;
 	default:
 		return false;
@@ -536,6 +571,7 @@ rovmon_options_parse(int argc, char **argv, struct rovmon_options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->engine = "rovmon";
+	o->metrics_sessions = -1;
 	if ((o->config = find_config(argc, argv)) != NULL) {
 		/* argv[0], then the file's arguments. */
 		if (config_load(o->config, longopts, config_deny, ca, err,
@@ -567,6 +603,9 @@ rovmon_options_parse(int argc, char **argv, struct rovmon_options *o)
 	if (o->user != NULL && strcmp(o->engine, "libnids") == 0)
 		usage_error("-Z: not with --engine=libnids (it opens the "
 		    "capture itself)");
+	if (o->metrics != NULL && strcmp(o->engine, "libnids") == 0)
+		usage_error("--metrics: not with --engine=libnids (its loop "
+		    "has no place for the snapshots)");
 	if (o->chroot_dir != NULL && o->user == NULL)
 		usage_error("--chroot needs -Z USER");
 	if (o->no_validation)

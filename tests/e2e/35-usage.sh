@@ -78,6 +78,12 @@ exact "--role, bad address" 2 "rovmon: --role 10.0.0.300=peer: not an IPv4 or IP
 exact "--role, unknown role" 2 "rovmon: --role 2001:db8::1=boss: unknown role 'boss' (provider, customer, peer, rs, rs-client)$HELP_R" "$ROVMON" -r "$P" --role 2001:db8::1=boss
 printf 'role 10.0.0.1=customer\nrole 10.0.0.2=Peer\n' > "$tmp/role.conf"
 exact "--role in the configuration file" 2 "rovmon: --role 10.0.0.2=Peer: unknown role 'Peer' (provider, customer, peer, rs, rs-client)$HELP_R" "$ROVMON" -C "$tmp/role.conf" -r "$P"
+exact "--metrics without a port" 2 "rovmon: --metrics 127.0.0.1: not ADDR:PORT (ADDR:PORT, [ADDR6]:PORT or :PORT)$HELP_R" "$ROVMON" -r "$P" --metrics 127.0.0.1
+exact "--metrics with a host name" 2 "rovmon: --metrics localhost:9105: not an IPv4 address or a bracketed IPv6 address: 'localhost' (ADDR:PORT, [ADDR6]:PORT or :PORT)$HELP_R" "$ROVMON" -r "$P" --metrics localhost:9105
+exact "--metrics, IPv6 without brackets" 2 "rovmon: --metrics ::1:9105: not an IPv4 address or a bracketed IPv6 address: '::1' (ADDR:PORT, [ADDR6]:PORT or :PORT)$HELP_R" "$ROVMON" -r "$P" --metrics ::1:9105
+exact "--metrics, bad port" 2 "rovmon: --metrics 127.0.0.1:70000: not a port from 0 to 65535: '70000' (ADDR:PORT, [ADDR6]:PORT or :PORT)$HELP_R" "$ROVMON" -r "$P" --metrics 127.0.0.1:70000
+exact "--metrics-sessions out of range" 2 "rovmon: --metrics-sessions: not a number from 0 to 4096: -1$HELP_R" "$ROVMON" -r "$P" --metrics-sessions -1
+exact "--metrics with libnids" 2 "rovmon: --metrics: not with --engine=libnids (its loop has no place for the snapshots)$HELP_R" "$ROVMON" -r "$P" --metrics 127.0.0.1:0 --engine libnids
 exact "--alerts without VRPs" 2 "rovmon: alerts need a VRP source: give --vrps FILE|URL or --redis URL (or --no-validation for rules that need no RPKI state)$HELP_R" \
 	"$ROVMON" -r "$P" --alerts "$tmp/a.json"
 [ ! -e "$tmp/a.json" ] && ok "--alerts without VRPs: no alert file created" || bad "--alerts without VRPs created $tmp/a.json"
@@ -101,6 +107,17 @@ part "broken --rules without --alerts" 3 "$tmp/broken.rules:2:1: expected 'alert
 	"$ROVMON" -r "$P" --rules "$tmp/broken.rules" --routes "$tmp/r.jsonl"
 part "capture file missing" 3 "cannot read capture: $tmp/none.pcap: No such file or directory" \
 	"$ROVMON" -r "$tmp/none.pcap"
+# a port already taken: a setup error naming it
+$PY -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+print(s.getsockname()[1], flush=True); time.sleep(30)' > "$tmp/port" &
+hold=$!
+i=0; while [ ! -s "$tmp/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+MP=$(cat "$tmp/port")
+exact "--metrics, port in use" 3 "rovmon: --metrics 127.0.0.1:$MP: Address already in use" "$ROVMON" -r "$P" --metrics "127.0.0.1:$MP" --routes "$tmp/r.jsonl"
+kill "$hold"; wait "$hold" 2> /dev/null
+run "$ROVMON" -q -r "$P" --metrics 127.0.0.1:0 --stats /dev/null
+[ "$got" -eq 0 ] && [ ! -s "$tmp/err" ] && ok "--metrics 127.0.0.1:0 with -r: exit 0" || bad "--metrics with -r: exit $got, $(head -n 2 "$tmp/err")"
 printf 'frobnicate 1\n' > "$tmp/bad.conf"
 exact "configuration file, unknown option" 3 "rovmon: $tmp/bad.conf:1: unknown option 'frobnicate'" "$ROVMON" -C "$tmp/bad.conf" -r "$P"
 

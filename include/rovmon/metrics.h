@@ -55,6 +55,9 @@ struct metrics_snapshot {
 	bool		 rtr;		/* the VRP source is an RTR cache */
 	bool		 has_rib;	/* routes are stored (alert sinks) */
 	struct rib_counts rib;
+	uint64_t	 held_sessions;	/* rib_held_sessions() */
+	uint64_t	 held_routes;	/* rib_held_routes() */
+	uint64_t	 stale_routes;	/* rib_stale_routes() */
 	uint64_t	 tcp_sessions;	/* flows tracked now */
 	const struct metrics_session *sess;	/* nsess, sorted */
 	size_t		 nsess;
@@ -96,6 +99,8 @@ struct metrics_server;
 struct metrics_server *metrics_server_start(const char *spec);
 /* Replace the text served; takes text (malloc'd, len bytes). */
 void	metrics_server_publish(struct metrics_server *, char *text, size_t len);
+/* The port it listens on (port 0 asked for any), -1 on error. */
+int	metrics_server_port(const struct metrics_server *);
 /* Scrapes answered with 200 (for the tests). */
 uint64_t metrics_server_scrapes(struct metrics_server *);
 void	metrics_server_stop(struct metrics_server *);	/* NULL ok */

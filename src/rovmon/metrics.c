@@ -66,6 +66,9 @@ snap_rib(struct rovmon_metrics *m, const struct rib *rib)
 
 	rib_counts(rib, &ms->rib);
 	ms->has_rib = true;
+	ms->held_sessions = rib_held_sessions(rib);
+	ms->held_routes = rib_held_routes(rib);
+	ms->stale_routes = rib_stale_routes(rib);
 	if (want > m->cap) {
 		if ((ns = realloc(m->sess, want * sizeof(*ns))) != NULL) {
 			m->sess = ns;

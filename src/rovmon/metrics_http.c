@@ -1,9 +1,10 @@
 /*
  * metrics_http.c - /metrics over HTTP with Debian's libmicrohttpd: no
  * HTTP parsing of ours.  GET and HEAD of /metrics get the last text the
- * packet thread published; any other path 404, any other method 405
- * (with Allow); what libmicrohttpd refuses (bad request line, headers
- * over the memory limit) it answers itself (400, 431).
+ * packet thread published (keep-alive: prometheus reuses its
+ * connection); any other path 404, any other method 405 (with Allow), a
+ * GET announcing a body 400; what libmicrohttpd refuses itself (a bad
+ * request line, headers over the memory limit) it answers (400, 431).
  *
  * One internal polling thread (epoll or poll) serves every connection
  * with non-blocking sockets: a slow client delays nobody, and the limits
@@ -51,7 +52,7 @@ struct metrics_server {
 	size_t		 len;
 	uint64_t	 scrapes;
 	/* fixed answers, made once (libmicrohttpd refcounts them) */
-	struct MHD_Response *r404, *r405, *r503;
+	struct MHD_Response *r400, *r404, *r405, *r503;
 };
 
 int
@@ -158,6 +159,20 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	log_debug("metrics: %s", buf);
 }
 
+/* A GET or HEAD that announces a body (Content-Length other than 0,
+ * Transfer-Encoding): refused, so no client makes the thread read one. */
+static bool
+has_body(struct MHD_Connection *c)
+{
+	const char *cl;
+
+	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	return (cl != NULL && strcmp(cl, "0") != 0) ||
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL;
+}
+
 static enum MHD_Result
 answer(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -169,14 +184,24 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 
 	(void)version;
 	(void)upload_data;
-	(void)upload_data_size;
-	(void)req_cls;
-	/* Answered on the first call, with the headers: a body is never
-	 * read, libmicrohttpd closes the connection after the answer. */
+	/* Another method is answered on the first call, with the headers:
+	 * its body is never read, libmicrohttpd closes the connection
+	 * after the answer. */
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 		return MHD_queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED,
 		    m->r405);
+	/* GET and HEAD: answered on the second call, once the request is
+	 * whole (a body, if any, skipped), so the connection can stay open
+	 * for the next scrape (HTTP/1.1 keep-alive). */
+	if (*req_cls == NULL) {
+		if (has_body(c))	/* refused before it is read */
+			return MHD_queue_response(c, MHD_HTTP_BAD_REQUEST,
+			    m->r400);
+		*req_cls = m;
+		return MHD_YES;
+	}
+	*upload_data_size = 0;
 	if (strcmp(url, "/metrics") != 0)
 		return MHD_queue_response(c, MHD_HTTP_NOT_FOUND, m->r404);
 	pthread_mutex_lock(&m->mu);
@@ -225,10 +250,12 @@ metrics_server_start(const char *spec)
 		return NULL;
 	}
 	pthread_mutex_init(&m->mu, NULL);
+	m->r400 = fixed("bad request: a GET or HEAD has no body\n", false);
 	m->r404 = fixed("not found: the metrics are at /metrics\n", false);
 	m->r405 = fixed("method not allowed: GET or HEAD\n", true);
 	m->r503 = fixed("no metrics yet\n", false);
-	if (m->r404 == NULL || m->r405 == NULL || m->r503 == NULL) {
+	if (m->r400 == NULL || m->r404 == NULL || m->r405 == NULL ||
+	    m->r503 == NULL) {
 		log_warnx("--metrics: out of memory");
 		goto fail;
 	}
@@ -256,6 +283,8 @@ metrics_server_start(const char *spec)
 	}
 	return m;
  fail:
+	if (m->r400 != NULL)
+		MHD_destroy_response(m->r400);
 	if (m->r404 != NULL)
 		MHD_destroy_response(m->r404);
 	if (m->r405 != NULL)
@@ -280,6 +309,20 @@ metrics_server_publish(struct metrics_server *m, char *text, size_t len)
 	free(old);
 }
 
+int
+metrics_server_port(const struct metrics_server *m)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+
+	memset(&ss, 0, sizeof(ss));
+	if (getsockname(m->fd, (struct sockaddr *)&ss, &sl) == -1)
+		return -1;
+	return ntohs(ss.ss_family == AF_INET6 ?
+	    ((struct sockaddr_in6 *)&ss)->sin6_port :
+	    ((struct sockaddr_in *)&ss)->sin_port);
+}
+
 uint64_t
 metrics_server_scrapes(struct metrics_server *m)
 {
@@ -297,6 +340,7 @@ metrics_server_stop(struct metrics_server *m)
 	if (m == NULL)
 		return;
 	MHD_stop_daemon(m->d);	/* joins its thread, closes m->fd */
+	MHD_destroy_response(m->r400);
 	MHD_destroy_response(m->r404);
 	MHD_destroy_response(m->r405);
 	MHD_destroy_response(m->r503);

@@ -103,6 +103,20 @@ static const struct mfamily families[] = {
 	{ "rovmon_rib_nomem_total", "counter",
 	    "Routes not stored for want of memory.", NULL,
 	    { { NULL, SF(rib_nomem) } }, MF_ALWAYS },
+	{ "rovmon_rib_sessions_held_total", "counter",
+	    "Sessions whose routes were held when they went down (a flap "
+	    "handled like graceful restart).", NULL,
+	    { { NULL, SF(rib_held) } }, MF_ALWAYS },
+	{ "rovmon_rib_sessions_adopted_total", "counter",
+	    "Held sessions a new session between the same speakers took "
+	    "over.", NULL,
+	    { { NULL, SF(rib_adopted) } }, MF_ALWAYS },
+	{ "rovmon_rib_stale_resolved_total", "counter",
+	    "Stale routes resolved (End-of-RIB, or its wait ran out).", NULL,
+	    { { NULL, SF(rib_stale_resolved) } }, MF_ALWAYS },
+	{ "rovmon_rib_gone_resolved_total", "counter",
+	    "Routes of held sessions that never came back, resolved.", NULL,
+	    { { NULL, SF(rib_gone_resolved) } }, MF_ALWAYS },
 	{ "rovmon_route_events_total", "counter",
 	    "Lines written to the route log.", NULL,
 	    { { NULL, SF(route_events) } }, MF_ALWAYS },
@@ -227,6 +241,16 @@ put_rib(FILE *fp, const struct metrics_snapshot *ms)
 	head(fp, "rovmon_rib_sessions", "gauge",
 	    "BGP sessions with routes stored.");
 	fprintf(fp, "rovmon_rib_sessions %zu\n", c->sessions);
+	head(fp, "rovmon_rib_held_sessions", "gauge", "Sessions down whose "
+	    "routes are held, waiting for the session to come back.");
+	fprintf(fp, "rovmon_rib_held_sessions %" PRIu64 "\n", ms->held_sessions);
+	head(fp, "rovmon_rib_held_routes", "gauge",
+	    "Routes the held sessions hold (counted in rovmon_routes).");
+	fprintf(fp, "rovmon_rib_held_routes %" PRIu64 "\n", ms->held_routes);
+	head(fp, "rovmon_rib_stale_routes", "gauge", "Routes of sessions "
+	    "that came back, not yet re-announced (counted in "
+	    "rovmon_routes).");
+	fprintf(fp, "rovmon_rib_stale_routes %" PRIu64 "\n", ms->stale_routes);
 	head(fp, "rovmon_rib_memory_bytes", "gauge",
 	    "Memory the stored routes take.");
 	fprintf(fp, "rovmon_rib_memory_bytes %zu\n", c->bytes);

@@ -13,8 +13,9 @@
 #  2. promtool check metrics on a scrape; promtool check rules on
 #     docs/prometheus-alerts.yml.
 #  3. Hostile clients (docs/hostile-input.md): another path 404, POST and
-#     DELETE 405 with Allow, a garbage request line and a 64 KiB header
-#     refused (4xx or closed), HEAD without a body; 8 slow clients from
+#     DELETE 405 with Allow, a GET announcing a body 400, a garbage request
+#     line and a 64 KiB header refused (4xx or closed), HEAD without a
+#     body; 8 slow clients from
 #     127.0.0.2 (one more is refused by the per-address limit) are closed
 #     by the server's timeout while prometheus, from 127.0.0.1, keeps
 #     scraping; the sensor keeps reading (its packet count grows with a
@@ -179,6 +180,8 @@ r = ask(b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 65536 + b"\r\n\r
 assert status(r) in (0, 400, 413, 414, 431), r[:80]
 r = ask(b"GET /" + b"m" * 100000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
 assert status(r) in (0, 400, 404, 414, 431), r[:80]
+r = ask(b"GET /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" + b"b" * 1000)
+assert status(r) == 400, r[:80]
 r = ask(b"HEAD /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 assert status(r) == 200 and r.endswith(b"\r\n\r\n"), r[-80:]
 r = ask(b"GET /metrics HTTP/1.0\r\n\r\n")

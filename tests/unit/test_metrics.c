@@ -170,6 +170,10 @@ test_render(void **state)
 	ms.rib.sessions = 3;
 	ms.rib.bytes = 65536;
 	ms.tcp_sessions = 3;
+	ms.held_sessions = 1;
+	ms.held_routes = 40;
+	ms.stale_routes = 7;
+	ms.st.rib_held = 2;
 	ss[0] = sess("192.0.2.1", "192.0.2.2", 64500, 50, 20, 10);
 	ss[1] = sess("2001:db8::1", "2001:db8::2", 0, 5, 5, 0);
 	other = sess("0.0.0.0", "0.0.0.0", 0, 5, 0, 5);
@@ -235,6 +239,10 @@ test_render(void **state)
 	assert_line(text, "rovmon_routes_leak{leak=\"otc-from-peer\"} 2");
 	assert_line(text, "rovmon_rib_sessions 3");
 	assert_line(text, "rovmon_rib_memory_bytes 65536");
+	assert_line(text, "rovmon_rib_held_sessions 1");
+	assert_line(text, "rovmon_rib_held_routes 40");
+	assert_line(text, "rovmon_rib_stale_routes 7");
+	assert_line(text, "rovmon_rib_sessions_held_total 2");
 	assert_line(text, "rovmon_tcp_sessions 3");
 	/* senders, and the rest under peer="other" */
 	assert_line(text, "rovmon_session_routes{peer=\"192.0.2.1\","

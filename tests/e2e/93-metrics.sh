@@ -11,7 +11,9 @@
 #     route), and the statistics line's routes_invalid; likewise the
 #     valid and stored totals, the per-sender gauge and the packet counter.
 #  2. promtool check metrics on a scrape; promtool check rules on
-#     docs/prometheus-alerts.yml.
+#     docs/prometheus-alerts.yml, and promtool test rules: they fire on
+#     synthetic series when they should (tests/prometheus-alerts.test.yml);
+#     prometheus loaded them.
 #  3. Hostile clients (docs/hostile-input.md): another path 404, POST and
 #     DELETE 405 with Allow, a GET announcing a body 400, a garbage request
 #     line and a 64 KiB header refused (4xx or closed), HEAD without a
@@ -144,6 +146,7 @@ promtool check metrics < "$tmp/scrape.txt" > "$tmp/promtool.out" 2>&1 || fail "p
 [ "$(sample 'rovmon_routes{rpki_state="invalid"}')" = "$WINV" ] || fail "scrape: $(grep rovmon_routes "$tmp/scrape.txt")"
 grep -q '^# TYPE rovmon_session_routes gauge$' "$tmp/scrape.txt" || fail "no TYPE line for rovmon_session_routes"
 promtool check rules docs/prometheus-alerts.yml > "$tmp/rules.out" 2>&1 || fail "promtool check rules: $(cat "$tmp/rules.out")"
+promtool test rules tests/prometheus-alerts.test.yml > "$tmp/rtest.out" 2>&1 || fail "promtool test rules: $(cat "$tmp/rtest.out")"
 # the rules as prometheus loaded them: RovmonNoSession is not firing (a session is up)
 [ "$(promql 'rovmon_tcp_sessions')" -ge 1 ] || fail "rovmon_tcp_sessions $(promql rovmon_tcp_sessions)"
 inns curl -sf "$P/api/v1/rules" | grep -q '"name":"RovmonVrpSetStale"' || fail "prometheus did not load docs/prometheus-alerts.yml"

@@ -52,6 +52,8 @@ struct metrics_snapshot {
 	struct rovmon_stats st;		/* a copy of `stats` */
 	int64_t		 now;		/* Unix time of the snapshot */
 	int64_t		 start;		/* when rovmon started */
+	double		 snapshot_seconds;	/* the packet thread's time
+					 * for the previous snapshot */
 	bool		 rtr;		/* the VRP source is an RTR cache */
 	bool		 has_rib;	/* routes are stored (alert sinks) */
 	struct rib_counts rib;

@@ -35,6 +35,7 @@ struct rovmon_metrics {
 	struct metrics_sink *sinks;	/* nsinks */
 	size_t		 nsinks;
 	struct metrics_snapshot ms;
+	double		 cost;		/* seconds the last snapshot took */
 };
 
 static void
@@ -113,9 +114,11 @@ snapshot(struct rovmon *rv)
 {
 	struct rovmon_metrics *m = rv->metrics;
 	struct metrics_snapshot *ms = &m->ms;
+	struct timespec t0, t1;
 	char *text;
 	size_t len;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/* what a statistics line refreshes (rovmon_stats_write()) */
 	if (rv->cap != NULL)
 		capture_stats(rv->cap);
@@ -127,6 +130,7 @@ snapshot(struct rovmon *rv)
 	ms->st = stats;
 	ms->now = (int64_t)time(NULL);
 	ms->start = m->start;
+	ms->snapshot_seconds = m->cost;	/* the previous one's */
 	ms->rtr = rv->opt.vrps != NULL && rtr_is_url(rv->opt.vrps);
 	ms->tcp_sessions = rv->reasm != NULL ? reasm_flow_count(rv->reasm) : 0;
 	if (rv->alerting != NULL) {
@@ -138,6 +142,9 @@ snapshot(struct rovmon *rv)
 		return;
 	}
 	metrics_server_publish(m->srv, text, len);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	m->cost = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 }
 
 int

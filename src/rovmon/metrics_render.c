@@ -416,6 +416,11 @@ put_process(FILE *fp, const struct metrics_snapshot *ms)
 	    "packet thread took this snapshot (Unix time; one a second: "
 	    "older means the packet thread is stuck).");
 	fprintf(fp, "rovmon_snapshot_timestamp_seconds %" PRId64 "\n", ms->now);
+	head(fp, "rovmon_snapshot_duration_seconds", "gauge", "What the "
+	    "previous snapshot cost the packet thread (collecting, "
+	    "rendering, publishing).");
+	fprintf(fp, "rovmon_snapshot_duration_seconds %.6f\n",
+	    ms->snapshot_seconds);
 	head(fp, "rovmon_tcp_sessions", "gauge",
 	    "TCP sessions tracked now (BGP; RTR too with --rtr-audit).");
 	fprintf(fp, "rovmon_tcp_sessions %" PRIu64 "\n", ms->tcp_sessions);

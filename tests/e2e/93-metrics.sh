@@ -139,6 +139,8 @@ lab_waitfor 10 "per sender" promql_is 'sum(rovmon_session_routes{peer="10.179.1.
 	fail "rovmon_session_routes of 10.179.1.1: $(promql 'sum(rovmon_session_routes{peer="10.179.1.1",rpki_state="invalid"})')"
 lab_waitfor 10 "packets" promql_is 'rovmon_packets_total' "$NPKT" || fail "rovmon_packets_total $(promql rovmon_packets_total), want $NPKT"
 [ "$(promql 'rovmon_build_info')" = 1 ] || fail "no rovmon_build_info"
+echo "snapshot cost on the packet thread: $(promql 'max_over_time(rovmon_snapshot_duration_seconds[1h])') s at most"
+
 
 # 2. promtool on a scrape and on the example rules.
 inns curl -sf "$M/metrics" > "$tmp/scrape.txt" || fail "scrape"

@@ -158,6 +158,7 @@ test_render(void **state)
 	ms.st.vrp_rtr_updates = 9;
 	ms.now = 1700000100;
 	ms.start = 1699990000;
+	ms.snapshot_seconds = 0.000125;
 	ms.rtr = true;
 	ms.has_rib = true;
 	ms.rib.routes = 100;
@@ -274,6 +275,7 @@ test_render(void **state)
 	assert_line(text, "rovmon_build_info{version=\"" ROVMON_VERSION
 	    "\"} 1");
 	assert_line(text, "rovmon_start_time_seconds 1699990000");
+	assert_line(text, "rovmon_snapshot_duration_seconds 0.000125");
 	assert_line(text, "rovmon_snapshot_timestamp_seconds 1700000100");
 	free(text);
 

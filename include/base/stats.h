@@ -220,6 +220,10 @@ struct stats_redis {
 	int64_t		 last_contact;	/* last successful read (Unix
 					 * time), 0 never */
 	unsigned	 retries;	/* failures since the last success */
+	const char	*master;	/* Sentinel URL: "host:port" of the
+					 * master in use ("" none yet); NULL
+					 * otherwise (no "master" member) */
+	uint64_t	 master_changes;	/* failovers followed */
 };
 
 struct stats_live {

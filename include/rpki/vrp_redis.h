@@ -39,14 +39,31 @@
 #define VRP_REDIS_PARTIAL_TTL	86400	/* seconds an unfinished
 					 * generation may linger */
 
-/* A parsed redis://, unix:// or redis+unix:// URL. */
+#define VRP_REDIS_SENTINEL_PORT	26379
+#define VRP_REDIS_SENTINELS_MAX	16
+#define VRP_REDIS_MASTER_MAX	64	/* characters of a master's name */
+
+struct vrp_redis_hostport {
+	char	*host;
+	int	 port;
+};
+
+/*
+ * A parsed redis://, unix://, redis+unix:// or redis-sentinel:// URL.
+ * With a Sentinel URL, host and path are NULL: the master's address is
+ * asked from the sentinels at each connect (docs/redis.md, "Sentinel").
+ */
 struct vrp_redis_url {
-	char	*host;		/* NULL for a unix socket */
+	char	*host;		/* NULL for a unix socket or Sentinel */
 	int	 port;
 	char	*path;		/* unix socket path, or NULL */
 	char	*user;		/* NULL = AUTH password only */
 	char	*password;	/* NULL = no AUTH */
 	int	 db;
+	char	*master;	/* Sentinel's name of the master, or NULL
+				 * (not a Sentinel URL) */
+	struct vrp_redis_hostport sentinel[VRP_REDIS_SENTINELS_MAX];
+	size_t	 nsentinels;
 };
 
 /*
@@ -162,6 +179,12 @@ struct vrp_redis_status {
 	uint64_t	 refused;	/* generations refused for their
 					 * content, each counted once */
 	uint64_t	 refused_gen;	/* the last one, 0 none */
+	bool		 sentinel;	/* the URL is a Sentinel URL */
+	char		 master[80];	/* Sentinel URL: "host:port" of the
+					 * last verified master, "" before
+					 * one or without Sentinel */
+	uint64_t	 master_changes;	/* times a different master
+					 * was verified after the first */
 };
 
 /* A consistent snapshot; safe from any thread. */

@@ -2,7 +2,8 @@
  * vrp_redis_internal.h - the seam between the files of the Redis module:
  * vrp_redis.c (keys, connections, the handle), vrp_redis_url.c (URLs),
  * vrp_redis_read.c (the strict reader), vrp_redis_watch.c (the watcher
- * thread) and vrp_redis_store.c (the writer).
+ * thread), vrp_redis_store.c (the writer) and vrp_redis_sentinel.c (the
+ * master of a Sentinel URL).
  *
  * Private to the Redis module: nothing outside src/vrp_redis*.c includes
  * it; the public contract is vrp_redis.h.  Functions follow log.h (0/-1,
@@ -63,9 +64,10 @@
 #define ASPA_BYTES_MAX	((size_t)ASPA_MAX_RECORDS * ASPA_HDR_SIZE + \
 			    (size_t)ASPA_MAX_POOL * 4)
 
-/* One connection and its last error; the watcher owns two of these. */
+/* One connection and its last error; the watcher owns two of these.
+ * r is not const: a Sentinel connect notes the master it verified. */
 struct rconn {
-	const struct vrp_redis	*r;
+	struct vrp_redis	*r;
 	redisContext		*c;
 	char			 err[256];
 };
@@ -84,6 +86,9 @@ struct vrp_redis {
 	pthread_mutex_t		 lock;		/* guards the fields below */
 	struct vrp_redis_status	 st;
 	char			 last_sha[65];
+	size_t			 sentinel_first;	/* Sentinel URL: the
+					 * one that answered last is asked
+					 * first (under lock) */
 };
 
 /* vrp_redis.c */
@@ -99,8 +104,14 @@ void	vrp_redis_key_chunk(const struct rconn *, char *buf, uint64_t id,
 	    size_t n);
 
 /* Connections and commands.  A reply, or NULL with k->err set; error
- * replies count as failures; the caller frees a reply it gets. */
+ * replies count as failures; the caller frees a reply it gets.
+ * conn_open connects as the URL says (a Sentinel URL: to the master the
+ * sentinels name, verified); conn_connect connects k to one server,
+ * TCP (host, port) or unix (path), then keepalive, AUTH and SELECT as
+ * the URL says, "what" naming the server in errors. */
 int	vrp_redis_conn_open(struct rconn *);
+int	vrp_redis_conn_connect(struct rconn *, const char *host, int port,
+	    const char *path, const char *what);
 void	vrp_redis_conn_close(struct rconn *);
 redisReply *vrp_redis_cmdv(struct rconn *, int argc, const char **argv,
 	    const size_t *lens);
@@ -115,6 +126,26 @@ int	vrp_redis_expect_ok(struct rconn *, redisReply *);
 void	vrp_redis_note_error(struct vrp_redis *, const char *err,
 	    bool quiet);
 bool	vrp_redis_note_refused(struct vrp_redis *, uint64_t gen);
+
+/* vrp_redis_sentinel.c */
+#define VRP_REDIS_HOST_MAX	253	/* a DNS name's length */
+/*
+ * Connect k to the master the sentinels name, in turn from the one that
+ * answered last, and keep it only if ROLE says master.  0, or -1 with
+ * k->err naming what failed (the master of the first answer, else the
+ * last sentinel).
+ */
+int	vrp_redis_sentinel_open(struct rconn *k);
+/*
+ * SENTINEL get-master-addr-by-name on the sentinel connection s: the
+ * master's host (letters, digits, '.', ':', '-', '_'; at most
+ * VRP_REDIS_HOST_MAX) and port (1..65535).  -1 with s->err on a nil
+ * reply (master unknown), wrong types or counts, or a bad address.
+ */
+int	vrp_redis_sentinel_ask(struct rconn *s, char *host, size_t hostlen,
+	    int *port);
+/* ROLE on k: 0 when it says master, else -1 with k->err. */
+int	vrp_redis_role_master(struct rconn *k);
 
 /* vrp_redis_url.c: decimal digits only, no sign, within [0, max]. */
 int	vrp_redis_parse_num(const char *s, size_t n, unsigned long long max,

@@ -76,7 +76,16 @@ put_redis(FILE *fp, const struct stats_redis *r)
 		put_string(fp, r->last_error);
 	else
 		fputs("null", fp);
-	fprintf(fp, ",\"retries\":%u}", r->retries);
+	fprintf(fp, ",\"retries\":%u", r->retries);
+	if (r->master != NULL) {
+		fputs(",\"master\":", fp);
+		if (r->master[0] != '\0')
+			put_string(fp, r->master);
+		else
+			fputs("null", fp);
+		fprintf(fp, ",\"master_changes\":%" PRIu64, r->master_changes);
+	}
+	fputc('}', fp);
 }
 
 /*

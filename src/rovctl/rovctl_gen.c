@@ -170,6 +170,7 @@ int
 rovctl_cmd_status(const struct rovctl_opts *o)
 {
 	struct vrp_redis_meta m;
+	struct vrp_redis_status rst;
 	struct vrp_redis *r;
 	struct vrp_set *set = NULL;
 	char t[3][32], age[3][32];
@@ -200,10 +201,18 @@ rovctl_cmd_status(const struct rovctl_opts *o)
 		    sizeof(age[0])));
 	printable(m.source);
 	printable(m.format);
+	vrp_redis_status(r, &rst);	/* a Sentinel URL's master */
 	if (o->json) {
-		rovctl_json_out(status_json(&m, set, expired, now));
+		json_t *j = status_json(&m, set, expired, now);
+
+		if (j != NULL && rst.sentinel)
+			json_object_set_new(j, "master",
+			    json_string(rst.master));
+		rovctl_json_out(j);
 		goto done;
 	}
+	if (rst.sentinel)
+		printf("master         %s (from the sentinels)\n", rst.master);
 	printf("generation     %llu (previous %llu)\n",
 	    (unsigned long long)m.gen, (unsigned long long)m.previous);
 	printf("vrps           %zu (%zu bytes in %zu chunks)", m.count,

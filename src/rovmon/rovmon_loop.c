@@ -110,6 +110,10 @@ rovmon_stats_write(struct rovmon *rv)
 		sr.generation = validator_generation(rv->validator);
 		sr.last_contact = st.last_check;
 		sr.retries = st.retries;
+		if (st.sentinel) {
+			sr.master = st.master;	/* lives until written */
+			sr.master_changes = st.master_changes;
+		}
 		live.redis = &sr;
 	}
 	if (rv->rtr_audit != NULL) {

@@ -2,8 +2,9 @@
  * vrp_redis.c - the Redis handle of VRP generations: keys, connections
  * and commands (every reply checked), opening and closing a handle, and
  * the status bookkeeping the reader and the watcher share.  URLs are in
- * vrp_redis_url.c, the reader in vrp_redis_read.c, the watcher thread in
- * vrp_redis_watch.c, the writer in vrp_redis_store.c.  See vrp_redis.h
+ * vrp_redis_url.c, a Sentinel URL's master in vrp_redis_sentinel.c, the
+ * reader in vrp_redis_read.c, the watcher thread in vrp_redis_watch.c,
+ * the writer in vrp_redis_store.c.  See vrp_redis.h
  * for the contract, vrp_redis_internal.h for the invariants and the
  * record layout, and docs/redis.md for the key layout.
  */
@@ -117,29 +118,28 @@ vrp_redis_expect_ok(struct rconn *k, redisReply *rep)
 }
 
 int
-vrp_redis_conn_open(struct rconn *k)
+vrp_redis_conn_connect(struct rconn *k, const char *host, int port,
+    const char *path, const char *what)
 {
 	const struct vrp_redis_url *u = &k->r->url;
 	struct timeval tv = { VRP_REDIS_TIMEOUT, 0 };
 	const char *argv[3];
 	char db[16];
 
-	if (k->c != NULL)
-		return 0;
-	k->c = u->path != NULL ? redisConnectUnixWithTimeout(u->path, tv) :
-	    redisConnectWithTimeout(u->host, u->port, tv);
+	k->c = path != NULL ? redisConnectUnixWithTimeout(path, tv) :
+	    redisConnectWithTimeout(host, port, tv);
 	if (k->c == NULL || k->c->err) {
-		vrp_redis_conn_err(k, "%s: connect: %s", k->r->desc,
+		vrp_redis_conn_err(k, "%s: connect: %s", what,
 		    k->c != NULL ? k->c->errstr : "out of memory");
 		vrp_redis_conn_close(k);
 		return -1;
 	}
 	if (redisSetTimeout(k->c, tv) != REDIS_OK)
-		log_debug("%s: cannot set a command timeout", k->r->desc);
+		log_debug("%s: cannot set a command timeout", what);
 	/* Keepalive finds a vanished peer (TCP only; on a unix socket
 	 * hiredis would flag the context as failed). */
-	if (u->path == NULL && redisEnableKeepAlive(k->c) != REDIS_OK) {
-		vrp_redis_conn_err(k, "%s: keepalive: %s", k->r->desc,
+	if (path == NULL && redisEnableKeepAlive(k->c) != REDIS_OK) {
+		vrp_redis_conn_err(k, "%s: keepalive: %s", what,
 		    k->c->errstr);
 		vrp_redis_conn_close(k);
 		return -1;
@@ -165,12 +165,24 @@ vrp_redis_conn_open(struct rconn *k)
 	{
 		char tmp[sizeof(k->err)];
 
-		snprintf(tmp, sizeof(tmp), "%.100s: %.150s", k->r->desc,
-		    k->err);
+		snprintf(tmp, sizeof(tmp), "%.100s: %.150s", what, k->err);
 		memcpy(k->err, tmp, sizeof(tmp));
 	}
 	vrp_redis_conn_close(k);
 	return -1;
+}
+
+int
+vrp_redis_conn_open(struct rconn *k)
+{
+	const struct vrp_redis_url *u = &k->r->url;
+
+	if (k->c != NULL)
+		return 0;
+	if (u->master != NULL)
+		return vrp_redis_sentinel_open(k);
+	return vrp_redis_conn_connect(k, u->host, u->port, u->path,
+	    k->r->desc);
 }
 
 static void
@@ -178,7 +190,10 @@ describe(struct vrp_redis *r)
 {
 	const struct vrp_redis_url *u = &r->url;
 
-	if (u->path != NULL)
+	if (u->master != NULL)
+		snprintf(r->desc, sizeof(r->desc), "redis sentinel %s db %d",
+		    u->master, u->db);
+	else if (u->path != NULL)
 		snprintf(r->desc, sizeof(r->desc), "redis unix:%s db %d",
 		    u->path, u->db);
 	else
@@ -217,6 +232,7 @@ vrp_redis_open(const char *url, const char *ns)
 	}
 	memcpy(r->ns, ns, strlen(ns) + 1);
 	describe(r);
+	r->st.sentinel = r->url.master != NULL;
 	r->main.r = r;
 	r->wake[0] = r->wake[1] = -1;
 	pthread_mutex_init(&r->lock, NULL);

@@ -1,5 +1,6 @@
 /*
- * vrp_redis_url.c - Redis URLs (redis://, rediss:// refused, unix://):
+ * vrp_redis_url.c - Redis URLs (redis://, rediss:// refused, unix://,
+ * redis-sentinel://):
  * parsing with percent-decoding and strict numbers, and freeing what the
  * parse allocated.  Owns vrp_redis_url_parse/_clear and
  * vrp_redis_parse_num; the connections that use a URL are in vrp_redis.c.
@@ -134,49 +135,137 @@ url_userinfo(const char **sp, const char *end, struct vrp_redis_url *u,
 	return 0;
 }
 
+/*
+ * host[:port] or [v6addr][:port] between s and end: *host allocated,
+ * *port set when given.  what names the part in errors ("" for the one
+ * host of a redis:// URL, "sentinel 2: " in a sentinel list).
+ */
+static int
+url_hostport(const char *s, const char *end, char **host, int *port,
+    const char *what, char *err, size_t elen)
+{
+	const char *hend, *p;
+	unsigned long long v;
+
+	if (*s == '[') {
+		if ((hend = memchr(s, ']', (size_t)(end - s))) == NULL) {
+			snprintf(err, elen, "%sunterminated '[' in host", what);
+			return -1;
+		}
+		*host = strndup(s + 1, (size_t)(hend - s - 1));
+		p = hend + 1;
+	} else {
+		hend = memchr(s, ':', (size_t)(end - s));
+		p = hend != NULL ? hend : end;
+		*host = strndup(s, (size_t)(p - s));
+	}
+	if (*host == NULL || (*host)[0] == '\0') {
+		snprintf(err, elen, "%smissing host", what);
+		return -1;
+	}
+	if (*p == ':') {
+		if (vrp_redis_parse_num(p + 1, (size_t)(end - p - 1), 65535,
+		    &v) == -1 || v == 0) {
+			snprintf(err, elen, "%sport must be 1..65535", what);
+			return -1;
+		}
+		*port = (int)v;
+	} else if (p != end) {
+		snprintf(err, elen, "%sjunk after host", what);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 url_tcp(const char *s, struct vrp_redis_url *u, char *err, size_t elen)
 {
-	const char *end = s + strcspn(s, "/?"), *hend, *p;
+	const char *end = s + strcspn(s, "/?");
 	unsigned long long v;
 
 	if (*(s + strcspn(s, "?")) != '\0') {
 		snprintf(err, elen, "redis:// URLs take no query; use /DB");
 		return -1;
 	}
-	if (url_userinfo(&s, end, u, err, elen) == -1)
+	if (url_userinfo(&s, end, u, err, elen) == -1 ||
+	    url_hostport(s, end, &u->host, &u->port, "", err, elen) == -1)
 		return -1;
-	if (*s == '[') {
-		if ((hend = memchr(s, ']', (size_t)(end - s))) == NULL) {
-			snprintf(err, elen, "unterminated '[' in host");
-			return -1;
-		}
-		u->host = strndup(s + 1, (size_t)(hend - s - 1));
-		p = hend + 1;
-	} else {
-		hend = memchr(s, ':', (size_t)(end - s));
-		p = hend != NULL ? hend : end;
-		u->host = strndup(s, (size_t)(p - s));
-	}
-	if (u->host == NULL || u->host[0] == '\0') {
-		snprintf(err, elen, "missing host");
-		return -1;
-	}
-	if (*p == ':') {
-		if (vrp_redis_parse_num(p + 1, (size_t)(end - p - 1), 65535,
-		    &v) == -1 || v == 0) {
-			snprintf(err, elen, "port must be 1..65535");
-			return -1;
-		}
-		u->port = (int)v;
-	} else if (p != end) {
-		snprintf(err, elen, "junk after host");
-		return -1;
-	}
 	if (*end == '/' && end[1] != '\0') {
 		if (vrp_redis_parse_num(end + 1, strlen(end + 1), 1000000,
 		    &v) == -1) {
 			snprintf(err, elen, "db (the path) must be a number");
+			return -1;
+		}
+		u->db = (int)v;
+	}
+	return 0;
+}
+
+/*
+ * redis-sentinel://[[user]:password@]host[:port][,host[:port]...]/NAME[/db]
+ * The hosts are Sentinels (default port 26379); NAME is the master's
+ * name in their configuration; user, password and db are the master's.
+ */
+static int
+url_sentinel(const char *s, struct vrp_redis_url *u, char *err, size_t elen)
+{
+	const char *end = s + strcspn(s, "/?"), *comma, *name, *nend;
+	struct vrp_redis_hostport *h;
+	char what[32];
+	unsigned long long v;
+	size_t i;
+
+	if (*(s + strcspn(s, "?")) != '\0') {
+		snprintf(err, elen, "redis-sentinel:// URLs take no query; "
+		    "use /MASTERNAME/DB");
+		return -1;
+	}
+	if (url_userinfo(&s, end, u, err, elen) == -1)
+		return -1;
+	for (;;) {
+		comma = memchr(s, ',', (size_t)(end - s));
+		if (u->nsentinels == VRP_REDIS_SENTINELS_MAX) {
+			snprintf(err, elen, "more than %d sentinels",
+			    VRP_REDIS_SENTINELS_MAX);
+			return -1;
+		}
+		h = &u->sentinel[u->nsentinels++];
+		h->port = VRP_REDIS_SENTINEL_PORT;
+		snprintf(what, sizeof(what), "sentinel %zu: ", u->nsentinels);
+		if (url_hostport(s, comma != NULL ? comma : end, &h->host,
+		    &h->port, what, err, elen) == -1)
+			return -1;
+		if (comma == NULL)
+			break;
+		s = comma + 1;
+	}
+	if (*end != '/' || end[1] == '\0' || end[1] == '/') {
+		snprintf(err, elen, "missing /MASTERNAME after the sentinels");
+		return -1;
+	}
+	name = end + 1;
+	nend = name + strcspn(name, "/");
+	for (i = 0; name + i < nend; i++)
+		if (!isalnum((unsigned char)name[i]) &&
+		    strchr("._:-", name[i]) == NULL) {
+			snprintf(err, elen, "master name: character %zu must "
+			    "be a letter, digit, '.', '_', ':' or '-'", i + 1);
+			return -1;
+		}
+	if (i > VRP_REDIS_MASTER_MAX) {
+		snprintf(err, elen, "master name longer than %d characters",
+		    VRP_REDIS_MASTER_MAX);
+		return -1;
+	}
+	if ((u->master = strndup(name, i)) == NULL) {
+		snprintf(err, elen, "out of memory");
+		return -1;
+	}
+	if (*nend == '/' && nend[1] != '\0') {
+		if (vrp_redis_parse_num(nend + 1, strlen(nend + 1), 1000000,
+		    &v) == -1) {
+			snprintf(err, elen, "db (after the master name) must "
+			    "be a number");
 			return -1;
 		}
 		u->db = (int)v;
@@ -209,11 +298,13 @@ vrp_redis_url_parse(const char *s, struct vrp_redis_url *u, char *err,
 		if ((u->path = strndup(s, (size_t)(q - s))) == NULL)
 			goto done;
 		rv = *q == '?' ? url_query(q + 1, u, err, elen) : 0;
-	} else if (strncmp(s, "rediss://", 9) == 0)
+	} else if (strncmp(s, "redis-sentinel://", 17) == 0)
+		rv = url_sentinel(s + 17, u, err, elen);
+	else if (strncmp(s, "rediss://", 9) == 0)
 		snprintf(err, elen, "TLS (rediss://) is not supported");
 	else
-		snprintf(err, elen, "expected redis://, unix:// or "
-		    "redis+unix://");
+		snprintf(err, elen, "expected redis://, unix://, "
+		    "redis+unix:// or redis-sentinel://");
  done:
 	if (rv == -1)
 		vrp_redis_url_clear(u);
@@ -223,6 +314,11 @@ vrp_redis_url_parse(const char *s, struct vrp_redis_url *u, char *err,
 void
 vrp_redis_url_clear(struct vrp_redis_url *u)
 {
+	size_t i;
+
+	for (i = 0; i < u->nsentinels; i++)
+		free(u->sentinel[i].host);
+	free(u->master);
 	free(u->host);
 	free(u->path);
 	free(u->user);

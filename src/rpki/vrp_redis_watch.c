@@ -23,7 +23,11 @@
 #include "rpki/vrp_redis_internal.h"
 
 #define BACKOFF_MAX	60
+#define BACKOFF_SENTINEL 5	/* Sentinel URL: asking the sentinels is
+				 * cheap, and a failover must be followed
+				 * soon after it happened */
 #define RECHECK		60	/* seconds between safety-net checks */
+#define DEMOTED		(-2)	/* check(): not the master any more */
 
 /* Sleep up to ms; true when a stop was requested meanwhile. */
 static bool
@@ -101,7 +105,12 @@ sub_wait(struct vrp_redis *r, struct rconn *k, int ms)
 	return sub_wait(r, k, 0) == 1 ? 1 : 0;
 }
 
-/* Compare Redis's current generation with ours; load and hand over. */
+/*
+ * Compare Redis's current generation with ours; load and hand over.
+ * With a Sentinel URL an open connection is asked ROLE first: a master
+ * demoted while we stayed connected gives DEMOTED (a new connection was
+ * verified when it was opened).
+ */
 static int
 check(struct vrp_redis *r, struct rconn *k)
 {
@@ -111,6 +120,13 @@ check(struct vrp_redis *r, struct rconn *k)
 	bool same;
 
 	k->err[0] = '\0';
+	if (r->url.master != NULL && k->c != NULL &&
+	    vrp_redis_role_master(k) == -1) {
+		if (k->c == NULL)
+			goto fail;	/* lost, not demoted */
+		vrp_redis_conn_close(k);
+		return DEMOTED;
+	}
 	if (vrp_redis_read_ids(k, &cur, &prev) == -1)
 		goto fail;
 	if (vrp_redis_read_meta(k, cur, &m) == 0) {
@@ -162,6 +178,7 @@ watch_main(void *arg)
 	struct vrp_redis *r = arg;
 	struct rconn sub = { r, NULL, "" }, cmd = { r, NULL, "" };
 	unsigned backoff = 1, cbackoff = 1;
+	unsigned bmax = r->url.master != NULL ? BACKOFF_SENTINEL : BACKOFF_MAX;
 	time_t next = 0, now;
 	bool down = false;
 	sigset_t ss;
@@ -177,14 +194,14 @@ watch_main(void *arg)
 			if (sub_open(&sub) == -1) {
 				if (!down)
 					log_warnx("%s (down; retrying every "
-					    "1..%d s)", sub.err, BACKOFF_MAX);
+					    "1..%u s)", sub.err, bmax);
 				down = true;
 				set_connected(r, false);
 				vrp_redis_note_error(r, sub.err, true);
 				if (nap(r, (int)backoff * 1000))
 					break;
-				backoff = backoff * 2 > BACKOFF_MAX ?
-				    BACKOFF_MAX : backoff * 2;
+				backoff = backoff * 2 > bmax ? bmax :
+				    backoff * 2;
 				continue;
 			}
 			if (down)
@@ -195,7 +212,18 @@ watch_main(void *arg)
 			set_connected(r, true);
 		}
 		if ((now = time(NULL)) >= next) {
-			if (check(r, &cmd) == 0) {
+			if ((rv = check(r, &cmd)) == DEMOTED) {
+				/* Both connections go; the next connect
+				 * asks the sentinels again. */
+				log_warnx("%s: %s (reconnecting)", r->desc,
+				    cmd.err);
+				vrp_redis_note_error(r, cmd.err, true);
+				vrp_redis_conn_close(&sub);
+				set_connected(r, false);
+				down = true;
+				continue;
+			}
+			if (rv == 0) {
 				cbackoff = 1;
 				next = now + RECHECK;
 			} else {
@@ -212,8 +240,8 @@ watch_main(void *arg)
 		if (rv == 1)
 			next = 0;
 		else if (rv == -1) {
-			log_warnx("%s (down; retrying every 1..%d s)", sub.err,
-			    BACKOFF_MAX);
+			log_warnx("%s (down; retrying every 1..%u s)", sub.err,
+			    bmax);
 			down = true;
 			set_connected(r, false);
 			vrp_redis_note_error(r, sub.err, true);

@@ -250,6 +250,27 @@ run "$ROVCTL" vrp show --prefix 192.0.2.0/24
 	ok "vrp show, no source given: says it uses the default Redis (exit $got)" || bad "vrp show, no source: $(head -n 2 "$tmp/err")"
 exact "vrp load --from ftp://" 4 "rovctl: ftp://example.net/vrps.csv: unsupported URL scheme 'ftp' (http://, https://, rtr:// and rtr+unix:// are fetched; a file is named by its path)" \
 	"$ROVCTL" vrp load --from ftp://example.net/vrps.csv --redis "$NOSOCK"
+# Sentinel URLs (docs/redis.md, "Sentinel"): each mistake names the part
+# of the URL; a sentinel that cannot be reached is exit 4 (rovctl), 3
+# (rovmon -r), one line.  127.0.0.1:1 is assumed closed.
+exact "sentinel URL, port out of range" 3 "rovctl: bad Redis URL: sentinel 2: port must be 1..65535" \
+	"$ROVCTL" vrp status --redis redis-sentinel://127.0.0.1,127.0.0.1:65536/tm
+exact "sentinel URL, empty host" 3 "rovctl: bad Redis URL: sentinel 2: missing host" \
+	"$ROVCTL" vrp load --from "$V" --redis redis-sentinel://127.0.0.1,:26379/tm
+exact "sentinel URL, no master name" 3 "rovctl: bad Redis URL: missing /MASTERNAME after the sentinels" \
+	"$ROVCTL" vrp status --redis redis-sentinel://127.0.0.1:26379
+exact "sentinel URL, bad master name" 3 "rovctl: bad Redis URL: master name: character 3 must be a letter, digit, '.', '_', ':' or '-'" \
+	"$ROVCTL" validate 192.0.2.0/24 1 --redis 'redis-sentinel://127.0.0.1/tm%20x'
+exact "sentinel URL, db not a number" 3 "rovctl: bad Redis URL: db (after the master name) must be a number" \
+	"$ROVCTL" vrp status --redis redis-sentinel://127.0.0.1/tm/x
+exact "sentinel URL, query" 3 "rovctl: bad Redis URL: redis-sentinel:// URLs take no query; use /MASTERNAME/DB" \
+	"$ROVCTL" vrp status --redis 'redis-sentinel://127.0.0.1/tm?db=1'
+exact "sentinel URL, no sentinel answers" 4 "rovctl: redis sentinel tm db 2: no master: no sentinel of 1 named one (last: sentinel 127.0.0.1:1: connect: Connection refused)" \
+	"$ROVCTL" vrp status --redis redis-sentinel://127.0.0.1:1/tm/2
+exact "rovmon -r, sentinel URL, bad port" 3 "rovmon: bad Redis URL: sentinel 1: port must be 1..65535" \
+	"$ROVMON" -r "$P" --redis redis-sentinel://127.0.0.1:0/tm --routes "$tmp/s.jsonl"
+exact "rovmon -r, no sentinel answers" 3 "rovmon: redis sentinel tm db 0: no master: no sentinel of 1 named one (last: sentinel 127.0.0.1:1: connect: Connection refused)" \
+	"$ROVMON" -r "$P" --redis redis-sentinel://127.0.0.1:1/tm --routes "$tmp/s.jsonl"
 # The README's example prints what it claims: the VRPs covering the prefix.
 ex=$(grep -o 'rovctl vrp show --prefix [^ ]* --vrps pcaps/demo-vrps.json' README.md | head -n 1)
 pfx=$(echo "$ex" | awk '{print $5}')

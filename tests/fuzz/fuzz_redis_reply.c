@@ -22,6 +22,14 @@
  * (meta aspa_count/aspa_bytes, GET and STRLEN of NS vrp:gen:ID:aspa)
  * come with modes 0 and 1.
  *
+ * With byte 0 & 16 (modes 0..2) the handle has a redis-sentinel:// URL
+ * and the stream first answers what a Sentinel connect asks
+ * (vrp_redis_sentinel.c): SENTINEL get-master-addr-by-name (the address
+ * must come back checked: a host of the allowed characters, a port
+ * 1..65535), then ROLE on the master; only when ROLE says master does the
+ * mode run on, as it would on a verified master.  A reconnect then tries
+ * the URL's sentinel, 127.0.0.1:1, and fails.
+ *
  * hiredis 0.14 (Debian 12) callocs a multi-bulk reply's element array as
  * soon as it reads "*N", for any N: "*4000000000\r\n" asks for 32 GB.
  * That is hiredis's own limit to enforce (1.x has maxelements), not
@@ -126,6 +134,34 @@ reader_only(const uint8_t *p, size_t n)
 	redisReaderFree(rd);
 }
 
+/*
+ * What a Sentinel connect reads: the master's address (checked here
+ * again: what vrp_redis_sentinel_ask() accepts must be a usable host and
+ * port), then ROLE.  True when the connection is a verified master.
+ */
+static bool
+sentinel_steps(struct vrp_redis *r)
+{
+	char host[VRP_REDIS_HOST_MAX + 1];
+	size_t i, n;
+	int port = -1;
+
+	if (vrp_redis_sentinel_ask(&r->main, host, sizeof(host), &port) == 0) {
+		n = strlen(host);
+		if (n == 0 || n > VRP_REDIS_HOST_MAX || port < 1 ||
+		    port > 65535)
+			abort();
+		for (i = 0; i < n; i++)
+			if (host[i] <= ' ' || host[i] > '~' ||
+			    strchr("/@,[]", host[i]) != NULL)
+				abort();
+	} else if (port != -1)
+		abort();	/* a refused answer leaves port alone */
+	if (r->main.c == NULL)
+		return false;	/* the stream ended or broke */
+	return vrp_redis_role_master(&r->main) == 0 && r->main.c != NULL;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -142,7 +178,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		reader_only(data + 1, size - 1);
 		return 0;
 	}
-	if ((r = vrp_redis_open("unix:///nonexistent/rovmon-fuzz.sock",
+	if ((r = vrp_redis_open((data[0] & 16) ?
+	    "redis-sentinel://127.0.0.1:1/fz-master" :
+	    "unix:///nonexistent/rovmon-fuzz.sock",
 	    (data[0] & 4) ? "fz:" : NULL)) == NULL)
 		abort();
 	if ((fd = open("/dev/null", O_RDWR)) == -1 ||
@@ -151,6 +189,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 1 && redisReaderFeed(r->main.c->reader,
 	    (const char *)data + 1, size - 1) != REDIS_OK)
 		abort();
+	if ((data[0] & 16) && !sentinel_steps(r)) {
+		vrp_redis_close(r);
+		return 0;
+	}
 	switch (mode) {
 	case 0:
 		if (vrp_redis_load_current(r, &set, &gen) == 0) {

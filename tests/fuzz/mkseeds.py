@@ -534,6 +534,21 @@ def seeds_redis(out, small):
            b"+OK\r\n" * 3 + integer(2) + integer(1) + b"+OK\r\n" + integer(0) + integer(6) +
            arr([bulk("6"), bulk("8")]) + integer(1))
     out.put("fuzz_redis_reply", "store-aspa", b"\x0a" + sta, maxlen)
+    # byte 0 & 16: a Sentinel URL; SENTINEL get-master-addr-by-name, then
+    # ROLE, then the mode (vrp_redis_sentinel.c)
+    addr = arr([bulk("127.0.0.1"), bulk("6379")])
+    role = arr([bulk("master"), integer(0), arr([])])
+    out.put("fuzz_redis_reply", "sentinel-load", b"\x10" + addr + role + load, maxlen)
+    out.put("fuzz_redis_reply", "sentinel-meta", b"\x11" + arr([bulk("2001:db8::1"), bulk("7002")]) + role + cm, maxlen)
+    out.put("fuzz_redis_reply", "sentinel-store", b"\x12" + arr([bulk("redis-1.example"), bulk("6379")]) + role + st, maxlen)
+    out.put("fuzz_redis_reply", "sentinel-nil", b"\x10" + b"*-1\r\n", maxlen)
+    out.put("fuzz_redis_reply", "sentinel-types", b"\x10" + arr([integer(1), integer(6379)]), maxlen)
+    out.put("fuzz_redis_reply", "sentinel-notaddr", b"\x10" + arr([bulk("127.0.0.1 x"), bulk("6379")]), maxlen)
+    out.put("fuzz_redis_reply", "sentinel-port", b"\x10" + arr([bulk("127.0.0.1"), bulk("65536")]), maxlen)
+    out.put("fuzz_redis_reply", "sentinel-err", b"\x10" + b"-ERR unknown command 'SENTINEL'\r\n", maxlen)
+    out.put("fuzz_redis_reply", "sentinel-slave", b"\x10" + addr +
+            arr([bulk("slave"), bulk("127.0.0.1"), integer(7001), bulk("connected"), integer(14)]), maxlen)
+    out.put("fuzz_redis_reply", "sentinel-role-sentinel", b"\x10" + addr + arr([bulk("sentinel"), arr([bulk("tm")])]), maxlen)
     # 3: hiredis's reader alone
     out.put("fuzz_redis_reply", "reader",
             b"\x03" + arr([integer(-5), bulk("x"), bulk(None), b"+OK\r\n", b"-ERR no\r\n",

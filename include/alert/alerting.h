@@ -81,14 +81,19 @@ void		 alerting_misjudged_fn(void *alerting,
  * with the same gid:sid:rev and event_filter keep their event_filter
  * counts) and reopen the file sinks. */
 void		 alerting_reload(struct alerting *);
+/* Replace the RIB with one loaded from a checkpoint's body (rib_load());
+ * 0, or -1 with why, the RIB as it was.  At start, before any route. */
+int		 alerting_restore(struct alerting *, const uint8_t *body,
+		    size_t len, char *why, size_t whylen);
 /* Write out the alert lines gathered by file sinks (sinks_drain). */
 void		 alerting_drain(struct alerting *);
 /* At the end of the run: deliver or give up what the sinks hold, then
  * the number of alerts lost for good (0: none) and, in why, where and
  * why ("SPEC (reason)", sinks_lost()).  NULL ok (0). */
 uint64_t	 alerting_lost(struct alerting *, char *why, size_t len);
-/* What the metrics read (packet thread only, rovmon/metrics.c): the
- * stored routes and the sinks.  Owned by the alerting stage. */
+/* What the metrics and the checkpoint read (packet thread only,
+ * rovmon/metrics.c, rovmon/rovmon_state.c): the stored routes and the
+ * sinks.  Owned by the alerting stage. */
 const struct rib *alerting_rib(const struct alerting *);
 struct sinks	*alerting_sinks(const struct alerting *);
 /* Set the route-state gauges of the statistics (stats.h) to now, and add

@@ -39,7 +39,14 @@
 	X(RTR_PARTIAL,	"rtr-partial")	/* session picked up mid-stream */ \
 	X(RTR_ERROR,	"rtr-error")	/* an Error Report on the wire */ \
 	X(RTR_EXPIRED,	"rtr-expired")	/* rovmon's own RTR data expired
-					 * (RTR client) */
+					 * (RTR client) */		\
+	X(CHECKPOINT_REFUSED, "checkpoint-refused") /* --state-dir: the
+					 * checkpoint was refused at start,
+					 * set aside; started empty */	\
+	X(CHECKPOINT_RESTORED, "checkpoint-restored") /* restored from a
+					 * checkpoint: the gap since it */ \
+	X(CHECKPOINT_FAILED, "checkpoint-failed") /* a checkpoint could
+					 * not be written */
 
 enum sensor_event_type {
 #define SENSOR_EVENT_ENUM(e, s)	SEV_##e,

@@ -177,6 +177,27 @@
 	X(routes_not_found)	/* gauge: NOT_FOUND or not judged */	\
 	X(rib_sessions)		/* gauge: sessions with routes */	\
 	X(rib_bytes)		/* gauge: memory held by the RIB */	\
+	/* the checkpoint (--state-dir; docs/state.md) */		\
+	X(checkpoints)		/* checkpoints written */		\
+	X(checkpoint_failed)	/* writes that failed (the last good	\
+				   one stays) */			\
+	X(checkpoint_skipped)	/* due while the last was still being	\
+				   written */				\
+	X(checkpoint_last)	/* when the last written was taken	\
+				   (Unix time), 0 none */		\
+	X(checkpoint_bytes)	/* its size */				\
+	X(checkpoint_snapshot_us) /* the packet thread's part of it (the \
+				   snapshot), microseconds */		\
+	X(checkpoint_write_ms)	/* the writer thread's (checksum, write, \
+				   fsyncs, rename), milliseconds */	\
+	X(restored_sessions)	/* sessions loaded at start */		\
+	X(restored_routes)	/* routes loaded at start */		\
+	X(restore_gap_from)	/* the loaded checkpoint's time (Unix	\
+				   time): from then until the start	\
+				   nothing was seen; 0 none */		\
+	X(restore_gap)		/* that gap in seconds */		\
+	X(restore_refused)	/* 1: a checkpoint was refused at start	\
+				   (set aside; started empty) */	\
 	/* output */							\
 	X(route_events)		/* lines written to the route log */	\
 	X(route_reopens)	/* route log reopened (SIGHUP) */	\

@@ -13,6 +13,9 @@
 
 struct bgp_session;
 
+/* Number new sessions from next on, if that is higher (ids are unique
+ * per process; a restored checkpoint's sessions keep theirs). */
+void	bgp_session_ids_from(uint64_t next);
 /* NULL on allocation failure; free with bgp_session_free(). */
 struct bgp_session *bgp_session_new(const struct flow_endpoint *a,
 	    const struct flow_endpoint *b, const struct bgp_sink *);

@@ -24,6 +24,7 @@ struct validator;
 struct alerting;
 struct summary;
 struct rovmon_metrics;
+struct rovmon_state;
 
 /* One per process; the stages it points to are owned here. */
 /*
@@ -71,6 +72,7 @@ struct rovmon {
 	struct rtr_audit *rtr_audit;	/* --rtr-audit, else NULL */
 	struct reasm_dispatch dispatch;	/* with it: RTR flows to the audit */
 	struct rovmon_metrics *metrics;	/* --metrics (metrics.c), else NULL */
+	struct rovmon_state *state;	/* --state-dir, else NULL */
 };
 
 /*

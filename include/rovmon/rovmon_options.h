@@ -67,6 +67,11 @@ struct rovmon_options {
 	long		 rtr_stale;	/* --rtr-stale SECONDS, 0 = auto */
 	const char	*metrics;	/* --metrics ADDR:PORT */
 	long		 metrics_sessions; /* --metrics-sessions N, -1 unset */
+	const char	*state_dir;	/* --state-dir DIR (absolute) */
+	char		 state_dir_abs[PATH_MAX];	/* when made so */
+	long		 checkpoint_interval;	/* --checkpoint-interval,
+						 * 0 = only at exit */
+	bool		 checkpoint_interval_set;
 	/* Set by the configuration file, so the command line replaces them. */
 	bool		 cfg_source, cfg_vrps;
 	struct config_args cfg_args;	/* the file's arguments, owned */

@@ -289,6 +289,9 @@ void	 rib_tuple_path(struct rib_tuple *, struct bgp_aspath *,
 struct rib_tuple *rib_tuple_get(struct rib *, const struct rib_tuple_key *);
 void	 rib_tuple_put(struct rib *, struct rib_tuple *);
 
+/* rib.c: the session of id, made when absent (for rib_load.c). */
+struct rib_sess *rib_sess_make(struct rib *, uint64_t id);
+
 /* rib_table.c: one direction's routes, a dense array and its index. */
 void	 rib_key_make(struct rib_key *, const struct bgp_route *);
 struct rib_route *rib_tab_find(const struct rib_table *, const struct rib_key *,

@@ -14,6 +14,7 @@
 #include "alert/alerting.h"
 #include "base/log.h"
 #include "state/rib.h"
+#include "state/rib_save.h"
 #include "alert/rules.h"
 #include "alert/sink.h"
 #include "base/stats.h"
@@ -217,6 +218,25 @@ alerting_reload(struct alerting *al)
 		    kept);
 	}
 	sinks_reopen(al->sinks);
+}
+
+int
+alerting_restore(struct alerting *al, const uint8_t *body, size_t len,
+    char *why, size_t whylen)
+{
+	struct rib *rib;
+
+	if ((rib = rib_new()) == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	if (rib_load(rib, body, len, why, whylen) == -1) {
+		rib_free(rib);
+		return -1;
+	}
+	rib_free(al->rib);
+	al->rib = rib;
+	return 0;
 }
 
 void

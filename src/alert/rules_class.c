@@ -26,6 +26,8 @@ static const struct classification builtin_classes[] = {
 	{ "rtr-router-drift", "Router's RPKI (RTR) view differs from the "
 	    "reference", 2 },
 	{ "rtr-cache", "RPKI cache or RTR session problem", 2 },
+	{ "sensor-state", "Sensor state (--state-dir checkpoint) not kept "
+	    "or not restored", 2 },
 };
 
 /* "config classification: NAME,Description,PRIORITY" */

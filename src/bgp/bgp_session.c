@@ -330,6 +330,13 @@ bgp_session_dispatch(struct bgp_session *s, int d, const uint8_t *msg,
 
 /* ---- life cycle ----------------------------------------------------- */
 
+void
+bgp_session_ids_from(uint64_t next)
+{
+	if (next > next_session_id)
+		next_session_id = next;
+}
+
 struct bgp_session *
 bgp_session_new(const struct flow_endpoint *a, const struct flow_endpoint *b,
     const struct bgp_sink *sink)

@@ -43,6 +43,7 @@
 #include "state/route_log.h"
 #include "rovmon/rovmon_loop.h"
 #include "rovmon/rovmon_options.h"
+#include "rovmon/rovmon_state.h"
 #include "alert/rules.h"
 #include "base/stats.h"
 #include "rovmon/summary.h"
@@ -306,6 +307,10 @@ finish(struct rovmon *rv, int status)
 
 	/* No scrape reads a snapshot taken after this (none is). */
 	rovmon_metrics_stop(rv);
+	/* The last checkpoint, unless the start failed: nothing was seen,
+	 * and a new one would claim a time the routes were not watched. */
+	if (status != 3 && rovmon_state_finish(rv) != 0 && status == 0)
+		status = 1;
 	/* Route gauges before the RIB goes; sink counters are final once
 	 * alerting_lost() has drained the queues. */
 	if (rv->alerting != NULL)
@@ -432,6 +437,9 @@ main(int argc, char **argv)
 	/* Bound before -Z (a port below 1024 may need root), with the
 	 * stages it reads set up. */
 	if (rovmon_metrics_start(&rv) == -1)
+		exit(3);
+	/* After alerting (the RIB) and the VRPs (restored routes judged). */
+	if (rovmon_state_start(&rv) == -1)
 		exit(3);
 	rovmon_loop_signals();
 	return finish(&rv, run_engine(&rv));

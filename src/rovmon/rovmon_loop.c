@@ -25,6 +25,7 @@
 #include "state/route_log.h"
 #include "rovmon/metrics.h"
 #include "rovmon/rovmon_loop.h"
+#include "rovmon/rovmon_state.h"
 #include "base/stats.h"
 #include "rovmon/summary.h"
 #include "rpki/validator.h"
@@ -202,6 +203,7 @@ between_packets(struct rovmon *rv, const struct timeval *now)
 		rtr_audit_tick(rv->rtr_audit, now);
 	if (rv->metrics != NULL)
 		rovmon_metrics_tick(rv);	/* once a second */
+	rovmon_state_tick(rv, now);
 }
 
 static void

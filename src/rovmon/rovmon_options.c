@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bgp/bgp_role.h"
 #include "rovmon/config.h"
@@ -91,6 +92,14 @@ usage(void)
 "                        docs/metrics.md)\n"
 "      --metrics-sessions N  senders with their own route gauges (default 64,\n"
 "                        0-4096); the others are summed under peer=\"other\"\n"
+"      --state-dir DIR   keep a checkpoint of the sessions and their routes\n"
+"                        in DIR (made 0700 if absent; one rovmon per DIR),\n"
+"                        written at SIGTERM/SIGINT, at the end of a file and\n"
+"                        every --checkpoint-interval; loaded at start, so\n"
+"                        that alerts raised before a restart are resolved\n"
+"                        after it and not raised twice (docs/state.md)\n"
+"      --checkpoint-interval SECONDS  how often (default 60; 0 = only at\n"
+"                        exit); a SIGKILL loses what came after the last\n"
 "      --summary         print a report at the end (sessions, routes by RPKI\n"
 "                        state, INVALID routes, gaps); the default on a\n"
 "                        terminal when no output option is given\n"
@@ -158,7 +167,7 @@ enum { OPT_ROUTES = 256, OPT_STATS, OPT_ENGINE, OPT_VRPS, OPT_REDIS,
     OPT_MINPRIO, OPT_PIDFILE, OPT_CHROOT, OPT_STATS_INTERVAL, OPT_FILTER,
     OPT_SYSLOG, OPT_BUFSIZE, OPT_NO_VALIDATION, OPT_SUMMARY, OPT_ROLE,
     OPT_RTR_AUDIT, OPT_RTR_PORTS, OPT_RTR_STALE, OPT_METRICS,
-    OPT_METRICS_SESSIONS };
+    OPT_METRICS_SESSIONS, OPT_STATE_DIR, OPT_CKPT_INTERVAL };
 
 /* Also the vocabulary of the configuration file (config.c). */
 static const struct option longopts[] = {
@@ -194,6 +203,8 @@ static const struct option longopts[] = {
 	{ "rtr-stale", required_argument, NULL, OPT_RTR_STALE },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "metrics-sessions", required_argument, NULL, OPT_METRICS_SESSIONS },
+	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+	{ "checkpoint-interval", required_argument, NULL, OPT_CKPT_INTERVAL },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
@@ -412,6 +423,56 @@ parse_metrics(struct rovmon_options *o, const char *arg)
 	o->metrics = arg;
 }
 
+/* --checkpoint-interval: 0 (only at exit) to a year. */
+static void
+parse_state_interval(struct rovmon_options *o, const char *arg)
+{
+	char *end;
+
+	o->checkpoint_interval = strtol(arg, &end, 10);
+	if (*end != '\0' || end == arg || o->checkpoint_interval < 0 ||
+	    o->checkpoint_interval > 86400 * 366)
+		usage_error("--checkpoint-interval: not a number of seconds "
+		    "from 0 to 31622400: %s", arg);
+	o->checkpoint_interval_set = true;
+}
+
+/*
+ * --state-dir: the RIB it keeps is alerting's, and the periodic
+ * checkpoints are written from rovmon's own loop.  A relative DIR is
+ * made absolute now, before -D changes the directory.
+ */
+static void
+check_state_opts(struct rovmon_options *o)
+{
+	char cwd[PATH_MAX];
+
+	if (o->state_dir == NULL) {
+		if (o->checkpoint_interval_set)
+			usage_error("--checkpoint-interval needs --state-dir");
+		return;
+	}
+	if (!o->checkpoint_interval_set)
+		o->checkpoint_interval = 60;
+	if (o->nsinks == 0 && !o->check_config)
+		usage_error("--state-dir keeps the routes alerts are raised "
+		    "from: give --alerts FILE or --alert-sink SPEC");
+	if (strcmp(o->engine, "rovmon") != 0)
+		usage_error("--state-dir needs --engine rovmon");
+	if (o->chroot_dir != NULL)
+		usage_error("--state-dir and --chroot: not supported together");
+	if (o->state_dir[0] == '\0')
+		usage_error("--state-dir: empty directory name");
+	if (o->state_dir[0] != '/') {
+		if (getcwd(cwd, sizeof(cwd)) == NULL ||
+		    (size_t)snprintf(o->state_dir_abs, sizeof(o->state_dir_abs),
+		    "%s/%s", cwd, o->state_dir) >= sizeof(o->state_dir_abs))
+			usage_error("--state-dir %s: path too long",
+			    o->state_dir);
+		o->state_dir = o->state_dir_abs;
+	}
+}
+
 /*
  * The options of the service (daemon, syslog, privileges) and of the
  * route-leak and RTR-audit stages; false for an option that is none of
@@ -451,6 +512,12 @@ parse_service_opt(struct rovmon_options *o, int ch)
 		break;
 	case OPT_METRICS:
 		parse_metrics(o, optarg);
+		break;
+	case OPT_STATE_DIR:
+		o->state_dir = optarg;
+		break;
+	case OPT_CKPT_INTERVAL:
+		parse_state_interval(o, optarg);
 		break;
 	default:
 		return false;
@@ -610,6 +677,7 @@ rovmon_options_parse(int argc, char **argv, struct rovmon_options *o)
 		    "has no place for the snapshots)");
 	if (o->chroot_dir != NULL && o->user == NULL)
 		usage_error("--chroot needs -Z USER");
+	check_state_opts(o);
 	if (o->no_validation)
 		o->vrps = o->redis = NULL;	/* asked for: none is used */
 	/* Without VRPs no route has an RPKI state: the default rules would

@@ -788,3 +788,10 @@ rib_memory(const struct rib *rib)
 	return rib->mem;
 }
 
+
+/* A session by id, made when absent (rib_load.c).  NULL: no memory. */
+struct rib_sess *
+rib_sess_make(struct rib *rib, uint64_t id)
+{
+	return sess_create(rib, id);
+}

@@ -89,8 +89,17 @@ exact "--alerts without VRPs" 2 "rovmon: alerts need a VRP source: give --vrps F
 [ ! -e "$tmp/a.json" ] && ok "--alerts without VRPs: no alert file created" || bad "--alerts without VRPs created $tmp/a.json"
 exact "--alert-sink without VRPs" 2 "rovmon: alerts need a VRP source: give --vrps FILE|URL or --redis URL (or --no-validation for rules that need no RPKI state)$HELP_R" \
 	"$ROVMON" -r "$P" --alert-sink stdout
+exact "--state-dir without alerts" 2 "rovmon: --state-dir keeps the routes alerts are raised from: give --alerts FILE or --alert-sink SPEC$HELP_R" \
+	"$ROVMON" -r "$P" --vrps "$V" --state-dir "$tmp/st"
+exact "--checkpoint-interval without --state-dir" 2 "rovmon: --checkpoint-interval needs --state-dir$HELP_R" \
+	"$ROVMON" -r "$P" --checkpoint-interval 5
+exact "--checkpoint-interval, bad value" 2 "rovmon: --checkpoint-interval: not a number of seconds from 0 to 31622400: -1$HELP_R" \
+	"$ROVMON" -r "$P" --vrps "$V" --alerts "$tmp/a.json" --state-dir "$tmp/st" --checkpoint-interval -1
+exact "--state-dir with libnids" 2 "rovmon: --state-dir needs --engine rovmon$HELP_R" \
+	"$ROVMON" -r "$P" --vrps "$V" --alerts "$tmp/a.json" --state-dir "$tmp/st" --engine libnids
+[ ! -e "$tmp/st" ] && ok "--state-dir usage errors: no directory made" || bad "--state-dir usage error made $tmp/st"
 run "$ROVMON" --help
-[ "$got" -eq 0 ] && grep -q -- '--no-validation' "$tmp/out" && grep -q -- '--check-config' "$tmp/out" &&
+[ "$got" -eq 0 ] && grep -q -- '--state-dir' "$tmp/out" && grep -q -- '--no-validation' "$tmp/out" && grep -q -- '--check-config' "$tmp/out" &&
 	[ ! -s "$tmp/err" ] && ok "--help: exit 0, on stdout" || bad "--help: exit $got"
 run "$ROVMON" --version
 [ "$got" -eq 0 ] && grep -qx 'rovmon [0-9.]*' "$tmp/out" && ok "--version: $(cat "$tmp/out")" || bad "--version: exit $got, $(cat "$tmp/out")"

@@ -924,6 +924,9 @@ test_default_rules(void **state)
 		{ 1000105, 3, "rtr-cache" },
 		{ 1000106, 1, "rtr-cache" },
 		{ 1000107, 4, "rtr-cache" },
+		{ 1000112, 1, "sensor-state" },
+		{ 1000113, 4, "sensor-state" },
+		{ 1000114, 2, "sensor-state" },
 	};
 	struct ruleset *rs;
 	struct route_event ev;
@@ -936,8 +939,8 @@ test_default_rules(void **state)
 	rs = rules_load_err("rules/rovmon.rules", NULL, err, sizeof(err));
 	if (rs == NULL)
 		fail_msg("%s", err);
-	assert_int_equal(rules_count(rs), 19);
-	for (i = 0; i < 19; i++) {
+	assert_int_equal(rules_count(rs), sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		assert_non_null(r = rules_find(rs, 1, want[i].sid));
 		assert_int_equal(rule_priority(r), want[i].prio);
 		assert_string_equal(rule_classtype(r), want[i].cls);

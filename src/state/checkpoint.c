@@ -72,12 +72,15 @@ be64(uint8_t *p, uint64_t v)
 	be32(p + 4, (uint32_t)v);
 }
 
+/* CHECKPOINT_MAGIC's bytes, without the string's NUL. */
+static const uint8_t magic[8] = { 'R', 'O', 'V', 'M', 'O', 'N', 'C', 'K' };
+
 void
 checkpoint_header(uint8_t *hdr, const uint8_t *body, size_t len,
     const struct timeval *when)
 {
 	memset(hdr, 0, CHECKPOINT_HDR_LEN);
-	memcpy(hdr, CHECKPOINT_MAGIC, 8);
+	memcpy(hdr, magic, sizeof(magic));
 	be32(hdr + 8, CHECKPOINT_VERSION);
 	be64(hdr + 16, (uint64_t)when->tv_sec);
 	be32(hdr + 24, (uint32_t)when->tv_usec);
@@ -103,8 +106,8 @@ checkpoint_parse(const uint8_t *p, size_t len, struct checkpoint_view *v,
 
 	memset(v, 0, sizeof(*v));
 	cursor_init(&c, p, len);
-	if (len < 8 || !cursor_match(&c, CHECKPOINT_MAGIC, 8)) {
-		if (len < 8 && len > 0 && memcmp(p, CHECKPOINT_MAGIC, len) == 0)
+	if (len < 8 || !cursor_match(&c, magic, sizeof(magic))) {
+		if (len < 8 && len > 0 && memcmp(p, magic, len) == 0)
 			return bad(why, whylen, "truncated: shorter than its "
 			    "header");
 		return bad(why, whylen, len == 0 ? "empty file" :
@@ -114,7 +117,7 @@ checkpoint_parse(const uint8_t *p, size_t len, struct checkpoint_view *v,
 		return bad(why, whylen, "truncated: shorter than its header");
 	if (version != CHECKPOINT_VERSION) {
 		snprintf(why, whylen, "version %u, this rovmon reads version "
-		    "%u", version, CHECKPOINT_VERSION);
+		    "%u", version, (unsigned)CHECKPOINT_VERSION);
 		return -1;
 	}
 	if (cursor_get_u32(&c, &flags) == -1 ||

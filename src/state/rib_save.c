@@ -56,7 +56,7 @@ blob_reserve(struct rib_blob *b, size_t n)
 	size_t ncap;
 	void *np;
 
-	if (b->cap - b->len >= n)
+	if (b->p != NULL && b->cap - b->len >= n)
 		return 0;
 	ncap = b->cap + b->cap / 2;
 	if (ncap < b->len + n)

@@ -81,10 +81,16 @@ void		 alerting_misjudged_fn(void *alerting,
  * with the same gid:sid:rev and event_filter keep their event_filter
  * counts) and reopen the file sinks. */
 void		 alerting_reload(struct alerting *);
-/* Replace the RIB with one loaded from a checkpoint's body (rib_load());
- * 0, or -1 with why, the RIB as it was.  At start, before any route. */
+/*
+ * Replace the RIB with one loaded from a checkpoint's body (rib_load())
+ * and hold each restored session for `hold' seconds from now
+ * (rib_hold_restored(): its flow resumes it, a new session between its
+ * speakers adopts it, else it goes with session-gone); 0, or -1 with
+ * why, the RIB as it was.  At start, before any route.
+ */
 int		 alerting_restore(struct alerting *, const uint8_t *body,
-		    size_t len, char *why, size_t whylen);
+		    size_t len, const struct timeval *now, long hold,
+		    char *why, size_t whylen);
 /* Write out the alert lines gathered by file sinks (sinks_drain). */
 void		 alerting_drain(struct alerting *);
 /* At the end of the run: deliver or give up what the sinks hold, then

@@ -15,8 +15,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/time.h>
 
-struct rib;
+#include "state/rib.h"
 
 /* A serialized RIB (p: a mapping of cap bytes).  Owned by the caller:
  * rib_blob_free(). */
@@ -56,5 +57,16 @@ uint64_t rib_session_id_max(const struct rib *);
  */
 int	rib_load(struct rib *, const uint8_t *body, size_t len, char *why,
 	    size_t whylen);
+
+/*
+ * After a restart every restored session is down as far as rovmon knows:
+ * hold each that is not held already (rib_hold(), since now, until
+ * `until'), so that its flow resumes it (same 4-tuple), a new session
+ * between its speakers adopts it, or it expires (session-gone).  One
+ * over RIB_HOLD_MAX is taken down at once (cb for each route, as
+ * rib_session_down()).  Returns the sessions held.
+ */
+size_t	rib_hold_restored(struct rib *, int64_t now, int64_t until,
+	    const struct timeval *ts, rib_event_cb *cb, void *arg);
 
 #endif /* ROVMON_RIB_SAVE_H */

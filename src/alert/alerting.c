@@ -222,7 +222,7 @@ alerting_reload(struct alerting *al)
 
 int
 alerting_restore(struct alerting *al, const uint8_t *body, size_t len,
-    char *why, size_t whylen)
+    const struct timeval *now, long hold, char *why, size_t whylen)
 {
 	struct rib *rib;
 
@@ -236,6 +236,9 @@ alerting_restore(struct alerting *al, const uint8_t *body, size_t len,
 	}
 	rib_free(al->rib);
 	al->rib = rib;
+	/* down as far as rovmon knows, until their flows are seen again */
+	rib_hold_restored(rib, now->tv_sec, now->tv_sec + hold, now, on_down,
+	    al);
 	return 0;
 }
 

@@ -38,6 +38,13 @@
 #include "state/rib.h"
 #include "state/rib_save.h"
 
+/*
+ * How long a restored session is held for its flow or its speakers to
+ * come back: the flap handling's default hold (--stale-time, docs/alerts.md
+ * "Session flaps"), from the start.
+ */
+#define RESTORE_HOLD	120
+
 struct rovmon_state {
 	int		 lock_fd;
 	struct checkpoint_writer *writer;
@@ -140,6 +147,7 @@ rovmon_state_start(struct rovmon *rv)
 {
 	struct rovmon_state *st;
 	struct checkpoint_view v;
+	struct timeval now;
 	uint8_t *data = NULL;
 	size_t len;
 	char why[512];
@@ -177,8 +185,9 @@ rovmon_state_start(struct rovmon *rv)
 		refused(rv, why);
 		break;
 	case CHECKPOINT_READ_OK:
-		if (alerting_restore(rv->alerting, v.body, v.body_len, why,
-		    sizeof(why)) == -1)
+		wall(&now);
+		if (alerting_restore(rv->alerting, v.body, v.body_len, &now,
+		    RESTORE_HOLD, why, sizeof(why)) == -1)
 			refused(rv, why);
 		else
 			restored(rv, &v);

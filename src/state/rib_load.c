@@ -168,21 +168,21 @@ load_tuple(struct loader *l, uint32_t num)
 /* ---- sessions and routes ------------------------------------------- */
 
 static int
-load_route(struct loader *l, struct rib_table *t)
+load_route(struct loader *l, struct rib_dir *d)
 {
+	struct rib_table *t = &d->t;
 	struct bgp_route r;
 	struct rib_key k;
 	struct rib_route *rt;
 	uint8_t b0, b1, b2, len, plen;
 	uint32_t num, pos;
-	unsigned i;
 
 	memset(&r, 0, sizeof(r));
 	NEED(l, cursor_get_u8(&l->c, &b0), "route");
 	NEED(l, cursor_get_u8(&l->c, &b1), "route");
 	NEED(l, cursor_get_u8(&l->c, &b2), "route");
 	NEED(l, cursor_get_u8(&l->c, &len), "route");
-	if (b2 != 0)
+	if (b2 > 1)
 		return refuse(l, "route flags 0x%02x", b2);
 	r.prefix.family = b1 & 0x80 ? ADDR_V6 : ADDR_V4;
 	r.prefix.len = len;
@@ -225,8 +225,12 @@ load_route(struct loader *l, struct rib_table *t)
 	rt->aspa = b1 & 3;
 	rt->aspa_reason = b1 >> 2 & 7;
 	rt->leak = b1 >> 5 & 3;
-	i = rt->state;
-	l->rib->nstate[i]++;
+	rt->stale = b2 & 1;
+	if (rt->stale) {
+		d->nstale++;
+		l->rib->nstale++;
+	}
+	rib_tally(l->rib, d, rt, 1);
 	l->rib->nroutes++;
 	return 0;
 }
@@ -245,7 +249,7 @@ static int
 load_dir(struct loader *l, struct rib_dir *d, int k, bool prev_used)
 {
 	uint8_t used, family;
-	uint32_t n, i, local_as;
+	uint32_t n, i;
 
 	NEED(l, cursor_get_u8(&l->c, &used), "direction");
 	if (used > 1 || (used && !prev_used))
@@ -262,9 +266,7 @@ load_dir(struct loader *l, struct rib_dir *d, int k, bool prev_used)
 	NEED(l, cursor_get_u16(&l->c, &d->sport), "direction");
 	NEED(l, cursor_get_u16(&l->c, &d->dport), "direction");
 	NEED(l, cursor_get_u32(&l->c, &d->peer_as), "direction");
-	NEED(l, cursor_get_u32(&l->c, &local_as), "direction");
-	if (local_as != 0)
-		return refuse(l, "direction %d: local AS %u", k, local_as);
+	NEED(l, cursor_get_u32(&l->c, &d->local_as), "direction");
 	NEED(l, cursor_get_u8(&l->c, &d->role), "direction");
 	NEED(l, cursor_get_u8(&l->c, &d->role_source), "direction");
 	NEED(l, cursor_get_u32(&l->c, &n), "direction");
@@ -274,7 +276,7 @@ load_dir(struct loader *l, struct rib_dir *d, int k, bool prev_used)
 	if (cursor_left(&l->c) / ROUTE_MIN < n)
 		return refuse(l, "truncated: %u routes", n);
 	for (i = 0; i < n; i++)
-		if (load_route(l, &d->t) == -1)
+		if (load_route(l, d) == -1)
 			return -1;
 	return 0;
 }
@@ -301,15 +303,28 @@ load_sessions(struct loader *l)
 		NEED(l, cursor_get_u32(&l->c, &hi), "session");
 		NEED(l, cursor_get_u32(&l->c, &lo), "session");
 		deadline = (uint64_t)hi << 32 | lo;
-		if (held != 0 || since != 0 || deadline != 0)
-			return refuse(l, "session %llu: held %u",
-			    (unsigned long long)id, held);
+		/* held: since a deadline (rib_hold() gives 1 at the least);
+		 * not held: no since, a deadline only for stale routes */
+		if (held > 1 || (held && deadline == 0) || (!held && since != 0) ||
+		    since > INT64_MAX || deadline > INT64_MAX)
+			return refuse(l, "session %llu: held %u since %llu "
+			    "deadline %llu", (unsigned long long)id, held,
+			    (unsigned long long)since,
+			    (unsigned long long)deadline);
 		if (i > 0 && id <= last)
 			return refuse(l, "session %llu after %llu",
 			    (unsigned long long)id, (unsigned long long)last);
 		last = id;
 		if ((s = rib_sess_make(l->rib, id)) == NULL)
 			return refuse(l, "out of memory");
+		s->held = held;
+		s->since = (int64_t)since;
+		s->deadline = (int64_t)deadline;
+		if (held)
+			l->rib->nheld++;
+		if (deadline != 0 && (l->rib->hold_next == 0 ||
+		    (int64_t)deadline < l->rib->hold_next))
+			l->rib->hold_next = (int64_t)deadline;
 		if (load_dir(l, &s->dir[0], 0, true) == -1 ||
 		    load_dir(l, &s->dir[1], 1, s->dir[0].used) == -1)
 			return -1;
@@ -354,6 +369,11 @@ rib_load(struct rib *rib, const uint8_t *body, size_t len, char *why,
 			goto done;
 	if (load_sessions(&l) == -1)
 		goto done;
+	if (rib->nheld > RIB_HOLD_MAX) {
+		refuse(&l, "%zu sessions held, at most %d", rib->nheld,
+		    RIB_HOLD_MAX);
+		goto done;
+	}
 	if (l.used != l.ntuple) {
 		refuse(&l, "tuple %u never used", l.used);
 		goto done;
@@ -372,4 +392,26 @@ rib_load(struct rib *rib, const uint8_t *body, size_t len, char *why,
 	free(l.asns);
 	free(l.segs);
 	return rc;
+}
+
+size_t
+rib_hold_restored(struct rib *rib, int64_t now, int64_t until,
+    const struct timeval *ts, rib_event_cb *cb, void *arg)
+{
+	uint64_t *ids;
+	size_t i, n = 0, held = 0;
+
+	if ((ids = calloc(rib->nsess + 1, sizeof(*ids))) == NULL)
+		return 0;
+	for (i = 0; i <= rib->smask; i++)
+		if (rib->sess[i] != NULL && !rib->sess[i]->held)
+			ids[n++] = rib->sess[i]->id;
+	/* rib_session_down() moves sessions in the table: ids first */
+	for (i = 0; i < n; i++)
+		if (rib_hold(rib, ids[i], now, until, NULL) >= 0)
+			held++;
+		else
+			rib_session_down(rib, ids[i], ts, cb, arg);
+	free(ids);
+	return held;
 }

@@ -229,7 +229,7 @@ put_route(struct rib_blob *rb, struct rib_blob *tb, struct tmap *m,
 	    rt->alerted << 6 | rt->has_path_id << 7);
 	put_u8(rb, rt->aspa | rt->aspa_reason << 2 | rt->leak << 5 |
 	    (rt->family == ADDR_V6) << 7);
-	put_u8(rb, 0);		/* b2: bit 0 stale, once rib_hold.c lands */
+	put_u8(rb, rt->stale);	/* b2 */
 	put_u8(rb, rt->len);
 	if (rt->has_path_id)
 		put_u32(rb, rt->path_id);
@@ -255,7 +255,7 @@ put_dir(struct rib_blob *rb, struct rib_blob *tb, struct tmap *m,
 	put_u16(rb, d->sport);
 	put_u16(rb, d->dport);
 	put_u32(rb, d->peer_as);
-	put_u32(rb, 0);		/* local AS, once rib_hold.c lands */
+	put_u32(rb, d->local_as);
 	put_u8(rb, d->role);
 	put_u8(rb, d->role_source);
 	put_u32(rb, d->t.n);
@@ -374,10 +374,9 @@ rib_save_with(struct rib_saver *sv, const struct rib *rib,
 		if (blob_reserve(rb, 8 + 1 + 16) == -1)
 			goto done;
 		put_u64(rb, ss[i]->id);
-		/* held, since, deadline, once rib_hold.c lands */
-		put_u8(rb, 0);
-		put_u64(rb, 0);
-		put_u64(rb, 0);
+		put_u8(rb, ss[i]->held);
+		put_u64(rb, (uint64_t)ss[i]->since);
+		put_u64(rb, (uint64_t)ss[i]->deadline);
 		if (put_dir(rb, out, &m, &ss[i]->dir[0]) == -1 ||
 		    put_dir(rb, out, &m, &ss[i]->dir[1]) == -1)
 			goto done;

@@ -249,6 +249,99 @@ test_round_trip(void **state)
 	rib_free(b);
 }
 
+/*
+ * Held sessions and stale routes (rib_hold.c) saved and loaded: session
+ * 3 held, session 7 held and adopted by 9 (its routes stale, one made
+ * current again); the loaded RIB expires and resumes as the original.
+ */
+static void
+test_held_round_trip(void **state)
+{
+	struct rib *a, *b;
+	struct rib_blob s1, s2;
+	struct rib_speakers sp;
+	struct route_event ev;
+	struct rib_route *rt;
+	struct route_verdict v;
+	struct timeval ts = { 1000, 0 };
+	struct fix f;
+	char why[256] = "";
+	bool alerted;
+
+	(void)state;
+	a = fixture();
+	assert_int_equal(rib_hold(a, 3, 100, 220, NULL), 2);
+	assert_int_equal(rib_hold(a, 7, 100, 220, NULL), 6);
+	memset(&sp, 0, sizeof(sp));
+	assert_int_equal(ipaddr_parse("10.9.0.2", &sp.addr[0]), 0);
+	assert_int_equal(ipaddr_parse("10.9.0.1", &sp.addr[1]), 0);
+	sp.port[0] = 40001;
+	sp.port[1] = 179;
+	sp.as[0] = 65002;
+	sp.as[1] = 65001;
+	assert_int_equal(rib_adopt(a, 9, &sp, 400, NULL), 6);
+	assert_int_equal(rib_stale_routes(a), 6);
+	/* one re-announced unchanged: current again */
+	fix_of(&f, &specs[0]);
+	f.ctx.session_id = 9;
+	f.ctx.dst_port = 40001;
+	memset(&v, 0, sizeof(v));
+	{
+		struct rov_result res;
+
+		memset(&res, 0, sizeof(res));
+		res.state = ROV_VALID;
+		v.rpki = &res;
+		v.has_aspa = true;
+		v.aspa.state = ASPA_VALID;
+		assert_int_equal(rib_announce(a, &f.ctx, &f.at, &f.r, &v, &ev,
+		    &rt), RIB_SAME);
+	}
+	assert_int_equal(rib_stale_routes(a), 5);
+
+	save(a, &s1);
+	assert_non_null(b = rib_new());
+	if (rib_load(b, s1.p, s1.len, why, sizeof(why)) != 0)
+		fail_msg("refused: %s", why);
+	save(b, &s2);
+	assert_int_equal(s2.len, s1.len);
+	assert_memory_equal(s2.p, s1.p, s1.len);
+	rib_blob_free(&s2);
+	assert_int_equal(rib_held_sessions(b), 1);
+	assert_true(rib_is_held(b, 3));
+	assert_false(rib_is_held(b, 9));
+	assert_int_equal(rib_stale_routes(b), 5);
+	assert_int_equal(rib_held_routes(b), 2);
+	/* both expire alike: nothing before 220, session 3 then, the
+	 * stale routes of 9 at 400 */
+	assert_int_equal(rib_hold_expire(a, 219, &ts, NULL, NULL, NULL), 0);
+	assert_int_equal(rib_hold_expire(b, 219, &ts, NULL, NULL, NULL), 0);
+	assert_int_equal(rib_hold_expire(b, 220, &ts, NULL, NULL, NULL), 2);
+	assert_int_equal(rib_hold_expire(a, 220, &ts, NULL, NULL, NULL), 2);
+	assert_int_equal(rib_hold_expire(b, 400, &ts, NULL, NULL, NULL), 5);
+	assert_int_equal(rib_hold_expire(a, 400, &ts, NULL, NULL, NULL), 5);
+	assert_int_equal(rib_count(b), 1);
+	assert_int_equal(rib_count(a), 1);
+
+	/* after a restart: every session held; the same 4-tuple resumes */
+	rib_free(b);
+	assert_non_null(b = rib_new());
+	assert_int_equal(rib_load(b, s1.p, s1.len, why, sizeof(why)), 0);
+	assert_int_equal(rib_hold_restored(b, 500, 620, &ts, NULL, NULL), 1);
+	assert_int_equal(rib_held_sessions(b), 2);
+	assert_true(rib_is_held(b, 9));
+	fix_of(&f, &specs[1]);
+	f.ctx.session_id = 100;		/* the new process's id */
+	f.ctx.dst_port = 40001;
+	assert_true(rib_withdraw(b, &f.ctx, &f.r, &ev, &alerted));
+	assert_true(alerted);		/* raised before the restart */
+	assert_int_equal(ev.session_id, 100);
+	assert_int_equal(rib_held_sessions(b), 1);
+	rib_blob_free(&s1);
+	rib_free(a);
+	rib_free(b);
+}
+
 /* An empty RIB: 8 bytes, and they load. */
 static void
 test_empty(void **state)
@@ -413,6 +506,13 @@ test_body_refusals(void **state)
 	body_min(&b, 2, 5, 2, b0, len, pfx, tn);
 	tuple_step = 1;
 	expect_refused(&b, "tuple 1 repeats an earlier one");
+	/* held without a deadline; since without being held */
+	body_min(&b, 2, 5, 2, b0, len, pfx, tn);
+	b.b[4 + 2 * 25 + 4 + 8] = 1;
+	expect_refused(&b, "session 5: held 1 since 0 deadline 0");
+	body_min(&b, 2, 5, 2, b0, len, pfx, tn);
+	b.b[4 + 2 * 25 + 4 + 8 + 8] = 1;
+	expect_refused(&b, "session 5: held 0 since 1 deadline 0");
 	/* an origin kind out of range */
 	body_min(&b, 2, 5, 2, b0, len, pfx, tn);
 	b.b[4] = 9;
@@ -678,6 +778,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_held_round_trip),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_body_refusals),
 		cmocka_unit_test(test_body_session_order),

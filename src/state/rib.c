@@ -477,6 +477,9 @@ rib_announce(struct rib *rib, const struct bgp_msg_ctx *ctx,
 		goto nomem;
 	if (ctx->peer_as != 0)
 		d->peer_as = ctx->peer_as;
+	else	/* picked up mid-stream: the AS stored before, if any
+		 * (a session resumed after rovmon's restart) */
+		ev->peer_as = d->peer_as;
 	if (ctx->local_as != 0)
 		d->local_as = ctx->local_as;
 	d->role = (uint8_t)ctx->sender_role;
@@ -569,6 +572,8 @@ rib_withdraw(struct rib *rib, const struct bgp_msg_ctx *ctx,
 	ev_aspa(ev, rt, d->role);
 	ev->sender_role = d->role;
 	ev->role_source = d->role_source;
+	if (ev->peer_as == 0)	/* mid-stream: the AS stored before */
+		ev->peer_as = d->peer_as;
 	ev->prev_state = rt->state;
 	ev->prev_origin_as = rt->tuple->origin_as;
 	if (alerted != NULL)

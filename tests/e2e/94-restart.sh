@@ -1,0 +1,239 @@
+#!/bin/sh
+# --state-dir: state that survives a restart (docs/state.md), live.
+# pcaps/ipv4-full.pcap (BIRD -> GoBGP: a 10,000-route table, then
+# withdrawals, changed paths, a hijack-like change, Cease) is cut at one
+# of its quiet gaps into a part A and a part B, replayed with tcpreplay
+# on a veth to rovmon -i in a private namespace; rovmon is stopped after
+# A and started again with the same --state-dir before B.  The TCP
+# session goes on across the restart (no SYN in B): the restored session
+# is resumed by its 4-tuple.
+#  1. SIGTERM after A (the checkpoint written at exit): the alerts of
+#     both runs together equal those of one uninterrupted read of the
+#     whole capture, exactly (every field but the time, packet number
+#     and VRP generation), no duplicate, nothing missing: B's withdrawals
+#     resolve alerts raised in A, B's changed paths alert nothing, the
+#     Cease resolves the rest.  The second run says restored (stderr, the
+#     statistics' restored_* and restore_gap*, one checkpoint-restored
+#     alert, rib_resumed 1).  A second rovmon on the same directory is
+#     refused while the first runs (exit 3, the lock).
+#  2. SIGKILL after A, cut at another gap, --checkpoint-interval 1: the
+#     kill waits for a checkpoint taken after A's last alert (what comes
+#     after the last periodic checkpoint is lost: docs/state.md); the
+#     union equals the uninterrupted run's again.
+#  3. Refusals (offline, -r): a checkpoint with a bit flipped, a foreign
+#     file and a truncated one are each refused with one line naming the
+#     file and the reason, set aside under a new name (never overwritten,
+#     the bytes kept), an alert sid 1000112, restore_refused 1, and
+#     rovmon starts empty.
+set -u
+cd "$(dirname "$0")/../.."
+B=${ROVMON_BUILD:-build}
+case $B in /*) ;; *) B=$(pwd)/$B ;; esac
+PCAP=pcaps/ipv4-full.pcap
+V=pcaps/demo-vrps.json
+command -v tcpreplay > /dev/null || { echo "tcpreplay not installed"; exit 77; }
+[ "$(id -u)" = 0 ] || { echo "needs root (network namespaces)"; exit 77; }
+. tests/lib/lab.sh
+lab_ns NS rovmon-rst || { echo "cannot create network namespaces here"; exit 77; }
+tmp=$(mktemp -d /tmp/rovmon-restart.XXXXXX)
+LAB_DIR=$tmp
+mpid=""
+cleanup() {
+	[ -n "$mpid" ] && kill -KILL "$mpid" 2> /dev/null
+	lab_cleanup
+	wait 2> /dev/null
+	[ -n "${KEEP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP PIPE
+fail() { echo "FAIL: $*"; for f in "$tmp"/run*.err; do [ -f "$f" ] && { echo "== $f"; tail -n 5 "$f"; }; done; exit 1; }
+nlines() { [ -f "$1" ] && wc -l < "$1" || echo 0; }
+has_lines() { [ "$(nlines "$2")" -ge "$1" ]; }	# N FILE
+inns() { ip netns exec "$NS" "$@"; }
+# the last statistics line's FIELD
+lastfield() {
+	python3 -c 'import json, sys; print(json.loads(open(sys.argv[1]).read().splitlines()[-1])[sys.argv[2]])' "$1" "$2"
+}
+
+lab_veth "$NS" rsa "$NS" rsb || fail "veth"
+
+# The parts: cut at the two longest gaps (~2.7 s, ~2.5 s) between frames.
+python3 - "$PCAP" "$tmp" <<'PY' || fail "cutting the capture"
+import os, sys
+sys.path.insert(0, os.path.join("tests", "lib")); import pcapfile
+hdr, lt, e, frames = pcapfile.read_pcap(sys.argv[1])
+ts = [f[0][0] + f[0][1] / 1e6 for f in frames]
+gaps = sorted(((ts[i + 1] - ts[i], i + 1) for i in range(len(ts) - 1)), reverse=True)
+for n, (g, cut) in enumerate(gaps[:2], 1):
+    assert g > 2, gaps[:3]
+    pcapfile.write_pcap(os.path.join(sys.argv[2], "a%d.pcap" % n), hdr, e, frames[:cut])
+    pcapfile.write_pcap(os.path.join(sys.argv[2], "b%d.pcap" % n), hdr, e, frames[cut:])
+    print("cut %d at frame %d of %d (a gap of %.2f s)" % (n, cut, len(frames), g))
+PY
+# The uninterrupted run, and part A alone (its flow open at the end, as
+# live), for the counts to wait for.
+"$B/rovmon" -r "$PCAP" --vrps "$V" --alerts "$tmp/full.json" --stats /dev/null -q 2> /dev/null ||
+	fail "the uninterrupted run"
+NFULL=$(nlines "$tmp/full.json")
+for n in 1 2; do
+	"$B/rovmon" -r "$tmp/a$n.pcap" --vrps "$V" --alerts "$tmp/off-a$n.json" --stats /dev/null -q 2> /dev/null ||
+		fail "the offline run of part A$n"
+done
+
+# compare A B: the union of the alerts of files A and B (the sensor's own
+# events apart) against the uninterrupted run's, as multisets
+union_is_full() {
+	python3 - "$tmp/full.json" "$1" "$2" <<'PY'
+import collections, json, sys
+def key(a):
+    a = dict(a)
+    for k in ("timestamp", "@timestamp", "pkt_num", "b64_data", "pkt_len"):
+        a.pop(k, None)
+    if "bgp" in a and (a["bgp"].get("rpki") or {}).get("generation") is not None:
+        a["bgp"] = dict(a["bgp"], rpki=dict(a["bgp"]["rpki"], generation=None))
+    return json.dumps(a, sort_keys=True)
+def load(p):
+    return collections.Counter(key(json.loads(l)) for l in open(p) if '"event":{"type"' not in l)
+full = load(sys.argv[1]); u = load(sys.argv[2]) + load(sys.argv[3])
+missing, extra = full - u, u - full
+print("%d alerts in the uninterrupted run, %d in the two runs: %d missing, %d extra" %
+      (sum(full.values()), sum(u.values()), sum(missing.values()), sum(extra.values())))
+for k in list(missing)[:3]: print("  missing:", k[:300])
+for k in list(extra)[:3]: print("  extra:", k[:300])
+sys.exit(0 if not missing and not extra else 1)
+PY
+}
+
+# start N DIR [OPTIONS]: rovmon -i rsb, run N's files
+start() {
+	n=$1 dir=$2; shift 2
+	rm -f "$tmp/run$n.pid"
+	ip netns exec "$NS" "$B/rovmon" -i rsb --vrps "$V" --alerts "$tmp/run$n.json" \
+	    --state-dir "$dir" --stats "$tmp/run$n.stats" --pidfile "$tmp/run$n.pid" "$@" \
+	    2> "$tmp/run$n.err" &
+	mpid=$!
+	lab_waitfor 60 "rovmon" test -s "$tmp/run$n.pid" || fail "run $n: rovmon -i never opened the capture"
+	[ "$(cat "$tmp/run$n.pid")" = "$mpid" ] || fail "run $n: pid $(cat "$tmp/run$n.pid"), started $mpid"
+}
+# stop SIGNAL: stop rovmon, wait for it
+stop() {
+	kill -"$1" "$mpid" 2> /dev/null
+	wait "$mpid" 2> /dev/null
+	st=$?
+	mpid=""
+	[ "$1" = KILL ] || [ "$st" = 0 ] || fail "rovmon exited $st after SIG$1"
+}
+replay() { inns tcpreplay -q -i rsa --mbps 50 "$1" > /dev/null 2>&1 || fail "tcpreplay $1"; }
+
+# restored_ok N ROUTES: run N's stderr line, statistics and alert
+restored_ok() {
+	grep -q "checkpoint: restored 1 sessions, $2 routes; taken [0-9]* s before this start" "$tmp/run$1.err" ||
+		fail "run $1 does not say restored 1 sessions, $2 routes: $(cat "$tmp/run$1.err")"
+	[ "$(lastfield "$tmp/run$1.stats" restored_routes)" = "$2" ] || fail "run $1: restored_routes"
+	[ "$(lastfield "$tmp/run$1.stats" restored_sessions)" = 1 ] || fail "run $1: restored_sessions"
+	[ "$(lastfield "$tmp/run$1.stats" rib_resumed)" = 1 ] || fail "run $1: rib_resumed, want 1 (the same 4-tuple)"
+	[ "$(lastfield "$tmp/run$1.stats" restore_gap_from)" -gt 0 ] || fail "run $1: restore_gap_from"
+	[ "$(grep -c '"sid":1000113' "$tmp/run$1.json")" = 1 ] || fail "run $1: want one checkpoint-restored alert"
+}
+
+# 1. SIGTERM between A and B.
+echo "# 1: SIGTERM after part A, restart, part B"
+start 1 "$tmp/st1"
+inns "$B/rovmon" -i rsb --vrps "$V" --alerts "$tmp/other.json" --state-dir "$tmp/st1" \
+    --stats /dev/null -q > /dev/null 2> "$tmp/other.err"
+[ $? = 3 ] && grep -q "in use by another rovmon (lock held)" "$tmp/other.err" ||
+	fail "a second rovmon on the same --state-dir: $(cat "$tmp/other.err")"
+replay "$tmp/a1.pcap"
+NA=$(nlines "$tmp/off-a1.json")
+lab_waitfor 30 "part A's alerts" has_lines "$NA" "$tmp/run1.json" ||
+	fail "run 1: $(nlines "$tmp/run1.json") alerts, want $NA"
+stop TERM
+[ -s "$tmp/st1/checkpoint" ] || fail "no checkpoint after SIGTERM"
+cp "$tmp/st1/checkpoint" "$tmp/good"	# for part 3
+[ "$(lastfield "$tmp/run1.stats" checkpoints)" = 1 ] || fail "run 1: checkpoints, want 1 (at exit)"
+NR=$(lastfield "$tmp/run1.stats" routes_stored)
+start 2 "$tmp/st1"
+replay "$tmp/b1.pcap"
+NB=$((NFULL - NA + 1))
+lab_waitfor 30 "part B's alerts" has_lines "$NB" "$tmp/run2.json" ||
+	fail "run 2: $(nlines "$tmp/run2.json") alerts, want $NB"
+stop TERM
+restored_ok 2 "$NR"
+union_is_full "$tmp/run1.json" "$tmp/run2.json" || fail "part 1: the union differs"
+# withdrawn after the restart, alerted before it: resolved
+NW=$(python3 - "$tmp/run1.json" "$tmp/run2.json" <<'PY'
+import json, sys
+alerted = {a["bgp"]["prefix"] for a in map(json.loads, open(sys.argv[1])) if "bgp" in a}
+print(sum(1 for a in map(json.loads, open(sys.argv[2])) if "bgp" in a and
+          a["bgp"]["event"] == "resolved" and a["bgp"].get("resolve_reason") == "withdrawn" and
+          a["bgp"]["prefix"] in alerted))
+PY
+)
+[ "$NW" -gt 0 ] || fail "no withdrawal after the restart resolved an alert raised before it"
+echo "ok - SIGTERM: $NA + $((NB - 1)) alerts = the uninterrupted run's $NFULL; $NW withdrawals after the restart resolved alerts raised before it; $NR routes restored"
+
+# 2. SIGKILL between A and B, once a checkpoint has all of A.
+echo "# 2: SIGKILL after part A (periodic checkpoints), restart, part B"
+start 3 "$tmp/st2" --checkpoint-interval 1
+replay "$tmp/a2.pcap"
+NA=$(nlines "$tmp/off-a2.json")
+lab_waitfor 30 "part A's alerts" has_lines "$NA" "$tmp/run3.json" ||
+	fail "run 3: $(nlines "$tmp/run3.json") alerts, want $NA"
+# two more checkpoints: the second was begun after A's last route
+ckpts() {
+	s=$(nlines "$tmp/run3.stats")
+	kill -USR1 "$mpid" 2> /dev/null
+	lab_waitfor 5 "stats" has_lines $((s + 1)) "$tmp/run3.stats" > /dev/null || return 1
+	lastfield "$tmp/run3.stats" checkpoints
+}
+C0=$(ckpts) || fail "run 3: no statistics"
+ckpts_ge() { [ "$(ckpts)" -ge "$1" ]; }
+lab_waitfor 20 "checkpoints" ckpts_ge $((C0 + 2)) || fail "run 3: no periodic checkpoint after $C0"
+NR=$(lastfield "$tmp/run3.stats" routes_stored)
+stop KILL
+start 4 "$tmp/st2"
+replay "$tmp/b2.pcap"
+NB=$((NFULL - NA + 1))
+lab_waitfor 30 "part B's alerts" has_lines "$NB" "$tmp/run4.json" ||
+	fail "run 4: $(nlines "$tmp/run4.json") alerts, want $NB"
+stop TERM
+restored_ok 4 "$NR"
+union_is_full "$tmp/run3.json" "$tmp/run4.json" || fail "part 2: the union differs"
+echo "ok - SIGKILL: $NA + $((NB - 1)) alerts = the uninterrupted run's $NFULL"
+
+# 3. Refusals: a bit flipped, a foreign file, a truncated file.
+echo "# 3: refused checkpoints"
+D=$tmp/st1
+n=0
+for what in flip foreign cut; do
+	n=$((n + 1))
+	case $what in
+	flip) python3 -c 'import sys; p = sys.argv[1]; b = bytearray(open(p, "rb").read()); b[-5] ^= 0x10; open(p, "wb").write(b)' "$D/checkpoint"
+	      why="body checksum mismatch" ;;
+	foreign) cp "$V" "$D/checkpoint"; why="not a rovmon checkpoint (no ROVMONCK magic)" ;;
+	cut) head -c 1000 "$tmp/good" > "$D/checkpoint"; why="truncated: body of" ;;
+	esac
+	cp "$D/checkpoint" "$tmp/bad$n"
+	"$B/rovmon" -r pcaps/rfc8097.pcap --vrps "$V" --alerts "$tmp/ref$n.json" --state-dir "$D" \
+	    --stats "$tmp/ref$n.stats" -q 2> "$tmp/ref$n.err" || fail "$what: exit $?: $(cat "$tmp/ref$n.err")"
+	line=$(grep "refused" "$tmp/ref$n.err")
+	[ "$(grep -c . "$tmp/ref$n.err" | tr -d ' ')" -le 2 ] && [ "$(echo "$line" | wc -l)" = 1 ] &&
+	    echo "$line" | grep -qF "rovmon: $D/checkpoint: refused ($why" &&
+	    echo "$line" | grep -q "; kept as $D/checkpoint.refused-[0-9T]*Z\(-[0-9]*\)\?; starting empty$" ||
+		fail "$what: $(cat "$tmp/ref$n.err")"
+	kept=$(echo "$line" | sed 's/.*kept as \(.*\); starting empty$/\1/')
+	cmp -s "$kept" "$tmp/bad$n" || fail "$what: $kept is not the refused file"
+	[ "$(lastfield "$tmp/ref$n.stats" restore_refused)" = 1 ] || fail "$what: restore_refused"
+	[ "$(lastfield "$tmp/ref$n.stats" restored_routes)" = 0 ] || fail "$what: routes restored"
+	python3 - "$tmp/ref$n.json" "$why" "$kept" <<'PY' || fail "$what: the checkpoint-refused alert"
+import json, sys
+ev = [a for a in map(json.loads, open(sys.argv[1])) if a.get("sid") == 1000112]
+assert len(ev) == 1, ev
+e = ev[0]["event"]
+assert e["type"] == "checkpoint-refused" and e["reason"].startswith(sys.argv[2]) and e["kept_as"] == sys.argv[3], e
+PY
+	echo "ok - $what: $line"
+done
+[ "$(ls "$D" | grep -c '^checkpoint\.refused-')" = 3 ] || fail "want 3 refused files kept: $(ls "$D")"
+echo "ok - the 3 refused files are kept apart"
+echo "PASS"

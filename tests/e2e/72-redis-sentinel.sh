@@ -20,6 +20,11 @@
 # load of a second VRP file via the same URL is written to the new
 # master; the sensor adopts that generation and a replay is judged by it
 # (the route flips to INVALID).
+# Part 3, a demoted master: the old master restarts (empty, saying master)
+# and the sentinels make it a replica; a sentinel naming it is refused by
+# ROLE; SENTINEL failover moves the master back to it (the replica's
+# clients are killed at the demotion); the sensor follows (master_changes
+# 2), a third load goes to it and is adopted (the route VALID again).
 set -u
 cd "$(dirname "$0")/../.."
 B=${ROVMON_BUILD:-build}
@@ -247,19 +252,60 @@ wait_stats "r['connected'] and s['vrp_generation'] == $G2 and s['vrp_count'] != 
 	fail "the sensor did not adopt generation $G2: $(last_stats)"
 echo "ok: generation $G2 loaded onto $R; the sensor adopted it"
 replay "$tmp/replay2.pcap"
+
+# ---- Part 3: the old master comes back demoted; a failover back ----------
+# It restarts empty and says master until the sentinels make it a replica
+# of $R: only they are asked, so nothing reads or writes it meanwhile.
+lab_bg m2 "$NS" redis-server --port $PM --bind 127.0.0.1 --save '' \
+    --appendonly no --dir "$tmp/m"
+replica_ok() {	# PORT: the sentinels list it as a healthy, synced replica
+	in_ns redis-cli -p $S1 sentinel replicas tm 2> /dev/null | python3 -c '
+import sys
+v = sys.stdin.read().split("\n"); d = dict(zip(v[0::2], v[1::2]))
+sys.exit(0 if d.get("port") == sys.argv[1] and d.get("flags") == "slave" and d.get("master-link-status") == "ok" else 1)' "$1"
+}
+waitfor replica_ok $PM || waitfor replica_ok $PM ||
+	fail "the restarted $M did not become a synced replica of $R"
+# The demoted master, named by a (lying) sentinel: refused by ROLE.
+printf '*2\r\n$9\r\n127.0.0.1\r\n$4\r\n%s\r\n' $PM > "$tmp/fake.reply"
+in_ns "$B/rovctl" vrp load --from "$VRPS" --redis "$FU" > /dev/null 2> "$tmp/err" &&
+	fail "a load through a sentinel naming the demoted $M succeeded"
+grep -qF "master $M (sentinel 1): ROLE says 'slave', not master" "$tmp/err" ||
+	fail "the demoted master: $(cat "$tmp/err")"
+[ "$(in_ns redis-cli -p $PR get rovmon:vrp:current)" = "$G2" ] || fail "the demoted master: something was written"
+echo "ok: the old master came back as a replica; named by a sentinel, it is refused (ROLE)"
+printf '*2\r\n$9\r\n127.0.0.1\r\n$5\r\n%s\r\n' $S1 > "$tmp/fake.reply"
+# Fail over back: $R is demoted (Sentinel kills its clients' connections),
+# $M promoted; the sensor follows it.
+# (waitfor runs its command once more at the end: INPROG counts too)
+failover() { in_ns redis-cli -p $S1 sentinel failover tm | grep -qx 'OK\|INPROG.*'; }
+waitfor failover || fail "SENTINEL failover: $(in_ns redis-cli -p $S1 sentinel failover tm)"
+wait_stats "r['connected'] and r['master'] == '$M' and r['master_changes'] == 2 and s['vrp_generation'] == $G2" ||
+	fail "the sensor did not follow the failover back to $M: $(last_stats)"
+echo "ok: failover back: the sensor follows $M with generation $G2"
+in_ns "$B/rovctl" vrp load --from "$VRPS" --redis "$SU" > "$tmp/load3" 2>&1 ||
+	fail "load 3 after the failover back: $(cat "$tmp/load3")"
+G3=$(in_ns redis-cli -p $PM get rovmon:vrp:current)
+[ -n "$G3" ] && [ "$G3" -gt "$G2" ] || fail "load 3: generation '$G3' on $M, want > $G2"
+wait_stats "r['connected'] and s['vrp_generation'] == $G3" ||
+	fail "the sensor did not adopt generation $G3: $(last_stats)"
+echo "ok: generation $G3 loaded onto $M; the sensor adopted it"
+python3 tests/shift_seq.py "$PCAP" "$tmp/replay3.pcap" 200000000
+replay "$tmp/replay3.pcap"
 kill -INT "$mpid"; wait "$mpid"; st=$?; mpid=""
 [ $st -eq 0 ] || fail "rovmon exited $st"
 grep -q "master is now $R (was $M): following the failover" "$tmp/rovmon.err" ||
 	fail "the failover was not logged"
 n=$(python3 -c 'import json, sys; print(json.loads(open(sys.argv[1]).read().splitlines()[-1])["vrp_load_failed"])' "$tmp/live.stats")
 [ "$n" = 0 ] || fail "vrp_load_failed $n, want 0"
-python3 - "$tmp/live.jsonl" "$PFX" "$ORIGIN" "$G1" "$G2" <<'PY' || exit 1
+python3 - "$tmp/live.jsonl" "$PFX" "$ORIGIN" "$G1" "$G2" "$G3" <<'PY' || exit 1
 import json, sys
-path, pfx, origin, g1, g2 = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+path, pfx, origin = sys.argv[1], sys.argv[2], int(sys.argv[3])
+g1, g2, g3 = map(int, sys.argv[4:7])
 seen = [(e["rpki"]["state"], e["rpki"]["generation"]) for e in map(json.loads, open(path))
         if e["event"] == "announce" and e["prefix"] == pfx and e["origin_as"] == origin]
-print(f"{pfx} AS{origin} judged before and after the failover: {seen}")
-ok = seen == [("valid", g1), ("invalid", g2)]
+print(f"{pfx} AS{origin} judged before, between and after the failovers: {seen}")
+ok = seen == [("valid", g1), ("invalid", g2), ("valid", g3)]
 print("PASS" if ok else "FAIL")
 sys.exit(0 if ok else 1)
 PY

@@ -42,10 +42,11 @@ LIBS	= -lpcap -ljansson -lhiredis $(MHD_LIBS) $(NIDS_LIBS) -lm -lz -lbz2 -lpthre
 
 # Every src/*/*.c except the programs' own files goes into one static
 # library; each test links the library and takes only the objects it needs.
-ROVMON_SRC = src/rovmon/rovmon.c src/rovmon/rovmon_options.c src/rovmon/rovmon_loop.c
+ROVMON_SRC = src/rovmon/rovmon.c src/rovmon/rovmon_options.c src/rovmon/rovmon_loop.c \
+	     src/rovmon/control_answer.c
 ROVCTL_SRC = src/rovctl/rovctl.c src/rovctl/rovctl_query.c src/rovctl/rovctl_gen.c \
 	     src/rovctl/rovctl_aspa.c \
-	     src/rovctl/rovctl_path.c
+	     src/rovctl/rovctl_path.c src/rovctl/rovctl_control.c
 MAINS	= $(ROVMON_SRC) $(ROVCTL_SRC)
 LIBSRC	= $(filter-out $(MAINS) $(if $(HAVE_NIDS),,src/capture/reasm_nids.c),$(wildcard src/*/*.c))
 LIBOBJ	= $(LIBSRC:src/%.c=$(BUILD)/obj/%.o)

@@ -102,6 +102,9 @@ uint64_t	 alerting_lost(struct alerting *, char *why, size_t len);
  * sinks.  Owned by the alerting stage. */
 const struct rib *alerting_rib(const struct alerting *);
 struct sinks	*alerting_sinks(const struct alerting *);
+/* The same RIB for the control socket's walks, which register in its
+ * tables (state/rib_query.h): packet thread only. */
+struct rib	*alerting_rib_walk(struct alerting *);
 /* Set the route-state gauges of the statistics (stats.h) to now, and add
  * the network sinks' counts (sinks_update_stats()).  Packet thread. */
 void		 alerting_update_stats(const struct alerting *);

@@ -216,7 +216,14 @@
 	X(alert_queue_drops)	/* network queue full: dropped */	\
 	X(alert_rate_drops)	/* over a sink's rate limit: dropped */	\
 	X(alert_sent)		/* delivered by network sinks */	\
-	X(alert_send_errors)	/* lost: endpoint error or timeout */
+	X(alert_send_errors)	/* lost: endpoint error or timeout */ \
+	/* control socket (docs/control.md) */				\
+	X(control_clients)	/* connections accepted */		\
+	X(control_requests)	/* requests parsed and answered */	\
+	X(control_bad_requests)	/* requests refused with an error line */ \
+	X(control_refused)	/* connections over the client limit */	\
+	X(control_dropped)	/* clients dropped: too slow, or gone	\
+				   mid-answer */
 
 struct rovmon_stats {
 #define ROVMON_STATS_FIELD(name) uint64_t name;

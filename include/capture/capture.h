@@ -69,6 +69,13 @@ int		 capture_loop(struct capture *, long count,
  */
 void		 capture_set_idle(struct capture *, void (*idle)(void *),
 		    void *arg);
+/*
+ * Live captures: also wake up when fd (an eventfd, read here) becomes
+ * readable, and call idle(arg) then, so that work another thread hands
+ * over (the control socket's requests) waits for no frame and no
+ * CAPTURE_TIMEOUT_MS.  -1: none.
+ */
+void		 capture_set_wakeup(struct capture *, int fd);
 /* Make capture_loop() return soon.  Async-signal-safe; NULL-safe. */
 void		 capture_breakloop(struct capture *);
 /* Live: copy pcap_stats() into stats.pcap_*.  Files: no-op.  0 or -1. */

@@ -44,6 +44,7 @@ struct capture {
 	int			 fd;		/* live: selectable fd, else -1 */
 	void			(*idle)(void *);	/* see capture_set_idle */
 	void			*idle_arg;
+	int			 wakeup_fd;	/* see capture_set_wakeup, -1 */
 	void			*iobuf;		/* files: the FILE's buffer;
 						 * owned, freed after pcap_close */
 	/* Classic pcap records read here (rd_*); see capture_rd_next(). */

@@ -33,8 +33,9 @@ struct vrp_set;
 struct rovctl_opts {
 	const char	*from, *redis, *ns, *vrps, *prefix, *asn;
 	const char	*role, *neighbor;	/* validate-path */
-	unsigned long	 interval, count, chunk;
-	int		 json, quick;
+	const char	*control, *state, *origin, *peer;	/* show */
+	unsigned long	 interval, count, chunk, limit;
+	int		 json, quick, longer, limit_set;
 };
 
 /* Set by SIGINT/SIGTERM, and by vrp watch after --count generations. */
@@ -66,6 +67,10 @@ int	rovctl_cmd_status(const struct rovctl_opts *);
 int	rovctl_cmd_load(const struct rovctl_opts *);
 int	rovctl_cmd_watch(const struct rovctl_opts *);
 int	rovctl_cmd_aspa_show(const struct rovctl_opts *, int argc, char **argv);
+/* rovctl_control.c: show summary|sessions|routes, reload, stats on
+ * rovmon's control socket (docs/control.md); sub is show's word. */
+int	rovctl_cmd_control(const struct rovctl_opts *, const char *cmd,
+	    const char *sub);
 /* rovctl_path.c */
 int	rovctl_cmd_validate_path(const struct rovctl_opts *, int argc,
 	    char **argv);

@@ -25,6 +25,7 @@ struct alerting;
 struct summary;
 struct rovmon_metrics;
 struct rovmon_state;
+struct control;
 
 /* One per process; the stages it points to are owned here. */
 /*
@@ -73,7 +74,12 @@ struct rovmon {
 	struct reasm_dispatch dispatch;	/* with it: RTR flows to the audit */
 	struct rovmon_metrics *metrics;	/* --metrics (metrics.c), else NULL */
 	struct rovmon_state *state;	/* --state-dir, else NULL */
+	struct control	*control;	/* --control, else NULL */
 };
+
+/* Work for the control socket per call of between_packets(): stored
+ * routes walked (control_work(); docs/control.md). */
+#define CONTROL_SLICE_ROUTES	2048
 
 /*
  * SIGINT and SIGTERM end the capture loop; SIGHUP (reload rules and
@@ -96,5 +102,12 @@ int	rovmon_loop_run(struct rovmon *rv);
 int	rovmon_stats_open(struct rovmon *rv);
 /* One statistics line now; 0, or -1 when it could not be written. */
 int	rovmon_stats_write(struct rovmon *rv);
+/* The statistics line (counters brought up to date first) into fp. */
+void	rovmon_stats_json(struct rovmon *rv, FILE *fp);
+/* Close the control socket (its counts kept in the stats); NULL ok.
+ * Before the RIB is freed. */
+void	rovmon_control_stop(struct rovmon *rv);
+/* `rovctl reload': as SIGHUP, done by the next between-packets work. */
+void	rovmon_loop_request_reload(void);
 
 #endif /* ROVMON_ROVMON_LOOP_H */

@@ -55,6 +55,8 @@ struct rovmon_options {
 	const char	*pidfile;	/* --pidfile FILE */
 	const char	*user;		/* -Z, --user USER */
 	const char	*chroot_dir;	/* --chroot DIR */
+	const char	*control;	/* --control PATH */
+	const char	*control_group;	/* --control-group GROUP */
 	long		 stats_interval; /* --stats-interval SECONDS */
 	bool		 summary;	/* --summary */
 	bool		 quiet;		/* -q: no start line, progress, report */

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/addr.h"
 #include "bgp/bgp.h"
 #include "rpki/rov.h"
 #include "base/stats.h"
@@ -67,6 +68,42 @@ void		 summary_session(struct summary *, const struct bgp_msg_ctx *,
 void		 summary_progress(struct summary *, const struct capture *);
 /* Erase the progress line, if one is shown. */
 void		 summary_progress_done(struct summary *);
+
+/*
+ * One session as the control socket shows it (rovctl show sessions):
+ * speaker i's endpoint, AS (0: its OPEN not seen), role text, what its
+ * OPEN advertised (text), messages by type as of the session's last
+ * event (OPEN, NOTIFICATION, End-of-RIB, down: the framer hands its
+ * counts with each event), and announcements by state and withdrawals
+ * as they happen.  Filled by summary_session_at(); false past the end.
+ */
+struct summary_speaker_info {
+	struct ipaddr	 addr;
+	uint16_t	 port;
+	uint32_t	 as;
+	bool		 open_seen;
+	bool		 inferred;	/* encodings inferred (no OPEN) */
+	char		 role[32];
+	char		 caps[512];
+	uint64_t	 msgs[BGP_ROUTE_REFRESH + 1];
+	uint64_t	 ann_valid, ann_invalid, ann_not_found, ann_unverified;
+	uint64_t	 withdrawn;
+};
+struct summary_session_info {
+	uint64_t	 id;
+	const char	*state;		/* "up", "opening", "mid-stream",
+					 * "down", "capture-end" */
+	bool		 midstream;	/* picked up without its OPENs */
+	int64_t		 first_seen, up_since;	/* Unix time, 0 unknown */
+	const char	*why;		/* how it ended, NULL */
+	bool		 notified;	/* a NOTIFICATION ended it */
+	int		 notif_from;
+	uint8_t		 code, subcode;
+	struct summary_speaker_info sp[2];
+};
+size_t		 summary_session_count(const struct summary *);
+bool		 summary_session_at(const struct summary *, size_t i,
+		    struct summary_session_info *);
 
 /* The report, totals from st.  0, or -1 when fp had a write error. */
 int		 summary_print(const struct summary *, FILE *fp,

@@ -55,6 +55,9 @@ struct session {
 	uint8_t		 code, subcode;
 	enum bgp_role_source role_src;	/* where both roles came from */
 	bool		 role_mismatch;	/* the OPENs' roles disagree */
+	int64_t		 first_seen;	/* packet time (s) of its first event
+					 * or route; 0 unknown */
+	int64_t		 up_since;	/* both OPENs seen at (s); 0 not */
 };
 
 struct notif {

@@ -68,12 +68,28 @@ struct rib_route {
 _Static_assert(sizeof(struct rib_route) == 32, "struct rib_route grew");
 _Static_assert(sizeof(struct bgp_as_segment) == 8, "segment size");
 
+/*
+ * Where an active walk (rib_query.c) is in one table: routes r[0..j-1]
+ * visited, r[j..n-1] not yet.  rib_tab_remove() keeps that split true;
+ * rib_tab_drop() sets t to NULL (the table went away).
+ */
+struct rib_walk_pos {
+	struct rib_walk_pos *next;	/* the table's other walks */
+	struct rib_table *t;		/* NULL: not in a table */
+	uint32_t	 j;
+};
+
 struct rib_table {
 	struct rib_route *r;		/* n used of cap */
 	uint32_t	*slot;		/* mask + 1 entries */
 	uint32_t	 n, cap, mask;
 	unsigned	 bits;		/* mask = 2^bits - 1 */
+	struct rib_walk_pos *walks;	/* active walks, usually none */
 };
+
+/* At most this many walks in one table at a time (rib_query_step()
+ * waits for a free place): bounds the work of one removal. */
+#define RIB_WALKS_MAX	32
 
 struct rib_dir {
 	bool		 used;
@@ -301,5 +317,8 @@ struct rib_route *rib_tab_insert(struct rib *, struct rib_table *,
 void	 rib_tab_remove(struct rib_table *, uint32_t);
 void	 rib_tab_drop(struct rib *, struct rib_table *);
 void	 rib_tab_clear(struct rib *, struct rib_table *);
+/* rib_table.c: a walk enters or leaves a table (struct rib_walk_pos). */
+bool	 rib_tab_walk_enter(struct rib_table *, struct rib_walk_pos *);
+void	 rib_tab_walk_leave(struct rib_walk_pos *);
 
 #endif /* ROVMON_RIB_INTERNAL_H */

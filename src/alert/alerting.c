@@ -265,6 +265,12 @@ alerting_rib(const struct alerting *al)
 	return al->rib;
 }
 
+struct rib *
+alerting_rib_walk(struct alerting *al)
+{
+	return al->rib;
+}
+
 struct sinks *
 alerting_sinks(const struct alerting *al)
 {

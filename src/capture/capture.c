@@ -98,6 +98,7 @@ capture_new(const char *name, bool live)
 	}
 	cap->live = live;
 	cap->fd = -1;
+	cap->wakeup_fd = -1;
 	if ((cap->name = strdup(strcmp(name, "-") == 0 ? "<stdin>" : name)) ==
 	    NULL) {
 		log_warn("capture");
@@ -309,12 +310,18 @@ capture_loop(struct capture *cap, long count,
 		else
 			rc = pcap_next_ex(cap->pcap, &h, &data);
 		if (rc == 0) {			/* live: no frame ready */
-			struct pollfd pfd = { .fd = cap->fd, .events = POLLIN };
+			struct pollfd pfd[2] = {
+				{ .fd = cap->fd, .events = POLLIN },
+				{ .fd = cap->wakeup_fd, .events = POLLIN },
+			};
+			uint64_t v;
 
 			if (cap->idle != NULL)
 				cap->idle(cap->idle_arg);
-			if (cap->fd != -1)
-				(void)poll(&pfd, 1, CAPTURE_TIMEOUT_MS);
+			if (cap->fd != -1 && poll(pfd, cap->wakeup_fd != -1 ?
+			    2 : 1, CAPTURE_TIMEOUT_MS) > 0 &&
+			    (pfd[1].revents & POLLIN))
+				(void)!read(cap->wakeup_fd, &v, sizeof(v));
 			continue;
 		}
 		if (rc == PCAP_ERROR_BREAK)
@@ -343,6 +350,12 @@ capture_loop(struct capture *cap, long count,
 		cb(arg, &pkt);
 	}
 	return 0;
+}
+
+void
+capture_set_wakeup(struct capture *cap, int fd)
+{
+	cap->wakeup_fd = fd;
 }
 
 void

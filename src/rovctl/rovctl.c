@@ -21,6 +21,7 @@
 
 #include "base/log.h"
 #include "rovctl/rovctl.h"
+#include "rovmon/control.h"
 #include "base/version.h"
 #include "rpki/vrp_redis.h"
 
@@ -41,6 +42,14 @@ usage(FILE *f)
 "       rovctl validate-path [PATH | -] --role customer|peer|provider|rs|\n"
 "                       rs-client [--neighbor ASN] [--from FILE|URL |\n"
 "                       --redis URL] [--json]\n"
+"       rovctl show summary|sessions [--control PATH] [--json]\n"
+"       rovctl show routes [--state invalid|not-found|valid] [--prefix P\n"
+"                       [--longer]] [--origin ASN] [--peer ADDR] [--limit N]\n"
+"                       [--control PATH] [--json]\n"
+"       rovctl reload|stats [--control PATH]\n"
+"show, reload and stats ask a running rovmon on its control socket\n"
+"  (--control, else $ROVMON_CONTROL, else " CONTROL_DEFAULT_PATH ");\n"
+"  exit 4 when it cannot be reached, 3 when rovmon refuses the request.\n"
 "status loads the current generation as a sensor does (every record\n"
 "  checked); --quick reads only its meta hash and chunk lengths.\n"
 "common: --namespace NS (default %s), -v (more log output)\n"
@@ -161,6 +170,12 @@ parse_opts(int argc, char **argv, struct rovctl_opts *o)
 		{ "count", required_argument, NULL, 'c' },
 		{ "chunk-records", required_argument, NULL, 'C' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "control", required_argument, NULL, 'K' },
+		{ "state", required_argument, NULL, 'S' },
+		{ "origin", required_argument, NULL, 'O' },
+		{ "peer", required_argument, NULL, 'P' },
+		{ "limit", required_argument, NULL, 'L' },
+		{ "longer", no_argument, NULL, 'g' },
 		{ "quick", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -187,6 +202,12 @@ parse_opts(int argc, char **argv, struct rovctl_opts *o)
 		case 'c': num = &o->count; break;
 		case 'C': num = &o->chunk; break;
 		case 'j': o->json = 1; break;
+		case 'K': o->control = optarg; break;
+		case 'S': o->state = optarg; break;
+		case 'O': o->origin = optarg; break;
+		case 'P': o->peer = optarg; break;
+		case 'L': num = &o->limit; o->limit_set = 1; break;
+		case 'g': o->longer = 1; break;
 		case 'q': o->quick = 1; break;
 		case 'v': log_verbose++; break;
 		case 'h': usage(stdout); exit(0);
@@ -210,7 +231,8 @@ int
 main(int argc, char **argv)
 {
 	static const char cmds[] = "vrp load|status|show|watch, validate, "
-	    "aspa show, validate-path";
+	    "aspa show, validate-path, show summary|sessions|routes, reload, "
+	    "stats";
 	struct rovctl_opts o;
 	struct sigaction sa;
 	const char *cmd, *sub = NULL;
@@ -231,8 +253,8 @@ main(int argc, char **argv)
 	if (cmd[0] == '-') {	/* rovctl --help, --version, -v ... */
 		first = 1;
 		cmd = "";
-	} else if ((strcmp(cmd, "vrp") == 0 || strcmp(cmd, "aspa") == 0) &&
-	    argc > 2 && argv[2][0] != '-')
+	} else if ((strcmp(cmd, "vrp") == 0 || strcmp(cmd, "aspa") == 0 ||
+	    strcmp(cmd, "show") == 0) && argc > 2 && argv[2][0] != '-')
 		sub = argv[first++];
 	/* Options and (for validate) two positionals, in any order;
 	 * validate-path takes the words of a path. */
@@ -264,6 +286,13 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "validate-path") == 0)
 		return rovctl_cmd_validate_path(&o, n, pos);
+	if (strcmp(cmd, "show") == 0 || strcmp(cmd, "reload") == 0 ||
+	    strcmp(cmd, "stats") == 0) {
+		if (strcmp(cmd, "show") != 0 && sub != NULL)
+			return rovctl_usage_error("%s: unexpected argument",
+			    sub);
+		return rovctl_cmd_control(&o, cmd, sub);
+	}
 	if (strcmp(cmd, "vrp") != 0)
 		return rovctl_usage_error(*cmd == '\0' ? "no command (%s)" :
 		    "%s: unknown command (%s)", *cmd == '\0' ? cmds : cmd,

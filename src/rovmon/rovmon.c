@@ -41,6 +41,8 @@
 #include "base/log.h"
 #include "capture/reasm.h"
 #include "state/route_log.h"
+#include "rovmon/control.h"
+#include "rovmon/control_answer.h"
 #include "rovmon/rovmon_loop.h"
 #include "rovmon/rovmon_options.h"
 #include "rovmon/rovmon_state.h"
@@ -50,6 +52,31 @@
 #include "rpki/rtr.h"
 #include "rpki/validator.h"
 #include "rpki/vrp.h"
+
+/*
+ * The control socket (docs/control.md): --control PATH, or with -D the
+ * default path.  Made before -Z and --chroot (the directory may be
+ * root's).  A socket asked for that cannot be made is a setup error; the
+ * default one is not (another rovmon may hold it, or /run is not ours):
+ * a warning, and the daemon runs without.
+ */
+static int
+control_start(struct rovmon *rv)
+{
+	struct control_answerer ca;
+	const char *path = rv->opt.control;
+
+	if (path == NULL && !rv->opt.daemonize)
+		return 0;
+	control_answerer_init(&ca, rv);
+	rv->control = control_open(path != NULL ? path : CONTROL_DEFAULT_PATH,
+	    rv->opt.control_group, &ca);
+	if (rv->control == NULL && path == NULL) {
+		log_warnx("running without a control socket");
+		return 0;
+	}
+	return rv->control != NULL ? 0 : -1;
+}
 
 /*
  * Started: the capture is open.  Write the pid file, drop privileges,
@@ -66,6 +93,8 @@ service_started(struct rovmon *rv)
 	/* Before a chroot hides /dev/log. */
 	if (rv->opt.daemonize)
 		log_syslog_open();
+	if (control_start(rv) == -1)
+		return -1;
 	if (rv->opt.user != NULL &&
 	    daemon_drop_privileges(rv->opt.user, rv->opt.chroot_dir) == -1)
 		return -1;
@@ -116,7 +145,9 @@ report_setup(struct rovmon *rv)
 	    o->nsinks == 0 && o->stats_file == NULL && isatty(STDOUT_FILENO)))
 		rv->report_fp = out_used ? stderr : stdout;
 	memset(&sc, 0, sizeof(sc));
-	sc.report = rv->report_fp != NULL;
+	/* the control socket shows the sessions' counts too */
+	sc.report = rv->report_fp != NULL || rv->opt.control != NULL ||
+	    rv->opt.daemonize;
 	sc.progress = !o->quiet && !o->daemonize && !o->syslog &&
 	    log_verbose == 0 && o->read_file != NULL && isatty(STDERR_FILENO);
 	if ((rv->summary = summary_new(&sc)) == NULL)
@@ -315,6 +346,8 @@ finish(struct rovmon *rv, int status)
 	 * alerting_lost() has drained the queues. */
 	if (rv->alerting != NULL)
 		alerting_update_stats(rv->alerting);
+	/* its walks go before the RIB does; its counts stay in the stats */
+	rovmon_control_stop(rv);
 	if ((lost = alerting_lost(rv->alerting, why, sizeof(why))) > 0) {
 		log_warnx("%llu alert%s lost: %s", (unsigned long long)lost,
 		    lost == 1 ? "" : "s", why);
@@ -422,7 +455,9 @@ main(int argc, char **argv)
 	rovmon_loop_sink(&rv);
 	if (setup_vrps(&rv, rv.opt.read_file != NULL) == -1)
 		exit(3);
-	if (rv.opt.nsinks > 0 && setup_alerting(&rv) == -1)
+	/* --control keeps the RIB (show routes) even with no alert sink */
+	if ((rv.opt.nsinks > 0 || rv.opt.control != NULL) &&
+	    setup_alerting(&rv) == -1)
 		exit(3);
 	/* The RTR client's expiry becomes an alert (rtr-expired). */
 	if (rv.validator != NULL && rv.alerting != NULL)

@@ -24,6 +24,7 @@
 #include "capture/reasm.h"
 #include "state/route_log.h"
 #include "rovmon/metrics.h"
+#include "rovmon/control.h"
 #include "rovmon/rovmon_loop.h"
 #include "rovmon/rovmon_state.h"
 #include "base/stats.h"
@@ -82,16 +83,62 @@ rovmon_stats_open(struct rovmon *rv)
 	return 0;
 }
 
+/* The control thread's counts into the statistics (packet thread). */
+static void
+control_update_stats(const struct control *ctl)
+{
+	struct control_counts n;
+
+	if (ctl == NULL)
+		return;
+	control_counts(ctl, &n);
+	stats.control_clients = n.clients;
+	stats.control_requests = n.requests;
+	stats.control_bad_requests = n.bad;
+	stats.control_refused = n.refused;
+	stats.control_dropped = n.dropped;
+}
+
+void
+rovmon_control_stop(struct rovmon *rv)
+{
+	control_update_stats(rv->control);
+	control_close(rv->control);
+	rv->control = NULL;
+}
+
+void
+rovmon_loop_request_reload(void)
+{
+	got_hup = 1;
+}
+
 int
 rovmon_stats_write(struct rovmon *rv)
+{
+	if (rv->stats_fp == NULL)
+		return -1;
+	rovmon_stats_json(rv, rv->stats_fp);
+	if (fflush(rv->stats_fp) != 0 || ferror(rv->stats_fp)) {
+		/* once: --stats-interval on a full disk is not a flood */
+		if (rv->stats_lost++ == 0)
+			log_warn("%s: cannot write statistics", rv->opt.stats_file ?
+			    rv->opt.stats_file : "stderr");
+		clearerr(rv->stats_fp);
+		return -1;
+	}
+	return 0;
+}
+
+void
+rovmon_stats_json(struct rovmon *rv, FILE *fp)
 {
 	struct stats_live live;
 	struct stats_redis sr;
 	char *rtr_json = NULL;
 	struct vrp_redis_status st;
 
-	if (rv->stats_fp == NULL)
-		return -1;
+	control_update_stats(rv->control);
 	if (rv->cap != NULL)
 		capture_stats(rv->cap);	/* live: the pcap_* counters now */
 	if (rv->alerting != NULL) {
@@ -125,17 +172,8 @@ rovmon_stats_write(struct rovmon *rv)
 			live.rtr_audit = rtr_json;
 		}
 	}
-	stats_write_json(rv->stats_fp, &live);
+	stats_write_json(fp, &live);
 	free(rtr_json);
-	if (fflush(rv->stats_fp) != 0 || ferror(rv->stats_fp)) {
-		/* once: --stats-interval on a full disk is not a flood */
-		if (rv->stats_lost++ == 0)
-			log_warn("%s: cannot write statistics", rv->opt.stats_file ?
-			    rv->opt.stats_file : "stderr");
-		clearerr(rv->stats_fp);
-		return -1;
-	}
-	return 0;
 }
 
 /* --stats-interval, on capture time (-r) or wall time (-i). */
@@ -204,6 +242,8 @@ between_packets(struct rovmon *rv, const struct timeval *now)
 	if (rv->metrics != NULL)
 		rovmon_metrics_tick(rv);	/* once a second */
 	rovmon_state_tick(rv, now);
+	/* last: a reload asked on the socket has run when it is answered */
+	control_work(rv->control, CONTROL_SLICE_ROUTES);
 }
 
 static void
@@ -401,6 +441,8 @@ rovmon_loop_run(struct rovmon *rv)
 		fatal("reasm_new");
 	running_cap = rv->cap;
 	capture_set_idle(rv->cap, on_idle, rv);
+	if (rv->control != NULL)
+		capture_set_wakeup(rv->cap, control_wakeup_fd(rv->control));
 	rc_loop = capture_loop(rv->cap, rv->opt.count, on_packet, rv);
 	running_cap = NULL;
 	summary_progress_done(rv->summary);

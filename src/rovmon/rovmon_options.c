@@ -15,6 +15,7 @@
 
 #include "bgp/bgp_role.h"
 #include "rovmon/config.h"
+#include "rovmon/control.h"
 #include "base/log.h"
 #include "rovmon/metrics.h"
 #include "rovmon/paths.h"
@@ -72,6 +73,10 @@ usage(void)
 "      --pidfile FILE    write the pid to FILE once started; removed at exit\n"
 "  -Z, --user USER       run as USER once the capture and outputs are open\n"
 "      --chroot DIR      with -Z: chroot to DIR before changing user\n"
+"      --control PATH    the control socket rovctl talks to (show summary,\n"
+"                        sessions, routes; reload; stats; docs/control.md);\n"
+"                        with -D the default is " CONTROL_DEFAULT_PATH "\n"
+"      --control-group GROUP  the socket's group (mode 0660)\n"
 "      --engine NAME     TCP reassembly: 'rovmon' (default) or 'libnids' (IPv4)\n"
 "  -T, --check-config    read the configuration, options, rules and VRP\n"
 "                        source (connecting to Redis), exit 0 or 3 with the\n"
@@ -167,7 +172,8 @@ enum { OPT_ROUTES = 256, OPT_STATS, OPT_ENGINE, OPT_VRPS, OPT_REDIS,
     OPT_MINPRIO, OPT_PIDFILE, OPT_CHROOT, OPT_STATS_INTERVAL, OPT_FILTER,
     OPT_SYSLOG, OPT_BUFSIZE, OPT_NO_VALIDATION, OPT_SUMMARY, OPT_ROLE,
     OPT_RTR_AUDIT, OPT_RTR_PORTS, OPT_RTR_STALE, OPT_METRICS,
-    OPT_METRICS_SESSIONS, OPT_STATE_DIR, OPT_CKPT_INTERVAL };
+    OPT_METRICS_SESSIONS, OPT_STATE_DIR, OPT_CKPT_INTERVAL, OPT_CONTROL,
+    OPT_CONTROL_GROUP };
 
 /* Also the vocabulary of the configuration file (config.c). */
 static const struct option longopts[] = {
@@ -205,6 +211,8 @@ static const struct option longopts[] = {
 	{ "metrics-sessions", required_argument, NULL, OPT_METRICS_SESSIONS },
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 	{ "checkpoint-interval", required_argument, NULL, OPT_CKPT_INTERVAL },
+	{ "control", required_argument, NULL, OPT_CONTROL },
+	{ "control-group", required_argument, NULL, OPT_CONTROL_GROUP },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
@@ -497,6 +505,12 @@ parse_service_opt(struct rovmon_options *o, int ch)
 	case OPT_CHROOT:
 		o->chroot_dir = optarg;
 		break;
+	case OPT_CONTROL:
+		o->control = optarg;
+		break;
+	case OPT_CONTROL_GROUP:
+		o->control_group = optarg;
+		break;
 	case OPT_ROLE:
 		add_role(o, optarg);
 		break;
@@ -675,6 +689,10 @@ rovmon_options_parse(int argc, char **argv, struct rovmon_options *o)
 	if (o->metrics != NULL && strcmp(o->engine, "libnids") == 0)
 		usage_error("--metrics: not with --engine=libnids (its loop "
 		    "has no place for the snapshots)");
+	if (o->control_group != NULL && o->control == NULL && !o->daemonize)
+		usage_error("--control-group needs --control PATH or -D");
+	if (o->control != NULL && o->control[0] == '\0')
+		usage_error("--control: an empty path");
 	if (o->chroot_dir != NULL && o->user == NULL)
 		usage_error("--chroot needs -Z USER");
 	check_state_opts(o);

@@ -85,6 +85,8 @@ session_get(struct summary *s, const struct bgp_msg_ctx *ctx)
 	ss->sp[0].port = ctx->src_port;
 	ss->sp[1].addr = ctx->dst_addr;
 	ss->sp[1].port = ctx->dst_port;
+	if (ctx->pkt != NULL)
+		ss->first_seen = (int64_t)ctx->pkt->ts.tv_sec;
 	s->slot[h] = ss;
 	s->order[s->nsessions++] = ss;
 	return s->last = ss;
@@ -220,6 +222,8 @@ summary_session(struct summary *s, const struct bgp_msg_ctx *ctx,
 		if (ss->sp[0].open_seen && ss->sp[1].open_seen &&
 		    !ss->up_logged) {
 			ss->up_logged = true;
+			if (ctx->pkt != NULL)
+				ss->up_since = (int64_t)ctx->pkt->ts.tv_sec;
 			log_info("session up: %s", pair_fmt(ss, pair,
 			    sizeof(pair)));
 		}
@@ -296,6 +300,65 @@ summary_route(struct summary *s, const struct bgp_msg_ctx *ctx,
 	for (i = 0; i < res->nvrps && i < VRPS_SHOWN; i++)
 		iv->vrps[i] = *res->vrps[i];
 	iv->nvrps = i;
+}
+
+/* ---- the control socket's view ----------------------------------- */
+
+size_t
+summary_session_count(const struct summary *s)
+{
+	return s != NULL ? s->nsessions : 0;
+}
+
+static void
+speaker_info(const struct session *ss, int k, struct summary_speaker_info *o)
+{
+	const struct speaker *sp = &ss->sp[k];
+
+	o->addr = sp->addr;
+	o->port = sp->port;
+	o->open_seen = sp->open_seen;
+	o->as = sp->open_seen ? sp->open.as : 0;
+	o->inferred = sp->inferred != 0;
+	summary_role_fmt(ss, k, o->role, sizeof(o->role));
+	o->caps[0] = '\0';
+	if (sp->open_seen)
+		summary_caps_fmt(&sp->open, o->caps, sizeof(o->caps));
+	memcpy(o->msgs, sp->msgs, sizeof(o->msgs));
+	o->ann_valid = sp->ann[ST_VALID];
+	o->ann_invalid = sp->ann[ST_INVALID];
+	o->ann_not_found = sp->ann[ST_NOT_FOUND];
+	o->ann_unverified = sp->ann[ST_UNVERIFIED];
+	o->withdrawn = sp->wd;
+}
+
+bool
+summary_session_at(const struct summary *s, size_t i,
+    struct summary_session_info *o)
+{
+	const struct session *ss;
+	bool both;
+
+	if (s == NULL || i >= s->nsessions)
+		return false;
+	ss = s->order[i];
+	memset(o, 0, sizeof(*o));
+	o->id = ss->id;
+	both = ss->sp[0].open_seen && ss->sp[1].open_seen;
+	o->midstream = !ss->sp[0].open_seen && !ss->sp[1].open_seen;
+	o->state = ss->ended ? (ss->at_end ? "capture-end" : "down") :
+	    both ? "up" : o->midstream ? "mid-stream" : "opening";
+	o->first_seen = ss->first_seen;
+	/* picked up mid-stream: up at least since it was first seen */
+	o->up_since = both ? ss->up_since : o->midstream ? ss->first_seen : 0;
+	o->why = ss->why;
+	o->notified = ss->notified;
+	o->notif_from = ss->notif_from;
+	o->code = ss->code;
+	o->subcode = ss->subcode;
+	speaker_info(ss, 0, &o->sp[0]);
+	speaker_info(ss, 1, &o->sp[1]);
+	return true;
 }
 
 /* ---- progress -------------------------------------------------------- */

@@ -194,15 +194,59 @@ tab_slot_of(const struct rib_table *t, uint32_t idx)
 	return i;
 }
 
+/* Route from takes the place of route to (whose slot is gone). */
+static void
+tab_move(struct rib_table *t, uint32_t from, uint32_t to)
+{
+	uint32_t j = tab_slot_of(t, from);
+
+	t->slot[j] = (t->slot[j] & ~t->mask) | (to + 1);
+	t->r[to] = t->r[from];
+}
+
+/*
+ * A hole at idx under active walks (rib_query.c): before the last route
+ * fills it, each walk whose visited part [0, j) holds the hole gives up
+ * its last visited route to fill the hole (j - 1 becomes the hole, j one
+ * less), in ascending order of j, so that a visited route never moves
+ * behind a walk's position and an unvisited one never in front of it.
+ * Every move is from above idx to at or above it.  Returns the hole the
+ * last route fills.
+ */
+static uint32_t
+tab_fill_walks(struct rib_table *t, uint32_t idx)
+{
+	struct rib_walk_pos *w[RIB_WALKS_MAX], *x;
+	uint32_t hole = idx;
+	size_t n = 0, i, k;
+
+	for (x = t->walks; x != NULL && n < RIB_WALKS_MAX; x = x->next)
+		if (x->j > idx) {
+			/* insertion sort by j: a handful at most */
+			for (k = n++; k > 0 && w[k - 1]->j > x->j; k--)
+				w[k] = w[k - 1];
+			w[k] = x;
+		}
+	for (i = 0; i < n; i++) {
+		if (w[i]->j - 1 > hole) {
+			tab_move(t, w[i]->j - 1, hole);
+			hole = w[i]->j - 1;
+		}
+		w[i]->j--;
+	}
+	return hole;
+}
+
 /*
  * Remove route idx (its tuple already dealt with).  Backward-shift
  * deletion: later entries of the probe run move up unless that would put
- * them before their home slot.  The last route then fills the hole.
+ * them before their home slot.  The last route then fills the hole (with
+ * walks active, after tab_fill_walks() moved it).
  */
 void
 rib_tab_remove(struct rib_table *t, uint32_t idx)
 {
-	uint32_t i, j, home, last, v;
+	uint32_t i, j, home, last, v, hole;
 
 	i = tab_slot_of(t, idx);
 	for (j = (i + 1) & t->mask; (v = t->slot[j]) != 0;
@@ -214,19 +258,57 @@ rib_tab_remove(struct rib_table *t, uint32_t idx)
 		}
 	}
 	t->slot[i] = 0;
+	hole = t->walks != NULL ? tab_fill_walks(t, idx) : idx;
 	last = t->n - 1;
-	if (idx != last) {
-		j = tab_slot_of(t, last);
-		t->slot[j] = (t->slot[j] & ~t->mask) | (idx + 1);
-		t->r[idx] = t->r[last];
-	}
+	if (hole != last)
+		tab_move(t, last, hole);
 	t->n--;
+}
+
+bool
+rib_tab_walk_enter(struct rib_table *t, struct rib_walk_pos *w)
+{
+	struct rib_walk_pos *x;
+	size_t n = 0;
+
+	for (x = t->walks; x != NULL; x = x->next)
+		n++;
+	if (n == RIB_WALKS_MAX)
+		return false;
+	w->t = t;
+	w->j = 0;
+	w->next = t->walks;
+	t->walks = w;
+	return true;
+}
+
+void
+rib_tab_walk_leave(struct rib_walk_pos *w)
+{
+	struct rib_walk_pos **pp;
+
+	if (w->t == NULL)
+		return;
+	for (pp = &w->t->walks; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == w) {
+			*pp = w->next;
+			break;
+		}
+	w->t = NULL;
+	w->next = NULL;
 }
 
 /* Free a table's arrays (its routes' tuples are the caller's business). */
 void
 rib_tab_drop(struct rib *rib, struct rib_table *t)
 {
+	struct rib_walk_pos *w, *next;
+
+	for (w = t->walks; w != NULL; w = next) {	/* the table goes */
+		next = w->next;
+		w->t = NULL;
+		w->next = NULL;
+	}
 	if (t->slot != NULL)
 		rib_big_free(rib, t->slot, ((size_t)t->mask + 1) *
 		    sizeof(*t->slot));

@@ -159,11 +159,30 @@ put_error(struct control_out *o, const char *err)
 
 /* ---- the control thread ------------------------------------------- */
 
+/*
+ * Close a client's socket.  Bytes it sent that were never read (a
+ * request over the cap, words after the newline) are read and dropped
+ * first, up to a bound: closing a Unix socket with unread data resets
+ * the peer, which would lose the reply it has not read yet.
+ */
+static void
+client_close(int fd)
+{
+	char junk[4096];
+	size_t n = 0;
+	ssize_t r;
+
+	while (n < 16 * sizeof(junk) &&
+	    (r = read(fd, junk, sizeof(junk))) > 0)
+		n += (size_t)r;
+	close(fd);
+}
+
 static void
 client_free(struct client *c)
 {
 	if (c->fd != -1)
-		close(c->fd);
+		client_close(c->fd);
 	c->fd = -1;
 	c->reqlen = 0;
 	atomic_store(&c->out.wr, 0);
@@ -186,7 +205,7 @@ client_drop(struct control *ctl, struct client *c, bool count)
 		atomic_fetch_add(&ctl->n_dropped, 1);
 	if (st == C_QUEUED || st == C_ANSWERING) {
 		if (c->fd != -1)
-			close(c->fd);
+			client_close(c->fd);
 		c->fd = -1;
 		atomic_store(&c->abort, true);
 		wake(ctl->wake_pkt);

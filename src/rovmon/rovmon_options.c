@@ -705,8 +705,10 @@ rovmon_options_parse(int argc, char **argv, struct rovmon_options *o)
 		usage_error("alerts need a VRP source: give --vrps FILE|URL or "
 		    "--redis URL (or --no-validation for rules that need no "
 		    "RPKI state)");
-	/* Found now, before -D changes the directory (paths.h). */
-	if (o->rules == NULL && (o->nsinks > 0 || o->check_config)) {
+	/* Found now, before -D changes the directory (paths.h).  --control
+	 * keeps the RIB through the alerting stage, which reads them. */
+	if (o->rules == NULL && (o->nsinks > 0 || o->check_config ||
+	    o->control != NULL)) {
 		if (paths_default_rules(ROVMON_SYSCONFDIR, argv[0],
 		    o->rules_default, sizeof(o->rules_default), err,
 		    sizeof(err)) == -1) {

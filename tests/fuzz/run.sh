@@ -22,7 +22,7 @@ mode=${1:?usage: run.sh run|smoke|regress SECONDS [TARGET...]}
 secs=${2:-600}
 shift 2 2>/dev/null || shift $#
 B=${FUZZ_BUILD:-build-fuzz}
-targets=${*:-fuzz_packet fuzz_pcap fuzz_bgp_msg fuzz_vrp fuzz_rules fuzz_redis_reply fuzz_aspa fuzz_rtr fuzz_rtr_audit fuzz_rtr_client fuzz_checkpoint}
+targets=${*:-fuzz_packet fuzz_pcap fuzz_bgp_msg fuzz_vrp fuzz_rules fuzz_redis_reply fuzz_aspa fuzz_rtr fuzz_rtr_audit fuzz_rtr_client fuzz_checkpoint fuzz_control}
 status=0
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:allocator_may_return_null=0}
@@ -33,6 +33,7 @@ maxlen() {
 	case $1 in
 	fuzz_packet|fuzz_pcap) echo 32768 ;;
 	fuzz_vrp|fuzz_checkpoint) echo 65536 ;;
+	fuzz_control) echo 4096 ;;
 	*) echo 16384 ;;
 	esac
 }
@@ -46,6 +47,7 @@ dicts() {
 	fuzz_aspa) echo aspa ;;
 	fuzz_rtr|fuzz_rtr_audit|fuzz_rtr_client) echo rtr ;;
 	fuzz_checkpoint) echo checkpoint ;;
+	fuzz_control) echo control ;;
 	esac
 }
 

@@ -511,8 +511,14 @@ listen_at(struct control *ctl, const char *path, const char *group)
 		return -1;
 	}
 	umask(old);
-	if ((ctl->path = strdup(path)) == NULL || chmod(path, 0660) == -1 ||
-	    set_group(path, group) == -1 || listen(ctl->lfd, 16) == -1) {
+	/* from here on control_close() removes it */
+	if ((ctl->path = strdup(path)) == NULL || chmod(path, 0660) == -1) {
+		log_warn("--control %s", path);
+		return -1;
+	}
+	if (set_group(path, group) == -1)
+		return -1;	/* said */
+	if (listen(ctl->lfd, 16) == -1) {
 		log_warn("--control %s", path);
 		return -1;
 	}

@@ -71,6 +71,12 @@ exact "value for a flag" 2 "rovmon: --daemon: takes no value$HELP_R" "$ROVMON" -
 exact "bad count" 2 "rovmon: -c: not a positive number: 0$HELP_R" "$ROVMON" -r "$P" -c 0
 exact "no packet source" 2 "rovmon: no packet source: give -r FILE or -i IFACE$HELP_R" "$ROVMON" --routes -
 exact "two packet sources" 2 "rovmon: -r $P and -i lo: give one packet source$HELP_R" "$ROVMON" -r "$P" -i lo
+exact "--control-group alone" 2 "rovmon: --control-group needs --control PATH or -D$HELP_R" "$ROVMON" -r "$P" --control-group adm
+exact "--control, empty path" 2 "rovmon: --control: an empty path$HELP_R" "$ROVMON" -r "$P" --control ""
+part "--control, no such directory" 3 "rovmon: --control $tmp/nodir/c.sock: No such file or directory" "$ROVMON" -r "$P" --no-validation --control "$tmp/nodir/c.sock"
+: > "$tmp/afile"
+part "--control on a file" 3 "rovmon: --control $tmp/afile: File exists" "$ROVMON" -r "$P" --no-validation --control "$tmp/afile"
+part "--control-group, unknown group" 3 "rovmon: --control-group no-such-group: no such group" "$ROVMON" -r "$P" --no-validation --control "$tmp/c.sock" --control-group no-such-group
 exact "two VRP sources" 2 "rovmon: --vrps and --redis: choose one source of VRPs$HELP_R" "$ROVMON" -r "$P" --vrps "$V" --redis "$NOSOCK"
 exact "unknown engine" 2 "rovmon: --engine: unknown engine 'foo' (rovmon, libnids)$HELP_R" "$ROVMON" -r "$P" --engine foo
 exact "--role without =" 2 "rovmon: --role: not ADDR=ROLE: 10.0.0.1$HELP_R" "$ROVMON" -r "$P" --role 10.0.0.1
@@ -210,8 +216,18 @@ ASN,IP Prefix,Max Length,Trust Anchor,Expires
 AS65546,192.0.2.0/24,24,ripe,4102444800
 AS64500,2001:db8::/32,48,ripe,4102444800
 CSV
-exact "no command" 2 "rovctl: no command (vrp load|status|show|watch, validate, aspa show, validate-path)$HELP_C" "$ROVCTL"
-exact "unknown command" 2 "rovctl: frob: unknown command (vrp load|status|show|watch, validate, aspa show, validate-path)$HELP_C" "$ROVCTL" frob
+exact "no command" 2 "rovctl: no command (vrp load|status|show|watch, validate, aspa show, validate-path, show summary|sessions|routes, reload, stats)$HELP_C" "$ROVCTL"
+exact "unknown command" 2 "rovctl: frob: unknown command (vrp load|status|show|watch, validate, aspa show, validate-path, show summary|sessions|routes, reload, stats)$HELP_C" "$ROVCTL" frob
+# the control socket's verbs (docs/control.md)
+exact "show without what" 2 "rovctl: show: needs summary, sessions or routes$HELP_C" "$ROVCTL" show
+exact "show, unknown" 2 "rovctl: show bgp: unknown (summary, sessions, routes)$HELP_C" "$ROVCTL" show bgp
+exact "show routes, bad state" 2 "rovctl: --state bogus: not invalid, valid or not-found$HELP_C" "$ROVCTL" show routes --state bogus
+exact "show routes, --longer alone" 2 "rovctl: --longer needs --prefix$HELP_C" "$ROVCTL" show routes --longer
+exact "show routes, host bits" 2 "rovctl: --prefix 10.0.0.1/8: host bits set (did you mean 10.0.0.0/8?)$HELP_C" "$ROVCTL" show routes --prefix 10.0.0.1/8
+exact "show routes, bad peer" 2 "rovctl: --peer 10.0.0: not an IPv4 or IPv6 address$HELP_C" "$ROVCTL" show routes --peer 10.0.0
+exact "show routes, limit 0" 2 "rovctl: --limit: not a number from 1 to 100000000: 0$HELP_C" "$ROVCTL" show routes --limit 0
+exact "reload, extra word" 2 "rovctl: now: unexpected argument$HELP_C" "$ROVCTL" reload now
+part "show summary, no rovmon" 4 "cannot connect: No such file or directory (is rovmon running with --control?)" "$ROVCTL" show summary --control "$tmp/no.sock"
 exact "vrp without subcommand" 2 "rovctl: vrp: needs load, status, show or watch$HELP_C" "$ROVCTL" vrp
 exact "aspa without subcommand" 2 "rovctl: aspa: needs show ASN$HELP_C" "$ROVCTL" aspa
 exact "aspa show, two ASNs" 2 "rovctl: aspa show needs one customer ASN, got 2 arguments$HELP_C" "$ROVCTL" aspa show 1 2
@@ -230,6 +246,12 @@ exact "length not a number" 2 "rovctl: 192.0.2.0/2x: not a prefix: the length af
 exact "not an AS number" 2 "rovctl: ASX: not an AS number (13335, AS13335 or asdot 1.10)$HELP_C" "$ROVCTL" validate 192.0.2.0/24 ASX --vrps "$tmp/v.csv"
 exact "AS number too large" 2 "rovctl: 4294967296: AS number out of range (0 to 4294967295)$HELP_C" "$ROVCTL" validate 192.0.2.0/24 4294967296 --vrps "$tmp/v.csv"
 exact "asdot half too large" 2 "rovctl: 1.65536: asdot AS number out of range (each half 0 to 65535)$HELP_C" "$ROVCTL" validate 192.0.2.0/24 1.65536 --vrps "$tmp/v.csv"
+exact "--control-group alone" 2 "rovmon: --control-group needs --control PATH or -D$HELP_R" "$ROVMON" -r "$P" --control-group adm
+exact "--control, empty path" 2 "rovmon: --control: an empty path$HELP_R" "$ROVMON" -r "$P" --control ""
+part "--control, no such directory" 3 "rovmon: --control $tmp/nodir/c.sock: No such file or directory" "$ROVMON" -r "$P" --no-validation --control "$tmp/nodir/c.sock"
+: > "$tmp/afile"
+part "--control on a file" 3 "rovmon: --control $tmp/afile: File exists" "$ROVMON" -r "$P" --no-validation --control "$tmp/afile"
+part "--control-group, unknown group" 3 "rovmon: --control-group no-such-group: no such group" "$ROVMON" -r "$P" --no-validation --control "$tmp/c.sock" --control-group no-such-group
 exact "two VRP sources" 2 "rovctl: --vrps and --redis: choose one source of VRPs$HELP_C" "$ROVCTL" validate 192.0.2.0/24 1 --vrps "$tmp/v.csv" --redis "$NOSOCK"
 exact "vrp show without a query" 2 "rovctl: vrp show needs one of --prefix PREFIX and --asn ASN$HELP_C" "$ROVCTL" vrp show --vrps "$tmp/v.csv"
 exact "vrp load without --from" 2 "rovctl: vrp load needs --from FILE|URL$HELP_C" "$ROVCTL" vrp load --redis "$NOSOCK"

@@ -344,7 +344,7 @@ static int
 exchange(const struct rovctl_opts *o, const char *req)
 {
 	const char *path = control_path(o);
-	char *buf = NULL, *nl;
+	char *buf = NULL, *nbuf, *nl;
 	size_t len = 0, cap = 0, start;
 	ssize_t n;
 	json_t *j;
@@ -368,10 +368,11 @@ exchange(const struct rovctl_opts *o, const char *req)
 				goto done;
 			}
 			cap = cap == 0 ? 65536 : cap * 2;
-			if ((buf = realloc(buf, cap)) == NULL) {
+			if ((nbuf = realloc(buf, cap)) == NULL) {
 				fprintf(stderr, "rovctl: out of memory\n");
 				goto done;
 			}
+			buf = nbuf;
 		}
 		if ((n = read(fd, buf + len, cap - len)) < 0) {
 			if (errno == EINTR && !rovctl_stop)

@@ -153,8 +153,10 @@ put_error(struct control_out *o, const char *err)
 			continue;
 		line[n++] = *p;
 	}
-	memcpy(line + n, "\"}\n", 3);
-	(void)control_out_put(o, line, n + 3);
+	line[n++] = '"';
+	line[n++] = '}';
+	line[n++] = '\n';
+	(void)control_out_put(o, line, n);
 }
 
 /* ---- the control thread ------------------------------------------- */

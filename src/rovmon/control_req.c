@@ -206,7 +206,8 @@ control_req_parse(const char *line, size_t n, struct control_req *req,
 		if (ws.n > 1)
 			return fail(err, errlen, "%s: takes no words (got "
 			    "'%s')", w0, w1);
-		req->verb = w0[0] == 'r' ? CONTROL_RELOAD : CONTROL_STATS;
+		req->verb = strcmp(w0, "reload") == 0 ? CONTROL_RELOAD :
+		    CONTROL_STATS;
 		return 0;
 	}
 	if (strcmp(w0, "show") != 0)

@@ -11,7 +11,9 @@
  *     it;
  *   - a route withdrawn before its slice is not handed out; one
  *     announced after the walk started may or may not be;
- *   - only the sessions present when the walk started are walked.
+ *   - only the tables (session directions) present when the walk
+ *     started are walked; a session that flaps and is adopted by its
+ *     successor (rib_hold.c) keeps its tables, and they are walked.
  * It is not a snapshot: two routes may be reported as they were at
  * different moments.  rib_table.c keeps the first promise when it
  * removes a route under an active walk (rib_tab_remove(): the routes
@@ -68,7 +70,8 @@ enum rib_query_status {
 typedef bool	 rib_query_cb(void *arg, const struct route_event *ev,
 		    bool alerted);
 
-/* Start a walk over the sessions stored now.  NULL on ENOMEM. */
+/* Start a walk over the tables stored now.  NULL on ENOMEM, or when
+ * RIB_WALKS_MAX walks are running. */
 struct rib_query *rib_query_new(struct rib *, const struct rib_query_filter *);
 /* Visit at most budget stored routes (matching or not). */
 enum rib_query_status rib_query_step(struct rib_query *, size_t budget,

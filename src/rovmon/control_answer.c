@@ -14,11 +14,11 @@
  *                  each, with the VRPs that decide it (rov_check() on the
  *                  index in use: the RIB is re-validated when it changes,
  *                  so they agree with the stored state)
- *   show summary   a walk counting ASPA verdicts and leaks, then one
- *                  "summary" frame; the RPKI counts are rib_count_by_state()
- *                  (the stats' routes_* gauges) taken at that frame
- *   show sessions  a walk counting each session's stored routes by
- *                  state, then a "session" frame each (rovmon/summary.h)
+ *   show summary   one "summary" frame; the route counts are the RIB's
+ *                  tallies (rib_counts(), O(1): the numbers the metrics
+ *                  and the stats' routes_* gauges read)
+ *   show sessions  a "session" frame each (rovmon/summary.h), with the
+ *                  routes each end has stored (rib_dirs(), O(sessions))
  *   stats          the statistics line as one "stats" frame
  *   reload         as SIGHUP; answered once done
  */
@@ -43,14 +43,10 @@
 #define FRAMES_PER_STEP	64
 #define SESS_SLOTS	4096	/* > 2 x SUMMARY_MAX_SESSIONS, power of 2 */
 
-/* Routes stored per session direction, by state (show sessions). */
+/* What the RIB holds per session direction (show sessions, rib_dirs()). */
 struct sess_count {
 	uint64_t	 id;		/* 0 = empty slot */
-	struct ipaddr	 src;
-	uint16_t	 sport;
-	uint64_t	 st[2][3];	/* [dir by sender][enum rov_state] */
-	struct ipaddr	 dsrc[2];
-	uint16_t	 dport[2];
+	struct rib_dir_info d[2];	/* by sender; routes 0: unused */
 	bool		 used[2];
 };
 
@@ -64,9 +60,6 @@ struct answer {
 	unsigned	 frames;	/* this step's frames */
 	bool		 capped;	/* this step's frame quota is used */
 	struct control_out *out;
-	/* show summary */
-	uint64_t	 aspa[4];	/* valid, invalid, unknown, none */
-	uint64_t	 leaks;
 	/* show sessions */
 	struct sess_count *sc;		/* SESS_SLOTS, or NULL */
 	size_t		 next;		/* the next session to send */
@@ -224,25 +217,14 @@ on_route(void *arg, const struct route_event *ev, bool alerted)
 
 /* ---- show summary ----------------------------------------------------- */
 
-static bool
-on_count(void *arg, const struct route_event *ev, bool alerted)
-{
-	struct answer *a = arg;
-
-	(void)alerted;
-	a->aspa[ev->has_aspa ? (unsigned)ev->aspa.state : 3]++;
-	if (ev->leak != BGP_LEAK_NONE)
-		a->leaks++;
-	return true;
-}
-
 static size_t
 summary_frame(struct answer *a)
 {
 	struct rovmon *rv = a->rv;
-	struct rib *rib = rv->alerting != NULL ? alerting_rib_walk(rv->alerting) :
-	    NULL;
+	const struct rib *rib = rv->alerting != NULL ?
+	    alerting_rib(rv->alerting) : NULL;
 	struct summary_session_info si;
+	struct rib_counts rc;
 	size_t cap = sizeof(a->buf) - 1, off = 0, i, up = 0;
 	int64_t now = (int64_t)time(NULL);
 	char *b = a->buf;
@@ -268,27 +250,25 @@ summary_frame(struct answer *a)
 	if (rib == NULL)
 		jb_puts(b, cap, &off, "null");
 	else {
+		rib_counts(rib, &rc);
 		jb_put(b, cap, &off, "{", 1);
-		put_kv(b, cap, &off, "stored", rib_count(rib));
+		put_kv(b, cap, &off, "stored", rc.routes);
 		jb_put(b, cap, &off, ",", 1);
-		put_kv(b, cap, &off, "valid", rib_count_by_state(rib,
-		    ROV_VALID));
+		put_kv(b, cap, &off, "valid", rc.rpki[ROV_VALID]);
 		jb_put(b, cap, &off, ",", 1);
-		put_kv(b, cap, &off, "invalid", rib_count_by_state(rib,
-		    ROV_INVALID));
+		put_kv(b, cap, &off, "invalid", rc.rpki[ROV_INVALID]);
 		jb_put(b, cap, &off, ",", 1);
-		put_kv(b, cap, &off, "not_found", rib_count_by_state(rib,
-		    ROV_NOT_FOUND));
+		put_kv(b, cap, &off, "not_found", rc.rpki[ROV_NOT_FOUND]);
 		jb_puts(b, cap, &off, ",\"aspa\":{");
-		put_kv(b, cap, &off, "valid", a->aspa[ASPA_VALID]);
+		put_kv(b, cap, &off, "valid", rc.aspa[ASPA_VALID]);
 		jb_put(b, cap, &off, ",", 1);
-		put_kv(b, cap, &off, "invalid", a->aspa[ASPA_INVALID]);
+		put_kv(b, cap, &off, "invalid", rc.aspa[ASPA_INVALID]);
 		jb_put(b, cap, &off, ",", 1);
-		put_kv(b, cap, &off, "unknown", a->aspa[ASPA_UNKNOWN]);
+		put_kv(b, cap, &off, "unknown", rc.aspa[ASPA_UNKNOWN]);
 		jb_put(b, cap, &off, ",", 1);
-		put_kv(b, cap, &off, "none", a->aspa[3]);
+		put_kv(b, cap, &off, "none", rc.aspa_none);
 		jb_put(b, cap, &off, "},", 2);
-		put_kv(b, cap, &off, "leaks", a->leaks);
+		put_kv(b, cap, &off, "leaks", rc.routes - rc.leak[BGP_LEAK_NONE]);
 		jb_put(b, cap, &off, "}", 1);
 	}
 	jb_puts(b, cap, &off, ",\"vrps\":");
@@ -359,29 +339,22 @@ sc_find(struct sess_count *sc, uint64_t id, bool create)
 	return NULL;
 }
 
-static bool
-on_sess_count(void *arg, const struct route_event *ev, bool alerted)
+static void
+on_dir(void *arg, const struct rib_dir_info *di)
 {
 	struct answer *a = arg;
 	struct sess_count *c;
 	int d;
 
-	(void)alerted;
 	/* ids start at 1 (0 marks an empty slot) */
-	if (ev->session_id == 0 || (c = sc_find(a->sc, ev->session_id,
+	if (di->session_id == 0 || (c = sc_find(a->sc, di->session_id,
 	    true)) == NULL)
-		return true;
-	for (d = 0; d < 2; d++)
-		if (!c->used[d] || (c->dport[d] == ev->src_port &&
-		    ipaddr_eq(&c->dsrc[d], &ev->src_addr)))
-			break;
-	if (d == 2)
-		return true;
+		return;
+	d = c->used[0] ? 1 : 0;
+	if (c->used[d])
+		return;
 	c->used[d] = true;
-	c->dsrc[d] = ev->src_addr;
-	c->dport[d] = ev->src_port;
-	c->st[d][ev->rpki.state]++;
-	return true;
+	c->d[d] = *di;
 }
 
 static void
@@ -390,16 +363,16 @@ speaker_json(struct answer *a, size_t cap, size_t *off,
 {
 	char *b = a->buf;
 	uint64_t total = 0;
-	const uint64_t *st = NULL;
+	const struct rib_dir_info *di = NULL;
 	unsigned t;
 	int d;
 
 	for (t = 0; t <= BGP_ROUTE_REFRESH; t++)
 		total += sp->msgs[t];
 	for (d = 0; c != NULL && d < 2; d++)
-		if (c->used[d] && c->dport[d] == sp->port &&
-		    ipaddr_eq(&c->dsrc[d], &sp->addr))
-			st = c->st[d];
+		if (c->used[d] && c->d[d].sport == sp->port &&
+		    ipaddr_eq(&c->d[d].src, &sp->addr))
+			di = &c->d[d];
 	jb_puts(b, cap, off, "{\"addr\":");
 	route_json_addr(b, cap, off, &sp->addr);
 	jb_put(b, cap, off, ",", 1);
@@ -439,14 +412,18 @@ speaker_json(struct answer *a, size_t cap, size_t *off,
 	jb_put(b, cap, off, ",", 1);
 	put_kv(b, cap, off, "withdrawn", sp->withdrawn);
 	jb_puts(b, cap, off, ",\"routes\":{");
-	put_kv(b, cap, off, "stored", st != NULL ? st[0] + st[1] + st[2] : 0);
+	put_kv(b, cap, off, "stored", di != NULL ? di->routes : 0);
 	jb_put(b, cap, off, ",", 1);
-	put_kv(b, cap, off, "valid", st != NULL ? st[ROV_VALID] : 0);
+	put_kv(b, cap, off, "valid", di != NULL ? di->rpki[ROV_VALID] : 0);
 	jb_put(b, cap, off, ",", 1);
-	put_kv(b, cap, off, "invalid", st != NULL ? st[ROV_INVALID] : 0);
+	put_kv(b, cap, off, "invalid", di != NULL ? di->rpki[ROV_INVALID] : 0);
 	jb_put(b, cap, off, ",", 1);
-	put_kv(b, cap, off, "not_found", st != NULL ? st[ROV_NOT_FOUND] : 0);
-	jb_puts(b, cap, off, "}}");
+	put_kv(b, cap, off, "not_found", di != NULL ?
+	    di->rpki[ROV_NOT_FOUND] : 0);
+	jb_put(b, cap, off, ",", 1);
+	put_kv(b, cap, off, "stale", di != NULL ? di->stale : 0);
+	jb_puts(b, cap, off, di != NULL && di->held ? ",\"held\":true}}" :
+	    ",\"held\":false}}");
 }
 
 static size_t
@@ -546,7 +523,6 @@ ans_begin(void *arg, const struct control_req *req, void **state, char *err,
 	struct rovmon *rv = arg;
 	struct rib *rib = rv->alerting != NULL ? alerting_rib_walk(rv->alerting) :
 	    NULL;
-	struct rib_query_filter all;
 	struct answer *a;
 
 	if (req->verb == CONTROL_SHOW_ROUTES && rib == NULL) {
@@ -558,19 +534,19 @@ ans_begin(void *arg, const struct control_req *req, void **state, char *err,
 		goto nomem;
 	a->rv = rv;
 	a->req = *req;
-	memset(&all, 0, sizeof(all));
 	switch (req->verb) {
 	case CONTROL_SHOW_ROUTES:
 		if ((a->q = rib_query_new(rib, &req->filter)) == NULL)
 			goto nomem;
 		break;
 	case CONTROL_SHOW_SESSIONS:
+		/* O(sessions): the RIB's tallies per direction, no walk */
 		if ((a->sc = calloc(SESS_SLOTS, sizeof(*a->sc))) == NULL)
 			goto nomem;
-		/* FALLTHROUGH */
+		if (rib != NULL)
+			rib_dirs(rib, on_dir, a);
+		break;
 	case CONTROL_SHOW_SUMMARY:
-		if (rib != NULL && (a->q = rib_query_new(rib, &all)) == NULL)
-			goto nomem;
 		break;
 	case CONTROL_STATS:
 		if (stats_blob(a) == -1)
@@ -588,7 +564,8 @@ ans_begin(void *arg, const struct control_req *req, void **state, char *err,
 		free(a->sc);
 		free(a);
 	}
-	snprintf(err, errlen, "%s: out of memory", control_verb_name(req->verb));
+	snprintf(err, errlen, "%s: out of memory, or too many answers at "
+	    "once", control_verb_name(req->verb));
 	return -1;
 }
 
@@ -596,14 +573,11 @@ ans_begin(void *arg, const struct control_req *req, void **state, char *err,
 static enum control_step
 walk_step(struct answer *a, size_t budget)
 {
-	rib_query_cb *cb;
 	enum rib_query_status st;
 
 	if (a->q == NULL)
 		return CONTROL_STEP_DONE;
-	cb = a->req.verb == CONTROL_SHOW_ROUTES ? on_route :
-	    a->req.verb == CONTROL_SHOW_SUMMARY ? on_count : on_sess_count;
-	st = rib_query_step(a->q, budget, cb, a);
+	st = rib_query_step(a->q, budget, on_route, a);
 	if (st == RIB_QUERY_DONE)
 		return CONTROL_STEP_DONE;
 	if (st == RIB_QUERY_PAUSED && !a->capped)

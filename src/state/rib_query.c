@@ -3,20 +3,24 @@
  * (rib_query.h), for the control socket's `show routes' and the counts
  * of `show summary' and `show sessions' (docs/control.md).
  *
- * A walk keeps the ids of the sessions stored when it started and, in
- * the table it is in, a struct rib_walk_pos (rib_internal.h) registered
- * with the table: routes in front of the position were visited, those
- * behind it not.  The RIB may change between two calls of
+ * A walk enters every table (each session direction's routes) when it
+ * starts, at position 0, with a struct rib_walk_pos registered with the
+ * table (rib_internal.h): routes in front of the position were visited,
+ * those behind it not.  The RIB may change between two calls of
  * rib_query_step(): rib_table.c keeps the split true on removals
- * (rib_tab_remove()) and unregisters the walk when the table goes away
- * (a session down: rib_tab_drop()), and routes are only ever appended,
- * behind every position.  So a route stored for the whole walk is
+ * (rib_tab_remove()) and tells the walk when a table goes away (a session
+ * removed: rib_tab_drop()), and routes are only ever appended, behind
+ * every position.  A table is found again from the position itself, so
+ * the session table may grow and a flapped session may be adopted under a
+ * new id (rib_hold.c) meanwhile.  So a route stored for the whole walk is
  * handed out exactly once; the promises are in rib_query.h.
  *
  * Cost: a step visits at most its budget of routes, a filter test each
- * (a few ns: fields of the 32-byte route and its tuple), plus one
- * lookup of the next session (a scan of the session table) per session.
+ * (a few ns: fields of the 32-byte route and its tuple); a walk holds 32
+ * bytes per table, and each removal in a table with walks moves at most
+ * one route per walk there (RIB_WALKS_MAX).
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,15 +28,19 @@
 #include "state/rib_internal.h"
 #include "state/rib_query.h"
 
+/* A walk's place in one table, and which direction of its session the
+ * table is (so that the session is found from the table itself). */
+struct qpos {
+	struct rib_walk_pos	 w;
+	int			 dir;
+};
+
 struct rib_query {
 	struct rib		*rib;
 	struct rib_query_filter	 f;
-	uint64_t		*ids;		/* sessions at the start */
-	size_t			 nids;
-	size_t			 si;		/* the session walked now */
-	int			 dir;		/* and its direction */
-	bool			 in;		/* pos is in (si, dir)'s table */
-	struct rib_walk_pos	 pos;
+	struct qpos		*pos;		/* one per table at the start */
+	size_t			 npos;
+	size_t			 k;		/* the table walked now */
 	uint64_t		 visited;
 	struct bgp_aspath	 path;		/* ev.aspath of the callback */
 	struct bgp_as_segment	 seg;
@@ -42,30 +50,49 @@ struct rib_query *
 rib_query_new(struct rib *rib, const struct rib_query_filter *f)
 {
 	struct rib_query *q;
+	struct rib_sess *s;
 	size_t i;
+	int d;
 
 	if ((q = calloc(1, sizeof(*q))) == NULL)
 		return NULL;
 	q->rib = rib;
 	q->f = *f;
 	if (rib->nsess > 0 &&
-	    (q->ids = calloc(rib->nsess, sizeof(*q->ids))) == NULL) {
+	    (q->pos = calloc(rib->nsess * 2, sizeof(*q->pos))) == NULL) {
 		free(q);
 		return NULL;
 	}
-	for (i = 0; i <= rib->smask && q->nids < rib->nsess; i++)
-		if (rib->sess[i] != NULL)
-			q->ids[q->nids++] = rib->sess[i]->id;
+	/*
+	 * Every table is entered now, at position 0: from here on its
+	 * removals keep the walk's split, whatever happens to the session
+	 * table (growth, a flapped session adopted under a new id).
+	 */
+	for (i = 0; i <= rib->smask && q->npos < rib->nsess * 2; i++) {
+		if ((s = rib->sess[i]) == NULL)
+			continue;
+		for (d = 0; d < 2; d++)
+			if (rib_tab_walk_enter(&s->dir[d].t,
+			    &q->pos[q->npos].w)) {
+				q->pos[q->npos++].dir = d;
+			} else {	/* RIB_WALKS_MAX walks there already */
+				rib_query_free(q);
+				return NULL;
+			}
+	}
 	return q;
 }
 
 void
 rib_query_free(struct rib_query *q)
 {
+	size_t i;
+
 	if (q == NULL)
 		return;
-	rib_tab_walk_leave(&q->pos);
-	free(q->ids);
+	for (i = 0; i < q->npos; i++)
+		rib_tab_walk_leave(&q->pos[i].w);
+	free(q->pos);
 	free(q);
 }
 
@@ -73,18 +100,6 @@ uint64_t
 rib_query_visited(const struct rib_query *q)
 {
 	return q->visited;
-}
-
-/* A session by id, or NULL when it went down meanwhile. */
-static struct rib_sess *
-find_sess(const struct rib *rib, uint64_t id)
-{
-	size_t i;
-
-	for (i = 0; i <= rib->smask; i++)
-		if (rib->sess[i] != NULL && rib->sess[i]->id == id)
-			return rib->sess[i];
-	return NULL;
 }
 
 bool
@@ -166,67 +181,52 @@ quick_reject(const struct rib_query_filter *f, const struct rib_route *rt)
 	return false;
 }
 
-/* Move to the next table to walk; false when none is left. */
-static bool
-next_table(struct rib_query *q)
+/* The direction and session a walked table belongs to (struct rib_dir's
+ * t, in struct rib_sess's dir[]), found from the table itself: a session
+ * adopted under a new id (rib_hold.c) keeps its tables. */
+static struct rib_dir *
+dir_of(const struct qpos *p, struct rib_sess **sp)
 {
-	struct rib_sess *s;
+	struct rib_dir *d = (struct rib_dir *)(void *)((char *)p->w.t -
+	    offsetof(struct rib_dir, t));
 
-	while (q->si < q->nids) {
-		if (!q->in && (s = find_sess(q->rib, q->ids[q->si])) != NULL &&
-		    s->dir[q->dir].used && s->dir[q->dir].t.n > 0) {
-			if (!rib_tab_walk_enter(&s->dir[q->dir].t, &q->pos))
-				return false;	/* crowded: try later */
-			q->in = true;
-			return true;
-		}
-		if (q->in && q->pos.t != NULL)
-			return true;
-		/* this table is done, or went away */
-		rib_tab_walk_leave(&q->pos);
-		q->in = false;
-		if (++q->dir == 2) {
-			q->dir = 0;
-			q->si++;
-		}
-	}
-	return false;
+	*sp = (struct rib_sess *)(void *)((char *)(d - p->dir) -
+	    offsetof(struct rib_sess, dir));
+	return d;
 }
 
 enum rib_query_status
 rib_query_step(struct rib_query *q, size_t budget, rib_query_cb *cb, void *arg)
 {
 	struct route_event ev;
-	struct rib_table *t;
+	struct rib_walk_pos *w;
+	struct qpos *p;
 	struct rib_route *rt;
 	struct rib_sess *s;
+	struct rib_dir *d;
 
-	while (budget > 0) {
-		if (!next_table(q))
-			return q->si < q->nids ? RIB_QUERY_MORE : RIB_QUERY_DONE;
-		t = q->pos.t;
-		s = find_sess(q->rib, q->ids[q->si]);
-		while (budget > 0 && q->pos.j < t->n) {
-			rt = &t->r[q->pos.j];
+	while (budget > 0 && q->k < q->npos) {
+		p = &q->pos[q->k];
+		w = &p->w;
+		if (w->t == NULL || w->j >= w->t->n) {
+			/* walked, or gone with its session */
+			rib_tab_walk_leave(w);
+			q->k++;
+			continue;
+		}
+		d = dir_of(p, &s);
+		while (budget > 0 && w->j < w->t->n) {
+			rt = &w->t->r[w->j];
 			budget--;
 			if (!quick_reject(&q->f, rt)) {
-				fill_event(q, q->ids[q->si], &s->dir[q->dir],
-				    rt, &ev);
+				fill_event(q, s->id, d, rt, &ev);
 				if (rib_query_match(&q->f, &ev) &&
 				    !cb(arg, &ev, rt->alerted))
 					return RIB_QUERY_PAUSED;
 			}
-			q->pos.j++;
+			w->j++;
 			q->visited++;
 		}
-		if (q->pos.j >= t->n) {		/* this table is walked */
-			rib_tab_walk_leave(&q->pos);
-			q->in = false;
-			if (++q->dir == 2) {
-				q->dir = 0;
-				q->si++;
-			}
-		}
 	}
-	return q->si < q->nids ? RIB_QUERY_MORE : RIB_QUERY_DONE;
+	return q->k < q->npos ? RIB_QUERY_MORE : RIB_QUERY_DONE;
 }

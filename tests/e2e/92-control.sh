@@ -298,7 +298,7 @@ ip netns exec $NM tcpreplay -K -q -i st0 --mbps 100 "$FULL" > "$W/tcpreplay.log"
 TR=$!
 nq=0
 while kill -0 $TR 2> /dev/null; do
-	for q in "show summary" "show sessions" "show routes --limit 200" \
+	for q in "show summary" "show sessions" "show routes --limit 200" "show routes --state valid" \
 	    "show routes --state not-found --prefix 1.0.0.0/8 --longer --limit 50" "stats"; do
 		# shellcheck disable=SC2086
 		rc2 $q --json > /dev/null 2>> "$W/storm.err" || fail "storm: rovctl $q"

@@ -46,7 +46,9 @@
 	X(CHECKPOINT_RESTORED, "checkpoint-restored") /* restored from a
 					 * checkpoint: the gap since it */ \
 	X(CHECKPOINT_FAILED, "checkpoint-failed") /* a checkpoint could
-					 * not be written */
+					 * not be written */		\
+	X(REDIS_FAILOVER, "redis-failover") /* --redis with Sentinel: the
+					 * VRP store's master changed */
 
 enum sensor_event_type {
 #define SENSOR_EVENT_ENUM(e, s)	SEV_##e,

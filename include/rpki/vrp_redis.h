@@ -185,9 +185,14 @@ struct vrp_redis_status {
 					 * one or without Sentinel */
 	uint64_t	 master_changes;	/* times a different master
 					 * was verified after the first */
+	char		 master_was[80];	/* the master before the
+					 * last change, "" none */
 };
 
 /* A consistent snapshot; safe from any thread. */
 void		 vrp_redis_status(struct vrp_redis *, struct vrp_redis_status *);
+/* Its master_changes alone, without the lock: cheap enough to poll
+ * between packets. */
+unsigned	 vrp_redis_master_changes(struct vrp_redis *);
 
 #endif /* ROVMON_VRP_REDIS_H */

@@ -44,6 +44,7 @@
 #define ROVMON_VRP_REDIS_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -86,6 +87,8 @@ struct vrp_redis {
 	pthread_mutex_t		 lock;		/* guards the fields below */
 	struct vrp_redis_status	 st;
 	char			 last_sha[65];
+	atomic_uint		 master_changes;	/* = st.master_changes,
+					 * read without the lock */
 	size_t			 sentinel_first;	/* Sentinel URL: the
 					 * one that answered last is asked
 					 * first (under lock) */

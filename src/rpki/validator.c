@@ -50,6 +50,8 @@ struct validator {
 	struct vrp_redis	*redis;
 	struct rtr_client	*rtr;		/* --vrps rtr://... */
 	unsigned		 rtr_expiries;	/* expiries raised as events */
+	unsigned		 redis_failovers;	/* master changes
+					 * raised as events */
 	sensor_event_fn		 event_fn;	/* NULL: none raised */
 	void			*event_arg;
 	/* a reload of a file/URL in its own thread (SIGHUP) */
@@ -475,6 +477,41 @@ rtr_expiry_event(struct validator *v)
 	v->event_fn(v->event_arg, &ev);
 }
 
+/*
+ * Packet thread: the Redis watcher followed a Sentinel failover to a new
+ * master (docs/redis.md, "Sentinel"): one redis-failover sensor event per
+ * change.  The count is read without a lock; the rest only on a change.
+ */
+static void
+redis_failover_event(struct validator *v)
+{
+	struct sensor_event ev;
+	struct vrp_redis_status st;
+	struct timeval now;
+	char text[256], subject[96];
+	unsigned n = vrp_redis_master_changes(v->redis);
+
+	if (n == v->redis_failovers)
+		return;
+	v->redis_failovers = n;
+	if (v->event_fn == NULL)
+		return;
+	vrp_redis_status(v->redis, &st);
+	gettimeofday(&now, NULL);
+	sensor_event_init(&ev, SEV_REDIS_FAILOVER, &now);
+	snprintf(subject, sizeof(subject), "redis master %s", st.master);
+	ev.subject = subject;
+	snprintf(text, sizeof(text), "the VRP store failed over: master "
+	    "now %s (was %s); generation %llu kept until the next one",
+	    st.master, st.master_was, (unsigned long long)v->gen);
+	ev.text = text;
+	sensor_event_str(&ev, "master", st.master);
+	sensor_event_str(&ev, "previous_master", st.master_was);
+	sensor_event_uint(&ev, "master_changes", st.master_changes);
+	sensor_event_uint(&ev, "generation", v->gen);
+	v->event_fn(v->event_arg, &ev);
+}
+
 bool
 validator_poll(struct validator *v)
 {
@@ -483,6 +520,8 @@ validator_poll(struct validator *v)
 	copy_failed(v);
 	if (v->rtr != NULL)
 		rtr_expiry_event(v);
+	if (v->redis != NULL)
+		redis_failover_event(v);
 	if (atomic_load_explicit(&v->pending, memory_order_relaxed) == NULL)
 		return false;
 	if ((d = atomic_exchange(&v->pending, NULL)) == NULL)

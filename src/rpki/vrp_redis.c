@@ -233,6 +233,7 @@ vrp_redis_open(const char *url, const char *ns)
 	memcpy(r->ns, ns, strlen(ns) + 1);
 	describe(r);
 	r->st.sentinel = r->url.master != NULL;
+	atomic_init(&r->master_changes, 0);
 	r->main.r = r;
 	r->wake[0] = r->wake[1] = -1;
 	pthread_mutex_init(&r->lock, NULL);

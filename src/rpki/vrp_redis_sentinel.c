@@ -28,6 +28,7 @@
  */
 #include <ctype.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -188,8 +189,12 @@ note_master(struct vrp_redis *r, size_t si, const char *addr)
 	memcpy(was, r->st.master, sizeof(was));
 	if ((changed = strcmp(was, addr) != 0)) {
 		snprintf(r->st.master, sizeof(r->st.master), "%s", addr);
-		if (was[0] != '\0')
+		if (was[0] != '\0') {
+			memcpy(r->st.master_was, was, sizeof(was));
 			r->st.master_changes++;
+			atomic_store(&r->master_changes,
+			    (unsigned)r->st.master_changes);
+		}
 	}
 	pthread_mutex_unlock(&r->lock);
 	if (changed && was[0] != '\0')

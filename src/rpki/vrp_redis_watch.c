@@ -293,6 +293,12 @@ vrp_redis_watch_stop(struct vrp_redis *r)
 	r->running = false;
 }
 
+unsigned
+vrp_redis_master_changes(struct vrp_redis *r)
+{
+	return atomic_load_explicit(&r->master_changes, memory_order_relaxed);
+}
+
 void
 vrp_redis_status(struct vrp_redis *r, struct vrp_redis_status *st)
 {

@@ -19,7 +19,8 @@
 # it (redis.master, master_changes 1) still with the same set; rovctl vrp
 # load of a second VRP file via the same URL is written to the new
 # master; the sensor adopts that generation and a replay is judged by it
-# (the route flips to INVALID).
+# (the route flips to INVALID).  Each failover followed is one
+# redis-failover alert (sid 1000116).
 # Part 3, a demoted master: the old master restarts (empty, saying master)
 # and the sentinels make it a replica; a sentinel naming it is refused by
 # ROLE; SENTINEL failover moves the master back to it (the replica's
@@ -222,7 +223,7 @@ last_stats() { tail -n 1 "$tmp/live.stats"; }
 
 lab_veth "$NS" rvtx "$NS" rvrx || fail "veth"
 ip netns exec "$NS" "$B/rovmon" -i rvrx --redis "$SU" --routes "$tmp/live.jsonl" \
-    --pidfile "$tmp/rovmon.pid" --stats "$tmp/live.stats" 2> "$tmp/rovmon.err" &
+    --alerts "$tmp/alerts.json" --pidfile "$tmp/rovmon.pid" --stats "$tmp/live.stats" 2> "$tmp/rovmon.err" &
 mpid=$!
 waitfor test -s "$tmp/rovmon.pid" || fail "rovmon -i never opened the capture"
 wait_stats "r['connected'] and r['master'] == '$M' and s['vrp_generation'] == $G1" ||
@@ -308,6 +309,18 @@ print(f"{pfx} AS{origin} judged before, between and after the failovers: {seen}"
 ok = seen == [("valid", g1), ("invalid", g2), ("valid", g3)]
 print("PASS" if ok else "FAIL")
 sys.exit(0 if ok else 1)
+PY
+# One redis-failover alert (sid 1000116) per failover followed, no other.
+python3 - "$tmp/alerts.json" "$M" "$R" "$G1" "$G2" <<'PY' || exit 1
+import json, sys
+path, m, r, g1, g2 = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+ev = [a["event"] for a in map(json.loads, open(path)) if a["sid"] == 1000116]
+print("redis-failover alerts:", ev)
+want = [{"type": "redis-failover", "subject": f"redis master {r}", "master": r, "previous_master": m,
+         "master_changes": 1, "generation": g1},
+        {"type": "redis-failover", "subject": f"redis master {m}", "master": m, "previous_master": r,
+         "master_changes": 2, "generation": g2}]
+sys.exit(0 if ev == want else 1)
 PY
 echo "rovmon reported:"
 grep -i "redis\|master" "$tmp/rovmon.err"

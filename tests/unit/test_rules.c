@@ -927,6 +927,7 @@ test_default_rules(void **state)
 		{ 1000112, 1, "sensor-state" },
 		{ 1000113, 4, "sensor-state" },
 		{ 1000114, 2, "sensor-state" },
+		{ 1000116, 3, "vrp-source" },
 	};
 	struct ruleset *rs;
 	struct route_event ev;

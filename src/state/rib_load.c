@@ -311,6 +311,11 @@ load_sessions(struct loader *l)
 			    "deadline %llu", (unsigned long long)id, held,
 			    (unsigned long long)since,
 			    (unsigned long long)deadline);
+		/* ids count from 1; new sessions are numbered above the
+		 * largest restored one, which must leave room */
+		if (id == 0 || id > INT64_MAX)
+			return refuse(l, "session id %llu",
+			    (unsigned long long)id);
 		if (i > 0 && id <= last)
 			return refuse(l, "session %llu after %llu",
 			    (unsigned long long)id, (unsigned long long)last);

@@ -506,6 +506,11 @@ test_body_refusals(void **state)
 	body_min(&b, 2, 5, 2, b0, len, pfx, tn);
 	tuple_step = 1;
 	expect_refused(&b, "tuple 1 repeats an earlier one");
+	/* session ids count from 1 and leave room above them */
+	body_min(&b, 2, 0, 2, b0, len, pfx, tn);
+	expect_refused(&b, "session id 0 at body offset");
+	body_min(&b, 2, (uint64_t)1 << 63, 2, b0, len, pfx, tn);
+	expect_refused(&b, "session id 9223372036854775808");
 	/* held without a deadline; since without being held */
 	body_min(&b, 2, 5, 2, b0, len, pfx, tn);
 	b.b[4 + 2 * 25 + 4 + 8] = 1;

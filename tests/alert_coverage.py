@@ -73,6 +73,8 @@ def from_alerts(path):
     other = []
     for line in open(path):
         a = json.loads(line)
+        if "bgp" not in a:
+            continue    # a sensor event (a session flap's): no route
         b = a["bgp"]
         state = (b.get("rpki") or {}).get("state")
         # the route-leak and ASPA rules (classtype route-leak,

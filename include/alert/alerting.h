@@ -43,6 +43,12 @@ struct alerting_config {
 	unsigned	 min_priority;	/* default for sinks, 0 = each type's */
 	bool		 offline;	/* reading a file: network sinks wait
 					 * for room instead of dropping */
+	long		 stale_time;	/* seconds a session that went down
+					 * keeps its routes for a new session
+					 * between the same speakers, and
+					 * that session's End-of-RIB wait
+					 * (--stale-time); 0: resolved at
+					 * once, no session events */
 };
 
 /* NULL with the error logged (bad rule file, bad sink spec). */
@@ -57,6 +63,25 @@ void		 alerting_route(struct alerting *, const struct bgp_msg_ctx *,
 /* The TCP session of ctx->session_id ended: resolve its alerted routes. */
 void		 alerting_session_down(struct alerting *,
 		    const struct bgp_msg_ctx *);
+/*
+ * A session event (bgp_sink.session) with stale_time > 0, a flap handled
+ * like graceful restart (docs/alerts.md, "Session flaps"): NOTIFICATION
+ * or TCP close: the session is held (rib_hold()), one session-down
+ * event; OPEN of a new session between the same speakers: it adopts the
+ * held routes as stale, one session-up event; End-of-RIB: that sender's
+ * stale routes of that family are resolved (reason "stale").  With
+ * stale_time 0, a NOTIFICATION or close is alerting_session_down().
+ */
+void		 alerting_session(struct alerting *, const struct bgp_msg_ctx *,
+		    const struct bgp_session_info *);
+/* Time passed (capture time with -r, wall time with -i): held sessions
+ * whose hold ran out are gone (session-gone, their routes resolved),
+ * stale routes whose End-of-RIB did not come are resolved. */
+void		 alerting_tick(struct alerting *, const struct timeval *now);
+/* The end of an offline read (-r): every session still held is gone
+ * and every stale route resolved, as if the time ran out (last: the
+ * last packet's time, may be NULL). */
+void		 alerting_finish(struct alerting *, const struct timeval *last);
 /* A new VRP (and ASPA) set is in use: re-validate every stored route
  * (aidx NULL: no ASPA data). */
 void		 alerting_revalidate(struct alerting *, const struct rov_index *,

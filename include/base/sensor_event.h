@@ -48,7 +48,13 @@
 	X(CHECKPOINT_FAILED, "checkpoint-failed") /* a checkpoint could
 					 * not be written */		\
 	X(REDIS_FAILOVER, "redis-failover") /* --redis with Sentinel: the
-					 * VRP store's master changed */
+					 * VRP store's master changed */ \
+	X(SESSION_DOWN,	"session-down")	/* a BGP session with stored
+					 * routes went down: held */	\
+	X(SESSION_UP,	"session-up")	/* a new session between the same
+					 * speakers adopted them */	\
+	X(SESSION_GONE,	"session-gone")	/* a held session never came
+					 * back: its routes resolved */
 
 enum sensor_event_type {
 #define SENSOR_EVENT_ENUM(e, s)	SEV_##e,

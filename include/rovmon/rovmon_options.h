@@ -74,6 +74,10 @@ struct rovmon_options {
 	long		 checkpoint_interval;	/* --checkpoint-interval,
 						 * 0 = only at exit */
 	bool		 checkpoint_interval_set;
+	long		 stale_time;	/* --stale-time SECONDS: a session's
+					 * routes held after it went down,
+					 * and the End-of-RIB wait; 0 =
+					 * resolve at once */
 	/* Set by the configuration file, so the command line replaces them. */
 	bool		 cfg_source, cfg_vrps;
 	struct config_args cfg_args;	/* the file's arguments, owned */
@@ -85,6 +89,9 @@ struct rovmon_options {
  * 0), a usage error (one line on stderr, exit 2) or a configuration file
  * or default rules file that cannot be read (exit 3).
  */
+/* --stale-time's default: BIRD's and FRR's graceful restart time. */
+#define ROVMON_STALE_TIME	120
+
 void	rovmon_options_parse(int argc, char **argv, struct rovmon_options *o);
 /* Frees what *o owns (the sink specs, the filter, the roles, the file's
  * arguments). */

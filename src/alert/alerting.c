@@ -12,19 +12,13 @@
 
 #include "alert/alert.h"
 #include "alert/alerting.h"
+#include "alert/alerting_internal.h"
 #include "base/log.h"
 #include "state/rib.h"
 #include "state/rib_save.h"
 #include "alert/rules.h"
 #include "alert/sink.h"
 #include "base/stats.h"
-
-struct alerting {
-	struct alerting_config	 cfg;
-	struct rib		*rib;
-	struct ruleset		*rules;
-	struct sinks		*sinks;
-};
 
 /* rules_fire_fn: one alert per firing rule. */
 static void
@@ -93,6 +87,9 @@ alerting_route(struct alerting *al, const struct bgp_msg_ctx *ctx,
 	struct rib_route *rt = NULL;
 	bool alerted = false;
 
+	/* the first UPDATE of a session that may adopt a held one */
+	if (al->npend > 0)
+		alerting_flap_adopt(al, ctx);
 	/* rib_withdraw() and rib_announce() fill all of ev */
 	if (r->event == BGP_ROUTE_WITHDRAW) {
 		if (!rib_withdraw(al->rib, ctx, r, &ev, &alerted))
@@ -118,8 +115,9 @@ alerting_route(struct alerting *al, const struct bgp_msg_ctx *ctx,
 }
 
 /* rib_event_cb for session-down: resolve what had alerted. */
-static void
-on_down(void *arg, struct route_event *ev, struct rib_route *rt, bool alerted)
+void
+alerting_on_down(void *arg, struct route_event *ev, struct rib_route *rt,
+    bool alerted)
 {
 	(void)rt;
 	if (alerted)
@@ -135,7 +133,7 @@ alerting_session_down(struct alerting *al, const struct bgp_msg_ctx *ctx)
 		ts = ctx->pkt->ts;
 	else
 		gettimeofday(&ts, NULL);
-	rib_session_down(al->rib, ctx->session_id, &ts, on_down, al);
+	rib_session_down(al->rib, ctx->session_id, &ts, alerting_on_down, al);
 }
 
 /* rib_event_cb for revalidation: a state changed with no packet. */
@@ -285,6 +283,9 @@ alerting_update_stats(const struct alerting *al)
 	stats.routes_invalid = rib_count_by_state(al->rib, ROV_INVALID);
 	stats.routes_not_found = rib_count_by_state(al->rib, ROV_NOT_FOUND);
 	stats.rib_sessions = rib_sessions(al->rib);
+	stats.rib_held_sessions = rib_held_sessions(al->rib);
+	stats.rib_held_routes = rib_held_routes(al->rib);
+	stats.rib_stale_routes = rib_stale_routes(al->rib);
 	stats.rib_bytes = rib_memory(al->rib);
 	sinks_update_stats(al->sinks);	/* the network sinks' totals */
 }

@@ -28,6 +28,7 @@ static const struct classification builtin_classes[] = {
 	{ "rtr-cache", "RPKI cache or RTR session problem", 2 },
 	{ "sensor-state", "Sensor state (--state-dir checkpoint) not kept "
 	    "or not restored", 2 },
+	{ "bgp-session", "BGP session reset (its routes held as stale)", 3 },
 };
 
 /* "config classification: NAME,Description,PRIORITY" */

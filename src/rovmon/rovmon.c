@@ -240,6 +240,7 @@ setup_alerting(struct rovmon *rv)
 	cfg.nsinks = rv->opt.nsinks;
 	cfg.min_priority = rv->opt.min_priority;
 	cfg.offline = rv->opt.read_file != NULL;
+	cfg.stale_time = rv->opt.stale_time;
 	if ((rv->alerting = alerting_new(&cfg)) == NULL)
 		return -1;
 	return 0;

@@ -220,6 +220,9 @@ between_packets(struct rovmon *rv, const struct timeval *now)
 		rovmon_stats_write(rv);
 	}
 	stats_tick(rv, now);
+	/* held sessions and stale routes run out on this clock too */
+	if (rv->alerting != NULL)
+		alerting_tick(rv->alerting, now);
 	/* A link that never goes quiet still sees its alerts within ~1 s. */
 	if (now->tv_sec != rv->drained && rv->alerting != NULL) {
 		alerting_drain(rv->alerting);
@@ -363,9 +366,11 @@ on_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *at,
 }
 
 /*
- * bgp_sink.session: a session that went down resolves its alerts.  A
+ * bgp_sink.session: a session that went down is held (or, with
+ * --stale-time 0, resolves its alerts); an OPEN may adopt a held
+ * session; an End-of-RIB sweeps stale routes (alerting_session()).  A
  * NOTIFICATION ends the BGP session at once (RFC 4271 6), before TCP
- * closes; the TCP close that follows then finds nothing left.
+ * closes; the TCP close that follows then finds it held already.
  */
 static void
 on_session(void *arg, const struct bgp_msg_ctx *ctx,
@@ -374,9 +379,8 @@ on_session(void *arg, const struct bgp_msg_ctx *ctx,
 	struct rovmon *rv = arg;
 
 	summary_session(rv->summary, ctx, si);
-	if ((si->event == BGP_SESS_DOWN || si->event == BGP_SESS_NOTIFICATION) &&
-	    rv->alerting != NULL) {
-		alerting_session_down(rv->alerting, ctx);
+	if (rv->alerting != NULL && si->event != BGP_SESS_CAPTURE_END) {
+		alerting_session(rv->alerting, ctx, si);
 		if (rv->unbuffered)
 			alerting_drain(rv->alerting);
 	}
@@ -449,5 +453,14 @@ rovmon_loop_run(struct rovmon *rv)
 	capture_stats(rv->cap);
 	reasm_finish(rv->reasm, rv->last.num != 0 ? &rv->last : NULL);
 	reasm_free(rv->reasm);
+	/*
+	 * The end of a file is the end of time: a session still held never
+	 * came back within it (docs/alerts.md, "Session flaps").  A live
+	 * sensor that stops keeps them held: the sessions may well come
+	 * back while it restarts (--state-dir saves them).
+	 */
+	if (rv->alerting != NULL && rv->opt.read_file != NULL)
+		alerting_finish(rv->alerting, rv->last.num != 0 ?
+		    &rv->last.ts : NULL);
 	return rc_loop;
 }

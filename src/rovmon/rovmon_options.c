@@ -105,6 +105,10 @@ usage(void)
 "                        after it and not raised twice (docs/state.md)\n"
 "      --checkpoint-interval SECONDS  how often (default 60; 0 = only at\n"
 "                        exit); a SIGKILL loses what came after the last\n"
+"      --stale-time SECONDS  a BGP session that goes down keeps its routes\n"
+"                        this long for a new session between the same\n"
+"                        speakers, which gets as long for its End-of-RIB\n"
+"                        (default 120; 0 = resolve at once; docs/alerts.md)\n"
 "      --summary         print a report at the end (sessions, routes by RPKI\n"
 "                        state, INVALID routes, gaps); the default on a\n"
 "                        terminal when no output option is given\n"
@@ -173,7 +177,7 @@ enum { OPT_ROUTES = 256, OPT_STATS, OPT_ENGINE, OPT_VRPS, OPT_REDIS,
     OPT_SYSLOG, OPT_BUFSIZE, OPT_NO_VALIDATION, OPT_SUMMARY, OPT_ROLE,
     OPT_RTR_AUDIT, OPT_RTR_PORTS, OPT_RTR_STALE, OPT_METRICS,
     OPT_METRICS_SESSIONS, OPT_STATE_DIR, OPT_CKPT_INTERVAL, OPT_CONTROL,
-    OPT_CONTROL_GROUP };
+    OPT_CONTROL_GROUP, OPT_STALE_TIME };
 
 /* Also the vocabulary of the configuration file (config.c). */
 static const struct option longopts[] = {
@@ -213,6 +217,7 @@ static const struct option longopts[] = {
 	{ "checkpoint-interval", required_argument, NULL, OPT_CKPT_INTERVAL },
 	{ "control", required_argument, NULL, OPT_CONTROL },
 	{ "control-group", required_argument, NULL, OPT_CONTROL_GROUP },
+	{ "stale-time", required_argument, NULL, OPT_STALE_TIME },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
@@ -346,6 +351,14 @@ parse_value(struct rovmon_options *o, int ch)
 		    o->bufsize_kib > 2097151) {
 			usage_error("-B: not a buffer size in KiB from "
 			    "1024 to 2097151: %s", optarg);
+		}
+		return;
+	case OPT_STALE_TIME:
+		o->stale_time = strtol(optarg, &end, 10);
+		if (*end != '\0' || end == optarg || o->stale_time < 0 ||
+		    o->stale_time > 86400) {
+			usage_error("--stale-time: not a number of seconds "
+			    "from 0 to 86400: %s", optarg);
 		}
 		return;
 	case OPT_RTR_STALE:
@@ -522,6 +535,7 @@ parse_service_opt(struct rovmon_options *o, int ch)
 		break;
 	case OPT_RTR_STALE:
 	case OPT_METRICS_SESSIONS:
+	case OPT_STALE_TIME:
 		parse_value(o, ch);
 		break;
 	case OPT_METRICS:
@@ -655,6 +669,7 @@ rovmon_options_parse(int argc, char **argv, struct rovmon_options *o)
 	memset(o, 0, sizeof(*o));
 	o->engine = "rovmon";
 	o->metrics_sessions = -1;
+	o->stale_time = ROVMON_STALE_TIME;
 	if ((o->config = find_config(argc, argv)) != NULL) {
 		/* argv[0], then the file's arguments. */
 		if (config_load(o->config, longopts, config_deny, ca, err,

@@ -79,6 +79,10 @@ part "--control on a file" 3 "rovmon: --control $tmp/afile: File exists" "$ROVMO
 part "--control-group, unknown group" 3 "rovmon: --control-group no-such-group: no such group" "$ROVMON" -r "$P" --no-validation --control "$tmp/c.sock" --control-group no-such-group
 exact "two VRP sources" 2 "rovmon: --vrps and --redis: choose one source of VRPs$HELP_R" "$ROVMON" -r "$P" --vrps "$V" --redis "$NOSOCK"
 exact "unknown engine" 2 "rovmon: --engine: unknown engine 'foo' (rovmon, libnids)$HELP_R" "$ROVMON" -r "$P" --engine foo
+exact "--stale-time, negative" 2 "rovmon: --stale-time: not a number of seconds from 0 to 86400: -1$HELP_R" "$ROVMON" -r "$P" --stale-time -1
+exact "--stale-time, not a number" 2 "rovmon: --stale-time: not a number of seconds from 0 to 86400: 2m$HELP_R" "$ROVMON" -r "$P" --stale-time 2m
+exact "--stale-time, empty" 2 "rovmon: --stale-time: not a number of seconds from 0 to 86400: $HELP_R" "$ROVMON" -r "$P" --stale-time ""
+exact "--stale-time, over a day" 2 "rovmon: --stale-time: not a number of seconds from 0 to 86400: 86401$HELP_R" "$ROVMON" -r "$P" --stale-time 86401
 exact "--role without =" 2 "rovmon: --role: not ADDR=ROLE: 10.0.0.1$HELP_R" "$ROVMON" -r "$P" --role 10.0.0.1
 exact "--role, bad address" 2 "rovmon: --role 10.0.0.300=peer: not an IPv4 or IPv6 address: 10.0.0.300$HELP_R" "$ROVMON" -r "$P" --role 10.0.0.300=peer
 exact "--role, unknown role" 2 "rovmon: --role 2001:db8::1=boss: unknown role 'boss' (provider, customer, peer, rs, rs-client)$HELP_R" "$ROVMON" -r "$P" --role 2001:db8::1=boss

@@ -17,7 +17,10 @@
 # INVALID by origin, INVALID by maxLength, NOT_FOUND), withdraws 7, changes
 # 3 origins, a second VRP generation turns two VALID routes INVALID (one
 # rovctl load into the shared Redis for both sensors, the StayRTR cache
-# file for BIRD), then BIRD resets the IPv4 session (disable/enable).
+# file for BIRD), then BIRD resets the IPv4 session (disable/enable):
+# since issue 16 that is two alerts, session-down and session-up, and no
+# route alert (every route comes back unchanged; docs/alerts.md "Session
+# flaps").
 # Checks, for each sensor: its alerts are exactly the expected (sid, event,
 # prefix, origin, state); for every route BIRD holds, its RPKI state =
 # BIRD's roa_check (before and after the new generation); both sessions

@@ -237,9 +237,10 @@ on_session(void *arg, const struct bgp_msg_ctx *ctx,
 	struct fz_out *o = arg;
 
 	note_session(o, ctx->session_id);
-	if ((si->event == BGP_SESS_DOWN || si->event == BGP_SESS_NOTIFICATION) &&
-	    o->alerting != NULL)
-		alerting_session_down(o->alerting, ctx);
+	/* held sessions, adoption at an OPEN, End-of-RIB sweeps: the
+	 * session flap path (--stale-time > 0, alerting_config below) */
+	if (si->event != BGP_SESS_CAPTURE_END && o->alerting != NULL)
+		alerting_session(o->alerting, ctx, si);
 }
 
 void
@@ -264,6 +265,7 @@ alerting_get(void)
 	ac.sensor = "fuzz";
 	ac.sinks = sink_specs;
 	ac.nsinks = 1;
+	ac.stale_time = 120;	/* rovmon's default: flaps are held */
 	if ((the_alerting = alerting_new(&ac)) == NULL) {
 		fprintf(stderr, "fuzz: alerting_new failed\n");
 		abort();
@@ -295,6 +297,9 @@ fz_out_end(struct fz_out *o, const struct timeval *now)
 	pkt.ts = *now;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.pkt = &pkt;
+	/* the end of a read: held sessions gone, stale routes resolved,
+	 * nothing pending; then whatever is left goes as before */
+	alerting_finish(o->alerting, now);
 	for (i = 0; i < o->nsids; i++) {
 		ctx.session_id = o->sids[i];
 		alerting_session_down(o->alerting, &ctx);

@@ -67,8 +67,9 @@ void		 alerting_session_down(struct alerting *,
  * A session event (bgp_sink.session) with stale_time > 0, a flap handled
  * like graceful restart (docs/alerts.md, "Session flaps"): NOTIFICATION
  * or TCP close: the session is held (rib_hold()), one session-down
- * event; OPEN of a new session between the same speakers: it adopts the
- * held routes as stale, one session-up event; End-of-RIB: that sender's
+ * event; a new session between the same speakers, both OPENs seen,
+ * adopts the held routes as stale at its first UPDATE (alerting_route()
+ * or End-of-RIB), one session-up event; End-of-RIB: that sender's
  * stale routes of that family are resolved (reason "stale").  With
  * stale_time 0, a NOTIFICATION or close is alerting_session_down().
  */

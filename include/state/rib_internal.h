@@ -172,6 +172,11 @@ struct rib {
 	size_t		 nheld;		/* sessions held */
 	size_t		 nstale;	/* routes with rt->stale */
 	int64_t		 hold_next;	/* earliest deadline, 0 none */
+	/* the last unknown session id that resumed nothing: its further
+	 * messages (withdrawals of routes never stored) skip the scan
+	 * until another session is held */
+	uint64_t	 noresume_id;
+	bool		 noresume;
 	size_t		 mem;		/* bytes allocated */
 	/* the path an event points to (ev->aspath) */
 	struct bgp_aspath evpath;

@@ -127,6 +127,7 @@ rib_hold(struct rib *rib, uint64_t session_id, int64_t now, int64_t until,
 	if (rib->nheld >= RIB_HOLD_MAX)
 		return -1;
 	s->held = true;
+	rib->noresume = false;	/* it may be resumed */
 	s->since = now;
 	s->deadline = until > 0 ? until : 1;
 	rib->nheld++;
@@ -270,7 +271,8 @@ rib_hold_try_resume(struct rib *rib, const struct bgp_msg_ctx *ctx)
 {
 	struct rib_speakers sp;
 
-	if (rib_sess_find(rib, ctx->session_id) != NULL)
+	if ((rib->noresume && rib->noresume_id == ctx->session_id) ||
+	    rib_sess_find(rib, ctx->session_id) != NULL)
 		return;
 	memset(&sp, 0, sizeof(sp));
 	sp.addr[0] = ctx->src_addr;
@@ -279,7 +281,11 @@ rib_hold_try_resume(struct rib *rib, const struct bgp_msg_ctx *ctx)
 	sp.port[1] = ctx->dst_port;
 	sp.as[0] = ctx->peer_as;
 	sp.as[1] = ctx->local_as;
-	rib_resume(rib, ctx->session_id, &sp, NULL);
+	if (!rib_resume(rib, ctx->session_id, &sp, NULL)) {
+		/* one scan per unknown session, not one per message */
+		rib->noresume_id = ctx->session_id;
+		rib->noresume = true;
+	}
 }
 
 /* AFI/SAFI to the family of the stored routes; 0: none stored. */

@@ -323,9 +323,17 @@ test_resume(void **state)
 	ctx_of(&c1, 5, 1, 40000);
 	assert_int_equal(ann(rib, &c1, "192.0.2.0/24", 64500, ROV_INVALID, false), RIB_SAME);
 
-	/* held again; a withdrawal under a new id with the same 4-tuple
-	 * finds the route (rib_withdraw() resumes by itself) */
+	/* held again; withdrawals of an unknown session on another port
+	 * resume nothing (and scan once); then a withdrawal under a new id
+	 * with the same 4-tuple finds the route (rib_withdraw() resumes by
+	 * itself) */
 	assert_int_equal(rib_hold(rib, 5, 300, 420, NULL), 2);
+	ctx_of(&c2, 7, 1, 40009);
+	memset(&r, 0, sizeof(r));
+	r.prefix = b_prefix("198.51.100.0/24");
+	assert_false(rib_withdraw(rib, &c2, &r, &ev, &alerted));
+	assert_false(rib_withdraw(rib, &c2, &r, &ev, &alerted));
+	assert_true(rib_is_held(rib, 5));
 	ctx_of(&c2, 6, 1, 40000);
 	memset(&r, 0, sizeof(r));
 	r.prefix = b_prefix("198.51.100.0/24");

@@ -235,7 +235,7 @@ alerting_restore(struct alerting *al, const uint8_t *body, size_t len,
 	rib_free(al->rib);
 	al->rib = rib;
 	/* down as far as rovmon knows, until their flows are seen again */
-	rib_hold_restored(rib, now->tv_sec, now->tv_sec + hold, now, on_down,
+	rib_hold_restored(rib, now->tv_sec, now->tv_sec + hold, now, alerting_on_down,
 	    al);
 	return 0;
 }

@@ -186,8 +186,11 @@ rovmon_state_start(struct rovmon *rv)
 		break;
 	case CHECKPOINT_READ_OK:
 		wall(&now);
+		/* --stale-time, as for a flap; with 0 (a flap resolves at
+		 * once) still the default: a restart is no flap */
 		if (alerting_restore(rv->alerting, v.body, v.body_len, &now,
-		    RESTORE_HOLD, why, sizeof(why)) == -1)
+		    rv->opt.stale_time > 0 ? rv->opt.stale_time : RESTORE_HOLD,
+		    why, sizeof(why)) == -1)
 			refused(rv, why);
 		else
 			restored(rv, &v);

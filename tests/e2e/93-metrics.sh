@@ -8,7 +8,8 @@
 #     are all written, a PromQL query through prometheus's HTTP API of
 #     rovmon_routes{rpki_state="invalid"} equals the invalid routes stored,
 #     computed independently from the route log (the last event of each
-#     route), and the statistics line's routes_invalid; likewise the
+#     route), the statistics line's routes_invalid and `rovctl show
+#     summary` on the control socket (the issue's acceptance); likewise the
 #     valid and stored totals, the per-sender gauge and the packet counter.
 #  2. promtool check metrics on a scrape; promtool check rules on
 #     docs/prometheus-alerts.yml, and promtool test rules: they fire on
@@ -92,7 +93,7 @@ NPKT=$("$B/rovmon" -r "$tmp/open.pcap" --stats - 2> /dev/null | python3 -c 'impo
 lab_veth "$NS" mtx "$NS" mrx || fail "veth"
 ip -n "$NS" addr add 127.0.0.2/8 dev lo 2> /dev/null || :
 ip netns exec "$NS" "$B/rovmon" -i mrx --vrps "$VRPS" --routes "$tmp/live.jsonl" --alerts "$tmp/live.alerts" \
-    --rules rules/rovmon.rules --sensor s --metrics 127.0.0.1:9105 --metrics-sessions 4 \
+    --rules rules/rovmon.rules --sensor s --metrics 127.0.0.1:9105 --metrics-sessions 4 --control "$tmp/ctl.sock" \
     --pidfile "$tmp/rovmon.pid" --stats "$tmp/live.stats" 2> "$tmp/rovmon.err" &
 mpid=$!
 lab_waitfor 60 "rovmon" test -s "$tmp/rovmon.pid" || fail "rovmon -i never opened the capture"
@@ -131,6 +132,19 @@ echo "route log: $WALL routes stored, $WINV invalid, $WVAL valid"
 lab_waitfor 20 "invalid gauge" promql_is 'rovmon_routes{rpki_state="invalid"}' "$WINV" ||
 	fail "prometheus: rovmon_routes{rpki_state=\"invalid\"} $(promql 'rovmon_routes{rpki_state="invalid"}'), route log $WINV"
 [ "$(stat routes_invalid)" = "$WINV" ] || fail "stats routes_invalid $(stat routes_invalid), route log $WINV"
+# the issue's acceptance: the gauge as prometheus has it equals rovctl show
+# summary's count (docs/metrics.md: both are rib_count_by_state())
+"$B/rovctl" show summary --json --control "$tmp/ctl.sock" > "$tmp/summary.json" 2> "$tmp/summary.err" ||
+	fail "rovctl show summary: $(cat "$tmp/summary.err")"
+CINV=$(python3 -c 'import json, sys
+for l in open(sys.argv[1]):
+    f = json.loads(l)
+    f = f.get("summary", f)	# the object, or the frame that carries it
+    if "routes" in f:
+        print(f["routes"]["invalid"])' "$tmp/summary.json")
+[ "$CINV" = "$(promql 'rovmon_routes{rpki_state="invalid"}')" ] && [ "$CINV" = "$WINV" ] ||
+	fail "rovctl show summary: $CINV invalid routes, prometheus $(promql 'rovmon_routes{rpki_state="invalid"}'), route log $WINV"
+echo "invalid routes stored: route log $WINV, prometheus, stats line and rovctl show summary $CINV"
 lab_waitfor 10 "valid gauge" promql_is 'rovmon_routes{rpki_state="valid"}' "$WVAL" ||
 	fail "rovmon_routes{rpki_state=\"valid\"} $(promql 'rovmon_routes{rpki_state="valid"}'), route log $WVAL"
 lab_waitfor 10 "stored" promql_is 'sum(rovmon_routes)' "$WALL" || fail "sum(rovmon_routes) $(promql 'sum(rovmon_routes)'), route log $WALL"

@@ -29,6 +29,8 @@ static const struct classification builtin_classes[] = {
 	{ "sensor-state", "Sensor state (--state-dir checkpoint) not kept "
 	    "or not restored", 2 },
 	{ "bgp-session", "BGP session reset (its routes held as stale)", 3 },
+	{ "vrp-source", "VRP source changed under the sensor (Redis "
+	    "failover)", 3 },
 };
 
 /* "config classification: NAME,Description,PRIORITY" */

@@ -270,6 +270,17 @@ test_resolved(void **state)
 	    "\"role_source\":null,\"otc\":null,"
 	    "\"router_rpki_state\":null,\"aspa\":null,"
 	    "\"leak\":null,\"prev_aspa_state\":null,\"prev_leak\":null}}\n");
+	/* a session flap's reasons (docs/alerts.md "Session flaps") */
+	f.ev.resolve_why = RESOLVE_STALE;
+	mk_alert(&a, &f, "RPKI invalid");
+	a.sensor = NULL;
+	assert_non_null(strstr(fmt(&a),
+	    "\"event\":\"resolved\",\"resolve_reason\":\"stale\","));
+	f.ev.resolve_why = RESOLVE_SESSION_GONE;
+	mk_alert(&a, &f, "RPKI invalid");
+	a.sensor = NULL;
+	assert_non_null(strstr(fmt(&a),
+	    "\"event\":\"resolved\",\"resolve_reason\":\"session-gone\","));
 }
 
 static void

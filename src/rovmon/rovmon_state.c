@@ -19,6 +19,7 @@
  * skipped, not queued.  End: the last checkpoint is written before
  * exit, synchronously.
  */
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +149,7 @@ rovmon_state_start(struct rovmon *rv)
 	struct rovmon_state *st;
 	struct checkpoint_view v;
 	struct timeval now;
+	struct passwd *pw;
 	uint8_t *data = NULL;
 	size_t len;
 	char why[512];
@@ -167,6 +169,12 @@ rovmon_state_start(struct rovmon *rv)
 		log_warnx("--state-dir %s: %s", rv->opt.state_dir, why);
 		return -1;
 	}
+	/* -Z: the checkpoints are written after privileges are dropped,
+	 * into DIR (a new file renamed over the old one) */
+	if (rv->opt.user != NULL && (pw = getpwnam(rv->opt.user)) != NULL &&
+	    chown(rv->opt.state_dir, pw->pw_uid, pw->pw_gid) == -1)
+		log_warn("--state-dir %s: cannot give it to %s",
+		    rv->opt.state_dir, rv->opt.user);
 	if ((st->writer = checkpoint_writer_new(rv->opt.state_dir)) == NULL ||
 	    (st->saver = rib_saver_new()) == NULL) {
 		log_warn("--state-dir");

@@ -117,6 +117,23 @@ void		 alerting_reload(struct alerting *);
 int		 alerting_restore(struct alerting *, const uint8_t *body,
 		    size_t len, const struct timeval *now, long hold,
 		    char *why, size_t whylen);
+/*
+ * The session of ctx, if the RIB does not know its id, resumes a held
+ * session with its exact 4-tuple (rib_resume(): one restored from a
+ * checkpoint whose TCP connection went on).  Route events do it on their
+ * own (rib_announce(), rib_withdraw()); a session event that may come
+ * first (its NOTIFICATION, its close, an End-of-RIB) calls this.
+ */
+void		 alerting_resume(struct alerting *, const struct bgp_msg_ctx *);
+/*
+ * A route of a session read mid-stream (ctx->peer_as 0): resume the held
+ * session of its 4-tuple (alerting_resume()) and fill what ctx does not
+ * know from what the RIB stored of its sender before rovmon's restart
+ * (rib_sender(): its AS, the receiver's, its role), so that it is judged
+ * as before (ASPA needs the neighbour's AS, the OTC check its role).
+ * true if ctx was changed.
+ */
+bool		 alerting_sender(struct alerting *, struct bgp_msg_ctx *ctx);
 /* Write out the alert lines gathered by file sinks (sinks_drain). */
 void		 alerting_drain(struct alerting *);
 /* At the end of the run: deliver or give up what the sinks hold, then

@@ -13,6 +13,7 @@
 #ifndef ROVMON_RIB_SAVE_H
 #define ROVMON_RIB_SAVE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/time.h>
@@ -68,5 +69,21 @@ int	rib_load(struct rib *, const uint8_t *body, size_t len, char *why,
  */
 size_t	rib_hold_restored(struct rib *, int64_t now, int64_t until,
 	    const struct timeval *ts, rib_event_cb *cb, void *arg);
+
+/*
+ * What the RIB stored of ctx's sender in ctx's session (found by id and
+ * the sender's address and port): its AS, the receiver's, its RFC 9234
+ * role and where that came from.  A session resumed after rovmon's
+ * restart is read mid-stream, its OPENs not seen again: these are what
+ * its OPENs said before (rovmon_loop.c judges its routes with them).
+ * false: the RIB has no such direction (*out zeroed).
+ */
+struct rib_sender {
+	uint32_t	 peer_as, local_as;	/* 0: unknown */
+	uint8_t		 role;		/* enum bgp_role */
+	uint8_t		 role_source;	/* enum bgp_role_source */
+};
+bool	rib_sender(const struct rib *, const struct bgp_msg_ctx *ctx,
+	    struct rib_sender *out);
 
 #endif /* ROVMON_RIB_SAVE_H */

@@ -9,6 +9,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "alert/alert.h"
 #include "alert/alerting.h"
@@ -238,6 +239,49 @@ alerting_restore(struct alerting *al, const uint8_t *body, size_t len,
 	rib_hold_restored(rib, now->tv_sec, now->tv_sec + hold, now, alerting_on_down,
 	    al);
 	return 0;
+}
+
+void
+alerting_resume(struct alerting *al, const struct bgp_msg_ctx *ctx)
+{
+	struct rib_speakers sp;
+
+	if (rib_held_sessions(al->rib) == 0)
+		return;
+	memset(&sp, 0, sizeof(sp));
+	sp.addr[0] = ctx->src_addr;
+	sp.addr[1] = ctx->dst_addr;
+	sp.port[0] = ctx->src_port;
+	sp.port[1] = ctx->dst_port;
+	sp.as[0] = ctx->peer_as;
+	sp.as[1] = ctx->local_as;
+	(void)rib_resume(al->rib, ctx->session_id, &sp, NULL);
+}
+
+bool
+alerting_sender(struct alerting *al, struct bgp_msg_ctx *ctx)
+{
+	struct rib_sender rs;
+	bool changed = false;
+
+	alerting_resume(al, ctx);
+	if (!rib_sender(al->rib, ctx, &rs))
+		return false;
+	if (ctx->peer_as == 0 && rs.peer_as != 0) {
+		ctx->peer_as = rs.peer_as;
+		changed = true;
+	}
+	if (ctx->local_as == 0 && rs.local_as != 0) {
+		ctx->local_as = rs.local_as;
+		changed = true;
+	}
+	if (ctx->sender_role == BGP_ROLE_UNKNOWN &&
+	    rs.role != BGP_ROLE_UNKNOWN) {
+		ctx->sender_role = (enum bgp_role)rs.role;
+		ctx->role_source = (enum bgp_role_source)rs.role_source;
+		changed = true;
+	}
+	return changed;
 }
 
 void

@@ -346,7 +346,15 @@ on_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *at,
 	struct rovmon *rv = arg;
 	struct rov_result res;
 	struct route_verdict v;
+	struct bgp_msg_ctx known;
 
+	/* a session resumed after a restart (--state-dir), read mid-stream:
+	 * its sender as its OPENs said before the restart */
+	if (ctx->peer_as == 0 && rv->state != NULL && rv->alerting != NULL) {
+		known = *ctx;
+		if (alerting_sender(rv->alerting, &known))
+			ctx = &known;
+	}
 	route_verdict_init(&v, ctx, r->event == BGP_ROUTE_ANNOUNCE ? at : NULL);
 	if (r->event == BGP_ROUTE_ANNOUNCE && rv->validator != NULL &&
 	    validator_check(rv->validator, at, r, &res)) {
@@ -379,6 +387,11 @@ on_session(void *arg, const struct bgp_msg_ctx *ctx,
 	struct rovmon *rv = arg;
 
 	summary_session(rv->summary, ctx, si);
+	/* a connection seen before rovmon's restart whose first message
+	 * since is its end (NOTIFICATION, FIN, the end of a file) ends or
+	 * keeps the restored session, as it would have without the restart */
+	if (rv->alerting != NULL && si->event != BGP_SESS_OPEN)
+		alerting_resume(rv->alerting, ctx);
 	if (rv->alerting != NULL && si->event != BGP_SESS_CAPTURE_END) {
 		alerting_session(rv->alerting, ctx, si);
 		if (rv->unbuffered)

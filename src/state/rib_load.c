@@ -420,3 +420,28 @@ rib_hold_restored(struct rib *rib, int64_t now, int64_t until,
 	free(ids);
 	return held;
 }
+
+bool
+rib_sender(const struct rib *rib, const struct bgp_msg_ctx *ctx,
+    struct rib_sender *out)
+{
+	const struct rib_sess *s;
+	const struct rib_dir *d;
+	int k;
+
+	memset(out, 0, sizeof(*out));
+	if ((s = rib_sess_find(rib, ctx->session_id)) == NULL)
+		return false;
+	for (k = 0; k < 2; k++) {
+		d = &s->dir[k];
+		if (!d->used || d->sport != ctx->src_port ||
+		    !ipaddr_eq(&d->src, &ctx->src_addr))
+			continue;
+		out->peer_as = d->peer_as;
+		out->local_as = d->local_as;
+		out->role = d->role;
+		out->role_source = d->role_source;
+		return true;
+	}
+	return false;
+}

@@ -186,6 +186,11 @@ enum bgp_session_event {
 	BGP_SESS_DOWN,		/* TCP closed / reset / timed out */
 	BGP_SESS_CAPTURE_END,	/* the capture ended with the session up:
 				 * not a session event, its routes stand */
+	BGP_SESS_MIDSTREAM,	/* a direction's first message is not an
+				 * OPEN: picked up mid-stream (a session
+				 * that went on across rovmon's restart
+				 * resumes its restored state here, even
+				 * on a KEEPALIVE) */
 };
 
 struct bgp_open;

@@ -268,16 +268,19 @@ on_route_refresh(struct bgp_session *s, int d, struct cursor *body)
  * direction is picked up mid-stream: its first message is not an OPEN.
  */
 static void
-count_message(struct bgp_session *s, int d, uint8_t type)
+count_message(struct bgp_session *s, int d, uint8_t type,
+    const struct bgp_msg_ctx *ctx)
 {
 	struct bgp_dir *dr = &s->dir[d];
 	char name[2 * IPADDR_STRLEN + 24];
 
-	if (!dr->framed && type != BGP_OPEN && !dr->open.seen)
+	if (!dr->framed && type != BGP_OPEN && !dr->open.seen) {
 		log_info("bgp: %s: picked up mid-stream at offset %llu: first "
 		    "message %s, no OPEN seen", bgp_session_dir_name(dr, name,
 		    sizeof(name)), (unsigned long long)dr->off,
 		    bgp_msg_type_name(type));
+		emit(s, d, ctx, BGP_SESS_MIDSTREAM, "picked up mid-stream");
+	}
 	dr->framed = true;
 	if (type <= BGP_ROUTE_REFRESH)
 		dr->msgs[type]++;
@@ -301,7 +304,7 @@ bgp_session_dispatch(struct bgp_session *s, int d, const uint8_t *msg,
 	ctx.msg = msg;
 	ctx.msg_len = (uint32_t)len;
 	STAT_INC(bgp_messages);
-	count_message(s, d, type);
+	count_message(s, d, type, &ctx);
 	switch (type) {
 	case BGP_OPEN:
 		STAT_INC(bgp_open);

@@ -239,6 +239,8 @@ summary_session(struct summary *s, const struct bgp_msg_ctx *ctx,
 		    pair + EP_STRLEN, EP_STRLEN),
 		    summary_family_name(si->afi, si->safi, f, sizeof(f)));
 		break;
+	case BGP_SESS_MIDSTREAM:
+		break;		/* logged by bgp_session.c */
 	case BGP_SESS_DOWN:
 	case BGP_SESS_CAPTURE_END:
 		ss->ended = true;

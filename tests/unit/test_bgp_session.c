@@ -35,6 +35,7 @@ struct ev {
 
 static struct ev evs[MAXEV];
 static int nev;
+static int nmid;	/* BGP_SESS_MIDSTREAM events */
 
 static void
 rec_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *a,
@@ -67,6 +68,12 @@ rec_session(void *arg, const struct bgp_msg_ctx *ctx,
 	struct ev *e;
 
 	(void)arg;
+	/* counted apart (test_midstream_event): the tests here count the
+	 * events of the session's life */
+	if (si->event == BGP_SESS_MIDSTREAM) {
+		nmid++;
+		return;
+	}
 	if (nev >= MAXEV)
 		return;
 	e = &evs[nev++];
@@ -99,6 +106,7 @@ new_session(void)
 	a.port = 40000;
 	b.port = 179;
 	nev = 0;
+	nmid = 0;
 	stats_reset();
 	return bgp_session_new(&a, &b, &sink);
 }
@@ -267,6 +275,36 @@ test_midstream_garbage(void **state)
 }
 
 /* A gap inside a NOTIFICATION: the partial is dropped, never glued. */
+/*
+ * A direction whose first message is not an OPEN is picked up
+ * mid-stream: one BGP_SESS_MIDSTREAM event for it, at that message (a
+ * KEEPALIVE will do: a session resumed after rovmon's restart must be
+ * known alive before its next UPDATE); none for a direction that began
+ * with its OPEN.
+ */
+static void
+test_midstream_event(void **state)
+{
+	static const uint8_t caps[] = { 65, 4, 0, 0, 0xfd, 0xe9 };
+	uint8_t b[512];
+	size_t n;
+	struct bgp_session *s = new_session();
+
+	(void)state;
+	n = keepalive(b);
+	n += keepalive(b + n);
+	feed(s, 0, b, n);
+	assert_int_equal(nmid, 1);
+	assert_int_equal(nev, 0);
+	n = open_msg(b, 65002, caps, sizeof(caps));
+	n += keepalive(b + n);
+	feed(s, 1, b, n);
+	assert_int_equal(nmid, 1);	/* direction 1 began with its OPEN */
+	assert_int_equal(nev, 1);
+	assert_int_equal(evs[0].event, BGP_SESS_OPEN);
+	bgp_session_free(s);
+}
+
 static void
 test_gap_mid_message(void **state)
 {
@@ -750,6 +788,7 @@ main(void)
 		cmocka_unit_test(test_one_call),
 		cmocka_unit_test(test_every_split),
 		cmocka_unit_test(test_midstream_garbage),
+		cmocka_unit_test(test_midstream_event),
 		cmocka_unit_test(test_gap_mid_message),
 		cmocka_unit_test(test_cut_at_end),
 		cmocka_unit_test(test_fake_marker),

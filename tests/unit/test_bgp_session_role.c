@@ -63,6 +63,10 @@ rec_session(void *arg, const struct bgp_msg_ctx *ctx,
 	struct ev *e;
 
 	(void)arg;
+	/* a direction picked up mid-stream (test_bgp_session.c checks
+	 * that event): the roles are told by the others */
+	if (si->event == BGP_SESS_MIDSTREAM)
+		return;
 	assert_true(nev < MAXEV);
 	e = &evs[nev++];
 	memset(e, 0, sizeof(*e));

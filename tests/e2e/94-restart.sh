@@ -33,6 +33,9 @@
 #     mid-stream, its encodings inferred (docs/state.md); when its first
 #     message is its end (a NOTIFICATION), the end resumes the restored
 #     session and resolves its routes, as in the uninterrupted read.
+#  4. A restored session that never comes back (--stale-time 2, nothing
+#     replayed): one session-gone alert and every route that had alerted
+#     resolved (session-gone).
 #  3. Refusals (offline, -r): a checkpoint with a bit flipped, a foreign
 #     file and a truncated one are each refused with one line naming the
 #     file and the reason, set aside under a new name (never overwritten,
@@ -279,6 +282,38 @@ stop TERM
 restored_ok 4 "$NR"
 union_is_full "$tmp/run3.json" "$tmp/run4.json" || fail "part 2: the union differs"
 echo "ok - SIGKILL: $NA + $((NB - 1)) alerts = the uninterrupted run's $NFULL"
+
+# 4. A session that never comes back: the checkpoint of run 1 (the
+# session up, its alerted routes stored) restored with --stale-time 2 and
+# nothing replayed: after 2 s one session-gone alert (sid 1000110) and a
+# resolved alert (session-gone) for each route that had alerted.
+echo "# 4: a restored session that never comes back"
+mkdir -p "$tmp/st3" && cp "$tmp/good" "$tmp/st3/checkpoint"
+NG=$(python3 - "$tmp/run1.json" <<'PY'
+import json, sys
+up = set()
+for a in map(json.loads, open(sys.argv[1])):
+    b = a.get("bgp")
+    if b is None:
+        continue
+    k = (b["prefix"], b.get("path_id"))
+    if b["event"] == "resolved":
+        up.discard(k)
+    else:
+        up.add(k)
+print(len(up))
+PY
+)
+start 5 "$tmp/st3" --stale-time 2
+gone_n() { [ "$(grep -c '"resolve_reason":"session-gone"' "$tmp/run5.json")" -ge "$1" ]; }
+lab_waitfor 30 "session-gone" gone_n "$NG" ||
+	fail "run 5: $(grep -c '"resolve_reason":"session-gone"' "$tmp/run5.json") routes resolved session-gone, want $NG"
+stop TERM
+[ "$(grep -c '"resolve_reason":"session-gone"' "$tmp/run5.json")" = "$NG" ] ||
+	fail "run 5: more than $NG routes resolved session-gone"
+[ "$(grep -c '"sid":1000110' "$tmp/run5.json")" = 1 ] || fail "run 5: want one session-gone alert (sid 1000110)"
+[ "$(lastfield "$tmp/run5.stats" routes_stored)" = 0 ] || fail "run 5: routes still stored"
+echo "ok - the restored session never came back: after --stale-time 2, $NG alerted routes resolved (session-gone), one sid 1000110"
 
 # 3. Refusals: a bit flipped, a foreign file, a truncated file.
 echo "# 3: refused checkpoints"

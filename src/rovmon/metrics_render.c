@@ -117,6 +117,26 @@ static const struct mfamily families[] = {
 	{ "rovmon_rib_gone_resolved_total", "counter",
 	    "Routes of held sessions that never came back, resolved.", NULL,
 	    { { NULL, SF(rib_gone_resolved) } }, MF_ALWAYS },
+	/* --state-dir (docs/state.md); 0 without */
+	{ "rovmon_checkpoints_total", "counter",
+	    "Checkpoints of the sessions and routes written (--state-dir).",
+	    NULL, { { NULL, SF(checkpoints) } }, MF_ALWAYS },
+	{ "rovmon_checkpoint_failures_total", "counter",
+	    "Checkpoints that could not be written; the last good one "
+	    "stays.", NULL, { { NULL, SF(checkpoint_failed) } }, MF_ALWAYS },
+	{ "rovmon_checkpoint_last_timestamp_seconds", "gauge",
+	    "When the last checkpoint written was taken (Unix time, 0: "
+	    "none).", NULL, { { NULL, SF(checkpoint_last) } }, MF_ALWAYS },
+	{ "rovmon_checkpoint_bytes", "gauge",
+	    "Size of the last checkpoint written.", NULL,
+	    { { NULL, SF(checkpoint_bytes) } }, MF_ALWAYS },
+	{ "rovmon_restored_routes", "gauge",
+	    "Routes restored from the checkpoint at start.", NULL,
+	    { { NULL, SF(restored_routes) } }, MF_ALWAYS },
+	{ "rovmon_restore_gap_seconds", "gauge",
+	    "Seconds from the restored checkpoint to the start: changes "
+	    "then were not seen.", NULL,
+	    { { NULL, SF(restore_gap) } }, MF_ALWAYS },
 	{ "rovmon_route_events_total", "counter",
 	    "Lines written to the route log.", NULL,
 	    { { NULL, SF(route_events) } }, MF_ALWAYS },

@@ -324,6 +324,67 @@ test_churn(void **state)
 	rib_free(rib);
 }
 
+/* A session that goes down is held, then adopted by a new session of the
+ * same speakers (rib_hold.c) under a new id, in the middle of a walk:
+ * every route is still handed out exactly once, the later ones under the
+ * new id. */
+static uint64_t adopt_ids[2];
+
+static bool
+adopt_cb(void *arg, const struct route_event *ev, bool alerted)
+{
+	struct seen *s = arg;
+
+	(void)alerted;
+	s->count[k_of(ev) % (2 * NR)]++;
+	adopt_ids[ev->session_id == 99 ? 1 : 0]++;
+	return true;
+}
+
+static void
+test_adopt(void **state)
+{
+	struct rib *rib;
+	struct fix f;
+	struct rib_query_filter all;
+	struct rib_query *q;
+	struct rib_speakers sp;
+	struct rib_hold_info info;
+	struct seen s;
+	unsigned k;
+
+	(void)state;
+	assert_non_null(rib = rib_new());
+	for (k = 0; k < 2 * NR; k++) {		/* session 1, both ends */
+		route_k(&f, k);
+		f.ctx.peer_as = 0;
+		announce(rib, &f, ROV_VALID);
+	}
+	memset(&all, 0, sizeof(all));
+	memset(&s, 0, sizeof(s));
+	assert_non_null(s.count = calloc(4 * NR, 1));
+	adopt_ids[0] = adopt_ids[1] = 0;
+	assert_non_null(q = rib_query_new(rib, &all));
+	assert_int_equal(rib_query_step(q, 1000, adopt_cb, &s), RIB_QUERY_MORE);
+	assert_true(rib_hold(rib, 1, 100, 200, &info) == 2 * NR);
+	memset(&sp, 0, sizeof(sp));
+	assert_int_equal(ipaddr_parse("10.9.1.1", &sp.addr[0]), 0);
+	assert_int_equal(ipaddr_parse("10.9.1.2", &sp.addr[1]), 0);
+	sp.port[0] = 179;
+	sp.port[1] = 40000;
+	assert_int_equal(rib_adopt(rib, 99, &sp, 300, &info), 2 * NR);
+	while (rib_query_step(q, 777, adopt_cb, &s) != RIB_QUERY_DONE)
+		;
+	for (k = 0; k < 2 * NR; k++)
+		if (s.count[k] != 1)
+			fail_msg("route %u handed out %u times", k, s.count[k]);
+	assert_int_equal(adopt_ids[0], 1000);	/* before the flap */
+	assert_int_equal(adopt_ids[1], 2 * NR - 1000);
+	rib_query_free(q);
+	free(s.count);
+	rib_free(rib);
+}
+
 /* A walk freed half way leaves the table as it was. */
 static void
 test_free_midway(void **state)
@@ -364,6 +425,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_churn),
+		cmocka_unit_test(test_adopt),
 		cmocka_unit_test(test_free_midway),
 	};
 

@@ -60,6 +60,7 @@ struct answer {
 	unsigned	 frames;	/* this step's frames */
 	bool		 capped;	/* this step's frame quota is used */
 	struct control_out *out;
+	bool		 asked;		/* reload: SIGHUP's flag raised */
 	/* show sessions */
 	struct sess_count *sc;		/* SESS_SLOTS, or NULL */
 	size_t		 next;		/* the next session to send */
@@ -596,6 +597,12 @@ ans_step(void *arg, void *state, struct control_out *out, size_t budget)
 	a->out = out;
 	a->frames = 0;
 	a->capped = false;
+	if (a->phase == 0 && a->req.verb == CONTROL_RELOAD && !a->asked) {
+		/* begin() raised the flag; between_packets() acts on it
+		 * before its next control_work(): answer then */
+		a->asked = true;
+		return CONTROL_STEP_MORE;
+	}
 	if (a->phase == 0) {
 		r = walk_step(a, budget);
 		if (a->truncated)	/* limit reached, and there is more */

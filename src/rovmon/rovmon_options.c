@@ -105,6 +105,7 @@ usage(void)
 "                        after it and not raised twice (docs/state.md)\n"
 "      --checkpoint-interval SECONDS  how often (default 60; 0 = only at\n"
 "                        exit); a SIGKILL loses what came after the last\n"
+"                        checkpoint (docs/state.md)\n"
 "      --stale-time SECONDS  a BGP session that goes down keeps its routes\n"
 "                        this long for a new session between the same\n"
 "                        speakers, which gets as long for its End-of-RIB\n"

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 #include <cmocka.h>
 
 #include "base/addr.h"
@@ -612,6 +613,18 @@ test_file_refusals(void **state)
 	memcpy(q, p, len);
 	q[33] ^= 1;		/* the body length */
 	expect_file_refused(q, len, "header checksum mismatch");
+	/* flags set, its header checksum made to hold */
+	memcpy(q, p, len);
+	q[15] = 1;
+	{
+		uint32_t c = (uint32_t)crc32(0, q, 40);
+
+		q[40] = (uint8_t)(c >> 24);
+		q[41] = (uint8_t)(c >> 16);
+		q[42] = (uint8_t)(c >> 8);
+		q[43] = (uint8_t)c;
+	}
+	expect_file_refused(q, len, "header fields out of range");
 	{
 		char want[96];
 

@@ -36,6 +36,8 @@
 #  4. A restored session that never comes back (--stale-time 2, nothing
 #     replayed): one session-gone alert and every route that had alerted
 #     resolved (session-gone).
+#  5. Other VRPs at the restart (offline): the restored routes are judged
+#     with them: exactly the routes they make INVALID alert (sid 1000006).
 #  3. Refusals (offline, -r): a checkpoint with a bit flipped, a foreign
 #     file and a truncated one are each refused with one line naming the
 #     file and the reason, set aside under a new name (never overwritten,
@@ -147,6 +149,50 @@ PY
 	done
 	[ $ncut -ge 1 ] || fail "$c: no gap between messages among the 10 longest"
 done
+
+# 5. New VRPs across the restart: the routes restored are judged with the
+# VRPs of the new start.  Part A of ipv4-full read with the demo VRPs;
+# the restart with a copy whose ROAs for three of its VALID routes name
+# AS64496 instead, and nothing to read: exactly those three alert as
+# INVALID after a VRP update (sid 1000006, revalidate), no other.
+echo "# 5: other VRPs at the restart: the restored routes judged again"
+python3 - "$PCAP" "$tmp" <<'PY' || fail "cutting for part 5"
+import os, sys
+sys.path.insert(0, os.path.join("tests", "lib")); import pcapfile
+hdr, lt, e, frames = pcapfile.read_pcap(sys.argv[1])
+pcapfile.write_pcap(os.path.join(sys.argv[2], "va.pcap"), hdr, e, frames[:606])
+pcapfile.write_pcap(os.path.join(sys.argv[2], "none.pcap"), hdr, e, [])
+PY
+"$B/rovmon" -r "$tmp/va.pcap" --vrps "$V" --routes "$tmp/va.jsonl" --alerts "$tmp/va.json" \
+    --state-dir "$tmp/vst" --stats /dev/null -q 2> /dev/null || fail "part 5: the read of part A"
+python3 - "$V" "$tmp/va.jsonl" "$tmp/vrps2.json" "$tmp/flip.txt" <<'PY' || fail "part 5: other VRPs"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+picked = []
+for e in map(json.loads, open(sys.argv[2])):
+    r = e.get("rpki") or {}
+    if e["event"] != "announce" or r.get("state") != "valid" or len(r.get("vrps", [])) != 1:
+        continue
+    v = r["vrps"][0]
+    hits = [x for x in doc["roas"] if x["prefix"] == v["prefix"] and x["maxLength"] == v["max_length"] and x["asn"] in (v["asn"], "AS%d" % v["asn"])]
+    if len(hits) != 1 or any(x["prefix"] == v["prefix"] and x is not hits[0] for x in doc["roas"]):
+        continue
+    hits[0]["asn"] = 64496
+    picked.append(e["prefix"])
+    if len(picked) == 3:
+        break
+assert len(picked) == 3, picked
+json.dump(doc, open(sys.argv[3], "w"))
+open(sys.argv[4], "w").write("".join(p + "\n" for p in sorted(picked)))
+PY
+"$B/rovmon" -r "$tmp/none.pcap" --vrps "$tmp/vrps2.json" --alerts "$tmp/vb.json" \
+    --state-dir "$tmp/vst" --stats /dev/null -q 2> /dev/null || fail "part 5: the restart with other VRPs"
+python3 -c 'import json, sys
+print("".join(sorted(a["bgp"]["prefix"] + "\n" for a in map(json.loads, open(sys.argv[1]))
+    if a.get("sid") == 1000006)), end="")' "$tmp/vb.json" > "$tmp/reval.txt"
+cmp -s "$tmp/reval.txt" "$tmp/flip.txt" ||
+	fail "part 5: revalidate alerts for $(tr '\n' ' ' < "$tmp/reval.txt"), want $(tr '\n' ' ' < "$tmp/flip.txt")"
+echo "ok - other VRPs at the restart: exactly the 3 restored routes they make INVALID alert (sid 1000006): $(tr '\n' ' ' < "$tmp/flip.txt")"
 
 command -v tcpreplay > /dev/null || { echo "SKIP-PART: tcpreplay not installed"; echo PASS; exit 0; }
 [ "$(id -u)" = 0 ] || { echo "SKIP-PART: needs root (network namespaces)"; echo PASS; exit 0; }

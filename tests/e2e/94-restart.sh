@@ -1,4 +1,5 @@
 #!/bin/sh
+# sanitizer: yes
 # --state-dir: state that survives a restart (docs/state.md), live.
 # pcaps/ipv4-full.pcap (BIRD -> GoBGP: a 10,000-route table, then
 # withdrawals, changed paths, a hijack-like change, Cease) is cut at one

@@ -56,6 +56,8 @@ struct control_out {
 struct client {
 	_Atomic int	 state;		/* enum cstate */
 	_Atomic bool	 abort;		/* control thread: client gone */
+	_Atomic bool	 abort_count;	/* count it if the answer was not
+					 * complete (see client_drop()) */
 	int		 fd;		/* control thread's; -1 closed */
 	char		 req[CONTROL_REQ_MAX + 1];
 	size_t		 reqlen;
@@ -190,22 +192,28 @@ client_free(struct client *c)
 	atomic_store(&c->out.wr, 0);
 	atomic_store(&c->out.rd, 0);
 	atomic_store(&c->abort, false);
+	atomic_store(&c->abort_count, false);
 	atomic_store(&c->state, C_FREE);
 }
 
 /*
  * The client is gone or too slow.  While the packet thread owns the
  * answer, only close the socket and flag it; the slot is freed when the
- * packet thread says DONE.
+ * packet thread says DONE.  count: a drop for sure (counted here); else
+ * (a hang-up with nothing left to send) the packet thread counts it only
+ * if the answer was still running: a client that read the end frame and
+ * hung up before the packet thread said DONE is not a drop.
  */
 static void
 client_drop(struct control *ctl, struct client *c, bool count)
 {
 	int st = atomic_load(&c->state);
 
-	if (count)
-		atomic_fetch_add(&ctl->n_dropped, 1);
 	if (st == C_QUEUED || st == C_ANSWERING) {
+		if (count)
+			atomic_fetch_add(&ctl->n_dropped, 1);
+		else
+			atomic_store(&c->abort_count, true);
 		if (c->fd != -1)
 			client_close(c->fd);
 		c->fd = -1;
@@ -213,6 +221,8 @@ client_drop(struct control *ctl, struct client *c, bool count)
 		wake(ctl->wake_pkt);
 		return;
 	}
+	if (count)
+		atomic_fetch_add(&ctl->n_dropped, 1);
 	client_free(c);
 }
 
@@ -353,8 +363,9 @@ client_service(struct control *ctl, struct client *c, short revents,
 		return;
 	}
 	if (revents & (POLLHUP | POLLERR)) {
-		client_drop(ctl, c, !out_empty(&c->out) ||
-		    st == C_QUEUED || st == C_ANSWERING);
+		/* replies it did not get: a drop; none left: see
+		 * client_drop() */
+		client_drop(ctl, c, !out_empty(&c->out));
 		return;
 	}
 	st = atomic_load(&c->state);
@@ -606,6 +617,9 @@ control_work(struct control *ctl, size_t budget)
 		if (st != C_QUEUED && st != C_ANSWERING)
 			continue;
 		if (atomic_load(&c->abort)) {
+			/* gone before the answer was complete */
+			if (atomic_load(&c->abort_count))
+				atomic_fetch_add(&ctl->n_dropped, 1);
 			answer_done(ctl, c);
 			continue;
 		}

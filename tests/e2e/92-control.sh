@@ -279,8 +279,11 @@ ip netns exec $NM "$B/rovmon" -i st1 --no-validation --control "$CTL2" \
 MPIDS="$MPIDS $!"
 S2=$!
 waitfor 10 "sensor 2 started" test -s "$W/s2.started"
-# a client that asks for every route and never reads; one that vanishes
-python3 - "$CTL2" > "$W/slow.log" 2>&1 << 'EOP' &
+# a client that asks for every route and never reads (started once the
+# table is large: its answer is then far more than the socket and its
+# ring hold), and one that asks and vanishes
+slow_client() {
+	python3 - "$CTL2" > "$W/slow.log" 2>&1 << 'EOP' &
 import socket, sys, time
 s = socket.socket(socket.AF_UNIX)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
@@ -292,12 +295,16 @@ v.sendall(b"show routes\n")
 v.close()
 time.sleep(60)
 EOP
-SLOW=$!
+	SLOW=$!
+}
+SLOW=""
+stored() { rc2 show summary --json | sed 's/.*"stored":\([0-9]*\).*/\1/'; }
 log "replaying $(basename "$FULL") ($NPKT frames) at 100 Mb/s during a query storm"
 ip netns exec $NM tcpreplay -K -q -i st0 --mbps 100 "$FULL" > "$W/tcpreplay.log" 2>&1 &
 TR=$!
 nq=0
 while kill -0 $TR 2> /dev/null; do
+	[ -z "$SLOW" ] && [ "$(stored)" -ge 50000 ] && slow_client
 	for q in "show summary" "show sessions" "show routes --limit 200" "show routes --state valid" \
 	    "show routes --state not-found --prefix 1.0.0.0/8 --longer --limit 50" "stats"; do
 		# shellcheck disable=SC2086
@@ -306,6 +313,7 @@ while kill -0 $TR 2> /dev/null; do
 	done
 done
 wait $TR || fail "tcpreplay: $(cat "$W/tcpreplay.log")"
+[ -n "$SLOW" ] || slow_client	# a small table: all of it
 recv_all() { rc2 stats | grep -q "\"pcap_recv\":$NPKT,"; }
 waitfor 30 "pcap_recv $NPKT" recv_all
 quiet() { # the routes stored stop changing

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "alert/alerting.h"
 #include "base/jsonbuf.h"
@@ -236,6 +237,10 @@ summary_frame(struct answer *a)
 			up++;
 	jb_puts(b, cap, &off, "{\"summary\":{\"version\":\"" ROVMON_VERSION
 	    "\",\"sensor\":");
+	/* the name alerts carry: --sensor, else the host name */
+	if (rv->opt.sensor == NULL && rv->hostname[0] == '\0' &&
+	    gethostname(rv->hostname, sizeof(rv->hostname) - 1) != 0)
+		rv->hostname[0] = '\0';
 	put_str(b, cap, &off, rv->opt.sensor != NULL ? rv->opt.sensor :
 	    rv->hostname);
 	jb_puts(b, cap, &off, ",\"now\":");

@@ -127,6 +127,9 @@ struct rib_speakers {
 	uint16_t	 port[2];
 	uint32_t	 as[2];
 };
+/* The speakers of ctx's session: endpoint 0 its sender. */
+void		 rib_speakers_of(struct rib_speakers *,
+		    const struct bgp_msg_ctx *ctx);
 
 /* What rib_hold(), rib_adopt() and the expiry say of one session. */
 struct rib_hold_info {

@@ -291,6 +291,9 @@ void	 rib_ev_resolved(struct rib *, struct route_event *, uint64_t id,
 /* rib_hold.c: resume a held session with ctx's exact 4-tuple (called
  * for an id the table does not have). */
 void	 rib_hold_try_resume(struct rib *, const struct bgp_msg_ctx *);
+/* rib_alloc.c: zeroed anonymous memory advised into 2 MiB pages; NULL on
+ * failure; munmap() it. */
+void	*rib_map_big(size_t n);
 
 /* rib_alloc.c: counted memory (rib->mem), large arrays in 2 MiB pages,
  * tuple slabs by size class. */

@@ -248,13 +248,7 @@ alerting_resume(struct alerting *al, const struct bgp_msg_ctx *ctx)
 
 	if (rib_held_sessions(al->rib) == 0)
 		return;
-	memset(&sp, 0, sizeof(sp));
-	sp.addr[0] = ctx->src_addr;
-	sp.addr[1] = ctx->dst_addr;
-	sp.port[0] = ctx->src_port;
-	sp.port[1] = ctx->dst_port;
-	sp.as[0] = ctx->peer_as;
-	sp.as[1] = ctx->local_as;
+	rib_speakers_of(&sp, ctx);
 	(void)rib_resume(al->rib, ctx->session_id, &sp, NULL);
 }
 

@@ -32,9 +32,10 @@ rib_dealloc(struct rib *rib, void *p, size_t n)
 	free(p);
 }
 
-/* Zeroed memory in 2 MiB pages where the kernel gives them. */
-static void *
-map_big(size_t n)
+/* Zeroed memory in 2 MiB pages where the kernel gives them (also the
+ * checkpoint's buffers, rib_save.c); free with munmap(). */
+void *
+rib_map_big(size_t n)
 {
 	void *p;
 
@@ -56,7 +57,7 @@ rib_big_alloc(struct rib *rib, size_t n)
 
 	if (n < BIG)
 		return rib_alloc(rib, n);
-	if ((p = map_big(n)) != NULL)
+	if ((p = rib_map_big(n)) != NULL)
 		rib->mem += n;
 	return p;
 }
@@ -101,7 +102,7 @@ rib_big_grow(struct rib *rib, void *p, size_t from, size_t to)
 		return np;
 	}
 #endif
-	if ((np = map_big(to)) == NULL)
+	if ((np = rib_map_big(to)) == NULL)
 		return NULL;
 	if (from > 0)
 		memcpy(np, p, from);

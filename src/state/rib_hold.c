@@ -267,6 +267,18 @@ rib_resume(struct rib *rib, uint64_t new_id, const struct rib_speakers *sp,
 }
 
 void
+rib_speakers_of(struct rib_speakers *sp, const struct bgp_msg_ctx *ctx)
+{
+	memset(sp, 0, sizeof(*sp));
+	sp->addr[0] = ctx->src_addr;
+	sp->addr[1] = ctx->dst_addr;
+	sp->port[0] = ctx->src_port;
+	sp->port[1] = ctx->dst_port;
+	sp->as[0] = ctx->peer_as;
+	sp->as[1] = ctx->local_as;
+}
+
+void
 rib_hold_try_resume(struct rib *rib, const struct bgp_msg_ctx *ctx)
 {
 	struct rib_speakers sp;
@@ -274,13 +286,7 @@ rib_hold_try_resume(struct rib *rib, const struct bgp_msg_ctx *ctx)
 	if ((rib->noresume && rib->noresume_id == ctx->session_id) ||
 	    rib_sess_find(rib, ctx->session_id) != NULL)
 		return;
-	memset(&sp, 0, sizeof(sp));
-	sp.addr[0] = ctx->src_addr;
-	sp.addr[1] = ctx->dst_addr;
-	sp.port[0] = ctx->src_port;
-	sp.port[1] = ctx->dst_port;
-	sp.as[0] = ctx->peer_as;
-	sp.as[1] = ctx->local_as;
+	rib_speakers_of(&sp, ctx);
 	if (!rib_resume(rib, ctx->session_id, &sp, NULL)) {
 		/* one scan per unknown session, not one per message */
 		rib->noresume_id = ctx->session_id;

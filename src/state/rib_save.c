@@ -35,21 +35,6 @@
  */
 #define BLOB_STEP	((size_t)2 << 20)
 
-static void *
-map_pages(size_t n)
-{
-	void *p;
-
-	p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-	    -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-#ifdef MADV_HUGEPAGE
-	(void)madvise(p, n, MADV_HUGEPAGE);
-#endif
-	return p;
-}
-
 static int
 blob_reserve(struct rib_blob *b, size_t n)
 {
@@ -63,7 +48,7 @@ blob_reserve(struct rib_blob *b, size_t n)
 		ncap = b->len + n;
 	ncap = (ncap + BLOB_STEP - 1) & ~(BLOB_STEP - 1);
 	if (b->p == NULL)
-		np = map_pages(ncap);
+		np = rib_map_big(ncap);
 	else if ((np = mremap(b->p, b->cap, ncap, MREMAP_MAYMOVE)) ==
 	    MAP_FAILED)
 		np = NULL;
@@ -333,7 +318,7 @@ saver_map(struct rib_saver *sv, size_t ntuple, struct tmap *m)
 		if (sv->map != NULL)
 			munmap(sv->map, sv->mapcap * sizeof(*sv->map));
 		sv->mapcap = 0;
-		if ((sv->map = map_pages(cap * sizeof(*sv->map))) == NULL)
+		if ((sv->map = rib_map_big(cap * sizeof(*sv->map))) == NULL)
 			return -1;
 		sv->mapcap = cap;
 	} else

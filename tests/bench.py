@@ -5,7 +5,7 @@ asserted: the targets are compared in docs/performance.md.
 
 usage: bench.py --build BUILD --json OUT [--full PCAP] [--vrps FILE.json.bz2]
                 [--vrps-json FILE.json] [--mrt FILE] [--rules FILE] [--no-live]
-                [--small PCAP ...]
+                [--no-tta] [--small PCAP ...]
 
 Sections:
   full    the full-table capture (tests/bench/fulltable.sh): cat, rovmon
@@ -37,6 +37,12 @@ Sections:
           pcap_ifdrop from rovmon's exit stats line, and the kernel's
           backlog drops (/proc/net/softnet_stat).  Needs root, ip,
           ethtool, tcpreplay.
+  time_to_alert  issue 17's time to alert, live (tests/bench/time_to_alert.py,
+          which runs alone too): capture time stamp -> alert line readable,
+          p50/p99/max, on an idle veth and while the full table is
+          replayed onto it; Redis VRP publish -> last alert of the routes
+          it flips, 1.1 M routes stored.  Needs root, ethtool, tcpreplay,
+          redis-server; BENCH_TTA=0 (--no-tta) skips it.
   small   the bundled captures: start-up dominated, a quick check.
 
 Timing: each command runs REPEAT times, round-robin with the other
@@ -640,6 +646,28 @@ def live_run(a, rovmon, tmp, ns, rate, prefixes, packets):
                 p.wait()
 
 
+# ------------------------------------------------------------ time to alert
+
+def tta_section(a, rovmon, tmp):
+    """Issue 17's time to alert, live: its own script (it joins a network
+    namespace, so it runs as a child), its table on our stdout, its JSON
+    under "time_to_alert"."""
+    out = os.path.join(tmp, "tta.json")
+    wait_for_soak()
+    cmd = [sys.executable, os.path.join(os.path.dirname(__file__), "bench", "time_to_alert.py"),
+           "--build", a.build, "--rovmon", rovmon, "--rules", a.rules,
+           "--vrps-json", a.vrps_json, "--json", out]
+    if a.full:
+        cmd += ["--full", a.full]
+    sys.stdout.flush()
+    p = subprocess.run(cmd)
+    try:
+        with open(out) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {"error": f"time_to_alert.py exited {p.returncode}, no JSON"}
+
+
 # -------------------------------------------------------------------- small
 
 def small_section(a, rovmon, tmp, errlog):
@@ -689,6 +717,8 @@ def main():
     ap.add_argument("--mrt", help="the full table as MRT (AS paths for the ASPA section)")
     ap.add_argument("--rules", default="rules/rovmon.rules")
     ap.add_argument("--no-live", action="store_true")
+    ap.add_argument("--no-tta", action="store_true",
+                    help="skip time to alert (tests/bench/time_to_alert.py)")
     ap.add_argument("--small", nargs="*", default=[])
     a = ap.parse_args()
 
@@ -735,6 +765,8 @@ def main():
         if a.full:
             c = res["full"]["capture"]
             res["live"] = live_section(a, rovmon, tmp, c["prefixes"], c["packets"])
+        if not a.no_tta and a.vrps_json:
+            res["time_to_alert"] = tta_section(a, rovmon, tmp)
         if a.small:
             res["small"] = small_section(a, rovmon, tmp, errlog)
         res["host"]["loadavg_end"] = os.getloadavg()

@@ -9,6 +9,9 @@
 #   BENCH_TCPDUMP=0    leave tcpdump -nn -v out on the full table (10+ min)
 #   BENCH_LIVE=0       skip the live veth test (it needs root)
 #   BENCH_LIVE_RATES   tcpreplay rates, default 100,250,500,1000,top (Mb/s)
+#   BENCH_TTA=0        skip time to alert (tests/bench/time_to_alert.py, which
+#                      also runs alone; BENCH_TTA_RUNS, BENCH_TTA_MBPS,
+#                      BENCH_TTA_PARTS=idle,load,vrp tune it)
 #   BENCH_FULL=0       skip the full-table sections (small captures only)
 #   SHARED, VRPS       the shared data directory, the VRP snapshot (.bz2)
 #   MRT                the full table as MRT, for the ASPA section's paths
@@ -51,5 +54,6 @@ fi
 MRT=${MRT:-$SHARED/mrt/bgpdump-test_data/updates.et-header.2015.gz}
 [ -f "$MRT" ] && set -- "$@" --mrt "$MRT"
 [ "${BENCH_LIVE:-1}" != 0 ] || set -- "$@" --no-live
+[ "${BENCH_TTA:-1}" != 0 ] || set -- "$@" --no-tta
 
 exec python3 tests/bench.py "$@" --small pcaps/ipv4-full.pcap pcaps/ipv6-full.pcap

@@ -328,9 +328,10 @@ def paced_updates(lab, nets, interval, keep_going=None):
     return sent
 
 
-def latencies(w, nets, sport):
+def latencies(w, nets, sport, tl):
     want = {str(n) for n in nets}
     lat, seen = [], set()
+    tl.clear()
     for now, l in w.lines:
         try:
             e = json.loads(l)
@@ -341,7 +342,21 @@ def latencies(w, nets, sport):
                 b.get("prefix") in want and b["prefix"] not in seen:
             seen.add(b["prefix"])
             lat.append(now - iso_us(e["@timestamp"]))
+            tl.append((iso_us(e["@timestamp"]), lat[-1]))
     return lat, len(want - seen)
+
+
+def timeline(tl):
+    """The worst latency (ms) of each second of capture time, from the
+    first UPDATE: a backlog that grows while the full table arrives shows
+    as a ramp, a periodic flush as a flat band."""
+    if not tl:
+        return []
+    t0, out = min(t for t, _ in tl), {}
+    for t, x in tl:
+        k = int((t - t0) // 1000000)
+        out[k] = max(out.get(k, 0), x)
+    return [round(out.get(k, 0) / 1000.0, 1) for k in range(max(out) + 1)]
 
 
 def wait_lines(w, n_sent, sport, deadline=10.0):
@@ -362,7 +377,7 @@ def run_idle(lab, a, nets):
     lab.stop_rovmon()
     w.stop = True
     w.join()
-    lat, missing = latencies(w, sent, sport)
+    lat, missing = latencies(w, sent, sport, [])
     r = summary(lat) or {}
     r.update({"sent": len(sent), "missing": missing})
     return r
@@ -381,8 +396,10 @@ def run_load(lab, a, nets):
     lab.stop_rovmon()
     w.stop = True
     w.join()
-    lat, missing = latencies(w, sent, sport)
+    tl = []
+    lat, missing = latencies(w, sent, sport, tl)
     r = summary(lat) or {}
+    r["max_ms_per_second"] = timeline(tl)
     rated = [l for l in out.splitlines() if "Rated:" in l]
     r.update({"sent": len(sent), "missing": missing, "load_mbps": a.load_mbps,
               "tcpreplay": rated[0].strip() if rated else out.strip()[-200:],

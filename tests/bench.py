@@ -5,7 +5,8 @@ asserted: the targets are compared in docs/performance.md.
 
 usage: bench.py --build BUILD --json OUT [--full PCAP] [--vrps FILE.json.bz2]
                 [--vrps-json FILE.json] [--mrt FILE] [--rules FILE] [--no-live]
-                [--no-tta] [--small PCAP ...]
+                [--no-tta] [--rs PCAP] [--only full|rs|vrps|small]
+                [--small PCAP ...]
 
 Sections:
   full    the full-table capture (tests/bench/fulltable.sh): cat, rovmon
@@ -28,6 +29,15 @@ Sections:
           synthetic set built from the table's own paths; net CPU time,
           min and median of at least 5 alternating runs, and what ASPA
           adds in % (issue 14: at most 20 %).
+  rs      route-server scale (issue 17; --rs, tests/bench/rsscale.sh):
+          N peers per address family all sending the same real full
+          table, interleaved packet by packet; cat, rovmon decode only /
+          + validate / + store (--control: the RIB kept, no alert sink) /
+          + alerts (formatted and written to /dev/null: a file would be
+          tens of GB), each also on an empty capture (start-up, VRP load,
+          the baseline RSS); min and median of REPEAT runs (default 2);
+          routes stored, rib_bytes per route and peak RSS minus the
+          empty-capture baseline per route (target <= 32 B).
   rib     bytes per stored route: the stats line's rib_bytes /
           routes_stored, and peak-RSS differences between the modes.
   live    rovmon -i on one end of a veth pair in a private network
@@ -350,6 +360,127 @@ def full_section(a, rovmon, tmp, errlog):
           f"{m['peak_rss_store_minus_decode_per_route']} B/route (includes the VRP index); "
           f"(store - store on empty capture) = "
           f"{m['peak_rss_store_minus_store_empty_per_route']} B/route")
+    return out
+
+
+# ------------------------------------------------------ route-server scale
+
+def rs_section(a, rovmon, tmp, errlog, full):
+    """Route-server scale (issue 17): the capture of tests/bench/rsscale.sh
+    (N peers per address family, each sending the same real full table at
+    once), stored with the VRPs loaded, with and without alerts."""
+    F, V, R = a.rs, a.vrps_json, a.rules
+    counts = {}
+    cj = F[:-len(".pcap")] + ".counts.json" if F.endswith(".pcap") else None
+    if cj and os.path.exists(cj):
+        with open(cj) as f:
+            counts = json.load(f)
+    subprocess.run(["cat", F], stdout=subprocess.DEVNULL, check=True)  # page cache
+    E = os.path.join(tmp, "rs-empty.pcap")
+    empty_pcap(F, E)
+    sock = os.path.join(tmp, "rs.sock")
+    null = os.devnull
+
+    def rv(key, label, src, extra, reps):
+        stats = os.path.join(tmp, "rs-" + key + ".stats.json")
+        return Row(key, label, [rovmon, "-r", src, "--stats", stats] + extra,
+                   remove=(sock,), stats=stats, reps=reps)
+
+    reps = repeat(2)
+    valid = ["--vrps", V]
+    store = valid + ["--rules", R, "--control", sock]
+    alert = valid + ["--rules", R, "--alerts", null]
+    rows = [
+        Row("cat", "cat RS", ["cat", F], reps=reps),
+        rv("decode", "rovmon -r RS (decode only)", F, [], reps),
+        rv("validate", "rovmon ... --vrps V (decode + validate)", F, valid, reps),
+        rv("store", "... --vrps V --control S (+ store, no sink)", F, store, reps),
+        rv("alerts", "... --vrps V --alerts /dev/null (+ alerts)", F, alert, reps),
+        rv("decode_empty", "  empty capture: decode only", E, [], reps),
+        rv("validate_empty", "  empty capture: --vrps V", E, valid, reps),
+        rv("store_empty", "  empty capture: --vrps V --control S", E, store, reps),
+        rv("alerts_empty", "  empty capture: --vrps V --alerts /dev/null", E, alert, reps),
+    ]
+    run_rows(rows, errlog)
+    res = {r.key: r for r in rows}
+    s = res["decode"].last_stats()
+    n = s["bgp_announce"] + s["bgp_withdraw"]
+    info = {"file": F, "bytes": os.path.getsize(F), "packets": s["packets"],
+            "tcp_sessions": s["sessions"], "updates": s["bgp_update"], "prefixes": n,
+            "generator": counts}
+    out = {"capture": info, "rows": {}}
+    med = lambda xs: sorted(xs)[len(xs) // 2] if len(xs) % 2 else \
+        (sorted(xs)[len(xs) // 2 - 1] + sorted(xs)[len(xs) // 2]) / 2
+    for r in rows:
+        out["rows"][r.key] = r.result(None if r.key.endswith("_empty") else n)
+        out["rows"][r.key]["median_s"] = round(med(r.walls), 4)
+        if not r.stats:
+            continue
+        st = r.last_stats()
+        out["rows"][r.key]["stats"] = {k: st.get(k) for k in (
+            "packets", "sessions", "bgp_announce", "bgp_withdraw", "routes_stored",
+            "rib_sessions", "rib_bytes", "alerts", "alert_lines", "rpki_valid",
+            "rpki_invalid", "rpki_not_found", "reasm_nomem", "rib_nomem")}
+    loaded = {}
+    for k in ("decode", "validate", "store", "alerts"):
+        net = res[k].best - res[k + "_empty"].best
+        netm = med(res[k].walls) - med(res[k + "_empty"].walls)
+        loaded[k] = {"net_s": round(net, 3), "net_median_s": round(netm, 3),
+                     "prefixes_per_s": round(n / net) if net > 0 else None,
+                     "prefixes_per_s_median": round(n / netm) if netm > 0 else None}
+    out["net_of_startup_and_vrp_load"] = loaded
+    mem = {}
+    for k in ("store", "alerts"):
+        st = out["rows"][k]["stats"]
+        stored = st["routes_stored"] or 0
+        base = res[k + "_empty"].rss
+        mem[k] = {
+            "routes_stored": stored,
+            "all_announced_stored": stored == s["bgp_announce"],
+            "rib_bytes": st["rib_bytes"],
+            "rib_bytes_per_route": round(st["rib_bytes"] / stored, 2) if stored else None,
+            "peak_rss_mib": round(res[k].rss / 1024.0, 1),
+            "baseline_rss_mib": round(base / 1024.0, 1),
+            "peak_rss_minus_baseline_per_route":
+                round((res[k].rss - base) * 1024 / stored, 2) if stored else None,
+            # the empty-capture peak holds the VRP load's transient
+            # memory, reused for routes later: the figure above is a
+            # lower bound; minus the decode-only process, an upper one
+            # (it counts the VRP index and rules too)
+            "peak_rss_minus_decode_empty_per_route":
+                round((res[k].rss - res["decode_empty"].rss) * 1024 / stored, 2)
+                if stored else None,
+        }
+    out["memory"] = mem
+    out["target_bytes_per_route"] = 32
+    if full and "memory" in full:
+        out["full_table_rib_bytes_per_route"] = full["memory"].get("rib_bytes_per_route")
+
+    print(f"\n== Route-server scale (issue 17): {F}\n   {info['bytes']:,} bytes, "
+          f"{info['packets']:,} packets, {info['tcp_sessions']} TCP sessions "
+          f"({counts.get('sessions_per_family', '?')} peers x IPv"
+          f"{'+IPv'.join(str(x) for x in counts.get('families', []))}), "
+          f"{info['updates']:,} UPDATEs, {n:,} prefixes")
+    print(f"  {'command':46s} {'best wall':>11s} {'peak RSS':>12s} {'prefixes/s':>16s}")
+    for r in rows:
+        rate = None if r.key.endswith("_empty") else n / r.best
+        print(fmt_row(r.label, r.best, r.rss / 1024.0, rate,
+                      f"(median {med(r.walls):.3f} s of {len(r.walls)})"))
+    print("  net of start-up and VRP load (mode minus the same on the empty capture), best / median:")
+    for k, lab in (("decode", "decode only"), ("validate", "decode + validate"),
+                   ("store", "decode + validate + store (no alert sink)"),
+                   ("alerts", "... + alerts formatted, written to /dev/null")):
+        x = loaded[k]
+        print(f"    {lab:44s} {x['net_s']:9.3f} s {x['net_median_s']:9.3f} s "
+              f"{x['prefixes_per_s'] or 0:14,.0f}/s {x['prefixes_per_s_median'] or 0:14,.0f}/s")
+    for k in ("store", "alerts"):
+        m = mem[k]
+        print(f"  RIB ({k}): {m['routes_stored']:,} routes stored "
+              f"({'all' if m['all_announced_stored'] else 'NOT all'} announced), "
+              f"rib_bytes {m['rib_bytes']:,} = {m['rib_bytes_per_route']} B/route; "
+              f"peak RSS {m['peak_rss_mib']} MiB - {m['baseline_rss_mib']} MiB (empty capture) = "
+              f"{m['peak_rss_minus_baseline_per_route']} B/route (target <= 32); minus the "
+              f"decode-only process: {m['peak_rss_minus_decode_empty_per_route']} B/route")
     return out
 
 
@@ -719,6 +850,8 @@ def main():
     ap.add_argument("--no-live", action="store_true")
     ap.add_argument("--no-tta", action="store_true",
                     help="skip time to alert (tests/bench/time_to_alert.py)")
+    ap.add_argument("--rs", help="the route-server-scale capture (tests/bench/rsscale.sh)")
+    ap.add_argument("--only", help="run this section alone (e.g. rs)")
     ap.add_argument("--small", nargs="*", default=[])
     a = ap.parse_args()
 
@@ -749,9 +882,19 @@ def main():
               f", binary sha256 {res['rovmon']['sha256'][:16]}; {res['date']}; "
               f"{res['host']['nproc']} CPUs ({res['host']['cpu']}), "
               f"load average {res['host']['loadavg_start'][0]:.2f}")
+        if a.only:  # the named section alone
+            a.full = None if a.only != "full" else a.full
+            a.rs = None if a.only != "rs" else a.rs
+            a.vrps = None if a.only != "vrps" else a.vrps
+            a.vrps_json = a.vrps_json if a.only in ("vrps", "rs") else None
+            a.small = [] if a.only != "small" else a.small
+            a.mrt = None
+            a.no_tta = True  # tests/bench/time_to_alert.py runs alone
         if a.full:
             res["full"] = full_section(a, rovmon, tmp, errlog)
-        if a.vrps or a.vrps_json:
+        if a.rs and a.vrps_json:
+            res["rs"] = rs_section(a, rovmon, tmp, errlog, res.get("full"))
+        if a.vrps or (a.vrps_json and a.only != "rs"):
             res["vrps"] = vrp_section(a, bench_rov)
         if a.mrt and (a.vrps or a.vrps_json) and shutil.which("bgpdump") and \
                 os.path.exists(os.path.join(a.build, "bench_aspa")):
@@ -761,7 +904,8 @@ def main():
             res["aspa_route"] = aspa_route_section(rovmon, a.full, a.vrps_json)
         if a.full and os.path.exists(os.path.join(a.build, "bench_json")):
             res["json"] = json_section(a, rovmon, os.path.join(a.build, "bench_json"), tmp)
-        res["rib_synthetic"] = rib_section(a.build)
+        if not a.only:
+            res["rib_synthetic"] = rib_section(a.build)
         if a.full:
             c = res["full"]["capture"]
             res["live"] = live_section(a, rovmon, tmp, c["prefixes"], c["packets"])

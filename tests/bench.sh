@@ -13,6 +13,11 @@
 #                      also runs alone; BENCH_TTA_RUNS, BENCH_TTA_MBPS,
 #                      BENCH_TTA_PARTS=idle,load,vrp tune it)
 #   BENCH_FULL=0       skip the full-table sections (small captures only)
+#   BENCH_RS=0         skip the route-server-scale section (issue 17)
+#   BENCH_RS_SESSIONS  its peers per address family (default 50: ~3.8 GB
+#                      capture, 55.7 M routes, 2.3 GB of rovmon RSS)
+#   BENCH_ONLY=SECTION run one section alone: full, rs, vrps or small
+#                      (JSON in BUILD/bench-SECTION.json)
 #   SHARED, VRPS       the shared data directory, the VRP snapshot (.bz2)
 #   MRT                the full table as MRT, for the ASPA section's paths
 #   ROVMON_BENCH_CACHE cache for the capture and the decompressed VRPs
@@ -23,15 +28,29 @@ BUILD=${1:-build}
 SHARED=${SHARED:-$(cd .. && pwd)/shared/data}
 VRPS=${VRPS:-$SHARED/vrps/rpki-client-9.x-2025-07-20/rpkiclient_summary_20250720T093135Z.json.bz2}
 CACHE=${ROVMON_BENCH_CACHE:-/var/tmp/rovmon-bench}
-set -- --build "$BUILD" --json "$BUILD/bench.json" --rules rules/rovmon.rules
+JSON=$BUILD/bench.json
+[ -z "${BENCH_ONLY:-}" ] || JSON=$BUILD/bench-$BENCH_ONLY.json
+set -- --build "$BUILD" --json "$JSON" --rules rules/rovmon.rules
+[ -z "${BENCH_ONLY:-}" ] || set -- "$@" --only "$BENCH_ONLY"
 
 # The full-table capture (cached; made once with root, ~1 minute).
-if [ "${BENCH_FULL:-1}" != 0 ]; then
+if [ "${BENCH_FULL:-1}" != 0 ] && [ "${BENCH_ONLY:-full}" = full ]; then
 	if FULL=$(bash tests/bench/fulltable.sh); then
 		set -- "$@" --full "$FULL"
 	else
 		echo "bench: no full-table capture (tests/bench/fulltable.sh failed);" \
 		    "small captures only" >&2
+	fi
+fi
+
+# The route-server-scale capture (cached; made from the full-table one).
+# BENCH_FULL=0 leaves it out too, unless BENCH_ONLY=rs.
+if [ "${BENCH_RS:-1}" != 0 ] && { [ "${BENCH_ONLY:-}" = rs ] ||
+    { [ -z "${BENCH_ONLY:-}" ] && [ "${BENCH_FULL:-1}" != 0 ]; }; }; then
+	if RS=$(bash tests/bench/rsscale.sh); then
+		set -- "$@" --rs "$RS"
+	else
+		echo "bench: no route-server-scale capture (tests/bench/rsscale.sh failed)" >&2
 	fi
 fi
 

@@ -45,10 +45,16 @@ struct capture	*capture_open_offline(const char *path, const char *filter);
  */
 #define CAPTURE_MAX_PORTS	16
 void		 capture_default_ports(const uint16_t *ports, size_t n);
-/* Promiscuous, CAPTURE_SNAPLEN, a kernel buffer of bufsize bytes
- * (0: CAPTURE_BUFFER_SIZE).  NULL on error. */
+/*
+ * Promiscuous, CAPTURE_SNAPLEN, a kernel buffer of bufsize bytes (0:
+ * CAPTURE_BUFFER_SIZE).  timeout_ms: how long the kernel may hold frames
+ * in a block before handing it over (-1: CAPTURE_TIMEOUT_MS; 0:
+ * immediate mode, each frame at once).  On a quiet link this is the
+ * latency from a frame to rovmon (docs/performance.md, "Time to alert");
+ * the idle poll stays at CAPTURE_TIMEOUT_MS.  NULL on error.
+ */
 struct capture	*capture_open_live(const char *iface, const char *filter,
-		    size_t bufsize);
+		    size_t bufsize, int timeout_ms);
 
 /*
  * Read frames and call cb for each one the filter passes, until end of

@@ -49,6 +49,8 @@ struct rovmon_options {
 	char		*filter;	/* owned */
 	long		 count;
 	long		 bufsize_kib;	/* -B: 0 = CAPTURE_BUFFER_SIZE */
+	long		 buffer_timeout_ms; /* --buffer-timeout: 0 = default */
+	bool		 immediate;	/* --immediate-mode */
 	const char	*config;	/* -C, --config FILE */
 	bool		 daemonize;	/* -D */
 	bool		 syslog;	/* --syslog */

@@ -250,7 +250,8 @@ capture_activate(struct capture *cap)
 }
 
 struct capture *
-capture_open_live(const char *iface, const char *filter, size_t bufsize)
+capture_open_live(const char *iface, const char *filter, size_t bufsize,
+    int timeout_ms)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct capture *cap;
@@ -266,13 +267,17 @@ capture_open_live(const char *iface, const char *filter, size_t bufsize)
 	 * Immediate mode off with a short timeout: the kernel batches
 	 * frames into the ring (cheap at high rates) and a quiet link still
 	 * returns to the loop often enough to notice capture_breakloop().
+	 * A shorter block timeout (or immediate mode, which libpcap serves
+	 * with TPACKET_V2) trades drops in bursts for latency on a quiet
+	 * link: the operator's choice (--buffer-timeout, --immediate-mode).
 	 */
 	if (pcap_set_snaplen(cap->pcap, CAPTURE_SNAPLEN) != 0 ||
 	    (strcmp(iface, "any") != 0 && pcap_set_promisc(cap->pcap, 1) != 0) ||
 	    pcap_set_buffer_size(cap->pcap, bufsize > 0 && bufsize < INT_MAX ?
 	    (int)bufsize : CAPTURE_BUFFER_SIZE) != 0 ||
-	    pcap_set_immediate_mode(cap->pcap, 0) != 0 ||
-	    pcap_set_timeout(cap->pcap, CAPTURE_TIMEOUT_MS) != 0) {
+	    pcap_set_immediate_mode(cap->pcap, timeout_ms == 0) != 0 ||
+	    pcap_set_timeout(cap->pcap, timeout_ms > 0 ? timeout_ms :
+	    CAPTURE_TIMEOUT_MS) != 0) {
 		log_warnx("%s: cannot set capture options", iface);
 		goto fail;
 	}

@@ -190,7 +190,9 @@ run_own_engine(struct rovmon *rv)
 		rv->cap = capture_open_offline(rv->opt.read_file, rv->opt.filter);
 	else
 		rv->cap = capture_open_live(rv->opt.iface, rv->opt.filter,
-		    (size_t)rv->opt.bufsize_kib * 1024);
+		    (size_t)rv->opt.bufsize_kib * 1024, rv->opt.immediate ? 0 :
+		    rv->opt.buffer_timeout_ms > 0 ?
+		    (int)rv->opt.buffer_timeout_ms : -1);
 	if (rv->cap == NULL)
 		return 3;
 	if (service_started(rv) == -1) {

@@ -41,6 +41,11 @@ usage(void)
 "  -c, --count N         stop after N packets\n"
 "  -B, --buffer-size KiB kernel capture buffer for -i (default 65536 KiB;\n"
 "                        a full-table burst must fit while rovmon catches up)\n"
+"      --buffer-timeout MS  hand frames over at most MS ms after the first of\n"
+"                        a kernel block (-i; 1-1000, default 100): lower it\n"
+"                        for alerts within milliseconds on a quiet link\n"
+"      --immediate-mode  hand every frame over at once (-i; as tcpdump's;\n"
+"                        costs more drops in bursts, docs/performance.md)\n"
 "      --vrps FILE|URL   validate routes against these VRPs (rpki-client,\n"
 "                        Routinator, StayRTR JSON or CSV; file or http(s))\n"
 "      --redis URL       validate against the VRP set in Redis, following\n"
@@ -178,7 +183,7 @@ enum { OPT_ROUTES = 256, OPT_STATS, OPT_ENGINE, OPT_VRPS, OPT_REDIS,
     OPT_SYSLOG, OPT_BUFSIZE, OPT_NO_VALIDATION, OPT_SUMMARY, OPT_ROLE,
     OPT_RTR_AUDIT, OPT_RTR_PORTS, OPT_RTR_STALE, OPT_METRICS,
     OPT_METRICS_SESSIONS, OPT_STATE_DIR, OPT_CKPT_INTERVAL, OPT_CONTROL,
-    OPT_CONTROL_GROUP, OPT_STALE_TIME };
+    OPT_CONTROL_GROUP, OPT_STALE_TIME, OPT_BUF_TIMEOUT, OPT_IMMEDIATE };
 
 /* Also the vocabulary of the configuration file (config.c). */
 static const struct option longopts[] = {
@@ -219,6 +224,8 @@ static const struct option longopts[] = {
 	{ "control", required_argument, NULL, OPT_CONTROL },
 	{ "control-group", required_argument, NULL, OPT_CONTROL_GROUP },
 	{ "stale-time", required_argument, NULL, OPT_STALE_TIME },
+	{ "buffer-timeout", required_argument, NULL, OPT_BUF_TIMEOUT },
+	{ "immediate-mode", no_argument, NULL, OPT_IMMEDIATE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
@@ -352,6 +359,14 @@ parse_value(struct rovmon_options *o, int ch)
 		    o->bufsize_kib > 2097151) {
 			usage_error("-B: not a buffer size in KiB from "
 			    "1024 to 2097151: %s", optarg);
+		}
+		return;
+	case OPT_BUF_TIMEOUT:
+		o->buffer_timeout_ms = strtol(optarg, &end, 10);
+		if (*end != '\0' || end == optarg || o->buffer_timeout_ms < 1 ||
+		    o->buffer_timeout_ms > 1000) {
+			usage_error("--buffer-timeout: not a number of "
+			    "milliseconds from 1 to 1000: %s", optarg);
 		}
 		return;
 	case OPT_STALE_TIME:
@@ -537,7 +552,11 @@ parse_service_opt(struct rovmon_options *o, int ch)
 	case OPT_RTR_STALE:
 	case OPT_METRICS_SESSIONS:
 	case OPT_STALE_TIME:
+	case OPT_BUF_TIMEOUT:
 		parse_value(o, ch);
+		break;
+	case OPT_IMMEDIATE:
+		o->immediate = true;
 		break;
 	case OPT_METRICS:
 		parse_metrics(o, optarg);

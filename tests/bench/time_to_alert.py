@@ -255,7 +255,7 @@ class Lab:
         open(self.alerts, "w").close()
         cmd = [self.a.rovmon, "-i", "vb", *source, "--rules", self.a.rules,
                "--alerts", self.alerts, "--stats", self.stats, "--pidfile", self.pidf,
-               "--sensor", "tta", "--stale-time", "0"]
+               "--sensor", "tta", "--stale-time", "0", *self.a.rovmon_arg]
         self.err = open(os.path.join(self.tmp, name + ".err"), "w")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self.err)
         t0 = time.monotonic()
@@ -509,6 +509,8 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--rovmon", help="the binary (default BUILD/rovmon)")
     ap.add_argument("--rules", default="rules/rovmon.rules")
+    ap.add_argument("--rovmon-arg", action="append", default=[],
+                    help="one more argument for the sensor (repeat), e.g. --buffer-timeout=5")
     ap.add_argument("--vrps-json", required=True)
     ap.add_argument("--full", help="the full-table capture (load and vrp parts)")
     ap.add_argument("--json")

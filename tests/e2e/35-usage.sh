@@ -82,6 +82,8 @@ exact "unknown engine" 2 "rovmon: --engine: unknown engine 'foo' (rovmon, libnid
 exact "--stale-time, negative" 2 "rovmon: --stale-time: not a number of seconds from 0 to 86400: -1$HELP_R" "$ROVMON" -r "$P" --stale-time -1
 exact "--stale-time, not a number" 2 "rovmon: --stale-time: not a number of seconds from 0 to 86400: 2m$HELP_R" "$ROVMON" -r "$P" --stale-time 2m
 exact "--stale-time, empty" 2 "rovmon: --stale-time: not a number of seconds from 0 to 86400: $HELP_R" "$ROVMON" -r "$P" --stale-time ""
+exact "--buffer-timeout 0" 2 "rovmon: --buffer-timeout: not a number of milliseconds from 1 to 1000: 0$HELP_R" "$ROVMON" -r "$P" --buffer-timeout 0
+exact "--buffer-timeout, not a number" 2 "rovmon: --buffer-timeout: not a number of milliseconds from 1 to 1000: 5ms$HELP_R" "$ROVMON" -r "$P" --buffer-timeout 5ms
 exact "--stale-time, over a day" 2 "rovmon: --stale-time: not a number of seconds from 0 to 86400: 86401$HELP_R" "$ROVMON" -r "$P" --stale-time 86401
 exact "--role without =" 2 "rovmon: --role: not ADDR=ROLE: 10.0.0.1$HELP_R" "$ROVMON" -r "$P" --role 10.0.0.1
 exact "--role, bad address" 2 "rovmon: --role 10.0.0.300=peer: not an IPv4 or IPv6 address: 10.0.0.300$HELP_R" "$ROVMON" -r "$P" --role 10.0.0.300=peer

@@ -547,7 +547,7 @@ test_open_errors(void **state)
 	write_pcap(DLT_EN10MB, fr, 1, 0);
 	assert_null(capture_open_offline(tpath, "tcp port banana"));
 	/* No such interface. */
-	assert_null(capture_open_live("rovmon-no-such-if0", NULL, 0));
+	assert_null(capture_open_live("rovmon-no-such-if0", NULL, 0, -1));
 }
 
 /* ---- the shared public captures, through capture.c and decode.c ---- */

@@ -225,7 +225,8 @@ PY
 	fail "the uninterrupted run"
 NFULL=$(nlines "$tmp/full.json")
 for n in 1 2; do
-	"$B/rovmon" -r "$tmp/a$n.pcap" --vrps "$V" --stale-time 0 --alerts "$tmp/off-a$n.json" --stats /dev/null -q 2> /dev/null ||
+	"$B/rovmon" -r "$tmp/a$n.pcap" --vrps "$V" --stale-time 0 --alerts "$tmp/off-a$n.json" \
+	    --routes "$tmp/off-a$n.routes" --stats /dev/null -q 2> /dev/null ||
 		fail "the offline run of part A$n"
 done
 
@@ -238,11 +239,17 @@ start() {
 	n=$1 dir=$2; shift 2
 	rm -f "$tmp/run$n.pid"
 	ip netns exec "$NS" "$B/rovmon" -i rsb --vrps "$V" --stale-time 0 --alerts "$tmp/run$n.json" \
-	    --state-dir "$dir" --stats "$tmp/run$n.stats" --pidfile "$tmp/run$n.pid" "$@" \
+	    --routes "$tmp/run$n.routes" --state-dir "$dir" --stats "$tmp/run$n.stats" --pidfile "$tmp/run$n.pid" "$@" \
 	    2> "$tmp/run$n.err" &
 	mpid=$!
 	lab_waitfor 60 "rovmon" test -s "$tmp/run$n.pid" || fail "run $n: rovmon -i never opened the capture"
 	[ "$(cat "$tmp/run$n.pid")" = "$mpid" ] || fail "run $n: pid $(cat "$tmp/run$n.pid"), started $mpid"
+}
+# part_a_done RUN N: run RUN has logged every route event of part A N
+# (the route log is written as each route is handled, before the RIB)
+part_a_done() {
+	lab_waitfor 30 "part A's route events" has_lines "$(nlines "$tmp/off-a$2.routes")" "$tmp/run$1.routes" ||
+		fail "run $1: $(nlines "$tmp/run$1.routes") route events, want $(nlines "$tmp/off-a$2.routes")"
 }
 # stop SIGNAL: stop rovmon, wait for it
 stop() {
@@ -276,6 +283,10 @@ replay "$tmp/a1.pcap"
 NA=$(nlines "$tmp/off-a1.json")
 lab_waitfor 30 "part A's alerts" has_lines "$NA" "$tmp/run1.json" ||
 	fail "run 1: $(nlines "$tmp/run1.json") alerts, want $NA"
+# and every route event of A: its last UPDATEs may change only paths,
+# which raise no alert (a stop before them loses them, and a later
+# resolved alert would carry the older path)
+part_a_done 1 1
 stop TERM
 [ -s "$tmp/st1/checkpoint" ] || fail "no checkpoint after SIGTERM"
 cp "$tmp/st1/checkpoint" "$tmp/good"	# for part 3
@@ -308,6 +319,7 @@ replay "$tmp/a2.pcap"
 NA=$(nlines "$tmp/off-a2.json")
 lab_waitfor 30 "part A's alerts" has_lines "$NA" "$tmp/run3.json" ||
 	fail "run 3: $(nlines "$tmp/run3.json") alerts, want $NA"
+part_a_done 3 2
 # two more checkpoints: the second was begun after A's last route
 ckpts() {
 	s=$(nlines "$tmp/run3.stats")

@@ -49,6 +49,28 @@ struct aspa_memo {
 	uint32_t	 asns[ASPA_MEMO_ASN];
 };
 
+/*
+ * The last answer of alerting_sender() for a sender read mid-stream
+ * (--state-dir), with what it was asked: a full table comes ~16 routes
+ * to a packet, one RIB lookup each without it.  The RIB's answer for a
+ * session direction changes only by session events and the work
+ * between packets, which both forget it (valid false), or by the
+ * routes stored with this very answer, which store what it says.
+ */
+struct sender_memo {
+	bool		 valid;
+	bool		 changed;	/* alerting_sender() said true */
+	uint64_t	 session_id;	/* what it was asked: */
+	struct ipaddr	 src_addr;
+	uint16_t	 src_port;
+	uint32_t	 local_as;
+	enum bgp_role	 role;
+	enum bgp_role_source role_source;
+	uint32_t	 to_peer_as, to_local_as;	/* what it said */
+	enum bgp_role	 to_role;
+	enum bgp_role_source to_role_source;
+};
+
 struct rovmon {
 	struct rovmon_options opt;
 	struct capture	*cap;
@@ -70,6 +92,7 @@ struct rovmon {
 	char		 start_line[512];	/* capture_describe() */
 	struct timespec	 t0;
 	struct aspa_memo aspa_memo;	/* rovmon_loop.c */
+	struct sender_memo sender_memo;	/* rovmon_loop.c */
 	struct rtr_audit *rtr_audit;	/* --rtr-audit, else NULL */
 	struct reasm_dispatch dispatch;	/* with it: RTR flows to the audit */
 	struct rovmon_metrics *metrics;	/* --metrics (metrics.c), else NULL */

@@ -203,6 +203,8 @@ stats_tick(struct rovmon *rv, const struct timeval *now)
 static void
 between_packets(struct rovmon *rv, const struct timeval *now)
 {
+	/* held sessions run out here (alerting_tick()): ask the RIB again */
+	rv->sender_memo.valid = false;
 	if (got_hup) {
 		got_hup = 0;
 		log_info("SIGHUP: reloading rules%s, reopening outputs",
@@ -333,6 +335,52 @@ judge_aspa(struct rovmon *rv, const struct bgp_msg_ctx *ctx,
 	return m->has;
 }
 
+static bool
+sender_memo_hit(const struct sender_memo *m, const struct bgp_msg_ctx *ctx)
+{
+	return m->valid && m->session_id == ctx->session_id &&
+	    m->src_port == ctx->src_port && m->local_as == ctx->local_as &&
+	    m->role == ctx->sender_role && m->role_source == ctx->role_source &&
+	    ipaddr_eq(&m->src_addr, &ctx->src_addr);
+}
+
+/*
+ * ctx of a sender read mid-stream, or known: ctx with what the RIB stored
+ * of its sender (alerting_sender()), asked once a packet and session
+ * direction (struct sender_memo).
+ */
+static const struct bgp_msg_ctx *
+sender_known(struct rovmon *rv, const struct bgp_msg_ctx *ctx,
+    struct bgp_msg_ctx *known)
+{
+	struct sender_memo *m = &rv->sender_memo;
+
+	if (sender_memo_hit(m, ctx)) {
+		if (!m->changed)
+			return ctx;
+		*known = *ctx;
+		known->peer_as = m->to_peer_as;
+		known->local_as = m->to_local_as;
+		known->sender_role = m->to_role;
+		known->role_source = m->to_role_source;
+		return known;
+	}
+	*known = *ctx;
+	m->changed = alerting_sender(rv->alerting, known);
+	m->session_id = ctx->session_id;
+	m->src_addr = ctx->src_addr;
+	m->src_port = ctx->src_port;
+	m->local_as = ctx->local_as;
+	m->role = ctx->sender_role;
+	m->role_source = ctx->role_source;
+	m->to_peer_as = known->peer_as;
+	m->to_local_as = known->local_as;
+	m->to_role = known->sender_role;
+	m->to_role_source = known->role_source;
+	m->valid = true;
+	return m->changed ? known : ctx;
+}
+
 /*
  * bgp_sink.route: judge announcements (ROV, the RFC 9234 OTC check at
  * the receiver, ASPA with the sender's AS as the neighbour's), then
@@ -350,11 +398,8 @@ on_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *at,
 
 	/* a session resumed after a restart (--state-dir), read mid-stream:
 	 * its sender as its OPENs said before the restart */
-	if (ctx->peer_as == 0 && rv->state != NULL && rv->alerting != NULL) {
-		known = *ctx;
-		if (alerting_sender(rv->alerting, &known))
-			ctx = &known;
-	}
+	if (ctx->peer_as == 0 && rv->state != NULL && rv->alerting != NULL)
+		ctx = sender_known(rv, ctx, &known);
 	route_verdict_init(&v, ctx, r->event == BGP_ROUTE_ANNOUNCE ? at : NULL);
 	if (r->event == BGP_ROUTE_ANNOUNCE && rv->validator != NULL &&
 	    validator_check(rv->validator, at, r, &res)) {
@@ -386,6 +431,7 @@ on_session(void *arg, const struct bgp_msg_ctx *ctx,
 {
 	struct rovmon *rv = arg;
 
+	rv->sender_memo.valid = false;	/* the RIB's sessions may change */
 	summary_session(rv->summary, ctx, si);
 	/* a connection seen before rovmon's restart whose first message
 	 * since is its end (NOTIFICATION, FIN, the end of a file) ends or

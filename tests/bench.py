@@ -5,7 +5,9 @@ asserted: the targets are compared in docs/performance.md.
 
 usage: bench.py --build BUILD --json OUT [--full PCAP] [--vrps FILE.json.bz2]
                 [--vrps-json FILE.json] [--mrt FILE] [--rules FILE] [--no-live]
-                [--no-tta] [--rs PCAP] [--only full|rs|vrps|small]
+                [--no-tta] [--rs PCAP] [--no-tshark] [--no-bird] [--no-rslive]
+                [--no-threads]
+                [--only full|rs|vrps|small|tshark|bird|rslive|threads]
                 [--small PCAP ...]
 
 Sections:
@@ -53,6 +55,10 @@ Sections:
           replayed onto it; Redis VRP publish -> last alert of the routes
           it flips, 1.1 M routes stored.  Needs root, ethtool, tcpreplay,
           redis-server; BENCH_TTA=0 (--no-tta) skips it.
+  tshark, bird, rslive, threads  issue 17's references (tshark piped
+          into a validation script; BIRD with roa_check()), the live
+          replay of the route-server capture, rovmon --threads 1 against
+          2: tests/bench/refs.py says how.
   small   the bundled captures: start-up dominated, a quick check.
 
 Timing: each command runs REPEAT times, round-robin with the other
@@ -80,6 +86,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import pcapfile  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench"))
+import refs  # noqa: E402
 
 ENV_REPEAT = os.environ.get("BENCH_REPEAT")
 SOAK_WAIT = float(os.environ.get("BENCH_SOAK_WAIT", "7200"))
@@ -639,21 +647,12 @@ def live_section(a, rovmon, tmp, prefixes, packets):
         print(f"\n== Live: skipped ({why})")
         return {"skipped": why}
     ns = f"rvbench-{os.getpid()}"
-    sh = lambda *c: subprocess.run(list(c), check=True, capture_output=True)
     out = {"namespace": ns, "runs": []}
     try:
-        sh("ip", "netns", "add", ns)
-        sh("ip", "-n", ns, "link", "add", "va", "type", "veth", "peer", "name", "vb")
-        for x in ("lo", "va", "vb"):
-            sh("ip", "-n", ns, "link", "set", x, "up")
-        for x in ("va", "vb"):
-            sh("ip", "-n", ns, "link", "set", x, "mtu", "1500")
-            sh("ip", "netns", "exec", ns, "ethtool", "-K", x, "tso", "off", "gso", "off",
-               "gro", "off")
+        live_netns(ns)
         print("\n== Live: rovmon -i vb --vrps V --alerts A, tcpreplay -K onto va "
               f"(veth pair in netns {ns}, tso/gso/gro off)")
-        print(f"  {'requested':>10s} {'sent at':>12s} {'pcap_recv':>10s} {'pcap_drop':>10s} "
-              f"{'ifdrop':>7s} {'backlog':>8s} {'prefixes decoded':>17s}")
+        live_header()
         rates = [x.strip() for x in LIVE_RATES]
         lower = [str(int(rates[0]) // d) for d in (2, 4)] if rates[0].isdigit() else []
         while rates:
@@ -664,12 +663,7 @@ def live_section(a, rovmon, tmp, prefixes, packets):
             if not rates and lower and not any(x.get("clean") for x in out["runs"] + [r]):
                 rates.append(lower.pop(0))
             out["runs"].append(r)
-            if "error" in r:
-                print(f"  {rate:>10s} error: {r['error']}")
-                continue
-            print(f"  {r['requested']:>10s} {r['sent_mbps']:8.1f} Mb/s {r['pcap_recv']:>10,} "
-                  f"{r['pcap_drop']:>10,} {r['pcap_ifdrop']:>7,} {r['softnet_dropped']:>8,} "
-                  f"{r['prefixes_decoded']:>17,}{'' if r['clean'] else '  (drops)'}")
+            live_print(r, rate)
     finally:
         subprocess.run(["ip", "netns", "del", ns], capture_output=True)
     clean = [r for r in out["runs"] if r.get("clean")]
@@ -686,6 +680,33 @@ def live_section(a, rovmon, tmp, prefixes, packets):
     return out
 
 
+def live_netns(ns):
+    """A namespace ns holding the veth pair va - vb (MTU 1500, offloads off)."""
+    sh = lambda *c: subprocess.run(list(c), check=True, capture_output=True)
+    sh("ip", "netns", "add", ns)
+    sh("ip", "-n", ns, "link", "add", "va", "type", "veth", "peer", "name", "vb")
+    for x in ("lo", "va", "vb"):
+        sh("ip", "-n", ns, "link", "set", x, "up")
+    for x in ("va", "vb"):
+        sh("ip", "-n", ns, "link", "set", x, "mtu", "1500")
+        sh("ip", "netns", "exec", ns, "ethtool", "-K", x, "tso", "off", "gso", "off",
+           "gro", "off")
+
+
+def live_header():
+    print(f"  {'requested':>10s} {'sent at':>12s} {'pcap_recv':>10s} {'pcap_drop':>10s} "
+          f"{'ifdrop':>7s} {'backlog':>8s} {'prefixes decoded':>17s}")
+
+
+def live_print(r, rate):
+    if "error" in r:
+        print(f"  {rate:>10s} error: {r['error']}")
+        return
+    print(f"  {r['requested']:>10s} {r['sent_mbps']:8.1f} Mb/s {r['pcap_recv']:>10,} "
+          f"{r['pcap_drop']:>10,} {r['pcap_ifdrop']:>7,} {r['softnet_dropped']:>8,} "
+          f"{r['prefixes_decoded']:>17,}{'' if r['clean'] else '  (drops)'}")
+
+
 def softnet_dropped():
     """Packets the kernel dropped from its per-CPU backlogs (veth receive
     goes through them): the second column of /proc/net/softnet_stat."""
@@ -696,7 +717,12 @@ def softnet_dropped():
         return 0
 
 
-def live_run(a, rovmon, tmp, ns, rate, prefixes, packets):
+def live_run(a, rovmon, tmp, ns, rate, prefixes, packets, pcap=None, rv_args=None,
+             limit=None):
+    """One replay of pcap (default the full table) at rate into a fresh
+    rovmon -i with rv_args (default --vrps V --rules R --alerts A);
+    limit: tcpreplay sends only the first limit packets (then packets
+    should be limit)."""
     stats = os.path.join(tmp, f"live-{rate}.stats.json")
     pidf = os.path.join(tmp, "live.pid")
     alerts = os.path.join(tmp, "live-alerts.json")
@@ -705,9 +731,10 @@ def live_run(a, rovmon, tmp, ns, rate, prefixes, packets):
         if os.path.exists(f):
             os.unlink(f)
     wait_for_soak()
-    p = subprocess.Popen(["ip", "netns", "exec", ns, rovmon, "-i", "vb", "--vrps", a.vrps_json,
-                          "--rules", a.rules, "--alerts", alerts, "--stats", stats,
-                          "--pidfile", pidf],
+    if rv_args is None:
+        rv_args = ["--vrps", a.vrps_json, "--rules", a.rules, "--alerts", alerts]
+    p = subprocess.Popen(["ip", "netns", "exec", ns, rovmon, "-i", "vb"] + rv_args +
+                         ["--stats", stats, "--pidfile", pidf],
                          stdout=subprocess.DEVNULL, stderr=open(err, "w"))
     r = {"requested": "topspeed" if rate == "top" else f"{rate} Mb/s"}
     try:
@@ -722,7 +749,8 @@ def live_run(a, rovmon, tmp, ns, rate, prefixes, packets):
         sn0 = softnet_dropped()
         cmd = ["ip", "netns", "exec", ns, "tcpreplay", "-K", "-i", "va"]
         cmd += ["--topspeed"] if rate == "top" else ["--mbps", rate]
-        cmd += [a.full]
+        cmd += ["--limit", str(limit)] if limit else []
+        cmd += [pcap or a.full]
         r["cmd"] = " ".join(cmd[4:])
         tr = subprocess.run(cmd, capture_output=True, text=True)
         txt = tr.stdout + tr.stderr
@@ -732,11 +760,14 @@ def live_run(a, rovmon, tmp, ns, rate, prefixes, packets):
         if not m or not m2:
             r["error"] = "tcpreplay: " + txt.strip()[-300:]
             return r
-        r.update({"sent_packets": int(m.group(1)), "sent_s": float(m.group(3)),
-                  "sent_mbps": float(m2.group(1)),
+        r.update({"sent_packets": int(m.group(1)), "sent_bytes": int(m.group(2)),
+                  "sent_s": float(m.group(3)), "sent_mbps": float(m2.group(1)),
                   "tcpreplay_failed": int(mf.group(1)) if mf else None})
-        # Let rovmon drain its ring: SIGUSR1 until `packets` stops moving.
+        # Let rovmon drain its ring: SIGUSR1 until `packets` stops moving;
+        # drain_s: from tcpreplay's end to the last poll that saw it move
+        # (0.5 s resolution), the backlog rovmon still had.
         last, t0 = -1, time.monotonic()
+        moved = t0
         while time.monotonic() - t0 < 120:
             os.kill(pid, signal.SIGUSR1)
             time.sleep(0.5)
@@ -746,7 +777,10 @@ def live_run(a, rovmon, tmp, ns, rate, prefixes, packets):
                 cur = -2
             if cur == last:
                 break
+            if last >= 0:
+                moved = time.monotonic()
             last = cur
+        r["drain_s"] = round(moved - t0, 1)
         r["softnet_dropped"] = softnet_dropped() - sn0
         try:
             with open(f"/proc/{pid}/status") as f:
@@ -852,6 +886,9 @@ def main():
                     help="skip time to alert (tests/bench/time_to_alert.py)")
     ap.add_argument("--rs", help="the route-server-scale capture (tests/bench/rsscale.sh)")
     ap.add_argument("--only", help="run this section alone (e.g. rs)")
+    for x in ("tshark", "bird", "rslive", "threads"):
+        ap.add_argument(f"--no-{x}", action="store_true",
+                        help=f"skip the {x} section (tests/bench/refs.py)")
     ap.add_argument("--small", nargs="*", default=[])
     a = ap.parse_args()
 
@@ -882,33 +919,44 @@ def main():
               f", binary sha256 {res['rovmon']['sha256'][:16]}; {res['date']}; "
               f"{res['host']['nproc']} CPUs ({res['host']['cpu']}), "
               f"load average {res['host']['loadavg_start'][0]:.2f}")
-        if a.only:  # the named section alone
-            a.full = None if a.only != "full" else a.full
-            a.rs = None if a.only != "rs" else a.rs
+        want = lambda name: not a.only or a.only == name
+        if a.only:  # the named section alone, with the inputs it needs
+            a.full = a.full if a.only in ("full", "tshark", "bird", "threads") else None
+            a.rs = a.rs if a.only in ("rs", "rslive", "threads") else None
             a.vrps = None if a.only != "vrps" else a.vrps
-            a.vrps_json = a.vrps_json if a.only in ("vrps", "rs") else None
+            a.vrps_json = None if a.only == "small" else a.vrps_json
             a.small = [] if a.only != "small" else a.small
             a.mrt = None
             a.no_tta = True  # tests/bench/time_to_alert.py runs alone
-        if a.full:
+        if a.full and want("full"):
             res["full"] = full_section(a, rovmon, tmp, errlog)
-        if a.rs and a.vrps_json:
+        if a.rs and a.vrps_json and want("rs"):
             res["rs"] = rs_section(a, rovmon, tmp, errlog, res.get("full"))
-        if a.vrps or (a.vrps_json and a.only != "rs"):
+        if a.vrps or (a.vrps_json and want("vrps")):
             res["vrps"] = vrp_section(a, bench_rov)
         if a.mrt and (a.vrps or a.vrps_json) and shutil.which("bgpdump") and \
                 os.path.exists(os.path.join(a.build, "bench_aspa")):
             res["aspa"] = aspa_section(a, os.path.join(a.build, "bench_aspa"), tmp,
                                        res.get("full"))
-        if a.full and a.vrps_json:
+        if a.full and a.vrps_json and want("full"):
             res["aspa_route"] = aspa_route_section(rovmon, a.full, a.vrps_json)
-        if a.full and os.path.exists(os.path.join(a.build, "bench_json")):
+        if a.full and want("full") and os.path.exists(os.path.join(a.build, "bench_json")):
             res["json"] = json_section(a, rovmon, os.path.join(a.build, "bench_json"), tmp)
         if not a.only:
             res["rib_synthetic"] = rib_section(a.build)
-        if a.full:
+        if a.full and want("full"):
             c = res["full"]["capture"]
             res["live"] = live_section(a, rovmon, tmp, c["prefixes"], c["packets"])
+        # issue 17's references, live burst and threads (tests/bench/refs.py)
+        me = sys.modules[__name__]
+        if a.full and a.vrps_json and want("tshark") and not a.no_tshark:
+            res["tshark_ref"] = refs.tshark_section(a, me, rovmon, tmp, errlog)
+        if a.full and a.vrps_json and want("bird") and not a.no_bird:
+            res["bird_ref"] = refs.bird_section(a, me, rovmon, tmp, res.get("tshark_ref"))
+        if a.rs and a.vrps_json and want("rslive") and not a.no_rslive and not a.no_live:
+            res["rs_live"] = refs.rslive_section(a, me, rovmon, tmp)
+        if (a.full or a.rs) and a.vrps_json and want("threads") and not a.no_threads:
+            res["threads"] = refs.threads_section(a, me, rovmon, tmp, errlog)
         if not a.no_tta and a.vrps_json:
             res["time_to_alert"] = tta_section(a, rovmon, tmp)
         if a.small:

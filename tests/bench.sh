@@ -16,7 +16,13 @@
 #   BENCH_RS=0         skip the route-server-scale section (issue 17)
 #   BENCH_RS_SESSIONS  its peers per address family (default 50: ~3.8 GB
 #                      capture, 55.7 M routes, 2.3 GB of rovmon RSS)
-#   BENCH_ONLY=SECTION run one section alone: full, rs, vrps or small
+#   BENCH_TSHARK=0     skip the tshark | tests/bench/rov_ref.py reference
+#   BENCH_BIRD=0       skip BIRD with roa_check() (tests/bench/bird_ref.py)
+#   BENCH_RSLIVE=0     skip the live replay of the route-server capture
+#                      (BENCH_RSLIVE_RATES, BENCH_RSLIVE_FRACTION tune it)
+#   BENCH_THREADS=0    skip rovmon --threads 1 against --threads 2
+#   BENCH_ONLY=SECTION run one section alone: full, rs, vrps, small,
+#                      tshark, bird, rslive or threads
 #                      (JSON in BUILD/bench-SECTION.json)
 #   SHARED, VRPS       the shared data directory, the VRP snapshot (.bz2)
 #   MRT                the full table as MRT, for the ASPA section's paths
@@ -34,7 +40,8 @@ set -- --build "$BUILD" --json "$JSON" --rules rules/rovmon.rules
 [ -z "${BENCH_ONLY:-}" ] || set -- "$@" --only "$BENCH_ONLY"
 
 # The full-table capture (cached; made once with root, ~1 minute).
-if [ "${BENCH_FULL:-1}" != 0 ] && [ "${BENCH_ONLY:-full}" = full ]; then
+case ${BENCH_ONLY:-full} in full | tshark | bird | threads) need_full=1 ;; *) need_full=0 ;; esac
+if [ "${BENCH_FULL:-1}" != 0 ] && [ $need_full = 1 ]; then
 	if FULL=$(bash tests/bench/fulltable.sh); then
 		set -- "$@" --full "$FULL"
 	else
@@ -44,8 +51,9 @@ if [ "${BENCH_FULL:-1}" != 0 ] && [ "${BENCH_ONLY:-full}" = full ]; then
 fi
 
 # The route-server-scale capture (cached; made from the full-table one).
-# BENCH_FULL=0 leaves it out too, unless BENCH_ONLY=rs.
-if [ "${BENCH_RS:-1}" != 0 ] && { [ "${BENCH_ONLY:-}" = rs ] ||
+# BENCH_FULL=0 leaves it out too, unless BENCH_ONLY names a section of it.
+case ${BENCH_ONLY:-} in rs | rslive | threads) only_rs=1 ;; *) only_rs=0 ;; esac
+if [ "${BENCH_RS:-1}" != 0 ] && { [ $only_rs = 1 ] ||
     { [ -z "${BENCH_ONLY:-}" ] && [ "${BENCH_FULL:-1}" != 0 ]; }; }; then
 	if RS=$(bash tests/bench/rsscale.sh); then
 		set -- "$@" --rs "$RS"
@@ -74,5 +82,9 @@ MRT=${MRT:-$SHARED/mrt/bgpdump-test_data/updates.et-header.2015.gz}
 [ -f "$MRT" ] && set -- "$@" --mrt "$MRT"
 [ "${BENCH_LIVE:-1}" != 0 ] || set -- "$@" --no-live
 [ "${BENCH_TTA:-1}" != 0 ] || set -- "$@" --no-tta
+for x in tshark bird rslive threads; do
+	eval "v=\${BENCH_$(echo $x | tr a-z A-Z):-1}"
+	[ "$v" != 0 ] || set -- "$@" --no-$x
+done
 
 exec python3 tests/bench.py "$@" --small pcaps/ipv4-full.pcap pcaps/ipv6-full.pcap

@@ -26,8 +26,9 @@ time from the first session's Established (BIRD's "since" time stamp, in
 ms: timeformat protocol iso long ms) to the receiver's "Routes: N
 imported" of both sessions reaching the table's size (polled over the
 control socket with `show protocols all`, 0.1 s apart; BIRD answers
-between batches of UPDATEs, so a poll takes 0.3-0.6 s while it imports:
-the resolution, kept in the JSON as poll_interval_s).
+between batches of UPDATEs, so a poll may take up to 0.6 s while it imports:
+the resolution, kept in the JSON as poll_interval_s, the mean, and
+poll_max_gap_s).
 Then the split by state (`show route ... where (4200000002,0,S) ~
 bgp_large_community count`).  The baseline: the same receiver without
 ROA tables and with "import all", so the sender's and the session's own
@@ -317,6 +318,7 @@ def converge(lab, tx, total, rov, roa, roa_n):
         r.update({"routes": n, "established_after_enable_s": round(t_est - enabled, 3),
                   "converge_s": round(now - t_est, 3),
                   "poll_interval_s": round(sum(gaps) / len(gaps), 2) if gaps else None,
+                  "poll_max_gap_s": round(max(gaps), 2) if gaps else None,
                   "prefixes_per_s": round(total / (now - t_est))})
         r["progress"] = samples[::max(1, len(samples) // 40)]
         log(f"{name}: {n:,} routes {r['converge_s']} s after the first Established")

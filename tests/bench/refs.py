@@ -210,8 +210,9 @@ def bird_section(a, b, rovmon, tmp, prior=None):
         o["roa_check_cost_s"] = round(r_["converge_s"] - p_["converge_s"], 2)
         print(f"  best: import all {p_['converge_s']:.2f} s ({p_['prefixes_per_s']:,}/s), "
               f"roa_check() {r_['converge_s']:.2f} s ({r_['prefixes_per_s']:,}/s): roa_check() "
-              f"adds {o['roa_check_cost_s']:+.2f} s; time resolution ~"
-              f"{max(p_['poll_interval_s'] or 0, r_['poll_interval_s'] or 0):.1f} s (the polls)")
+              f"adds {o['roa_check_cost_s']:+.2f} s; polls {p_['poll_interval_s']}/"
+              f"{r_['poll_interval_s']} s apart on average, at most "
+              f"{max(p_.get('poll_max_gap_s') or 0, r_.get('poll_max_gap_s') or 0):.1f} s")
     return o
 
 

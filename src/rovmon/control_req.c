@@ -1,9 +1,10 @@
 /*
  * control_req.c - the control socket's request parser (control_req.h,
  * docs/control.md).  The bytes come from whoever may connect to the
- * socket: they are read within n (never as a C string), only printable
- * ASCII words separated by blanks are accepted, and each refusal says
- * which word broke which rule.
+ * socket: they are read through a cursor (include/base/cursor.h, never
+ * as a C string), only printable ASCII words separated by blanks are
+ * accepted and copied out, and each refusal says which word broke which
+ * rule.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "base/addr.h"
+#include "base/cursor.h"
 #include "rovmon/control_req.h"
 
 #define MAX_WORDS	16
@@ -38,43 +40,59 @@ fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
+/* Drop c's last byte if it is b. */
+static void
+drop_last(struct cursor *c, uint8_t b)
+{
+	struct cursor head;
+	uint8_t last;
+
+	if (cursor_peek_u8(c, cursor_left(c) - 1, &last) == 0 && last == b &&
+	    cursor_sub(c, cursor_left(c) - 1, &head) == 0)
+		*c = head;
+}
+
 /* Split into words; -1 (err said) on a byte or length not allowed. */
 static int
 split(const char *line, size_t n, struct words *ws, char *err, size_t errlen)
 {
-	size_t i, len = 0;
-	unsigned char c;
+	struct cursor c;
+	size_t off, len = 0;
+	uint8_t b;
+	bool end;
 
 	ws->n = 0;
 	if (n > CONTROL_REQ_MAX)
 		return fail(err, errlen, "request longer than %d bytes",
 		    CONTROL_REQ_MAX);
+	cursor_init(&c, line, n);
 	/* one line: a newline may end it, and a CR before that */
-	if (n > 0 && line[n - 1] == '\n')
-		n--;
-	if (n > 0 && line[n - 1] == '\r')
-		n--;
-	for (i = 0; i <= n; i++) {
-		c = i < n ? (unsigned char)line[i] : ' ';
-		if (c == ' ' || c == '\t') {
+	drop_last(&c, '\n');
+	drop_last(&c, '\r');
+	for (off = 0;; off++) {
+		/* the end ends the last word as a blank does */
+		end = cursor_get_u8(&c, &b) == -1;
+		if (end || b == ' ' || b == '\t') {
 			if (len > 0) {
 				ws->w[ws->n][len] = '\0';
 				ws->n++;
 				len = 0;
 			}
+			if (end)
+				break;
 			continue;
 		}
-		if (c < 0x21 || c > 0x7e)
+		if (b < 0x21 || b > 0x7e)
 			return fail(err, errlen, "byte 0x%02x at offset %zu: "
 			    "a request is one line of printable ASCII words",
-			    c, i);
+			    b, off);
 		if (ws->n == MAX_WORDS)
 			return fail(err, errlen, "more than %d words",
 			    MAX_WORDS);
 		if (len == WORD_MAX - 1)
 			return fail(err, errlen, "word %zu longer than %d "
 			    "bytes", ws->n + 1, WORD_MAX - 1);
-		ws->w[ws->n][len++] = (char)c;
+		ws->w[ws->n][len++] = (char)b;
 	}
 	if (ws->n == 0)
 		return fail(err, errlen, "empty request (show summary|"

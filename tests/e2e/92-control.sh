@@ -274,9 +274,11 @@ log "part 2: huge, binary, quoted, unknown requests refused in one line each; sl
 # under /var/tmp/rovmon-bench); without the shared data or the tools it
 # needs, the small real capture, said as a skipped part.
 FULL=$(SHARED=$SHARED bash tests/bench/fulltable.sh 2> "$W/fulltable.err") || FULL=""
+REPLAY="a full-table replay"
 if [ -z "$FULL" ]; then
 	echo "SKIP-PART: no full-table capture ($(tail -n 1 "$W/fulltable.err")): the query storm runs over pcaps/ipv4-full.pcap"
 	FULL=$ROOT/pcaps/ipv4-full.pcap
+	REPLAY="a replay of pcaps/ipv4-full.pcap (no full-table capture)"
 fi
 NPKT=$(capinfos -c -M "$FULL" | awk '/Number of packets/ {print $NF}')
 lab_veth $NM st0 $NM st1 || fail "veth"
@@ -364,4 +366,4 @@ wait $S1; r1=$?
 wait $S2; r2=$?
 [ $r1 = 0 ] && [ $r2 = 0 ] || fail "rovmon exit status $r1, $r2"
 [ ! -e "$CTL" ] && [ ! -e "$CTL2" ] || fail "control sockets left behind"
-echo "PASS: show routes --state invalid = the scenario's INVALID routes at 3 points (announce, withdraw/change, rovctl reload to generation 2); summary, sessions, filters, text forms; hostile requests refused in one line; pcap_drop 0 during $nq queries over a full-table replay, the slow client dropped"
+echo "PASS: show routes --state invalid = the scenario's INVALID routes at 3 points (announce, withdraw/change, rovctl reload to generation 2); summary, sessions, filters, text forms; hostile requests refused in one line; pcap_drop 0 during $nq queries over $REPLAY, the slow client dropped"

@@ -201,13 +201,7 @@ replay() {
 # stats_is PYEXPR: a new stats line (SIGUSR1) for which PYEXPR (over s, the
 # line, and r, its redis object) is true.
 stats_is() {
-	sa_n=$(nlines "$tmp/live.stats")
-	kill -USR1 "$mpid" 2> /dev/null || return 1
-	sa_i=0
-	until has_lines $((sa_n + 1)) "$tmp/live.stats"; do
-		sa_i=$((sa_i + 1)); [ $sa_i -lt 50 ] || return 1
-		sleep 0.1
-	done
+	lab_stats_line "$mpid" "$tmp/live.stats" || return 1
 	python3 -c 'import json, sys
 s = json.loads(open(sys.argv[1]).read().splitlines()[-1]); r = s["redis"]
 sys.exit(0 if eval(sys.argv[2]) else 1)' "$tmp/live.stats" "$1"

@@ -50,13 +50,7 @@ replay() { # FILE: replay onto the monitor veth, wait until rovmon logged it
 # sensor_at GEN: a new stats line (SIGUSR1) says the sensor is connected to
 # Redis and uses generation GEN
 sensor_at() {
-	sa_n=$(nlines "$tmp/live.stats")
-	kill -USR1 "$mpid" 2> /dev/null || return 1
-	sa_i=0
-	until has_lines $((sa_n + 1)) "$tmp/live.stats"; do
-		sa_i=$((sa_i + 1)); [ $sa_i -lt 50 ] || return 1
-		sleep 0.1
-	done
+	lab_stats_line "$mpid" "$tmp/live.stats" || return 1
 	python3 -c 'import json, sys
 s = json.loads(open(sys.argv[1]).read().splitlines()[-1])
 sys.exit(0 if s["vrp_generation"] == int(sys.argv[2]) and s["redis"]["connected"] else 1)' \

@@ -56,13 +56,7 @@ has_lines() { [ "$(nlines "$2")" -ge "$1" ]; }	# N FILE
 # sensor_at GEN: a new stats line (SIGUSR1, which also drains the alerts
 # gathered so far) says the sensor uses generation GEN
 sensor_at() {
-	sa_n=$(nlines "$tmp/live.stats")
-	kill -USR1 "$mpid" 2> /dev/null || return 1
-	sa_i=0
-	until has_lines $((sa_n + 1)) "$tmp/live.stats"; do
-		sa_i=$((sa_i + 1)); [ $sa_i -lt 50 ] || return 1
-		sleep 0.1
-	done
+	lab_stats_line "$mpid" "$tmp/live.stats" || return 1
 	python3 -c 'import json, sys
 s = json.loads(open(sys.argv[1]).read().splitlines()[-1])
 sys.exit(0 if s["vrp_generation"] == int(sys.argv[2]) else 1)' \

@@ -32,12 +32,8 @@ W=$(mktemp -d /tmp/rovmon-82.XXXXXX)
 LAB_DIR=$W
 MPIDS=""
 cleanup() {
-	for p in $MPIDS; do kill "$p" 2> /dev/null; done
-	for p in $MPIDS; do
-		i=0
-		while kill -0 "$p" 2> /dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-		kill -9 "$p" 2> /dev/null
-	done
+	# shellcheck disable=SC2086
+	lab_stop 50 $MPIDS
 	lab_cleanup
 	wait 2> /dev/null
 	rm -rf "$W"
@@ -46,7 +42,7 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 fail() {
 	echo "FAIL: $*"
-	for f in "$W"/*.log "$W"/*.err; do [ -s "$f" ] && { echo "--- $f"; tail -n 15 "$f"; }; done
+	lab_tails "$W"/*.log "$W"/*.err
 	exit 1
 }
 waitfor() { lab_waitfor "$@" || fail "timeout ($1 s) waiting for $2"; }	# SECONDS WHAT CMD...

@@ -47,7 +47,7 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 fail() {
 	echo "FAIL: $*"
-	for f in "$W"/*.log "$W"/*.err; do [ -s "$f" ] && { echo "--- $f"; tail -n 15 "$f"; }; done
+	lab_tails "$W"/*.log "$W"/*.err
 	exit 1
 }
 waitfor() { lab_waitfor "$@" || fail "timeout ($1 s) waiting for $2"; }	# SECONDS WHAT CMD...

@@ -52,12 +52,8 @@ LAB_DIR=$W
 MPIDS=""
 T0=$(date +%s)
 cleanup() {
-	for p in $MPIDS; do kill "$p" 2> /dev/null; done
-	for p in $MPIDS; do
-		i=0
-		while kill -0 "$p" 2> /dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
-		kill -9 "$p" 2> /dev/null
-	done
+	# shellcheck disable=SC2086
+	lab_stop 20 $MPIDS
 	lab_cleanup
 	redis_cleanup
 	wait 2> /dev/null
@@ -68,7 +64,7 @@ trap 'exit 1' INT TERM
 log() { echo "[96 +$(($(date +%s) - T0))s] $*"; }
 fail() {
 	echo "FAIL: $*"
-	for f in "$W"/*.log "$W"/*.err; do [ -s "$f" ] && { echo "--- $f"; tail -n 15 "$f"; }; done
+	lab_tails "$W"/*.log "$W"/*.err
 	exit 1
 }
 waitfor() { lab_waitfor "$@" || fail "timeout ($1 s) waiting for $2"; }	# SECONDS WHAT CMD...

@@ -34,6 +34,15 @@
 #   lab_bird_conf FILE LOCAL4 LOCAL6 PEER4 PEER6 LOGFILE LOGCLASSES [RTRPORT]
 #       with RTRPORT: an RPKI-RTR client of 127.0.0.1:RTRPORT filling the
 #       ROA tables r4 and r6.
+#   lab_stop TENTHS PID...     SIGTERM to every PID, then SIGKILL to each
+#       one still running TENTHS tenths of a second after (a test's own
+#       processes, from its EXIT trap).
+#   lab_stats_line PID FILE    SIGUSR1 to the rovmon PID, then wait (up to
+#       5 s) for FILE, its --stats, to gain the line that writes; 1 when
+#       the signal cannot be sent or on the deadline.
+# Failures
+#   lab_tails FILE...          the last 15 lines of each non-empty FILE,
+#       each under "--- FILE": what a failing test shows of its logs.
 # Cleanup
 #   lab_cleanup   stop the lab_bg processes (SIGTERM, SIGKILL after 2 s),
 #       delete every namespace lab_ns made (their links go with them).
@@ -125,17 +134,42 @@ lab_waitfor() {
 	done
 }
 
-lab_cleanup() {
-	for _lab_p in $LAB_PIDS; do kill "$_lab_p" 2> /dev/null || :; done
-	for _lab_p in $LAB_PIDS; do
+lab_stop() {
+	_lab_t=$1
+	shift
+	for _lab_p in "$@"; do kill "$_lab_p" 2> /dev/null || :; done
+	for _lab_p in "$@"; do
 		_lab_i=0
-		while kill -0 "$_lab_p" 2> /dev/null && [ $_lab_i -lt 20 ]; do
+		while kill -0 "$_lab_p" 2> /dev/null && [ $_lab_i -lt "$_lab_t" ]; do
 			sleep 0.1
 			_lab_i=$((_lab_i + 1))
 		done
 		kill -9 "$_lab_p" 2> /dev/null || :
-		wait "$_lab_p" 2> /dev/null || :
 	done
+}
+
+lab_stats_line() {
+	_lab_n=$(wc -l 2> /dev/null < "$2" || echo 0)
+	kill -USR1 "$1" 2> /dev/null || return 1
+	_lab_i=0
+	until [ "$(wc -l 2> /dev/null < "$2" || echo 0)" -gt "$_lab_n" ]; do
+		_lab_i=$((_lab_i + 1))
+		[ $_lab_i -lt 50 ] || return 1
+		sleep 0.1
+	done
+}
+
+lab_tails() {
+	for _lab_f in "$@"; do
+		[ -s "$_lab_f" ] && { echo "--- $_lab_f"; tail -n 15 "$_lab_f"; }
+	done
+	:
+}
+
+lab_cleanup() {
+	# shellcheck disable=SC2086
+	lab_stop 20 $LAB_PIDS
+	for _lab_p in $LAB_PIDS; do wait "$_lab_p" 2> /dev/null || :; done
 	LAB_PIDS=""
 	for _lab_n in $LAB_NSS; do ip netns del "$_lab_n" 2> /dev/null || :; done
 	LAB_NSS=""

@@ -123,6 +123,27 @@ put_kv(char *b, size_t cap, size_t *off, const char *k, uint64_t v)
 	jb_putu(b, cap, off, v);
 }
 
+/* One counter of a JSON object; put_kvs() writes a run of them. */
+struct kv {
+	const char	*k;
+	uint64_t	 v;
+};
+
+#define NKV(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* "k":v,"k":v,... for the n pairs of kv, in their order. */
+static void
+put_kvs(char *b, size_t cap, size_t *off, const struct kv *kv, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			jb_put(b, cap, off, ",", 1);
+		put_kv(b, cap, off, kv[i].k, kv[i].v);
+	}
+}
+
 static void
 put_time(char *b, size_t cap, size_t *off, int64_t t)
 {
@@ -219,22 +240,77 @@ on_route(void *arg, const struct route_event *ev, bool alerted)
 
 /* ---- show summary ----------------------------------------------------- */
 
+/* Sessions up, or read mid-stream, of those the report keeps. */
+static size_t
+sessions_up(const struct summary *sum)
+{
+	struct summary_session_info si;
+	size_t i, up = 0;
+
+	for (i = 0; summary_session_at(sum, i, &si); i++)
+		if (strcmp(si.state, "up") == 0 ||
+		    strcmp(si.state, "mid-stream") == 0)
+			up++;
+	return up;
+}
+
+/* The RIB's tallies: the "routes" object of show summary. */
+static void
+put_route_counts(char *b, size_t cap, size_t *off, const struct rib_counts *rc)
+{
+	const struct kv rpki[] = {
+		{ "stored", rc->routes },
+		{ "valid", rc->rpki[ROV_VALID] },
+		{ "invalid", rc->rpki[ROV_INVALID] },
+		{ "not_found", rc->rpki[ROV_NOT_FOUND] },
+	};
+	const struct kv aspa[] = {
+		{ "valid", rc->aspa[ASPA_VALID] },
+		{ "invalid", rc->aspa[ASPA_INVALID] },
+		{ "unknown", rc->aspa[ASPA_UNKNOWN] },
+		{ "none", rc->aspa_none },
+	};
+
+	jb_put(b, cap, off, "{", 1);
+	put_kvs(b, cap, off, rpki, NKV(rpki));
+	jb_puts(b, cap, off, ",\"aspa\":{");
+	put_kvs(b, cap, off, aspa, NKV(aspa));
+	jb_put(b, cap, off, "},", 2);
+	put_kv(b, cap, off, "leaks", rc->routes - rc->leak[BGP_LEAK_NONE]);
+	jb_put(b, cap, off, "}", 1);
+}
+
 static size_t
 summary_frame(struct answer *a)
 {
 	struct rovmon *rv = a->rv;
 	const struct rib *rib = rv->alerting != NULL ?
 	    alerting_rib(rv->alerting) : NULL;
-	struct summary_session_info si;
+	const struct kv sessions[] = {
+		{ "seen", summary_session_count(rv->summary) },
+		{ "up", sessions_up(rv->summary) },
+		{ "with_routes", rib != NULL ? rib_sessions(rib) : 0 },
+	};
+	const struct kv drops[] = {
+		{ "pcap_drop", stats.pcap_drop },
+		{ "pcap_ifdrop", stats.pcap_ifdrop },
+		{ "reasm_gaps", stats.reasm_gaps },
+		{ "reasm_gap_bytes", stats.reasm_gap_bytes },
+		{ "rib_nomem", stats.rib_nomem },
+		{ "alert_queue_drops", stats.alert_queue_drops },
+		{ "alert_write_errors", stats.alert_write_errors },
+		{ "control_dropped", stats.control_dropped },
+	};
+	const struct kv totals[] = {
+		{ "packets", stats.packets },
+		{ "bgp_messages", stats.bgp_messages },
+		{ "alerts", stats.alerts },
+	};
 	struct rib_counts rc;
-	size_t cap = sizeof(a->buf) - 1, off = 0, i, up = 0;
+	size_t cap = sizeof(a->buf) - 1, off = 0;
 	int64_t now = (int64_t)time(NULL);
 	char *b = a->buf;
 
-	for (i = 0; summary_session_at(rv->summary, i, &si); i++)
-		if (strcmp(si.state, "up") == 0 ||
-		    strcmp(si.state, "mid-stream") == 0)
-			up++;
 	jb_puts(b, cap, &off, "{\"summary\":{\"version\":\"" ROVMON_VERSION
 	    "\",\"sensor\":");
 	/* the name alerts carry: --sensor, else the host name */
@@ -246,36 +322,13 @@ summary_frame(struct answer *a)
 	jb_puts(b, cap, &off, ",\"now\":");
 	put_time(b, cap, &off, now);
 	jb_puts(b, cap, &off, ",\"sessions\":{");
-	put_kv(b, cap, &off, "seen", summary_session_count(rv->summary));
-	jb_put(b, cap, &off, ",", 1);
-	put_kv(b, cap, &off, "up", up);
-	jb_put(b, cap, &off, ",", 1);
-	put_kv(b, cap, &off, "with_routes", rib != NULL ? rib_sessions(rib) :
-	    0);
+	put_kvs(b, cap, &off, sessions, NKV(sessions));
 	jb_puts(b, cap, &off, "},\"routes\":");
 	if (rib == NULL)
 		jb_puts(b, cap, &off, "null");
 	else {
 		rib_counts(rib, &rc);
-		jb_put(b, cap, &off, "{", 1);
-		put_kv(b, cap, &off, "stored", rc.routes);
-		jb_put(b, cap, &off, ",", 1);
-		put_kv(b, cap, &off, "valid", rc.rpki[ROV_VALID]);
-		jb_put(b, cap, &off, ",", 1);
-		put_kv(b, cap, &off, "invalid", rc.rpki[ROV_INVALID]);
-		jb_put(b, cap, &off, ",", 1);
-		put_kv(b, cap, &off, "not_found", rc.rpki[ROV_NOT_FOUND]);
-		jb_puts(b, cap, &off, ",\"aspa\":{");
-		put_kv(b, cap, &off, "valid", rc.aspa[ASPA_VALID]);
-		jb_put(b, cap, &off, ",", 1);
-		put_kv(b, cap, &off, "invalid", rc.aspa[ASPA_INVALID]);
-		jb_put(b, cap, &off, ",", 1);
-		put_kv(b, cap, &off, "unknown", rc.aspa[ASPA_UNKNOWN]);
-		jb_put(b, cap, &off, ",", 1);
-		put_kv(b, cap, &off, "none", rc.aspa_none);
-		jb_put(b, cap, &off, "},", 2);
-		put_kv(b, cap, &off, "leaks", rc.routes - rc.leak[BGP_LEAK_NONE]);
-		jb_put(b, cap, &off, "}", 1);
+		put_route_counts(b, cap, &off, &rc);
 	}
 	jb_puts(b, cap, &off, ",\"vrps\":");
 	if (rv->validator == NULL || validator_index(rv->validator) == NULL)
@@ -299,27 +352,9 @@ summary_frame(struct answer *a)
 		jb_put(b, cap, &off, "}", 1);
 	}
 	jb_puts(b, cap, &off, ",\"drops\":{");
-	put_kv(b, cap, &off, "pcap_drop", stats.pcap_drop);
-	jb_put(b, cap, &off, ",", 1);
-	put_kv(b, cap, &off, "pcap_ifdrop", stats.pcap_ifdrop);
-	jb_put(b, cap, &off, ",", 1);
-	put_kv(b, cap, &off, "reasm_gaps", stats.reasm_gaps);
-	jb_put(b, cap, &off, ",", 1);
-	put_kv(b, cap, &off, "reasm_gap_bytes", stats.reasm_gap_bytes);
-	jb_put(b, cap, &off, ",", 1);
-	put_kv(b, cap, &off, "rib_nomem", stats.rib_nomem);
-	jb_put(b, cap, &off, ",", 1);
-	put_kv(b, cap, &off, "alert_queue_drops", stats.alert_queue_drops);
-	jb_put(b, cap, &off, ",", 1);
-	put_kv(b, cap, &off, "alert_write_errors", stats.alert_write_errors);
-	jb_put(b, cap, &off, ",", 1);
-	put_kv(b, cap, &off, "control_dropped", stats.control_dropped);
+	put_kvs(b, cap, &off, drops, NKV(drops));
 	jb_puts(b, cap, &off, "},");
-	put_kv(b, cap, &off, "packets", stats.packets);
-	jb_put(b, cap, &off, ",", 1);
-	put_kv(b, cap, &off, "bgp_messages", stats.bgp_messages);
-	jb_put(b, cap, &off, ",", 1);
-	put_kv(b, cap, &off, "alerts", stats.alerts);
+	put_kvs(b, cap, &off, totals, NKV(totals));
 	jb_puts(b, cap, &off, "}}");
 	return off;
 }
@@ -363,13 +398,55 @@ on_dir(void *arg, const struct rib_dir_info *di)
 	c->d[d] = *di;
 }
 
+/* A speaker's counts: its messages (total of them all), announcements,
+ * withdrawals and the routes the RIB holds of it (di). */
+static void
+put_speaker_counts(char *b, size_t cap, size_t *off,
+    const struct summary_speaker_info *sp, uint64_t total,
+    const struct rib_dir_info *di)
+{
+	const struct kv msgs[] = {
+		{ "total", total },
+		{ "open", sp->msgs[BGP_OPEN] },
+		{ "update", sp->msgs[BGP_UPDATE] },
+		{ "notification", sp->msgs[BGP_NOTIFICATION] },
+		{ "keepalive", sp->msgs[BGP_KEEPALIVE] },
+	};
+	const struct kv announced[] = {
+		{ "valid", sp->ann_valid },
+		{ "invalid", sp->ann_invalid },
+		{ "not_found", sp->ann_not_found },
+		{ "unverified", sp->ann_unverified },
+	};
+	const struct kv routes[] = {
+		{ "stored", di->routes },
+		{ "valid", di->rpki[ROV_VALID] },
+		{ "invalid", di->rpki[ROV_INVALID] },
+		{ "not_found", di->rpki[ROV_NOT_FOUND] },
+		{ "stale", di->stale },
+	};
+
+	jb_puts(b, cap, off, ",\"messages\":{");
+	put_kvs(b, cap, off, msgs, NKV(msgs));
+	jb_puts(b, cap, off, "},\"announced\":{");
+	put_kvs(b, cap, off, announced, NKV(announced));
+	jb_puts(b, cap, off, "},");
+	put_kv(b, cap, off, "withdrawn", sp->withdrawn);
+	jb_puts(b, cap, off, ",\"routes\":{");
+	put_kvs(b, cap, off, routes, NKV(routes));
+	jb_puts(b, cap, off, di->held ? ",\"held\":true}}" :
+	    ",\"held\":false}}");
+}
+
 static void
 speaker_json(struct answer *a, size_t cap, size_t *off,
     const struct summary_speaker_info *sp, const struct sess_count *c)
 {
+	/* a speaker the RIB holds no route of */
+	static const struct rib_dir_info none;
+	const struct rib_dir_info *di = &none;
 	char *b = a->buf;
 	uint64_t total = 0;
-	const struct rib_dir_info *di = NULL;
 	unsigned t;
 	int d;
 
@@ -396,40 +473,7 @@ speaker_json(struct answer *a, size_t cap, size_t *off,
 	    ",\"inferred\":false");
 	jb_puts(b, cap, off, ",\"capabilities\":");
 	put_str(b, cap, off, sp->caps);
-	jb_puts(b, cap, off, ",\"messages\":{");
-	put_kv(b, cap, off, "total", total);
-	jb_put(b, cap, off, ",", 1);
-	put_kv(b, cap, off, "open", sp->msgs[BGP_OPEN]);
-	jb_put(b, cap, off, ",", 1);
-	put_kv(b, cap, off, "update", sp->msgs[BGP_UPDATE]);
-	jb_put(b, cap, off, ",", 1);
-	put_kv(b, cap, off, "notification", sp->msgs[BGP_NOTIFICATION]);
-	jb_put(b, cap, off, ",", 1);
-	put_kv(b, cap, off, "keepalive", sp->msgs[BGP_KEEPALIVE]);
-	jb_puts(b, cap, off, "},\"announced\":{");
-	put_kv(b, cap, off, "valid", sp->ann_valid);
-	jb_put(b, cap, off, ",", 1);
-	put_kv(b, cap, off, "invalid", sp->ann_invalid);
-	jb_put(b, cap, off, ",", 1);
-	put_kv(b, cap, off, "not_found", sp->ann_not_found);
-	jb_put(b, cap, off, ",", 1);
-	put_kv(b, cap, off, "unverified", sp->ann_unverified);
-	jb_put(b, cap, off, "}", 1);
-	jb_put(b, cap, off, ",", 1);
-	put_kv(b, cap, off, "withdrawn", sp->withdrawn);
-	jb_puts(b, cap, off, ",\"routes\":{");
-	put_kv(b, cap, off, "stored", di != NULL ? di->routes : 0);
-	jb_put(b, cap, off, ",", 1);
-	put_kv(b, cap, off, "valid", di != NULL ? di->rpki[ROV_VALID] : 0);
-	jb_put(b, cap, off, ",", 1);
-	put_kv(b, cap, off, "invalid", di != NULL ? di->rpki[ROV_INVALID] : 0);
-	jb_put(b, cap, off, ",", 1);
-	put_kv(b, cap, off, "not_found", di != NULL ?
-	    di->rpki[ROV_NOT_FOUND] : 0);
-	jb_put(b, cap, off, ",", 1);
-	put_kv(b, cap, off, "stale", di != NULL ? di->stale : 0);
-	jb_puts(b, cap, off, di != NULL && di->held ? ",\"held\":true}}" :
-	    ",\"held\":false}}");
+	put_speaker_counts(b, cap, off, sp, total, di);
 }
 
 static size_t

@@ -26,12 +26,22 @@ static size_t blen;
 static char json[65536];
 static char events[4096];
 
+/* Append p, encoded, to buf. */
+static void
+pdu_put(const struct rtr_pdu *p)
+{
+	size_t n;
+
+	n = rtr_pdu_encode(p, buf + blen, sizeof(buf) - blen);
+	assert_true(n > 0);
+	blen += n;
+}
+
 static void
 pdu_add(uint8_t type, uint32_t serial, const char *pfx, unsigned maxlen,
     uint32_t asn, bool announce)
 {
 	struct rtr_pdu p;
-	size_t n;
 
 	memset(&p, 0, sizeof(p));
 	p.version = 1;
@@ -47,9 +57,7 @@ pdu_add(uint8_t type, uint32_t serial, const char *pfx, unsigned maxlen,
 		p.asn = asn;
 		p.flags = announce ? RTR_FLAG_ANNOUNCE : 0;
 	}
-	n = rtr_pdu_encode(&p, buf + blen, sizeof(buf) - blen);
-	assert_true(n > 0);
-	blen += n;
+	pdu_put(&p);
 }
 
 static void
@@ -136,6 +144,18 @@ stats(struct lab *l)
 	return json;
 }
 
+/* The router's Reset Query (fed), then the cache's answer up to its End
+ * of Data: a Cache Response and the reference's two VRPs, in buf. */
+static void
+reset_to_reference(struct lab *l)
+{
+	pdu_add(RTR_RESET_QUERY, 0, NULL, 0, 0, false);
+	feed(l, 0, 0, 8);
+	pdu_add(RTR_CACHE_RESPONSE, 0, NULL, 0, 0, false);
+	pdu_add(RTR_IPV4_PREFIX, 0, "192.0.2.0/24", 24, 65001, true);
+	pdu_add(RTR_IPV4_PREFIX, 0, "10.0.0.0/8", 16, 65002, true);
+}
+
 static void
 lab_close(struct lab *l)
 {
@@ -205,11 +225,7 @@ test_midstream_partial(void **state)
 	assert_string_equal(events, "rtr-partial vrps=2;");
 	/* the next full exchange completes it, with a gap-free reply */
 	events[0] = '\0';
-	pdu_add(RTR_RESET_QUERY, 0, NULL, 0, 0, false);
-	feed(&l, 0, 0, 8);
-	pdu_add(RTR_CACHE_RESPONSE, 0, NULL, 0, 0, false);
-	pdu_add(RTR_IPV4_PREFIX, 0, "192.0.2.0/24", 24, 65001, true);
-	pdu_add(RTR_IPV4_PREFIX, 0, "10.0.0.0/8", 16, 65002, true);
+	reset_to_reference(&l);
 	pdu_add(RTR_END_OF_DATA, 10, NULL, 0, 0, false);
 	feed(&l, 1, 0, 100);
 	assert_non_null(strstr(stats(&l), "\"state\":\"complete\""));
@@ -236,11 +252,7 @@ test_stale(void **state)
 
 	(void)state;
 	lab_open(&l);
-	pdu_add(RTR_RESET_QUERY, 0, NULL, 0, 0, false);
-	feed(&l, 0, 0, 8);
-	pdu_add(RTR_CACHE_RESPONSE, 0, NULL, 0, 0, false);
-	pdu_add(RTR_IPV4_PREFIX, 0, "192.0.2.0/24", 24, 65001, true);
-	pdu_add(RTR_IPV4_PREFIX, 0, "10.0.0.0/8", 16, 65002, true);
+	reset_to_reference(&l);
 	pdu_add(RTR_END_OF_DATA, 1, NULL, 0, 0, false);
 	feed(&l, 1, 0, 100);
 	assert_string_equal(events, "");
@@ -265,7 +277,6 @@ test_aspa(void **state)
 	struct lab l;
 	struct rtr_pdu p;
 	uint8_t prov[8];
-	size_t n;
 
 	(void)state;
 	lab_open(&l);
@@ -280,11 +291,7 @@ test_aspa(void **state)
 	rov_index_free(l.ref);
 	assert_non_null(l.ref = rov_index_build(set));
 	rtr_audit_reference(l.au, l.ref, aidx, &l.pkt.ts);
-	pdu_add(RTR_RESET_QUERY, 0, NULL, 0, 0, false);
-	feed(&l, 0, 0, 8);
-	pdu_add(RTR_CACHE_RESPONSE, 0, NULL, 0, 0, false);
-	pdu_add(RTR_IPV4_PREFIX, 0, "192.0.2.0/24", 24, 65001, true);
-	pdu_add(RTR_IPV4_PREFIX, 0, "10.0.0.0/8", 16, 65002, true);
+	reset_to_reference(&l);
 	/* 65001 with one provider of two; 65003, unknown to the reference */
 	memset(&p, 0, sizeof(p));
 	p.version = 2;
@@ -294,13 +301,9 @@ test_aspa(void **state)
 	p.nproviders = 1;
 	memcpy(prov, (const uint8_t[]){ 0, 0, 0xfe, 0x12 }, 4);	/* 65042 */
 	p.providers = prov;
-	n = rtr_pdu_encode(&p, buf + blen, sizeof(buf) - blen);
-	assert_true(n > 0);
-	blen += n;
+	pdu_put(&p);
 	p.asn = 65003;
-	n = rtr_pdu_encode(&p, buf + blen, sizeof(buf) - blen);
-	assert_true(n > 0);
-	blen += n;
+	pdu_put(&p);
 	pdu_add(RTR_END_OF_DATA, 1, NULL, 0, 0, false);
 	feed(&l, 1, 0, 9);
 	assert_non_null(strstr(stats(&l), "\"aspas\":2,"));
@@ -312,9 +315,7 @@ test_aspa(void **state)
 	p.type = RTR_ASPA;
 	p.asn = 65001;
 	pdu_add(RTR_CACHE_RESPONSE, 0, NULL, 0, 0, false);
-	n = rtr_pdu_encode(&p, buf + blen, sizeof(buf) - blen);
-	assert_true(n > 0);
-	blen += n;
+	pdu_put(&p);
 	pdu_add(RTR_END_OF_DATA, 2, NULL, 0, 0, false);
 	feed(&l, 1, 0, 100);
 	assert_non_null(strstr(stats(&l), "\"aspas\":1,"));

@@ -32,8 +32,9 @@
  * Options are peeled off the end of the spec, so URLs may contain commas.
  *
  * Threads: sinks_emit/reopen/flush/close/free are called from one thread (the
- * packet path).  Network sinks own one worker thread each and take a
- * copy of the encoded alert.  Reading a file (block=1), a full queue
+ * packet path; with --threads 2 the output stage does the encoding and
+ * the writes, sinks_divert()).  Network sinks own one worker thread each
+ * and take a copy of the encoded alert.  Reading a file (block=1), a full queue
  * makes emit wait for the worker: while the endpoint answers nothing is
  * dropped, the capture just reads slower (a sink that is down, below,
  * is not waited for).  Live (block=0), emit never waits: a full queue drops
@@ -140,6 +141,22 @@ void		 sinks_set_block(struct sinks *, bool);
 size_t		 sinks_count(const struct sinks *);
 /* Encode once, give to every sink whose priority filter passes. */
 void		 sinks_emit(struct sinks *, const struct alert *);
+/*
+ * With more than one thread (rovmon/output.h): sinks_emit() and
+ * sinks_drain() hand the alert (or the drain) to d's functions instead,
+ * which queue a copy for another thread; that thread calls the _direct
+ * forms, which are what sinks_emit() and sinks_drain() do without a
+ * divert.  The other calls stay direct: their caller makes sure that
+ * thread is idle first.  d NULL: no divert.
+ */
+struct sinks_divert {
+	void	(*emit)(void *arg, const struct alert *);
+	void	(*drain)(void *arg);
+	void	*arg;
+};
+void		 sinks_divert(struct sinks *, const struct sinks_divert *d);
+void		 sinks_emit_direct(struct sinks *, const struct alert *);
+void		 sinks_drain_direct(struct sinks *);
 /* Reopen files (logrotate).  Call from the main loop after SIGHUP set a
  * flag, never from the handler. */
 void		 sinks_reopen(struct sinks *);

@@ -98,6 +98,7 @@ struct rovmon {
 	struct rovmon_metrics *metrics;	/* --metrics (metrics.c), else NULL */
 	struct rovmon_state *state;	/* --state-dir, else NULL */
 	struct control	*control;	/* --control, else NULL */
+	struct output	*output;	/* --threads 2+ (output.h), else NULL */
 };
 
 /* Work for the control socket per call of between_packets(): stored

@@ -80,6 +80,9 @@ struct rovmon_options {
 					 * routes held after it went down,
 					 * and the End-of-RIB wait; 0 =
 					 * resolve at once */
+	long		 threads;	/* --threads N: 1 = everything on the
+					 * packet thread; 2 or more: the
+					 * output stage (rovmon/output.h) */
 	/* Set by the configuration file, so the command line replaces them. */
 	bool		 cfg_source, cfg_vrps;
 	struct config_args cfg_args;	/* the file's arguments, owned */
@@ -91,6 +94,10 @@ struct rovmon_options {
  * 0), a usage error (one line on stderr, exit 2) or a configuration file
  * or default rules file that cannot be read (exit 3).
  */
+/* --threads' most (more than 2 are taken as 2 for now: docs/performance.md,
+ * "Threads"). */
+#define ROVMON_THREADS_MAX	256
+
 /* --stale-time's default: BIRD's and FRR's graceful restart time. */
 #define ROVMON_STALE_TIME	120
 

@@ -27,6 +27,7 @@ struct sinks {
 	bool		 block;		/* default of block= */
 	bool		 closed;	/* sinks_close() done */
 	char		*buf;		/* ALERT_JSON_MAX, the encoded alert */
+	struct sinks_divert divert;	/* emit NULL: none */
 };
 
 struct sinks *
@@ -268,7 +269,25 @@ fail:
 }
 
 void
+sinks_divert(struct sinks *ss, const struct sinks_divert *d)
+{
+	if (d != NULL)
+		ss->divert = *d;
+	else
+		memset(&ss->divert, 0, sizeof(ss->divert));
+}
+
+void
 sinks_emit(struct sinks *ss, const struct alert *a)
+{
+	if (ss->divert.emit != NULL)
+		ss->divert.emit(ss->divert.arg, a);
+	else
+		sinks_emit_direct(ss, a);
+}
+
+void
+sinks_emit_direct(struct sinks *ss, const struct alert *a)
 {
 	struct sink_alert sa;
 	struct sink *s;
@@ -332,6 +351,15 @@ sinks_flush(struct sinks *ss)
 
 void
 sinks_drain(struct sinks *ss)
+{
+	if (ss->divert.drain != NULL)
+		ss->divert.drain(ss->divert.arg);
+	else
+		sinks_drain_direct(ss);
+}
+
+void
+sinks_drain_direct(struct sinks *ss)
 {
 	struct sink *s;
 

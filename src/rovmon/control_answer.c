@@ -35,6 +35,7 @@
 #include "base/version.h"
 #include "rovmon/control.h"
 #include "rovmon/control_answer.h"
+#include "rovmon/output.h"
 #include "rovmon/rovmon_loop.h"
 #include "rovmon/summary.h"
 #include "rpki/validator.h"
@@ -663,6 +664,9 @@ ans_step(void *arg, void *state, struct control_out *out, size_t budget)
 	if (a->phase == 1) {
 		switch (a->req.verb) {
 		case CONTROL_SHOW_SUMMARY:
+			/* its "alerts" and write errors, which the output
+			 * stage counts: caught up first */
+			output_sync(a->rv->output);
 			if (!emit(a, summary_frame(a)))
 				return CONTROL_STEP_PAUSED;
 			a->count = 1;

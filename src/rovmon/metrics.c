@@ -21,6 +21,7 @@
 #include "capture/capture.h"
 #include "capture/reasm.h"
 #include "rovmon/metrics.h"
+#include "rovmon/output.h"
 #include "rovmon/rovmon_loop.h"
 #include "rpki/rtr.h"
 #include "rpki/validator.h"
@@ -124,6 +125,9 @@ snapshot(struct rovmon *rv)
 		capture_stats(rv->cap);
 	if (rv->validator != NULL)
 		validator_update_stats(rv->validator);
+	/* the output stage's counts and sinks: it waits for at most a
+	 * queue's worth of lines (OUTPUT_QUEUE_BYTES), once a second */
+	output_sync(rv->output);
 	if (rv->alerting != NULL)
 		alerting_update_stats(rv->alerting);
 	memset(ms, 0, sizeof(*ms));

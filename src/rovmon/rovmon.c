@@ -33,11 +33,13 @@
 #include <unistd.h>
 
 #include "alert/alerting.h"
+#include "alert/sink.h"
 #include "rpki/rtr_audit.h"
 #include "bgp/bgp_session.h"
 #include "capture/capture.h"
 #include "rovmon/daemon.h"
 #include "rovmon/metrics.h"
+#include "rovmon/output.h"
 #include "base/log.h"
 #include "capture/reasm.h"
 #include "state/route_log.h"
@@ -226,6 +228,27 @@ run_engine(struct rovmon *rv)
 #endif
 }
 
+/*
+ * --threads 2 or more: the output stage formats and writes the alerts and
+ * the route log (rovmon/output.h).  The last thing before the capture:
+ * what start-up emitted (a restored checkpoint's events) is written
+ * already, in order.  Without an output there is nothing to move.
+ */
+static int
+output_setup(struct rovmon *rv)
+{
+	struct sinks *ss = rv->alerting != NULL ?
+	    alerting_sinks(rv->alerting) : NULL;
+
+	if (ss != NULL && sinks_count(ss) == 0)
+		ss = NULL;
+	if (rv->opt.threads < 2 || (ss == NULL && rv->routes == NULL))
+		return 0;
+	if ((rv->output = output_start(ss, rv->routes)) == NULL)
+		return -1;
+	return 0;
+}
+
 /* Alerts need rules: --rules, or the default file (rovmon_options_parse()). */
 static int
 setup_alerting(struct rovmon *rv)
@@ -339,6 +362,10 @@ finish(struct rovmon *rv, int status)
 	char why[1024];
 	uint64_t lost;
 
+	/* Everything queued is written, and from here on the outputs are
+	 * this thread's again (alerts of the last checkpoint included). */
+	output_stop(rv->output);
+	rv->output = NULL;
 	/* No scrape reads a snapshot taken after this (none is). */
 	rovmon_metrics_stop(rv);
 	/* The last checkpoint, unless the start failed: nothing was seen,
@@ -480,5 +507,7 @@ main(int argc, char **argv)
 	if (rovmon_state_start(&rv) == -1)
 		exit(3);
 	rovmon_loop_signals();
+	if (output_setup(&rv) == -1)
+		exit(3);
 	return finish(&rv, run_engine(&rv));
 }

@@ -25,6 +25,7 @@
 #include "state/route_log.h"
 #include "rovmon/metrics.h"
 #include "rovmon/control.h"
+#include "rovmon/output.h"
 #include "rovmon/rovmon_loop.h"
 #include "rovmon/rovmon_state.h"
 #include "base/stats.h"
@@ -141,10 +142,11 @@ rovmon_stats_json(struct rovmon *rv, FILE *fp)
 	control_update_stats(rv->control);
 	if (rv->cap != NULL)
 		capture_stats(rv->cap);	/* live: the pcap_* counters now */
-	if (rv->alerting != NULL) {
+	if (rv->alerting != NULL)
 		alerting_drain(rv->alerting);	/* so alert_lines adds up */
+	output_sync(rv->output);	/* and route_events, alerts, ... */
+	if (rv->alerting != NULL)
 		alerting_update_stats(rv->alerting);
-	}
 	if (rv->validator != NULL)
 		validator_update_stats(rv->validator);	/* vrp_load_failed */
 	memset(&live, 0, sizeof(live));
@@ -209,6 +211,8 @@ between_packets(struct rovmon *rv, const struct timeval *now)
 		got_hup = 0;
 		log_info("SIGHUP: reloading rules%s, reopening outputs",
 		    rv->opt.vrps != NULL ? " and VRPs" : "");
+		/* what was queued before goes to the old files */
+		output_sync(rv->output);
 		if (rv->alerting != NULL)
 			alerting_reload(rv->alerting);
 		if (rv->validator != NULL && rv->opt.vrps != NULL)
@@ -258,7 +262,10 @@ on_idle(void *arg)
 	struct timeval now;
 
 	/* A quiet link: make what was logged visible to tail -f, Filebeat. */
-	route_log_flush(rv->routes);
+	if (rv->output != NULL && rv->routes != NULL)
+		output_routes_flush(rv->output);
+	else
+		route_log_flush(rv->routes);
 	if (rv->alerting != NULL)
 		alerting_drain(rv->alerting);
 	gettimeofday(&now, NULL);
@@ -409,7 +416,9 @@ on_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *at,
 			v.has_aspa = judge_aspa(rv, ctx, at, &v.aspa);
 	}
 	summary_route(rv->summary, ctx, at, r, v.rpki);
-	if (rv->routes != NULL)
+	if (rv->output != NULL && rv->routes != NULL)
+		output_route(rv->output, ctx, at, r, &v);
+	else if (rv->routes != NULL)
 		route_log_write(rv->routes, ctx, at, r, &v);
 	if (rv->alerting != NULL) {
 		alerting_route(rv->alerting, ctx, at, r, &v);

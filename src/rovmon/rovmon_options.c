@@ -83,6 +83,10 @@ usage(void)
 "                        with -D the default is " CONTROL_DEFAULT_PATH "\n"
 "      --control-group GROUP  the socket's group (mode 0660)\n"
 "      --engine NAME     TCP reassembly: 'rovmon' (default) or 'libnids' (IPv4)\n"
+"      --threads N|auto  1: everything on the packet thread; 2 or more:\n"
+"                        alerts and route log lines are formatted and\n"
+"                        written by a second thread (the same bytes);\n"
+"                        auto = the online CPUs (the default)\n"
 "  -T, --check-config    read the configuration, options, rules and VRP\n"
 "                        source (connecting to Redis), exit 0 or 3 with the\n"
 "                        first error; no capture, no output file\n"
@@ -183,7 +187,8 @@ enum { OPT_ROUTES = 256, OPT_STATS, OPT_ENGINE, OPT_VRPS, OPT_REDIS,
     OPT_SYSLOG, OPT_BUFSIZE, OPT_NO_VALIDATION, OPT_SUMMARY, OPT_ROLE,
     OPT_RTR_AUDIT, OPT_RTR_PORTS, OPT_RTR_STALE, OPT_METRICS,
     OPT_METRICS_SESSIONS, OPT_STATE_DIR, OPT_CKPT_INTERVAL, OPT_CONTROL,
-    OPT_CONTROL_GROUP, OPT_STALE_TIME, OPT_BUF_TIMEOUT, OPT_IMMEDIATE };
+    OPT_CONTROL_GROUP, OPT_STALE_TIME, OPT_BUF_TIMEOUT, OPT_IMMEDIATE,
+    OPT_THREADS };
 
 /* Also the vocabulary of the configuration file (config.c). */
 static const struct option longopts[] = {
@@ -226,6 +231,7 @@ static const struct option longopts[] = {
 	{ "stale-time", required_argument, NULL, OPT_STALE_TIME },
 	{ "buffer-timeout", required_argument, NULL, OPT_BUF_TIMEOUT },
 	{ "immediate-mode", no_argument, NULL, OPT_IMMEDIATE },
+	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
@@ -334,6 +340,15 @@ add_role(struct rovmon_options *o, const char *arg)
 	o->roles[o->nroles++] = r;
 }
 
+/* --threads auto: the CPUs online, at least 1. */
+static long
+threads_auto(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > ROVMON_THREADS_MAX ? ROVMON_THREADS_MAX : n;
+}
+
 /*
  * The options whose value is checked or turned into something else: a
  * number in its range, --alerts FILE as a "file:" sink.
@@ -367,6 +382,18 @@ parse_value(struct rovmon_options *o, int ch)
 		    o->buffer_timeout_ms > 1000) {
 			usage_error("--buffer-timeout: not a number of "
 			    "milliseconds from 1 to 1000: %s", optarg);
+		}
+		return;
+	case OPT_THREADS:
+		if (strcmp(optarg, "auto") == 0) {
+			o->threads = threads_auto();
+			return;
+		}
+		o->threads = strtol(optarg, &end, 10);
+		if (*end != '\0' || end == optarg || o->threads < 1 ||
+		    o->threads > ROVMON_THREADS_MAX) {
+			usage_error("--threads: not auto or a number from 1 "
+			    "to %d: %s", ROVMON_THREADS_MAX, optarg);
 		}
 		return;
 	case OPT_STALE_TIME:
@@ -553,6 +580,7 @@ parse_service_opt(struct rovmon_options *o, int ch)
 	case OPT_METRICS_SESSIONS:
 	case OPT_STALE_TIME:
 	case OPT_BUF_TIMEOUT:
+	case OPT_THREADS:
 		parse_value(o, ch);
 		break;
 	case OPT_IMMEDIATE:
@@ -690,6 +718,7 @@ rovmon_options_parse(int argc, char **argv, struct rovmon_options *o)
 	o->engine = "rovmon";
 	o->metrics_sessions = -1;
 	o->stale_time = ROVMON_STALE_TIME;
+	o->threads = threads_auto();
 	if ((o->config = find_config(argc, argv)) != NULL) {
 		/* argv[0], then the file's arguments. */
 		if (config_load(o->config, longopts, config_deny, ca, err,

@@ -73,4 +73,48 @@ void	jb_put_prefix(char *buf, size_t cap, size_t *off, const struct prefix *);
 void	jb_put_utc(char *buf, size_t cap, size_t *off, const struct tm *,
 	    long usec, bool snort);
 
+/*
+ * Unchecked writers, for a caller that bounds a whole record once and
+ * writes it only where that bound fits (the route log's line and the
+ * alert: one check per line instead of one per field; the bounded
+ * helpers above are built on these).  Each writes at p and returns the
+ * end.  The _MAX constants bound what each writes (the address writers
+ * may use all of theirs as scratch); JW_NAME_MAX bounds
+ * every static name (states, roles, rules: test_route_json checks them).
+ */
+#define JW_U64_MAX	20	/* 18446744073709551615 */
+#define JW_IPADDR_MAX	45	/* INET6_ADDRSTRLEN - 1 */
+#define JW_PREFIX_MAX	49	/* the address, "/128" */
+#define JW_UTC_MAX	27
+#define JW_NAME_MAX	32	/* a name's length, without quotes */
+
+static inline char *
+jw_put(char *p, const char *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+
+/* A string literal, whose length the compiler knows. */
+#define jw_lit(p, lit)	jw_put((p), "" lit, sizeof(lit) - 1)
+
+char	*jw_u64_big(char *p, uint64_t v);	/* v >= 10 */
+
+/* v in decimal; one digit inline (families, states, counts often are) */
+static inline char *
+jw_u64(char *p, uint64_t v)
+{
+	if (v < 10) {
+		*p = (char)('0' + v);
+		return p + 1;
+	}
+	return jw_u64_big(p, v);
+}
+/* inet_ntop's text as jb_put_ipaddr() writes it ("?" for family 0) */
+char	*jw_ipaddr(char *p, const struct ipaddr *);
+char	*jw_prefix(char *p, const struct prefix *);
+char	*jw_utc(char *p, const struct tm *, long usec, bool snort);
+/* A name quoted, or null for NULL (jb_put_name()). */
+char	*jw_name(char *p, const char *name);
+
 #endif /* ROVMON_JSONBUF_H */

@@ -29,6 +29,7 @@
 #include <sys/time.h>
 
 #include "base/addr.h"
+#include "base/jsonbuf.h"
 #include "bgp/bgp.h"
 #include "bgp/bgp_role.h"
 #include "rpki/aspa.h"
@@ -106,6 +107,37 @@ struct route_json_leak {
 };
 void	route_json_leak(char *buf, size_t cap, size_t *off,
 	    const struct route_json_leak *);
+
+/*
+ * The same writers unchecked (jsonbuf.h, "Unchecked writers"), for the
+ * route log and the alert encoder, which bound a whole line once: each
+ * writes at p, returns the end, and writes at most its ROUTE_JSON_*_MAX
+ * (ROUTE_JSON_ORIGIN_MAX plus route_json_aspath_max() of the path for
+ * rjw_origin_path()).  The functions above are these, checked.
+ */
+#define ROUTE_JSON_TS_MAX	JW_UTC_MAX
+#define ROUTE_JSON_ADDR_MAX	(JW_IPADDR_MAX + 2)
+#define ROUTE_JSON_ENDPOINTS_MAX (4 * 12 + 2 * ROUTE_JSON_ADDR_MAX + 2 * 5)
+#define ROUTE_JSON_PREFIX_MAX	(11 + JW_PREFIX_MAX + 1 + 11 + 10)
+#define ROUTE_JSON_ORIGIN_MAX	(13 + 10 + 16 + JW_NAME_MAX + 13 + 4 + 12 + \
+				 ROUTE_JSON_ADDR_MAX)
+#define ROUTE_JSON_RPKI_MAX	1024	/* 947 with 8 IPv6 VRPs */
+#define ROUTE_JSON_LEAK_MAX	512	/* 475 */
+size_t	route_json_aspath_max(const struct bgp_aspath *);
+char	*rjw_ts(char *p, const struct timeval *, enum route_json_ts_form);
+char	*rjw_addr(char *p, const struct ipaddr *);
+char	*rjw_endpoints(char *p, const struct ipaddr *src, uint16_t sport,
+	    const struct ipaddr *dst, uint16_t dport);
+char	*rjw_prefix(char *p, const struct prefix *, bool has_path_id,
+	    uint32_t path_id);
+char	*rjw_origin_path(char *p, enum bgp_origin_kind, uint32_t origin_as,
+	    const struct bgp_aspath *aspath, const struct ipaddr *next_hop,
+	    enum route_json_dialect);
+char	*rjw_aspath(char *p, const struct bgp_aspath *,
+	    enum route_json_dialect);
+char	*rjw_rpki(char *p, const struct rov_result *, uint64_t generation,
+	    enum route_json_dialect);
+char	*rjw_leak(char *p, const struct route_json_leak *);
 
 /*
  * The deciding VRPs in words, for a person (alert text): " (no covering

@@ -6,11 +6,18 @@
  * Direct formatting into the caller's buffer, no jansson: alerts are on
  * the packet path and their field order must be stable for golden tests.
  * The route facts (time, addresses, prefix, origin, AS path, rpki) are
- * written by route_json.c in the alerts' dialect.  Nothing here keeps
- * shared state, so the encoders may run in any thread.
+ * written by route_json.c in the alerts' dialect.
+ *
+ * An alert is about 1 KB and a table's burst makes hundreds of thousands,
+ * so the line is bounded once (alert_max()) and written with jsonbuf.h's
+ * unchecked writers, and what repeats is formatted once and kept per
+ * thread: the rule's run of fields (rule_text(), found by content) and
+ * the session's addresses (session_of()).  Nothing is shared between
+ * threads, so the encoders may run in any thread, on a copy of the alert.
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alert/alert.h"
@@ -80,100 +87,133 @@ utf8_len(const unsigned char *s)
 	return n;
 }
 
-void
-alert_put_jstr(char *buf, size_t cap, size_t *off, const char *str)
+/*
+ * The JSON string of str at p, quoted and escaped, unchecked: at most
+ * 6 bytes per byte of str (\u00XX, \ufffd) and the quotes.
+ */
+static char *
+jstr_w(char *p, const char *str)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
-	char esc[6] = { '\\', 'u', '0', '0' };	/* \u00XX, not a C string */
 	size_t n;
 
-	jb_put(buf, cap, off, "\"", 1);
+	*p++ = '"';
 	while (*s != '\0') {
 		if (*s >= 0x20 && *s < 0x80 && *s != '"' && *s != '\\') {
 			n = 1;
 			while (s[n] >= 0x20 && s[n] < 0x80 && s[n] != '"' &&
 			    s[n] != '\\')
 				n++;
-			jb_put(buf, cap, off, (const char *)s, n);
+			p = jw_put(p, (const char *)s, n);
 			s += n;
 			continue;
 		}
 		switch (*s) {
 		case '"':
-			jb_puts(buf, cap, off, "\\\"");
+			p = jw_lit(p, "\\\"");
 			break;
 		case '\\':
-			jb_puts(buf, cap, off, "\\\\");
+			p = jw_lit(p, "\\\\");
 			break;
 		case '\n':
-			jb_puts(buf, cap, off, "\\n");
+			p = jw_lit(p, "\\n");
 			break;
 		case '\r':
-			jb_puts(buf, cap, off, "\\r");
+			p = jw_lit(p, "\\r");
 			break;
 		case '\t':
-			jb_puts(buf, cap, off, "\\t");
+			p = jw_lit(p, "\\t");
 			break;
 		default:
 			if (*s < 0x20) {
-				esc[4] = hex[*s >> 4];
-				esc[5] = hex[*s & 0xf];
-				jb_put(buf, cap, off, esc, 6);
+				p = jw_lit(p, "\\u00");
+				*p++ = hex[*s >> 4];
+				*p++ = hex[*s & 0xf];
 			} else if ((n = utf8_len(s)) > 0) {
-				jb_put(buf, cap, off, (const char *)s, n);
+				p = jw_put(p, (const char *)s, n);
 				s += n;
 				continue;
 			} else
-				jb_puts(buf, cap, off, "\\ufffd");
+				p = jw_lit(p, "\\ufffd");
 			break;
 		}
 		s++;
 	}
-	jb_put(buf, cap, off, "\"", 1);
+	*p++ = '"';
+	return p;
+}
+
+void
+alert_put_jstr(char *buf, size_t cap, size_t *off, const char *str)
+{
+	size_t max = 6 * strlen(str) + 2, len;
+	char tmp[512], *t = tmp;
+
+	if (*off <= cap && max <= cap - *off) {
+		*off = (size_t)(jstr_w(buf + *off, str) - buf);
+		return;
+	}
+	/* the text that fits, cut as jb_put() cuts (with no memory for
+	 * it, cut where it stands) */
+	if (max > sizeof(tmp) && (t = malloc(max)) == NULL) {
+		*off = cap + 1;
+		return;
+	}
+	len = (size_t)(jstr_w(t, str) - t);
+	jb_put(buf, cap, off, t, len);
+	if (t != tmp)
+		free(t);
+}
+
+static const char b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* n bytes of p in base64 (RFC 4648, padded) at o: (n + 2) / 3 * 4. */
+static char *
+base64_w(char *o, const uint8_t *p, size_t n)
+{
+	uint32_t v;
+	size_t i;
+
+	for (i = 0; i + 3 <= n; i += 3) {
+		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+		o[0] = b64[v >> 18];
+		o[1] = b64[(v >> 12) & 0x3f];
+		o[2] = b64[(v >> 6) & 0x3f];
+		o[3] = b64[v & 0x3f];
+		o += 4;
+	}
+	if (i < n) {
+		v = (uint32_t)p[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)p[i + 1] << 8;
+		o[0] = b64[v >> 18];
+		o[1] = b64[(v >> 12) & 0x3f];
+		o[2] = i + 1 < n ? b64[(v >> 6) & 0x3f] : '=';
+		o[3] = '=';
+		o += 4;
+	}
+	return o;
 }
 
 void
 alert_put_base64(char *buf, size_t cap, size_t *off, const uint8_t *p,
     size_t n)
 {
-	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	char q[4], *o;
-	uint32_t v;
-	size_t i;
+	char t[64];
+	size_t i, k, len;
 
 	/* straight into buf while the whole encoding fits */
 	if (*off <= cap && (n + 2) / 3 * 4 <= cap - *off) {
-		o = buf + *off;
-		for (i = 0; i + 3 <= n; i += 3) {
-			v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 |
-			    p[i + 2];
-			*o++ = b64[v >> 18];
-			*o++ = b64[(v >> 12) & 0x3f];
-			*o++ = b64[(v >> 6) & 0x3f];
-			*o++ = b64[v & 0x3f];
-		}
-		*off = (size_t)(o - buf);
-	} else
-		for (i = 0; i + 3 <= n; i += 3) {
-			v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 |
-			    p[i + 2];
-			q[0] = b64[v >> 18];
-			q[1] = b64[(v >> 12) & 0x3f];
-			q[2] = b64[(v >> 6) & 0x3f];
-			q[3] = b64[v & 0x3f];
-			jb_put(buf, cap, off, q, 4);
-		}
-	if (i < n) {
-		v = (uint32_t)p[i] << 16;
-		if (i + 1 < n)
-			v |= (uint32_t)p[i + 1] << 8;
-		q[0] = b64[v >> 18];
-		q[1] = b64[(v >> 12) & 0x3f];
-		q[2] = i + 1 < n ? b64[(v >> 6) & 0x3f] : '=';
-		q[3] = '=';
-		jb_put(buf, cap, off, q, 4);
+		*off = (size_t)(base64_w(buf + *off, p, n) - buf);
+		return;
+	}
+	/* else 48 bytes (a multiple of 3) at a time, cut as jb_put() cuts */
+	for (i = 0; i < n; i += k) {
+		k = n - i < 48 ? n - i : 48;
+		len = (size_t)(base64_w(t, p + i, k) - t);
+		jb_put(buf, cap, off, t, len);
 	}
 }
 
@@ -208,8 +248,8 @@ resolve_name(enum route_resolve_why w)
 
 /* The route-leak fields (route_json_leak()), then the ASPA state and
  * leak the route had before this event, as prev_state for ROV. */
-static void
-put_leak(char *buf, size_t cap, size_t *off, const struct route_event *ev)
+static char *
+put_leak(char *p, const struct route_event *ev)
 {
 	struct route_json_leak l;
 
@@ -221,134 +261,298 @@ put_leak(char *buf, size_t cap, size_t *off, const struct route_event *ev)
 	l.leak = ev->leak;
 	l.peer_as = ev->peer_as;
 	l.aspa = ev->has_aspa ? &ev->aspa : NULL;
-	route_json_leak(buf, cap, off, &l);
-	jb_puts(buf, cap, off, ",\"prev_aspa_state\":");
-	jb_put_name(buf, cap, off, ev->has_prev && ev->has_prev_aspa ?
+	p = rjw_leak(p, &l);
+	p = jw_lit(p, ",\"prev_aspa_state\":");
+	p = jw_name(p, ev->has_prev && ev->has_prev_aspa ?
 	    aspa_state_name(ev->prev_aspa_state) : NULL);
-	jb_puts(buf, cap, off, ",\"prev_leak\":");
-	jb_put_name(buf, cap, off, ev->has_prev ?
-	    bgp_leak_name(ev->prev_leak) : NULL);
+	p = jw_lit(p, ",\"prev_leak\":");
+	return jw_name(p, ev->has_prev ? bgp_leak_name(ev->prev_leak) : NULL);
+}
+
+/*
+ * The session's text, the same for every alert of a table's burst: the
+ * endpoints (,"src_addr":..,"dst_port":N) and the two addresses quoted,
+ * kept per thread for the last session seen.
+ */
+struct session_text {
+	bool		 valid;
+	struct ipaddr	 src, dst;
+	uint16_t	 sport, dport;
+	size_t		 elen, srclen, dstlen;
+	char		 endpoints[ROUTE_JSON_ENDPOINTS_MAX];
+	char		 src_q[ROUTE_JSON_ADDR_MAX], dst_q[ROUTE_JSON_ADDR_MAX];
+};
+
+static _Thread_local struct session_text session_text;
+
+static const struct session_text *
+session_of(const struct route_event *ev)
+{
+	struct session_text *c = &session_text;
+
+	if (!c->valid || c->sport != ev->src_port ||
+	    c->dport != ev->dst_port ||
+	    memcmp(&c->src, &ev->src_addr, sizeof(c->src)) != 0 ||
+	    memcmp(&c->dst, &ev->dst_addr, sizeof(c->dst)) != 0) {
+		c->elen = (size_t)(rjw_endpoints(c->endpoints, &ev->src_addr,
+		    ev->src_port, &ev->dst_addr, ev->dst_port) - c->endpoints);
+		c->srclen = (size_t)(rjw_addr(c->src_q, &ev->src_addr) -
+		    c->src_q);
+		c->dstlen = (size_t)(rjw_addr(c->dst_q, &ev->dst_addr) -
+		    c->dst_q);
+		c->src = ev->src_addr;
+		c->dst = ev->dst_addr;
+		c->sport = ev->src_port;
+		c->dport = ev->dst_port;
+		c->valid = true;
+	}
+	return c;
 }
 
 /* "bgp":{...}: the route event, its facts in the alerts' dialect. */
-static void
-put_bgp(char *buf, size_t cap, size_t *off, const struct route_event *ev)
+static char *
+put_bgp(char *p, const struct route_event *ev)
 {
+	const struct session_text *st = session_of(ev);
 	const char *why = resolve_name(ev->resolve_why);
 
-	jb_puts(buf, cap, off, ",\"bgp\":{\"event\":\"");
-	jb_puts(buf, cap, off, route_event_kind_name(ev->kind));
-	jb_put(buf, cap, off, "\"", 1);
+	p = jw_lit(p, ",\"bgp\":{\"event\":");
+	p = jw_name(p, route_event_kind_name(ev->kind));
 	if (ev->kind == RTEV_RESOLVED && why != NULL) {
-		jb_puts(buf, cap, off, ",\"resolve_reason\":\"");
-		jb_puts(buf, cap, off, why);
-		jb_put(buf, cap, off, "\"", 1);
+		p = jw_lit(p, ",\"resolve_reason\":");
+		p = jw_name(p, why);
 	}
-	jb_puts(buf, cap, off, ",\"peer\":{\"addr\":");
-	route_json_addr(buf, cap, off, &ev->src_addr);
-	jb_puts(buf, cap, off, ",\"as\":");
-	jb_putu_or_null(buf, cap, off, ev->peer_as != 0, ev->peer_as);
-	jb_puts(buf, cap, off, "},\"local\":{\"addr\":");
-	route_json_addr(buf, cap, off, &ev->dst_addr);
-	jb_put(buf, cap, off, "}", 1);
-	route_json_prefix(buf, cap, off, &ev->prefix, ev->has_path_id,
-	    ev->path_id);
-	route_json_origin_path(buf, cap, off, ev->origin_kind, ev->origin_as,
-	    ev->aspath, &ev->next_hop, ROUTE_JSON_ALERT);
-	jb_puts(buf, cap, off, ",\"prev_state\":");
-	if (ev->has_prev) {
-		jb_put(buf, cap, off, "\"", 1);
-		jb_puts(buf, cap, off, rov_state_name(ev->prev_state));
-		jb_put(buf, cap, off, "\"", 1);
-	} else
-		jb_puts(buf, cap, off, "null");
-	jb_puts(buf, cap, off, ",\"prev_origin_as\":");
-	jb_putu_or_null(buf, cap, off, ev->has_prev && ev->prev_origin_as != 0,
-	    ev->prev_origin_as);
+	p = jw_lit(p, ",\"peer\":{\"addr\":");
+	p = jw_put(p, st->src_q, st->srclen);
+	p = jw_lit(p, ",\"as\":");
+	if (ev->peer_as != 0)
+		p = jw_u64(p, ev->peer_as);
+	else
+		p = jw_lit(p, "null");
+	p = jw_lit(p, "},\"local\":{\"addr\":");
+	p = jw_put(p, st->dst_q, st->dstlen);
+	*p++ = '}';
+	p = rjw_prefix(p, &ev->prefix, ev->has_path_id, ev->path_id);
+	p = rjw_origin_path(p, ev->origin_kind, ev->origin_as, ev->aspath,
+	    &ev->next_hop, ROUTE_JSON_ALERT);
+	p = jw_lit(p, ",\"prev_state\":");
+	p = jw_name(p, ev->has_prev ? rov_state_name(ev->prev_state) : NULL);
+	p = jw_lit(p, ",\"prev_origin_as\":");
+	if (ev->has_prev && ev->prev_origin_as != 0)
+		p = jw_u64(p, ev->prev_origin_as);
+	else
+		p = jw_lit(p, "null");
 	if (ev->has_rpki)
-		route_json_rpki(buf, cap, off, &ev->rpki, ev->vrp_generation,
+		p = rjw_rpki(p, &ev->rpki, ev->vrp_generation,
 		    ROUTE_JSON_ALERT);
-	put_leak(buf, cap, off, ev);
-	jb_put(buf, cap, off, "}", 1);
+	p = put_leak(p, ev);
+	*p++ = '}';
+	return p;
 }
 
-/* The Snort 3 alert_json envelope, up to and including "action". */
-static void
-put_envelope(char *buf, size_t cap, size_t *off, const struct alert *a)
-{
-	const struct route_event *ev = a->ev;
+/*
+ * The rule's run of fields, ,"rule":"G:S:R" to "action":"..", escaped:
+ * at most 6 bytes per byte of the four strings, and the rest.
+ */
+#define RULE_TEXT_MAX	(6 * (ALERT_MSG_MAX + ALERT_CLASS_MAX + \
+	ALERT_CLASSDESC_MAX + ALERT_ACTION_MAX) + 200)
 
-	jb_puts(buf, cap, off, "{\"timestamp\":\"");
-	route_json_ts(buf, cap, off, &ev->ts, ROUTE_JSON_TS_SNORT);
-	jb_puts(buf, cap, off, "\",\"@timestamp\":\"");
-	route_json_ts(buf, cap, off, &ev->ts, ROUTE_JSON_TS_ISO);
-	jb_puts(buf, cap, off, "\",\"pkt_num\":");
-	jb_putu(buf, cap, off, a->pkt_num);
-	jb_puts(buf, cap, off, ",\"proto\":\"TCP\",\"pkt_len\":");
-	jb_putu(buf, cap, off, ev->pkt != NULL ? ev->pkt->wirelen : 0);
-	jb_puts(buf, cap, off, ",\"dir\":\"");
-	jb_puts(buf, cap, off, alert_dir(ev->src_port, ev->dst_port));
-	jb_put(buf, cap, off, "\"", 1);
-	route_json_endpoints(buf, cap, off, &ev->src_addr, ev->src_port,
-	    &ev->dst_addr, ev->dst_port);
-	jb_puts(buf, cap, off, ",\"service\":\"bgp\"");
-	alert_put_rule(buf, cap, off, a);
+static char *
+rule_w(char *p, const struct alert *a)
+{
+	p = jw_lit(p, ",\"rule\":\"");
+	p = jw_u64(p, a->gid);
+	*p++ = ':';
+	p = jw_u64(p, a->sid);
+	*p++ = ':';
+	p = jw_u64(p, a->rev);
+	p = jw_lit(p, "\",\"gid\":");
+	p = jw_u64(p, a->gid);
+	p = jw_lit(p, ",\"sid\":");
+	p = jw_u64(p, a->sid);
+	p = jw_lit(p, ",\"rev\":");
+	p = jw_u64(p, a->rev);
+	p = jw_lit(p, ",\"msg\":");
+	p = jstr_w(p, a->msg);
+	p = jw_lit(p, ",\"class\":");
+	p = jstr_w(p, a->class_desc[0] != '\0' ? a->class_desc :
+	    a->classtype[0] != '\0' ? a->classtype : "none");
+	p = jw_lit(p, ",\"classtype\":");
+	p = jstr_w(p, a->classtype);
+	p = jw_lit(p, ",\"priority\":");
+	p = jw_u64(p, a->priority);
+	p = jw_lit(p, ",\"action\":");
+	return jstr_w(p, a->action[0] != '\0' ? a->action : "alert");
+}
+
+/*
+ * The rule's run of fields is the same for every alert of a rule, so
+ * each thread keeps the text of the last rules it wrote, one slot per
+ * sid modulo RULE_SLOTS.  A slot is found by content (the numbers and
+ * the four strings compared byte for byte), never by address: an alert
+ * is a copy that outlives its rule (a rules reload may put another rule
+ * at the same address), and the encoder may run on another thread.
+ */
+#define RULE_SLOTS	8
+#define RULE_SLOT_TEXT	768	/* longer texts are not kept */
+
+struct rule_slot {
+	uint32_t	 gid, sid, rev, priority;
+	size_t		 len;		/* 0: empty */
+	char		 msg[ALERT_MSG_MAX];
+	char		 classtype[ALERT_CLASS_MAX];
+	char		 class_desc[ALERT_CLASSDESC_MAX];
+	char		 action[ALERT_ACTION_MAX];
+	char		 text[RULE_SLOT_TEXT];
+};
+
+static _Thread_local struct rule_slot rule_slots[RULE_SLOTS];
+
+static char *
+rule_text(char *p, const struct alert *a)
+{
+	struct rule_slot *k = &rule_slots[a->sid % RULE_SLOTS];
+	char *end;
+
+	if (k->len != 0 && k->sid == a->sid && k->gid == a->gid &&
+	    k->rev == a->rev && k->priority == a->priority &&
+	    strcmp(k->msg, a->msg) == 0 &&
+	    strcmp(k->class_desc, a->class_desc) == 0 &&
+	    strcmp(k->classtype, a->classtype) == 0 &&
+	    strcmp(k->action, a->action) == 0)
+		return jw_put(p, k->text, k->len);
+	end = rule_w(p, a);
+	if ((size_t)(end - p) <= sizeof(k->text)) {
+		k->gid = a->gid;
+		k->sid = a->sid;
+		k->rev = a->rev;
+		k->priority = a->priority;
+		/* arrays of the same sizes, NUL-terminated */
+		memcpy(k->msg, a->msg, sizeof(k->msg));
+		memcpy(k->class_desc, a->class_desc, sizeof(k->class_desc));
+		memcpy(k->classtype, a->classtype, sizeof(k->classtype));
+		memcpy(k->action, a->action, sizeof(k->action));
+		memcpy(k->text, p, (size_t)(end - p));
+		k->len = (size_t)(end - p);
+	}
+	return end;
 }
 
 void
 alert_put_rule(char *buf, size_t cap, size_t *off, const struct alert *a)
 {
-	jb_puts(buf, cap, off, ",\"rule\":\"");
-	jb_putu(buf, cap, off, a->gid);
-	jb_put(buf, cap, off, ":", 1);
-	jb_putu(buf, cap, off, a->sid);
-	jb_put(buf, cap, off, ":", 1);
-	jb_putu(buf, cap, off, a->rev);
-	jb_puts(buf, cap, off, "\",\"gid\":");
-	jb_putu(buf, cap, off, a->gid);
-	jb_puts(buf, cap, off, ",\"sid\":");
-	jb_putu(buf, cap, off, a->sid);
-	jb_puts(buf, cap, off, ",\"rev\":");
-	jb_putu(buf, cap, off, a->rev);
-	jb_puts(buf, cap, off, ",\"msg\":");
-	alert_put_jstr(buf, cap, off, a->msg);
-	jb_puts(buf, cap, off, ",\"class\":");
-	alert_put_jstr(buf, cap, off, a->class_desc[0] != '\0' ?
-	    a->class_desc : a->classtype[0] != '\0' ? a->classtype : "none");
-	jb_puts(buf, cap, off, ",\"classtype\":");
-	alert_put_jstr(buf, cap, off, a->classtype);
-	jb_puts(buf, cap, off, ",\"priority\":");
-	jb_putu(buf, cap, off, a->priority);
-	jb_puts(buf, cap, off, ",\"action\":");
-	alert_put_jstr(buf, cap, off, a->action[0] != '\0' ? a->action :
-	    "alert");
+	char t[RULE_TEXT_MAX];
+	size_t len;
+
+	if (*off <= cap && RULE_TEXT_MAX <= cap - *off) {
+		*off = (size_t)(rule_text(buf + *off, a) - buf);
+		return;
+	}
+	len = (size_t)(rule_text(t, a) - t);
+	jb_put(buf, cap, off, t, len);
+}
+
+/* The Snort 3 alert_json envelope, up to and including "action". */
+static char *
+put_envelope(char *p, const struct alert *a)
+{
+	const struct route_event *ev = a->ev;
+	const struct session_text *st;
+
+	p = jw_lit(p, "{\"timestamp\":\"");
+	p = rjw_ts(p, &ev->ts, ROUTE_JSON_TS_SNORT);
+	p = jw_lit(p, "\",\"@timestamp\":\"");
+	p = rjw_ts(p, &ev->ts, ROUTE_JSON_TS_ISO);
+	p = jw_lit(p, "\",\"pkt_num\":");
+	p = jw_u64(p, a->pkt_num);
+	p = jw_lit(p, ",\"proto\":\"TCP\",\"pkt_len\":");
+	p = jw_u64(p, ev->pkt != NULL ? ev->pkt->wirelen : 0);
+	p = jw_lit(p, ",\"dir\":\"");
+	p = jw_put(p, alert_dir(ev->src_port, ev->dst_port), 3);
+	*p++ = '"';
+	st = session_of(ev);
+	p = jw_put(p, st->endpoints, st->elen);
+	p = jw_lit(p, ",\"service\":\"bgp\"");
+	return rule_text(p, a);
+}
+
+/* The UPDATE's bytes go along with announcements, withdrawals and
+ * resolutions. */
+static bool
+has_b64(const struct route_event *ev)
+{
+	return ev->msg != NULL && ev->msg_len > 0 &&
+	    (ev->kind == RTEV_ANNOUNCE || ev->kind == RTEV_WITHDRAW ||
+	    ev->kind == RTEV_RESOLVED);
+}
+
+/* The whole line without its '\n', at p. */
+static char *
+put_alert(char *p, const struct alert *a)
+{
+	const struct route_event *ev = a->ev;
+
+	p = put_envelope(p, a);
+	if (has_b64(ev)) {
+		p = jw_lit(p, ",\"b64_data\":\"");
+		p = base64_w(p, ev->msg, ev->msg_len);
+		*p++ = '"';
+	}
+	if (a->sensor != NULL) {
+		p = jw_lit(p, ",\"sensor\":");
+		p = jstr_w(p, a->sensor);
+	}
+	p = put_bgp(p, ev);
+	*p++ = '}';
+	return p;
+}
+
+/*
+ * The most put_alert() writes: the envelope's fixed fields (~330 bytes),
+ * the rule's text, the "bgp" object's fixed fields (~2,300 with the
+ * rpki and route-leak objects at their largest), the UPDATE in base64,
+ * the sensor's name escaped and the AS path.
+ */
+#define ALERT_FIXED_MAX	(4096 + RULE_TEXT_MAX)
+
+static size_t
+alert_max(const struct alert *a)
+{
+	const struct route_event *ev = a->ev;
+	size_t n = ALERT_FIXED_MAX;
+
+	if (has_b64(ev))
+		n += ((size_t)ev->msg_len + 2) / 3 * 4;
+	if (a->sensor != NULL)
+		n += 6 * strlen(a->sensor);
+	if (ev->aspath != NULL)
+		n += route_json_aspath_max(ev->aspath);
+	return n;
 }
 
 int
 alert_format_json(const struct alert *a, char *buf, size_t cap)
 {
-	const struct route_event *ev = a->ev;
-	size_t off = 0, lim;
+	size_t off = 0, lim, max, len;
+	char *t;
 
 	if (a->sev != NULL)
 		return alert_event_json(a, buf, cap);
 	if (cap < 3)
 		return -1;
 	lim = cap - 2;		/* room for "\n" and NUL */
-	put_envelope(buf, lim, &off, a);
-	if (ev->msg != NULL && ev->msg_len > 0 &&
-	    (ev->kind == RTEV_ANNOUNCE || ev->kind == RTEV_WITHDRAW ||
-	    ev->kind == RTEV_RESOLVED)) {
-		jb_puts(buf, lim, &off, ",\"b64_data\":\"");
-		alert_put_base64(buf, lim, &off, ev->msg, ev->msg_len);
-		jb_put(buf, lim, &off, "\"", 1);
+	max = alert_max(a);
+	if (max <= lim)
+		off = (size_t)(put_alert(buf, a) - buf);
+	else {
+		/* the bound is above cap, the text may not be: write it
+		 * aside, and cut it as jsonbuf.h cuts */
+		if ((t = malloc(max)) == NULL)
+			return -1;
+		len = (size_t)(put_alert(t, a) - t);
+		jb_put(buf, lim, &off, t, len);
+		free(t);
 	}
-	if (a->sensor != NULL) {
-		jb_puts(buf, lim, &off, ",\"sensor\":");
-		alert_put_jstr(buf, lim, &off, a->sensor);
-	}
-	put_bgp(buf, lim, &off, ev);
-	jb_put(buf, lim, &off, "}", 1);
 	if (off > lim)
 		return -1;
 	buf[off++] = '\n';

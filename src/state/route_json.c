@@ -8,6 +8,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -16,17 +17,17 @@
 #include "state/route_json.h"
 
 /*
- * The last second seen by this thread, broken down and as ISO 8601 text
- * ("YYYY-MM-DDTHH:MM:SS.000000Z", whose microseconds are patched per
- * call): gmtime_r takes glibc's time zone lock, and a table's burst of
- * events shares one second.
+ * The last second seen by this thread, broken down and as text in both
+ * forms ("YYYY-MM-DDTHH:MM:SS.000000Z" and "YY/MM/DD-HH:MM:SS.000000",
+ * whose microseconds are patched per call): gmtime_r takes glibc's time
+ * zone lock, and a table's burst of events shares one second.
  */
 struct ts_cache {
 	bool		 valid;
 	time_t		 sec;
-	struct tm	 tm;
-	size_t		 isolen;
-	char		 iso[32];
+	size_t		 isolen, snortlen;
+	char		 iso[JW_UTC_MAX];
+	char		 snort[JW_UTC_MAX];
 };
 
 static _Thread_local struct ts_cache ts_cache;
@@ -35,45 +36,83 @@ static struct ts_cache *
 ts_second(time_t sec)
 {
 	struct ts_cache *c = &ts_cache;
-	size_t n = 0;
+	struct tm tm;
 
 	if (!c->valid || c->sec != sec) {
-		if (gmtime_r(&sec, &c->tm) == NULL)
-			memset(&c->tm, 0, sizeof(c->tm));
-		jb_put_utc(c->iso, sizeof(c->iso), &n, &c->tm, 0, false);
-		c->isolen = n;
+		if (gmtime_r(&sec, &tm) == NULL)
+			memset(&tm, 0, sizeof(tm));
+		c->isolen = (size_t)(jw_utc(c->iso, &tm, 0, false) - c->iso);
+		c->snortlen = (size_t)(jw_utc(c->snort, &tm, 0, true) -
+		    c->snort);
 		c->sec = sec;
 		c->valid = true;
 	}
 	return c;
 }
 
+char *
+rjw_ts(char *p, const struct timeval *tv, enum route_json_ts_form form)
+{
+	struct ts_cache *c = ts_second(tv->tv_sec);
+	unsigned usec = (unsigned)((long)tv->tv_usec % 1000000);
+
+	/* the microseconds end the Snort form and precede the ISO 'Z' */
+	if (form == ROUTE_JSON_TS_SNORT) {
+		memcpy(p, c->snort, c->snortlen);
+		p += c->snortlen;
+		jb_digits(p - 6, usec, 6);
+		return p;
+	}
+	memcpy(p, c->iso, c->isolen);
+	p += c->isolen;
+	jb_digits(p - 7, usec, 6);
+	return p;
+}
+
 void
 route_json_ts(char *buf, size_t cap, size_t *off, const struct timeval *tv,
     enum route_json_ts_form form)
 {
-	struct ts_cache *c = ts_second(tv->tv_sec);
+	char t[ROUTE_JSON_TS_MAX];
+	size_t len;
 
-	if (form == ROUTE_JSON_TS_SNORT) {
-		jb_put_utc(buf, cap, off, &c->tm, (long)tv->tv_usec, true);
-		return;
-	}
-	/* the microseconds are the 7 characters before the 'Z' */
-	jb_digits(c->iso + c->isolen - 7,
-	    (unsigned)((long)tv->tv_usec % 1000000), 6);
-	jb_put(buf, cap, off, c->iso, c->isolen);
+	len = (size_t)(rjw_ts(t, tv, form) - t);
+	jb_put(buf, cap, off, t, len);
+}
+
+char *
+rjw_addr(char *p, const struct ipaddr *a)
+{
+	if (a->family == 0)
+		return jw_lit(p, "null");
+	*p++ = '"';
+	p = jw_ipaddr(p, a);
+	*p++ = '"';
+	return p;
 }
 
 void
 route_json_addr(char *buf, size_t cap, size_t *off, const struct ipaddr *a)
 {
-	if (a->family == 0) {
-		jb_puts(buf, cap, off, "null");
-		return;
-	}
-	jb_put(buf, cap, off, "\"", 1);
-	jb_put_ipaddr(buf, cap, off, a);
-	jb_put(buf, cap, off, "\"", 1);
+	char t[ROUTE_JSON_ADDR_MAX];
+	size_t len;
+
+	len = (size_t)(rjw_addr(t, a) - t);
+	jb_put(buf, cap, off, t, len);
+}
+
+char *
+rjw_endpoints(char *p, const struct ipaddr *src, uint16_t sport,
+    const struct ipaddr *dst, uint16_t dport)
+{
+	p = jw_lit(p, ",\"src_addr\":");
+	p = rjw_addr(p, src);
+	p = jw_lit(p, ",\"src_port\":");
+	p = jw_u64(p, sport);
+	p = jw_lit(p, ",\"dst_addr\":");
+	p = rjw_addr(p, dst);
+	p = jw_lit(p, ",\"dst_port\":");
+	return jw_u64(p, dport);
 }
 
 void
@@ -81,27 +120,36 @@ route_json_endpoints(char *buf, size_t cap, size_t *off,
     const struct ipaddr *src, uint16_t sport, const struct ipaddr *dst,
     uint16_t dport)
 {
-	jb_puts(buf, cap, off, ",\"src_addr\":");
-	route_json_addr(buf, cap, off, src);
-	jb_puts(buf, cap, off, ",\"src_port\":");
-	jb_putu(buf, cap, off, sport);
-	jb_puts(buf, cap, off, ",\"dst_addr\":");
-	route_json_addr(buf, cap, off, dst);
-	jb_puts(buf, cap, off, ",\"dst_port\":");
-	jb_putu(buf, cap, off, dport);
+	char t[ROUTE_JSON_ENDPOINTS_MAX];
+	size_t len;
+
+	len = (size_t)(rjw_endpoints(t, src, sport, dst, dport) - t);
+	jb_put(buf, cap, off, t, len);
+}
+
+char *
+rjw_prefix(char *p, const struct prefix *pf, bool has_path_id,
+    uint32_t path_id)
+{
+	p = jw_lit(p, ",\"prefix\":\"");
+	p = jw_prefix(p, pf);
+	*p++ = '"';
+	if (has_path_id) {
+		p = jw_lit(p, ",\"path_id\":");
+		p = jw_u64(p, path_id);
+	}
+	return p;
 }
 
 void
-route_json_prefix(char *buf, size_t cap, size_t *off, const struct prefix *p,
+route_json_prefix(char *buf, size_t cap, size_t *off, const struct prefix *pf,
     bool has_path_id, uint32_t path_id)
 {
-	jb_puts(buf, cap, off, ",\"prefix\":\"");
-	jb_put_prefix(buf, cap, off, p);
-	jb_put(buf, cap, off, "\"", 1);
-	if (has_path_id) {
-		jb_puts(buf, cap, off, ",\"path_id\":");
-		jb_putu(buf, cap, off, path_id);
-	}
+	char t[ROUTE_JSON_PREFIX_MAX];
+	size_t len;
+
+	len = (size_t)(rjw_prefix(t, pf, has_path_id, path_id) - t);
+	jb_put(buf, cap, off, t, len);
 }
 
 bool
@@ -110,33 +158,37 @@ route_json_has_origin(enum bgp_origin_kind kind)
 	return kind == ORIGIN_AS_SEQ || kind == ORIGIN_AS_PEER;
 }
 
-static void
-put_asns(char *buf, size_t cap, size_t *off, const uint32_t *a, uint32_t n)
+/* Every segment's brackets (at most {"confed_seq":[ and ]}) and comma,
+ * every ASN's 10 digits and comma. */
+size_t
+route_json_aspath_max(const struct bgp_aspath *p)
 {
+	size_t n = 2;
 	uint32_t i;
 
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			jb_put(buf, cap, off, ",", 1);
-		jb_putu(buf, cap, off, a[i]);
-	}
+	for (i = 0; i < p->nseg; i++)
+		n += 1 + 15 + 2 + (size_t)p->seg[i].count * 11;
+	return n;
 }
 
-void
-route_json_aspath(char *buf, size_t cap, size_t *off,
-    const struct bgp_aspath *p, enum route_json_dialect d)
+char *
+rjw_aspath(char *p, const struct bgp_aspath *path, enum route_json_dialect d)
 {
-	uint32_t i;
-	const char *open, *close, *sep = "";
+	bool log = d == ROUTE_JSON_LOG, first = true;
+	const char *open, *close;
+	size_t olen, clen;
+	uint32_t i, k;
 
-	jb_put(buf, cap, off, "[", 1);
-	for (i = 0; i < p->nseg; i++) {
-		const struct bgp_as_segment *s = &p->seg[i];
+	*p++ = '[';
+	for (i = 0; i < path->nseg; i++) {
+		const struct bgp_as_segment *s = &path->seg[i];
+		const uint32_t *a = path->asns + s->start;
 
 		if (s->count == 0)
 			continue;
-		jb_puts(buf, cap, off, sep);
-		sep = ",";
+		if (!first)
+			*p++ = ',';
+		first = false;
 		switch (s->type) {
 		case AS_SEQUENCE:
 			open = close = "";
@@ -146,19 +198,72 @@ route_json_aspath(char *buf, size_t cap, size_t *off,
 			close = "]";
 			break;
 		case AS_CONFED_SEQUENCE:
-			open = d == ROUTE_JSON_LOG ? "{\"confed_seq\":[" : "[";
-			close = d == ROUTE_JSON_LOG ? "]}" : "]";
+			open = log ? "{\"confed_seq\":[" : "[";
+			close = log ? "]}" : "]";
 			break;
 		default:	/* AS_CONFED_SET */
-			open = d == ROUTE_JSON_LOG ? "{\"confed_set\":[" : "[";
-			close = d == ROUTE_JSON_LOG ? "]}" : "]";
+			open = log ? "{\"confed_set\":[" : "[";
+			close = log ? "]}" : "]";
 			break;
 		}
-		jb_puts(buf, cap, off, open);
-		put_asns(buf, cap, off, p->asns + s->start, s->count);
-		jb_puts(buf, cap, off, close);
+		olen = strlen(open);
+		clen = strlen(close);
+		p = jw_put(p, open, olen);
+		p = jw_u64(p, a[0]);
+		for (k = 1; k < s->count; k++) {
+			*p++ = ',';
+			p = jw_u64(p, a[k]);
+		}
+		p = jw_put(p, close, clen);
 	}
-	jb_put(buf, cap, off, "]", 1);
+	*p++ = ']';
+	return p;
+}
+
+/*
+ * The checked form of a writer whose bound is the AS path's: straight
+ * into buf when the bound fits, else through a scratch buffer cut as
+ * jb_put() cuts (with no memory for it, cut where it stands).
+ */
+void
+route_json_aspath(char *buf, size_t cap, size_t *off,
+    const struct bgp_aspath *path, enum route_json_dialect d)
+{
+	size_t max = route_json_aspath_max(path), len;
+	char *t;
+
+	if (*off <= cap && max <= cap - *off) {
+		*off = (size_t)(rjw_aspath(buf + *off, path, d) - buf);
+		return;
+	}
+	if ((t = malloc(max)) == NULL) {
+		*off = cap + 1;
+		return;
+	}
+	len = (size_t)(rjw_aspath(t, path, d) - t);
+	jb_put(buf, cap, off, t, len);
+	free(t);
+}
+
+char *
+rjw_origin_path(char *p, enum bgp_origin_kind kind, uint32_t origin_as,
+    const struct bgp_aspath *aspath, const struct ipaddr *next_hop,
+    enum route_json_dialect d)
+{
+	p = jw_lit(p, ",\"origin_as\":");
+	if (route_json_has_origin(kind))
+		p = jw_u64(p, origin_as);
+	else
+		p = jw_lit(p, "null");
+	p = jw_lit(p, ",\"origin_kind\":");
+	p = jw_name(p, bgp_origin_kind_name(kind));
+	p = jw_lit(p, ",\"as_path\":");
+	if (aspath != NULL)
+		p = rjw_aspath(p, aspath, d);
+	else
+		p = jw_lit(p, "null");
+	p = jw_lit(p, ",\"next_hop\":");
+	return rjw_addr(p, next_hop);
 }
 
 void
@@ -167,134 +272,152 @@ route_json_origin_path(char *buf, size_t cap, size_t *off,
     const struct bgp_aspath *aspath, const struct ipaddr *next_hop,
     enum route_json_dialect d)
 {
-	jb_puts(buf, cap, off, ",\"origin_as\":");
-	if (route_json_has_origin(kind))
-		jb_putu(buf, cap, off, origin_as);
-	else
-		jb_puts(buf, cap, off, "null");
-	jb_puts(buf, cap, off, ",\"origin_kind\":\"");
-	jb_puts(buf, cap, off, bgp_origin_kind_name(kind));
-	jb_puts(buf, cap, off, "\",\"as_path\":");
-	if (aspath != NULL)
-		route_json_aspath(buf, cap, off, aspath, d);
-	else
-		jb_puts(buf, cap, off, "null");
-	jb_puts(buf, cap, off, ",\"next_hop\":");
-	route_json_addr(buf, cap, off, next_hop);
+	size_t max = ROUTE_JSON_ORIGIN_MAX +
+	    (aspath != NULL ? route_json_aspath_max(aspath) : 0);
+	size_t len;
+	char *t;
+
+	if (*off <= cap && max <= cap - *off) {
+		*off = (size_t)(rjw_origin_path(buf + *off, kind, origin_as,
+		    aspath, next_hop, d) - buf);
+		return;
+	}
+	if ((t = malloc(max)) == NULL) {
+		*off = cap + 1;
+		return;
+	}
+	len = (size_t)(rjw_origin_path(t, kind, origin_as, aspath,
+	    next_hop, d) - t);
+	jb_put(buf, cap, off, t, len);
+	free(t);
 }
 
 /* "vrps":[{"prefix":"192.0.2.0/24","max_length":24,"asn":64500}],"covering":1 */
-static void
-put_vrps(char *buf, size_t cap, size_t *off, const struct rov_result *res)
+static char *
+put_vrps(char *p, const struct rov_result *res)
 {
 	unsigned i;
 
-	jb_puts(buf, cap, off, "\"vrps\":[");
+	p = jw_lit(p, "\"vrps\":[");
 	for (i = 0; i < res->nvrps && i < ROV_MAX_DECIDING; i++) {
 		const struct vrp *v = res->vrps[i];
 
-		jb_puts(buf, cap, off, i > 0 ? ",{\"prefix\":\"" :
-		    "{\"prefix\":\"");
-		jb_put_prefix(buf, cap, off, &v->prefix);
-		jb_puts(buf, cap, off, "\",\"max_length\":");
-		jb_putu(buf, cap, off, v->maxlen);
-		jb_puts(buf, cap, off, ",\"asn\":");
-		jb_putu(buf, cap, off, v->asn);
-		jb_put(buf, cap, off, "}", 1);
+		if (i > 0)
+			*p++ = ',';
+		p = jw_lit(p, "{\"prefix\":\"");
+		p = jw_prefix(p, &v->prefix);
+		p = jw_lit(p, "\",\"max_length\":");
+		p = jw_u64(p, v->maxlen);
+		p = jw_lit(p, ",\"asn\":");
+		p = jw_u64(p, v->asn);
+		*p++ = '}';
 	}
-	jb_puts(buf, cap, off, "],\"covering\":");
-	jb_putu(buf, cap, off, res->ncovering);
+	p = jw_lit(p, "],\"covering\":");
+	return jw_u64(p, res->ncovering);
+}
+
+char *
+rjw_rpki(char *p, const struct rov_result *res, uint64_t gen,
+    enum route_json_dialect d)
+{
+	/* "reason" is null for VALID and NOT_FOUND */
+	p = jw_lit(p, ",\"rpki\":{\"state\":");
+	p = jw_name(p, rov_state_name(res->state));
+	p = jw_lit(p, ",\"reason\":");
+	p = jw_name(p, rov_reason_name(res->reason));
+	if (d == ROUTE_JSON_LOG) {
+		p = jw_lit(p, ",\"generation\":");
+		p = jw_u64(p, gen);
+	}
+	*p++ = ',';
+	p = put_vrps(p, res);
+	if (d == ROUTE_JSON_ALERT) {
+		p = jw_lit(p, ",\"generation\":");
+		p = jw_u64(p, gen);
+	}
+	*p++ = '}';
+	return p;
 }
 
 void
 route_json_rpki(char *buf, size_t cap, size_t *off,
     const struct rov_result *res, uint64_t gen, enum route_json_dialect d)
 {
-	const char *reason = rov_reason_name(res->reason);
+	char t[ROUTE_JSON_RPKI_MAX];
+	size_t len;
 
-	/* "reason" is null for VALID and NOT_FOUND */
-	jb_puts(buf, cap, off, ",\"rpki\":{\"state\":\"");
-	jb_puts(buf, cap, off, rov_state_name(res->state));
-	jb_puts(buf, cap, off, "\",\"reason\":");
-	if (reason != NULL) {
-		jb_put(buf, cap, off, "\"", 1);
-		jb_puts(buf, cap, off, reason);
-		jb_put(buf, cap, off, "\"", 1);
-	} else
-		jb_puts(buf, cap, off, "null");
-	if (d == ROUTE_JSON_LOG) {
-		jb_puts(buf, cap, off, ",\"generation\":");
-		jb_putu(buf, cap, off, gen);
-	}
-	jb_put(buf, cap, off, ",", 1);
-	put_vrps(buf, cap, off, res);
-	if (d == ROUTE_JSON_ALERT) {
-		jb_puts(buf, cap, off, ",\"generation\":");
-		jb_putu(buf, cap, off, gen);
-	}
-	jb_put(buf, cap, off, "}", 1);
+	len = (size_t)(rjw_rpki(t, res, gen, d) - t);
+	jb_put(buf, cap, off, t, len);
 }
 
-static void
-put_aspa(char *buf, size_t cap, size_t *off, const struct aspa_result *a)
+static char *
+put_aspa(char *p, const struct aspa_result *a)
 {
-	jb_puts(buf, cap, off, ",\"aspa\":");
-	if (a == NULL) {
-		jb_puts(buf, cap, off, "null");
-		return;
-	}
-	jb_puts(buf, cap, off, "{\"state\":");
-	jb_put_name(buf, cap, off, aspa_state_name(a->state));
-	jb_puts(buf, cap, off, ",\"procedure\":");
-	jb_put_name(buf, cap, off, aspa_procedure_name(a->procedure));
-	jb_puts(buf, cap, off, ",\"reason\":");
-	jb_put_name(buf, cap, off, aspa_reason_name(a->reason));
-	jb_puts(buf, cap, off, ",\"hop\":");
+	p = jw_lit(p, ",\"aspa\":");
+	if (a == NULL)
+		return jw_lit(p, "null");
+	p = jw_lit(p, "{\"state\":");
+	p = jw_name(p, aspa_state_name(a->state));
+	p = jw_lit(p, ",\"procedure\":");
+	p = jw_name(p, aspa_procedure_name(a->procedure));
+	p = jw_lit(p, ",\"reason\":");
+	p = jw_name(p, aspa_reason_name(a->reason));
+	p = jw_lit(p, ",\"hop\":");
 	if (a->hop_customer == 0 && a->hop_provider == 0)
-		jb_puts(buf, cap, off, "null");
+		p = jw_lit(p, "null");
 	else {
-		jb_puts(buf, cap, off, "{\"customer\":");
-		jb_putu(buf, cap, off, a->hop_customer);
-		jb_puts(buf, cap, off, ",\"provider\":");
-		jb_putu(buf, cap, off, a->hop_provider);
-		jb_put(buf, cap, off, "}", 1);
+		p = jw_lit(p, "{\"customer\":");
+		p = jw_u64(p, a->hop_customer);
+		p = jw_lit(p, ",\"provider\":");
+		p = jw_u64(p, a->hop_provider);
+		*p++ = '}';
 	}
-	jb_put(buf, cap, off, "}", 1);
+	*p++ = '}';
+	return p;
+}
+
+char *
+rjw_leak(char *p, const struct route_json_leak *l)
+{
+	p = jw_lit(p, ",\"peer_role\":");
+	p = jw_name(p, bgp_role_text(l->role));
+	p = jw_lit(p, ",\"role_source\":");
+	p = jw_name(p, bgp_role_source_name(l->role_source));
+	p = jw_lit(p, ",\"otc\":");
+	if (l->has_otc)
+		p = jw_u64(p, l->otc);
+	else
+		p = jw_lit(p, "null");
+	p = jw_lit(p, ",\"router_rpki_state\":");
+	p = jw_name(p,
+	    bgp_router_rpki_name((enum bgp_router_rpki)l->router_rpki));
+	p = put_aspa(p, l->aspa);
+	p = jw_lit(p, ",\"leak\":");
+	if (l->leak == BGP_LEAK_NONE)
+		return jw_lit(p, "null");
+	/* every rule of enum bgp_leak is one of RFC 9234 section 5 */
+	p = jw_lit(p, "{\"rule\":");
+	p = jw_name(p, bgp_leak_name(l->leak));
+	p = jw_lit(p, ",\"rfc\":\"9234 section 5\",\"otc\":");
+	p = jw_u64(p, l->otc);
+	p = jw_lit(p, ",\"peer_as\":");
+	if (l->peer_as != 0)
+		p = jw_u64(p, l->peer_as);
+	else
+		p = jw_lit(p, "null");
+	*p++ = '}';
+	return p;
 }
 
 void
 route_json_leak(char *buf, size_t cap, size_t *off,
     const struct route_json_leak *l)
 {
-	jb_puts(buf, cap, off, ",\"peer_role\":");
-	jb_put_name(buf, cap, off, bgp_role_text(l->role));
-	jb_puts(buf, cap, off, ",\"role_source\":");
-	jb_put_name(buf, cap, off, bgp_role_source_name(l->role_source));
-	jb_puts(buf, cap, off, ",\"otc\":");
-	if (l->has_otc)
-		jb_putu(buf, cap, off, l->otc);
-	else
-		jb_puts(buf, cap, off, "null");
-	jb_puts(buf, cap, off, ",\"router_rpki_state\":");
-	jb_put_name(buf, cap, off,
-	    bgp_router_rpki_name((enum bgp_router_rpki)l->router_rpki));
-	put_aspa(buf, cap, off, l->aspa);
-	jb_puts(buf, cap, off, ",\"leak\":");
-	if (l->leak == BGP_LEAK_NONE) {
-		jb_puts(buf, cap, off, "null");
-		return;
-	}
-	/* every rule of enum bgp_leak is one of RFC 9234 section 5 */
-	jb_puts(buf, cap, off, "{\"rule\":");
-	jb_put_name(buf, cap, off, bgp_leak_name(l->leak));
-	jb_puts(buf, cap, off, ",\"rfc\":\"9234 section 5\",\"otc\":");
-	jb_putu(buf, cap, off, l->otc);
-	jb_puts(buf, cap, off, ",\"peer_as\":");
-	if (l->peer_as != 0)
-		jb_putu(buf, cap, off, l->peer_as);
-	else
-		jb_puts(buf, cap, off, "null");
-	jb_put(buf, cap, off, "}", 1);
+	char t[ROUTE_JSON_LEAK_MAX];
+	size_t len;
+
+	len = (size_t)(rjw_leak(t, l) - t);
+	jb_put(buf, cap, off, t, len);
 }
 
 /* printf at *off, never past cap; *off stays at most cap - 1. */

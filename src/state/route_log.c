@@ -181,11 +181,10 @@ route_log_close(struct route_log *rl)
 /*
  * ,"src_addr":"..","src_port":N,"dst_addr":"..","dst_port":N,"peer_as":N
  * from the text kept for the last session seen, made again when the
- * session's fields differ.
+ * session's fields differ.  At most SESS_TEXT bytes.
  */
-static void
-put_session(struct route_log *rl, char *buf, size_t cap, size_t *off,
-    const struct bgp_msg_ctx *ctx)
+static char *
+put_session(struct route_log *rl, char *p, const struct bgp_msg_ctx *ctx)
 {
 	size_t n = 0, c = sizeof(rl->stext);
 
@@ -210,33 +209,34 @@ put_session(struct route_log *rl, char *buf, size_t cap, size_t *off,
 		rl->skey.peer_as = ctx->peer_as;
 		rl->svalid = true;
 	}
-	jb_put(buf, cap, off, rl->stext, rl->slen);
+	return jw_put(p, rl->stext, rl->slen);
 }
 
-static void
-put_inferred(char *buf, size_t cap, size_t *off, uint8_t inf)
+/* ,"inferred":["as4","as2","addpath","no-addpath"] at most */
+static char *
+put_inferred(char *p, uint8_t inf)
 {
 	static const struct { uint8_t bit; const char *name; } names[] = {
-		{ BGP_INFER_AS4, "as4" }, { BGP_INFER_AS2, "as2" },
-		{ BGP_INFER_ADDPATH, "addpath" },
-		{ BGP_INFER_NOADDPATH, "no-addpath" },
+		{ BGP_INFER_AS4, "\"as4\"" }, { BGP_INFER_AS2, "\"as2\"" },
+		{ BGP_INFER_ADDPATH, "\"addpath\"" },
+		{ BGP_INFER_NOADDPATH, "\"no-addpath\"" },
 	};
-	const char *sep = "";
+	bool first = true;
 	size_t i;
 
 	if (inf == 0)
-		return;
-	jb_puts(buf, cap, off, ",\"inferred\":[");
+		return p;
+	p = jw_lit(p, ",\"inferred\":[");
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if ((inf & names[i].bit) == 0)
 			continue;
-		jb_puts(buf, cap, off, sep);
-		jb_put(buf, cap, off, "\"", 1);
-		jb_puts(buf, cap, off, names[i].name);
-		jb_put(buf, cap, off, "\"", 1);
-		sep = ",";
+		if (!first)
+			*p++ = ',';
+		p = jw_put(p, names[i].name, strlen(names[i].name));
+		first = false;
 	}
-	jb_put(buf, cap, off, "]", 1);
+	*p++ = ']';
+	return p;
 }
 
 void
@@ -250,9 +250,9 @@ route_log_route(void *arg, const struct bgp_msg_ctx *ctx,
 }
 
 /* The route-leak fields of an announcement (route_json_leak()). */
-static void
-put_leak(char *buf, size_t cap, size_t *off, const struct bgp_msg_ctx *ctx,
-    const struct bgp_attrs *at, const struct route_verdict *v)
+static char *
+put_leak(char *p, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *at,
+    const struct route_verdict *v)
 {
 	struct route_json_leak l;
 
@@ -264,7 +264,54 @@ put_leak(char *buf, size_t cap, size_t *off, const struct bgp_msg_ctx *ctx,
 	l.leak = v != NULL ? v->leak : BGP_LEAK_NONE;
 	l.peer_as = ctx->peer_as;
 	l.aspa = v != NULL && v->has_aspa ? &v->aspa : NULL;
-	route_json_leak(buf, cap, off, &l);
+	return rjw_leak(p, &l);
+}
+
+/*
+ * The most a line's text takes (without "}\n"): its fixed fields (time,
+ * packet, session, afi/safi, prefix, origin, rpki, the route-leak fields,
+ * inferred, treat_as_withdraw) and the AS path's share.
+ */
+#define LINE_FIXED_MAX	(27 + ROUTE_JSON_TS_MAX + 12 + JW_U64_MAX + \
+	SESS_TEXT + 7 + 5 + 8 + 3 + ROUTE_JSON_PREFIX_MAX + \
+	ROUTE_JSON_ORIGIN_MAX + ROUTE_JSON_RPKI_MAX + ROUTE_JSON_LEAK_MAX + \
+	60 + 25)
+
+/* The line's text at p, at most LINE_FIXED_MAX plus the path's bound. */
+static char *
+put_line(struct route_log *rl, char *p, const struct bgp_msg_ctx *ctx,
+    const struct bgp_attrs *at, const struct bgp_route *r,
+    const struct route_verdict *v)
+{
+	struct timeval tv = { 0, 0 };
+	bool ann = r->event == BGP_ROUTE_ANNOUNCE;
+
+	if (ctx->pkt != NULL)
+		tv = ctx->pkt->ts;
+	p = ann ? jw_lit(p, "{\"event\":\"announce\",\"ts\":\"") :
+	    jw_lit(p, "{\"event\":\"withdraw\",\"ts\":\"");
+	p = rjw_ts(p, &tv, ROUTE_JSON_TS_ISO);
+	p = jw_lit(p, "\",\"pkt_num\":");
+	p = jw_u64(p, ctx->pkt != NULL ? ctx->pkt->num : 0);
+	p = put_session(rl, p, ctx);
+	p = jw_lit(p, ",\"afi\":");
+	p = jw_u64(p, r->afi);
+	p = jw_lit(p, ",\"safi\":");
+	p = jw_u64(p, r->safi);
+	p = rjw_prefix(p, &r->prefix, r->has_path_id, r->path_id);
+	if (ann) {
+		p = rjw_origin_path(p, at->origin_kind, at->origin_as,
+		    &at->aspath, &at->next_hop, ROUTE_JSON_LOG);
+		if (v != NULL && v->rpki != NULL)
+			p = rjw_rpki(p, v->rpki, v->generation,
+			    ROUTE_JSON_LOG);
+		p = put_leak(p, ctx, at, v);
+	}
+	if (at != NULL)
+		p = put_inferred(p, at->inferred);
+	if (r->treat_as_withdraw)
+		p = jw_lit(p, ",\"treat_as_withdraw\":true");
+	return p;
 }
 
 void
@@ -273,10 +320,8 @@ route_log_write(struct route_log *rl, const struct bgp_msg_ctx *ctx,
     const struct route_verdict *v)
 {
 	static char sbuf[LINE_CAP];
-	char *buf;
-	size_t off = 0, cap = LINE_CAP - 2;
-	struct timeval tv = { 0, 0 };
-	bool ann = r->event == BGP_ROUTE_ANNOUNCE;
+	char *buf, *t;
+	size_t off = 0, cap = LINE_CAP - 2, max, len;
 
 	/* a file's line goes straight into the output buffer */
 	if (rl->fd != -1) {
@@ -285,32 +330,20 @@ route_log_write(struct route_log *rl, const struct bgp_msg_ctx *ctx,
 		buf = rl->out + rl->outlen;
 	} else
 		buf = sbuf;
-	if (ctx->pkt != NULL)
-		tv = ctx->pkt->ts;
-	jb_puts(buf, cap, &off, ann ? "{\"event\":\"announce\",\"ts\":\"" :
-	    "{\"event\":\"withdraw\",\"ts\":\"");
-	route_json_ts(buf, cap, &off, &tv, ROUTE_JSON_TS_ISO);
-	jb_puts(buf, cap, &off, "\",\"pkt_num\":");
-	jb_putu(buf, cap, &off, ctx->pkt != NULL ? ctx->pkt->num : 0);
-	put_session(rl, buf, cap, &off, ctx);
-	jb_puts(buf, cap, &off, ",\"afi\":");
-	jb_putu(buf, cap, &off, r->afi);
-	jb_puts(buf, cap, &off, ",\"safi\":");
-	jb_putu(buf, cap, &off, r->safi);
-	route_json_prefix(buf, cap, &off, &r->prefix, r->has_path_id,
-	    r->path_id);
-	if (ann) {
-		route_json_origin_path(buf, cap, &off, at->origin_kind,
-		    at->origin_as, &at->aspath, &at->next_hop, ROUTE_JSON_LOG);
-		if (v != NULL && v->rpki != NULL)
-			route_json_rpki(buf, cap, &off, v->rpki, v->generation,
-			    ROUTE_JSON_LOG);
-		put_leak(buf, cap, &off, ctx, at, v);
+	max = LINE_FIXED_MAX + (r->event == BGP_ROUTE_ANNOUNCE ?
+	    route_json_aspath_max(&at->aspath) : 0);
+	if (max <= cap)
+		off = (size_t)(put_line(rl, buf, ctx, at, r, v) - buf);
+	else if ((t = malloc(max)) != NULL) {
+		/* a path too long for the bound: cut the line at cap, as
+		 * jsonbuf.h cuts, keeping the text that fits */
+		len = (size_t)(put_line(rl, t, ctx, at, r, v) - t);
+		jb_put(buf, cap, &off, t, len);
+		free(t);
+	} else {
+		log_warn("%s: route log line", rl->path);
+		return;
 	}
-	if (at != NULL)
-		put_inferred(buf, cap, &off, at->inferred);
-	if (r->treat_as_withdraw)
-		jb_puts(buf, cap, &off, ",\"treat_as_withdraw\":true");
 	/*
 	 * A cut line leaves off = cap + 1 (jsonbuf.h): keep the cut text and
 	 * clamp, so the two bytes below land in the room kept past cap.

@@ -332,6 +332,86 @@ test_base64(void **state)
 	}
 }
 
+/*
+ * The rule's fields are kept escaped per thread and found by content: a
+ * rule reloaded with the same gid:sid:rev but another msg or class, or
+ * another rule in the same slot, writes its own text, and a text from
+ * the cache is the one written the first time.
+ */
+static void
+test_rule_text_cache(void **state)
+{
+	static const char hostile[] = "x\"\\\n\x01\xff caf\xc3\xa9";
+	struct fixture f;
+	struct alert a;
+	char first[ALERT_JSON_MAX];
+
+	(void)state;
+	fill(&f);
+	mk_alert(&a, &f, "m1");
+	assert_non_null(strstr(fmt(&a), ",\"msg\":\"m1\",\"class\":"
+	    "\"RPKI invalid origin\",\"classtype\":\"rpki-invalid\","
+	    "\"priority\":1,\"action\":\"alert\","));
+	mk_alert(&a, &f, "m2");
+	assert_non_null(strstr(fmt(&a), ",\"msg\":\"m2\","));
+	alert_init(&a, 1, 1000001, 2, 1, "m2", "other", "", "log", &f.ev,
+	    NULL, 42);
+	assert_non_null(strstr(fmt(&a), ",\"msg\":\"m2\",\"class\":"
+	    "\"other\",\"classtype\":\"other\",\"priority\":1,"
+	    "\"action\":\"log\","));
+	alert_init(&a, 1, 1000001, 2, 2, "m2", "other", "", "log", &f.ev,
+	    NULL, 42);
+	assert_non_null(strstr(fmt(&a), "\"priority\":2,"));
+	/* the same slot (sid modulo the slots), another rule */
+	alert_init(&a, 1, 1000009, 1, 1, "m2", "other", "", "log", &f.ev,
+	    NULL, 42);
+	assert_non_null(strstr(fmt(&a), "\"rule\":\"1:1000009:1\","
+	    "\"gid\":1,\"sid\":1000009,\"rev\":1,\"msg\":\"m2\","));
+	/* escaped once, then from the cache: the same bytes */
+	mk_alert(&a, &f, hostile);
+	strcpy(first, fmt(&a));
+	assert_non_null(strstr(first, "\"msg\":\"x\\\"\\\\\\n\\u0001"
+	    "\\ufffd caf\xc3\xa9\","));
+	assert_string_equal(fmt(&a), first);
+}
+
+/* A cut keeps exactly the text that fits, at every cap (jsonbuf.h). */
+static void
+test_cuts(void **state)
+{
+	static const char str[] = "a\"b\x01\xc3\xa9\xff plain text";
+	uint8_t bytes[100];
+	char full[512], buf[512];
+	size_t flen, cap, off, i;
+
+	(void)state;
+	off = 0;
+	alert_put_jstr(full, sizeof(full), &off, str);
+	flen = off;
+	for (cap = 0; cap < flen + 2; cap++) {
+		memset(buf, 'x', sizeof(buf));
+		off = 0;
+		alert_put_jstr(buf, cap, &off, str);
+		assert_int_equal(off, cap < flen ? cap + 1 : flen);
+		assert_memory_equal(buf, full, cap < flen ? cap : flen);
+		assert_int_equal(buf[cap < flen ? cap : flen], 'x');
+	}
+	for (i = 0; i < sizeof(bytes); i++)
+		bytes[i] = (uint8_t)(i * 37);
+	off = 0;
+	alert_put_base64(full, sizeof(full), &off, bytes, sizeof(bytes));
+	flen = off;
+	assert_int_equal(flen, 136);
+	for (cap = 0; cap < flen + 2; cap++) {
+		memset(buf, 'x', sizeof(buf));
+		off = 0;
+		alert_put_base64(buf, cap, &off, bytes, sizeof(bytes));
+		assert_int_equal(off, cap < flen ? cap + 1 : flen);
+		assert_memory_equal(buf, full, cap < flen ? cap : flen);
+		assert_int_equal(buf[cap < flen ? cap : flen], 'x');
+	}
+}
+
 static void
 test_timestamps(void **state)
 {
@@ -921,6 +1001,8 @@ main(void)
 		cmocka_unit_test(test_leak_alert),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_base64),
+		cmocka_unit_test(test_rule_text_cache),
+		cmocka_unit_test(test_cuts),
 		cmocka_unit_test(test_timestamps),
 		cmocka_unit_test(test_too_small_and_huge_path),
 		cmocka_unit_test(test_text),

@@ -58,6 +58,53 @@ test_numbers(void **state)
 
 static uint64_t rng_state = 0x2545f4914f6cdd1dull;
 
+static uint64_t rng(void);
+
+/*
+ * jw_u64() counts digits from the bit length for 32-bit values: every
+ * power of ten and its neighbours, every power of two and its
+ * neighbours, and random values of every width, against snprintf.
+ */
+static void
+check_u64(uint64_t v)
+{
+	char buf[JW_U64_MAX + 1], want[32];
+	size_t off = 0;
+	char *end;
+
+	end = jw_u64(buf, v);
+	*end = '\0';
+	snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
+	assert_string_equal(buf, want);
+	jb_putu(buf, sizeof(buf), &off, v);
+	buf[off] = '\0';
+	assert_string_equal(buf, want);
+}
+
+static void
+test_number_edges(void **state)
+{
+	uint64_t p, r;
+	int i, k;
+
+	(void)state;
+	for (p = 1, i = 0; i < 20; i++, p *= 10) {
+		check_u64(p - 1);
+		check_u64(p);
+		check_u64(p + 1);
+	}
+	for (i = 0; i < 64; i++) {
+		check_u64(((uint64_t)1 << i) - 1);
+		check_u64((uint64_t)1 << i);
+		check_u64(((uint64_t)1 << i) + 1);
+	}
+	check_u64(UINT64_MAX);
+	for (k = 0; k < 200000; k++) {
+		r = rng();
+		check_u64(r >> (r & 63));
+	}
+}
+
 static uint64_t
 rng(void)
 {
@@ -170,6 +217,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_number_edges),
 		cmocka_unit_test(test_cut),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_addr_patterns),

@@ -219,6 +219,96 @@ test_leak_fields(void **state)
 	    "\"rfc\":\"9234 section 5\",\"otc\":64999,\"peer_as\":null}");
 }
 
+/* A name's length as the unchecked writers' bounds assume it. */
+static void
+check_name(const char *name)
+{
+	if (name != NULL)
+		assert_true(strlen(name) <= JW_NAME_MAX);
+}
+
+/*
+ * The unchecked writers stay within their ROUTE_JSON_*_MAX at their
+ * largest (the route log and the alert size their lines by them): every
+ * name of every enum value (out-of-range ones included), 8 IPv6 VRPs of
+ * the longest text, the largest numbers.
+ */
+static void
+test_bounds(void **state)
+{
+	static const uint32_t big[] = { 4294967295u, 4294967295u };
+	static const struct bgp_as_segment cseg[] = {
+		{ AS_CONFED_SEQUENCE, 1, 0 }, { AS_CONFED_SET, 1, 1 },
+	};
+	const struct bgp_aspath cpath = { cseg, 2, big, 2 };
+	struct route_json_leak l;
+	struct aspa_result a;
+	struct rov_result r;
+	struct vrp v[ROV_MAX_DECIDING];
+	struct ipaddr ip;
+	struct prefix pf;
+	char buf[4096], *end;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 64; i++) {
+		check_name(bgp_router_rpki_name((enum bgp_router_rpki)i));
+		check_name(bgp_origin_kind_name((enum bgp_origin_kind)i));
+		check_name(bgp_role_text((enum bgp_role)i));
+		check_name(bgp_role_source_name((enum bgp_role_source)i));
+		check_name(bgp_leak_name((enum bgp_leak)i));
+		check_name(aspa_state_name((enum aspa_state)i));
+		check_name(aspa_procedure_name((enum aspa_procedure)i));
+		check_name(aspa_reason_name((enum aspa_reason)i));
+		check_name(rov_state_name((enum rov_state)i));
+		check_name(rov_reason_name((enum rov_reason)i));
+	}
+	assert_int_equal(ipaddr_parse("ffff:ffff:ffff:ffff:ffff:ffff:ffff:fff1",
+	    &ip), 0);
+	assert_int_equal(prefix_parse("ffff:ffff:ffff:ffff:ffff:ffff:ffff:"
+	    "fff0/128", &pf, NULL), 0);
+	end = rjw_addr(buf, &ip);
+	assert_true(end - buf <= ROUTE_JSON_ADDR_MAX);
+	end = rjw_endpoints(buf, &ip, 65535, &ip, 65535);
+	assert_true(end - buf <= ROUTE_JSON_ENDPOINTS_MAX);
+	end = rjw_prefix(buf, &pf, true, 4294967295u);
+	assert_true(end - buf <= ROUTE_JSON_PREFIX_MAX);
+	end = rjw_origin_path(buf, ORIGIN_AS_SEQ, 4294967295u, &cpath, &ip,
+	    ROUTE_JSON_LOG);
+	assert_true((size_t)(end - buf) <= ROUTE_JSON_ORIGIN_MAX +
+	    route_json_aspath_max(&cpath));
+	memset(&r, 0, sizeof(r));
+	for (i = 0; i < ROV_MAX_DECIDING; i++) {
+		memset(&v[i], 0, sizeof(v[i]));
+		v[i].prefix = pf;
+		v[i].maxlen = 128;
+		v[i].asn = 4294967295u;
+		r.vrps[i] = &v[i];
+	}
+	r.nvrps = ROV_MAX_DECIDING;
+	r.ncovering = 4294967295u;
+	r.state = ROV_INVALID;
+	r.reason = ROV_REASON_LENGTH;
+	end = rjw_rpki(buf, &r, UINT64_MAX, ROUTE_JSON_LOG);
+	assert_true(end - buf <= ROUTE_JSON_RPKI_MAX);
+	memset(&a, 0, sizeof(a));
+	a.state = ASPA_INVALID;
+	a.procedure = ASPA_DOWNSTREAM;
+	a.reason = ASPA_REASON_NEIGHBOR;
+	a.hop_customer = a.hop_provider = 4294967295u;
+	memset(&l, 0, sizeof(l));
+	l.role = BGP_ROLE_RS_CLIENT;
+	l.role_source = BGP_ROLE_SRC_CONFIG;
+	l.has_otc = true;
+	l.otc = 4294967295u;
+	l.router_rpki = BGP_RRPKI_NOT_FOUND;
+	l.leak = BGP_LEAK_OTC_FROM_RS_CLIENT;
+	l.peer_as = 4294967295u;
+	l.aspa = &a;
+	end = rjw_leak(buf, &l);
+	assert_true(end - buf <= ROUTE_JSON_LEAK_MAX);
+}
+
 int
 main(void)
 {
@@ -228,6 +318,7 @@ main(void)
 		cmocka_unit_test(test_origin_and_cut),
 		cmocka_unit_test(test_ts_threads),
 		cmocka_unit_test(test_leak_fields),
+		cmocka_unit_test(test_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -43,29 +43,50 @@ struct rib_tuple {
 	uint32_t	 tail[];
 };
 
-/* 32 bytes: keep it so (see the comment atop src/state/rib.c). */
+/*
+ * 16 bytes: keep it so (see the comment atop src/state/rib.c).  The
+ * prefix is the shared table's (rib_prefix.c), the tuple the tuple
+ * table's, both by 32-bit id; the length and family are copied into the
+ * bits so that filters and End-of-RIB sweeps read no prefix.
+ */
 struct rib_route {
-	uint8_t		 a[16];		/* prefix address, host bits zero */
-	struct rib_tuple *tuple;	/* one reference */
+	uint32_t	 pfx;		/* prefix id, one reference */
+	uint32_t	 tuple;		/* tuple id, one reference */
 	uint32_t	 path_id;	/* 0 without ADD-PATH */
-	uint8_t		 family;
-	uint8_t		 len;
-	uint8_t		 has_path_id:1;
-	uint8_t		 aspa:2;	/* RIB_ASPA_* */
-	uint8_t		 aspa_reason:3;	/* enum aspa_reason */
-	uint8_t		 leak:2;	/* enum bgp_leak */
-	uint8_t		 state:2;	/* enum rov_state */
-	uint8_t		 reason:3;	/* enum rov_reason */
-	uint8_t		 alerted:1;
-	uint8_t		 has_rpki:1;	/* judged against some VRP set */
-	uint8_t		 stale:1;	/* adopted after a flap, not yet
+	unsigned	 len:8;		/* the prefix's */
+	unsigned	 v6:1;		/* the prefix's family is ADDR_V6 */
+	unsigned	 has_path_id:1;
+	unsigned	 aspa:2;	/* RIB_ASPA_* */
+	unsigned	 aspa_reason:3;	/* enum aspa_reason */
+	unsigned	 leak:2;	/* enum bgp_leak */
+	unsigned	 state:2;	/* enum rov_state */
+	unsigned	 reason:3;	/* enum rov_reason */
+	unsigned	 alerted:1;
+	unsigned	 has_rpki:1;	/* judged against some VRP set */
+	unsigned	 stale:1;	/* adopted after a flap, not yet
 					 * re-announced (rib_hold.c) */
 };
+
+/*
+ * The shared prefix table of one family (rib_prefix.c).  An entry is a
+ * uint32 refcnt (routes naming it; 0: free, and the next free index
+ * follows in the address bytes), the length, 3 bytes of padding and the
+ * address: 12 bytes for IPv4, 24 for IPv6.  A prefix id is its index
+ * << 1 | (family is IPv6); index 0 is never used, so id 0 is none.
+ */
+struct rib_ptab {
+	uint8_t		*e;		/* entries by index, cap of them */
+	uint32_t	*slot;		/* 2^bits tagged slots */
+	uint32_t	 cap, high, free, n, mask;
+	unsigned	 bits;
+};
+
+#define RIB_PFX_ADDR	8		/* the address's offset in an entry */
 
 /* A route's ASPA verdict in two bits: none, or enum aspa_state + 1. */
 #define RIB_ASPA_NONE	0
 
-_Static_assert(sizeof(struct rib_route) == 32, "struct rib_route grew");
+_Static_assert(sizeof(struct rib_route) == 16, "struct rib_route grew");
 _Static_assert(sizeof(struct bgp_as_segment) == 8, "segment size");
 
 /*
@@ -177,6 +198,7 @@ struct rib {
 	 * until another session is held */
 	uint64_t	 noresume_id;
 	bool		 noresume;
+	struct rib_ptab	 ptab[2];	/* shared prefixes: IPv4, IPv6 */
 	size_t		 mem;		/* bytes allocated */
 	/* the path an event points to (ev->aspath) */
 	struct bgp_aspath evpath;
@@ -261,11 +283,12 @@ struct rib_tuple_key {
 	uint32_t		 hash;
 };
 
+/* A route's key in its table: its prefix's id and its path id. */
 struct rib_key {
-	uint8_t		 a[16];
-	uint8_t		 family, len;
-	uint8_t		 has_path_id;
+	uint32_t	 pfx;
 	uint32_t	 path_id;
+	uint8_t		 has_path_id;
+	uint8_t		 len, v6;	/* copied into the route */
 	uint64_t	 hash;
 };
 
@@ -316,8 +339,50 @@ void	 rib_tuple_put(struct rib *, struct rib_tuple *);
 /* rib.c: the session of id, made when absent (for rib_load.c). */
 struct rib_sess *rib_sess_make(struct rib *, uint64_t id);
 
-/* rib_table.c: one direction's routes, a dense array and its index. */
-void	 rib_key_make(struct rib_key *, const struct bgp_route *);
+/* rib_prefix.c: the shared prefix table.  The hash of p; the id of p
+ * (0: not stored); a new reference to p's id, stored if need be (0 on
+ * ENOMEM); drop one; the prefix of an id; free the table. */
+uint64_t rib_pfx_hash(const struct prefix *);
+void	 rib_pfx_prefetch(const struct rib *, const struct prefix *,
+	    uint64_t h);
+uint32_t rib_pfx_find(const struct rib *, const struct prefix *, uint64_t h);
+uint32_t rib_pfx_get(struct rib *, const struct prefix *, uint64_t h);
+void	 rib_pfx_put(struct rib *, uint32_t id);
+void	 rib_pfx_prefix(const struct rib *, uint32_t id, struct prefix *);
+void	 rib_pfx_release(struct rib *);
+
+/* The size of an entry of prefix table v6 (0 or 1), and the address
+ * bytes of prefix id (host bits zero). */
+static inline size_t
+rib_pfx_esize(unsigned v6)
+{
+	return RIB_PFX_ADDR + (v6 ? 16 : 4);
+}
+
+static inline const uint8_t *
+rib_pfx_addr(const struct rib *rib, uint32_t id)
+{
+	return rib->ptab[id & 1].e + (size_t)(id >> 1) * rib_pfx_esize(id & 1) +
+	    RIB_PFX_ADDR;
+}
+
+static inline uint8_t
+rib_route_family(const struct rib_route *rt)
+{
+	return rt->v6 ? ADDR_V6 : ADDR_V4;
+}
+
+/* A stored tuple by its id (slab << SLAB_SHIFT | offset / 8). */
+static inline struct rib_tuple *
+rib_tuple_at(const struct rib *rib, uint32_t id)
+{
+	return (struct rib_tuple *)(void *)((uint8_t *)rib->slab[id >>
+	    SLAB_SHIFT] + (size_t)(id & ((1u << SLAB_SHIFT) - 1)) * TUPLE_UNIT);
+}
+
+/* rib_table.c: one direction's routes, a dense array and its index.
+ * The key of route r whose prefix has id pfx. */
+void	 rib_key_make(struct rib_key *, uint32_t pfx, const struct bgp_route *);
 struct rib_route *rib_tab_find(const struct rib_table *, const struct rib_key *,
 	    uint32_t *);
 struct rib_route *rib_tab_insert(struct rib *, struct rib_table *,

@@ -271,11 +271,12 @@ ev_aspa(struct route_event *ev, const struct rib_route *rt, unsigned role)
 
 /* The previous verdicts of a stored route, before they change. */
 static void
-ev_prev(struct route_event *ev, const struct rib_route *rt)
+ev_prev(const struct rib *rib, struct route_event *ev,
+    const struct rib_route *rt)
 {
 	ev->has_prev = true;
 	ev->prev_state = rt->state;
-	ev->prev_origin_as = rt->tuple->origin_as;
+	ev->prev_origin_as = rib_tuple_at(rib, rt->tuple)->origin_as;
 	ev->has_prev_aspa = rt->aspa != RIB_ASPA_NONE;
 	ev->prev_aspa_state = ev->has_prev_aspa ?
 	    (enum aspa_state)(rt->aspa - 1) : ASPA_UNKNOWN;
@@ -287,11 +288,9 @@ ev_prev(struct route_event *ev, const struct rib_route *rt)
 static void
 ev_route(struct rib *rib, struct route_event *ev, const struct rib_route *rt)
 {
-	struct rib_tuple *a = rt->tuple;
+	struct rib_tuple *a = rib_tuple_at(rib, rt->tuple);
 
-	ev->prefix.family = rt->family;
-	ev->prefix.len = rt->len;
-	memcpy(ev->prefix.a, rt->a, 16);
+	rib_pfx_prefix(rib, rt->pfx, &ev->prefix);
 	ev->has_path_id = rt->has_path_id;
 	ev->path_id = rt->path_id;
 	ev->origin_kind = a->kind;
@@ -324,7 +323,7 @@ rib_ev_resolved(struct rib *rib, struct route_event *ev, uint64_t id,
 	ev_dir(ev, id, d);
 	ev_route(rib, ev, rt);
 	ev_aspa(ev, rt, d->role);
-	ev_prev(ev, rt);
+	ev_prev(rib, ev, rt);
 }
 
 static void
@@ -386,6 +385,7 @@ rib_free(struct rib *rib)
 			free(rib->sess[i]);
 		}
 	rib_slabs_release(rib);
+	rib_pfx_release(rib);
 	free(rib->sess);
 	if (rib->ttab != NULL)
 		rib_big_free(rib, rib->ttab, (rib->tmask + 1) *
@@ -447,11 +447,12 @@ rib_announce(struct rib *rib, const struct bgp_msg_ctx *ctx,
 	struct rib_sess *s;
 	struct rib_dir *d;
 	struct rib_route *rt;
-	struct rib_tuple *a;
+	struct rib_tuple *a, *old;
 	struct rib_key k;
 	struct rib_tuple_key tk;
 	enum rib_change ch;
-	uint32_t pos;
+	uint64_t ph;
+	uint32_t pos, pid;
 	uint8_t news;
 
 	rib_settle(rib);
@@ -461,20 +462,24 @@ rib_announce(struct rib *rib, const struct bgp_msg_ctx *ctx,
 		rib_hold_try_resume(rib, ctx);
 	s = sess_create(rib, ctx->session_id);
 	/*
-	 * The route's slot and the path's slot are two independent cache
-	 * misses on a big table: ask for both, then fill the event while
-	 * they come.
+	 * The prefix's slot, the path's slot and then the route's slot are
+	 * independent cache misses on a big table: ask for the first two,
+	 * then fill the event while they come.
 	 */
 	d = s != NULL ? dir_find(s, ctx, true) : NULL;
-	rib_key_make(&k, r);
-	if (d != NULL && d->t.slot != NULL)
-		__builtin_prefetch(&d->t.slot[rib_slot_home(&d->t, k.hash)]);
+	ph = rib_pfx_hash(&r->prefix);
+	rib_pfx_prefetch(rib, &r->prefix, ph);
 	rib_tuple_key_make(&tk, at);
 	__builtin_prefetch(&rib->ttab[tk.hash & rib->tmask]);
 	ev_ctx(ev, ctx, r);
 	ev->kind = RTEV_ANNOUNCE;
 	if (d == NULL)
 		goto nomem;
+	if ((pid = rib_pfx_get(rib, &r->prefix, ph)) == 0)
+		goto nomem;
+	rib_key_make(&k, pid, r);
+	if (d->t.slot != NULL)
+		__builtin_prefetch(&d->t.slot[rib_slot_home(&d->t, k.hash)]);
 	if (ctx->peer_as != 0)
 		d->peer_as = ctx->peer_as;
 	else	/* picked up mid-stream: the AS stored before, if any
@@ -484,9 +489,13 @@ rib_announce(struct rib *rib, const struct bgp_msg_ctx *ctx,
 		d->local_as = ctx->local_as;
 	d->role = (uint8_t)ctx->sender_role;
 	d->role_source = (uint8_t)ctx->role_source;
-	if ((a = rib_tuple_get(rib, &tk)) == NULL)
+	if ((a = rib_tuple_get(rib, &tk)) == NULL) {
+		rib_pfx_put(rib, pid);
 		goto nomem;
+	}
 	if ((rt = rib_tab_find(&d->t, &k, &pos)) != NULL) {
+		/* stored: the route holds its prefix already */
+		rib_pfx_put(rib, pid);
 		if (rt->stale) {
 			/* re-announced after a flap: current again; what
 			 * follows compares it with its state before */
@@ -494,23 +503,25 @@ rib_announce(struct rib *rib, const struct bgp_msg_ctx *ctx,
 			d->nstale--;
 			rib->nstale--;
 		}
-		ev_prev(ev, rt);
-		news = route_set(rib, d, rt, rt->tuple, a, v);
+		old = rib_tuple_at(rib, rt->tuple);
+		ev_prev(rib, ev, rt);
+		news = route_set(rib, d, rt, old, a, v);
 		if (news != 0)
 			ch = RIB_CHANGED;
 		else
-			ch = rt->tuple != a ? RIB_PATH_CHANGED : RIB_SAME;
-		rib_tuple_put(rib, rt->tuple);
+			ch = old != a ? RIB_PATH_CHANGED : RIB_SAME;
+		rib_tuple_put(rib, old);
 	} else {
 		if ((rt = rib_tab_insert(rib, &d->t, &k, pos)) == NULL) {
 			rib_tuple_put(rib, a);
+			rib_pfx_put(rib, pid);
 			goto nomem;
 		}
 		rib->nroutes++;
 		news = route_set(rib, d, rt, NULL, a, v);
 		ch = RIB_NEW;
 	}
-	rt->tuple = a;
+	rt->tuple = a->id;
 	ev_route(rib, ev, rt);
 	ev->unchanged = RTEV_VERDICT_ALL & ~news;
 	if (v != NULL && v->rpki != NULL)
@@ -550,7 +561,7 @@ rib_withdraw(struct rib *rib, const struct bgp_msg_ctx *ctx,
 	struct rib_dir *d = NULL;
 	struct rib_route *rt = NULL;
 	struct rib_key k;
-	uint32_t pos;
+	uint32_t pos, pid;
 
 	rib_settle(rib);
 	ev_ctx(ev, ctx, r);
@@ -560,8 +571,10 @@ rib_withdraw(struct rib *rib, const struct bgp_msg_ctx *ctx,
 	if (rib->nheld > 0)
 		rib_hold_try_resume(rib, ctx);
 	if ((s = rib_sess_find(rib, ctx->session_id)) != NULL &&
-	    (d = dir_find(s, ctx, false)) != NULL) {
-		rib_key_make(&k, r);
+	    (d = dir_find(s, ctx, false)) != NULL &&
+	    (pid = rib_pfx_find(rib, &r->prefix,
+	    rib_pfx_hash(&r->prefix))) != 0) {
+		rib_key_make(&k, pid, r);
 		rt = rib_tab_find(&d->t, &k, &pos);
 	}
 	if (rt == NULL) {
@@ -575,11 +588,12 @@ rib_withdraw(struct rib *rib, const struct bgp_msg_ctx *ctx,
 	if (ev->peer_as == 0)	/* mid-stream: the AS stored before */
 		ev->peer_as = d->peer_as;
 	ev->prev_state = rt->state;
-	ev->prev_origin_as = rt->tuple->origin_as;
+	ev->prev_origin_as = rib_tuple_at(rib, rt->tuple)->origin_as;
 	if (alerted != NULL)
 		*alerted = rt->alerted;
 	/* ev->aspath points into the tuple: keep it until the next call */
-	rib->deferred = rt->tuple;
+	rib->deferred = rib_tuple_at(rib, rt->tuple);
+	rib_pfx_put(rib, rt->pfx);
 	if (rt->stale) {
 		d->nstale--;
 		rib->nstale--;
@@ -640,7 +654,8 @@ route_aspa(struct rib *rib, const struct rib_dir *d, struct rib_route *rt,
 {
 	if (aidx == NULL || d->peer_as == 0 || d->role == BGP_ROLE_UNKNOWN)
 		return RIB_ASPA_NONE;
-	rib_tuple_path(rt->tuple, &rib->evpath, &rib->evseg);
+	rib_tuple_path(rib_tuple_at(rib, rt->tuple), &rib->evpath,
+	    &rib->evseg);
 	if (!aspa_verify(aidx, &rib->evpath, d->peer_as, d->role, res))
 		return RIB_ASPA_NONE;
 	return res->state + 1u;
@@ -656,16 +671,13 @@ reval_route(struct rib *rib, struct rib_dir *d, struct rib_route *rt,
     const struct rov_index *idx, const struct aspa_index *aidx,
     struct rov_result *res, struct aspa_result *ares)
 {
+	const struct rib_tuple *a = rib_tuple_at(rib, rt->tuple);
 	struct prefix p;
 	unsigned aspa;
 	uint8_t news = 0;
 
-	memset(&p, 0, sizeof(p));
-	p.family = rt->family;
-	p.len = rt->len;
-	memcpy(p.a, rt->a, 16);
-	rov_check(idx, &p, rib_kind_has_origin(rt->tuple->kind),
-	    rt->tuple->origin_as, res);
+	rib_pfx_prefix(rib, rt->pfx, &p);
+	rov_check(idx, &p, rib_kind_has_origin(a->kind), a->origin_as, res);
 	/*
 	 * A route stored with no VRPs counts as NOT_FOUND but was never
 	 * judged: its first verdict is news even when it is NOT_FOUND,
@@ -726,7 +738,7 @@ reval_dir(struct rib *rib, uint64_t id, struct rib_dir *d,
 		if (ts != NULL)
 			ev.ts = *ts;
 		ev_dir(&ev, id, d);
-		ev_prev(&ev, &prev);
+		ev_prev(rib, &ev, &prev);
 		ev_route(rib, &ev, rt);
 		ev.unchanged = RTEV_VERDICT_ALL & ~news;
 		ev.rpki = res;

@@ -318,7 +318,7 @@ sweep_dir(struct rib *rib, uint64_t id, struct rib_dir *d, uint8_t fam,
 
 	while (i < d->t.n && d->nstale > 0) {
 		rt = &d->t.r[i];
-		if (!rt->stale || (fam != 0 && rt->family != fam)) {
+		if (!rt->stale || (fam != 0 && rib_route_family(rt) != fam)) {
 			i++;
 			continue;
 		}
@@ -330,7 +330,8 @@ sweep_dir(struct rib *rib, uint64_t id, struct rib_dir *d, uint8_t fam,
 		rib->nstale--;
 		rib_tally(rib, d, rt, -1);
 		rib->nroutes--;
-		rib_tuple_put(rib, rt->tuple);
+		rib_tuple_put(rib, rib_tuple_at(rib, rt->tuple));
+		rib_pfx_put(rib, rt->pfx);
 		/* the last route moves into slot i: look at i again */
 		rib_tab_remove(&d->t, i);
 		n++;

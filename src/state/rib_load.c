@@ -175,7 +175,7 @@ load_route(struct loader *l, struct rib_dir *d)
 	struct rib_key k;
 	struct rib_route *rt;
 	uint8_t b0, b1, b2, len, plen;
-	uint32_t num, pos;
+	uint32_t num, pos, pid;
 
 	memset(&r, 0, sizeof(r));
 	NEED(l, cursor_get_u8(&l->c, &b0), "route");
@@ -209,15 +209,22 @@ load_route(struct loader *l, struct rib_dir *d)
 	if (num > l->used || num >= l->ntuple)
 		return refuse(l, "tuple %u of %u (%u used so far)", num,
 		    l->ntuple, l->used);
-	rib_key_make(&k, &r);
-	if (rib_tab_find(t, &k, &pos) != NULL)
-		return refuse(l, "route repeated in its direction");
-	if ((rt = rib_tab_insert(l->rib, t, &k, pos)) == NULL)
+	if ((pid = rib_pfx_get(l->rib, &r.prefix,
+	    rib_pfx_hash(&r.prefix))) == 0)
 		return refuse(l, "out of memory");
+	rib_key_make(&k, pid, &r);
+	if (rib_tab_find(t, &k, &pos) != NULL) {
+		rib_pfx_put(l->rib, pid);
+		return refuse(l, "route repeated in its direction");
+	}
+	if ((rt = rib_tab_insert(l->rib, t, &k, pos)) == NULL) {
+		rib_pfx_put(l->rib, pid);
+		return refuse(l, "out of memory");
+	}
 	if (num == l->used)
 		l->used++;
-	rt->tuple = l->tup[num];
-	rt->tuple->refcnt++;
+	rt->tuple = l->tup[num]->id;
+	l->tup[num]->refcnt++;
 	rt->state = b0 & 3;
 	rt->reason = b0 >> 2 & 7;
 	rt->has_rpki = b0 >> 5 & 1;

@@ -16,7 +16,7 @@
  * handed out exactly once; the promises are in rib_query.h.
  *
  * Cost: a step visits at most its budget of routes, a filter test each
- * (a few ns: fields of the 32-byte route and its tuple); a walk holds 32
+ * (a few ns: fields of the 16-byte route and its tuple); a walk holds 32
  * bytes per table, and each removal in a table with walks moves at most
  * one route per walk there (RIB_WALKS_MAX).
  */
@@ -124,7 +124,7 @@ static void
 fill_event(struct rib_query *q, uint64_t id, const struct rib_dir *d,
     const struct rib_route *rt, struct route_event *ev)
 {
-	struct rib_tuple *a = rt->tuple;
+	struct rib_tuple *a = rib_tuple_at(q->rib, rt->tuple);
 
 	memset(ev, 0, sizeof(*ev));
 	ev->kind = RTEV_ANNOUNCE;
@@ -136,9 +136,7 @@ fill_event(struct rib_query *q, uint64_t id, const struct rib_dir *d,
 	ev->peer_as = d->peer_as;
 	ev->sender_role = d->role;
 	ev->role_source = d->role_source;
-	ev->prefix.family = rt->family;
-	ev->prefix.len = rt->len;
-	memcpy(ev->prefix.a, rt->a, 16);
+	rib_pfx_prefix(q->rib, rt->pfx, &ev->prefix);
 	ev->has_path_id = rt->has_path_id;
 	ev->path_id = rt->path_id;
 	ev->origin_kind = a->kind;
@@ -169,13 +167,15 @@ fill_event(struct rib_query *q, uint64_t id, const struct rib_dir *d,
  * the origin, the prefix's family and length.
  */
 static bool
-quick_reject(const struct rib_query_filter *f, const struct rib_route *rt)
+quick_reject(const struct rib *rib, const struct rib_query_filter *f,
+    const struct rib_route *rt)
 {
 	if (f->has_state && rt->state != f->state)
 		return true;
-	if (f->has_origin && rt->tuple->origin_as != f->origin)
+	if (f->has_origin && rib_tuple_at(rib, rt->tuple)->origin_as !=
+	    f->origin)
 		return true;
-	if (f->has_prefix && (rt->family != f->prefix.family ||
+	if (f->has_prefix && (rib_route_family(rt) != f->prefix.family ||
 	    (f->longer ? rt->len < f->prefix.len : rt->len != f->prefix.len)))
 		return true;
 	return false;
@@ -218,7 +218,7 @@ rib_query_step(struct rib_query *q, size_t budget, rib_query_cb *cb, void *arg)
 		while (budget > 0 && w->j < w->t->n) {
 			rt = &w->t->r[w->j];
 			budget--;
-			if (!quick_reject(&q->f, rt)) {
+			if (!quick_reject(q->rib, &q->f, rt)) {
 				fill_event(q, s->id, d, rt, &ev);
 				if (rib_query_match(&q->f, &ev) &&
 				    !cb(arg, &ev, rt->alerted))

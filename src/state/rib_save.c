@@ -10,7 +10,7 @@
  * writes the routes into one buffer and each tuple, on its first use,
  * into another; the tuple buffer, then the routes, make the body.  A
  * small open-addressing map from a tuple's 32-bit id to its number is
- * the only other memory (8 bytes a tuple, twice the count).
+ * the only other memory (8 bytes a slot, two slots a tuple).
  *
  * Cost, for the full-table capture's 1.1M routes and 199k tuples: about
  * 15 bytes a route and 45 a tuple, written in one pass (docs/state.md
@@ -108,10 +108,9 @@ rib_blob_free(struct rib_blob *b)
 
 /* ---- tuple numbers -------------------------------------------------- */
 
-/* Keyed by the tuple's address, not its id: reading the id would cost a
- * cache miss a route on a big table, the address is in the route. */
+/* Keyed by the tuple's id, which the route holds. */
 struct tmap_slot {
-	const struct rib_tuple *t;	/* NULL = empty */
+	uint32_t	 id;		/* 0 = empty */
 	uint32_t	 num;		/* its number in the body */
 };
 
@@ -121,24 +120,24 @@ struct tmap {
 	uint32_t	 next;		/* the next number to give */
 	/* the last tuple's: the routes of one UPDATE are neighbours in
 	 * their table and share it, so most lookups stop here */
-	const struct rib_tuple *last;
+	uint32_t	 last;
 	uint32_t	 last_num;
 };
 
 static inline size_t
-tmap_home(const struct tmap *m, const struct rib_tuple *t)
+tmap_home(const struct tmap *m, uint32_t id)
 {
-	return hash_fmix64((uint64_t)(uintptr_t)t) & m->mask;
+	return hash_fmix64(id) & m->mask;
 }
 
-/* The slot of t: its number, or the empty slot where it goes. */
+/* The slot of tuple id: its number, or the empty slot where it goes. */
 static struct tmap_slot *
-tmap_find(struct tmap *m, const struct rib_tuple *t)
+tmap_find(struct tmap *m, uint32_t id)
 {
 	size_t i;
 
-	for (i = tmap_home(m, t);
-	    m->s[i].t != NULL && m->s[i].t != t; i = (i + 1) & m->mask)
+	for (i = tmap_home(m, id);
+	    m->s[i].id != 0 && m->s[i].id != id; i = (i + 1) & m->mask)
 		;
 	return &m->s[i];
 }
@@ -188,8 +187,8 @@ put_addr(struct rib_blob *b, const struct ipaddr *a, uint8_t family)
 
 /* One route: two bytes of flags and verdicts, the prefix, the tuple. */
 static int
-put_route(struct rib_blob *rb, struct rib_blob *tb, struct tmap *m,
-    const struct rib_route *rt)
+put_route(const struct rib *rib, struct rib_blob *rb, struct rib_blob *tb,
+    struct tmap *m, const struct rib_route *rt)
 {
 	struct tmap_slot *sl;
 	uint32_t num;
@@ -198,10 +197,10 @@ put_route(struct rib_blob *rb, struct rib_blob *tb, struct tmap *m,
 		num = m->last_num;
 	else {
 		sl = tmap_find(m, rt->tuple);
-		if (sl->t == NULL) {
-			sl->t = rt->tuple;
+		if (sl->id == 0) {
+			sl->id = rt->tuple;
 			sl->num = m->next++;
-			if (put_tuple(tb, rt->tuple) == -1)
+			if (put_tuple(tb, rib_tuple_at(rib, rt->tuple)) == -1)
 				return -1;
 		}
 		num = sl->num;
@@ -213,19 +212,19 @@ put_route(struct rib_blob *rb, struct rib_blob *tb, struct tmap *m,
 	put_u8(rb, rt->state | rt->reason << 2 | rt->has_rpki << 5 |
 	    rt->alerted << 6 | rt->has_path_id << 7);
 	put_u8(rb, rt->aspa | rt->aspa_reason << 2 | rt->leak << 5 |
-	    (rt->family == ADDR_V6) << 7);
+	    rt->v6 << 7);
 	put_u8(rb, rt->stale);	/* b2 */
 	put_u8(rb, rt->len);
 	if (rt->has_path_id)
 		put_u32(rb, rt->path_id);
-	put_bytes(rb, rt->a, (rt->len + 7u) / 8);
+	put_bytes(rb, rib_pfx_addr(rib, rt->pfx), (rt->len + 7u) / 8);
 	put_u32(rb, num);
 	return 0;
 }
 
 static int
-put_dir(struct rib_blob *rb, struct rib_blob *tb, struct tmap *m,
-    const struct rib_dir *d)
+put_dir(const struct rib *rib, struct rib_blob *rb, struct rib_blob *tb,
+    struct tmap *m, const struct rib_dir *d)
 {
 	uint32_t i;
 
@@ -246,15 +245,19 @@ put_dir(struct rib_blob *rb, struct rib_blob *tb, struct tmap *m,
 	put_u32(rb, d->t.n);
 	/*
 	 * The map is a few MiB and its slots are read at random: each
-	 * would be a cache miss.  The tuple pointers are in the routes,
-	 * read in order, so ask for the slot of a route TMAP_AHEAD on
-	 * (the snapshot of a full table: 50 ms without, see docs/state.md).
+	 * would be a cache miss, and so would each route's prefix in the
+	 * shared table.  The tuple and prefix ids are in the routes, read
+	 * in order, so ask for both of a route TMAP_AHEAD on (the snapshot
+	 * of a full table: 50 ms without, see docs/state.md).
 	 */
 	for (i = 0; i < d->t.n; i++) {
-		if (i + TMAP_AHEAD < d->t.n)
+		if (i + TMAP_AHEAD < d->t.n) {
 			__builtin_prefetch(&m->s[tmap_home(m,
 			    d->t.r[i + TMAP_AHEAD].tuple)]);
-		if (put_route(rb, tb, m, &d->t.r[i]) == -1)
+			__builtin_prefetch(rib_pfx_addr(rib, d->t.r[i +
+			    TMAP_AHEAD].pfx));
+		}
+		if (put_route(rib, rb, tb, m, &d->t.r[i]) == -1)
 			return -1;
 	}
 	return 0;
@@ -362,8 +365,8 @@ rib_save_with(struct rib_saver *sv, const struct rib *rib,
 		put_u8(rb, ss[i]->held);
 		put_u64(rb, (uint64_t)ss[i]->since);
 		put_u64(rb, (uint64_t)ss[i]->deadline);
-		if (put_dir(rb, out, &m, &ss[i]->dir[0]) == -1 ||
-		    put_dir(rb, out, &m, &ss[i]->dir[1]) == -1)
+		if (put_dir(rib, rb, out, &m, &ss[i]->dir[0]) == -1 ||
+		    put_dir(rib, rb, out, &m, &ss[i]->dir[1]) == -1)
 			goto done;
 	}
 	if (blob_reserve(out, rb->len) == -1)

@@ -1,5 +1,5 @@
 /*
- * rib_table.c - one direction's route table: a dense array of 32-byte
+ * rib_table.c - one direction's route table: a dense array of 16-byte
  * routes and an open-addressing index of tagged uint32 slots (linear
  * probing, backward-shift deletion, at most 3/4 full).  The slot format
  * and the growth policy: the comment atop src/state/rib.c.
@@ -10,44 +10,41 @@
 
 /* ---- route tables -------------------------------------------------- */
 
+/*
+ * The prefix id and the path id are all of a key: a probe, an index
+ * growth and a deletion hash and compare routes without reading their
+ * prefixes.
+ */
 static uint64_t
-key_hash(const uint8_t a[16], uint8_t family, uint8_t len, bool has_path_id,
-    uint32_t path_id)
+key_hash(uint32_t pfx, bool has_path_id, uint32_t path_id)
 {
-	uint64_t w0, w1;
-
-	memcpy(&w0, a, 8);
-	memcpy(&w1, a + 8, 8);
-	return hash_fmix64(w0 ^ hash_fmix64(w1 ^ ((uint64_t)family << 48 |
-	    (uint64_t)len << 40 | (uint64_t)has_path_id << 32 | path_id)));
+	return hash_fmix64(hash_word64((uint64_t)pfx << 1 | has_path_id,
+	    path_id));
 }
 
 void
-rib_key_make(struct rib_key *k, const struct bgp_route *r)
+rib_key_make(struct rib_key *k, uint32_t pfx, const struct bgp_route *r)
 {
 	memset(k, 0, sizeof(*k));
-	k->family = r->prefix.family;
+	k->pfx = pfx;
 	k->len = r->prefix.len;
-	memcpy(k->a, r->prefix.a, k->family == ADDR_V4 ? 4 : 16);
+	k->v6 = r->prefix.family == ADDR_V6;
 	k->has_path_id = r->has_path_id;
 	k->path_id = r->has_path_id ? r->path_id : 0;
-	k->hash = key_hash(k->a, k->family, k->len, k->has_path_id,
-	    k->path_id);
+	k->hash = key_hash(pfx, k->has_path_id, k->path_id);
 }
 
 static uint64_t
 route_hash(const struct rib_route *rt)
 {
-	return key_hash(rt->a, rt->family, rt->len, rt->has_path_id,
-	    rt->path_id);
+	return key_hash(rt->pfx, rt->has_path_id, rt->path_id);
 }
 
 static bool
 key_eq(const struct rib_key *k, const struct rib_route *rt)
 {
-	return rt->family == k->family && rt->len == k->len &&
-	    rt->path_id == k->path_id && rt->has_path_id == k->has_path_id &&
-	    memcmp(rt->a, k->a, 16) == 0;
+	return rt->pfx == k->pfx && rt->path_id == k->path_id &&
+	    rt->has_path_id == k->has_path_id;
 }
 
 
@@ -173,9 +170,9 @@ rib_tab_insert(struct rib *rib, struct rib_table *t, const struct rib_key *k,
 	}
 	rt = &t->r[t->n];
 	memset(rt, 0, sizeof(*rt));
-	memcpy(rt->a, k->a, 16);
-	rt->family = k->family;
+	rt->pfx = k->pfx;
 	rt->len = k->len;
+	rt->v6 = k->v6;
 	rt->has_path_id = k->has_path_id;
 	rt->path_id = k->path_id;
 	t->slot[pos] = slot_tag(t, k->hash) | ++t->n;
@@ -238,7 +235,7 @@ tab_fill_walks(struct rib_table *t, uint32_t idx)
 }
 
 /*
- * Remove route idx (its tuple already dealt with).  Backward-shift
+ * Remove route idx (its tuple and prefix already dealt with).  Backward-shift
  * deletion: later entries of the probe run move up unless that would put
  * them before their home slot.  The last route then fills the hole (with
  * walks active, after tab_fill_walks() moved it).
@@ -298,7 +295,8 @@ rib_tab_walk_leave(struct rib_walk_pos *w)
 	w->next = NULL;
 }
 
-/* Free a table's arrays (its routes' tuples are the caller's business). */
+/* Free a table's arrays (its routes' tuples and prefixes are the caller's
+ * business). */
 void
 rib_tab_drop(struct rib *rib, struct rib_table *t)
 {
@@ -324,7 +322,8 @@ rib_tab_clear(struct rib *rib, struct rib_table *t)
 
 	for (i = 0; i < t->n; i++) {
 		rib_tally(rib, NULL, &t->r[i], -1);
-		rib_tuple_put(rib, t->r[i].tuple);
+		rib_tuple_put(rib, rib_tuple_at(rib, t->r[i].tuple));
+		rib_pfx_put(rib, t->r[i].pfx);
 	}
 	rib->nroutes -= t->n;
 	rib_tab_drop(rib, t);

@@ -14,8 +14,7 @@
 static struct rib_tuple *
 tuple_of(const struct rib *rib, uint32_t id)
 {
-	return (struct rib_tuple *)(void *)((uint8_t *)rib->slab[id >>
-	    SLAB_SHIFT] + (size_t)(id & ((1u << SLAB_SHIFT) - 1)) * TUPLE_UNIT);
+	return rib_tuple_at(rib, id);
 }
 
 /* Segments whose ASNs lie outside the decoder's array count as empty. */

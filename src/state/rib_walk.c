@@ -18,10 +18,11 @@
 #include "state/rib_internal.h"
 
 static void
-judge_dir(const struct rib_dir *d, const struct rov_index *router,
+judge_dir(const struct rib *rib, const struct rib_dir *d, const struct rov_index *router,
     const struct rov_index *ref, struct rtr_misjudged *out)
 {
 	const struct rib_route *rt;
+	const struct rib_tuple *t;
 	struct rov_result a, b;
 	struct prefix p;
 	char pb[PREFIX_STRLEN], peer[IPADDR_STRLEN];
@@ -30,12 +31,11 @@ judge_dir(const struct rib_dir *d, const struct rov_index *router,
 
 	for (i = 0; i < d->t.n; i++) {
 		rt = &d->t.r[i];
-		p.family = rt->family;
-		p.len = rt->len;
-		memcpy(p.a, rt->a, 16);
-		has_origin = rt->tuple->kind == ORIGIN_AS_SEQ ||
-		    rt->tuple->kind == ORIGIN_AS_PEER;
-		origin = has_origin ? rt->tuple->origin_as : 0;
+		t = rib_tuple_at(rib, rt->tuple);
+		rib_pfx_prefix(rib, rt->pfx, &p);
+		has_origin = t->kind == ORIGIN_AS_SEQ ||
+		    t->kind == ORIGIN_AS_PEER;
+		origin = has_origin ? t->origin_as : 0;
 		rov_check(ref, &p, has_origin, origin, &a);
 		rov_check(router, &p, has_origin, origin, &b);
 		if (a.state == b.state)
@@ -67,7 +67,7 @@ rib_misjudged(const struct rib *rib, const struct rov_index *router,
 	for (i = 0; i <= rib->smask; i++) {
 		if ((s = rib->sess[i]) == NULL)
 			continue;
-		judge_dir(&s->dir[0], router, ref, out);
-		judge_dir(&s->dir[1], router, ref, out);
+		judge_dir(rib, &s->dir[0], router, ref, out);
+		judge_dir(rib, &s->dir[1], router, ref, out);
 	}
 }

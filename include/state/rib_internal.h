@@ -283,20 +283,32 @@ struct rib_tuple_key {
 	uint32_t		 hash;
 };
 
-/* A route's key in its table: its prefix's id and its path id. */
+/* A route's key in its table: its prefix's id and its path id; the
+ * hash of the whole key (the slot's tag) and of its group (the home
+ * slot, rib_tab_home()). */
 struct rib_key {
 	uint32_t	 pfx;
 	uint32_t	 path_id;
 	uint8_t		 has_path_id;
 	uint8_t		 len, v6;	/* copied into the route */
-	uint64_t	 hash;
+	uint64_t	 hash, ghash;
 };
 
-/* The home slot of hash h, and the tag kept above the index bits. */
+/*
+ * The home slot of a route: prefix ids are given in the order prefixes
+ * first arrive, so the 16 ids of a block (id >> 5, the family bit kept)
+ * are a run of one table's announcements; their homes are the 16 slots
+ * of one cache line, where the block's group hash g puts them, at the
+ * id's place in the block.  A session that announces in the order the
+ * first one did (a route server's peers sending the same table; any
+ * table's first announcements) then fills one index line per 16
+ * routes instead of missing the cache on each, and the index stays a
+ * hash table for any other order.  The tag is the whole key's hash.
+ */
 static inline uint32_t
-rib_slot_home(const struct rib_table *t, uint64_t h)
+rib_tab_home(const struct rib_table *t, uint64_t g, uint32_t pfx)
 {
-	return (uint32_t)(h >> (64 - t->bits));
+	return ((uint32_t)(g >> (64 - t->bits)) & ~15u) | (pfx >> 1 & 15u);
 }
 
 /* rib.c: the session table and route events, for rib_hold.c; drop the

@@ -479,7 +479,8 @@ rib_announce(struct rib *rib, const struct bgp_msg_ctx *ctx,
 		goto nomem;
 	rib_key_make(&k, pid, r);
 	if (d->t.slot != NULL)
-		__builtin_prefetch(&d->t.slot[rib_slot_home(&d->t, k.hash)]);
+		__builtin_prefetch(&d->t.slot[rib_tab_home(&d->t, k.ghash,
+		    k.pfx)]);
 	if (ctx->peer_as != 0)
 		d->peer_as = ctx->peer_as;
 	else	/* picked up mid-stream: the AS stored before, if any

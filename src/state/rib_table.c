@@ -22,6 +22,21 @@ key_hash(uint32_t pfx, bool has_path_id, uint32_t path_id)
 	    path_id));
 }
 
+/* The hash of the key's group: its prefix id's block (rib_tab_home()). */
+static uint64_t
+group_hash(uint32_t pfx, bool has_path_id, uint32_t path_id)
+{
+	return hash_fmix64(hash_word64(((uint64_t)(pfx >> 5) << 1 |
+	    (pfx & 1)) << 1 | has_path_id, path_id));
+}
+
+static uint32_t
+route_home(const struct rib_table *t, const struct rib_route *rt)
+{
+	return rib_tab_home(t, group_hash(rt->pfx, rt->has_path_id,
+	    rt->path_id), rt->pfx);
+}
+
 void
 rib_key_make(struct rib_key *k, uint32_t pfx, const struct bgp_route *r)
 {
@@ -32,6 +47,7 @@ rib_key_make(struct rib_key *k, uint32_t pfx, const struct bgp_route *r)
 	k->has_path_id = r->has_path_id;
 	k->path_id = r->has_path_id ? r->path_id : 0;
 	k->hash = key_hash(pfx, k->has_path_id, k->path_id);
+	k->ghash = group_hash(pfx, k->has_path_id, k->path_id);
 }
 
 static uint64_t
@@ -66,7 +82,7 @@ rib_tab_find(const struct rib_table *t, const struct rib_key *k, uint32_t *pos)
 	if (t->slot == NULL)
 		return NULL;
 	tag = slot_tag(t, k->hash);
-	for (i = rib_slot_home(t, k->hash); (v = t->slot[i]) != 0;
+	for (i = rib_tab_home(t, k->ghash, k->pfx); (v = t->slot[i]) != 0;
 	    i = (i + 1) & t->mask)
 		if ((v & ~t->mask) == tag &&
 		    key_eq(k, &t->r[(v & t->mask) - 1])) {
@@ -78,13 +94,14 @@ rib_tab_find(const struct rib_table *t, const struct rib_key *k, uint32_t *pos)
 }
 
 
-/* Put route index idx (hash h) into the first free slot from its home. */
+/* Put route index idx (tag hash h) into the first free slot from its
+ * home. */
 static void
-tab_place(struct rib_table *t, uint64_t h, uint32_t idx)
+tab_place(struct rib_table *t, uint64_t h, uint32_t home, uint32_t idx)
 {
 	uint32_t i;
 
-	for (i = rib_slot_home(t, h); t->slot[i] != 0; i = (i + 1) & t->mask)
+	for (i = home; t->slot[i] != 0; i = (i + 1) & t->mask)
 		;
 	t->slot[i] = slot_tag(t, h) | (idx + 1);
 }
@@ -100,7 +117,8 @@ tab_place(struct rib_table *t, uint64_t h, uint32_t idx)
 static int
 tab_grow_index(struct rib *rib, struct rib_table *t)
 {
-	uint64_t ahead[REHASH_AHEAD], h;
+	uint64_t ahead[REHASH_AHEAD];
+	uint32_t home[REHASH_AHEAD];
 	uint32_t *old = t->slot, omask = t->mask, i;
 	unsigned nbits;
 
@@ -116,11 +134,12 @@ tab_grow_index(struct rib *rib, struct rib_table *t)
 	t->mask = (uint32_t)(((uint64_t)1 << nbits) - 1);
 	for (i = 0; i < t->n + REHASH_AHEAD; i++) {
 		if (i >= REHASH_AHEAD)
-			tab_place(t, ahead[i % REHASH_AHEAD], i - REHASH_AHEAD);
+			tab_place(t, ahead[i % REHASH_AHEAD],
+			    home[i % REHASH_AHEAD], i - REHASH_AHEAD);
 		if (i < t->n) {
-			h = route_hash(&t->r[i]);
-			__builtin_prefetch(&t->slot[rib_slot_home(t, h)], 1);
-			ahead[i % REHASH_AHEAD] = h;
+			ahead[i % REHASH_AHEAD] = route_hash(&t->r[i]);
+			home[i % REHASH_AHEAD] = route_home(t, &t->r[i]);
+			__builtin_prefetch(&t->slot[home[i % REHASH_AHEAD]], 1);
 		}
 	}
 	if (old != NULL)
@@ -185,7 +204,7 @@ tab_slot_of(const struct rib_table *t, uint32_t idx)
 {
 	uint32_t i;
 
-	for (i = rib_slot_home(t, route_hash(&t->r[idx]));
+	for (i = route_home(t, &t->r[idx]);
 	    (t->slot[i] & t->mask) != idx + 1; i = (i + 1) & t->mask)
 		;
 	return i;
@@ -248,7 +267,7 @@ rib_tab_remove(struct rib_table *t, uint32_t idx)
 	i = tab_slot_of(t, idx);
 	for (j = (i + 1) & t->mask; (v = t->slot[j]) != 0;
 	    j = (j + 1) & t->mask) {
-		home = rib_slot_home(t, route_hash(&t->r[(v & t->mask) - 1]));
+		home = route_home(t, &t->r[(v & t->mask) - 1]);
 		if (((j - home) & t->mask) >= ((j - i) & t->mask)) {
 			t->slot[i] = v;
 			i = j;

@@ -982,6 +982,116 @@ now(void)
 }
 
 /*
+ * Route-server scale, small: NSESS sessions announce the same NPFX
+ * prefixes (half IPv4, half IPv6; the first half of the sessions in the
+ * order the first one did, the others in another order).  The prefixes
+ * are held once (rib_prefix.c): the memory per route stays at most 32
+ * bytes, which a 32-byte route with its own prefix could not.  A
+ * session's withdrawals leave the others' routes alone, events carry the
+ * right prefix, and the RIB returns to its first size when all go.
+ */
+static void
+shared_route(struct fix *f, unsigned i)
+{
+	unsigned x = i / 2 * 2654435761u;
+
+	memset(&f->r, 0, sizeof(f->r));
+	if (i % 2 == 0) {
+		f->r.prefix.family = ADDR_V4;
+		f->r.prefix.len = 24;
+		f->r.prefix.a[0] = (uint8_t)(x >> 24 | 1);
+		f->r.prefix.a[1] = (uint8_t)(x >> 16);
+		f->r.prefix.a[2] = (uint8_t)(x >> 8);
+	} else {
+		f->r.prefix.family = ADDR_V6;
+		f->r.prefix.len = 48;
+		f->r.prefix.a[0] = 0x20;
+		f->r.prefix.a[1] = 0x01;
+		f->r.prefix.a[2] = (uint8_t)(x >> 24);
+		f->r.prefix.a[3] = (uint8_t)(x >> 16);
+		f->r.prefix.a[4] = (uint8_t)(x >> 8);
+		f->r.prefix.a[5] = (uint8_t)x;
+	}
+}
+
+static void
+test_shared_prefixes(void **state)
+{
+	/* NPFX just under a power of two: each session's r[] is nearly
+	 * full (a small array doubles: up to 1/2 of it spare), so the
+	 * figure is the cost of a route, not of the growth step */
+	enum { NSESS = 20, NPFX = 64000 };
+	uint32_t path[3] = { 65001, 0, 0 };
+	struct rib *rib;
+	struct fix f;
+	struct route_event ev;
+	struct prefix want;
+	size_t mem0, per;
+	unsigned s, i, k;
+
+	(void)state;
+	assert_non_null(rib = rib_new());
+	mem0 = rib_memory(rib);
+	for (s = 1; s <= NSESS; s++) {
+		fix_ctx(&f, s, 1, 65001);
+		for (k = 0; k < NPFX; k++) {
+			/* the second half: another order (7919 is prime) */
+			i = s <= NSESS / 2 ? k : (k * 7919u) % NPFX;
+			path[1] = 100 + i % 97;
+			path[2] = 64500 + i % 13;
+			fix_path(&f, path, 3, 0, "10.9.0.1");
+			shared_route(&f, i);
+			assert_int_equal(announce(rib, &f, NULL, &ev, NULL),
+			    RIB_NEW);
+			assert_true(prefix_eq(&ev.prefix, &f.r.prefix));
+		}
+	}
+	assert_int_equal(rib_count(rib), NSESS * NPFX);
+	per = (rib_memory(rib) - mem0) / (NSESS * NPFX);
+	printf("rib: %d sessions x %d prefixes, %zu bytes per route\n",
+	    NSESS, NPFX, per);
+	assert_true(per <= 32);
+	assert_true(rib_check_tallies(rib));
+	/* session 5 withdraws the even ones; the others keep theirs */
+	fix_ctx(&f, 5, 1, 65001);
+	for (i = 0; i < NPFX; i += 2) {
+		shared_route(&f, i);
+		want = f.r.prefix;
+		assert_true(rib_withdraw(rib, &f.ctx, &f.r, &ev, NULL));
+		assert_true(prefix_eq(&ev.prefix, &want));
+		assert_int_equal(ev.origin_as, 64500 + i % 13);
+		assert_false(rib_withdraw(rib, &f.ctx, &f.r, &ev, NULL));
+	}
+	assert_int_equal(rib_count(rib), NSESS * NPFX - NPFX / 2);
+	for (s = 1; s <= NSESS; s += NSESS - 1) {	/* 1 and NSESS */
+		fix_ctx(&f, s, 1, 65001);
+		for (i = 0; i < NPFX; i += 2) {
+			path[1] = 100 + i % 97;
+			path[2] = 64500 + i % 13;
+			fix_path(&f, path, 3, 0, "10.9.0.1");
+			shared_route(&f, i);
+			assert_int_equal(announce(rib, &f, NULL, &ev, NULL),
+			    RIB_SAME);
+		}
+	}
+	/* a prefix no session holds is withdrawn from none */
+	fix_route(&f, "198.51.100.0/24", false, 0);
+	assert_false(rib_withdraw(rib, &f.ctx, &f.r, &ev, NULL));
+	/* back in session 5: new again */
+	fix_ctx(&f, 5, 1, 65001);
+	path[1] = 100;
+	path[2] = 64500;
+	fix_path(&f, path, 3, 0, "10.9.0.1");
+	shared_route(&f, 0);
+	assert_int_equal(announce(rib, &f, NULL, &ev, NULL), RIB_NEW);
+	for (s = 1; s <= NSESS; s++)
+		(void)rib_session_down(rib, s, NULL, NULL, NULL);
+	assert_int_equal(rib_count(rib), 0);
+	assert_int_equal(rib_sessions(rib), 0);
+	rib_free(rib);
+}
+
+/*
  * A full-size table: 1M distinct IPv4 prefixes from one peer, 50k
  * distinct paths of 3-6 ASNs.  Prints bytes per route (the counted
  * allocations, not malloc's overhead) and the revalidation time; asserts
@@ -1061,6 +1171,7 @@ main(void)
 		cmocka_unit_test(test_interning),
 		cmocka_unit_test(test_dirs),
 		cmocka_unit_test(test_churn),
+		cmocka_unit_test(test_shared_prefixes),
 		cmocka_unit_test(test_full_table),
 	};
 

@@ -1084,6 +1084,21 @@ test_shared_prefixes(void **state)
 	fix_path(&f, path, 3, 0, "10.9.0.1");
 	shared_route(&f, 0);
 	assert_int_equal(announce(rib, &f, NULL, &ev, NULL), RIB_NEW);
+	/* every route judged for the first time: all reported (half of
+	 * the sessions' r[] are not in prefix id order) */
+	{
+		static const char *const v[] = { "0.0.0.0/1 24 64500",
+		    "2001::/16 48 64501", NULL };
+		struct rov_index *ri = b_rov_index(v);
+		double t0 = now();
+
+		assert_int_equal(rib_revalidate(rib, ri, NULL, 1, NULL, NULL,
+		    NULL), NSESS * NPFX - NPFX / 2 + 1);
+		printf("rib: revalidated %d routes in %.3f s\n", NSESS * NPFX - NPFX / 2 + 1,
+		    now() - t0);
+		assert_true(rib_check_tallies(rib));
+		rov_index_free(ri);
+	}
 	for (s = 1; s <= NSESS; s++)
 		(void)rib_session_down(rib, s, NULL, NULL, NULL);
 	assert_int_equal(rib_count(rib), 0);

@@ -1,8 +1,9 @@
 /*
  * rib_internal.h - what the files of the RIB share, and nobody else sees:
- * the route, table, session and tuple structs, struct rib itself, the
- * allocator (rib_alloc.c), the interned tuples (rib_tuple.c) and the route
- * tables (rib_table.c) used by the API in rib.c.  The layout and its cost
+ * the route, table, session, prefix and tuple structs, struct rib itself,
+ * the allocator (rib_alloc.c), the shared prefixes (rib_prefix.c), the
+ * interned tuples (rib_tuple.c) and the route tables (rib_table.c) used by
+ * the API in rib.c.  The layout and its cost
  * are described atop src/state/rib.c.
  */
 #ifndef ROVMON_RIB_INTERNAL_H

@@ -1,61 +1,79 @@
 /*
  * rib.c - Adj-RIB-In per session and direction: route updates in, route
  * changes out.  This file holds the sessions, their directions, the route
- * events and the API; the route tables are in rib_table.c, the interned
- * path tuples in rib_tuple.c, the memory they come from in rib_alloc.c,
- * and what these files share in include/state/rib_internal.h.
+ * events and the API; the route tables are in rib_table.c, the shared
+ * prefixes in rib_prefix.c, the interned path tuples in rib_tuple.c, the
+ * memory they come from in rib_alloc.c, and what these files share in
+ * include/state/rib_internal.h.
  *
  * Layout.  Sessions live in an open-addressing table keyed by session_id.
  * Each session has two directions (the first sender seen is dir[0]);
  * each direction owns one route table:
  *
- *   r[]     a dense array of struct rib_route (32 bytes), kept dense by
- *           moving the last route into a removed one's place, so that
- *           revalidation and session-down are plain array walks;
+ *   r[]     a dense array of struct rib_route (16 bytes: a prefix id, a
+ *           tuple id, the ADD-PATH id, the verdict and flag bits), kept
+ *           dense by moving the last route into a removed one's place, so
+ *           that revalidation and session-down are plain array walks;
  *   slot[]  an open-addressing index of 2^bits uint32 slots, linear
  *           probing, deletion by backward shift (no tombstones, so no
  *           degradation under churn), at most 3/4 full.
  *
- * A key's 64-bit hash h gives its home slot, the top `bits` bits of h,
- * and a tag, the next 32 - bits bits of h, which the slot keeps in its
- * high bits above the route index + 1 (0 = empty):
+ * What the sessions share is held once for all of them: each prefix in
+ * the shared prefix table (rib_prefix.c, one per family, refcounted, a
+ * 32-bit id), each AS path + next hop + origin + OTC as an interned tuple
+ * (below).  A route names both by id, so a route server's 50 peers that
+ * announce the same table pay for its prefixes and paths once, and each
+ * peer's route costs its 16 bytes and its index slot.
+ *
+ * A route's key is its prefix id and path id: the index never reads a
+ * prefix.  The key's 64-bit hash h gives a tag, the bits 32..63 - bits
+ * of h, which the slot keeps in its high bits above the route index + 1
+ * (0 = empty):
  *
  *	slot = tag << bits | (index + 1)	(index + 1 < 2^bits)
  *
- * A probe compares tags and reads a route only on a tag match (a false
- * match once in 2^(32 - bits) probes), so an insert touches one line of
- * slot[] and the end of r[], not the routes it probes past.  Routes do
- * not cache their hash: growing the index walks r[] in order and hashes
- * each key again (a few ns, against the miss a cached hash would cost to
- * read), and backward-shift deletion hashes the few routes it moves.
+ * and the home slot is the id's place in a 16-slot line that the hash of
+ * the id's block of 16 picks (rib_tab_home(): ids follow the order
+ * prefixes first arrived, so a table announced in that order fills one
+ * line per 16 routes).  A probe compares tags and reads a route only on
+ * a tag match (a false match once in 2^(32 - bits) probes), so an insert
+ * touches one line of slot[] and the end of r[], not the routes it
+ * probes past.  Routes do not cache their hash: growing the index walks
+ * r[] in order and hashes each key again (a few ns), and backward-shift
+ * deletion hashes the few routes it moves.
  *
  * Memory.  Large arrays (2 MiB and up) are anonymous mappings advised
  * into 2 MiB pages (a full table's lookups jump around tens of MiB; with
  * 4 KiB pages nearly every one would also miss the TLB, twice as costly
- * under a hypervisor).  r[] grows by 1/8 in whole 2 MiB steps once
- * mapped (mremap: no copy), so a full table carries at most 1/8 spare;
- * slot[] doubles.  The AS path, next hop and origin of a route are
- * interned together as one refcounted struct rib_tuple (hash-consed):
- * real tables share a few hundred thousand of them among a million
- * routes, so a route holds one pointer.  Tuples are carved from slabs in
- * size classes (free lists per class; the slabs go back when the last
- * tuple does) and named by a 32-bit id; the table that finds them is open
- * addressing over (hash, id) slots, with a direct-mapped cache of recent
- * lookups in front (see TCACHE_SIZE in rib_internal.h).  Nothing is
- * allocated per route or per path: a new path costs a slab slot, a new
- * route a slot of the arrays.  rib_memory() counts the arrays, slabs and
- * tables.
+ * under a hypervisor).  r[] and the prefix arrays grow by 1/8 in whole
+ * 2 MiB steps once mapped (mremap: no copy), so a full table carries at
+ * most 1/8 spare; the indexes double.  The AS path, next hop and origin
+ * of a route are interned together as one refcounted struct rib_tuple
+ * (hash-consed): real tables share a few hundred thousand of them among
+ * a million routes.  Tuples are carved from slabs in size classes (free
+ * lists per class; the slabs go back when the last tuple does) and named
+ * by a 32-bit id, which is what a route keeps; the table that finds them
+ * is open addressing over (hash, id) slots, with a direct-mapped cache of
+ * recent lookups in front (see TCACHE_SIZE in rib_internal.h).  Nothing
+ * is allocated per route or per path: a new path costs a slab slot, a
+ * new route or prefix a slot of the arrays.  rib_memory() counts the
+ * arrays, slabs and tables.
  *
- * Cost per route for the full-table capture (1.1M routes, 199k distinct
- * paths, two directions): 32 bytes of route, 1/8 spare at most, + 4/load
- * of index (7.3 at 577k routes in 2^20 slots) + about 52 bytes per path
- * and 4/load of its slot, shared by 5.6 routes: 56.4 bytes in all
- * (rib_memory(); test_rib prints its synthetic figure).  Issue 14 added
- * nothing to it: a route's ASPA state and reason and its RFC 9234 leak
- * live in bits the 32 bytes had spare (has_path_id became one bit), the
- * sender's role is per direction, and the OTC is interned with the path,
- * in the tuple's tail only when the route has one (test_rib's synthetic
- * table: 49.8 bytes per route before and after).
+ * Cost per route (rib_memory(); docs/performance.md has the runs).  The
+ * route-server capture (50 peers x the full table, 55.7 M routes): 16
+ * bytes of route, + 4/load of index (7.5: each table's 577k or 537k
+ * routes in 2^20 slots), + up to 1/8 spare, + the prefixes and tuples
+ * held once for all 100 tables (~0.5 + 0.3): 27.2 bytes (41.7 with the
+ * 32-byte route that held its own prefix).  One full table (1.1 M
+ * routes, 199k distinct paths, two directions): 16 + 7.3 of route and
+ * index, + 12 or 24 bytes of prefix entry and 4/load of its index (~25 on
+ * average: nobody shares them), + about 52 bytes per path and 4/load of
+ * its slot, shared by 5.6 routes: 70.1 bytes (56.9 before: a RIB of one
+ * or two sessions pays ~9 bytes more per route for the sharing it does
+ * not use).  Issue 14 added nothing: a route's ASPA state and reason and
+ * its RFC 9234 leak live in its bits, the sender's role is per
+ * direction, and the OTC is interned with the path, in the tuple's tail
+ * only when the route has one.
  *
  * Re-verification.  ASPA depends on the path (the tuple), the neighbour's
  * AS and the sender's role (the direction's, as rovmon_loop.c judged the

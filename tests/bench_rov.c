@@ -14,8 +14,11 @@
  * derived from VRPs (the VRP prefix or a more specific one, up to two
  * bits past maxLength, origin the VRP's ASN or another VRP's) and random
  * routes (IPv4 /8../32 anywhere, IPv6 /19../64 inside 2000::/3).
- * LOOKUPS 0 skips the lookups.  Numbers are reported, never asserted;
- * each rate is the best of 5 rounds.  -j prints one JSON object instead
+ * LOOKUPS 0 skips the lookups.  Each mix is looked up one route at a
+ * time (rov_check) and in batches of 8, 16, 32 and 64 routes
+ * (rov_check_batch: the lookups of a batch interleaved, their misses
+ * overlapped).  Numbers are reported, never asserted; each rate is the
+ * best of 5 rounds.  -j prints one JSON object instead
  * of the table (tests/bench.py reads it).
  *
  * -r ROUTES replaces the mixes with real routes, one "PREFIX ORIGIN" per
@@ -25,7 +28,8 @@
  * lookups, as a batch would), and "dependent", each lookup waiting for
  * the previous one's answer (what the packet path sees: a route's
  * lookup is separated from the next by its decoding and storing, so its
- * misses are paid one after the other).
+ * misses are paid one after the other), and "batched", rov_check_batch
+ * over runs of 32 routes of the file.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,12 +44,23 @@
 #include "rpki/vrp_load.h"
 
 #define NROUTES	(1u << 20)	/* distinct routes per mix */
+#define BATCH_MAX	64
 
 struct route {
 	struct prefix	p;
 	uint32_t	origin;
 	bool		has_origin;
 };
+
+/* The routes as rov_check_batch() takes them. */
+struct columns {
+	const struct prefix **p;
+	bool		*has_origin;
+	uint32_t	*origin;
+};
+
+static const unsigned batch_sizes[] = { 8, 16, 32, 64 };
+#define NBATCH	(sizeof(batch_sizes) / sizeof(batch_sizes[0]))
 
 static uint64_t rng_state = 0x2545f4914f6cdd1dull;
 
@@ -141,6 +156,65 @@ run(const struct rov_index *ri, const struct route *routes, size_t lookups,
 		t = now() - t0;
 		if (per / (t > 0 ? t : 1e-9) > best)
 			best = per / (t > 0 ? t : 1e-9);
+	}
+	return best;
+}
+
+static int
+columns_make(struct columns *c, const struct route *routes, size_t n)
+{
+	size_t i;
+
+	c->p = calloc(n, sizeof(*c->p));
+	c->has_origin = calloc(n, sizeof(*c->has_origin));
+	c->origin = calloc(n, sizeof(*c->origin));
+	if (c->p == NULL || c->has_origin == NULL || c->origin == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		c->p[i] = &routes[i].p;
+		c->has_origin[i] = routes[i].has_origin;
+		c->origin[i] = routes[i].origin;
+	}
+	return 0;
+}
+
+static void
+columns_free(struct columns *c)
+{
+	free(c->p);
+	free(c->has_origin);
+	free(c->origin);
+}
+
+/*
+ * run() with rov_check_batch() over runs of `batch` routes of the n in
+ * c (n a multiple of BATCH_MAX).
+ */
+static double
+run_batch(const struct rov_index *ri, const struct columns *c, size_t n,
+    size_t lookups, unsigned batch, unsigned long counts[3])
+{
+	struct rov_result res[BATCH_MAX];
+	double t0, t, best = 0;
+	size_t done, at;
+	unsigned round, k;
+
+	for (round = 0; round < ROUNDS; round++) {
+		memset(counts, 0, 3 * sizeof(*counts));
+		t0 = now();
+		at = (size_t)round * (lookups / ROUNDS) % n;
+		for (done = 0; done < lookups / ROUNDS + 1; done += batch) {
+			if (at + batch > n)
+				at = 0;
+			rov_check_batch(ri, &c->p[at], batch,
+			    &c->has_origin[at], &c->origin[at], res);
+			for (k = 0; k < batch; k++)
+				counts[res[k].state]++;
+			at += batch;
+		}
+		t = now() - t0;
+		if (done / (t > 0 ? t : 1e-9) > best)
+			best = done / (t > 0 ? t : 1e-9);
 	}
 	return best;
 }
@@ -281,10 +355,11 @@ main(int argc, char *argv[])
 	struct route *routes = NULL;
 	struct build_times bt;
 	struct rusage ru;
-	unsigned long counts[3];
+	struct columns cols;
+	unsigned long counts[3], bcounts[3];
 	size_t n4, i, lookups = 20u * 1000 * 1000;
-	double rate, total;
-	unsigned m, kind, rounds = 1;
+	double rate, brate[NBATCH], total;
+	unsigned m, kind, rounds = 1, b;
 	int ch;
 	bool json = false;
 	const char *rfile = NULL;
@@ -342,8 +417,8 @@ main(int argc, char *argv[])
 		printf("peak RSS after load: %8.1f MiB\n", bt.rss_kib / 1024.0);
 	}
 	if (rfile != NULL) {
-		size_t nr;
-		double rs, rd;
+		size_t nr, nb;
+		double rs, rd, rb;
 
 		if ((routes = read_routes(rfile, &nr)) == NULL || nr == 0) {
 			rov_index_free(ri);
@@ -353,19 +428,27 @@ main(int argc, char *argv[])
 		rs = run_file(ri, routes, nr, false, counts);
 		rd = run_file(ri, routes, nr, true, counts);
 		total = counts[0] + counts[1] + counts[2];
+		nb = nr - nr % BATCH_MAX;
+		if (nb == 0 || columns_make(&cols, routes, nb) != 0) {
+			rov_index_free(ri);
+			return 1;
+		}
+		rb = run_batch(ri, &cols, nb, nb * ROUNDS, 32, bcounts);
+		columns_free(&cols);
 		if (json)
 			printf("\"routes\":{\"file\":\"%s\",\"n\":%zu,"
 			    "\"stream\":%.0f,\"dependent\":%.0f,"
+			    "\"batched32\":%.0f,"
 			    "\"valid\":%.4f,\"invalid\":%.4f,"
-			    "\"not_found\":%.4f}", rfile, nr, rs, rd,
+			    "\"not_found\":%.4f}", rfile, nr, rs, rd, rb,
 			    counts[ROV_VALID] / total,
 			    counts[ROV_INVALID] / total,
 			    counts[ROV_NOT_FOUND] / total);
 		else
 			printf("%s: %zu routes in file order: %.2f M lookups/s "
-			    "streamed, %.2f M/s dependent (valid %.1f%%, "
-			    "invalid %.1f%%, not-found %.1f%%)\n", rfile, nr,
-			    rs / 1e6, rd / 1e6,
+			    "streamed, %.2f M/s dependent, %.2f M/s batched "
+			    "by 32 (valid %.1f%%, invalid %.1f%%, not-found "
+			    "%.1f%%)\n", rfile, nr, rs / 1e6, rd / 1e6, rb / 1e6,
 			    100.0 * counts[ROV_VALID] / total,
 			    100.0 * counts[ROV_INVALID] / total,
 			    100.0 * counts[ROV_NOT_FOUND] / total);
@@ -400,19 +483,42 @@ main(int argc, char *argv[])
 		memset(counts, 0, sizeof(counts));
 		rate = run(ri, routes, lookups, counts);
 		total = counts[0] + counts[1] + counts[2];
-		if (json)
+		if (columns_make(&cols, routes, NROUTES) != 0) {
+			rov_index_free(ri);
+			return 1;
+		}
+		for (b = 0; b < NBATCH; b++) {
+			brate[b] = run_batch(ri, &cols, NROUTES, lookups,
+			    batch_sizes[b], bcounts);
+			/* the same lookups give the same tallies */
+			if (bcounts[ROV_VALID] == 0 && counts[ROV_VALID] > 0)
+				fprintf(stderr, "bench_rov: batch %u found "
+				    "nothing valid\n", batch_sizes[b]);
+		}
+		columns_free(&cols);
+		if (json) {
 			printf("%s\"%s\":{\"rate\":%.0f,\"valid\":%.4f,"
-			    "\"invalid\":%.4f,\"not_found\":%.4f}",
+			    "\"invalid\":%.4f,\"not_found\":%.4f,"
+			    "\"batched\":{",
 			    m ? "," : "", keys[m], rate,
 			    (double)counts[ROV_VALID] / total,
 			    (double)counts[ROV_INVALID] / total,
 			    (double)counts[ROV_NOT_FOUND] / total);
-		else
+			for (b = 0; b < NBATCH; b++)
+				printf("%s\"%u\":%.0f", b ? "," : "",
+				    batch_sizes[b], brate[b]);
+			printf("}}");
+		} else {
 			printf("%-38s %6.2f M lookups/s  (valid %4.1f%%, "
 			    "invalid %4.1f%%, not-found %4.1f%%)\n", mixes[m],
 			    rate / 1e6, 100.0 * counts[ROV_VALID] / total,
 			    100.0 * counts[ROV_INVALID] / total,
 			    100.0 * counts[ROV_NOT_FOUND] / total);
+			printf("%-38s", "  batched by 8/16/32/64:");
+			for (b = 0; b < NBATCH; b++)
+				printf(" %6.2f", brate[b] / 1e6);
+			printf(" M lookups/s\n");
+		}
 	}
 	getrusage(RUSAGE_SELF, &ru);
 	if (json)

@@ -182,7 +182,7 @@ tsan:
 	@$(MAKE) --no-print-directory $(TSAN_FLAGS) all tsanbins
 	@sh tests/run.sh build-tsan
 
-bench: all $(BUILD)/bench_rov $(BUILD)/bench_aspa $(BUILD)/bench_json $(BUILD)/tests/test_rib
+bench: all $(BUILD)/bench_rov $(BUILD)/bench_aspa $(BUILD)/bench_json $(BUILD)/bench_reval $(BUILD)/tests/test_rib
 	@sh tests/bench.sh $(BUILD)
 
 # make install [PREFIX=/usr/local] [DESTDIR=staging]: programs to sbin, man
@@ -218,6 +218,9 @@ $(BUILD)/bench_rov: tests/bench_rov.c $(LIB) $(HEADERS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LIBS)
 # ASPA hop index and path verification on real paths (tests/bench.sh)
 $(BUILD)/bench_aspa: tests/bench_aspa.c $(LIB) $(HEADERS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LIBS)
+# Re-validation of a route-server-size RIB after a VRP change (tests/bench.sh)
+$(BUILD)/bench_reval: tests/bench_reval.c $(LIB) $(HEADERS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LIBS)
 # Route-event formatting, direct against jansson (tests/bench.sh)
 $(BUILD)/bench_json: tests/bench_json.c $(LIB) $(HEADERS)

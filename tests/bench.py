@@ -40,6 +40,14 @@ Sections:
           the baseline RSS); min and median of REPEAT runs (default 2);
           routes stored, rib_bytes per route and peak RSS minus the
           empty-capture baseline per route (target <= 32 B).
+  reval   re-validation after a VRP change (issue 17; tests/bench_reval.c):
+          the full table's routes (its route log, made once into the
+          cache) stored for BENCH_REVAL_SESSIONS peers (default 50: 55.7 M
+          routes, ~2.5 GB) through the RIB API, then rib_revalidate() from
+          the 09:31 snapshot to the 10:01 one and back, and to the 2023
+          snapshot and back, each changed route's alert line formatted;
+          best of REPEAT (default 2) passes each way, wall and CPU
+          seconds.  BENCH_REVAL=0 skips it.
   rib     bytes per stored route: the stats line's rib_bytes /
           routes_stored, and peak-RSS differences between the modes.
   live    rovmon -i on one end of a veth pair in a private network
@@ -92,6 +100,7 @@ import refs  # noqa: E402
 ENV_REPEAT = os.environ.get("BENCH_REPEAT")
 SOAK_WAIT = float(os.environ.get("BENCH_SOAK_WAIT", "7200"))
 FULL_TCPDUMP = os.environ.get("BENCH_TCPDUMP", "1") != "0"
+REVAL = os.environ.get("BENCH_REVAL", "1") != "0"
 LIVE_RATES = os.environ.get("BENCH_LIVE_RATES", "100,250,500,1000,top").split(",")
 
 
@@ -524,7 +533,58 @@ def vrp_section(a, bench_rov):
         for k, v in r["lookups_per_s"].items():
             print(f"    lookups {k:14s} {v['rate'] / 1e6:7.2f} M/s  (valid {v['valid']:.1%}, "
                   f"invalid {v['invalid']:.1%}, not-found {v['not_found']:.1%})")
+            if "batched" in v:
+                b = v["batched"]
+                print(f"      batched by {'/'.join(b)}: "
+                      f"{' '.join(f'{x / 1e6:.2f}' for x in b.values())} M/s "
+                      f"(target >= 20 M/s on ROA-covered routes)")
     return out
+
+
+# ------------------------------------------------------------ re-validation
+
+def reval_section(full, vrps, vrps_json, bench_reval, rovmon):
+    """Issue 17: rib_revalidate() of a route-server-size RIB (the full
+    table's routes x BENCH_REVAL_SESSIONS peers, stored through the RIB
+    API) from the 09:31 snapshot to the 10:01 one and back, alert lines
+    formatted (tests/bench_reval.c); and to a 2023 snapshot and back
+    (many routes flip: the alerts' cost)."""
+    print("\n== Re-validation after a VRP change (tests/bench_reval.c)")
+    snap_b = vrps.replace("20250720T093135Z", "20250720T100145Z")
+    if snap_b == vrps or not os.path.exists(snap_b):
+        log(f"bench: no second snapshot {snap_b}: re-validation skipped")
+        return None
+    cache = os.environ.get("ROVMON_BENCH_CACHE", "/var/tmp/rovmon-bench")
+    routes = os.path.join(cache, os.path.basename(full).replace(".pcap", ".routes"))
+    if not os.path.exists(routes):  # the full table's route log, made once
+        subprocess.run([rovmon, "-q", "-r", full, "--vrps", vrps_json or vrps,
+                        "--routes", routes + ".tmp", "--stats", "/dev/null"],
+                       stderr=subprocess.DEVNULL, check=True)
+        os.replace(routes + ".tmp", routes)
+    old = os.path.join(os.path.dirname(os.path.dirname(vrps)),
+                       "rpki-client-8.4-ripe-prepdev-2023-05-04", "json.gz")
+    peers = os.environ.get("BENCH_REVAL_SESSIONS", "50")
+    cmd = [bench_reval, "-j", "-n", str(repeat(2)), "-s", peers, vrps, snap_b, routes] + \
+        ([old] if os.path.exists(old) else [])
+    log(f"bench: {' '.join(cmd)}")
+    wait_for_soak()
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        log(f"bench: bench_reval failed: {p.stderr.strip()}")
+        return {"error": p.stderr.strip()}
+    r = json.loads(p.stdout)
+    r["cmd"] = " ".join(cmd)
+    print(f"  {r['routes']:,} routes stored ({r['log_routes']:,} x {r['peers']} peers) "
+          f"in {r['store_s']:.1f} s; best of {r['rounds']} passes each way")
+    for k, what in (("a_to_b", "09:31 -> 10:01"), ("b_to_a", "10:01 -> 09:31"),
+                    ("a_to_c", "2025 -> 2023"), ("c_to_a", "2023 -> 2025")):
+        if k in r:
+            w = r[k]
+            print(f"    {what}: {w['best_s']:.3f} s (CPU {w['cpu_s']:.3f} s), "
+                  f"{w['routes_per_s'] / 1e6:.1f} M routes/s, {w['changed']:,} changed, "
+                  f"{w['alert_lines']:,} alert lines ({w['alert_bytes'] / 1e6:.0f} MB)"
+                  f"{' (target <= 2 s)' if k == 'a_to_b' else ''}")
+    return r
 
 
 # --------------------------------------------------------------------- ASPA
@@ -885,7 +945,7 @@ def main():
     ap.add_argument("--no-tta", action="store_true",
                     help="skip time to alert (tests/bench/time_to_alert.py)")
     ap.add_argument("--rs", help="the route-server-scale capture (tests/bench/rsscale.sh)")
-    ap.add_argument("--only", help="run this section alone (e.g. rs)")
+    ap.add_argument("--only", help="run this section alone (e.g. rs, reval)")
     for x in ("tshark", "bird", "rslive", "threads"):
         ap.add_argument(f"--no-{x}", action="store_true",
                         help=f"skip the {x} section (tests/bench/refs.py)")
@@ -898,6 +958,10 @@ def main():
         shutil.copy2(os.path.join(a.build, "rovmon"), rovmon)
         bench_rov = os.path.join(tmp, "bench_rov")
         shutil.copy2(os.path.join(a.build, "bench_rov"), bench_rov)
+        bench_reval = None
+        if os.path.exists(os.path.join(a.build, "bench_reval")):
+            bench_reval = os.path.join(tmp, "bench_reval")
+            shutil.copy2(os.path.join(a.build, "bench_reval"), bench_reval)
         errlog = os.path.join(tmp, "stderr.log")
         git = lambda *c: subprocess.run(["git"] + list(c), capture_output=True,
                                         text=True).stdout.strip()
@@ -920,6 +984,7 @@ def main():
               f"{res['host']['nproc']} CPUs ({res['host']['cpu']}), "
               f"load average {res['host']['loadavg_start'][0]:.2f}")
         want = lambda name: not a.only or a.only == name
+        reval_in = (a.full, a.vrps, a.vrps_json) if want("reval") else None
         if a.only:  # the named section alone, with the inputs it needs
             a.full = a.full if a.only in ("full", "tshark", "bird", "threads") else None
             a.rs = a.rs if a.only in ("rs", "rslive", "threads") else None
@@ -942,6 +1007,8 @@ def main():
             res["aspa_route"] = aspa_route_section(rovmon, a.full, a.vrps_json)
         if a.full and want("full") and os.path.exists(os.path.join(a.build, "bench_json")):
             res["json"] = json_section(a, rovmon, os.path.join(a.build, "bench_json"), tmp)
+        if REVAL and reval_in and reval_in[0] and reval_in[1] and bench_reval:
+            res["reval"] = reval_section(*reval_in, bench_reval, rovmon)
         if not a.only:
             res["rib_synthetic"] = rib_section(a.build)
         if a.full and want("full"):

@@ -21,8 +21,10 @@
 #   BENCH_RSLIVE=0     skip the live replay of the route-server capture
 #                      (BENCH_RSLIVE_RATES, BENCH_RSLIVE_FRACTION tune it)
 #   BENCH_THREADS=0    skip rovmon --threads 1 against --threads 2
+#   BENCH_REVAL=0      skip re-validation of 55.7 M stored routes (issue 17;
+#                      BENCH_REVAL_SESSIONS peers, default 50: ~2.5 GB)
 #   BENCH_ONLY=SECTION run one section alone: full, rs, vrps, small,
-#                      tshark, bird, rslive or threads
+#                      tshark, bird, rslive, threads or reval
 #                      (JSON in BUILD/bench-SECTION.json)
 #   SHARED, VRPS       the shared data directory, the VRP snapshot (.bz2)
 #   MRT                the full table as MRT, for the ASPA section's paths
@@ -40,7 +42,7 @@ set -- --build "$BUILD" --json "$JSON" --rules rules/rovmon.rules
 [ -z "${BENCH_ONLY:-}" ] || set -- "$@" --only "$BENCH_ONLY"
 
 # The full-table capture (cached; made once with root, ~1 minute).
-case ${BENCH_ONLY:-full} in full | tshark | bird | threads) need_full=1 ;; *) need_full=0 ;; esac
+case ${BENCH_ONLY:-full} in full | tshark | bird | threads | reval) need_full=1 ;; *) need_full=0 ;; esac
 if [ "${BENCH_FULL:-1}" != 0 ] && [ $need_full = 1 ]; then
 	if FULL=$(bash tests/bench/fulltable.sh); then
 		set -- "$@" --full "$FULL"

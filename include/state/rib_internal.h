@@ -407,4 +407,18 @@ void	 rib_tab_clear(struct rib *, struct rib_table *);
 bool	 rib_tab_walk_enter(struct rib_table *, struct rib_walk_pos *);
 void	 rib_tab_walk_leave(struct rib_walk_pos *);
 
+/*
+ * Revalidation's lookups (rib_reval.c).  rib_reval_verdicts(): the ROV
+ * verdicts of t->r[from, to) (at most RIB_REVAL_CHUNK routes) against
+ * idx, as v[k] = state | reason << 2 for route from + k; the routes are
+ * only read.  rib_route_rov(): one
+ * route's full result (rov_check()).
+ */
+#define RIB_REVAL_CHUNK	65536
+void	rib_reval_verdicts(const struct rib *, const struct rib_table *t,
+	    uint32_t from, uint32_t to, const struct rov_index *idx,
+	    uint8_t *v);
+void	rib_route_rov(const struct rib *, const struct rib_route *rt,
+	    const struct rov_index *idx, struct rov_result *res);
+
 #endif /* ROVMON_RIB_INTERNAL_H */

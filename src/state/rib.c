@@ -681,22 +681,19 @@ route_aspa(struct rib *rib, const struct rib_dir *d, struct rib_route *rt,
 }
 
 /*
- * Judge one stored route again; returns the verdicts it has news of
- * (RTEV_VERDICT_* bits): ROV when the state changed or is a first
- * verdict, ASPA likewise.
+ * Judge one stored route again with its new ROV verdict (res->state and
+ * res->reason only); returns the verdicts it has news of (RTEV_VERDICT_*
+ * bits): ROV when the state changed or is a first verdict, ASPA
+ * likewise.
  */
 static uint8_t
 reval_route(struct rib *rib, struct rib_dir *d, struct rib_route *rt,
-    const struct rov_index *idx, const struct aspa_index *aidx,
-    struct rov_result *res, struct aspa_result *ares)
+    const struct rov_result *res, const struct aspa_index *aidx,
+    struct aspa_result *ares)
 {
-	const struct rib_tuple *a = rib_tuple_at(rib, rt->tuple);
-	struct prefix p;
 	unsigned aspa;
 	uint8_t news = 0;
 
-	rib_pfx_prefix(rib, rt->pfx, &p);
-	rov_check(idx, &p, rib_kind_has_origin(a->kind), a->origin_as, res);
 	/*
 	 * A route stored with no VRPs counts as NOT_FOUND but was never
 	 * judged: its first verdict is news even when it is NOT_FOUND,
@@ -730,11 +727,18 @@ reval_dir(struct rib *rib, uint64_t id, struct rib_dir *d,
 	struct rib_route *rt;
 	struct rib_route prev;
 	size_t n = 0;
-	uint32_t i;
-	uint8_t news;
+	uint32_t i, k;
+	uint8_t news, v[RIB_REVAL_CHUNK];
 
 	for (i = 0; i < d->t.n; i++) {
 		rt = &d->t.r[i];
+		/* the verdicts of a chunk ahead, in a batch (rib_reval.c):
+		 * the callback only marks routes, so they stay the routes' */
+		k = i % RIB_REVAL_CHUNK;
+		if (k == 0 && idx != NULL)
+			rib_reval_verdicts(rib, &d->t, i, d->t.n - i <
+			    RIB_REVAL_CHUNK ? d->t.n : i + RIB_REVAL_CHUNK,
+			    idx, v);
 		if (idx == NULL) {
 			rib_tally(rib, d, rt, -1);
 			rt->has_rpki = 0;
@@ -746,12 +750,14 @@ reval_dir(struct rib *rib, uint64_t id, struct rib_dir *d,
 			continue;
 		}
 		prev = *rt;
-		if ((news = reval_route(rib, d, rt, idx, aidx, &res,
-		    &ares)) == 0)
+		res.state = v[k] & 3;
+		res.reason = v[k] >> 2;
+		if ((news = reval_route(rib, d, rt, &res, aidx, &ares)) == 0)
 			continue;
 		n++;
 		if (cb == NULL)
 			continue;
+		rib_route_rov(rib, rt, idx, &res);	/* the deciding VRPs */
 		memset(&ev, 0, sizeof(ev));
 		ev.kind = RTEV_REVALIDATE;
 		if (ts != NULL)

@@ -161,14 +161,18 @@ def run_once(cmd, stdout=os.devnull, stderr=os.devnull, remove=()):
     try:
         t0 = time.perf_counter()
         pid = spawn(["/usr/bin/time", "-f", "%M", "-o", rssf] + cmd, stdout, stderr)
-        _, status, _ = os.wait4(pid, 0)
+        _, status, ru = os.wait4(pid, 0)
         dt = time.perf_counter() - t0
         with open(rssf) as f:
             lines = f.read().strip().splitlines()
         rss = int(lines[-1]) if lines and lines[-1].isdigit() else 0
     finally:
         os.unlink(rssf)
-    return dt, rss, os.waitstatus_to_exitcode(status), load
+    # CPU time: time(1)'s rusage holds the command's, and its reaped
+    # children's (a pipeline's processes): less disturbed than the wall
+    # time by other jobs on a shared machine
+    cpu = ru.ru_utime + ru.ru_stime
+    return dt, rss, os.waitstatus_to_exitcode(status), load, cpu
 
 
 class Row:
@@ -178,10 +182,12 @@ class Row:
         self.stdout, self.stats, self.reps = stdout, stats, reps
         self.remove = tuple(remove) + ((stats,) if stats else ())
         self.walls, self.rss, self.status, self.loads = [], 0, 0, []
+        self.cpus = []
 
     def run(self, errlog):
-        dt, rss, st, load = run_once(self.cmd, self.stdout, errlog, self.remove)
+        dt, rss, st, load, cpu = run_once(self.cmd, self.stdout, errlog, self.remove)
         self.walls.append(dt)
+        self.cpus.append(cpu)
         self.loads.append(round(load, 2))
         self.rss = max(self.rss, rss)
         if st != 0:
@@ -199,6 +205,7 @@ class Row:
     def result(self, prefixes=None):
         r = {"label": self.label, "cmd": " ".join(self.cmd), "runs": len(self.walls),
              "walls_s": [round(w, 4) for w in self.walls], "best_s": round(self.best, 4),
+             "cpu_s": [round(c, 4) for c in self.cpus],
              "peak_rss_mib": round(self.rss / 1024.0, 1), "exit_status": self.status,
              "loadavg_at_start": self.loads}
         if prefixes:

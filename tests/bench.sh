@@ -19,7 +19,8 @@
 #   BENCH_TSHARK=0     skip the tshark | tests/bench/rov_ref.py reference
 #   BENCH_BIRD=0       skip BIRD with roa_check() (tests/bench/bird_ref.py)
 #   BENCH_RSLIVE=0     skip the live replay of the route-server capture
-#                      (BENCH_RSLIVE_RATES, BENCH_RSLIVE_FRACTION tune it)
+#                      (BENCH_RSLIVE_RATES, BENCH_RSLIVE_FRACTION and
+#                      BENCH_RSLIVE_BUFFER, rovmon's -B in KiB, tune it)
 #   BENCH_THREADS=0    skip rovmon --threads 1 against --threads 2
 #   BENCH_REVAL=0      skip re-validation of 55.7 M stored routes (issue 17;
 #                      BENCH_REVAL_SESSIONS peers, default 50: ~2.5 GB)

@@ -29,7 +29,9 @@ control socket with `show protocols all`, 0.1 s apart; BIRD answers
 between batches of UPDATEs, so a poll may take up to 0.6 s while it imports:
 the resolution, kept in the JSON as poll_interval_s, the mean, and
 poll_max_gap_s).
-Then the split by state (`show route ... where (4200000002,0,S) ~
+The receiver's CPU time over the same span (/proc/PID/stat: less
+disturbed by other jobs than the wall time) is kept too.  Then the split
+by state (`show route ... where (4200000002,0,S) ~
 bgp_large_community count`).  The baseline: the same receiver without
 ROA tables and with "import all", so the sender's and the session's own
 pace is known (converge time with roa_check minus without = what ROV
@@ -270,6 +272,13 @@ def since(b, proto):
     return None
 
 
+def cpu_s(pid):
+    """User + system CPU seconds of a process so far (/proc/PID/stat)."""
+    with open(f"/proc/{pid}/stat") as f:
+        w = f.read().rsplit(")", 1)[1].split()
+    return (int(w[11]) + int(w[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def table_count(b, table, where=""):
     for _, t in b.cmd(f"show route table {table} {where} count"):
         w = t.split()
@@ -297,6 +306,7 @@ def converge(lab, tx, total, rov, roa, roa_n):
             r["roa_load_s"] = round(time.time() - started, 2)
             log(f"{name}: ROA tables hold {roa_n['roa4']:,} + {roa_n['roa6']:,} VRPs after "
                 f"{r['roa_load_s']} s")
+        cpu0 = cpu_s(p.pid)  # ip netns exec execs bird: the same pid
         tx.cmd("enable up4")
         tx.cmd("enable up6")
         enabled = time.time()
@@ -312,6 +322,7 @@ def converge(lab, tx, total, rov, roa, roa_n):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{name}: {n} of {total} routes after 900 s")
             time.sleep(0.1)
+        r["receiver_cpu_s"] = round(cpu_s(p.pid) - cpu0, 2)
         est = [since(b, x) for x in ("dn4", "dn6")]
         t_est = min(x for x in est if x)
         gaps = [y[0] - x[0] for x, y in zip(samples, samples[1:])]

@@ -38,6 +38,7 @@ import rov_ref  # noqa: E402
 
 RSLIVE_RATES = os.environ.get("BENCH_RSLIVE_RATES", "250,500,750,1000,top").split(",")
 RSLIVE_FRACTION = float(os.environ.get("BENCH_RSLIVE_FRACTION", "0.1"))
+RSLIVE_BUFFER_KIB = os.environ.get("BENCH_RSLIVE_BUFFER")  # rovmon -B, KiB
 STATE_KEYS = (("valid", "rpki_valid"), ("invalid", "rpki_invalid"),
               ("not-found", "rpki_not_found"))
 
@@ -109,7 +110,10 @@ def tshark_section(a, b, rovmon, tmp, errlog):
     net = {}
     for k in ("validate", "alerts", "reference"):
         d = res[k].best - res[k + "_empty"].best
-        net[k] = {"net_s": round(d, 3), "prefixes_per_s": round(n / d) if d > 0 else None}
+        c = min(res[k].cpus) - min(res[k + "_empty"].cpus)
+        net[k] = {"net_s": round(d, 3), "prefixes_per_s": round(n / d) if d > 0 else None,
+                  "cpu_s": round(min(res[k].cpus), 3), "net_cpu_s": round(c, 3),
+                  "prefixes_per_cpu_s": round(n / c) if c > 0 else None}
     o["net_of_startup_and_vrp_load"] = net
     ratio = lambda x, y: round(x / y, 1) if y > 0 else None
     o["ratios"] = {
@@ -117,6 +121,10 @@ def tshark_section(a, b, rovmon, tmp, errlog):
         "reference_over_alerts_wall": ratio(res["reference"].best, res["alerts"].best),
         "reference_over_validate_net": ratio(net["reference"]["net_s"], net["validate"]["net_s"]),
         "reference_over_alerts_net": ratio(net["reference"]["net_s"], net["alerts"]["net_s"]),
+        "reference_over_validate_net_cpu": ratio(net["reference"]["net_cpu_s"],
+                                                 net["validate"]["net_cpu_s"]),
+        "reference_over_alerts_net_cpu": ratio(net["reference"]["net_cpu_s"],
+                                               net["alerts"]["net_cpu_s"]),
     }
     agree = {k: {"reference": ref.get(k), "rovmon": s[sk]} for k, sk in STATE_KEYS}
     o["states"] = agree
@@ -129,16 +137,19 @@ def tshark_section(a, b, rovmon, tmp, errlog):
         rate = None if r.key.endswith("_empty") else n / r.best
         print(b.fmt_row(r.label, r.best, r.rss / 1024.0, rate,
                         f"({len(r.walls)} run{'s' if len(r.walls) > 1 else ''})"))
-    print("  net of start-up and VRP load:")
+    print("  net of start-up and VRP load, wall and CPU (user + sys, all processes):")
     for k, lab in (("validate", "rovmon decode + validate"),
                    ("alerts", "rovmon decode + validate + store + alerts"),
                    ("reference", "tshark | rov_ref.py")):
         x = net[k]
-        print(f"    {lab:44s} {x['net_s']:9.3f} s {'':12s} {x['prefixes_per_s'] or 0:14,.0f}/s")
+        print(f"    {lab:44s} {x['net_s']:9.3f} s {x['prefixes_per_s'] or 0:12,.0f}/s; CPU "
+              f"{x['net_cpu_s']:8.3f} s {x['prefixes_per_cpu_s'] or 0:12,.0f}/s")
     ra = o["ratios"]
     print(f"  reference / rovmon: {ra['reference_over_validate_wall']}x decode + validate, "
           f"{ra['reference_over_alerts_wall']}x + store + alerts (wall); net "
-          f"{ra['reference_over_validate_net']}x and {ra['reference_over_alerts_net']}x")
+          f"{ra['reference_over_validate_net']}x and {ra['reference_over_alerts_net']}x; "
+          f"net CPU {ra['reference_over_validate_net_cpu']}x and "
+          f"{ra['reference_over_alerts_net_cpu']}x")
     print("  states, reference / rovmon: " + ", ".join(
         f"{k} {v['reference']:,} / {v['rovmon']:,}" for k, v in agree.items()) +
         f" ({'equal' if o['states_equal'] else 'DIFFERENT'}); reference: "
@@ -195,7 +206,8 @@ def bird_section(a, b, rovmon, tmp, prior=None):
     for r in o["runs"]:
         extra = f", ROA tables loaded in {r['roa_load_s']} s" if "roa_load_s" in r else ""
         print(f"  {r['import']:30s} {r['routes']:,} routes {r['converge_s']:7.2f} s after "
-              f"Established: {r['prefixes_per_s']:10,.0f} prefixes/s{extra}")
+              f"Established: {r['prefixes_per_s']:10,.0f} prefixes/s; receiver CPU "
+              f"{r.get('receiver_cpu_s', 0):.2f} s{extra}")
     rov = o.get("best_rov", {})
     if "states" in rov:
         bird = {"valid": rov["states"]["valid"], "invalid": rov["states"]["invalid"],
@@ -236,9 +248,12 @@ def rslive_section(a, b, rovmon, tmp):
     limit = max(1, int(packets * RSLIVE_FRACTION))
     sock = os.path.join(tmp, "rslive.sock")
     rv_args = ["--vrps", a.vrps_json, "--rules", a.rules, "--control", sock]
+    if RSLIVE_BUFFER_KIB:
+        rv_args += ["-B", RSLIVE_BUFFER_KIB]
     ns = f"rv17refs-live-{os.getpid()}"
     out = {"capture": a.rs, "packets": packets, "prefixes": prefixes, "namespace": ns,
-           "rovmon_args": "--vrps V --rules R --control S (every route stored, no alert sink)",
+           "rovmon_args": "--vrps V --rules R --control S (every route stored, no alert sink)" +
+                          (f" -B {RSLIVE_BUFFER_KIB}" if RSLIVE_BUFFER_KIB else ""),
            "search": {"limit_packets": limit, "fraction": RSLIVE_FRACTION, "runs": []},
            "full": []}
     try:

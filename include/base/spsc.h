@@ -14,7 +14,11 @@
  * of the ring is free, so that a consumer that is the slower side wakes
  * it a few times per ring rather than once per record.  A consumer
  * waits when the ring is empty; the producer signals it only when it
- * sleeps, so a busy pair exchanges no system calls.
+ * sleeps, so a busy pair exchanges no system calls.  Both sides publish
+ * their position in batches (spsc_publish(); the consumer every cap/64
+ * bytes released, when the producer waits, and before it sleeps): a
+ * position stored per record cost a fenced store and a cache line
+ * crossing cores per record.
  *
  * spsc_barrier() (producer) returns once every committed record is
  * released: what the consumer did with them happened before it returns
@@ -39,9 +43,16 @@ void		 spsc_free(struct spsc *);	/* NULL ok */
 size_t		 spsc_max_record(const struct spsc *);
 
 /* Producer: n bytes (1..spsc_max_record()), 8-byte aligned, waiting for
- * room; spsc_commit() publishes them.  One reservation at a time. */
+ * room; spsc_commit() ends the record.  One reservation at a time. */
 void		*spsc_reserve(struct spsc *, size_t n);
 void		 spsc_commit(struct spsc *);
+/* Producer: make the committed records visible to the consumer now, and
+ * wake it.  Commits publish by themselves once cap/64 bytes are pending
+ * (a store and a fence per batch, not per record), waking a sleeping
+ * consumer only once a quarter of the ring waits; spsc_barrier(),
+ * spsc_close() and a wait for room publish too.  The producer calls it
+ * where a record must not wait (rovmon: a drain, a quiet link). */
+void		 spsc_publish(struct spsc *);
 /* Producer: wait until every committed record is released. */
 void		 spsc_barrier(struct spsc *);
 /* Producer: no more records; the consumer's spsc_peek() returns NULL

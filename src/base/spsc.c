@@ -37,10 +37,14 @@ struct hdr {
 struct spsc {
 	uint8_t		*buf;
 	size_t		 cap;		/* power of two */
-	_Alignas(64) _Atomic uint64_t head;	/* producer */
+	size_t		 batch;		/* bytes between two publications */
+	_Alignas(64) _Atomic uint64_t head;	/* producer: published */
 	uint64_t	 next;		/* producer: head after the commit */
-	_Alignas(64) _Atomic uint64_t tail;	/* consumer */
+	uint64_t	 committed;	/* producer: head not yet published */
+	uint64_t	 ncommitted;	/* producer: records committed */
+	_Alignas(64) _Atomic uint64_t tail;	/* consumer: published */
 	uint64_t	 cur;		/* consumer: tail after the release */
+	uint64_t	 released;	/* consumer: tail not yet published */
 	_Alignas(64) pthread_mutex_t mu;
 	pthread_cond_t	 room;		/* the producer sleeps on it */
 	pthread_cond_t	 data;		/* the consumer sleeps on it */
@@ -72,6 +76,7 @@ spsc_new(size_t cap)
 		return NULL;
 	}
 	q->cap = c;
+	q->batch = c / 64;
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->room, NULL);
 	pthread_cond_init(&q->data, NULL);
@@ -113,7 +118,7 @@ wait_tail(struct spsc *q, uint64_t want)
 void *
 spsc_reserve(struct spsc *q, size_t n)
 {
-	uint64_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
+	uint64_t head = q->committed;
 	size_t total = HDR + round8(n), off = (size_t)(head & (q->cap - 1));
 	size_t skip = off + total > q->cap ? q->cap - off : 0;
 	uint64_t end = head + skip + total, want;
@@ -129,6 +134,7 @@ spsc_reserve(struct spsc *q, size_t n)
 			want = head;
 		if (want < end - q->cap)
 			want = end - q->cap;
+		spsc_publish(q);	/* the consumer may be waiting for it */
 		wait_tail(q, want);
 	}
 	if (skip > 0) {
@@ -144,12 +150,23 @@ spsc_reserve(struct spsc *q, size_t n)
 	return q->buf + off + HDR;
 }
 
-void
-spsc_commit(struct spsc *q)
+/*
+ * Store the head; wake a sleeping consumer when asked to, or once a
+ * quarter of the ring waits for it: a consumer faster than the producer
+ * then sleeps and wakes a few times per ring, not once per batch.
+ */
+static void
+publish(struct spsc *q, bool force)
 {
-	atomic_store(&q->head, q->next);
-	atomic_fetch_add_explicit(&q->records, 1, memory_order_relaxed);
-	if (atomic_load(&q->cons_waiting)) {
+	if (atomic_load_explicit(&q->head, memory_order_relaxed) ==
+	    q->committed)
+		return;
+	atomic_store_explicit(&q->records, q->ncommitted,
+	    memory_order_relaxed);
+	atomic_store(&q->head, q->committed);
+	if (atomic_load(&q->cons_waiting) && (force || q->committed -
+	    atomic_load_explicit(&q->tail, memory_order_relaxed) >=
+	    q->cap / 4)) {
 		pthread_mutex_lock(&q->mu);
 		pthread_cond_signal(&q->data);
 		pthread_mutex_unlock(&q->mu);
@@ -157,11 +174,28 @@ spsc_commit(struct spsc *q)
 }
 
 void
+spsc_commit(struct spsc *q)
+{
+	q->committed = q->next;
+	q->ncommitted++;
+	if (q->committed - atomic_load_explicit(&q->head,
+	    memory_order_relaxed) >= q->batch)
+		publish(q, false);
+}
+
+void
+spsc_publish(struct spsc *q)
+{
+	publish(q, true);
+}
+
+void
 spsc_barrier(struct spsc *q)
 {
-	uint64_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
+	uint64_t head = q->committed;
 
 	atomic_fetch_add_explicit(&q->barriers, 1, memory_order_relaxed);
+	spsc_publish(q);
 	if (atomic_load_explicit(&q->tail, memory_order_acquire) < head)
 		wait_tail(q, head);
 }
@@ -169,20 +203,38 @@ spsc_barrier(struct spsc *q)
 void
 spsc_close(struct spsc *q)
 {
+	spsc_publish(q);
 	pthread_mutex_lock(&q->mu);
 	atomic_store(&q->closed, 1);
 	pthread_cond_signal(&q->data);
 	pthread_mutex_unlock(&q->mu);
 }
 
+/* Consumer: make the released records' room the producer's. */
+static void
+publish_tail(struct spsc *q)
+{
+	atomic_store(&q->tail, q->released);
+	if (atomic_load(&q->prod_waiting) &&
+	    q->released >= atomic_load(&q->prod_want)) {
+		pthread_mutex_lock(&q->mu);
+		pthread_cond_signal(&q->room);
+		pthread_mutex_unlock(&q->mu);
+	}
+}
+
 void *
 spsc_peek(struct spsc *q, size_t *n)
 {
-	uint64_t tail = atomic_load_explicit(&q->tail, memory_order_relaxed);
+	uint64_t tail = q->released;
 	struct hdr h;
 	size_t off;
 
 	if (atomic_load_explicit(&q->head, memory_order_acquire) == tail) {
+		/* all done: a barrier or a full ring may wait for that */
+		if (atomic_load_explicit(&q->tail, memory_order_relaxed) !=
+		    tail)
+			publish_tail(q);
 		atomic_fetch_add_explicit(&q->empty_waits, 1,
 		    memory_order_relaxed);
 		pthread_mutex_lock(&q->mu);
@@ -211,13 +263,11 @@ spsc_peek(struct spsc *q, size_t *n)
 void
 spsc_release(struct spsc *q)
 {
-	atomic_store(&q->tail, q->cur);
-	if (atomic_load(&q->prod_waiting) &&
-	    q->cur >= atomic_load(&q->prod_want)) {
-		pthread_mutex_lock(&q->mu);
-		pthread_cond_signal(&q->room);
-		pthread_mutex_unlock(&q->mu);
-	}
+	q->released = q->cur;
+	if (q->released - atomic_load_explicit(&q->tail,
+	    memory_order_relaxed) >= q->batch ||
+	    atomic_load_explicit(&q->prod_waiting, memory_order_relaxed))
+		publish_tail(q);
 }
 
 void

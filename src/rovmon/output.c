@@ -332,6 +332,7 @@ put_command(struct output *o, enum rec_kind k)
 
 	*rec = k;
 	spsc_commit(o->q);
+	spsc_publish(o->q);
 }
 
 /* sinks_divert.drain: only when something was queued since the last

@@ -415,9 +415,18 @@ void	 rib_tab_walk_leave(struct rib_walk_pos *);
  * route's full result (rov_check()).
  */
 #define RIB_REVAL_CHUNK	65536
-void	rib_reval_verdicts(const struct rib *, const struct rib_table *t,
-	    uint32_t from, uint32_t to, const struct rov_index *idx,
-	    uint8_t *v);
+/* The verdicts known by prefix id during one rib_revalidate(): per
+ * family, origin << 32 | has_origin << 9 | 1 << 8 | verdict, 0 none.
+ * init: 0, or -1 (no memory: m NULL, the lookups done without it). */
+struct rib_reval_memo {
+	uint64_t	*m[2];
+	uint32_t	 n[2];
+};
+int	rib_reval_memo_init(const struct rib *, struct rib_reval_memo *);
+void	rib_reval_memo_free(struct rib_reval_memo *);
+void	rib_reval_verdicts(const struct rib *, const struct rib_reval_memo *,
+	    const struct rib_table *t, uint32_t from, uint32_t to,
+	    const struct rov_index *idx, uint8_t *v);
 void	rib_route_rov(const struct rib *, const struct rib_route *rt,
 	    const struct rov_index *idx, struct rov_result *res);
 

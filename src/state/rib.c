@@ -717,9 +717,10 @@ reval_route(struct rib *rib, struct rib_dir *d, struct rib_route *rt,
 
 /* Revalidate one direction's routes; returns the number changed. */
 static size_t
-reval_dir(struct rib *rib, uint64_t id, struct rib_dir *d,
-    const struct rov_index *idx, const struct aspa_index *aidx, uint64_t gen,
-    const struct timeval *ts, rib_event_cb *cb, void *arg)
+reval_dir(struct rib *rib, const struct rib_reval_memo *mm, uint64_t id,
+    struct rib_dir *d, const struct rov_index *idx,
+    const struct aspa_index *aidx, uint64_t gen, const struct timeval *ts,
+    rib_event_cb *cb, void *arg)
 {
 	struct route_event ev;
 	struct rov_result res;
@@ -736,7 +737,7 @@ reval_dir(struct rib *rib, uint64_t id, struct rib_dir *d,
 		 * the callback only marks routes, so they stay the routes' */
 		k = i % RIB_REVAL_CHUNK;
 		if (k == 0 && idx != NULL)
-			rib_reval_verdicts(rib, &d->t, i, d->t.n - i <
+			rib_reval_verdicts(rib, mm, &d->t, i, d->t.n - i <
 			    RIB_REVAL_CHUNK ? d->t.n : i + RIB_REVAL_CHUNK,
 			    idx, v);
 		if (idx == NULL) {
@@ -782,18 +783,21 @@ rib_revalidate(struct rib *rib, const struct rov_index *idx,
     const struct aspa_index *aidx, uint64_t gen, const struct timeval *ts,
     rib_event_cb *cb, void *arg)
 {
+	struct rib_reval_memo mm;
 	struct rib_sess *s;
 	size_t i, n = 0;
 
 	rib_settle(rib);
+	(void)rib_reval_memo_init(rib, &mm);	/* none: only slower */
 	for (i = 0; i <= rib->smask; i++) {
 		if ((s = rib->sess[i]) == NULL)
 			continue;
-		n += reval_dir(rib, s->id, &s->dir[0], idx, aidx, gen, ts, cb,
-		    arg);
-		n += reval_dir(rib, s->id, &s->dir[1], idx, aidx, gen, ts, cb,
-		    arg);
+		n += reval_dir(rib, &mm, s->id, &s->dir[0], idx, aidx, gen, ts,
+		    cb, arg);
+		n += reval_dir(rib, &mm, s->id, &s->dir[1], idx, aidx, gen, ts,
+		    cb, arg);
 	}
+	rib_reval_memo_free(&mm);
 	STAT_ADD(rib_revalidated, n);
 	return n;
 }

@@ -154,16 +154,22 @@ spsc_reserve(struct spsc *q, size_t n)
  * Store the head; wake a sleeping consumer when asked to, or once a
  * quarter of the ring waits for it: a consumer faster than the producer
  * then sleeps and wakes a few times per ring, not once per batch.
+ * A forced call wakes a sleeping consumer even when the head was already
+ * published: a batch publication that woke no one (less than a quarter
+ * waiting) leaves the consumer asleep with records to read, and the
+ * barrier or the wait for room that forces this call would otherwise
+ * wait for it forever.
  */
 static void
 publish(struct spsc *q, bool force)
 {
-	if (atomic_load_explicit(&q->head, memory_order_relaxed) ==
-	    q->committed)
+	if (atomic_load_explicit(&q->head, memory_order_relaxed) !=
+	    q->committed) {
+		atomic_store_explicit(&q->records, q->ncommitted,
+		    memory_order_relaxed);
+		atomic_store(&q->head, q->committed);
+	} else if (!force)
 		return;
-	atomic_store_explicit(&q->records, q->ncommitted,
-	    memory_order_relaxed);
-	atomic_store(&q->head, q->committed);
 	if (atomic_load(&q->cons_waiting) && (force || q->committed -
 	    atomic_load_explicit(&q->tail, memory_order_relaxed) >=
 	    q->cap / 4)) {

@@ -22,6 +22,7 @@
 
 #include <pthread.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/spsc.h"
 
@@ -175,6 +176,57 @@ test_wrap_alone(void **state)
 	spsc_free(NULL);
 }
 
+/*
+ * The lost wake-up seen in 98-faults under TSan (a SIGHUP's barrier
+ * waited forever): the consumer sleeps on an empty ring; the producer
+ * commits a batch's worth (published, but less than a quarter of the ring:
+ * no wake-up by design), then a barrier.  The barrier must wake the
+ * consumer although the head was already published.  A hang here is the
+ * bug: alarm() ends the test.
+ */
+static void
+test_barrier_after_quiet_batch(void **state)
+{
+	struct spsc_counts c;
+	struct timespec ts = { 0, 1000000 };
+	struct run r;
+	pthread_t t;
+	uint64_t n;
+	int i;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	assert_non_null(r.q = spsc_new(1));	/* 64 KiB: batch 1 KiB */
+	assert_int_equal(pthread_create(&t, NULL, consumer, &r), 0);
+	for (i = 0; i < 5000; i++) {		/* until it sleeps */
+		spsc_counts(r.q, &c);
+		if (c.empty_waits > 0)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	assert_true(c.empty_waits > 0);
+	nanosleep(&ts, NULL);	/* into its cond_wait */
+	alarm(20);
+	/* one record at a time until a commit publishes (past the 1 KiB
+	 * batch, under the 16 KiB quarter: no wake-up), so that the head
+	 * the barrier would publish is already out */
+	for (n = 0; n < 100; n++) {
+		produce(&r, n, n + 1);
+		spsc_counts(r.q, &c);
+		if (c.records == n + 1)
+			break;
+	}
+	assert_true(n > 0 && n < 100);
+	assert_true(c.used < 16 * 1024);
+	spsc_barrier(r.q);
+	alarm(0);
+	assert_int_equal(r.consumed, n + 1);
+	spsc_close(r.q);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(r.bad, 0);
+	spsc_free(r.q);
+}
+
 int
 main(void)
 {
@@ -182,6 +234,7 @@ main(void)
 		cmocka_unit_test(test_wrap_alone),
 		cmocka_unit_test(test_pair_fast),
 		cmocka_unit_test(test_pair_slow_consumer),
+		cmocka_unit_test(test_barrier_after_quiet_batch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

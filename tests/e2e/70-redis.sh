@@ -223,8 +223,10 @@ fi
 
 expect 0 "load a.csv" "$ROVCTL" vrp load --from "$tmp/a.csv" --redis "$U"
 expect 0 "load b.csv" "$ROVCTL" vrp load --from "$tmp/b.csv" --redis "$U"
+# SCAN may return a key more than once (it guarantees every key at least
+# once while the keyspace rehashes), so count distinct generations.
 cur=$(gen) prev=$(rcli get rovmon:vrp:previous)
-left=$(rcli --scan --pattern 'rovmon:vrp:gen:*:meta' | sed 's/rovmon:vrp:gen:\([0-9]*\):meta/\1/' | sort -n | tr '\n' ' ')
+left=$(rcli --scan --pattern 'rovmon:vrp:gen:*:meta' | sed 's/rovmon:vrp:gen:\([0-9]*\):meta/\1/' | sort -nu | tr '\n' ' ')
 [ "$left" = "$prev $cur " ] && ok "only generations $prev and $cur are kept" ||
     bad "generations left: $left (current $cur, previous $prev)"
 [ -z "$(rcli --scan --pattern "rovmon:vrp:gen:${part:-0}:*")" ] && ok "partial generation cleaned" ||

@@ -342,12 +342,15 @@ judge_aspa(struct rovmon *rv, const struct bgp_msg_ctx *ctx,
 	return m->has;
 }
 
+/* The same session direction as the memo's: the rest of ctx that
+ * alerting_sender() reads (local AS, role and its source) is fixed per
+ * direction between session events (bgp_session.c refreshes it only at
+ * the session's creation and at an OPEN), and those forget the memo. */
 static bool
 sender_memo_hit(const struct sender_memo *m, const struct bgp_msg_ctx *ctx)
 {
 	return m->valid && m->session_id == ctx->session_id &&
-	    m->src_port == ctx->src_port && m->local_as == ctx->local_as &&
-	    m->role == ctx->sender_role && m->role_source == ctx->role_source &&
+	    m->src_port == ctx->src_port &&
 	    ipaddr_eq(&m->src_addr, &ctx->src_addr);
 }
 
@@ -377,9 +380,6 @@ sender_known(struct rovmon *rv, const struct bgp_msg_ctx *ctx,
 	m->session_id = ctx->session_id;
 	m->src_addr = ctx->src_addr;
 	m->src_port = ctx->src_port;
-	m->local_as = ctx->local_as;
-	m->role = ctx->sender_role;
-	m->role_source = ctx->role_source;
 	m->to_peer_as = known->peer_as;
 	m->to_local_as = known->local_as;
 	m->to_role = known->sender_role;

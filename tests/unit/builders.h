@@ -1,8 +1,9 @@
 /*
  * builders.h - what the unit tests build their inputs with, written once:
  * wire bytes (BGP OPEN and UPDATE bodies, attributes, prefixes, frames),
- * decoded route facts (an AS path, a route event), a ROV index from text
- * lines, and a capture of stderr.
+ * decoded route facts (an AS path, a route event), ROV indexes (from text
+ * lines, random VRP sets, the shared real snapshots), and a capture of
+ * stderr.
  *
  * The builders state the wire layout byte by byte, independently of the
  * code under test, and assert through cmocka: a builder that cannot build
@@ -14,6 +15,7 @@
 #ifndef ROVMON_TEST_BUILDERS_H
 #define ROVMON_TEST_BUILDERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -135,6 +137,44 @@ enum bgp_update_result update_decode(const struct buf *u,
 
 /* An index of "prefix maxlen asn" lines (NULL-terminated), TA "test". */
 struct rov_index *b_rov_index(const char *const *lines);
+
+/*
+ * Random VRP sets, shared by test_rov.c (against an oracle) and
+ * test_rov_batch.c (batched against one at a time).  One xorshift64
+ * generator: b_rng_seed() makes a run repeatable.
+ */
+void	 b_rng_seed(uint64_t);
+uint64_t b_rng(void);
+unsigned b_rnd(unsigned n);		/* 0 .. n - 1 */
+/* Set bits [from, len) of p at random, length len, masked. */
+void	 b_randomise(struct prefix *, unsigned from, unsigned len);
+/* ASNs the sets and routes draw from: AS0, small, 4-octet, the last. */
+extern const uint32_t b_asn_pool[];
+#define B_NPOOL	9
+
+/* A few roots per family ([0] IPv4 up to /16, [1] IPv6 in 2000::/3 up
+ * to /40) that the prefixes nest under. */
+#define B_MAXROOTS	6
+struct b_roots {
+	struct prefix	 p[2][B_MAXROOTS];
+	unsigned	 n;
+};
+void	 b_random_roots(struct b_roots *, unsigned n);
+/* A prefix of family fam: 1 in 10 anywhere, else under a root, with a
+ * bias to short extensions (more nesting). */
+struct prefix b_random_prefix(uint8_t fam, const struct b_roots *);
+/*
+ * nvrps VRPs (a third IPv6) under the roots, origins from b_asn_pool,
+ * maxLength anywhere up to the family's length but 1 in 3 short (the
+ * "length" cases); with `dense`, 200 IPv4 VRPs more inside one random
+ * /18 (a bucket past the index's binary search: its tree answers).
+ */
+struct rov_index *b_random_rov_index(const struct b_roots *,
+	    unsigned nvrps, bool dense);
+/* The VRPs of file in $SHARED/vrps/rpki-client-9.x-2025-07-20/ (default
+ * ../shared/data); NULL when it is not there (fails when it does not
+ * load). */
+struct vrp_set *b_real_vrps(const char *file);
 
 /* ---- stderr ---- */
 

@@ -10,12 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <cmocka.h>
 
 #include "base/addr.h"
 #include "rpki/rov.h"
-#include "rpki/vrp_load.h"
 #include "builders.h"
 
 static char *
@@ -316,67 +314,6 @@ test_build(void **state)
 /*
  * Property test: random sets and routes against a linear scan.
  */
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static uint64_t
-rng(void)
-{
-	uint64_t x = rng_state;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return rng_state = x;
-}
-
-static unsigned
-rnd(unsigned n)
-{
-	return (unsigned)(rng() % n);
-}
-
-/* Flip or set random bits of p from bit `from` on, then set length. */
-static void
-randomise(struct prefix *p, unsigned from, unsigned len)
-{
-	unsigned b;
-
-	for (b = from; b < len; b++) {
-		if (rnd(2))
-			p->a[b / 8] |= (uint8_t)(0x80 >> (b % 8));
-		else
-			p->a[b / 8] &= (uint8_t)~(0x80 >> (b % 8));
-	}
-	p->len = (uint8_t)len;
-	prefix_mask(p);
-}
-
-static const uint32_t asn_pool[] = {
-	0, 1, 2, 3, 13335, 64500, 64501, 4200000000u, 4294967294u,
-};
-#define NPOOL (sizeof(asn_pool) / sizeof(asn_pool[0]))
-
-/* A random prefix of family fam, nested under a few shared roots. */
-static struct prefix
-random_prefix(uint8_t fam, const struct prefix *roots, unsigned nroots)
-{
-	unsigned max = addr_maxlen(fam), len;
-	struct prefix p;
-
-	if (rnd(10) == 0) {
-		memset(&p, 0, sizeof(p));
-		p.family = fam;
-		randomise(&p, 0, rnd(max + 1));
-		return p;
-	}
-	p = roots[rnd(nroots)];
-	len = p.len + rnd(max - p.len + 1);
-	if (rnd(2))	/* bias towards short extensions: more nesting */
-		len = p.len + rnd((len - p.len) / 2 + 1);
-	randomise(&p, p.len, len);
-	return p;
-}
-
 struct oracle {
 	unsigned	 seen[3][5];	/* [state][reason], coverage check */
 	unsigned	 many;		/* cases with > ROV_MAX_DECIDING */
@@ -497,50 +434,25 @@ compare(const struct rov_result *res, struct oracle *o,
 static void
 one_random_case(unsigned nvrps, unsigned nroutes, struct oracle *o)
 {
-	struct prefix roots[2][6], p;
-	struct vrp_set *set;
+	struct b_roots roots;
+	struct prefix p;
 	struct rov_index *ri;
 	const struct vrp_set *s;
 	struct rov_result res;
-	unsigned i, f, maxlen, nroots = 1 + rnd(6);
+	unsigned i;
 	uint32_t origin;
 	bool has_origin;
-	uint8_t fam;
 
-	for (f = 0; f < 2; f++) {
-		fam = f ? ADDR_V6 : ADDR_V4;
-		for (i = 0; i < nroots; i++) {
-			memset(&roots[f][i], 0, sizeof(roots[f][i]));
-			roots[f][i].family = fam;
-			randomise(&roots[f][i], 0,
-			    rnd(f ? 40 : 16));
-		}
-	}
-	set = vrp_set_new();
-	assert_non_null(set);
-	for (i = 0; i < nvrps; i++) {
-		f = rnd(3) == 0;
-		p = random_prefix(f ? ADDR_V6 : ADDR_V4, roots[f], nroots);
-		maxlen = p.len + rnd(addr_maxlen(p.family) - p.len + 1);
-		if (rnd(3) == 0) {	/* short maxLengths: "length" cases */
-			maxlen = p.len + rnd(3);
-			if (maxlen > addr_maxlen(p.family))
-				maxlen = addr_maxlen(p.family);
-		}
-		assert_int_equal(vrp_set_add(set, &p, maxlen,
-		    asn_pool[rnd(NPOOL)], "t", 0, NULL), 0);
-	}
-	vrp_set_finish(set);
-	ri = rov_index_build(set);
-	assert_non_null(ri);
+	b_random_roots(&roots, 1 + b_rnd(B_MAXROOTS));
+	ri = b_random_rov_index(&roots, nvrps, false);
 	s = rov_index_set(ri);
 
 	for (i = 0; i < nroutes; i++) {
-		if (s->n > 0 && rnd(4) != 0) {
+		if (s->n > 0 && b_rnd(4) != 0) {
 			/* near a VRP: same, shorter, longer, sibling */
-			const struct vrp *v = &s->v[rnd((unsigned)s->n)];
+			const struct vrp *v = &s->v[b_rnd((unsigned)s->n)];
 			unsigned max = addr_maxlen(v->prefix.family);
-			int len = (int)v->prefix.len + (int)rnd(12) - 4;
+			int len = (int)v->prefix.len + (int)b_rnd(12) - 4;
 
 			if (len < 0)
 				len = 0;
@@ -548,22 +460,21 @@ one_random_case(unsigned nvrps, unsigned nroutes, struct oracle *o)
 				len = (int)max;
 			p = v->prefix;
 			if ((unsigned)len > p.len)
-				randomise(&p, p.len, (unsigned)len);
+				b_randomise(&p, p.len, (unsigned)len);
 			else {
 				p.len = (uint8_t)len;
 				prefix_mask(&p);
 			}
-			if (rnd(5) == 0 && p.len > 0)	/* flip a bit */
-				p.a[rnd(p.len) / 8] ^= (uint8_t)(0x80 >>
-				    rnd(8));
+			if (b_rnd(5) == 0 && p.len > 0)	/* flip a bit */
+				p.a[b_rnd(p.len) / 8] ^= (uint8_t)(0x80 >>
+				    b_rnd(8));
 			prefix_mask(&p);
-		} else {
-			f = rnd(3) == 0;
-			p = random_prefix(f ? ADDR_V6 : ADDR_V4, roots[f],
-			    nroots);
-		}
-		has_origin = rnd(10) != 0;
-		origin = rnd(8) == 0 ? (uint32_t)rng() : asn_pool[rnd(NPOOL)];
+		} else
+			p = b_random_prefix(b_rnd(3) == 0 ? ADDR_V6 :
+			    ADDR_V4, &roots);
+		has_origin = b_rnd(10) != 0;
+		origin = b_rnd(8) == 0 ? (uint32_t)b_rng() :
+		    b_asn_pool[b_rnd(B_NPOOL)];
 		rov_check(ri, &p, has_origin, origin, &res);
 		oracle_check(s, &p, has_origin, origin, o);
 		compare(&res, o, &p);
@@ -580,11 +491,11 @@ test_random_oracle(void **state)
 
 	(void)state;
 	if (seed != NULL)
-		rng_state = strtoull(seed, NULL, 0) + 1;
+		b_rng_seed(strtoull(seed, NULL, 0) + 1);
 	o = calloc(1, sizeof(*o));
 	assert_non_null(o);
 	for (c = 0; c < 3000; c++)
-		one_random_case(1 + rnd(c % 10 == 0 ? 1000 : 120), 60, o);
+		one_random_case(1 + b_rnd(c % 10 == 0 ? 1000 : 120), 60, o);
 	/* The generator reached every outcome. */
 	print_message("random: %u not-found, %u valid, invalid: %u as, "
 	    "%u length, %u as0, %u as_set; %u with > %d deciding\n",
@@ -610,17 +521,9 @@ test_random_oracle(void **state)
 static struct rov_index *
 load_real(const char *file)
 {
-	const char *shared = getenv("SHARED");
-	struct vrp_set *set;
-	char path[1024];
+	struct vrp_set *set = b_real_vrps(file);
 
-	snprintf(path, sizeof(path), "%s/vrps/rpki-client-9.x-2025-07-20/%s",
-	    shared != NULL ? shared : "../shared/data", file);
-	if (access(path, R_OK) != 0)
-		return NULL;
-	if ((set = vrp_load_file(path)) == NULL)
-		fail_msg("%s: vrp_load_file failed", path);
-	return rov_index_build(set);
+	return set != NULL ? rov_index_build(set) : NULL;
 }
 
 static void

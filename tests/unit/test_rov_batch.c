@@ -13,50 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <cmocka.h>
 
 #include "base/addr.h"
 #include "rpki/rov.h"
-#include "rpki/vrp_load.h"
-
-static uint64_t rng_state = 0x2545f4914f6cdd1dull;
-
-static uint64_t
-rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
-static unsigned
-rnd(unsigned n)
-{
-	return (unsigned)(rng() % n);
-}
-
-/* Set bits [from, len) of p at random, clear the rest, length len. */
-static void
-randomise(struct prefix *p, unsigned from, unsigned len)
-{
-	unsigned b;
-
-	for (b = from; b < len; b++) {
-		if (rnd(2))
-			p->a[b / 8] |= (uint8_t)(0x80 >> (b % 8));
-		else
-			p->a[b / 8] &= (uint8_t)~(0x80 >> (b % 8));
-	}
-	p->len = (uint8_t)len;
-	prefix_mask(p);
-}
-
-static const uint32_t asn_pool[] = {
-	0, 1, 2, 3, 13335, 64500, 64501, 4200000000u, 4294967294u,
-};
-#define NPOOL (sizeof(asn_pool) / sizeof(asn_pool[0]))
+#include "builders.h"
 
 struct routes {
 	struct prefix	*p;
@@ -101,7 +62,7 @@ add(struct routes *r, const struct prefix *p, uint32_t asn)
 		return;
 	r->p[r->n] = *p;
 	r->pp[r->n] = &r->p[r->n];
-	switch (rnd(10)) {
+	switch (b_rnd(10)) {
 	case 0:
 		r->has_origin[r->n] = false;	/* AS_SET or empty path */
 		r->origin[r->n] = 0;
@@ -112,7 +73,7 @@ add(struct routes *r, const struct prefix *p, uint32_t asn)
 		break;
 	case 2:
 		r->has_origin[r->n] = true;
-		r->origin[r->n] = asn_pool[rnd(NPOOL)];
+		r->origin[r->n] = b_asn_pool[b_rnd(B_NPOOL)];
 		break;
 	default:
 		r->has_origin[r->n] = true;
@@ -126,7 +87,7 @@ static void
 add_near(struct routes *r, const struct prefix *v, uint32_t asn)
 {
 	unsigned max = addr_maxlen(v->family);
-	int len = (int)v->len + (int)rnd(14) - 4;
+	int len = (int)v->len + (int)b_rnd(14) - 4;
 	struct prefix p = *v;
 
 	if (len < 0)
@@ -134,13 +95,13 @@ add_near(struct routes *r, const struct prefix *v, uint32_t asn)
 	if (len > (int)max)
 		len = (int)max;
 	if ((unsigned)len > p.len)
-		randomise(&p, p.len, (unsigned)len);
+		b_randomise(&p, p.len, (unsigned)len);
 	else {
 		p.len = (uint8_t)len;
 		prefix_mask(&p);
 	}
-	if (rnd(5) == 0 && p.len > 0)
-		p.a[rnd(p.len) / 8] ^= (uint8_t)(0x80 >> rnd(8));
+	if (b_rnd(5) == 0 && p.len > 0)
+		p.a[b_rnd(p.len) / 8] ^= (uint8_t)(0x80 >> b_rnd(8));
 	prefix_mask(&p);
 	add(r, &p, asn);
 }
@@ -154,14 +115,14 @@ add_random(struct routes *r, uint32_t asn)
 	unsigned max;
 
 	memset(&p, 0, sizeof(p));
-	p.family = rnd(2) ? ADDR_V6 : ADDR_V4;
+	p.family = b_rnd(2) ? ADDR_V6 : ADDR_V4;
 	max = addr_maxlen(p.family);
-	if (p.family == ADDR_V6 && rnd(4) != 0) {
+	if (p.family == ADDR_V6 && b_rnd(4) != 0) {
 		p.a[0] = 0x20;
-		randomise(&p, 3, 3 + rnd(max - 3 + 1));
+		b_randomise(&p, 3, 3 + b_rnd(max - 3 + 1));
 	} else
-		randomise(&p, 0, rnd(4) == 0 ? (rnd(2) ? 0 : max) :
-		    rnd(max + 1));
+		b_randomise(&p, 0, b_rnd(4) == 0 ? (b_rnd(2) ? 0 : max) :
+		    b_rnd(max + 1));
 	add(r, &p, asn);
 }
 
@@ -178,7 +139,7 @@ add_edges(struct routes *r, const struct prefix *v, uint32_t asn)
 			continue;
 		p = *v;
 		if (lens[k] > p.len)
-			randomise(&p, p.len, lens[k]);
+			b_randomise(&p, p.len, lens[k]);
 		else {
 			p.len = (uint8_t)lens[k];
 			prefix_mask(&p);
@@ -234,73 +195,29 @@ tally(const struct routes *r, unsigned seen[3])
 		seen[r->want[i].state]++;
 }
 
-/* A random set: prefixes nested under a few roots, some AS0, some short
- * maxLengths; with `dense`, 200 IPv4 prefixes inside one /18 (a bucket
- * past the binary search's size: the tree answers). */
-static struct rov_index *
-random_index(unsigned nvrps, bool dense)
-{
-	struct prefix roots[2][4], p;
-	struct vrp_set *set;
-	struct rov_index *ri;
-	unsigned i, f, maxlen;
-
-	for (f = 0; f < 2; f++)
-		for (i = 0; i < 4; i++) {
-			memset(&roots[f][i], 0, sizeof(roots[f][i]));
-			roots[f][i].family = f ? ADDR_V6 : ADDR_V4;
-			if (f)
-				roots[f][i].a[0] = 0x20;
-			randomise(&roots[f][i], f ? 3 : 0,
-			    f ? 3 + rnd(30) : rnd(17));
-		}
-	set = vrp_set_new();
-	assert_non_null(set);
-	for (i = 0; i < nvrps + (dense ? 200 : 0); i++) {
-		f = rnd(3) == 0;
-		p = roots[f][rnd(4)];
-		if (i >= nvrps) {	/* the dense bucket */
-			p = roots[0][0];
-			randomise(&p, 0, 18);
-			randomise(&p, 18, 19 + rnd(14));
-		} else
-			randomise(&p, p.len, p.len +
-			    rnd(addr_maxlen(p.family) - p.len + 1) /
-			    (rnd(2) ? 1 : 3));
-		maxlen = p.len + rnd(addr_maxlen(p.family) - p.len + 1);
-		if (rnd(3) == 0) {	/* short maxLengths: "length" */
-			maxlen = p.len + rnd(3);
-			if (maxlen > addr_maxlen(p.family))
-				maxlen = addr_maxlen(p.family);
-		}
-		assert_int_equal(vrp_set_add(set, &p, maxlen,
-		    asn_pool[rnd(NPOOL)], "t", 0, NULL), 0);
-	}
-	vrp_set_finish(set);
-	ri = rov_index_build(set);
-	assert_non_null(ri);
-	return ri;
-}
-
 static void
 test_random_sets(void **state)
 {
 	struct routes r;
+	struct b_roots roots;
 	struct rov_index *ri;
 	const struct vrp_set *s;
 	unsigned c, seen[3] = { 0, 0, 0 };
 	size_t i, b;
 
 	(void)state;
+	b_rng_seed(0x2545f4914f6cdd1dull);
 	routes_init(&r, 4000);
 	for (c = 0; c < 400; c++) {
-		ri = random_index(1 + rnd(c % 8 == 0 ? 3000 : 150), c % 4 == 0);
+		b_random_roots(&roots, 4);
+		ri = b_random_rov_index(&roots,
+		    1 + b_rnd(c % 8 == 0 ? 3000 : 150), c % 4 == 0);
 		s = rov_index_set(ri);
 		r.n = 0;
 		while (r.n < r.cap) {
-			const struct vrp *v = &s->v[rnd((unsigned)s->n)];
+			const struct vrp *v = &s->v[b_rnd((unsigned)s->n)];
 
-			switch (rnd(8)) {
+			switch (b_rnd(8)) {
 			case 0:
 				add_random(&r, v->asn);
 				break;
@@ -331,35 +248,30 @@ test_random_sets(void **state)
 static void
 test_real_snapshot(void **state)
 {
-	const char *shared = getenv("SHARED");
 	struct vrp_set *set;
 	struct rov_index *ri;
 	const struct vrp_set *s;
 	struct routes r;
-	char path[1024];
 	unsigned seen[3] = { 0, 0, 0 }, c;
 	size_t b;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/vrps/rpki-client-9.x-2025-07-20/"
-	    "rpkiclient_summary_20250720T093135Z.json.bz2",
-	    shared != NULL ? shared : "../shared/data");
-	if (access(path, R_OK) != 0) {
+	set = b_real_vrps("rpkiclient_summary_20250720T093135Z.json.bz2");
+	if (set == NULL) {
 		printf("SKIP-PART: test_real_snapshot: no rpki-client "
 		    "snapshot in $SHARED/vrps/\n");
 		skip();
 		return;
 	}
-	assert_non_null(set = vrp_load_file(path));
 	assert_non_null(ri = rov_index_build(set));
 	s = rov_index_set(ri);
 	routes_init(&r, 1000000);
 	for (c = 0; c < 3; c++) {
 		r.n = 0;
 		while (r.n < r.cap) {
-			const struct vrp *v = &s->v[rnd((unsigned)s->n)];
+			const struct vrp *v = &s->v[b_rnd((unsigned)s->n)];
 
-			switch (rnd(12)) {
+			switch (b_rnd(12)) {
 			case 0: case 1: case 2: case 3:
 				add_random(&r, v->asn);
 				break;

@@ -845,7 +845,8 @@ aspa_verify_batch(const struct aspa_index *ix,
     struct aspa_result *res, bool *applies)
 {
 	struct cpath c[ASPA_PATH_GROUP];
-	bool hops[ASPA_PATH_GROUP];
+	bool hops[ASPA_PATH_GROUP] = { false };	/* cppcheck cannot see
+						 * the first loop set them */
 	size_t base, k, m;
 
 	for (base = 0; base < n; base += m) {

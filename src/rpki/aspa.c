@@ -772,8 +772,9 @@ aspa_verify(const struct aspa_index *ix, const struct bgp_aspath *path,
  */
 
 /* D: the hops in flight (rov_check.c's ROV_WINDOW is 16 for the same
- * reason); D = 8 and lockstep groups of 8, 16 and 32 measured within
- * the noise of it on bench_aspa's large set, on a loaded machine. */
+ * reason); D = 8 and lockstep groups of 16 and 32 measured within the
+ * noise of it on bench_aspa's large set, groups of 8 slower
+ * (docs/performance.md, "Batched ASPA hop lookups"). */
 #ifndef ASPA_HOP_GROUP
 #define ASPA_HOP_GROUP	16
 #endif

@@ -182,7 +182,8 @@ tsan:
 	@$(MAKE) --no-print-directory $(TSAN_FLAGS) all tsanbins
 	@sh tests/run.sh build-tsan
 
-bench: all $(BUILD)/bench_rov $(BUILD)/bench_aspa $(BUILD)/bench_json $(BUILD)/bench_reval $(BUILD)/tests/test_rib
+bench: all $(BUILD)/bench_rov $(BUILD)/bench_aspa $(BUILD)/bench_json $(BUILD)/bench_reval \
+	    $(BUILD)/bench_bounds $(BUILD)/tests/test_rib
 	@sh tests/bench.sh $(BUILD)
 
 # make install [PREFIX=/usr/local] [DESTDIR=staging]: programs to sbin, man
@@ -225,4 +226,8 @@ $(BUILD)/bench_reval: tests/bench_reval.c $(LIB) $(HEADERS)
 # Route-event formatting, direct against jansson (tests/bench.sh)
 $(BUILD)/bench_json: tests/bench_json.c $(LIB) $(HEADERS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LIBS)
+# The machine's memory latency, parallelism and bandwidths (tests/bench.sh)
+$(BUILD)/bench_bounds: tests/bench_bounds.c
+	@mkdir -p $(BUILD)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
 include tests/fuzz/fuzz.mk

@@ -7,7 +7,7 @@ usage: bench.py --build BUILD --json OUT [--full PCAP] [--vrps FILE.json.bz2]
                 [--vrps-json FILE.json] [--mrt FILE] [--rules FILE] [--no-live]
                 [--no-tta] [--rs PCAP] [--no-tshark] [--no-bird] [--no-rslive]
                 [--no-threads]
-                [--only full|rs|vrps|small|tshark|bird|rslive|threads]
+                [--only full|rs|vrps|bounds|small|tshark|bird|rslive|threads|tta]
                 [--small PCAP ...]
 
 Sections:
@@ -72,7 +72,19 @@ Sections:
           into a validation script; BIRD with roa_check()), the live
           replay of the route-server capture, rovmon --threads 1 against
           2: tests/bench/refs.py says how.
+  bounds  tests/bench_bounds.c: the machine's dependent-miss latency and
+          memory-level parallelism over sets the size of the VRP index,
+          the full table's route state, L2/L3 and 1 GiB; memcpy; write(2)
+          of the full section's alert bytes to a file and to /dev/null;
+          read(2) of the capture.  BENCH_BOUNDS=0 skips it.
   small   the bundled captures: start-up dominated, a quick check.
+
+At the end, issue 17's targets as a table (tests/bench/targets.py): each
+target, this run's figure, met or missed, and the bound the measured
+machine puts on it; the machine (cores, CPU, load average at the start
+and the end); then the wall time of each section.  Time to alert runs
+twice: rovmon's defaults, then --buffer-timeout 5 (BENCH_TTA_BT, a
+comma-separated list of ms, "" for none).
 
 Timing: each command runs REPEAT times, round-robin with the other
 commands of its section, and the best wall time is kept (the machine is
@@ -86,187 +98,30 @@ else during the run cannot mix two binaries into one report.
 """
 import argparse
 import datetime
-import hashlib
 import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-import pcapfile  # noqa: E402
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench"))
+import benchlib  # noqa: E402
+from benchlib import (ENV_REPEAT, Row, empty_pcap, fmt_row, live_header,  # noqa: E402
+                      live_netns, live_print, live_run, log, med, netns_del, read_stats,
+                      repeat, run_rows, sha256, version, wait_for_soak)
 import refs  # noqa: E402
+import targets  # noqa: E402
 
-ENV_REPEAT = os.environ.get("BENCH_REPEAT")
-SOAK_WAIT = float(os.environ.get("BENCH_SOAK_WAIT", "7200"))
 FULL_TCPDUMP = os.environ.get("BENCH_TCPDUMP", "1") != "0"
 REVAL = os.environ.get("BENCH_REVAL", "1") != "0"
 LIVE_RATES = os.environ.get("BENCH_LIVE_RATES", "100,250,500,1000,top").split(",")
-
-
-def repeat(default):
-    return int(ENV_REPEAT) if ENV_REPEAT else default
-
-
-def log(msg):
-    print(msg, file=sys.stderr, flush=True)
-
-
-# ------------------------------------------------------------------ running
-
-soak_waited = 0.0
-
-
-def wait_for_soak():
-    """Block while a tests/soak.sh runs (it would steal a core)."""
-    global soak_waited
-    t0 = time.monotonic()
-    said = False
-    while time.monotonic() - t0 < SOAK_WAIT:
-        p = subprocess.run(["pgrep", "-f", "tests/soak.sh"],
-                           capture_output=True, text=True)
-        if p.returncode != 0:
-            break
-        if not said:
-            log(f"bench: waiting for a running tests/soak.sh "
-                f"(pid {' '.join(p.stdout.split())}) to finish")
-            said = True
-        time.sleep(5)
-    soak_waited += time.monotonic() - t0
-
-
-def spawn(cmd, stdout=os.devnull, stderr=os.devnull):
-    """Start cmd with stdout/stderr redirected to files; its pid."""
-    fa = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-          (os.POSIX_SPAWN_OPEN, 1, stdout, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
-          (os.POSIX_SPAWN_OPEN, 2, stderr, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)]
-    return os.posix_spawnp(cmd[0], cmd, os.environ, file_actions=fa)
-
-
-def run_once(cmd, stdout=os.devnull, stderr=os.devnull, remove=()):
-    """One timed run: (wall seconds, peak RSS KiB, exit status, load
-    average at the start).  The peak RSS comes from GNU time wrapped
-    around cmd: a child spawned straight from this Python would report
-    Python's own RSS as its peak (the kernel keeps the larger of the
-    parent's, shared until exec, and the child's), hiding anything
-    smaller; time(1)'s own ~2 MiB is the floor instead.  The wrapper
-    adds about a millisecond to the wall time."""
-    wait_for_soak()
-    for f in remove:
-        if os.path.exists(f):
-            os.unlink(f)
-    fd, rssf = tempfile.mkstemp(prefix="rss.")
-    os.close(fd)
-    load = os.getloadavg()[0]
-    try:
-        t0 = time.perf_counter()
-        pid = spawn(["/usr/bin/time", "-f", "%M", "-o", rssf] + cmd, stdout, stderr)
-        _, status, ru = os.wait4(pid, 0)
-        dt = time.perf_counter() - t0
-        with open(rssf) as f:
-            lines = f.read().strip().splitlines()
-        rss = int(lines[-1]) if lines and lines[-1].isdigit() else 0
-    finally:
-        os.unlink(rssf)
-    # CPU time: time(1)'s rusage holds the command's, and its reaped
-    # children's (a pipeline's processes): less disturbed than the wall
-    # time by other jobs on a shared machine
-    cpu = ru.ru_utime + ru.ru_stime
-    return dt, rss, os.waitstatus_to_exitcode(status), load, cpu
-
-
-class Row:
-    def __init__(self, key, label, cmd, stdout=os.devnull, remove=(), stats=None,
-                 reps=1):
-        self.key, self.label, self.cmd = key, label, cmd
-        self.stdout, self.stats, self.reps = stdout, stats, reps
-        self.remove = tuple(remove) + ((stats,) if stats else ())
-        self.walls, self.rss, self.status, self.loads = [], 0, 0, []
-        self.cpus = []
-
-    def run(self, errlog):
-        dt, rss, st, load, cpu = run_once(self.cmd, self.stdout, errlog, self.remove)
-        self.walls.append(dt)
-        self.cpus.append(cpu)
-        self.loads.append(round(load, 2))
-        self.rss = max(self.rss, rss)
-        if st != 0:
-            self.status = st
-            log(f"bench: {self.key}: exit status {st}: {' '.join(self.cmd)}")
-
-    @property
-    def best(self):
-        return min(self.walls)
-
-    def last_stats(self):
-        with open(self.stats) as f:
-            return json.loads(f.read().strip().splitlines()[-1])
-
-    def result(self, prefixes=None):
-        r = {"label": self.label, "cmd": " ".join(self.cmd), "runs": len(self.walls),
-             "walls_s": [round(w, 4) for w in self.walls], "best_s": round(self.best, 4),
-             "cpu_s": [round(c, 4) for c in self.cpus],
-             "peak_rss_mib": round(self.rss / 1024.0, 1), "exit_status": self.status,
-             "loadavg_at_start": self.loads}
-        if prefixes:
-            r["prefixes_per_s"] = round(prefixes / self.best)
-        return r
-
-
-def run_rows(rows, errlog):
-    """Round-robin: repeat r of every row before repeat r+1 of any."""
-    for r in range(max(x.reps for x in rows)):
-        for row in rows:
-            if r < row.reps:
-                log(f"bench: [{r + 1}/{row.reps}] {row.label}")
-                row.run(errlog)
-
-
-def fmt_row(label, wall, rss, rate=None, note=""):
-    s = f"  {label:46s} {wall:9.3f} s {rss:8.1f} MiB"
-    s += f" {rate:14,.0f}/s" if rate else " " * 16
-    return s + (f"  {note}" if note else "")
-
-
-def read_stats(path):
-    with open(path) as f:
-        return json.loads(f.read().strip().splitlines()[-1])
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while True:
-            b = f.read(1 << 20)
-            if not b:
-                break
-            h.update(b)
-    return h.hexdigest()
-
-
-def version(cmd):
-    try:
-        p = subprocess.run(cmd, capture_output=True, text=True)
-        return (p.stdout + p.stderr).strip().splitlines()[0]
-    except (OSError, IndexError):
-        return None
-
-
-def empty_pcap(src, dst):
-    """A capture with src's file header (link type) and no packet."""
-    with open(src, "rb") as f:
-        hdr = f.read(24)
-    try:
-        pcapfile.header_fields(hdr)
-    except ValueError:
-        raise SystemExit(f"bench: {src}: not a classic pcap file") from None
-    with open(dst, "wb") as f:
-        f.write(hdr)
+BOUNDS = os.environ.get("BENCH_BOUNDS", "1") != "0"
+# time to alert is measured with rovmon's defaults, then with each of these
+# --buffer-timeout values (ms; "" for none)
+TTA_BUFFER_TIMEOUTS = [x for x in os.environ.get("BENCH_TTA_BT", "5").split(",") if x.strip()]
 
 
 # --------------------------------------------------------------- full table
@@ -293,7 +148,7 @@ def full_section(a, rovmon, tmp, errlog):
     def rv(key, label, src, extra, reps):
         stats = os.path.join(tmp, key + ".stats.json")
         return Row(key, label, [rovmon, "-r", src, "--stats", stats] + extra,
-                   remove=(alerts, routes), stats=stats, reps=reps)
+                   remove=(alerts, routes), stats=stats, reps=reps, sized=(alerts, routes))
 
     fast = repeat(3)
     slow = repeat(1)
@@ -438,8 +293,6 @@ def rs_section(a, rovmon, tmp, errlog, full):
             "tcp_sessions": s["sessions"], "updates": s["bgp_update"], "prefixes": n,
             "generator": counts}
     out = {"capture": info, "rows": {}}
-    med = lambda xs: sorted(xs)[len(xs) // 2] if len(xs) % 2 else \
-        (sorted(xs)[len(xs) // 2 - 1] + sorted(xs)[len(xs) // 2]) / 2
     for r in rows:
         out["rows"][r.key] = r.result(None if r.key.endswith("_empty") else n)
         out["rows"][r.key]["median_s"] = round(med(r.walls), 4)
@@ -511,6 +364,17 @@ def rs_section(a, rovmon, tmp, errlog, full):
               f"{m['peak_rss_minus_baseline_per_route']} B/route (target <= 32); minus the "
               f"decode-only process: {m['peak_rss_minus_decode_empty_per_route']} B/route")
     return out
+
+
+def run_json(cmd):
+    """A bench_* program's one JSON object (after any soak), or {"error"}."""
+    log(f"bench: {' '.join(cmd)}")
+    wait_for_soak()
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        log(f"bench: {os.path.basename(cmd[0])} failed: {p.stderr.strip()}")
+        return {"error": p.stderr.strip()}
+    return json.loads(p.stdout)
 
 
 # --------------------------------------------------------------------- VRPs
@@ -751,7 +615,7 @@ def live_section(a, rovmon, tmp, prefixes, packets):
             out["runs"].append(r)
             live_print(r, rate)
     finally:
-        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+        netns_del(ns)
     clean = [r for r in out["runs"] if r.get("clean")]
     best = max(clean, key=lambda r: r["sent_mbps"]) if clean else None
     out["highest_clean"] = ({"requested": best["requested"], "sent_mbps": best["sent_mbps"],
@@ -766,148 +630,21 @@ def live_section(a, rovmon, tmp, prefixes, packets):
     return out
 
 
-def live_netns(ns):
-    """A namespace ns holding the veth pair va - vb (MTU 1500, offloads off)."""
-    sh = lambda *c: subprocess.run(list(c), check=True, capture_output=True)
-    sh("ip", "netns", "add", ns)
-    sh("ip", "-n", ns, "link", "add", "va", "type", "veth", "peer", "name", "vb")
-    for x in ("lo", "va", "vb"):
-        sh("ip", "-n", ns, "link", "set", x, "up")
-    for x in ("va", "vb"):
-        sh("ip", "-n", ns, "link", "set", x, "mtu", "1500")
-        sh("ip", "netns", "exec", ns, "ethtool", "-K", x, "tso", "off", "gso", "off",
-           "gro", "off")
-
-
-def live_header():
-    print(f"  {'requested':>10s} {'sent at':>12s} {'pcap_recv':>10s} {'pcap_drop':>10s} "
-          f"{'ifdrop':>7s} {'backlog':>8s} {'prefixes decoded':>17s}")
-
-
-def live_print(r, rate):
-    if "error" in r:
-        print(f"  {rate:>10s} error: {r['error']}")
-        return
-    print(f"  {r['requested']:>10s} {r['sent_mbps']:8.1f} Mb/s {r['pcap_recv']:>10,} "
-          f"{r['pcap_drop']:>10,} {r['pcap_ifdrop']:>7,} {r['softnet_dropped']:>8,} "
-          f"{r['prefixes_decoded']:>17,}{'' if r['clean'] else '  (drops)'}")
-
-
-def softnet_dropped():
-    """Packets the kernel dropped from its per-CPU backlogs (veth receive
-    goes through them): the second column of /proc/net/softnet_stat."""
-    try:
-        with open("/proc/net/softnet_stat") as f:
-            return sum(int(line.split()[1], 16) for line in f)
-    except OSError:
-        return 0
-
-
-def live_run(a, rovmon, tmp, ns, rate, prefixes, packets, pcap=None, rv_args=None,
-             limit=None):
-    """One replay of pcap (default the full table) at rate into a fresh
-    rovmon -i with rv_args (default --vrps V --rules R --alerts A);
-    limit: tcpreplay sends only the first limit packets (then packets
-    should be limit)."""
-    stats = os.path.join(tmp, f"live-{rate}.stats.json")
-    pidf = os.path.join(tmp, "live.pid")
-    alerts = os.path.join(tmp, "live-alerts.json")
-    err = os.path.join(tmp, f"live-{rate}.err")
-    for f in (stats, pidf, alerts):
-        if os.path.exists(f):
-            os.unlink(f)
-    wait_for_soak()
-    if rv_args is None:
-        rv_args = ["--vrps", a.vrps_json, "--rules", a.rules, "--alerts", alerts]
-    p = subprocess.Popen(["ip", "netns", "exec", ns, rovmon, "-i", "vb"] + rv_args +
-                         ["--stats", stats, "--pidfile", pidf],
-                         stdout=subprocess.DEVNULL, stderr=open(err, "w"))
-    r = {"requested": "topspeed" if rate == "top" else f"{rate} Mb/s"}
-    try:
-        t0 = time.monotonic()
-        while not (os.path.exists(pidf) and os.path.getsize(pidf) > 0):
-            if p.poll() is not None or time.monotonic() - t0 > 120:
-                r["error"] = f"rovmon did not start: {open(err).read().strip()[-300:]}"
-                return r
-            time.sleep(0.05)
-        pid = int(open(pidf).read().split()[0])
-        time.sleep(0.2)
-        sn0 = softnet_dropped()
-        cmd = ["ip", "netns", "exec", ns, "tcpreplay", "-K", "-i", "va"]
-        cmd += ["--topspeed"] if rate == "top" else ["--mbps", rate]
-        cmd += ["--limit", str(limit)] if limit else []
-        cmd += [pcap or a.full]
-        r["cmd"] = " ".join(cmd[4:])
-        tr = subprocess.run(cmd, capture_output=True, text=True)
-        txt = tr.stdout + tr.stderr
-        m = re.search(r"Actual: (\d+) packets \((\d+) bytes\) sent in ([\d.]+) seconds", txt)
-        m2 = re.search(r"Rated: [\d.]+ Bps, ([\d.]+) Mbps", txt)
-        mf = re.search(r"Failed packets:\s+(\d+)", txt)
-        if not m or not m2:
-            r["error"] = "tcpreplay: " + txt.strip()[-300:]
-            return r
-        r.update({"sent_packets": int(m.group(1)), "sent_bytes": int(m.group(2)),
-                  "sent_s": float(m.group(3)), "sent_mbps": float(m2.group(1)),
-                  "tcpreplay_failed": int(mf.group(1)) if mf else None})
-        # Let rovmon drain its ring: SIGUSR1 until `packets` stops moving;
-        # drain_s: from tcpreplay's end to the last poll that saw it move
-        # (0.5 s resolution), the backlog rovmon still had.
-        last, t0 = -1, time.monotonic()
-        moved = t0
-        while time.monotonic() - t0 < 120:
-            os.kill(pid, signal.SIGUSR1)
-            time.sleep(0.5)
-            try:
-                cur = read_stats(stats)["packets"]
-            except (OSError, ValueError, IndexError, KeyError):
-                cur = -2
-            if cur == last:
-                break
-            if last >= 0:
-                moved = time.monotonic()
-            last = cur
-        r["drain_s"] = round(moved - t0, 1)
-        r["softnet_dropped"] = softnet_dropped() - sn0
-        try:
-            with open(f"/proc/{pid}/status") as f:
-                for line in f:
-                    if line.startswith(("VmHWM", "VmRSS")):
-                        r[line.split(":")[0].lower() + "_kib"] = int(line.split()[1])
-        except OSError:
-            pass
-        os.kill(pid, signal.SIGTERM)
-        p.wait(timeout=60)
-        s = read_stats(stats)
-        r.update({k: s[k] for k in ("packets", "pcap_recv", "pcap_drop", "pcap_ifdrop",
-                                    "bgp_update", "routes_stored", "rib_bytes",
-                                    "reasm_gaps", "bgp_msg_across_gap")})
-        r["prefixes_decoded"] = s["bgp_announce"] + s["bgp_withdraw"]
-        r["clean"] = (s["pcap_drop"] == 0 and s["pcap_ifdrop"] == 0
-                      and s["pcap_recv"] == r["sent_packets"] == packets
-                      and r["softnet_dropped"] == 0)
-        r["exit_status"] = p.returncode
-        return r
-    finally:
-        if p.poll() is None:
-            p.terminate()
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
-
-
 # ------------------------------------------------------------ time to alert
 
-def tta_section(a, rovmon, tmp):
+def tta_section(a, rovmon, tmp, rovmon_args):
     """Issue 17's time to alert, live: its own script (it joins a network
     namespace, so it runs as a child), its table on our stdout, its JSON
-    under "time_to_alert"."""
+    under "time_to_alert" (rovmon's defaults) or "time_to_alert_btN"
+    (rovmon_args ["--buffer-timeout=N"])."""
     out = os.path.join(tmp, "tta.json")
     wait_for_soak()
     cmd = [sys.executable, os.path.join(os.path.dirname(__file__), "bench", "time_to_alert.py"),
            "--build", a.build, "--rovmon", rovmon, "--rules", a.rules,
            "--vrps-json", a.vrps_json, "--json", out]
+    cmd += [f"--rovmon-arg={x}" for x in rovmon_args]
+    if rovmon_args:
+        print(f"\n== Time to alert again, rovmon {' '.join(rovmon_args)}")
     if a.full:
         cmd += ["--full", a.full]
     sys.stdout.flush()
@@ -984,6 +721,10 @@ def main():
         shutil.copy2(os.path.join(a.build, "rovmon"), rovmon)
         bench_rov = os.path.join(tmp, "bench_rov")
         shutil.copy2(os.path.join(a.build, "bench_rov"), bench_rov)
+        bench_bounds = None
+        if os.path.exists(os.path.join(a.build, "bench_bounds")):
+            bench_bounds = os.path.join(tmp, "bench_bounds")
+            shutil.copy2(os.path.join(a.build, "bench_bounds"), bench_bounds)
         bench_reval = None
         if os.path.exists(os.path.join(a.build, "bench_reval")):
             bench_reval = os.path.join(tmp, "bench_reval")
@@ -1012,50 +753,83 @@ def main():
         want = lambda name: not a.only or a.only == name
         reval_in = (a.full, a.vrps, a.vrps_json) if want("reval") else None
         if a.only:  # the named section alone, with the inputs it needs
-            a.full = a.full if a.only in ("full", "tshark", "bird", "threads") else None
+            a.full = a.full if a.only in ("full", "tshark", "bird", "threads", "bounds",
+                                          "tta") else None
             a.rs = a.rs if a.only in ("rs", "rslive", "threads") else None
             a.vrps = None if a.only != "vrps" else a.vrps
             a.vrps_json = None if a.only == "small" else a.vrps_json
             a.small = [] if a.only != "small" else a.small
             a.mrt = None
-            a.no_tta = True  # tests/bench/time_to_alert.py runs alone
+            a.no_tta = a.only != "tta"
+        sections = res["section_wall_s"] = {}
+        t_run = time.monotonic()
+
+        def timed(name, fn, *args):
+            """fn(*args) as section name: its wall time and the load
+            average at its start go into the JSON and the closing list."""
+            t0, load = time.monotonic(), os.getloadavg()[0]
+            try:
+                return fn(*args)
+            finally:
+                sections[name] = {"s": round(time.monotonic() - t0, 1),
+                                  "loadavg_start": round(load, 2)}
+
         if a.full and want("full"):
-            res["full"] = full_section(a, rovmon, tmp, errlog)
+            res["full"] = timed("full", full_section, a, rovmon, tmp, errlog)
         if a.rs and a.vrps_json and want("rs"):
-            res["rs"] = rs_section(a, rovmon, tmp, errlog, res.get("full"))
+            res["rs"] = timed("rs", rs_section, a, rovmon, tmp, errlog, res.get("full"))
         if a.vrps or (a.vrps_json and want("vrps")):
-            res["vrps"] = vrp_section(a, bench_rov)
+            res["vrps"] = timed("vrps", vrp_section, a, bench_rov)
+        if bench_bounds and want("bounds") and BOUNDS:
+            res["bounds"] = timed("bounds", targets.bounds_section, a, bench_bounds, res,
+                                  run_json)
         if a.mrt and (a.vrps or a.vrps_json) and shutil.which("bgpdump") and \
                 os.path.exists(os.path.join(a.build, "bench_aspa")):
-            res["aspa"] = aspa_section(a, os.path.join(a.build, "bench_aspa"), tmp,
-                                       res.get("full"))
+            res["aspa"] = timed("aspa", aspa_section, a, os.path.join(a.build, "bench_aspa"),
+                                tmp, res.get("full"))
         if a.full and a.vrps_json and want("full"):
-            res["aspa_route"] = aspa_route_section(rovmon, a.full, a.vrps_json)
+            res["aspa_route"] = timed("aspa_route", aspa_route_section, rovmon, a.full,
+                                      a.vrps_json)
         if a.full and want("full") and os.path.exists(os.path.join(a.build, "bench_json")):
-            res["json"] = json_section(a, rovmon, os.path.join(a.build, "bench_json"), tmp)
+            res["json"] = timed("json", json_section, a, rovmon,
+                                os.path.join(a.build, "bench_json"), tmp)
         if REVAL and reval_in and reval_in[0] and reval_in[1] and bench_reval:
-            res["reval"] = reval_section(*reval_in, bench_reval, rovmon)
+            res["reval"] = timed("reval", reval_section, *reval_in, bench_reval, rovmon)
         if not a.only:
-            res["rib_synthetic"] = rib_section(a.build)
+            res["rib_synthetic"] = timed("rib", rib_section, a.build)
         if a.full and want("full"):
             c = res["full"]["capture"]
-            res["live"] = live_section(a, rovmon, tmp, c["prefixes"], c["packets"])
+            res["live"] = timed("live", live_section, a, rovmon, tmp, c["prefixes"],
+                                c["packets"])
         # issue 17's references, live burst and threads (tests/bench/refs.py)
-        me = sys.modules[__name__]
         if a.full and a.vrps_json and want("tshark") and not a.no_tshark:
-            res["tshark_ref"] = refs.tshark_section(a, me, rovmon, tmp, errlog)
+            res["tshark_ref"] = timed("tshark", refs.tshark_section, a, rovmon, tmp, errlog)
         if a.full and a.vrps_json and want("bird") and not a.no_bird:
-            res["bird_ref"] = refs.bird_section(a, me, rovmon, tmp, res.get("tshark_ref"))
+            res["bird_ref"] = timed("bird", refs.bird_section, a, rovmon, tmp,
+                                    res.get("tshark_ref"))
         if a.rs and a.vrps_json and want("rslive") and not a.no_rslive and not a.no_live:
-            res["rs_live"] = refs.rslive_section(a, me, rovmon, tmp)
+            res["rs_live"] = timed("rslive", refs.rslive_section, a, rovmon, tmp)
         if (a.full or a.rs) and a.vrps_json and want("threads") and not a.no_threads:
-            res["threads"] = refs.threads_section(a, me, rovmon, tmp, errlog)
+            res["threads"] = timed("threads", refs.threads_section, a, rovmon, tmp, errlog)
         if not a.no_tta and a.vrps_json:
-            res["time_to_alert"] = tta_section(a, rovmon, tmp)
+            res["time_to_alert"] = timed("tta", tta_section, a, rovmon, tmp, [])
+            # the option that issue 17's time-to-alert targets are met with
+            for bt in TTA_BUFFER_TIMEOUTS:
+                res[f"time_to_alert_bt{bt}"] = timed(
+                    f"tta_bt{bt}", tta_section, a, rovmon, tmp, [f"--buffer-timeout={bt}"])
         if a.small:
-            res["small"] = small_section(a, rovmon, tmp, errlog)
+            res["small"] = timed("small", small_section, a, rovmon, tmp, errlog)
+        res["issue17_targets"] = targets.report(res, a.only)
+        total = time.monotonic() - t_run
+        res["section_wall_s"]["total"] = round(total, 1)
+        print(f"\n== Wall time per section (total {total / 60:.1f} min, from the first "
+              f"section; the inputs' cache and the build are before it)")
+        for name, x in sections.items():
+            if name != "total":
+                print(f"  {name:12s} {x['s']:8.1f} s  (load average {x['loadavg_start']:.2f} "
+                      "at its start)")
         res["host"]["loadavg_end"] = os.getloadavg()
-        res["soak_waited_s"] = round(soak_waited, 1)
+        res["soak_waited_s"] = round(benchlib.soak_waited, 1)
         with open(a.json + ".tmp", "w") as f:
             json.dump(res, f, indent=1)
             f.write("\n")

@@ -24,8 +24,11 @@
 #   BENCH_THREADS=0    skip rovmon --threads 1 against --threads 2
 #   BENCH_REVAL=0      skip re-validation of 55.7 M stored routes (issue 17;
 #                      BENCH_REVAL_SESSIONS peers, default 50: ~2.5 GB)
-#   BENCH_ONLY=SECTION run one section alone: full, rs, vrps, small,
-#                      tshark, bird, rslive, threads or reval
+#   BENCH_BOUNDS=0     skip the measured bounds (tests/bench_bounds.c)
+#   BENCH_TTA_BT=MS,.. time to alert again with rovmon --buffer-timeout MS
+#                      (default 5; "" for rovmon's defaults only)
+#   BENCH_ONLY=SECTION run one section alone: full, rs, vrps, bounds, small,
+#                      tshark, bird, rslive, threads, reval or tta
 #                      (JSON in BUILD/bench-SECTION.json)
 #   SHARED, VRPS       the shared data directory, the VRP snapshot (.bz2)
 #   MRT                the full table as MRT, for the ASPA section's paths
@@ -43,7 +46,8 @@ set -- --build "$BUILD" --json "$JSON" --rules rules/rovmon.rules
 [ -z "${BENCH_ONLY:-}" ] || set -- "$@" --only "$BENCH_ONLY"
 
 # The full-table capture (cached; made once with root, ~1 minute).
-case ${BENCH_ONLY:-full} in full | tshark | bird | threads | reval) need_full=1 ;; *) need_full=0 ;; esac
+case ${BENCH_ONLY:-full} in full | tshark | bird | threads | reval | bounds | tta) need_full=1 ;;
+*) need_full=0 ;; esac
 if [ "${BENCH_FULL:-1}" != 0 ] && [ $need_full = 1 ]; then
 	if FULL=$(bash tests/bench/fulltable.sh); then
 		set -- "$@" --full "$FULL"

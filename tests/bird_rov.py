@@ -127,6 +127,18 @@ def load_vrps(path):
     return vrps
 
 
+def write_roa_statics(f, v4, v6):
+    """The static protocols vrp4/vrp6 that fill ROA tables r4/r6, one
+    "route P max M as A;" per VRP (tuples as load_vrps() gives them; the
+    benchmark's BIRD, tests/bench/bird_ref.py, loads the same)."""
+    for name, chan, lst in (('vrp4', 'roa4 { table r4; }', v4),
+                            ('vrp6', 'roa6 { table r6; }', v6)):
+        f.write('protocol static %s {\n\t%s;\n' % (name, chan))
+        f.writelines('\troute %s max %d as %d;\n' % (p, ml, asn)
+                     for p, _, ml, asn in lst)
+        f.write('}\n')
+
+
 def write_config(path, vrps):
     v4 = [v for v in vrps if v[1] == 4]
     v6 = [v for v in vrps if v[1] == 6]
@@ -135,12 +147,7 @@ def write_config(path, vrps):
                 'router id 192.0.2.1;\n'
                 'roa4 table r4;\n'
                 'roa6 table r6;\n')
-        for name, chan, lst in (('vrp4', 'roa4 { table r4; }', v4),
-                                ('vrp6', 'roa6 { table r6; }', v6)):
-            f.write('protocol static %s {\n\t%s;\n' % (name, chan))
-            f.writelines('\troute %s max %d as %d;\n' % (p, ml, asn)
-                         for p, _, ml, asn in lst)
-            f.write('}\n')
+        write_roa_statics(f, v4, v6)
     return len(v4), len(v6)
 
 
@@ -178,8 +185,10 @@ class Bird:
         self.s.close()
 
 
-def table_count(b, table):
-    for code, text in b.cmd('show route table %s count' % table):
+def table_count(b, table, where=''):
+    """Routes in table (that match the filter expression where), -1 when
+    BIRD's answer has no count."""
+    for code, text in b.cmd('show route table %s %s count' % (table, where)):
         # "580366 of 580366 routes for 580366 networks in table r4"
         w = text.split()
         if len(w) >= 3 and w[1] == 'of' and w[0].isdigit():

@@ -51,7 +51,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
-import bird_rov  # noqa: E402  (its VRP parser and its control-socket client)
+import bird_rov  # noqa: E402  (its VRP parser, ROA tables and control-socket client)
+from benchlib import link_up, netns_add, netns_del, sh  # noqa: E402
 
 TAG_AS = 4200000002
 STATES = (("valid", 1), ("invalid", 2), ("unknown", 0))
@@ -62,10 +63,6 @@ def log(msg):
 
 
 T0 = time.monotonic()
-
-
-def sh(*c):
-    return subprocess.run(list(c), check=True, capture_output=True, text=True)
 
 
 def routes(shared, cache):
@@ -103,12 +100,7 @@ def roa_conf(vrps_json, cache):
         v4 = sorted(v for v in vrps if v[1] == 4)
         v6 = sorted(v for v in vrps if v[1] == 6)
         with open(path + ".tmp", "w") as f:
-            for name, chan, lst in (("vrp4", "roa4 { table r4; }", v4),
-                                    ("vrp6", "roa6 { table r6; }", v6)):
-                f.write("protocol static %s {\n\t%s;\n" % (name, chan))
-                f.writelines("\troute %s max %d as %d;\n" % (p, ml, asn)
-                             for p, _, ml, asn in lst)
-                f.write("}\n")
+            bird_rov.write_roa_statics(f, v4, v6)
         os.replace(path + ".tmp", path)
         with open(meta, "w") as f:
             json.dump({"roa4": len(v4), "roa6": len(v6)}, f)
@@ -184,17 +176,14 @@ class Lab:
         self.procs = []
 
     def up(self):
-        sh("ip", "netns", "add", self.a)
-        sh("ip", "netns", "add", self.b)
+        netns_add(self.a, self.b)
         sh("ip", "link", "add", "va", "netns", self.a, "type", "veth", "peer", "name", "vb",
            "netns", self.b)
         for ns, x, h in ((self.a, "va", 1), (self.b, "vb", 2)):
             sh("ip", "-n", ns, "link", "set", "lo", "up")
-            sh("ip", "-n", ns, "link", "set", x, "mtu", "1500", "up")
+            link_up(ns, x)
             sh("ip", "-n", ns, "addr", "add", f"10.179.17.{h}/24", "dev", x)
             sh("ip", "-n", ns, "-6", "addr", "add", f"fd00:179:0:17::{h}/64", "dev", x, "nodad")
-            subprocess.run(["ip", "netns", "exec", ns, "ethtool", "-K", x, "tso", "off", "gso",
-                            "off", "gro", "off"], capture_output=True)
 
     def bird(self, name, ns, conf_text):
         conf = os.path.join(self.tmp, name + ".conf")
@@ -240,8 +229,7 @@ class Lab:
                 except subprocess.TimeoutExpired:
                     p.kill()
                     p.wait()
-        for ns in (self.a, self.b):
-            subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+        netns_del(self.a, self.b)
 
 
 def text(reply):
@@ -279,14 +267,6 @@ def cpu_s(pid):
     return (int(w[11]) + int(w[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def table_count(b, table, where=""):
-    for _, t in b.cmd(f"show route table {table} {where} count"):
-        w = t.split()
-        if len(w) >= 3 and w[1] == "of" and w[0].isdigit():
-            return int(w[0])
-    return None
-
-
 def converge(lab, tx, total, rov, roa, roa_n):
     """One receiver: start it, wait for its ROA tables, enable the
     sender's sessions, wait until every route is imported."""
@@ -299,7 +279,8 @@ def converge(lab, tx, total, rov, roa, roa_n):
     try:
         if rov:
             deadline = time.monotonic() + 600
-            while (table_count(b, "r4"), table_count(b, "r6")) != (roa_n["roa4"], roa_n["roa6"]):
+            while (bird_rov.table_count(b, "r4"), bird_rov.table_count(b, "r6")) != \
+                    (roa_n["roa4"], roa_n["roa6"]):
                 if time.monotonic() > deadline:
                     raise RuntimeError("ROA tables not filled")
                 time.sleep(0.05)
@@ -336,9 +317,9 @@ def converge(lab, tx, total, rov, roa, roa_n):
         if rov:
             split = {}
             for st_name, v in STATES:
-                split[st_name] = sum(table_count(b, t, f"where ({TAG_AS}, 0, {v}) ~ "
-                                                       "bgp_large_community") or 0
-                                     for t in ("master4", "master6"))
+                split[st_name] = sum(max(0, bird_rov.table_count(
+                    b, t, f"where ({TAG_AS}, 0, {v}) ~ bgp_large_community"))
+                    for t in ("master4", "master6"))
             r["states"] = split
             log(f"{name}: {split}")
     finally:
@@ -371,7 +352,8 @@ def main():
         lab.up()
         tp, tx, started = lab.bird("tx", lab.a, SENDER.format(d=d))
         deadline = time.monotonic() + 600
-        while (table_count(tx, "master4") or 0) + (table_count(tx, "master6") or 0) < total:
+        while max(0, bird_rov.table_count(tx, "master4")) + \
+                max(0, bird_rov.table_count(tx, "master6")) < total:
             if time.monotonic() > deadline:
                 raise RuntimeError("the sender did not load its routes")
             time.sleep(0.2)

@@ -22,8 +22,8 @@ might pick instead, and against itself on more threads or live
            (store without a sink, and alerts to /dev/null), when the binary
            has --threads.
 
-Each function takes the bench module (`b`: Row, run_rows, repeat, ...)
-so that the timing rules are tests/bench.py's.
+The timing rules (Row, run_rows, repeat, ...) are tests/bench/benchlib.py's,
+the same as the other sections'.
 """
 import json
 import os
@@ -35,6 +35,9 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import rov_ref  # noqa: E402
+from benchlib import (Row, empty_pcap, fmt_row, live_header, live_netns,  # noqa: E402
+                      live_print, live_run, log, med, netns_del, read_stats, repeat,
+                      run_rows, wait_for_soak)
 
 RSLIVE_RATES = os.environ.get("BENCH_RSLIVE_RATES", "250,500,750,1000,top").split(",")
 RSLIVE_FRACTION = float(os.environ.get("BENCH_RSLIVE_FRACTION", "0.1"))
@@ -43,21 +46,14 @@ STATE_KEYS = (("valid", "rpki_valid"), ("invalid", "rpki_invalid"),
               ("not-found", "rpki_not_found"))
 
 
-def med(xs):
-    s = sorted(xs)
-    return s[len(s) // 2] if len(s) % 2 else (s[len(s) // 2 - 1] + s[len(s) // 2]) / 2
-
-
 def tshark_cmd(src):
     """The reference's tshark: every BGP message's fields, 4-octet AS
     paths, out-of-order segments reassembled (without it tshark skips
     the UPDATEs of the 79 frames that arrive out of order: 1,491 of the
     full table's prefixes)."""
-    cmd = ["tshark", "-n", "-r", src, "-Y", "bgp", "-T", "fields", "-E", "separator=/t",
-           "-o", "bgp.asn_len:4 octet", "-o", "tcp.reassemble_out_of_order:TRUE"]
-    for f in rov_ref.FIELDS:
-        cmd += ["-e", f]
-    return cmd
+    return ["tshark", "-n", "-r", src, "-Y", "bgp", "-T", "fields",
+            "-o", "bgp.asn_len:4 octet", "-o", "tcp.reassemble_out_of_order:TRUE"] + \
+        rov_ref.tshark_args()
 
 
 def pipeline(src, vrps, out, counts):
@@ -68,36 +64,36 @@ def pipeline(src, vrps, out, counts):
 
 # ------------------------------------------------------------------ tshark
 
-def tshark_section(a, b, rovmon, tmp, errlog):
+def tshark_section(a, rovmon, tmp, errlog):
     F, V, R = a.full, a.vrps_json, a.rules
     if shutil.which("tshark") is None:
         print("\n== Reference: tshark | rov_ref.py: skipped (no tshark)")
         return {"skipped": "no tshark"}
     E = os.path.join(tmp, "refs-empty.pcap")
-    b.empty_pcap(F, E)
+    empty_pcap(F, E)
     alerts = os.path.join(tmp, "refs-alerts.json")
     out = os.path.join(tmp, "refs-rovref.out")
     counts = os.path.join(tmp, "refs-rovref.counts")
 
     def rv(key, label, src, extra):
         stats = os.path.join(tmp, "refs-" + key + ".stats.json")
-        return b.Row(key, label, [rovmon, "-r", src, "--stats", stats] + extra,
-                     remove=(alerts,), stats=stats, reps=b.repeat(3))
+        return Row(key, label, [rovmon, "-r", src, "--stats", stats] + extra,
+                     remove=(alerts,), stats=stats, reps=repeat(3))
 
     valid = ["--vrps", V]
     store = valid + ["--rules", R, "--alerts", alerts]
-    slow = b.repeat(1)
+    slow = repeat(1)
     rows = [
         rv("validate", "rovmon -r F --vrps V (decode + validate)", F, valid),
         rv("alerts", "... --rules R --alerts A (+ store + alerts)", F, store),
-        b.Row("reference", "tshark -T fields ... | rov_ref.py V", pipeline(F, V, out, counts),
+        Row("reference", "tshark -T fields ... | rov_ref.py V", pipeline(F, V, out, counts),
               remove=(out, counts), reps=slow),
         rv("validate_empty", "  empty capture: --vrps V", E, valid),
         rv("alerts_empty", "  empty capture: --vrps V --alerts A", E, store),
-        b.Row("reference_empty", "  empty capture: tshark | rov_ref.py",
+        Row("reference_empty", "  empty capture: tshark | rov_ref.py",
               pipeline(E, V, out + ".empty", counts + ".empty"), reps=slow),
     ]
-    b.run_rows(rows, errlog)
+    run_rows(rows, errlog)
     res = {r.key: r for r in rows}
     s = res["validate"].last_stats()
     n = s["bgp_announce"] + s["bgp_withdraw"]
@@ -135,7 +131,7 @@ def tshark_section(a, b, rovmon, tmp, errlog):
     print(f"  {'command':46s} {'best wall':>11s} {'peak RSS':>12s} {'prefixes/s':>16s}")
     for r in rows:
         rate = None if r.key.endswith("_empty") else n / r.best
-        print(b.fmt_row(r.label, r.best, r.rss / 1024.0, rate,
+        print(fmt_row(r.label, r.best, r.rss / 1024.0, rate,
                         f"({len(r.walls)} run{'s' if len(r.walls) > 1 else ''})"))
     print("  net of start-up and VRP load, wall and CPU (user + sys, all processes):")
     for k, lab in (("validate", "rovmon decode + validate"),
@@ -173,7 +169,7 @@ def rovmon_states(rovmon, F, V, tmp, prior=None):
 
 # -------------------------------------------------------------------- BIRD
 
-def bird_section(a, b, rovmon, tmp, prior=None):
+def bird_section(a, rovmon, tmp, prior=None):
     why = None
     if os.geteuid() != 0:
         why = "not root"
@@ -186,8 +182,8 @@ def bird_section(a, b, rovmon, tmp, prior=None):
     js = os.path.join(tmp, "bird-ref.json")
     cmd = [sys.executable, os.path.join(HERE, "bird_ref.py"), "--vrps-json", a.vrps_json,
            "--json", js]
-    b.wait_for_soak()
-    b.log("bench: " + " ".join(cmd))
+    wait_for_soak()
+    log("bench: " + " ".join(cmd))
     p = subprocess.run(cmd)
     try:
         with open(js) as f:
@@ -230,7 +226,7 @@ def bird_section(a, b, rovmon, tmp, prior=None):
 
 # ------------------------------------------------------------------ rslive
 
-def rslive_section(a, b, rovmon, tmp):
+def rslive_section(a, rovmon, tmp):
     why = None
     if os.geteuid() != 0:
         why = "not root"
@@ -243,7 +239,7 @@ def rslive_section(a, b, rovmon, tmp):
     st = os.path.join(tmp, "rslive-probe.json")
     subprocess.run([rovmon, "-q", "-r", a.rs, "--stats", st], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    s = b.read_stats(st)
+    s = read_stats(st)
     packets, prefixes = s["packets"], s["bgp_announce"] + s["bgp_withdraw"]
     limit = max(1, int(packets * RSLIVE_FRACTION))
     sock = os.path.join(tmp, "rslive.sock")
@@ -257,16 +253,16 @@ def rslive_section(a, b, rovmon, tmp):
            "search": {"limit_packets": limit, "fraction": RSLIVE_FRACTION, "runs": []},
            "full": []}
     try:
-        b.live_netns(ns)
+        live_netns(ns)
         print(f"\n== Live, route-server scale: rovmon -i vb {out['rovmon_args']}, tcpreplay -K "
               f"onto va (netns {ns}); {a.rs}: {packets:,} packets, {prefixes:,} prefixes")
         print(f"  rate search on the first {limit:,} packets ({RSLIVE_FRACTION:.0%}):")
-        b.live_header()
+        live_header()
         for rate in (x.strip() for x in RSLIVE_RATES):
-            r = b.live_run(a, rovmon, tmp, ns, rate, None, limit, pcap=a.rs, rv_args=rv_args,
+            r = live_run(a, rovmon, tmp, ns, rate, None, limit, pcap=a.rs, rv_args=rv_args,
                            limit=limit)
             out["search"]["runs"].append(r)
-            b.live_print(r, rate)
+            live_print(r, rate)
             if not r.get("clean"):
                 break  # a higher rate drops too: save the time
         clean = [r for r in out["search"]["runs"] if r.get("clean")]
@@ -282,21 +278,21 @@ def rslive_section(a, b, rovmon, tmp):
         rate = min(clean[-1]["sent_mbps"], 0.9 * cap)
         print(f"  rovmon processed the part at up to {cap:.0f} Mb/s (bytes / (replay + "
               f"drain)); the whole capture at {rate:.0f} Mb/s, then lower while it drops:")
-        b.live_header()
+        live_header()
         for _ in range(4):
             req = f"{rate:.0f}"
-            r = b.live_run(a, rovmon, tmp, ns, req, prefixes, packets, pcap=a.rs,
+            r = live_run(a, rovmon, tmp, ns, req, prefixes, packets, pcap=a.rs,
                            rv_args=rv_args)
             r["all_routes_stored"] = r.get("routes_stored") == prefixes
             out["full"].append(r)
-            b.live_print(r, req)
+            live_print(r, req)
             if r.get("clean") or "error" in r:
                 break
             # what got through is what rovmon kept up with
             kept = 1 - r["pcap_drop"] / max(1, r["pcap_recv"])
             rate = 0.9 * r["sent_mbps"] * kept
     finally:
-        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+        netns_del(ns)
     ok = [r for r in out["full"] if r.get("clean")]
     out["highest_clean"] = ({"requested": ok[0]["requested"], "sent_mbps": ok[0]["sent_mbps"],
                              "sent_s": ok[0]["sent_s"], "routes_stored": ok[0]["routes_stored"],
@@ -322,14 +318,14 @@ def has_threads(rovmon):
     return "--threads" in h.stdout + h.stderr and "unknown option" not in p.stderr
 
 
-def threads_section(a, b, rovmon, tmp, errlog):
+def threads_section(a, rovmon, tmp, errlog):
     cases = []
     if a.full:
-        cases.append(("full", a.full, b.repeat(3), (
+        cases.append(("full", a.full, repeat(3), (
             ("alerts", "(b) --vrps V --rules R --alerts A", ["--alerts", "@A"]),
             ("routes", "(c) ... --alerts A --routes L", ["--alerts", "@A", "--routes", "@L"]))))
     if a.rs:
-        cases.append(("rs", a.rs, b.repeat(1), (
+        cases.append(("rs", a.rs, repeat(1), (
             ("store", "--vrps V --rules R --control S", ["--control", "@S"]),
             ("alerts", "--vrps V --rules R --alerts /dev/null", ["--alerts", os.devnull]))))
     ok = has_threads(rovmon)
@@ -342,7 +338,7 @@ def threads_section(a, b, rovmon, tmp, errlog):
     out = {}
     for name, F, reps, modes in cases:
         E = os.path.join(tmp, f"threads-{name}-empty.pcap")
-        b.empty_pcap(F, E)
+        empty_pcap(F, E)
         files = {"@A": os.path.join(tmp, "threads-alerts.json"),
                  "@L": os.path.join(tmp, "threads-routes.jsonl"),
                  "@S": os.path.join(tmp, "threads.sock")}
@@ -352,10 +348,10 @@ def threads_section(a, b, rovmon, tmp, errlog):
             for t in (1, 2):
                 for src, suf in ((F, ""), (E, "_empty")):
                     stats = os.path.join(tmp, f"threads-{name}-{key}-{t}{suf}.json")
-                    rows.append(b.Row(f"{key}_t{t}{suf}", f"{label} --threads {t}{suf and ' (empty)'}",
+                    rows.append(Row(f"{key}_t{t}{suf}", f"{label} --threads {t}{suf and ' (empty)'}",
                                       [rovmon, "-r", src, "--stats", stats, "--threads", str(t)] +
                                       args, remove=tuple(files.values()), stats=stats, reps=reps))
-        b.run_rows(rows, errlog)
+        run_rows(rows, errlog)
         res = {r.key: r for r in rows}
         s = res[f"{modes[0][0]}_t1"].last_stats()
         n = s["bgp_announce"] + s["bgp_withdraw"]

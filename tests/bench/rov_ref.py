@@ -2,8 +2,8 @@
 """Route origin validation of tshark's BGP fields: the reference a user
 might pick instead of rovmon (issue 17), timed by make bench.
 
-    tshark -n -r F -Y bgp -T fields -E separator=/t \\
-        -o "bgp.asn_len:4 octet" $(tests/bench/rov_ref.py --fields) |
+    tshark -n -r F -Y bgp -T fields -o "bgp.asn_len:4 octet" \\
+        -o tcp.reassemble_out_of_order:TRUE $(tests/bench/rov_ref.py --fields) |
         tests/bench/rov_ref.py VRPS.json > OUT
 
 Prints one line per announced IPv4/IPv6 unicast prefix, "PREFIX ORIGIN
@@ -31,7 +31,15 @@ with them (message, withdrawn routes, path attributes, each attribute,
 each AS_PATH segment, each prefix) say it: the lists are walked in wire
 order, each UPDATE taking exactly as many bytes as its lengths give.  A
 frame whose lists do not come out even is counted as "desync" (its
-routes are not guessed).  4-octet AS paths only (asn_len pinned; no
+routes are not guessed).  What the walk relies on is asked of tshark
+explicitly rather than taken from its defaults (tshark_args(), also
+printed by --fields): every occurrence of a field (occurrence=a) joined
+with "," (aggregator), fields separated by tabs, no quoting, and a header
+line naming each column (header=y): the columns are found by that name,
+so neither the order of the -e options nor a tshark that prints them
+differently can pair a value with the wrong field, and a field tshark
+does not know (renamed in a later version) stops the run with its name
+instead of giving wrong counts.  4-octet AS paths only (asn_len pinned; no
 AS4_PATH merge), no ADD-PATH, unicast SAFI only: the bench capture's
 sessions.
 """
@@ -64,6 +72,20 @@ FIELDS = [
 ]
 (F_FRAME, F_TYPE, F_LEN, F_WLEN, F_ALEN, F_ACODE, F_AEXT, F_ALENS, F_STYPE, F_SLEN,
  F_AS4, F_PLEN, F_WPFX, F_NPFX, F_R4, F_R6, F_U4, F_U6, F_RAFI, F_RNH, F_UAFI) = range(len(FIELDS))
+
+# tshark -T fields output options the walk depends on (see the top)
+OUTPUT_OPTIONS = ["header=y", "separator=/t", "aggregator=,", "occurrence=a", "quote=n"]
+
+
+def tshark_args():
+    """tshark's -E and -e options for the reference."""
+    args = []
+    for o in OUTPUT_OPTIONS:
+        args += ["-E", o]
+    for f in FIELDS:
+        args += ["-e", f]
+    return args
+
 
 AS_SET, AS_SEQUENCE = 1, 2
 ATTR_AS_PATH, ATTR_MP_REACH, ATTR_MP_UNREACH = 2, 14, 15
@@ -205,7 +227,7 @@ VRPS = None
 def main():
     global VRPS
     if sys.argv[1:] == ["--fields"]:
-        print(" ".join("-e " + f for f in FIELDS))
+        print(" ".join(tshark_args()))
         return 0
     if len(sys.argv) != 2:
         sys.stderr.write(__doc__.split("\n\n")[1] + "\n")
@@ -215,13 +237,20 @@ def main():
               "withdrawn": 0, "desync_frames": 0}
     out = sys.stdout
     emit = out.write
+    header = sys.stdin.readline().rstrip("\n").split("\t")
+    missing = [f for f in FIELDS if f not in header]
+    if header != [""] and missing:  # no header at all: no input (empty capture)
+        sys.stderr.write(f"rov_ref.py: tshark printed no column {', '.join(missing)} "
+                         f"(its header: {' '.join(header)})\n")
+        return 1
+    col = [header.index(f) for f in FIELDS] if header != [""] else []
     for line in sys.stdin:
         cols = line.rstrip("\n").split("\t")
-        if len(cols) != len(FIELDS):
+        if len(cols) != len(header):
             counts["desync_frames"] += 1
             continue
         counts["frames"] += 1
-        ls = Lists(cols)
+        ls = Lists([cols[i] for i in col])
         try:
             for t, ml in zip(ls.v[F_TYPE], ls.v[F_LEN]):
                 if t == "2":

@@ -46,10 +46,11 @@ import socket
 import statistics
 import struct
 import subprocess
-import sys
 import tempfile
 import threading
 import time
+
+from benchlib import live_netns, netns_del  # tests/bench/, this script's directory
 
 CLONE_NEWNET = 0x40000000
 IN_MODIFY = 0x2
@@ -220,15 +221,7 @@ class Lab:
     def __init__(self, a, tmp):
         self.a, self.tmp = a, tmp
         self.ns = f"rv17-tta-{os.getpid()}"
-        sh = lambda *c: subprocess.run(list(c), check=True, capture_output=True)
-        sh("ip", "netns", "add", self.ns)
-        sh("ip", "-n", self.ns, "link", "add", "va", "type", "veth", "peer", "name", "vb")
-        for x in ("lo", "va", "vb"):
-            sh("ip", "-n", self.ns, "link", "set", x, "up")
-        for x in ("va", "vb"):
-            sh("ip", "-n", self.ns, "link", "set", x, "mtu", "1500")
-            sh("ip", "netns", "exec", self.ns, "ethtool", "-K", x, "tso", "off", "gso", "off",
-               "gro", "off")
+        live_netns(self.ns)
         # This process joins the namespace (the AF_PACKET socket must be
         # opened there); files and unix sockets are unaffected.
         fd = os.open(f"/run/netns/{self.ns}", os.O_RDONLY)
@@ -242,7 +235,7 @@ class Lab:
 
     def close(self):
         self.stop_rovmon()
-        subprocess.run(["ip", "netns", "del", self.ns], capture_output=True)
+        netns_del(self.ns)
 
     def start_rovmon(self, name, source, mark):
         for suf in (".alerts", ".pid", ".stats"):

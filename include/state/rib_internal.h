@@ -69,20 +69,43 @@ struct rib_route {
 };
 
 /*
- * The shared prefix table of one family (rib_prefix.c).  An entry is a
- * uint32 refcnt (routes naming it; 0: free, and the next free index
- * follows in the address bytes), the length, 3 bytes of padding and the
- * address: 12 bytes for IPv4, 24 for IPv6.  A prefix id is its index
- * << 1 | (family is IPv6); index 0 is never used, so id 0 is none.
+ * An open-addressing index of tagged uint32 slots (rib_index.c), the
+ * route tables' and the prefix tables': nslot slots, linear probing that
+ * wraps at nslot, deletion by backward shift (no tombstones), at most 3/4
+ * full.  A slot is
+ *
+ *	tag << bits | value	(0 < value <= mask = 2^bits - 1; 0 = empty)
+ *
+ * with the tag the low 32 - bits bits of the entry's hash, the home
+ * slot the high 32 bits scaled to nslot.  nslot is 2^k or 3 * 2^(k-1)
+ * (at least 32: a multiple of 16 slots, one cache line), growing by 3/2
+ * then 4/3, so that a grown index is 1/2 to 3/4 full rather than
+ * doubling's 3/8 to 3/4: a full table's 577k IPv4 routes (or prefixes)
+ * fit 786,432 slots, 3 MiB, instead of 2^20, 4 MiB.  bits is the fewest
+ * that hold nslot - 1, so any value under 3/4 nslot fits.
  */
-struct rib_ptab {
-	uint8_t		*e;		/* entries by index, cap of them */
-	uint32_t	*slot;		/* 2^bits tagged slots */
-	uint32_t	 cap, high, free, n, mask;
+struct rib_index {
+	uint32_t	*slot;		/* nslot, or NULL */
+	uint32_t	 nslot, mask;
 	unsigned	 bits;
 };
 
-#define RIB_PFX_ADDR	8		/* the address's offset in an entry */
+/*
+ * The shared prefix table of one family (rib_prefix.c).  An entry is a
+ * uint32 word, the length << 24 | the refcnt (routes naming it, at most
+ * RIB_PFX_MAXREF; the word 0: free, and the next free index follows in
+ * the address bytes), then the address: 8 bytes for IPv4, 20 for IPv6.
+ * A prefix id is its index << 1 | (family is IPv6); index 0 is never
+ * used, so id 0 is none.
+ */
+struct rib_ptab {
+	uint8_t		*e;		/* entries by index, cap of them */
+	struct rib_index ix;		/* tag | index */
+	uint32_t	 cap, high, free, n;
+};
+
+#define RIB_PFX_ADDR	4		/* the address's offset in an entry */
+#define RIB_PFX_MAXREF	0xffffffu	/* 24 bits: the length has the rest */
 
 /* A route's ASPA verdict in two bits: none, or enum aspa_state + 1. */
 #define RIB_ASPA_NONE	0
@@ -103,9 +126,8 @@ struct rib_walk_pos {
 
 struct rib_table {
 	struct rib_route *r;		/* n used of cap */
-	uint32_t	*slot;		/* mask + 1 entries */
-	uint32_t	 n, cap, mask;
-	unsigned	 bits;		/* mask = 2^bits - 1 */
+	struct rib_index ix;		/* tag | route index + 1 */
+	uint32_t	 n, cap;
 	struct rib_walk_pos *walks;	/* active walks, usually none */
 };
 
@@ -179,8 +201,8 @@ struct rib_slab {
 struct rib {
 	struct rib_sess	**sess;		/* open addressing, smask + 1 */
 	size_t		 smask, nsess;
-	struct rib_tslot *ttab;		/* open addressing, tmask + 1 */
-	size_t		 tmask, ntuple;
+	struct rib_tslot *ttab;		/* open addressing, tnslot */
+	size_t		 tnslot, ntuple;
 	struct rib_tuple *deferred;	/* released at the next change */
 	struct rib_tslot *tcache;	/* TCACHE_SIZE recent lookups */
 	struct rib_tuple *tfree[TUPLE_CLASSES + 1];	/* by class */
@@ -227,7 +249,7 @@ rib_tally(struct rib *rib, struct rib_dir *d, const struct rib_route *rt,
 #define RIB_SESS_INIT	16
 #define RIB_TUPLE_INIT	256
 #define RIB_ROUTE_INIT	16
-#define RIB_SLOT_BITS	5		/* a new table's index: 32 slots */
+#define RIB_SLOT_INIT	32		/* a new index's slots */
 #define RIB_SLOT_MAXBITS 31		/* the tag needs the 32nd bit */
 #define BIG		((size_t)2 << 20)	/* mapped in 2 MiB pages */
 #define SLAB_MIN	((size_t)16 << 10)
@@ -309,8 +331,72 @@ struct rib_key {
 static inline uint32_t
 rib_tab_home(const struct rib_table *t, uint64_t g, uint32_t pfx)
 {
-	return ((uint32_t)(g >> (64 - t->bits)) & ~15u) | (pfx >> 1 & 15u);
+	return (uint32_t)(((g >> 32) * (t->ix.nslot >> 4)) >> 32) << 4 |
+	    (pfx >> 1 & 15u);
 }
+
+/* rib_index.c: the tagged uint32 index (struct rib_index). */
+static inline uint32_t
+rib_ix_home(const struct rib_index *ix, uint64_t h)
+{
+	return (uint32_t)(((h >> 32) * ix->nslot) >> 32);
+}
+
+static inline uint32_t
+rib_ix_tag(const struct rib_index *ix, uint64_t h)
+{
+	return (uint32_t)h << ix->bits;
+}
+
+static inline uint32_t
+rib_ix_next(const struct rib_index *ix, uint32_t i)
+{
+	return i + 1 == ix->nslot ? 0 : i + 1;
+}
+
+/* How far slot j is from slot i, going forward (wrapping). */
+static inline uint32_t
+rib_ix_dist(const struct rib_index *ix, uint32_t i, uint32_t j)
+{
+	return j >= i ? j - i : j + ix->nslot - i;
+}
+
+/* The slots of the index after one of nslot: 3/2 of a power of two, or
+ * the next power of two (the tuple table grows the same way). */
+static inline uint64_t
+rib_ix_grown(uint64_t nslot)
+{
+	return (nslot & (nslot - 1)) == 0 ? nslot / 2 * 3 : nslot / 3 * 4;
+}
+
+/* The home of a tuple of hash h in the tuple table (its high bits scaled
+ * to tnslot, as rib_ix_home()). */
+static inline size_t
+rib_tuple_home(const struct rib *rib, uint32_t h)
+{
+	return (size_t)(((uint64_t)h * rib->tnslot) >> 32);
+}
+
+/* Whether n entries leave room for one more (or there is no index). */
+static inline bool
+rib_ix_full(const struct rib_index *ix, uint32_t n)
+{
+	return ix->slot == NULL ||
+	    ((uint64_t)n + 1) * 4 > (uint64_t)ix->nslot * 3;
+}
+
+/*
+ * Grow ix to its next size (or make the first) and place every entry
+ * again.  next() gives the entries one by one, each as its home slot and
+ * its slot value (tag | value) in the new ix, and false after the last.
+ * -1 (ix unchanged) when there is no memory or the index is at its
+ * largest.
+ */
+typedef bool	(*rib_ix_next_fn)(void *arg, const struct rib_index *ix,
+		    uint32_t *home, uint32_t *v);
+int	 rib_ix_grow(struct rib *, struct rib_index *, rib_ix_next_fn,
+	    void *arg);
+void	 rib_ix_free(struct rib *, struct rib_index *);
 
 /* rib.c: the session table and route events, for rib_hold.c; drop the
  * withdrawn route's tuple kept for the last event. */

@@ -14,9 +14,9 @@
  *           tuple id, the ADD-PATH id, the verdict and flag bits), kept
  *           dense by moving the last route into a removed one's place, so
  *           that revalidation and session-down are plain array walks;
- *   slot[]  an open-addressing index of 2^bits uint32 slots, linear
- *           probing, deletion by backward shift (no tombstones, so no
- *           degradation under churn), at most 3/4 full.
+ *   ix      an open-addressing index of uint32 slots (struct rib_index,
+ *           rib_index.c), linear probing, deletion by backward shift (no
+ *           tombstones, so no degradation under churn), at most 3/4 full.
  *
  * What the sessions share is held once for all of them: each prefix in
  * the shared prefix table (rib_prefix.c, one per family, refcounted, a
@@ -26,9 +26,9 @@
  * peer's route costs its 16 bytes and its index slot.
  *
  * A route's key is its prefix id and path id: the index never reads a
- * prefix.  The key's 64-bit hash h gives a tag, the bits 32..63 - bits
- * of h, which the slot keeps in its high bits above the route index + 1
- * (0 = empty):
+ * prefix.  The key's 64-bit hash h gives a tag, its low 32 - bits bits,
+ * which the slot keeps in its high bits above the route index + 1 (0 =
+ * empty):
  *
  *	slot = tag << bits | (index + 1)	(index + 1 < 2^bits)
  *
@@ -47,7 +47,8 @@
  * 4 KiB pages nearly every one would also miss the TLB, twice as costly
  * under a hypervisor).  r[] and the prefix arrays grow by 1/8 in whole
  * 2 MiB steps once mapped (mremap: no copy), so a full table carries at
- * most 1/8 spare; the indexes double.  The AS path, next hop and origin
+ * most 1/8 spare (or the 2 MiB step); the indexes (route, prefix and
+ * tuple) grow by 3/2 then 4/3, so they are 1/2 to 3/4 full.  The AS path, next hop and origin
  * of a route are interned together as one refcounted struct rib_tuple
  * (hash-consed): real tables share a few hundred thousand of them among
  * a million routes.  Tuples are carved from slabs in size classes (free
@@ -61,16 +62,17 @@
  *
  * Cost per route (rib_memory(); docs/performance.md has the runs).  The
  * route-server capture (50 peers x the full table, 55.7 M routes): 16
- * bytes of route, + 4/load of index (7.5: each table's 577k or 537k
- * routes in 2^20 slots), + up to 1/8 spare, + the prefixes and tuples
- * held once for all 100 tables (~0.5 + 0.3): 27.2 bytes (41.7 with the
- * 32-byte route that held its own prefix).  One full table (1.1 M
- * routes, 199k distinct paths, two directions): 16 + 7.3 of route and
- * index, + 12 or 24 bytes of prefix entry and 4/load of its index (~25 on
- * average: nobody shares them), + about 52 bytes per path and 4/load of
- * its slot, shared by 5.6 routes: 70.1 bytes (56.9 before: a RIB of one
- * or two sessions pays ~9 bytes more per route for the sharing it does
- * not use).  Issue 14 added nothing: a route's ASPA state and reason and
+ * bytes of route, + 4/load of index (5.6: each table's 577k or 537k
+ * routes in 786,432 slots), + up to 1/8 spare, + the prefixes and tuples
+ * held once for all 100 tables (~0.5 + 0.3): 25.2 bytes (27.2 with
+ * doubling indexes and 12/24-byte prefix entries, 41.7 with the 32-byte
+ * route that held its own prefix).  One full table (1.1 M routes, 199k
+ * distinct paths, two directions): 16 + 5.6 of route and index, + 8 or
+ * 20 bytes of prefix entry and 4/load of its index (19.4 on average:
+ * nobody shares them), + about 63 bytes of slab per path and 8/load of
+ * its slot, shared by 5.6 routes, + the spare of the arrays: 61.6 bytes
+ * (70.1 before the index and entry sizes above, 56.9 before the shared
+ * prefixes).  Issue 14 added nothing: a route's ASPA state and reason and
  * its RFC 9234 leak live in its bits, the sender's role is per
  * direction, and the OTC is interned with the path, in the tuple's tail
  * only when the route has one.
@@ -378,7 +380,7 @@ rib_new(void)
 		return NULL;
 	rib->mem = sizeof(*rib);
 	rib->smask = RIB_SESS_INIT - 1;
-	rib->tmask = RIB_TUPLE_INIT - 1;
+	rib->tnslot = RIB_TUPLE_INIT;
 	rib->sess = rib_alloc(rib, RIB_SESS_INIT * sizeof(*rib->sess));
 	rib->ttab = rib_alloc(rib, RIB_TUPLE_INIT * sizeof(*rib->ttab));
 	if (rib->sess == NULL || rib->ttab == NULL) {
@@ -406,7 +408,7 @@ rib_free(struct rib *rib)
 	rib_pfx_release(rib);
 	free(rib->sess);
 	if (rib->ttab != NULL)
-		rib_big_free(rib, rib->ttab, (rib->tmask + 1) *
+		rib_big_free(rib, rib->ttab, rib->tnslot *
 		    sizeof(*rib->ttab));
 	free(rib);
 }
@@ -488,7 +490,7 @@ rib_announce(struct rib *rib, const struct bgp_msg_ctx *ctx,
 	ph = rib_pfx_hash(&r->prefix);
 	rib_pfx_prefetch(rib, &r->prefix, ph);
 	rib_tuple_key_make(&tk, at);
-	__builtin_prefetch(&rib->ttab[tk.hash & rib->tmask]);
+	__builtin_prefetch(&rib->ttab[rib_tuple_home(rib, tk.hash)]);
 	ev_ctx(ev, ctx, r);
 	ev->kind = RTEV_ANNOUNCE;
 	if (d == NULL)
@@ -496,8 +498,8 @@ rib_announce(struct rib *rib, const struct bgp_msg_ctx *ctx,
 	if ((pid = rib_pfx_get(rib, &r->prefix, ph)) == 0)
 		goto nomem;
 	rib_key_make(&k, pid, r);
-	if (d->t.slot != NULL)
-		__builtin_prefetch(&d->t.slot[rib_tab_home(&d->t, k.ghash,
+	if (d->t.ix.slot != NULL)
+		__builtin_prefetch(&d->t.ix.slot[rib_tab_home(&d->t, k.ghash,
 		    k.pfx)]);
 	if (ctx->peer_as != 0)
 		d->peer_as = ctx->peer_as;

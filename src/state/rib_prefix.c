@@ -7,21 +7,25 @@
  * ids, so a probe never reads a prefix.
  *
  * One table per family (struct rib_ptab), so that an IPv4 prefix costs
- * a 12-byte entry and an IPv6 one 24; the id is the entry's index << 1
- * | (IPv6), index 0 unused (id 0 is none).  Each table is laid out as a
- * route table (rib_table.c): a dense array of entries by index, grown by
- * 1/8 in 2 MiB steps once mapped, and an open-addressing index of tagged
- * uint32 slots (tag << bits | index, linear probing, backward-shift
- * deletion, at most 3/4 full).  Freed indexes go on a free list threaded
- * through their entries and are given again first, so the largest index
- * in use never passes the most prefixes ever held: under 3/4 of the
- * index, which is what lets a slot keep index and tag in 32 bits.  When
- * a family's last prefix goes, its arrays go (an emptied RIB returns to
- * its first size).
+ * an 8-byte entry and an IPv6 one 20 (a word of length << 24 | refcnt,
+ * then the address); the id is the entry's index << 1 | (IPv6), index 0
+ * unused (id 0 is none).  Each table is laid out as a route table
+ * (rib_table.c): a dense array of entries by index, grown by 1/8 in 2 MiB
+ * steps once mapped, and the tagged uint32 index that the route tables
+ * use too (struct rib_index, rib_index.c: tag << bits | index, linear
+ * probing, backward-shift deletion, at most 3/4 full, grown by 3/2 and
+ * 4/3).  Freed indexes go on a free list threaded through their entries
+ * and are given again first, so the largest index in use never passes
+ * the most prefixes ever held: under 3/4 of the index, which is what lets
+ * a slot keep index and tag in 32 bits.  When a family's last prefix
+ * goes, its arrays go (an emptied RIB returns to its first size).
  *
- * Cost: the entry plus 4/load of index: ~20 bytes an IPv4 prefix and
- * ~32 an IPv6 one with a full table's, paid once however many sessions
- * hold it.
+ * Cost: the entry plus 4/load of index (load 1/2 to 3/4): ~14 bytes an
+ * IPv4 prefix and ~26 an IPv6 one with a full table's (577,704 and
+ * 537,162 prefixes in 786,432 slots each), paid once however many
+ * sessions hold it.  The refcnt's 24 bits cap the routes naming one
+ * prefix at 16,777,215 (the next one is refused, as on ENOMEM): the
+ * length took the padding the 12- and 24-byte entries carried.
  */
 #include <string.h>
 
@@ -58,9 +62,21 @@ entry(const struct rib_ptab *t, unsigned v6, uint32_t idx)
 }
 
 static inline uint32_t *
-entry_ref(uint8_t *e)
+entry_word(uint8_t *e)
 {
 	return (uint32_t *)(void *)e;
+}
+
+static inline uint32_t
+entry_refcnt(const uint8_t *e)
+{
+	return *(const uint32_t *)(const void *)e & RIB_PFX_MAXREF;
+}
+
+static inline uint8_t
+entry_len(const uint8_t *e)
+{
+	return (uint8_t)(*(const uint32_t *)(const void *)e >> 24);
 }
 
 static uint64_t
@@ -70,27 +86,15 @@ entry_hash(const uint8_t *e, unsigned v6)
 
 	memset(&p, 0, sizeof(p));
 	p.family = v6 ? ADDR_V6 : ADDR_V4;
-	p.len = e[4];
+	p.len = entry_len(e);
 	memcpy(p.a, e + RIB_PFX_ADDR, v6 ? 16 : 4);
 	return rib_pfx_hash(&p);
-}
-
-static inline uint32_t
-ptab_home(const struct rib_ptab *t, uint64_t h)
-{
-	return (uint32_t)(h >> (64 - t->bits));
-}
-
-static inline uint32_t
-ptab_tag(const struct rib_ptab *t, uint64_t h)
-{
-	return (uint32_t)(h >> (32 - t->bits)) & ~t->mask;
 }
 
 static bool
 entry_is(const uint8_t *e, const struct prefix *p, unsigned v6)
 {
-	return e[4] == p->len &&
+	return entry_len(e) == p->len &&
 	    memcmp(e + RIB_PFX_ADDR, p->a, v6 ? 16 : 4) == 0;
 }
 
@@ -100,18 +104,20 @@ static uint32_t
 ptab_find(const struct rib_ptab *t, const struct prefix *p, uint64_t h,
     uint32_t *pos)
 {
+	const struct rib_index *ix = &t->ix;
 	unsigned v6 = fam_v6(p->family);
 	uint32_t i, v, tag;
 
 	*pos = 0;
-	if (t->slot == NULL)
+	if (ix->slot == NULL)
 		return 0;
-	tag = ptab_tag(t, h);
-	for (i = ptab_home(t, h); (v = t->slot[i]) != 0; i = (i + 1) & t->mask)
-		if ((v & ~t->mask) == tag &&
-		    entry_is(entry(t, v6, v & t->mask), p, v6)) {
+	tag = rib_ix_tag(ix, h);
+	for (i = rib_ix_home(ix, h); (v = ix->slot[i]) != 0;
+	    i = rib_ix_next(ix, i))
+		if ((v & ~ix->mask) == tag &&
+		    entry_is(entry(t, v6, v & ix->mask), p, v6)) {
 			*pos = i;
-			return v & t->mask;
+			return v & ix->mask;
 		}
 	*pos = i;
 	return 0;
@@ -132,64 +138,43 @@ rib_pfx_prefetch(const struct rib *rib, const struct prefix *p, uint64_t h)
 {
 	const struct rib_ptab *t = &rib->ptab[fam_v6(p->family)];
 
-	if (t->slot != NULL)
-		__builtin_prefetch(&t->slot[ptab_home(t, h)]);
+	if (t->ix.slot != NULL)
+		__builtin_prefetch(&t->ix.slot[rib_ix_home(&t->ix, h)]);
 }
 
-/*
- * Double t's index (or make the first) and place every live entry,
- * walking the entries in order.  The new slots are scattered: each
- * entry's slot is asked for REHASH_AHEAD entries before it is written,
- * so that the misses overlap (as rib_table.c's tab_grow_index(); without
- * it the growth was 8% of a full table's store time).
- */
-#define REHASH_AHEAD	16
+/* rib_ix_grow()'s walk of the entries in index order, the free ones
+ * skipped: each prefix hashed again. */
+struct ptab_walk {
+	const struct rib_ptab *t;
+	unsigned v6;
+	uint32_t idx;
+};
 
-static void
-ptab_place(struct rib_ptab *t, uint64_t h, uint32_t idx)
+static bool
+ptab_next(void *arg, const struct rib_index *ix, uint32_t *home, uint32_t *v)
 {
-	uint32_t i;
+	struct ptab_walk *w = arg;
+	const uint8_t *e;
+	uint64_t h;
 
-	for (i = ptab_home(t, h); t->slot[i] != 0; i = (i + 1) & t->mask)
-		;
-	t->slot[i] = ptab_tag(t, h) | idx;
+	for (; w->idx < w->t->high; w->idx++) {
+		e = entry(w->t, w->v6, w->idx + 1);
+		if (entry_refcnt(e) == 0)
+			continue;
+		h = entry_hash(e, w->v6);
+		*home = rib_ix_home(ix, h);
+		*v = rib_ix_tag(ix, h) | ++w->idx;
+		return true;
+	}
+	return false;
 }
 
 static int
 ptab_grow_index(struct rib *rib, struct rib_ptab *t, unsigned v6)
 {
-	uint64_t ahead[REHASH_AHEAD];
-	uint32_t aidx[REHASH_AHEAD];
-	uint32_t *old = t->slot, omask = t->mask, idx, n = 0, k;
-	unsigned nbits;
-	uint8_t *e;
+	struct ptab_walk w = { t, v6, 0 };
 
-	nbits = old == NULL ? RIB_SLOT_BITS : t->bits + 1;
-	if (nbits > RIB_SLOT_MAXBITS)
-		return -1;
-	if ((t->slot = rib_big_alloc(rib, ((size_t)1 << nbits) *
-	    sizeof(*t->slot))) == NULL) {
-		t->slot = old;
-		return -1;
-	}
-	t->bits = nbits;
-	t->mask = (uint32_t)(((uint64_t)1 << nbits) - 1);
-	for (idx = 1; idx <= t->high; idx++) {
-		e = entry(t, v6, idx);
-		if (*entry_ref(e) == 0)
-			continue;
-		k = n++ % REHASH_AHEAD;
-		if (n > REHASH_AHEAD)
-			ptab_place(t, ahead[k], aidx[k]);
-		ahead[k] = entry_hash(e, v6);
-		aidx[k] = idx;
-		__builtin_prefetch(&t->slot[ptab_home(t, ahead[k])], 1);
-	}
-	for (k = n > REHASH_AHEAD ? n - REHASH_AHEAD : 0; k < n; k++)
-		ptab_place(t, ahead[k % REHASH_AHEAD], aidx[k % REHASH_AHEAD]);
-	if (old != NULL)
-		rib_big_free(rib, old, ((size_t)omask + 1) * sizeof(*old));
-	return 0;
+	return rib_ix_grow(rib, &t->ix, ptab_next, &w);
 }
 
 /* Room for index high + 1: doubling while small, then 1/8 more in whole
@@ -221,18 +206,17 @@ rib_pfx_get(struct rib *rib, const struct prefix *p, uint64_t h)
 {
 	unsigned v6 = fam_v6(p->family);
 	struct rib_ptab *t = &rib->ptab[v6];
-	uint32_t idx, pos, *ref;
+	uint32_t idx, pos, *w;
 	uint8_t *e;
 
 	if ((idx = ptab_find(t, p, h, &pos)) != 0) {
-		ref = entry_ref(entry(t, v6, idx));
-		if (*ref == UINT32_MAX)
+		w = entry_word(entry(t, v6, idx));
+		if ((*w & RIB_PFX_MAXREF) == RIB_PFX_MAXREF)
 			return 0;
-		(*ref)++;
+		(*w)++;
 		return idx << 1 | v6;
 	}
-	if (t->slot == NULL || ((uint64_t)t->n + 1) * 4 >
-	    ((uint64_t)t->mask + 1) * 3) {
+	if (rib_ix_full(&t->ix, t->n)) {
 		if (ptab_grow_index(rib, t, v6) == -1)
 			return 0;
 		(void)ptab_find(t, p, h, &pos);
@@ -249,10 +233,9 @@ rib_pfx_get(struct rib *rib, const struct prefix *p, uint64_t h)
 	}
 	e = entry(t, v6, idx);
 	memset(e, 0, rib_pfx_esize(v6));
-	*entry_ref(e) = 1;
-	e[4] = p->len;
+	*entry_word(e) = (uint32_t)p->len << 24 | 1;
 	memcpy(e + RIB_PFX_ADDR, p->a, v6 ? 16 : 4);
-	t->slot[pos] = ptab_tag(t, h) | idx;
+	t->ix.slot[pos] = rib_ix_tag(&t->ix, h) | idx;
 	t->n++;
 	return idx << 1 | v6;
 }
@@ -260,9 +243,7 @@ rib_pfx_get(struct rib *rib, const struct prefix *p, uint64_t h)
 static void
 ptab_release(struct rib *rib, struct rib_ptab *t, unsigned v6)
 {
-	if (t->slot != NULL)
-		rib_big_free(rib, t->slot, ((size_t)t->mask + 1) *
-		    sizeof(*t->slot));
+	rib_ix_free(rib, &t->ix);
 	if (t->e != NULL)
 		rib_big_free(rib, t->e, (size_t)t->cap * rib_pfx_esize(v6));
 	memset(t, 0, sizeof(*t));
@@ -280,23 +261,26 @@ rib_pfx_put(struct rib *rib, uint32_t id)
 {
 	unsigned v6 = id & 1;
 	struct rib_ptab *t = &rib->ptab[v6];
-	uint32_t idx = id >> 1, i, j, v, home, m = t->mask;
+	struct rib_index *ix = &t->ix;
+	uint32_t idx = id >> 1, i, j, v, home, m = ix->mask;
 	uint8_t *e = entry(t, v6, idx);
 
-	if (--*entry_ref(e) > 0)
+	if ((--*entry_word(e) & RIB_PFX_MAXREF) > 0)
 		return;
 	/* backward-shift deletion, as rib_tab_remove() */
-	for (i = ptab_home(t, entry_hash(e, v6)); (t->slot[i] & m) != idx;
-	    i = (i + 1) & m)
+	for (i = rib_ix_home(ix, entry_hash(e, v6)); (ix->slot[i] & m) != idx;
+	    i = rib_ix_next(ix, i))
 		;
-	for (j = (i + 1) & m; (v = t->slot[j]) != 0; j = (j + 1) & m) {
-		home = ptab_home(t, entry_hash(entry(t, v6, v & m), v6));
-		if (((j - home) & m) >= ((j - i) & m)) {
-			t->slot[i] = v;
+	for (j = rib_ix_next(ix, i); (v = ix->slot[j]) != 0;
+	    j = rib_ix_next(ix, j)) {
+		home = rib_ix_home(ix, entry_hash(entry(t, v6, v & m), v6));
+		if (rib_ix_dist(ix, home, j) >= rib_ix_dist(ix, i, j)) {
+			ix->slot[i] = v;
 			i = j;
 		}
 	}
-	t->slot[i] = 0;
+	ix->slot[i] = 0;
+	*entry_word(e) = 0;
 	memcpy(e + RIB_PFX_ADDR, &t->free, sizeof(t->free));
 	t->free = idx;
 	if (--t->n == 0)
@@ -311,6 +295,6 @@ rib_pfx_prefix(const struct rib *rib, uint32_t id, struct prefix *p)
 
 	memset(p, 0, sizeof(*p));
 	p->family = v6 ? ADDR_V6 : ADDR_V4;
-	p->len = e[4];
+	p->len = entry_len(e);
 	memcpy(p->a, e + RIB_PFX_ADDR, v6 ? 16 : 4);
 }

@@ -1,8 +1,9 @@
 /*
  * rib_table.c - one direction's route table: a dense array of 16-byte
- * routes and an open-addressing index of tagged uint32 slots (linear
- * probing, backward-shift deletion, at most 3/4 full).  The slot format
- * and the growth policy: the comment atop src/state/rib.c.
+ * routes and an open-addressing index of tagged uint32 slots (struct
+ * rib_index, grown by rib_index.c: linear probing, backward-shift
+ * deletion, at most 3/4 full).  The slot format and the growth policy:
+ * the comments atop src/state/rib.c and above struct rib_index.
  */
 #include <string.h>
 
@@ -64,87 +65,56 @@ key_eq(const struct rib_key *k, const struct rib_route *rt)
 }
 
 
-static inline uint32_t
-slot_tag(const struct rib_table *t, uint64_t h)
-{
-	return (uint32_t)(h >> (32 - t->bits)) & ~t->mask;
-}
-
 /* The key's route, or NULL; *pos is its slot, or the empty one ending
  * the probe.  The route itself is the answer, rather than a flag, so no
- * caller goes back to t->slot, which is NULL in an empty table. */
+ * caller goes back to t->ix.slot, which is NULL in an empty table. */
 struct rib_route *
 rib_tab_find(const struct rib_table *t, const struct rib_key *k, uint32_t *pos)
 {
+	const struct rib_index *ix = &t->ix;
 	uint32_t i, v, tag;
 
 	*pos = 0;
-	if (t->slot == NULL)
+	if (ix->slot == NULL)
 		return NULL;
-	tag = slot_tag(t, k->hash);
-	for (i = rib_tab_home(t, k->ghash, k->pfx); (v = t->slot[i]) != 0;
-	    i = (i + 1) & t->mask)
-		if ((v & ~t->mask) == tag &&
-		    key_eq(k, &t->r[(v & t->mask) - 1])) {
+	tag = rib_ix_tag(ix, k->hash);
+	for (i = rib_tab_home(t, k->ghash, k->pfx); (v = ix->slot[i]) != 0;
+	    i = rib_ix_next(ix, i))
+		if ((v & ~ix->mask) == tag &&
+		    key_eq(k, &t->r[(v & ix->mask) - 1])) {
 			*pos = i;
-			return &t->r[(v & t->mask) - 1];
+			return &t->r[(v & ix->mask) - 1];
 		}
 	*pos = i;
 	return NULL;
 }
 
-
-/* Put route index idx (tag hash h) into the first free slot from its
- * home. */
-static void
-tab_place(struct rib_table *t, uint64_t h, uint32_t home, uint32_t idx)
-{
+/* rib_ix_grow()'s walk of r[] in order: each route's key hashed again. */
+struct tab_walk {
+	const struct rib_table *t;
 	uint32_t i;
+};
 
-	for (i = home; t->slot[i] != 0; i = (i + 1) & t->mask)
-		;
-	t->slot[i] = slot_tag(t, h) | (idx + 1);
+static bool
+tab_next(void *arg, const struct rib_index *ix, uint32_t *home, uint32_t *v)
+{
+	struct tab_walk *w = arg;
+	const struct rib_route *rt;
+
+	if (w->i == w->t->n)
+		return false;
+	rt = &w->t->r[w->i++];
+	*home = route_home(w->t, rt);
+	*v = rib_ix_tag(ix, route_hash(rt)) | w->i;
+	return true;
 }
-
-/*
- * Double the index (or make the first one) and re-place every route,
- * walking r[] in order.  The new slots are scattered: each route's slot
- * is asked for REHASH_AHEAD routes before it is written, so that the
- * misses overlap instead of queueing.
- */
-#define REHASH_AHEAD	16
 
 static int
 tab_grow_index(struct rib *rib, struct rib_table *t)
 {
-	uint64_t ahead[REHASH_AHEAD];
-	uint32_t home[REHASH_AHEAD];
-	uint32_t *old = t->slot, omask = t->mask, i;
-	unsigned nbits;
+	struct tab_walk w = { t, 0 };
 
-	nbits = old == NULL ? RIB_SLOT_BITS : t->bits + 1;
-	if (nbits > RIB_SLOT_MAXBITS)
-		return -1;
-	if ((t->slot = rib_big_alloc(rib, ((size_t)1 << nbits) *
-	    sizeof(*t->slot))) == NULL) {
-		t->slot = old;
-		return -1;
-	}
-	t->bits = nbits;
-	t->mask = (uint32_t)(((uint64_t)1 << nbits) - 1);
-	for (i = 0; i < t->n + REHASH_AHEAD; i++) {
-		if (i >= REHASH_AHEAD)
-			tab_place(t, ahead[i % REHASH_AHEAD],
-			    home[i % REHASH_AHEAD], i - REHASH_AHEAD);
-		if (i < t->n) {
-			ahead[i % REHASH_AHEAD] = route_hash(&t->r[i]);
-			home[i % REHASH_AHEAD] = route_home(t, &t->r[i]);
-			__builtin_prefetch(&t->slot[home[i % REHASH_AHEAD]], 1);
-		}
-	}
-	if (old != NULL)
-		rib_big_free(rib, old, ((size_t)omask + 1) * sizeof(*old));
-	return 0;
+	return rib_ix_grow(rib, &t->ix, tab_next, &w);
 }
 
 /* Room for more routes: doubling while small, then 1/8 more in whole
@@ -181,8 +151,7 @@ rib_tab_insert(struct rib *rib, struct rib_table *t, const struct rib_key *k,
 
 	if (t->n == t->cap && tab_grow_routes(rib, t) == -1)
 		return NULL;
-	if (t->slot == NULL || ((uint64_t)t->n + 1) * 4 >
-	    ((uint64_t)t->mask + 1) * 3) {
+	if (rib_ix_full(&t->ix, t->n)) {
 		if (tab_grow_index(rib, t) == -1)
 			return NULL;
 		(void)rib_tab_find(t, k, &pos);
@@ -194,7 +163,7 @@ rib_tab_insert(struct rib *rib, struct rib_table *t, const struct rib_key *k,
 	rt->v6 = k->v6;
 	rt->has_path_id = k->has_path_id;
 	rt->path_id = k->path_id;
-	t->slot[pos] = slot_tag(t, k->hash) | ++t->n;
+	t->ix.slot[pos] = rib_ix_tag(&t->ix, k->hash) | ++t->n;
 	return rt;
 }
 
@@ -205,7 +174,7 @@ tab_slot_of(const struct rib_table *t, uint32_t idx)
 	uint32_t i;
 
 	for (i = route_home(t, &t->r[idx]);
-	    (t->slot[i] & t->mask) != idx + 1; i = (i + 1) & t->mask)
+	    (t->ix.slot[i] & t->ix.mask) != idx + 1; i = rib_ix_next(&t->ix, i))
 		;
 	return i;
 }
@@ -216,7 +185,7 @@ tab_move(struct rib_table *t, uint32_t from, uint32_t to)
 {
 	uint32_t j = tab_slot_of(t, from);
 
-	t->slot[j] = (t->slot[j] & ~t->mask) | (to + 1);
+	t->ix.slot[j] = (t->ix.slot[j] & ~t->ix.mask) | (to + 1);
 	t->r[to] = t->r[from];
 }
 
@@ -262,18 +231,19 @@ tab_fill_walks(struct rib_table *t, uint32_t idx)
 void
 rib_tab_remove(struct rib_table *t, uint32_t idx)
 {
+	struct rib_index *ix = &t->ix;
 	uint32_t i, j, home, last, v, hole;
 
 	i = tab_slot_of(t, idx);
-	for (j = (i + 1) & t->mask; (v = t->slot[j]) != 0;
-	    j = (j + 1) & t->mask) {
-		home = route_home(t, &t->r[(v & t->mask) - 1]);
-		if (((j - home) & t->mask) >= ((j - i) & t->mask)) {
-			t->slot[i] = v;
+	for (j = rib_ix_next(ix, i); (v = ix->slot[j]) != 0;
+	    j = rib_ix_next(ix, j)) {
+		home = route_home(t, &t->r[(v & ix->mask) - 1]);
+		if (rib_ix_dist(ix, home, j) >= rib_ix_dist(ix, i, j)) {
+			ix->slot[i] = v;
 			i = j;
 		}
 	}
-	t->slot[i] = 0;
+	ix->slot[i] = 0;
 	hole = t->walks != NULL ? tab_fill_walks(t, idx) : idx;
 	last = t->n - 1;
 	if (hole != last)
@@ -326,9 +296,7 @@ rib_tab_drop(struct rib *rib, struct rib_table *t)
 		w->t = NULL;
 		w->next = NULL;
 	}
-	if (t->slot != NULL)
-		rib_big_free(rib, t->slot, ((size_t)t->mask + 1) *
-		    sizeof(*t->slot));
+	rib_ix_free(rib, &t->ix);
 	if (t->r != NULL)
 		rib_big_free(rib, t->r, (size_t)t->cap * sizeof(*t->r));
 	memset(t, 0, sizeof(*t));

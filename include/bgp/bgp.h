@@ -176,6 +176,11 @@ struct bgp_msg_ctx {
 	const uint8_t	*msg;		/* the whole message, header included */
 	uint32_t	msg_len;
 	uint64_t	session_id;	/* unique per TCP session */
+	/* The message's number in the run, from 1 (0: not from a session):
+	 * routes with the same msg_seq come from one UPDATE, so a consumer
+	 * that keeps them past the callback copies its bytes once
+	 * (rovmon/route_batch.c). */
+	uint64_t	msg_seq;
 };
 
 /* Session-level events, for route state and logs. */

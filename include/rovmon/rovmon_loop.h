@@ -26,6 +26,7 @@ struct summary;
 struct rovmon_metrics;
 struct rovmon_state;
 struct control;
+struct route_batch;
 
 /* One per process; the stages it points to are owned here. */
 /*
@@ -97,6 +98,8 @@ struct rovmon {
 	struct rovmon_state *state;	/* --state-dir, else NULL */
 	struct control	*control;	/* --control, else NULL */
 	struct output	*output;	/* --threads 2+ (output.h), else NULL */
+	struct route_batch *batch;	/* routes not yet judged, while
+					 * rovmon_loop_run() runs */
 };
 
 /* Work for the control socket per call of between_packets(): stored

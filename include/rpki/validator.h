@@ -98,6 +98,15 @@ bool		 validator_ready(const struct validator *);
 bool		 validator_check(const struct validator *,
 		    const struct bgp_attrs *, const struct bgp_route *,
 		    struct rov_result *);
+/*
+ * validator_check() of n announced routes at once, out[k] for route
+ * (at[k], p[k]) (rov_check_batch(): the lookups' cache misses overlap),
+ * counted alike; false, nothing written, when no VRP set is loaded yet.
+ */
+bool		 validator_check_batch(const struct validator *,
+		    const struct bgp_attrs *const *at,
+		    const struct prefix *const *p, size_t n,
+		    struct rov_result *out);
 /* The index in use (NULL before the first load); packet thread only. */
 const struct rov_index *validator_index(const struct validator *);
 /* The ASPA index in use: NULL when no ASPA data was loaded (none yet, or

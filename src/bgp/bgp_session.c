@@ -22,6 +22,7 @@
 #include "base/stats.h"
 
 static uint64_t next_session_id = 1;
+static uint64_t next_msg_seq = 1;	/* bgp_msg_ctx.msg_seq */
 
 static char *
 endpoint_fmt(const struct flow_endpoint *e, char *buf, size_t len)
@@ -303,6 +304,7 @@ bgp_session_dispatch(struct bgp_session *s, int d, const uint8_t *msg,
 	ctx.pkt = pkt;
 	ctx.msg = msg;
 	ctx.msg_len = (uint32_t)len;
+	ctx.msg_seq = next_msg_seq++;
 	STAT_INC(bgp_messages);
 	count_message(s, d, type, &ctx);
 	switch (type) {

@@ -28,6 +28,7 @@
 #include "rovmon/output.h"
 #include "rovmon/rovmon_loop.h"
 #include "rovmon/rovmon_state.h"
+#include "rovmon/route_batch.h"
 #include "base/stats.h"
 #include "rovmon/summary.h"
 #include "rpki/validator.h"
@@ -202,9 +203,14 @@ stats_tick(struct rovmon *rv, const struct timeval *now)
  * hook): SIGHUP, and adopting a new VRP set, which re-validates every
  * stored route.
  */
+static void routes_flush(struct rovmon *);
+
 static void
 between_packets(struct rovmon *rv, const struct timeval *now)
 {
+	/* what the idle hook's reasm_tick() delivered is judged first, as
+	 * it was before anything below */
+	routes_flush(rv);
 	/* held sessions run out here (alerting_tick()): ask the RIB again */
 	rv->sender_memo.valid = false;
 	if (got_hup) {
@@ -290,6 +296,10 @@ on_packet(void *arg, const struct packet *pkt)
 	if (decode_packet(pkt, &seg) != DECODE_OK)
 		return;
 	reasm_segment(rv->reasm, &seg);
+	/* A batch never outlives its packet: the work between packets (a
+	 * new VRP generation, SIGHUP, --stats lines, the control socket,
+	 * checkpoints) sees every route of this one done, as before. */
+	routes_flush(rv);
 }
 
 static bool
@@ -389,17 +399,18 @@ sender_known(struct rovmon *rv, const struct bgp_msg_ctx *ctx,
 }
 
 /*
- * bgp_sink.route: judge announcements (ROV, the RFC 9234 OTC check at
- * the receiver, ASPA with the sender's AS as the neighbour's), then
- * log.  A sender whose AS is not known gets no ASPA verdict: the
- * neighbour check would fail for want of it, not for the path.
+ * One route's work once its ROV verdict is known (res NULL: not judged,
+ * a withdrawal or no VRPs yet): the RFC 9234 OTC check at the receiver,
+ * ASPA with the sender's AS as the neighbour's, then the report, the
+ * route log and alerting.  A sender whose AS is not known gets no ASPA
+ * verdict: the neighbour check would fail for want of it, not for the
+ * path.
  */
 static void
-on_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *at,
-    const struct bgp_route *r)
+route_work(struct rovmon *rv, const struct bgp_msg_ctx *ctx,
+    const struct bgp_attrs *at, const struct bgp_route *r,
+    const struct rov_result *res)
 {
-	struct rovmon *rv = arg;
-	struct rov_result res;
 	struct route_verdict v;
 	struct bgp_msg_ctx known;
 
@@ -408,9 +419,8 @@ on_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *at,
 	if (ctx->peer_as == 0 && rv->state != NULL && rv->alerting != NULL)
 		ctx = sender_known(rv, ctx, &known);
 	route_verdict_init(&v, ctx, r->event == BGP_ROUTE_ANNOUNCE ? at : NULL);
-	if (r->event == BGP_ROUTE_ANNOUNCE && rv->validator != NULL &&
-	    validator_check(rv->validator, at, r, &res)) {
-		v.rpki = &res;
+	if (res != NULL) {
+		v.rpki = res;
 		v.generation = validator_generation(rv->validator);
 		if (ctx->peer_as != 0)
 			v.has_aspa = judge_aspa(rv, ctx, at, &v.aspa);
@@ -427,6 +437,81 @@ on_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *at,
 	}
 }
 
+/* A route judged and done at once (no batch, or an UPDATE too large for
+ * one). */
+static void
+route_one(struct rovmon *rv, const struct bgp_msg_ctx *ctx,
+    const struct bgp_attrs *at, const struct bgp_route *r)
+{
+	struct rov_result res;
+	bool judged = r->event == BGP_ROUTE_ANNOUNCE && at != NULL &&
+	    rv->validator != NULL && validator_check(rv->validator, at, r, &res);
+
+	route_work(rv, ctx, at, r, judged ? &res : NULL);
+}
+
+/*
+ * The routes kept so far: their ROV lookups together (the misses of
+ * ~2-4 dependent loads a route overlap, rov_check_batch()), then each
+ * route's work in the order the decoder gave them.  Nothing between the
+ * lookups and the work can change the VRP generation: it changes only
+ * between packets, and a batch is flushed before that.
+ */
+static void
+routes_flush(struct rovmon *rv)
+{
+	struct route_batch *b = rv->batch;
+	struct route_batch_entry *e;
+	bool judged;
+	size_t i;
+
+	if (b == NULL || b->n == 0)
+		return;
+	judged = rv->validator != NULL && b->nrov > 0 &&
+	    validator_check_batch(rv->validator, b->rov_at, b->rov_pfx,
+	    b->nrov, b->rov_res);
+	for (i = 0; i < b->n; i++) {
+		e = &b->ent[i];
+		route_work(rv, &e->ctx, e->has_at ? &e->at : NULL, &e->r,
+		    judged && e->rov >= 0 ? &b->rov_res[e->rov] : NULL);
+	}
+	route_batch_clear(b);
+}
+
+/*
+ * bgp_sink.route: keep the route for the batch (routes_flush()).  The
+ * batch is run when it is full, before every session event (on_session:
+ * an End-of-RIB, a NOTIFICATION or a close changes what the RIB makes
+ * of the routes after it), at the end of every packet (on_packet) and
+ * before the work between packets (between_packets()), so every route
+ * is done where it was before, relative to everything that can see it.
+ * Only log lines (stderr) of later UPDATEs of the same packet, a
+ * malformed one's, can come before an earlier route's alert now.  RTR
+ * flows (--rtr-audit) that the same reassembly call feeds write no
+ * route or alert.
+ */
+static void
+on_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *at,
+    const struct bgp_route *r)
+{
+	struct rovmon *rv = arg;
+	struct route_batch *b = rv->batch;
+
+	if (b == NULL) {
+		route_one(rv, ctx, at, r);
+		return;
+	}
+	if (!route_batch_add(b, ctx, at, r)) {
+		routes_flush(rv);
+		if (!route_batch_add(b, ctx, at, r)) {
+			route_one(rv, ctx, at, r);
+			return;
+		}
+	}
+	if (b->n == ROUTE_BATCH_MAX)
+		routes_flush(rv);
+}
+
 /*
  * bgp_sink.session: a session that went down is held (or, with
  * --stale-time 0, resolves its alerts); an OPEN may adopt a held
@@ -440,6 +525,7 @@ on_session(void *arg, const struct bgp_msg_ctx *ctx,
 {
 	struct rovmon *rv = arg;
 
+	routes_flush(rv);	/* the routes before the event first */
 	rv->sender_memo.valid = false;	/* the RIB's sessions may change */
 	summary_session(rv->summary, ctx, si);
 	/* a connection seen before rovmon's restart whose first message
@@ -492,6 +578,10 @@ rovmon_loop_run(struct rovmon *rv)
 	int rc_loop;
 
 	reasm_config_default(&rc);
+	/* without VRPs there is no lookup to batch: the copies would only
+	 * cost (decode only, --routes alone) */
+	if (rv->validator != NULL && (rv->batch = route_batch_new()) == NULL)
+		fatal("route_batch_new");
 	if (rv->rtr_audit != NULL) {
 		/* RTR flows to the audit, every other one to BGP as before */
 		rv->dispatch.dflt = &bgp_session_reasm_ops;
@@ -521,6 +611,9 @@ rovmon_loop_run(struct rovmon *rv)
 	capture_stats(rv->cap);
 	reasm_finish(rv->reasm, rv->last.num != 0 ? &rv->last : NULL);
 	reasm_free(rv->reasm);
+	routes_flush(rv);	/* every close flushed; nothing should be left */
+	route_batch_free(rv->batch);
+	rv->batch = NULL;
 	/*
 	 * The end of a file is the end of time: a session still held never
 	 * came back within it (docs/alerts.md, "Session flaps").  A live

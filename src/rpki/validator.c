@@ -536,6 +536,22 @@ validator_ready(const struct validator *v)
 	return v->cur != NULL;
 }
 
+static void
+count_state(enum rov_state st)
+{
+	switch (st) {
+	case ROV_VALID:
+		STAT_INC(rpki_valid);
+		break;
+	case ROV_INVALID:
+		STAT_INC(rpki_invalid);
+		break;
+	default:
+		STAT_INC(rpki_not_found);
+		break;
+	}
+}
+
 bool
 validator_check(const struct validator *v, const struct bgp_attrs *at,
     const struct bgp_route *r, struct rov_result *res)
@@ -547,16 +563,36 @@ validator_check(const struct validator *v, const struct bgp_attrs *at,
 	has_origin = at->origin_kind == ORIGIN_AS_SEQ ||
 	    at->origin_kind == ORIGIN_AS_PEER;
 	rov_check(v->cur->rov, &r->prefix, has_origin, at->origin_as, res);
-	switch (res->state) {
-	case ROV_VALID:
-		STAT_INC(rpki_valid);
-		break;
-	case ROV_INVALID:
-		STAT_INC(rpki_invalid);
-		break;
-	default:
-		STAT_INC(rpki_not_found);
-		break;
+	count_state(res->state);
+	return true;
+}
+
+/* Chunks of the route batch's size (rovmon/route_batch.h) on the stack. */
+#define CHECK_CHUNK	64
+
+bool
+validator_check_batch(const struct validator *v,
+    const struct bgp_attrs *const *at, const struct prefix *const *p,
+    size_t n, struct rov_result *out)
+{
+	bool has_origin[CHECK_CHUNK];
+	uint32_t origin[CHECK_CHUNK];
+	size_t i, k, m;
+
+	if (v->cur == NULL)
+		return false;
+	for (i = 0; i < n; i += m) {
+		m = n - i < CHECK_CHUNK ? n - i : CHECK_CHUNK;
+		for (k = 0; k < m; k++) {
+			has_origin[k] = at[i + k]->origin_kind ==
+			    ORIGIN_AS_SEQ ||
+			    at[i + k]->origin_kind == ORIGIN_AS_PEER;
+			origin[k] = at[i + k]->origin_as;
+		}
+		rov_check_batch(v->cur->rov, p + i, m, has_origin, origin,
+		    out + i);
+		for (k = 0; k < m; k++)
+			count_state(out[i + k].state);
 	}
 	return true;
 }

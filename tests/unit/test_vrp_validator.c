@@ -239,6 +239,79 @@ test_aspa(void **state)
 	validator_free(v);
 }
 
+/*
+ * validator_check_batch() answers and counts as validator_check() does,
+ * route by route (valid, invalid by AS and by length, not found, an
+ * AS_SET origin, the peer's AS for an empty path), and says false with
+ * no set loaded.
+ */
+static void
+test_check_batch(void **state)
+{
+	static const struct {
+		uint8_t b1, b2, len;
+		enum bgp_origin_kind kind;
+		uint32_t origin;
+	} rt[] = {
+		{ 1, 0, 16, ORIGIN_AS_SEQ, 64500 },
+		{ 1, 5, 24, ORIGIN_AS_SEQ, 64501 },
+		{ 2, 3, 24, ORIGIN_AS_SEQ, 64501 },
+		{ 9, 0, 16, ORIGIN_AS_SEQ, 64500 },
+		{ 1, 0, 16, ORIGIN_AS_SET, 64500 },
+		{ 2, 0, 16, ORIGIN_AS_PEER, 64501 },
+	};
+	enum { N = sizeof(rt) / sizeof(rt[0]) };
+	struct bgp_attrs at[N];
+	struct bgp_route r[N];
+	const struct bgp_attrs *atp[N];
+	const struct prefix *pp[N];
+	struct rov_result one, many[N];
+	uint64_t counts[3];
+	struct validator *v;
+	size_t i;
+
+	(void)state;
+	stats_reset();
+	memset(at, 0, sizeof(at));
+	memset(r, 0, sizeof(r));
+	for (i = 0; i < N; i++) {
+		at[i].origin_kind = rt[i].kind;
+		at[i].origin_as = rt[i].origin;
+		r[i].event = BGP_ROUTE_ANNOUNCE;
+		r[i].prefix.family = ADDR_V4;
+		r[i].prefix.a[0] = 10;
+		r[i].prefix.a[1] = rt[i].b1;
+		r[i].prefix.a[2] = rt[i].b2;
+		r[i].prefix.len = rt[i].len;
+		atp[i] = &at[i];
+		pp[i] = &r[i].prefix;
+	}
+	assert_non_null(v = validator_new());
+	assert_false(validator_check_batch(v, atp, pp, N, many));
+	assert_int_equal(validator_load(v, good), 0);
+	assert_true(validator_check_batch(v, atp, pp, N, many));
+	counts[0] = stats.rpki_valid;
+	counts[1] = stats.rpki_invalid;
+	counts[2] = stats.rpki_not_found;
+	assert_int_equal(counts[0], 2);
+	assert_int_equal(counts[1], 3);
+	assert_int_equal(counts[2], 1);
+	for (i = 0; i < N; i++) {
+		memset(&one, 0, sizeof(one));
+		assert_true(validator_check(v, &at[i], &r[i], &one));
+		assert_int_equal(many[i].state, one.state);
+		assert_int_equal(many[i].reason, one.reason);
+		assert_int_equal(many[i].nvrps, one.nvrps);
+		assert_int_equal(many[i].ncovering, one.ncovering);
+		assert_memory_equal(many[i].vrps, one.vrps,
+		    one.nvrps * sizeof(one.vrps[0]));
+	}
+	assert_int_equal(stats.rpki_valid, 2 * counts[0]);
+	assert_int_equal(stats.rpki_invalid, 2 * counts[1]);
+	assert_int_equal(stats.rpki_not_found, 2 * counts[2]);
+	validator_free(v);
+}
+
 int
 main(void)
 {
@@ -246,6 +319,7 @@ main(void)
 		cmocka_unit_test(test_startup_loads),
 		cmocka_unit_test(test_reloads),
 		cmocka_unit_test(test_aspa),
+		cmocka_unit_test(test_check_batch),
 	};
 
 	log_init("rovmon");

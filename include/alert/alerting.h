@@ -60,6 +60,9 @@ void		 alerting_free(struct alerting *);	/* NULL ok; flushes */
 void		 alerting_route(struct alerting *, const struct bgp_msg_ctx *,
 		    const struct bgp_attrs *, const struct bgp_route *,
 		    const struct route_verdict *v);
+/* rib_prefetch() of an announcement alerting_route() will get soon. */
+void		 alerting_prefetch(const struct alerting *,
+		    const struct bgp_attrs *, const struct prefix *);
 /* The TCP session of ctx->session_id ended: resolve its alerted routes. */
 void		 alerting_session_down(struct alerting *,
 		    const struct bgp_msg_ctx *);

@@ -80,6 +80,12 @@ enum rib_change	 rib_announce(struct rib *, const struct bgp_msg_ctx *,
 		    const struct bgp_attrs *, const struct bgp_route *,
 		    const struct route_verdict *v, struct route_event *ev,
 		    struct rib_route **rtp);
+/* Ask for the first cache lines rib_announce() will read for this
+ * announcement (its prefix's slot, its path's slot): called for a
+ * batch of routes before their lookups, their misses overlap.  Reads
+ * nothing but the two index bases; changes nothing. */
+void		 rib_prefetch(const struct rib *, const struct bgp_attrs *,
+		    const struct prefix *);
 /*
  * Remove a withdrawn route.  true if it was stored: *ev is then filled
  * (RTEV_WITHDRAW, the stored origin, path, state) and *alerted (may be

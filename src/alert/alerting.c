@@ -80,6 +80,13 @@ changed(struct alerting *al, struct route_event *ev, struct rib_route *rt,
 }
 
 void
+alerting_prefetch(const struct alerting *al, const struct bgp_attrs *at,
+    const struct prefix *p)
+{
+	rib_prefetch(al->rib, at, p);
+}
+
+void
 alerting_route(struct alerting *al, const struct bgp_msg_ctx *ctx,
     const struct bgp_attrs *at, const struct bgp_route *r,
     const struct route_verdict *v)

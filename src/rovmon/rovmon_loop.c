@@ -467,6 +467,12 @@ routes_flush(struct rovmon *rv)
 
 	if (b == NULL || b->n == 0)
 		return;
+	/* the RIB's first lines for each announcement, asked now, come
+	 * while the ROV lookups run */
+	if (rv->alerting != NULL)
+		for (i = 0; i < b->nrov; i++)
+			alerting_prefetch(rv->alerting, b->rov_at[i],
+			    b->rov_pfx[i]);
 	judged = rv->validator != NULL && b->nrov > 0 &&
 	    validator_check_batch(rv->validator, b->rov_at, b->rov_pfx,
 	    b->nrov, b->rov_res);

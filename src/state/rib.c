@@ -458,6 +458,17 @@ route_set(struct rib *rib, struct rib_dir *d, struct rib_route *rt,
 	return news;
 }
 
+void
+rib_prefetch(const struct rib *rib, const struct bgp_attrs *at,
+    const struct prefix *p)
+{
+	struct rib_tuple_key tk;
+
+	rib_pfx_prefetch(rib, p, rib_pfx_hash(p));
+	rib_tuple_key_make(&tk, at);
+	__builtin_prefetch(&rib->ttab[rib_tuple_home(rib, tk.hash)]);
+}
+
 enum rib_change
 rib_announce(struct rib *rib, const struct bgp_msg_ctx *ctx,
     const struct bgp_attrs *at, const struct bgp_route *r,

@@ -419,7 +419,7 @@ route_work(struct rovmon *rv, const struct bgp_msg_ctx *ctx,
 	if (ctx->peer_as == 0 && rv->state != NULL && rv->alerting != NULL)
 		ctx = sender_known(rv, ctx, &known);
 	route_verdict_init(&v, ctx, r->event == BGP_ROUTE_ANNOUNCE ? at : NULL);
-	if (res != NULL) {
+	if (res != NULL && at != NULL) {	/* judged: an announcement */
 		v.rpki = res;
 		v.generation = validator_generation(rv->validator);
 		if (ctx->peer_as != 0)

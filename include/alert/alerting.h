@@ -60,9 +60,11 @@ void		 alerting_free(struct alerting *);	/* NULL ok; flushes */
 void		 alerting_route(struct alerting *, const struct bgp_msg_ctx *,
 		    const struct bgp_attrs *, const struct bgp_route *,
 		    const struct route_verdict *v);
-/* rib_prefetch() of an announcement alerting_route() will get soon. */
-void		 alerting_prefetch(const struct alerting *,
+/* rib_prefetch() and rib_prefetch_tuple() of an announcement
+ * alerting_route() will get soon. */
+uint32_t	 alerting_prefetch(const struct alerting *,
 		    const struct bgp_attrs *, const struct prefix *);
+void		 alerting_prefetch_tuple(const struct alerting *, uint32_t);
 /* The TCP session of ctx->session_id ended: resolve its alerted routes. */
 void		 alerting_session_down(struct alerting *,
 		    const struct bgp_msg_ctx *);

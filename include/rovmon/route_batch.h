@@ -44,6 +44,7 @@ struct route_batch {
 	const struct bgp_attrs *rov_at[ROUTE_BATCH_MAX];
 	const struct prefix *rov_pfx[ROUTE_BATCH_MAX];
 	struct rov_result rov_res[ROUTE_BATCH_MAX];
+	uint32_t	 rib_hint[ROUTE_BATCH_MAX];	/* alerting_prefetch() */
 	/* the UPDATE whose pointed-to data was copied last */
 	uint64_t	 seq;		/* its ctx.msg_seq (0: none) */
 	const struct packet *pkt;	/* its frame, copied */

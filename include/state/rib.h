@@ -81,11 +81,14 @@ enum rib_change	 rib_announce(struct rib *, const struct bgp_msg_ctx *,
 		    const struct route_verdict *v, struct route_event *ev,
 		    struct rib_route **rtp);
 /* Ask for the first cache lines rib_announce() will read for this
- * announcement (its prefix's slot, its path's slot): called for a
+ * announcement (its prefix's slot, its path's slots): called for a
  * batch of routes before their lookups, their misses overlap.  Reads
- * nothing but the two index bases; changes nothing. */
-void		 rib_prefetch(const struct rib *, const struct bgp_attrs *,
+ * nothing but the index bases; changes nothing.  Returns the path's
+ * hash for rib_prefetch_tuple(), which asks, once those slots have
+ * come, for the stored path they name (a second pass over the batch). */
+uint32_t	 rib_prefetch(const struct rib *, const struct bgp_attrs *,
 		    const struct prefix *);
+void		 rib_prefetch_tuple(const struct rib *, uint32_t hash);
 /*
  * Remove a withdrawn route.  true if it was stored: *ev is then filled
  * (RTEV_WITHDRAW, the stored origin, path, state) and *alerted (may be

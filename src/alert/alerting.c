@@ -79,11 +79,17 @@ changed(struct alerting *al, struct route_event *ev, struct rib_route *rt,
 	rib_set_alerted(al->rib, rt, n > 0 || (alerted && held > 0));
 }
 
-void
+uint32_t
 alerting_prefetch(const struct alerting *al, const struct bgp_attrs *at,
     const struct prefix *p)
 {
-	rib_prefetch(al->rib, at, p);
+	return rib_prefetch(al->rib, at, p);
+}
+
+void
+alerting_prefetch_tuple(const struct alerting *al, uint32_t hash)
+{
+	rib_prefetch_tuple(al->rib, hash);
 }
 
 void

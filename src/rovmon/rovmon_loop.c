@@ -468,14 +468,18 @@ routes_flush(struct rovmon *rv)
 	if (b == NULL || b->n == 0)
 		return;
 	/* the RIB's first lines for each announcement, asked now, come
-	 * while the ROV lookups run */
+	 * while the ROV lookups run; the stored paths they name, asked
+	 * after them, while the first routes' work runs */
 	if (rv->alerting != NULL)
 		for (i = 0; i < b->nrov; i++)
-			alerting_prefetch(rv->alerting, b->rov_at[i],
-			    b->rov_pfx[i]);
+			b->rib_hint[i] = alerting_prefetch(rv->alerting,
+			    b->rov_at[i], b->rov_pfx[i]);
 	judged = rv->validator != NULL && b->nrov > 0 &&
 	    validator_check_batch(rv->validator, b->rov_at, b->rov_pfx,
 	    b->nrov, b->rov_res);
+	if (rv->alerting != NULL)
+		for (i = 0; i < b->nrov; i++)
+			alerting_prefetch_tuple(rv->alerting, b->rib_hint[i]);
 	for (i = 0; i < b->n; i++) {
 		e = &b->ent[i];
 		route_work(rv, &e->ctx, e->has_at ? &e->at : NULL, &e->r,

@@ -458,7 +458,7 @@ route_set(struct rib *rib, struct rib_dir *d, struct rib_route *rt,
 	return news;
 }
 
-void
+uint32_t
 rib_prefetch(const struct rib *rib, const struct bgp_attrs *at,
     const struct prefix *p)
 {
@@ -466,7 +466,24 @@ rib_prefetch(const struct rib *rib, const struct bgp_attrs *at,
 
 	rib_pfx_prefetch(rib, p, rib_pfx_hash(p));
 	rib_tuple_key_make(&tk, at);
+	/* rib_tuple_get() looks in its cache first, then the table */
+	if (rib->tcache != NULL)
+		__builtin_prefetch(&rib->tcache[tk.hash & (TCACHE_SIZE - 1)]);
 	__builtin_prefetch(&rib->ttab[rib_tuple_home(rib, tk.hash)]);
+	return tk.hash;
+}
+
+void
+rib_prefetch_tuple(const struct rib *rib, uint32_t hash)
+{
+	const struct rib_tslot *sl = NULL;
+
+	if (rib->tcache != NULL)
+		sl = &rib->tcache[hash & (TCACHE_SIZE - 1)];
+	if (sl == NULL || sl->id == 0 || sl->hash != hash)
+		sl = &rib->ttab[rib_tuple_home(rib, hash)];
+	if (sl->id != 0 && sl->hash == hash)
+		__builtin_prefetch(rib_tuple_at(rib, sl->id));
 }
 
 enum rib_change

@@ -334,6 +334,7 @@ main(int argc, char *argv[])
 	static char line[1 << 16], jbuf[1 << 16], abuf[ALERT_JSON_MAX];
 	struct route_log *rl;
 	struct route_event rev;
+	struct alert_rule *rule;
 	struct alert al;
 	struct ev *ev;
 	FILE *fp, *null;
@@ -391,6 +392,11 @@ main(int argc, char *argv[])
 	}
 	bytes = bytes / i;	/* average line */
 
+	/* the rule, as a ruleset makes it when loaded */
+	rule = alert_rule_new(1, 1000001, 1, 1, "RPKI INVALID: origin AS not "
+	    "authorised", "rpki-invalid", "RPKI invalid", "alert");
+	if (rule == NULL)
+		return 1;
 	/* about a million events a formatter, best round kept */
 	rounds = n * ROUNDS >= 1000000 ? ROUNDS : (unsigned)(1000000 / n);
 	null = fopen("/dev/null", "w");
@@ -442,9 +448,7 @@ main(int argc, char *argv[])
 			rev.pkt = &ev[i].pkt;
 			rev.msg = ev[i].upd;
 			rev.msg_len = ev[i].updlen;
-			alert_init(&al, 1, 1000001, 1, 1, "RPKI INVALID: origin "
-			    "AS not authorised", "rpki-invalid", "RPKI invalid",
-			    "alert", &rev, "sensor", ev[i].pkt.num);
+			alert_init(&al, rule, &rev, "sensor", ev[i].pkt.num);
 			if ((ilen = alert_format_json(&al, abuf,
 			    sizeof(abuf))) < 0)
 				return 1;
@@ -455,6 +459,7 @@ main(int argc, char *argv[])
 			best[2] = t;
 	}
 	route_log_close(rl);
+	alert_rule_free(rule);
 	printf("%zu route events, %zu bytes per line\n", n, bytes);
 	printf("direct (route_log_write):  %6.0f ns/event  %7.1f MB/s\n",
 	    best[0] / n * 1e9, n * bytes / best[0] / 1e6);

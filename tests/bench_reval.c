@@ -293,6 +293,7 @@ store(struct rib *rib, const struct rov_index *ri, unsigned sessions,
 
 /* The alert lines of the changed routes, formatted into a ring. */
 struct alerts {
+	struct alert_rule *rule;
 	char	*buf;
 	size_t	 cap, off;
 	size_t	 lines, bytes;
@@ -308,10 +309,7 @@ on_change(void *arg, struct route_event *ev, struct rib_route *rt,
 
 	(void)rt;
 	(void)alerted;
-	/* rules/rovmon.rules' sid 1000002 ("invalid by origin") */
-	alert_init(&a, 1, 1000002, 1, 1, "RPKI: route origin INVALID "
-	    "(origin AS not authorised)", "bgp-hijack",
-	    "Possible BGP hijack", "alert", ev, "bench", 0);
+	alert_init(&a, al->rule, ev, "bench", 0);
 	if (al->cap - al->off < ALERT_JSON_MAX)
 		al->off = 0;
 	if ((n = alert_format_json(&a, al->buf + al->off,
@@ -449,7 +447,11 @@ main(int argc, char *argv[])
 	tstore = now() - t0;
 	al.cap = (size_t)4 << 20;
 	al.off = al.lines = al.bytes = 0;
-	if ((al.buf = malloc(al.cap)) == NULL)
+	/* rules/rovmon.rules' sid 1000002 ("invalid by origin") */
+	al.rule = alert_rule_new(1, 1000002, 1, 1, "RPKI: route origin "
+	    "INVALID (origin AS not authorised)", "bgp-hijack",
+	    "Possible BGP hijack", "alert");
+	if (al.rule == NULL || (al.buf = malloc(al.cap)) == NULL)
 		return 1;
 	if (!json)
 		printf("%zu routes stored (%zu of the log x %u peers, %u "
@@ -483,6 +485,7 @@ main(int argc, char *argv[])
 		    rib_count(rib) / wb[0].wall / 1e6, wb[1].wall,
 		    rib_count(rib) / wb[1].wall / 1e6, ru.ru_maxrss / 1024.0);
 	free(al.buf);
+	alert_rule_free(al.rule);
 	rib_free(rib);
 	aspa_index_free(aa);
 	aspa_index_free(ab);

@@ -1,14 +1,17 @@
 /*
- * alert.h - one alert: a rule's identity copied next to the route event
- * that fired it, and its encodings (docs/alerts.md).
+ * alert.h - one alert: the rule that fired, next to the route event that
+ * fired it, and its encodings (docs/alerts.md).
  *
  *   rib -> rules -> alert (built once) -> sinks (each encodes it)
  *
- * The struct copies the rule's fields (the rule set may be reloaded while
- * an alert is queued) but only points at the route event, which is valid
- * for the duration of the callback that builds the alert: the sinks
- * encode it synchronously (network sinks queue the encoded text, never
- * the struct).
+ * The rule's part of every alert it fires (numbers, strings, and their
+ * JSON text escaped) is built once, when the rules are loaded (struct
+ * alert_rule); an alert only points at it and at the route event, which
+ * is valid for the duration of the callback that builds the alert: the
+ * sinks encode it synchronously (network sinks queue the encoded text,
+ * never the struct).  The output stage (rovmon/output.h) queues copies
+ * of alerts that still point at their rule: a rules reload frees the old
+ * rules only after that queue is empty (alerting_reload()).
  */
 #ifndef ROVMON_ALERT_H
 #define ROVMON_ALERT_H
@@ -19,7 +22,7 @@
 #include "base/sensor_event.h"
 #include "state/route_event.h"
 
-#define ALERT_MSG_MAX		256	/* rule msg, truncated on copy */
+#define ALERT_MSG_MAX		256	/* rule msg, cut to 255 bytes */
 #define ALERT_CLASS_MAX		64	/* classtype name */
 #define ALERT_CLASSDESC_MAX	128	/* classtype description */
 #define ALERT_ACTION_MAX	16	/* "alert", "log", ... */
@@ -34,14 +37,33 @@
  * ~610 bytes of deciding VRPs (8 IPv6 ones) fit whole */
 #define ALERT_TEXT_MAX		2048
 
-struct alert {
-	/* copied from the rule */
+/*
+ * A rule as its alerts show it: the numbers, the four strings cut to the
+ * ALERT_*_MAX sizes (less the NUL; never NULL: "" for none), and the
+ * JSON run of fields ,"rule":"G:S:R",... "action":"..", escaped once
+ * here instead of per alert.  One allocation, freed by alert_rule_free().
+ */
+struct alert_rule {
 	uint32_t	 gid, sid, rev;
 	uint32_t	 priority;	/* 1 = most severe (Snort) */
-	char		 msg[ALERT_MSG_MAX];
-	char		 classtype[ALERT_CLASS_MAX];
-	char		 class_desc[ALERT_CLASSDESC_MAX];
-	char		 action[ALERT_ACTION_MAX];
+	const char	*msg;
+	const char	*classtype;
+	const char	*class_desc;
+	const char	*action;
+	const char	*json;		/* not NUL-terminated */
+	size_t		 json_len;
+};
+
+/* NULL strings are taken as ""; NULL on ENOMEM. */
+struct alert_rule *alert_rule_new(uint32_t gid, uint32_t sid, uint32_t rev,
+	    uint32_t priority, const char *msg, const char *classtype,
+	    const char *class_desc, const char *action);
+void	alert_rule_free(struct alert_rule *);		/* NULL ok */
+
+struct alert {
+	/* not owned: the rule lives as long as its ruleset, which outlives
+	 * every alert of it, queued ones included (see above) */
+	const struct alert_rule *rule;
 	/* not owned: valid while the alert is being emitted; one of the
 	 * two is set: a route event, or a sensor event (alert_event.c) */
 	const struct route_event *ev;
@@ -50,13 +72,8 @@ struct alert {
 	uint64_t	 pkt_num;	/* 0 when no packet caused it */
 };
 
-/*
- * Fill an alert: copies the strings (truncating, NUL-terminated; NULL
- * is taken as ""), keeps the event and sensor pointers.
- */
-void	alert_init(struct alert *, uint32_t gid, uint32_t sid, uint32_t rev,
-	    uint32_t priority, const char *msg, const char *classtype,
-	    const char *class_desc, const char *action,
+/* Fill an alert: pointers only, nothing copied. */
+void	alert_init(struct alert *, const struct alert_rule *,
 	    const struct route_event *, const char *sensor, uint64_t pkt_num);
 
 /*
@@ -85,9 +102,7 @@ int	alert_format_text(const struct alert *, char *buf, size_t cap);
  * encode it (alert_event.c) with the rule's fields and an "event" object
  * in place of "bgp" (docs/alerts.md, "Sensor events").
  */
-void	alert_init_event(struct alert *, uint32_t gid, uint32_t sid,
-	    uint32_t rev, uint32_t priority, const char *msg,
-	    const char *classtype, const char *class_desc, const char *action,
+void	alert_init_event(struct alert *, const struct alert_rule *,
 	    const struct sensor_event *, const char *sensor);
 int	alert_event_json(const struct alert *, char *buf, size_t cap);
 int	alert_event_text(const struct alert *, char *buf, size_t cap);
@@ -103,7 +118,8 @@ void	alert_put_jstr(char *buf, size_t cap, size_t *off, const char *s);
 void	alert_put_base64(char *buf, size_t cap, size_t *off,
 	    const uint8_t *p, size_t n);
 
-/* The rule's part of the envelope: ,"rule":"G:S:R","gid":...,"action":. */
+/* The rule's part of the envelope: ,"rule":"G:S:R","gid":...,"action":..
+ * (the rule's json). */
 void	alert_put_rule(char *buf, size_t cap, size_t *off, const struct alert *);
 
 /* "C2S" (towards port 179), "S2C" (from it), "UNK" (neither or both). */

@@ -110,7 +110,9 @@ void		 alerting_misjudged_fn(void *alerting,
 		    struct rtr_misjudged *out);
 /* SIGHUP: reload the rules (the old ones stay if the file is bad; rules
  * with the same gid:sid:rev and event_filter keep their event_filter
- * counts) and reopen the file sinks. */
+ * counts) and reopen the file sinks.  The old rules are freed, and an
+ * alert points at its rule (alert.h): the caller first empties the
+ * output stage's queue of alerts (output_sync(), rovmon_loop.c). */
 void		 alerting_reload(struct alerting *);
 /*
  * Replace the RIB with one loaded from a checkpoint's body (rib_load())

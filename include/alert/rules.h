@@ -35,6 +35,7 @@ enum rule_action {
 	RULE_PASS,		/* never fires: later rules are suppressed */
 };
 
+struct alert_rule;
 struct rule;
 struct ruleset;
 
@@ -112,6 +113,9 @@ const char	*rule_msg(const struct rule *);		/* "" if none */
 const char	*rule_classtype(const struct rule *);	/* NULL if none */
 const char	*rule_class_desc(const struct rule *);	/* NULL if none */
 unsigned	 rule_priority(const struct rule *);
+/* The rule as its alerts show it (alert/alert.h), built at load: an
+ * alert points at it, so the ruleset must outlive its alerts. */
+const struct alert_rule *rule_alert(const struct rule *);
 const char	*rule_file(const struct rule *);
 unsigned	 rule_line(const struct rule *);
 /* Events that matched (before the event_filter), pass rules included. */

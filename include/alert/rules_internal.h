@@ -106,6 +106,7 @@ struct rule {
 	unsigned	 priority;
 	char		*msg;
 	const struct classification *cls;
+	struct alert_rule *alert;	/* what its alerts show, owned */
 	const char	*file;		/* in ruleset->files */
 	unsigned	 line, sidcol;
 	/* matching */

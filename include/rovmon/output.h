@@ -12,11 +12,13 @@
  * route event (AS path, the deciding VRPs' values, the packet's number,
  * time and length, the BGP message for "b64_data"), or its sensor event
  * with its strings; a route log line's context, attributes, route and
- * verdicts.  Nothing in it points at the packet thread's memory, so a
- * VRP reload, a RIB change or the next packet cannot change a record
- * while it waits.  Records leave the queue in the order they entered, and
- * only the output thread calls the sinks and the route log, so every
- * output file is byte for byte what --threads 1 writes.
+ * verdicts.  Nothing in it points at the packet thread's memory but the
+ * alert's rule (its escaped text, alert/alert.h), which only a rules
+ * reload frees, after output_sync(): a VRP reload, a RIB change or the
+ * next packet cannot change a record while it waits.  Records leave the
+ * queue in the order they entered, and only the output thread calls the
+ * sinks and the route log, so every output file is byte for byte what
+ * --threads 1 writes.
  *
  * What reads the outputs' state from the packet thread (the statistics'
  * alert and route counters, the sinks' counters, reopening files, the

@@ -11,9 +11,10 @@
  * An alert is about 1 KB and a table's burst makes hundreds of thousands,
  * so the line is bounded once (alert_max()) and written with jsonbuf.h's
  * unchecked writers, and what repeats is formatted once and kept per
- * thread: the rule's run of fields (rule_text(), found by content) and
- * the session's addresses (session_of()).  Nothing is shared between
- * threads, so the encoders may run in any thread, on a copy of the alert.
+ * thread: the session's addresses (session_of()).  The rule's run of
+ * fields is the rule's own (struct alert_rule, escaped once when the
+ * rules are loaded).  Nothing is written to shared memory, so the
+ * encoders may run in any thread, on a copy of the alert.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -28,34 +29,13 @@
 #include "rpki/rov.h"
 #include "state/route_json.h"
 
-static void
-copy_str(char *dst, size_t cap, const char *src)
-{
-	size_t n = src != NULL ? strlen(src) : 0;
-
-	if (n >= cap)
-		n = cap - 1;
-	if (n > 0)
-		memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 void
-alert_init(struct alert *a, uint32_t gid, uint32_t sid, uint32_t rev,
-    uint32_t priority, const char *msg, const char *classtype,
-    const char *class_desc, const char *action, const struct route_event *ev,
-    const char *sensor, uint64_t pkt_num)
+alert_init(struct alert *a, const struct alert_rule *rule,
+    const struct route_event *ev, const char *sensor, uint64_t pkt_num)
 {
-	memset(a, 0, sizeof(*a));
-	a->gid = gid;
-	a->sid = sid;
-	a->rev = rev;
-	a->priority = priority;
-	copy_str(a->msg, sizeof(a->msg), msg);
-	copy_str(a->classtype, sizeof(a->classtype), classtype);
-	copy_str(a->class_desc, sizeof(a->class_desc), class_desc);
-	copy_str(a->action, sizeof(a->action), action);
+	a->rule = rule;
 	a->ev = ev;
+	a->sev = NULL;
 	a->sensor = sensor;
 	a->pkt_num = pkt_num;
 }
@@ -358,98 +338,99 @@ put_bgp(char *p, const struct route_event *ev)
 	ALERT_CLASSDESC_MAX + ALERT_ACTION_MAX) + 200)
 
 static char *
-rule_w(char *p, const struct alert *a)
+rule_w(char *p, const struct alert_rule *r)
 {
 	p = jw_lit(p, ",\"rule\":\"");
-	p = jw_u64(p, a->gid);
+	p = jw_u64(p, r->gid);
 	*p++ = ':';
-	p = jw_u64(p, a->sid);
+	p = jw_u64(p, r->sid);
 	*p++ = ':';
-	p = jw_u64(p, a->rev);
+	p = jw_u64(p, r->rev);
 	p = jw_lit(p, "\",\"gid\":");
-	p = jw_u64(p, a->gid);
+	p = jw_u64(p, r->gid);
 	p = jw_lit(p, ",\"sid\":");
-	p = jw_u64(p, a->sid);
+	p = jw_u64(p, r->sid);
 	p = jw_lit(p, ",\"rev\":");
-	p = jw_u64(p, a->rev);
+	p = jw_u64(p, r->rev);
 	p = jw_lit(p, ",\"msg\":");
-	p = jstr_w(p, a->msg);
+	p = jstr_w(p, r->msg);
 	p = jw_lit(p, ",\"class\":");
-	p = jstr_w(p, a->class_desc[0] != '\0' ? a->class_desc :
-	    a->classtype[0] != '\0' ? a->classtype : "none");
+	p = jstr_w(p, r->class_desc[0] != '\0' ? r->class_desc :
+	    r->classtype[0] != '\0' ? r->classtype : "none");
 	p = jw_lit(p, ",\"classtype\":");
-	p = jstr_w(p, a->classtype);
+	p = jstr_w(p, r->classtype);
 	p = jw_lit(p, ",\"priority\":");
-	p = jw_u64(p, a->priority);
+	p = jw_u64(p, r->priority);
 	p = jw_lit(p, ",\"action\":");
-	return jstr_w(p, a->action[0] != '\0' ? a->action : "alert");
+	return jstr_w(p, r->action[0] != '\0' ? r->action : "alert");
 }
 
 /*
- * The rule's run of fields is the same for every alert of a rule, so
- * each thread keeps the text of the last rules it wrote, one slot per
- * sid modulo RULE_SLOTS.  A slot is found by content (the numbers and
- * the four strings compared byte for byte), never by address: an alert
- * is a copy that outlives its rule (a rules reload may put another rule
- * at the same address), and the encoder may run on another thread.
+ * The rule's part of every alert it fires, made once: the strings as an
+ * alert shows them, cut to the ALERT_*_MAX sizes (a cut inside a UTF-8
+ * sequence shows as U+FFFD), and their JSON text, escaped.  Written on
+ * the stack at their largest, then kept in one allocation of their size.
  */
-#define RULE_SLOTS	8
-#define RULE_SLOT_TEXT	768	/* longer texts are not kept */
-
-struct rule_slot {
-	uint32_t	 gid, sid, rev, priority;
-	size_t		 len;		/* 0: empty */
-	char		 msg[ALERT_MSG_MAX];
-	char		 classtype[ALERT_CLASS_MAX];
-	char		 class_desc[ALERT_CLASSDESC_MAX];
-	char		 action[ALERT_ACTION_MAX];
-	char		 text[RULE_SLOT_TEXT];
-};
-
-static _Thread_local struct rule_slot rule_slots[RULE_SLOTS];
-
-static char *
-rule_text(char *p, const struct alert *a)
+struct alert_rule *
+alert_rule_new(uint32_t gid, uint32_t sid, uint32_t rev, uint32_t priority,
+    const char *msg, const char *classtype, const char *class_desc,
+    const char *action)
 {
-	struct rule_slot *k = &rule_slots[a->sid % RULE_SLOTS];
-	char *end;
+	static const size_t cap[4] = { ALERT_MSG_MAX, ALERT_CLASS_MAX,
+	    ALERT_CLASSDESC_MAX, ALERT_ACTION_MAX };
+	const char *src[4] = { msg, classtype, class_desc, action };
+	char strs[4][ALERT_CLASSDESC_MAX > ALERT_MSG_MAX ?
+	    ALERT_CLASSDESC_MAX : ALERT_MSG_MAX];
+	char text[RULE_TEXT_MAX], *p;
+	const char **dst[4];
+	struct alert_rule t, *r;
+	size_t len[4], total = 0, i;
 
-	if (k->len != 0 && k->sid == a->sid && k->gid == a->gid &&
-	    k->rev == a->rev && k->priority == a->priority &&
-	    strcmp(k->msg, a->msg) == 0 &&
-	    strcmp(k->class_desc, a->class_desc) == 0 &&
-	    strcmp(k->classtype, a->classtype) == 0 &&
-	    strcmp(k->action, a->action) == 0)
-		return jw_put(p, k->text, k->len);
-	end = rule_w(p, a);
-	if ((size_t)(end - p) <= sizeof(k->text)) {
-		k->gid = a->gid;
-		k->sid = a->sid;
-		k->rev = a->rev;
-		k->priority = a->priority;
-		/* arrays of the same sizes, NUL-terminated */
-		memcpy(k->msg, a->msg, sizeof(k->msg));
-		memcpy(k->class_desc, a->class_desc, sizeof(k->class_desc));
-		memcpy(k->classtype, a->classtype, sizeof(k->classtype));
-		memcpy(k->action, a->action, sizeof(k->action));
-		memcpy(k->text, p, (size_t)(end - p));
-		k->len = (size_t)(end - p);
+	for (i = 0; i < 4; i++) {
+		len[i] = src[i] != NULL ? strnlen(src[i], cap[i] - 1) : 0;
+		if (len[i] > 0)
+			memcpy(strs[i], src[i], len[i]);
+		strs[i][len[i]] = '\0';
+		total += len[i] + 1;
 	}
-	return end;
+	memset(&t, 0, sizeof(t));
+	t.gid = gid;
+	t.sid = sid;
+	t.rev = rev;
+	t.priority = priority;
+	t.msg = strs[0];
+	t.classtype = strs[1];
+	t.class_desc = strs[2];
+	t.action = strs[3];
+	t.json_len = (size_t)(rule_w(text, &t) - text);
+	if ((r = malloc(sizeof(*r) + total + t.json_len)) == NULL)
+		return NULL;
+	*r = t;
+	p = (char *)(r + 1);
+	dst[0] = &r->msg;
+	dst[1] = &r->classtype;
+	dst[2] = &r->class_desc;
+	dst[3] = &r->action;
+	for (i = 0; i < 4; i++) {
+		memcpy(p, strs[i], len[i] + 1);
+		*dst[i] = p;
+		p += len[i] + 1;
+	}
+	memcpy(p, text, t.json_len);
+	r->json = p;
+	return r;
+}
+
+void
+alert_rule_free(struct alert_rule *r)
+{
+	free(r);
 }
 
 void
 alert_put_rule(char *buf, size_t cap, size_t *off, const struct alert *a)
 {
-	char t[RULE_TEXT_MAX];
-	size_t len;
-
-	if (*off <= cap && RULE_TEXT_MAX <= cap - *off) {
-		*off = (size_t)(rule_text(buf + *off, a) - buf);
-		return;
-	}
-	len = (size_t)(rule_text(t, a) - t);
-	jb_put(buf, cap, off, t, len);
+	jb_put(buf, cap, off, a->rule->json, a->rule->json_len);
 }
 
 /* The Snort 3 alert_json envelope, up to and including "action". */
@@ -473,7 +454,7 @@ put_envelope(char *p, const struct alert *a)
 	st = session_of(ev);
 	p = jw_put(p, st->endpoints, st->elen);
 	p = jw_lit(p, ",\"service\":\"bgp\"");
-	return rule_text(p, a);
+	return jw_put(p, a->rule->json, a->rule->json_len);
 }
 
 /* The UPDATE's bytes go along with announcements, withdrawals and
@@ -509,17 +490,17 @@ put_alert(char *p, const struct alert *a)
 
 /*
  * The most put_alert() writes: the envelope's fixed fields (~330 bytes),
- * the rule's text, the "bgp" object's fixed fields (~2,300 with the
- * rpki and route-leak objects at their largest), the UPDATE in base64,
- * the sensor's name escaped and the AS path.
+ * the "bgp" object's fixed fields (~2,300 with the rpki and route-leak
+ * objects at their largest), the rule's text, the UPDATE in base64, the
+ * sensor's name escaped and the AS path.
  */
-#define ALERT_FIXED_MAX	(4096 + RULE_TEXT_MAX)
+#define ALERT_FIXED_MAX	4096
 
 static size_t
 alert_max(const struct alert *a)
 {
 	const struct route_event *ev = a->ev;
-	size_t n = ALERT_FIXED_MAX;
+	size_t n = ALERT_FIXED_MAX + a->rule->json_len;
 
 	if (has_b64(ev))
 		n += ((size_t)ev->msg_len + 2) / 3 * 4;
@@ -599,6 +580,7 @@ static int
 route_text(const struct alert *a, char *buf, size_t cap)
 {
 	const struct route_event *ev = a->ev;
+	const struct alert_rule *rule = a->rule;
 	const char *reason = NULL, *why = resolve_name(ev->resolve_why);
 	char pfx[PREFIX_STRLEN], peer[IPADDR_STRLEN], origin[16] = "none";
 	char msg[ALERT_MSG_MAX], verdict[ROUTE_JSON_VRPS_TEXT] = "";
@@ -608,8 +590,9 @@ route_text(const struct alert *a, char *buf, size_t cap)
 	if (cap == 0)
 		return 0;
 	/* one line: control characters from the rule file become spaces */
-	for (i = 0; a->msg[i] != '\0'; i++)
-		msg[i] = (unsigned char)a->msg[i] < 0x20 ? ' ' : a->msg[i];
+	for (i = 0; rule->msg[i] != '\0'; i++)
+		msg[i] = (unsigned char)rule->msg[i] < 0x20 ? ' ' :
+		    rule->msg[i];
 	msg[i] = '\0';
 	if (route_json_has_origin(ev->origin_kind))
 		snprintf(origin, sizeof(origin), "AS%u", ev->origin_as);
@@ -621,10 +604,10 @@ route_text(const struct alert *a, char *buf, size_t cap)
 		route_json_vrps_text(&ev->rpki, verdict, sizeof(verdict));
 	n = snprintf(buf, cap, "[%u:%u:%u] %s [Classification: %s] "
 	    "[Priority: %u] %s%s%s %s origin %s rpki %s%s%s%s peer %s AS%u",
-	    a->gid, a->sid, a->rev, msg,
-	    a->class_desc[0] != '\0' ? a->class_desc :
-	    a->classtype[0] != '\0' ? a->classtype : "none", a->priority,
-	    route_event_kind_name(ev->kind),
+	    rule->gid, rule->sid, rule->rev, msg,
+	    rule->class_desc[0] != '\0' ? rule->class_desc :
+	    rule->classtype[0] != '\0' ? rule->classtype : "none",
+	    rule->priority, route_event_kind_name(ev->kind),
 	    ev->kind == RTEV_RESOLVED && why != NULL ? "/" : "",
 	    ev->kind == RTEV_RESOLVED && why != NULL ? why : "",
 	    prefix_fmt(&ev->prefix, pfx, sizeof(pfx)), origin,

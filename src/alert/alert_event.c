@@ -18,13 +18,10 @@
 #include "state/route_json.h"
 
 void
-alert_init_event(struct alert *a, uint32_t gid, uint32_t sid, uint32_t rev,
-    uint32_t priority, const char *msg, const char *classtype,
-    const char *class_desc, const char *action, const struct sensor_event *sev,
-    const char *sensor)
+alert_init_event(struct alert *a, const struct alert_rule *rule,
+    const struct sensor_event *sev, const char *sensor)
 {
-	alert_init(a, gid, sid, rev, priority, msg, classtype, class_desc,
-	    action, NULL, sensor, sev->pkt_num);
+	alert_init(a, rule, NULL, sensor, sev->pkt_num);
 	a->sev = sev;
 }
 
@@ -118,19 +115,22 @@ int
 alert_event_text(const struct alert *a, char *buf, size_t cap)
 {
 	const struct sensor_event *ev = a->sev;
+	const struct alert_rule *rule = a->rule;
 	char msg[ALERT_MSG_MAX];
 	size_t i;
 	int n;
 
 	if (cap == 0)
 		return 0;
-	for (i = 0; a->msg[i] != '\0'; i++)
-		msg[i] = (unsigned char)a->msg[i] < 0x20 ? ' ' : a->msg[i];
+	for (i = 0; rule->msg[i] != '\0'; i++)
+		msg[i] = (unsigned char)rule->msg[i] < 0x20 ? ' ' :
+		    rule->msg[i];
 	msg[i] = '\0';
 	n = snprintf(buf, cap, "[%u:%u:%u] %s [Classification: %s] "
-	    "[Priority: %u] %s%s%s%s%s", a->gid, a->sid, a->rev, msg,
-	    a->class_desc[0] != '\0' ? a->class_desc :
-	    a->classtype[0] != '\0' ? a->classtype : "none", a->priority,
+	    "[Priority: %u] %s%s%s%s%s", rule->gid, rule->sid, rule->rev, msg,
+	    rule->class_desc[0] != '\0' ? rule->class_desc :
+	    rule->classtype[0] != '\0' ? rule->classtype : "none",
+	    rule->priority,
 	    sensor_event_type_name(ev->type),
 	    ev->subject != NULL ? " " : "",
 	    ev->subject != NULL ? ev->subject : "",

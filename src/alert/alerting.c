@@ -28,10 +28,8 @@ fire(void *arg, const struct rule *r, const struct route_event *ev)
 	struct alerting *al = arg;
 	struct alert a;
 
-	alert_init(&a, rule_gid(r), rule_sid(r), rule_rev(r),
-	    rule_priority(r), rule_msg(r), rule_classtype(r),
-	    rule_class_desc(r), rule_action_name(rule_action(r)), ev,
-	    al->cfg.sensor, ev->pkt != NULL ? ev->pkt->num : 0);
+	alert_init(&a, rule_alert(r), ev, al->cfg.sensor,
+	    ev->pkt != NULL ? ev->pkt->num : 0);
 	sinks_emit(al->sinks, &a);
 }
 
@@ -177,10 +175,7 @@ fire_event(void *arg, const struct rule *r, const struct sensor_event *ev)
 	struct alerting *al = arg;
 	struct alert a;
 
-	alert_init_event(&a, rule_gid(r), rule_sid(r), rule_rev(r),
-	    rule_priority(r), rule_msg(r), rule_classtype(r),
-	    rule_class_desc(r), rule_action_name(rule_action(r)), ev,
-	    al->cfg.sensor);
+	alert_init_event(&a, rule_alert(r), ev, al->cfg.sensor);
 	sinks_emit(al->sinks, &a);
 }
 
@@ -223,6 +218,8 @@ alerting_reload(struct alerting *al)
 		if ((kept = rules_take_state(rs, al->rules)) == -1)
 			log_warnx("%s: event_filter state not kept: out of "
 			    "memory", al->cfg.rules);
+		/* the alerts of the old rules point at them (rule_alert()):
+		 * none may still wait in the output stage (alerting.h) */
 		rules_free(al->rules);
 		al->rules = rs;
 		log_info("%s: %u rules loaded, %d kept their event_filter "

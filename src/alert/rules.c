@@ -346,6 +346,7 @@ uint32_t rule_sid(const struct rule *r) { return r->sid; }
 uint32_t rule_rev(const struct rule *r) { return r->rev; }
 const char *rule_msg(const struct rule *r) { return r->msg; }
 unsigned rule_priority(const struct rule *r) { return r->priority; }
+const struct alert_rule *rule_alert(const struct rule *r) { return r->alert; }
 const char *rule_file(const struct rule *r) { return r->file; }
 unsigned rule_line(const struct rule *r) { return r->line; }
 uint64_t rule_matches(const struct rule *r) { return r->matches; }

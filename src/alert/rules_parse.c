@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "alert/alert.h"
 #include "alert/rules_internal.h"
 #include "base/sensor_event.h"
 
@@ -538,6 +539,7 @@ void
 rules_clear_rule(struct rule *r)
 {
 	free(r->msg);
+	alert_rule_free(r->alert);
 	free(r->pfx);
 	free(r->peer_addr);
 	free(r->origin.v);
@@ -649,6 +651,13 @@ rules_parse_rule(struct loader *ld, enum rule_action action, char *p)
 		r.priority = r.cls != NULL ? r.cls->prio :
 		    RULES_DEFAULT_PRIORITY;
 	if (r.msg == NULL && (r.msg = strdup("")) == NULL) {
+		rules_lerr(ld, NULL, "expected memory, got ENOMEM");
+		goto fail;
+	}
+	/* its alerts' text, escaped once here rather than per alert */
+	if ((r.alert = alert_rule_new(r.gid, r.sid, r.rev, r.priority, r.msg,
+	    rule_classtype(&r), rule_class_desc(&r),
+	    rule_action_name(r.action))) == NULL) {
 		rules_lerr(ld, NULL, "expected memory, got ENOMEM");
 		goto fail;
 	}

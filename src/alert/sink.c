@@ -306,7 +306,7 @@ sinks_emit_direct(struct sinks *ss, const struct alert *a)
 		    s->def_min_priority;
 		if (!is_net(s))
 			s->c.emitted++;
-		if (min != 0 && a->priority > min) {
+		if (min != 0 && a->rule->priority > min) {
 			if (!is_net(s))
 				s->c.filtered++;
 			else

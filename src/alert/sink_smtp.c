@@ -66,12 +66,13 @@ size_t
 sink_smtp_subject(const struct alert *a, char *subject, size_t len)
 {
 	const struct route_event *ev = a->ev;
+	const struct alert_rule *r = a->rule;
 	char pfx[PREFIX_STRLEN], origin[16] = "none";
 	size_t i;
 
 	if (a->sev != NULL)	/* a sensor event: its type and subject */
-		snprintf(subject, len, "[rovmon] P%u %.80s %s %s", a->priority,
-		    a->msg, sensor_event_type_name(a->sev->type),
+		snprintf(subject, len, "[rovmon] P%u %.80s %s %s", r->priority,
+		    r->msg, sensor_event_type_name(a->sev->type),
 		    a->sev->subject != NULL ? a->sev->subject : "");
 	else {
 		if (ev->origin_kind == ORIGIN_AS_SEQ ||
@@ -79,8 +80,8 @@ sink_smtp_subject(const struct alert *a, char *subject, size_t len)
 			snprintf(origin, sizeof(origin), "AS%u",
 			    ev->origin_as);
 		snprintf(subject, len,
-		    "[rovmon] P%u %.80s %s origin %s %s %s", a->priority,
-		    a->msg, prefix_fmt(&ev->prefix, pfx, sizeof(pfx)), origin,
+		    "[rovmon] P%u %.80s %s origin %s %s %s", r->priority,
+		    r->msg, prefix_fmt(&ev->prefix, pfx, sizeof(pfx)), origin,
 		    route_event_kind_name(ev->kind),
 		    ev->has_rpki ? rov_state_name(ev->rpki.state) : "");
 	}

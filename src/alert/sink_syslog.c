@@ -86,7 +86,7 @@ syslog_emit(struct sink *s, const struct sink_alert *sa)
 	char text[ALERT_TEXT_MAX];
 
 	alert_format_text(sa->a, text, sizeof(text));
-	syslog(y->facility | syslog_level(sa->a->priority), "%s", text);
+	syslog(y->facility | syslog_level(sa->a->rule->priority), "%s", text);
 	s->c.written++;
 	STAT_INC(alert_syslog);
 }

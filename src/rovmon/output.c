@@ -18,6 +18,10 @@
  * its own copy of the last bytes it received.  Both compare and copy
  * bytes, never pointers, so the output cannot depend on where the
  * decoder kept a message.
+ *
+ * An alert's record points at its rule's text (struct alert_rule), which
+ * is not copied: the ruleset that owns it is freed only by a reload,
+ * which empties the queue first (output_sync() in between_packets()).
  */
 #include <pthread.h>
 #include <stdint.h>

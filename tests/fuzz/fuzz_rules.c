@@ -153,9 +153,7 @@ on_fire(void *arg, const struct rule *r, const struct route_event *ev)
 	char text[ALERT_TEXT_MAX];
 
 	(void)arg;
-	alert_init(&a, rule_gid(r), rule_sid(r), rule_rev(r), rule_priority(r),
-	    rule_msg(r), rule_classtype(r), rule_class_desc(r),
-	    rule_action_name(rule_action(r)), ev, "fuzz", 1);
+	alert_init(&a, rule_alert(r), ev, "fuzz", 1);
 	if (alert_format_json(&a, jbuf, ALERT_JSON_MAX) < 0) {
 		fprintf(stderr, "fuzz_rules: ALERT_JSON_MAX too small\n");
 		abort();

@@ -89,12 +89,69 @@ not_from_packet(struct fixture *f, enum route_event_kind kind,
 	f->ev.prev_origin_as = prev_origin;
 }
 
+/*
+ * The rules the tests' alerts point at, as a ruleset keeps them: made
+ * once per set of fields (a loop of alerts reuses them), freed by the
+ * group's teardown.
+ */
+#define RULES_MADE_MAX	64
+static struct alert_rule *rules_made[RULES_MADE_MAX];
+static unsigned nrules_made;
+
+static bool
+str_same(const char *a, const char *b)
+{
+	return strcmp(a != NULL ? a : "", b != NULL ? b : "") == 0;
+}
+
+static const struct alert_rule *
+mk_rule(uint32_t gid, uint32_t sid, uint32_t rev, uint32_t prio,
+    const char *msg, const char *classtype, const char *class_desc,
+    const char *action)
+{
+	struct alert_rule *r;
+	unsigned i;
+
+	for (i = 0; i < nrules_made; i++) {
+		r = rules_made[i];
+		if (r->gid == gid && r->sid == sid && r->rev == rev &&
+		    r->priority == prio && str_same(r->msg, msg) &&
+		    str_same(r->classtype, classtype) &&
+		    str_same(r->class_desc, class_desc) &&
+		    str_same(r->action, action))
+			return r;
+	}
+	assert_true(nrules_made < RULES_MADE_MAX);
+	r = alert_rule_new(gid, sid, rev, prio, msg, classtype, class_desc,
+	    action);
+	assert_non_null(r);
+	rules_made[nrules_made++] = r;
+	return r;
+}
+
+static int
+free_rules(void **state)
+{
+	(void)state;
+	while (nrules_made > 0)
+		alert_rule_free(rules_made[--nrules_made]);
+	return 0;
+}
+
+/* An alert of sid 1000001 with msg and priority prio. */
+static void
+mk_alert_p(struct alert *a, const struct fixture *f, const char *msg,
+    uint32_t prio)
+{
+	alert_init(a, mk_rule(1, 1000001, 2, prio, msg, "rpki-invalid",
+	    "RPKI invalid origin", "alert"), &f->ev, "sensor-1",
+	    f->ev.pkt != NULL ? f->ev.pkt->num : 0);
+}
+
 static void
 mk_alert(struct alert *a, const struct fixture *f, const char *msg)
 {
-	alert_init(a, 1, 1000001, 2, 1, msg, "rpki-invalid",
-	    "RPKI invalid origin", "alert", &f->ev, "sensor-1",
-	    f->ev.pkt != NULL ? f->ev.pkt->num : 0);
+	mk_alert_p(a, f, msg, 1);
 }
 
 static const char *
@@ -177,8 +234,8 @@ test_sensor_event(void **state)
 	sensor_event_int(&ev, "serial_lag", -1);
 	sensor_event_bool(&ev, "partial", false);
 	sensor_event_str(&ev, "session_id", NULL);
-	alert_init_event(&a, 1, 1000102, 1, 2, "drift", "rtr-router-drift",
-	    "Router view", "alert", &ev, "s1");
+	alert_init_event(&a, mk_rule(1, 1000102, 1, 2, "drift",
+	    "rtr-router-drift", "Router view", "alert"), &ev, "s1");
 	assert_string_equal(fmt(&a),
 	    "{\"timestamp\":\"24/05/01-12:00:00.123456\",\"@timestamp\":"
 	    "\"2024-05-01T12:00:00.123456Z\",\"pkt_num\":7,\"service\":"
@@ -333,18 +390,19 @@ test_base64(void **state)
 }
 
 /*
- * The rule's fields are kept escaped per thread and found by content: a
- * rule reloaded with the same gid:sid:rev but another msg or class, or
- * another rule in the same slot, writes its own text, and a text from
- * the cache is the one written the first time.
+ * The rule's fields are escaped once, when the rule is made
+ * (alert_rule_new()): each rule writes its own text (one with the same
+ * gid:sid:rev but another msg, class or priority, another sid), the
+ * same bytes every time, and a msg cut at 255 bytes inside a UTF-8
+ * sequence ends in U+FFFD.
  */
 static void
-test_rule_text_cache(void **state)
+test_rule_text(void **state)
 {
 	static const char hostile[] = "x\"\\\n\x01\xff caf\xc3\xa9";
+	char first[ALERT_JSON_MAX], cut[ALERT_MSG_MAX + 2];
 	struct fixture f;
 	struct alert a;
-	char first[ALERT_JSON_MAX];
 
 	(void)state;
 	fill(&f);
@@ -354,25 +412,31 @@ test_rule_text_cache(void **state)
 	    "\"priority\":1,\"action\":\"alert\","));
 	mk_alert(&a, &f, "m2");
 	assert_non_null(strstr(fmt(&a), ",\"msg\":\"m2\","));
-	alert_init(&a, 1, 1000001, 2, 1, "m2", "other", "", "log", &f.ev,
-	    NULL, 42);
+	alert_init(&a, mk_rule(1, 1000001, 2, 1, "m2", "other", "", "log"),
+	    &f.ev, NULL, 42);
 	assert_non_null(strstr(fmt(&a), ",\"msg\":\"m2\",\"class\":"
 	    "\"other\",\"classtype\":\"other\",\"priority\":1,"
 	    "\"action\":\"log\","));
-	alert_init(&a, 1, 1000001, 2, 2, "m2", "other", "", "log", &f.ev,
-	    NULL, 42);
+	alert_init(&a, mk_rule(1, 1000001, 2, 2, "m2", "other", "", "log"),
+	    &f.ev, NULL, 42);
 	assert_non_null(strstr(fmt(&a), "\"priority\":2,"));
-	/* the same slot (sid modulo the slots), another rule */
-	alert_init(&a, 1, 1000009, 1, 1, "m2", "other", "", "log", &f.ev,
-	    NULL, 42);
+	/* another rule */
+	alert_init(&a, mk_rule(1, 1000009, 1, 1, "m2", "other", "", "log"),
+	    &f.ev, NULL, 42);
 	assert_non_null(strstr(fmt(&a), "\"rule\":\"1:1000009:1\","
 	    "\"gid\":1,\"sid\":1000009,\"rev\":1,\"msg\":\"m2\","));
-	/* escaped once, then from the cache: the same bytes */
+	/* escaped once: the same bytes every time */
 	mk_alert(&a, &f, hostile);
 	strcpy(first, fmt(&a));
 	assert_non_null(strstr(first, "\"msg\":\"x\\\"\\\\\\n\\u0001"
 	    "\\ufffd caf\xc3\xa9\","));
 	assert_string_equal(fmt(&a), first);
+	/* 254 bytes and a 2-byte sequence: the cut keeps its first byte */
+	memset(cut, 'a', ALERT_MSG_MAX - 2);
+	memcpy(cut + ALERT_MSG_MAX - 2, "\xc3\xa9", 3);
+	mk_alert(&a, &f, cut);
+	assert_int_equal(strlen(a.rule->msg), ALERT_MSG_MAX - 1);
+	assert_non_null(strstr(fmt(&a), "aaa\\ufffd\",\"class\":"));
 }
 
 /* A cut keeps exactly the text that fits, at every cap (jsonbuf.h). */
@@ -519,8 +583,8 @@ test_leak_alert(void **state)
 	f.ev.aspa.hop_provider = 4200000000u;
 	f.ev.has_prev_aspa = true;
 	f.ev.prev_aspa_state = ASPA_VALID;
-	alert_init(&a, 1, 1000008, 1, 1, "ASPA INVALID", "aspa-invalid",
-	    "ASPA invalid AS path", "alert", &f.ev, NULL, 0);
+	alert_init(&a, mk_rule(1, 1000008, 1, 1, "ASPA INVALID",
+	    "aspa-invalid", "ASPA invalid AS path", "alert"), &f.ev, NULL, 0);
 	assert_non_null(strstr(fmt(&a), ",\"rpki\":{\"state\":\"valid\","
 	    "\"reason\":null,\"vrps\":[{\"prefix\":\"192.0.2.0/23\","
 	    "\"max_length\":23,\"asn\":64511}],\"covering\":1,"
@@ -551,6 +615,7 @@ static void
 test_text(void **state)
 {
 	static struct vrp v6[ROV_MAX_DECIDING];
+	char longmsg[300];
 	struct fixture f;
 	struct vrp v2;
 	struct alert a;
@@ -583,9 +648,9 @@ test_text(void **state)
 	f.vrp.maxlen = 23;
 	f.vrp.asn = 64500;
 	f.ev.rpki.reason = ROV_REASON_LENGTH;
-	alert_init(&a, 1, 1000002, 2, 1, "RPKI INVALID: prefix longer than "
-	    "ROA maxLength", "rpki-invalid-length", NULL, "alert", &f.ev, NULL,
-	    42);
+	alert_init(&a, mk_rule(1, 1000002, 2, 1, "RPKI INVALID: prefix "
+	    "longer than ROA maxLength", "rpki-invalid-length", NULL, "alert"),
+	    &f.ev, NULL, 42);
 	assert_string_equal(text(&a),
 	    TEXT_HEAD("1000002", "RPKI INVALID: prefix longer than ROA "
 	    "maxLength", "rpki-invalid-length", "1")
@@ -597,9 +662,9 @@ test_text(void **state)
 	f.ev.rpki.state = ROV_NOT_FOUND;
 	f.ev.rpki.reason = ROV_REASON_NONE;
 	f.ev.rpki.nvrps = f.ev.rpki.ncovering = 0;
-	alert_init(&a, 1, 1000005, 2, 3, "RPKI NOT FOUND: no covering ROA",
-	    "rpki-not-found", "RPKI not found: no covering ROA", "alert",
-	    &f.ev, NULL, 42);
+	alert_init(&a, mk_rule(1, 1000005, 2, 3, "RPKI NOT FOUND: no "
+	    "covering ROA", "rpki-not-found", "RPKI not found: no covering ROA",
+	    "alert"), &f.ev, NULL, 42);
 	assert_string_equal(text(&a),
 	    TEXT_HEAD("1000005", "RPKI NOT FOUND: no covering ROA",
 	    "RPKI not found: no covering ROA", "3")
@@ -614,8 +679,8 @@ test_text(void **state)
 	f.ev.resolve_why = RESOLVE_VALID;
 	f.ev.rpki.state = ROV_VALID;
 	f.ev.rpki.reason = ROV_REASON_NONE;
-	alert_init(&a, 1, 1000007, 2, 4, "RPKI alert resolved",
-	    "rpki-resolved", "RPKI alert resolved", "alert", &f.ev, NULL, 42);
+	alert_init(&a, mk_rule(1, 1000007, 2, 4, "RPKI alert resolved",
+	    "rpki-resolved", "RPKI alert resolved", "alert"), &f.ev, NULL, 42);
 	assert_string_equal(text(&a),
 	    TEXT_HEAD("1000007", "RPKI alert resolved", "RPKI alert resolved",
 	    "4")
@@ -656,8 +721,12 @@ test_text(void **state)
 	}
 	f.ev.rpki.nvrps = ROV_MAX_DECIDING;
 	f.ev.rpki.ncovering = 4000000000u;
-	memset(a.msg, 'm', sizeof(a.msg) - 1);
-	a.msg[sizeof(a.msg) - 1] = '\0';
+	/* a longer msg is cut to 255 bytes when the rule is made */
+	memset(longmsg, 'm', sizeof(longmsg) - 1);
+	longmsg[sizeof(longmsg) - 1] = '\0';
+	alert_init(&a, mk_rule(1, 1000007, 2, 4, longmsg, "rpki-resolved",
+	    "RPKI alert resolved", "alert"), &f.ev, NULL, 42);
+	assert_int_equal(strlen(a.rule->msg), ALERT_MSG_MAX - 1);
 	n = strlen(text(&a));
 	assert_int_equal(n, 998);	/* whole: ends with the peer */
 	assert_string_equal(text(&a) + n - 55, "AS4294967295 and "
@@ -716,8 +785,8 @@ test_file_sink(void **state)
 	fill(&f);
 	for (i = 0; i < 10; i++) {
 		f.pkt.num = (uint64_t)i + 1;
-		mk_alert(&a, &f, "RPKI invalid");
-		a.priority = (i == 9) ? 3 : 1;	/* the 10th is filtered */
+		/* the 10th is filtered */
+		mk_alert_p(&a, &f, "RPKI invalid", i == 9 ? 3 : 1);
 		if (i == 5) {
 			/* logrotate: rename, then SIGHUP -> reopen */
 			assert_int_equal(rename(path, rot), 0);
@@ -827,8 +896,7 @@ test_sink_min_priority_defaults(void **state)
 		sinks_set_min_priority(ss, t[i].list_min);
 		assert_int_equal(sinks_add(ss, t[i].spec), 0);
 		for (k = 0; k < 4; k++) {
-			mk_alert(&a, &f, "RPKI not found");
-			a.priority = 3;
+			mk_alert_p(&a, &f, "RPKI not found", 3);
 			sinks_emit(ss, &a);
 		}
 		assert_int_equal(sinks_counters(ss, 0, &c, NULL), 0);
@@ -859,8 +927,8 @@ test_sinks_lost(void **state)
 	assert_int_equal(sinks_add(ss, "file:/dev/full"), 0);
 	assert_int_equal(sinks_add(ss, "stdout,min_priority=1"), 0);
 	for (k = 0; k < 3; k++) {
-		mk_alert(&a, &f, "RPKI invalid");
-		a.priority = 2;		/* stdout: filtered, not lost */
+		/* priority 2: stdout filters it, it is not lost there */
+		mk_alert_p(&a, &f, "RPKI invalid", 2);
 		sinks_emit(ss, &a);
 	}
 	assert_int_equal(sinks_lost(ss, why, sizeof(why)), 3);
@@ -874,8 +942,7 @@ test_sinks_lost(void **state)
 	assert_int_equal(sinks_add(ss, "file:/dev/full"), 0);
 	assert_int_equal(sinks_add(ss, "file:/dev/full,min_priority=1"), 0);
 	for (k = 0; k < 2; k++) {
-		mk_alert(&a, &f, "RPKI invalid");
-		a.priority = 1;
+		mk_alert_p(&a, &f, "RPKI invalid", 1);
 		sinks_emit(ss, &a);
 	}
 	assert_int_equal(sinks_lost(ss, why, sizeof(why)), 4);
@@ -961,9 +1028,8 @@ test_sink_driver(void **state)
 		    RTEV_REVALIDATE : RTEV_RESOLVED;
 		f.ev.resolve_why = f.ev.kind == RTEV_RESOLVED ?
 		    RESOLVE_WITHDRAWN : RESOLVE_NONE;
-		mk_alert(&a, &f, i % 2 ? "RPKI invalid \"quoted\" caf\xc3\xa9" :
-		    "RPKI invalid");
-		a.priority = 1 + (uint32_t)(i % 3);
+		mk_alert_p(&a, &f, i % 2 ? "RPKI invalid \"quoted\" "
+		    "caf\xc3\xa9" : "RPKI invalid", 1 + (uint32_t)(i % 3));
 		sinks_emit(ss, &a);
 		if (pause != NULL && i == n / 2) {
 			/* the script kills the endpoints now; the pause is
@@ -1001,7 +1067,7 @@ main(void)
 		cmocka_unit_test(test_leak_alert),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_base64),
-		cmocka_unit_test(test_rule_text_cache),
+		cmocka_unit_test(test_rule_text),
 		cmocka_unit_test(test_cuts),
 		cmocka_unit_test(test_timestamps),
 		cmocka_unit_test(test_too_small_and_huge_path),
@@ -1014,5 +1080,5 @@ main(void)
 		cmocka_unit_test(test_sensor_event),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, NULL, free_rules);
 }

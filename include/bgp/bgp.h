@@ -179,7 +179,8 @@ struct bgp_msg_ctx {
 	/* The message's number in the run, from 1 (0: not from a session):
 	 * routes with the same msg_seq come from one UPDATE, so a consumer
 	 * that keeps them past the callback copies its bytes once
-	 * (rovmon/route_batch.c). */
+	 * (rovmon/route_batch.c, and the output stage's alert records,
+	 * rovmon/output.c, through route_event.msg_seq). */
 	uint64_t	msg_seq;
 };
 

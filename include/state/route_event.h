@@ -126,6 +126,7 @@ struct route_event {
 	const struct packet	*pkt;
 	const uint8_t		*msg;
 	uint32_t		 msg_len;
+	uint64_t		 msg_seq;	/* bgp_msg_ctx's: 0 unknown */
 };
 
 const char	*route_event_kind_name(enum route_event_kind);

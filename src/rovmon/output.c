@@ -12,12 +12,12 @@
  * The BGP message an alert quotes ("b64_data") is the same for every
  * alert of one UPDATE (a speaker that packs many prefixes per UPDATE,
  * as route servers do; BIRD's full table in make bench has 1.06 a
- * message, where this saves nothing): the packet thread keeps the last
- * message it queued and
- * sends the bytes again only when they differ; the output thread keeps
- * its own copy of the last bytes it received.  Both compare and copy
- * bytes, never pointers, so the output cannot depend on where the
- * decoder kept a message.
+ * message, where this saves nothing): the packet thread remembers the
+ * number of the last message whose bytes it queued (the decoder's
+ * msg_seq, one number per message) and sends the bytes again only for
+ * another; the output thread keeps its own copy of the last bytes it
+ * received.  Numbers and bytes, never pointers: the output cannot
+ * depend on where the decoder kept a message.
  *
  * An alert's record points at its rule's text (struct alert_rule), which
  * is not copied: the ruleset that owns it is freed only by a reload,
@@ -78,10 +78,9 @@ struct output {
 	pthread_t	 thread;
 	bool		 drain_due;	/* an alert queued since the last drain */
 	bool		 flush_due;	/* a route line since the last flush */
-	/* packet thread: the last message queued */
-	uint8_t		*pmsg;		/* MSG_KEEP_MAX */
-	size_t		 pmsg_len;
-	bool		 pmsg_valid;
+	/* packet thread: the msg_seq of the last message whose bytes were
+	 * queued and are kept by the output thread; 0 none */
+	uint64_t	 pmsg_seq;
 	/* output thread: the last message received */
 	uint8_t		*cmsg;		/* MSG_KEEP_MAX */
 	double		 cpu;		/* the output thread's, at its end */
@@ -176,21 +175,11 @@ pkt_copy(struct packet *dst, const struct packet *src)
 	dst->caplen = 0;
 }
 
+/* The output thread holds ev's message already: the last sent. */
 static bool
-msg_same(struct output *o, const uint8_t *msg, size_t len)
+msg_sent(const struct output *o, const struct route_event *ev)
 {
-	return o->pmsg_valid && o->pmsg_len == len &&
-	    memcmp(o->pmsg, msg, len) == 0;
-}
-
-static void
-msg_keep(struct output *o, const uint8_t *msg, size_t len)
-{
-	o->pmsg_valid = len <= MSG_KEEP_MAX;
-	if (o->pmsg_valid) {
-		memcpy(o->pmsg, msg, len);
-		o->pmsg_len = len;
-	}
+	return ev->msg_seq != 0 && ev->msg_seq == o->pmsg_seq;
 }
 
 /* A record too large for the queue (cannot happen: a 64 KiB message and
@@ -217,8 +206,7 @@ put_route_alert(struct output *o, const struct alert *a)
 	if (ev->has_rpki)
 		n += r8(nvrps(&ev->rpki) * sizeof(struct vrp));
 	n += path_bytes(ev->aspath);
-	if (ev->msg != NULL && ev->msg_len > 0 &&
-	    !msg_same(o, ev->msg, ev->msg_len)) {
+	if (ev->msg != NULL && ev->msg_len > 0 && !msg_sent(o, ev)) {
 		msg_new = true;
 		n += r8(ev->msg_len);
 	}
@@ -247,7 +235,8 @@ put_route_alert(struct output *o, const struct alert *a)
 		m = bump(&b, ev->msg_len);
 		memcpy(m, ev->msg, ev->msg_len);
 		rec->ev.msg = m;
-		msg_keep(o, ev->msg, ev->msg_len);
+		/* take_msg() keeps what fits */
+		o->pmsg_seq = ev->msg_len <= MSG_KEEP_MAX ? ev->msg_seq : 0;
 	}
 	spsc_commit(o->q);
 }
@@ -483,14 +472,11 @@ output_start(struct sinks *ss, struct route_log *rl)
 	int e;
 
 	if ((o = calloc(1, sizeof(*o))) == NULL ||
-	    (o->pmsg = malloc(MSG_KEEP_MAX)) == NULL ||
 	    (o->cmsg = malloc(MSG_KEEP_MAX)) == NULL ||
 	    (o->q = spsc_new(OUTPUT_QUEUE_BYTES)) == NULL) {
 		log_warn("output stage");
-		if (o != NULL) {
-			free(o->pmsg);
+		if (o != NULL)
 			free(o->cmsg);
-		}
 		free(o);
 		return NULL;
 	}
@@ -500,7 +486,6 @@ output_start(struct sinks *ss, struct route_log *rl)
 		log_warnx("output stage: cannot start its thread: %s",
 		    strerror(e));
 		spsc_free(o->q);
-		free(o->pmsg);
 		free(o->cmsg);
 		free(o);
 		return NULL;
@@ -533,7 +518,6 @@ output_stop(struct output *o)
 	    (unsigned long long)c.full_waits, (unsigned long long)c.empty_waits,
 	    (unsigned long long)c.barriers, thread_cpu(), o->cpu);
 	spsc_free(o->q);
-	free(o->pmsg);
 	free(o->cmsg);
 	free(o);
 }

@@ -364,6 +364,7 @@ ev_ctx(struct route_event *ev, const struct bgp_msg_ctx *ctx,
 	ev->pkt = ctx->pkt;
 	ev->msg = ctx->msg;
 	ev->msg_len = ctx->msg_len;
+	ev->msg_seq = ctx->msg_seq;
 	ev->prefix = r->prefix;
 	ev->has_path_id = r->has_path_id;
 	ev->path_id = r->has_path_id ? r->path_id : 0;

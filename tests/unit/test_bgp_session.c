@@ -26,7 +26,7 @@ struct ev {
 	unsigned	 code, subcode, afi, safi;
 	uint32_t	 msg_len, peer_as, local_as;
 	uint16_t	 src_port;
-	uint64_t	 pkt_num;
+	uint64_t	 pkt_num, msg_seq;
 	bool		 has_path_id;
 	uint32_t	 path_id, origin_as;
 	uint8_t		 inferred, plen;
@@ -52,6 +52,7 @@ rec_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *a,
 	e->event = (int)r->event;
 	e->afi = r->afi;
 	e->msg_len = ctx->msg_len;
+	e->msg_seq = ctx->msg_seq;
 	e->peer_as = ctx->peer_as;
 	e->src_port = ctx->src_port;
 	e->has_path_id = r->has_path_id;
@@ -85,6 +86,7 @@ rec_session(void *arg, const struct bgp_msg_ctx *ctx,
 	e->afi = si->afi;
 	e->safi = si->safi;
 	e->msg_len = ctx->msg_len;
+	e->msg_seq = ctx->msg_seq;
 	e->peer_as = ctx->peer_as;
 	e->local_as = ctx->local_as;
 	e->src_port = ctx->src_port;
@@ -604,6 +606,56 @@ announce_update(uint8_t *b, bool as4, bool addpath)
 	return update(b, u.b, u.n);
 }
 
+/*
+ * Each message dispatched gets the next number (msg_seq): every route of
+ * one UPDATE shares it; the same bytes sent again are another message,
+ * with another number; numbers never repeat across directions and
+ * sessions.  The output stage sends an UPDATE's bytes once per number.
+ */
+static void
+test_msg_seq(void **state)
+{
+	static const uint8_t caps[] = { 65, 4, 0, 0, 0xfd, 0xe9 };
+	struct buf a = { .n = 0 }, p = { .n = 0 }, n = { .n = 0 }, u;
+	uint8_t b[256];
+	size_t len;
+	uint64_t first;
+	struct bgp_session *s = new_session(), *s2;
+
+	(void)state;
+	feed(s, 0, b, open_msg(b, 23456, caps, sizeof(caps)));
+	feed(s, 1, b, open_msg(b, 23456, caps, sizeof(caps)));
+	nev = 0;
+	b_origin(&a, 0);
+	b_seg(&p, AS_SEQUENCE, 4, 1, 65001u);
+	b_attr(&a, 0x40, 2, p.b, p.n);
+	b_nexthop(&a, "192.0.2.1");
+	b_pfx(&n, "192.0.2.0/24", -1);
+	b_pfx(&n, "198.51.100.0/24", -1);
+	b_update(&u, NULL, &a, &n);
+	len = update(b, u.b, u.n);
+	len += keepalive(b + len);
+	memcpy(b + len, b, len - 19);	/* the UPDATE again */
+	len += len - 19;
+	feed(s, 0, b, len);
+	assert_int_equal(nev, 4);
+	first = evs[0].msg_seq;
+	assert_true(first > 0);
+	assert_true(evs[1].msg_seq == first);
+	assert_true(evs[2].msg_seq == first + 2);	/* the KEEPALIVE */
+	assert_true(evs[3].msg_seq == first + 2);
+	feed(s, 1, b, len);
+	assert_int_equal(nev, 8);
+	assert_true(evs[4].msg_seq == first + 3);
+	assert_true(evs[7].msg_seq == first + 5);
+	s2 = new_session();
+	feed(s2, 0, b, len);
+	assert_true(nev > 0);
+	assert_true(evs[0].msg_seq == first + 6);
+	bgp_session_free(s2);
+	bgp_session_free(s);
+}
+
 static void
 test_infer_as4(void **state)
 {
@@ -799,6 +851,7 @@ main(void)
 		cmocka_unit_test(test_infer_as2_addpath),
 		cmocka_unit_test(test_one_open_seen),
 		cmocka_unit_test(test_notification_names),
+		cmocka_unit_test(test_msg_seq),
 		cmocka_unit_test(test_route_refresh_and_reasm_ops),
 		cmocka_unit_test(test_random_noise),
 	};

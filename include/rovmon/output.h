@@ -3,10 +3,10 @@
  * formats and writes the alerts and the route log, fed by the packet
  * thread through a bounded queue (base/spsc.h) of self-contained records.
  *
- *   packet thread: ... rules -> alert -> sinks_emit() --divert--+
- *                  ... validation -> output_route() ------------+--> queue
+ *   packet thread: ... rules -> alert -> sinks_emit() ----divert--+
+ *                  ... validation -> route_log_write() --divert--+--> queue
  *   output thread: queue -> sinks_emit_direct() (format, sinks)
- *                        -> route_log_write() (format, write)
+ *                        -> route_log_write_direct() (format, write)
  *
  * A record is a deep copy of what the formatter reads: the alert with its
  * route event (AS path, the deciding VRPs' values, the packet's number,
@@ -43,26 +43,22 @@ struct output;
 #define OUTPUT_QUEUE_BYTES	((size_t)4 << 20)
 
 /*
- * Start the thread and divert ss's emits and drains to it (either may be
- * NULL).  NULL with an error logged.  Packet thread, which is then the
- * only producer.
+ * Start the thread and divert ss's emits and drains and rl's writes and
+ * flushes to it (either may be NULL): the callers go on calling
+ * sinks_emit() and route_log_write() and never choose.  NULL with an
+ * error logged.  Packet thread, which is then the only producer.
+ * Records are handed over in batches; a drain of the alerts
+ * (sinks_drain(): at least once a second, and on a quiet link) and a
+ * flush of the route log hand over everything before them at once, so a
+ * line reaches its file when it would with --threads 1.
  */
 struct output	*output_start(struct sinks *ss, struct route_log *rl);
-/* route_log_write() and route_log_flush() through the queue.  Records
- * are handed over in batches; a drain of the alerts (sinks_drain(): at
- * least once a second, and on a quiet link) and a flush of the route log
- * hand over everything before them at once, so a line reaches its file
- * when it would with --threads 1. */
-void		 output_route(struct output *, const struct bgp_msg_ctx *,
-		    const struct bgp_attrs *, const struct bgp_route *,
-		    const struct route_verdict *v);
-void		 output_routes_flush(struct output *);
 
 /* Wait until every record is written out (see above).  NULL ok. */
 void		 output_sync(struct output *);
-/* output_sync(), stop and join the thread, give ss back to its callers
- * (emits are direct again) and free; -v logs the queue's counts and each
- * thread's CPU time.  NULL ok. */
+/* output_sync(), stop and join the thread, give ss and rl back to their
+ * callers (emits and writes are direct again) and free; -v logs the
+ * queue's counts and each thread's CPU time.  NULL ok. */
 void		 output_stop(struct output *);
 
 #endif /* ROVMON_OUTPUT_H */

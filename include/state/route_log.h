@@ -43,6 +43,26 @@ int	route_log_close(struct route_log *);
 void	route_log_write(struct route_log *, const struct bgp_msg_ctx *,
 	    const struct bgp_attrs *, const struct bgp_route *,
 	    const struct route_verdict *v);
+/*
+ * The output stage (--threads 2 and more, rovmon/output.h) takes over
+ * route_log_write() and route_log_flush() with a divert, as it does the
+ * alert sinks' (sinks_divert()): they queue a copy for its thread, which
+ * calls the _direct forms, what they do without a divert.  The other
+ * calls stay direct: their caller makes sure that thread is idle first.
+ * d NULL: no divert.  So the callers never choose between the two.
+ */
+struct route_log_divert {
+	void	(*write)(void *arg, const struct bgp_msg_ctx *,
+		    const struct bgp_attrs *, const struct bgp_route *,
+		    const struct route_verdict *);
+	void	(*flush)(void *arg);
+	void	*arg;
+};
+void	route_log_divert(struct route_log *, const struct route_log_divert *d);
+void	route_log_write_direct(struct route_log *, const struct bgp_msg_ctx *,
+	    const struct bgp_attrs *, const struct bgp_route *,
+	    const struct route_verdict *v);
+void	route_log_flush_direct(struct route_log *);
 /* bgp_sink.route callback without validation (the leak check only);
  * arg is the route_log. */
 void	route_log_route(void *arg, const struct bgp_msg_ctx *,

@@ -343,11 +343,13 @@ divert_drain(void *arg)
 	put_command(o, REC_DRAIN);
 }
 
-void
-output_route(struct output *o, const struct bgp_msg_ctx *ctx,
+/* route_log_divert.write */
+static void
+divert_route(void *arg, const struct bgp_msg_ctx *ctx,
     const struct bgp_attrs *at, const struct bgp_route *r,
     const struct route_verdict *v)
 {
+	struct output *o = arg;
 	struct rec_route *rec;
 	struct bump b;
 	size_t n = sizeof(*rec);
@@ -357,7 +359,7 @@ output_route(struct output *o, const struct bgp_msg_ctx *ctx,
 	if (v != NULL && v->rpki != NULL)
 		n += r8(nvrps(v->rpki) * sizeof(struct vrp));
 	if (too_big(o, n)) {
-		route_log_write(o->routes, ctx, at, r, v);
+		route_log_write_direct(o->routes, ctx, at, r, v);
 		return;
 	}
 	o->flush_due = true;
@@ -392,10 +394,13 @@ output_route(struct output *o, const struct bgp_msg_ctx *ctx,
 	spsc_commit(o->q);
 }
 
-/* Only when a line was queued since the last (a quiet link asks often). */
-void
-output_routes_flush(struct output *o)
+/* route_log_divert.flush: only when a line was queued since the last (a
+ * quiet link asks often). */
+static void
+divert_routes_flush(void *arg)
 {
+	struct output *o = arg;
+
 	if (!o->flush_due)
 		return;
 	o->flush_due = false;
@@ -447,7 +452,7 @@ output_main(void *arg)
 			break;
 		case REC_ROUTE:
 			rr = (struct rec_route *)rec;
-			route_log_write(o->routes, &rr->ctx,
+			route_log_write_direct(o->routes, &rr->ctx,
 			    rr->has_at ? &rr->at : NULL, &rr->r,
 			    rr->has_v ? &rr->v : NULL);
 			break;
@@ -455,7 +460,7 @@ output_main(void *arg)
 			sinks_drain_direct(o->sinks);
 			break;
 		case REC_ROUTES_FLUSH:
-			route_log_flush(o->routes);
+			route_log_flush_direct(o->routes);
 			break;
 		}
 		spsc_release(o->q);
@@ -467,6 +472,7 @@ output_main(void *arg)
 struct output *
 output_start(struct sinks *ss, struct route_log *rl)
 {
+	struct route_log_divert rd;
 	struct sinks_divert d;
 	struct output *o;
 	int e;
@@ -496,6 +502,12 @@ output_start(struct sinks *ss, struct route_log *rl)
 		d.arg = o;
 		sinks_divert(ss, &d);
 	}
+	if (rl != NULL) {
+		rd.write = divert_route;
+		rd.flush = divert_routes_flush;
+		rd.arg = o;
+		route_log_divert(rl, &rd);
+	}
 	return o;
 }
 
@@ -510,6 +522,8 @@ output_stop(struct output *o)
 	pthread_join(o->thread, NULL);
 	if (o->sinks != NULL)
 		sinks_divert(o->sinks, NULL);
+	if (o->routes != NULL)
+		route_log_divert(o->routes, NULL);
 	spsc_counts(o->q, &c);
 	log_info("output stage: %llu records; the packet thread waited for "
 	    "room %llu times, the output thread for records %llu times; "

@@ -268,10 +268,7 @@ on_idle(void *arg)
 	struct timeval now;
 
 	/* A quiet link: make what was logged visible to tail -f, Filebeat. */
-	if (rv->output != NULL && rv->routes != NULL)
-		output_routes_flush(rv->output);
-	else
-		route_log_flush(rv->routes);
+	route_log_flush(rv->routes);
 	if (rv->alerting != NULL)
 		alerting_drain(rv->alerting);
 	gettimeofday(&now, NULL);
@@ -426,9 +423,8 @@ route_work(struct rovmon *rv, const struct bgp_msg_ctx *ctx,
 			v.has_aspa = judge_aspa(rv, ctx, at, &v.aspa);
 	}
 	summary_route(rv->summary, ctx, at, r, v.rpki);
-	if (rv->output != NULL && rv->routes != NULL)
-		output_route(rv->output, ctx, at, r, &v);
-	else if (rv->routes != NULL)
+	/* through the output stage with --threads 2 (output_start()) */
+	if (rv->routes != NULL)
 		route_log_write(rv->routes, ctx, at, r, &v);
 	if (rv->alerting != NULL) {
 		alerting_route(rv->alerting, ctx, at, r, &v);

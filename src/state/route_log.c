@@ -59,6 +59,7 @@ struct route_log {
 	bool		 svalid;
 	size_t		 slen;
 	char		 stext[SESS_TEXT];
+	struct route_log_divert divert;	/* write NULL: none */
 };
 
 /*
@@ -146,7 +147,25 @@ route_log_reopen(struct route_log *rl)
 }
 
 void
+route_log_divert(struct route_log *rl, const struct route_log_divert *d)
+{
+	if (d != NULL)
+		rl->divert = *d;
+	else
+		memset(&rl->divert, 0, sizeof(rl->divert));
+}
+
+void
 route_log_flush(struct route_log *rl)
+{
+	if (rl != NULL && rl->divert.flush != NULL)
+		rl->divert.flush(rl->divert.arg);
+	else
+		route_log_flush_direct(rl);
+}
+
+void
+route_log_flush_direct(struct route_log *rl)
 {
 	if (rl == NULL)
 		return;
@@ -316,6 +335,17 @@ put_line(struct route_log *rl, char *p, const struct bgp_msg_ctx *ctx,
 
 void
 route_log_write(struct route_log *rl, const struct bgp_msg_ctx *ctx,
+    const struct bgp_attrs *at, const struct bgp_route *r,
+    const struct route_verdict *v)
+{
+	if (rl->divert.write != NULL)
+		rl->divert.write(rl->divert.arg, ctx, at, r, v);
+	else
+		route_log_write_direct(rl, ctx, at, r, v);
+}
+
+void
+route_log_write_direct(struct route_log *rl, const struct bgp_msg_ctx *ctx,
     const struct bgp_attrs *at, const struct bgp_route *r,
     const struct route_verdict *v)
 {

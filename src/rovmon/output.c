@@ -11,8 +11,8 @@
  *
  * The BGP message an alert quotes ("b64_data") is the same for every
  * alert of one UPDATE (a speaker that packs many prefixes per UPDATE,
- * as route servers do; BIRD's full table in make bench has 1.06 a
- * message, where this saves nothing): the packet thread remembers the
+ * as route servers do; the full table of make bench has 1.20 a
+ * message, where this saves little): the packet thread remembers the
  * number of the last message whose bytes it queued (the decoder's
  * msg_seq, one number per message) and sends the bytes again only for
  * another; the output thread keeps its own copy of the last bytes it

@@ -93,6 +93,15 @@ enum bgp_role_source {
 	BGP_ROLE_SRC_CONFIG,	/* --role ADDR=ROLE */
 };
 
+/*
+ * The encodings of one direction of a session (what bgp_session.h's
+ * producers state, what bgp_sink.message reports).
+ */
+#define BGP_ENC_AS4		0x01	/* 4-octet AS_PATH (RFC 6793) */
+#define BGP_ENC_ADDPATH_V4	0x02	/* ADD-PATH on IPv4 unicast */
+#define BGP_ENC_ADDPATH_V6	0x04	/* ADD-PATH on IPv6 unicast */
+#define BGP_ENC_ALL		0x07
+
 /* Inferred encodings, when the OPENs were not seen. */
 #define BGP_INFER_AS4		0x01	/* 4-octet AS_PATH inferred */
 #define BGP_INFER_AS2		0x02	/* 2-octet AS_PATH inferred */
@@ -160,6 +169,27 @@ struct bgp_route {
 };
 
 /*
+ * Which of a router's views a route was seen in (issue 18).  A session on
+ * the wire and an MRT archive of one show what a speaker sent
+ * (BGP_VIEW_WIRE); a BMP feed (RFC 7854) says which of the monitored
+ * router's RIBs a route monitoring message reports: Adj-RIB-In before or
+ * after its import policy, Adj-RIB-Out (RFC 8671) before or after its
+ * export policy, or its Loc-RIB (RFC 9069).  The route log and alerts
+ * name it ("view") unless it is the wire.
+ */
+enum bgp_view {
+	BGP_VIEW_WIRE = 0,
+	BGP_VIEW_ADJ_IN_PRE,
+	BGP_VIEW_ADJ_IN_POST,
+	BGP_VIEW_ADJ_OUT_PRE,
+	BGP_VIEW_ADJ_OUT_POST,
+	BGP_VIEW_LOC_RIB,
+};
+
+/* "adj-rib-in-pre", ..., "loc-rib"; NULL for BGP_VIEW_WIRE. */
+const char	*bgp_view_name(enum bgp_view);
+
+/*
  * Where an UPDATE came from: the direction it travelled (src = sender)
  * and the frame that completed it.  peer_as is the sender's AS (0 when
  * unknown); local_as the receiver's.
@@ -182,6 +212,7 @@ struct bgp_msg_ctx {
 	 * (rovmon/route_batch.c, and the output stage's alert records,
 	 * rovmon/output.c, through route_event.msg_seq). */
 	uint64_t	msg_seq;
+	uint8_t		view;		/* enum bgp_view: WIRE but for BMP */
 };
 
 /* Session-level events, for route state and logs. */
@@ -248,6 +279,14 @@ struct bgp_sink {
 	void	(*session)(void *arg, const struct bgp_msg_ctx *,
 		    const struct bgp_session_info *);
 	void	*arg;
+	/*
+	 * Optional (NULL: none): every whole message of every session,
+	 * header included (ctx->msg, ctx->msg_len), before it is decoded
+	 * and before the session events it causes, with the encodings
+	 * (BGP_ENC_*) it is decoded with: --write-mrt archives them.
+	 */
+	void	(*message)(void *arg, const struct bgp_msg_ctx *,
+		    unsigned enc);
 };
 
 const char	*bgp_msg_type_name(unsigned type);

@@ -36,6 +36,45 @@ void	bgp_session_close(struct bgp_session *, enum reasm_close,
 void	bgp_session_free(struct bgp_session *);	/* NULL ok */
 
 /*
+ * Producers that frame messages themselves and know more than a wire
+ * capture does (feed/: MRT records, BMP messages; issue 18).
+ */
+/*
+ * One whole message (marker and header included) of direction dir, as
+ * bgp_session_data() would cut it: checked like a framed one, then
+ * decoded and counted.  NULL when taken; otherwise why it was refused
+ * (static text: bad marker, length, type), for the producer to log
+ * with its own position (record number, offset), and nothing happened.
+ */
+const char *bgp_session_message(struct bgp_session *, int dir,
+	    const uint8_t *msg, size_t len, const struct packet *);
+/*
+ * The encodings of direction dir stated by the producer (an MRT subtype,
+ * BMP's A flag): the bits of mask (BGP_ENC_*) take their value from
+ * value, whatever the OPENs say and without inference.  Bits outside
+ * mask are left to the OPENs and inference as before.
+ */
+void	bgp_session_encoding(struct bgp_session *, int dir, unsigned mask,
+	    unsigned value);
+/*
+ * The AS of endpoint i (dir[i]'s sender: 0 = a, 1 = b) where no OPEN
+ * says (an MRT header's peer and local AS, BMP's per-peer header); 0 =
+ * unknown.  An OPEN seen from that endpoint wins.
+ */
+void	bgp_session_set_as(struct bgp_session *, int i, uint32_t as);
+/* Which view of a router the session's routes are (bgp.h); for every
+ * message context from now on. */
+void	bgp_session_set_view(struct bgp_session *, enum bgp_view);
+/*
+ * The BGP session went down, for a reason the producer read (an MRT
+ * state change out of Established, a BMP Peer Down): BGP_SESS_DOWN with
+ * reason (static or outliving the call) and the context of direction 0,
+ * as bgp_session_close() emits for a TCP close.  Does not free.
+ */
+void	bgp_session_down(struct bgp_session *, const char *reason,
+	    const struct packet *);
+
+/*
  * Configured roles (rovmon --role ADDR=ROLE, for speakers that send no
  * Role capability): the speaker at addr has role towards the other end
  * of each of its sessions.  A second call for the same address replaces

@@ -28,12 +28,19 @@
 #define ENC_ALL		0x07
 #define ENC_NBITS	3
 #define ENC_DEFAULT	ENC_AS4	/* preference: as4 on, ADD-PATH off */
+/* The public bits (bgp.h) are these, so stated values need no mapping. */
+_Static_assert(ENC_AS4 == BGP_ENC_AS4 && ENC_AP4 == BGP_ENC_ADDPATH_V4 &&
+    ENC_AP6 == BGP_ENC_ADDPATH_V6 && ENC_ALL == BGP_ENC_ALL,
+    "encoding bits");
 
 struct bgp_infer {
 	uint8_t		fixed;		/* bits decided by the OPENs */
 	uint8_t		sticky;		/* bits confirmed INFER_STICKY times */
 	uint8_t		value;		/* current encoding mask (all bits) */
 	uint8_t		confirm[ENC_NBITS];
+	uint8_t		stated;		/* bits a producer stated
+					 * (bgp_session_encoding()) */
+	uint8_t		stated_value;
 	bool		counted;	/* stats.bgp_inferred done */
 	uint32_t	used;		/* UPDATEs decoded under an inferred
 					 * encoding mask so far */
@@ -41,6 +48,8 @@ struct bgp_infer {
 
 struct bgp_dir {
 	struct bgp_open	 open;		/* what this direction's sender sent */
+	uint32_t	 as_stated;	/* the sender's AS where no OPEN says
+					 * (bgp_session_set_as()), 0 unknown */
 	struct flow_endpoint src, dst;
 	bool		 resync;	/* hunting for a marker */
 	bool		 resync_counted; /* stats.bgp_resyncs done for it */
@@ -63,6 +72,7 @@ struct bgp_session {
 	const struct bgp_sink *sink;
 	uint64_t	 id;
 	enum ext_state	 ext;		/* ext_state(), kept per OPEN */
+	enum bgp_view	 view;		/* bgp_session_set_view() */
 	/* RFC 9234 roles of endpoint i (dir[i].src) towards the other,
 	 * kept by bgp_session_role.c; what it has logged and counted. */
 	enum bgp_role	 role[2];
@@ -98,6 +108,10 @@ enum ext_state bgp_infer_ext_state(const struct bgp_session *);
 /* Recompute the fixed bits of direction d after an OPEN; restart
  * inference. */
 void	 bgp_infer_negotiate(struct bgp_session *, int d);
+/* The encodings a producer stated for direction d (mask bits, value);
+ * recomputes the fixed bits. */
+void	 bgp_infer_state(struct bgp_session *, int d, uint8_t mask,
+	    uint8_t value);
 /* Decoding options for one UPDATE (body, len) of direction d. */
 void	 bgp_infer_update_opts(struct bgp_session *, int d,
 	    const uint8_t *body, size_t len, uint32_t peer_as,

@@ -123,6 +123,20 @@ void	rovmon_loop_sink(struct rovmon *rv);
  */
 int	rovmon_loop_run(struct rovmon *rv);
 
+/*
+ * Inputs that are not a capture (feed/: MRT records, BMP messages; issue
+ * 18) drive the same stages as rovmon_loop_run() does: begin once; for
+ * each record (a packet with its time and number, data NULL), record()
+ * before its messages are fed (the work between packets: signals, VRP
+ * swaps, --stats, the control socket) and record_done() after (its
+ * routes judged); end once, after the last session was closed (a file's
+ * end resolves the sessions still held).
+ */
+void	rovmon_loop_begin(struct rovmon *rv);
+void	rovmon_loop_record(struct rovmon *rv, const struct packet *pkt);
+void	rovmon_loop_record_done(struct rovmon *rv);
+void	rovmon_loop_end(struct rovmon *rv);
+
 /* --stats: open (or reopen) the file; 0, or -1 (reported). */
 int	rovmon_stats_open(struct rovmon *rv);
 /* One statistics line now; 0, or -1 when it could not be written. */

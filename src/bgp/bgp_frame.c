@@ -392,3 +392,37 @@ bgp_session_gap(struct bgp_session *s, int dir, uint64_t nbytes,
 	dr->buflen = 0;
 	resync_enter(dr);
 }
+
+/*
+ * A whole message from a producer that frames messages itself (MRT
+ * records, BMP messages): the same header check as a framed one, no
+ * buffering and no resynchronisation (the producer's framing is the
+ * boundary), then the same dispatch.
+ */
+const char *
+bgp_session_message(struct bgp_session *s, int dir, const uint8_t *msg,
+    size_t len, const struct packet *pkt)
+{
+	struct bgp_dir *dr;
+	struct cursor c;
+	uint16_t mlen;
+	uint8_t type;
+	bool unneg;
+
+	if (s == NULL || (dir != 0 && dir != 1))
+		return "no session";
+	dr = &s->dir[dir];
+	cursor_init(&c, msg, len);
+	if (len < BGP_HEADER_LEN)
+		return "shorter than a BGP header";
+	if (hdr_check(s, &c, &mlen, &type, &unneg) == -1)
+		return "not a plausible BGP header (marker, length or type)";
+	if (mlen != len)
+		return "BGP length differs from the record's";
+	if (unneg)
+		STAT_INC(bgp_ext_unnegotiated);
+	dr->resync = false;
+	bgp_session_dispatch(s, dir, msg, len, pkt, dr->off);
+	dr->off += len;
+	return NULL;
+}

@@ -87,11 +87,24 @@ bgp_infer_negotiate(struct bgp_session *s, int d)
 	    &f))
 		value |= ENC_AP6;
 	fixed |= f ? ENC_AP6 : 0;
+	/* What a producer stated (an MRT subtype, BMP's A flag) wins. */
+	fixed |= inf->stated;
+	value = (uint8_t)((value & ~inf->stated) | inf->stated_value);
 
 	inf->fixed = fixed;
 	inf->sticky = 0;
 	memset(inf->confirm, 0, sizeof(inf->confirm));
 	inf->value = (uint8_t)(value | (ENC_DEFAULT & ~fixed));
+}
+
+void
+bgp_infer_state(struct bgp_session *s, int d, uint8_t mask, uint8_t value)
+{
+	struct bgp_infer *inf = &s->dir[d].inf;
+
+	inf->stated = mask & ENC_ALL;
+	inf->stated_value = value & mask & ENC_ALL;
+	bgp_infer_negotiate(s, d);
 }
 
 /* ---- inference ------------------------------------------------------ */

@@ -178,3 +178,23 @@ bgp_origin_kind_name(enum bgp_origin_kind k)
 		return "none";
 	}
 }
+
+const char *
+bgp_view_name(enum bgp_view v)
+{
+	switch (v) {
+	case BGP_VIEW_WIRE:
+		return NULL;
+	case BGP_VIEW_ADJ_IN_PRE:
+		return "adj-rib-in-pre";
+	case BGP_VIEW_ADJ_IN_POST:
+		return "adj-rib-in-post";
+	case BGP_VIEW_ADJ_OUT_PRE:
+		return "adj-rib-out-pre";
+	case BGP_VIEW_ADJ_OUT_POST:
+		return "adj-rib-out-post";
+	case BGP_VIEW_LOC_RIB:
+		return "loc-rib";
+	}
+	return NULL;
+}

@@ -58,8 +58,8 @@ ctx_fill(const struct bgp_session *s, int d, const uint8_t *msg,
 	ctx->dst_addr = dr->dst.addr;
 	ctx->src_port = dr->src.port;
 	ctx->dst_port = dr->dst.port;
-	ctx->peer_as = dr->open.seen ? dr->open.as : 0;
-	ctx->local_as = rv->open.seen ? rv->open.as : 0;
+	ctx->peer_as = dr->open.seen ? dr->open.as : dr->as_stated;
+	ctx->local_as = rv->open.seen ? rv->open.as : rv->as_stated;
 	/* Endpoint d sends in direction d (bgp_session_role.c). */
 	ctx->sender_role = s->role[d];
 	ctx->role_source = s->role[d] != BGP_ROLE_UNKNOWN ? s->role_src :
@@ -68,6 +68,7 @@ ctx_fill(const struct bgp_session *s, int d, const uint8_t *msg,
 	ctx->msg = msg;
 	ctx->msg_len = (uint32_t)len;
 	ctx->session_id = s->id;
+	ctx->view = (uint8_t)s->view;
 }
 
 /*
@@ -161,6 +162,10 @@ on_update(struct bgp_session *s, int d, struct bgp_msg_ctx *ctx,
 	}
 	bgp_infer_update_opts(s, d, cursor_ptr(body), cursor_left(body),
 	    ctx->peer_as, &opts);
+	if (s->sink != NULL && s->sink->message != NULL)
+		s->sink->message(s->sink->arg, ctx, (opts.as4 ? ENC_AS4 : 0) |
+		    (opts.addpath_v4u ? ENC_AP4 : 0) |
+		    (opts.addpath_v6u ? ENC_AP6 : 0));
 	r = bgp_update_decode(cursor_ptr(body), cursor_left(body), &opts,
 	    dr->scratch, ctx, s->sink, &why);
 	if (r != BGP_UPD_OK)
@@ -306,6 +311,9 @@ bgp_session_dispatch(struct bgp_session *s, int d, const uint8_t *msg,
 	ctx.msg_len = (uint32_t)len;
 	ctx.msg_seq = next_msg_seq++;
 	STAT_INC(bgp_messages);
+	/* An UPDATE is reported once its encodings are chosen (on_update). */
+	if (type != BGP_UPDATE && s->sink != NULL && s->sink->message != NULL)
+		s->sink->message(s->sink->arg, &ctx, s->dir[d].inf.value);
 	count_message(s, d, type, &ctx);
 	switch (type) {
 	case BGP_OPEN:
@@ -440,6 +448,45 @@ bgp_session_close(struct bgp_session *s, enum reasm_close why,
 	/* The end of a capture file says nothing about the session. */
 	emit(s, 0, &ctx, why == REASM_CLOSE_END ? BGP_SESS_CAPTURE_END :
 	    BGP_SESS_DOWN, close_name(why));
+}
+
+void
+bgp_session_down(struct bgp_session *s, const char *reason,
+    const struct packet *pkt)
+{
+	struct bgp_msg_ctx ctx;
+
+	if (s == NULL)
+		return;
+	ctx_fill(s, 0, NULL, 0, pkt, &ctx);
+	emit(s, 0, &ctx, BGP_SESS_DOWN, reason);
+}
+
+void
+bgp_session_encoding(struct bgp_session *s, int dir, unsigned mask,
+    unsigned value)
+{
+	if (s == NULL || (dir != 0 && dir != 1))
+		return;
+	bgp_infer_state(s, dir, (uint8_t)mask, (uint8_t)value);
+}
+
+void
+bgp_session_set_as(struct bgp_session *s, int i, uint32_t as)
+{
+	if (s == NULL || (i != 0 && i != 1))
+		return;
+	s->dir[i].as_stated = as;
+	session_refresh(s);
+}
+
+void
+bgp_session_set_view(struct bgp_session *s, enum bgp_view view)
+{
+	if (s == NULL)
+		return;
+	s->view = view;
+	session_refresh(s);
 }
 
 void

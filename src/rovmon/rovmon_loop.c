@@ -284,11 +284,8 @@ on_packet(void *arg, const struct packet *pkt)
 	struct rovmon *rv = arg;
 	struct tcp_segment seg;
 
-	rv->last = *pkt;
-	rv->last.data = NULL;
-	rv->last.caplen = 0;
 	/* A new VRP generation is adopted between packets, never inside. */
-	between_packets(rv, &pkt->ts);
+	rovmon_loop_record(rv, pkt);
 	summary_progress(rv->summary, rv->cap);
 	if (decode_packet(pkt, &seg) != DECODE_OK)
 		return;
@@ -577,6 +574,47 @@ rovmon_loop_sink(struct rovmon *rv)
 	rv->sink.arg = rv;
 }
 
+void
+rovmon_loop_begin(struct rovmon *rv)
+{
+	/* without VRPs there is no lookup to batch: the copies would only
+	 * cost (decode only, --routes alone) */
+	if (rv->validator != NULL && (rv->batch = route_batch_new()) == NULL)
+		fatal("route_batch_new");
+}
+
+void
+rovmon_loop_record(struct rovmon *rv, const struct packet *pkt)
+{
+	rv->last = *pkt;
+	rv->last.data = NULL;
+	rv->last.caplen = 0;
+	between_packets(rv, &pkt->ts);
+}
+
+void
+rovmon_loop_record_done(struct rovmon *rv)
+{
+	routes_flush(rv);
+}
+
+void
+rovmon_loop_end(struct rovmon *rv)
+{
+	routes_flush(rv);	/* every close flushed; nothing should be left */
+	route_batch_free(rv->batch);
+	rv->batch = NULL;
+	/*
+	 * The end of a file is the end of time: a session still held never
+	 * came back within it (docs/alerts.md, "Session flaps").  A live
+	 * sensor that stops keeps them held: the sessions may well come
+	 * back while it restarts (--state-dir saves them).
+	 */
+	if (rv->alerting != NULL && rv->opt.read_file != NULL)
+		alerting_finish(rv->alerting, rv->last.num != 0 ?
+		    &rv->last.ts : NULL);
+}
+
 int
 rovmon_loop_run(struct rovmon *rv)
 {
@@ -584,10 +622,7 @@ rovmon_loop_run(struct rovmon *rv)
 	int rc_loop;
 
 	reasm_config_default(&rc);
-	/* without VRPs there is no lookup to batch: the copies would only
-	 * cost (decode only, --routes alone) */
-	if (rv->validator != NULL && (rv->batch = route_batch_new()) == NULL)
-		fatal("route_batch_new");
+	rovmon_loop_begin(rv);
 	if (rv->rtr_audit != NULL) {
 		/* RTR flows to the audit, every other one to BGP as before */
 		rv->dispatch.dflt = &bgp_session_reasm_ops;
@@ -617,17 +652,6 @@ rovmon_loop_run(struct rovmon *rv)
 	capture_stats(rv->cap);
 	reasm_finish(rv->reasm, rv->last.num != 0 ? &rv->last : NULL);
 	reasm_free(rv->reasm);
-	routes_flush(rv);	/* every close flushed; nothing should be left */
-	route_batch_free(rv->batch);
-	rv->batch = NULL;
-	/*
-	 * The end of a file is the end of time: a session still held never
-	 * came back within it (docs/alerts.md, "Session flaps").  A live
-	 * sensor that stops keeps them held: the sessions may well come
-	 * back while it restarts (--state-dir saves them).
-	 */
-	if (rv->alerting != NULL && rv->opt.read_file != NULL)
-		alerting_finish(rv->alerting, rv->last.num != 0 ?
-		    &rv->last.ts : NULL);
+	rovmon_loop_end(rv);
 	return rc_loop;
 }

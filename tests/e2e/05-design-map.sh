@@ -5,11 +5,11 @@
 #    `name.h`) in the section of its folder ("### `DIR/`: ..."),
 #  - a file named in a folder's section does not exist in that folder,
 #  - a folder includes a header of a folder below it in the map's order
-#    (base first, then the order data flows: capture, bgp, rpki, state,
+#    (base first, then the order data flows: capture, bgp, feed, rpki, state,
 #    alert, rovmon, rovctl): the layering the map promises.
 set -u
 cd "$(dirname "$0")/../.."
-order="base capture bgp rpki state alert rovmon rovctl"
+order="base capture bgp feed rpki state alert rovmon rovctl"
 fail=""
 n=0
 # The file names listed under each folder's heading: "DIR name.x" lines.

@@ -57,7 +57,7 @@ rec_route(void *arg, const struct bgp_msg_ctx *ctx, const struct bgp_attrs *a,
 	x->otc = a->otc;
 }
 
-static const struct bgp_sink sink = { rec_route, NULL, NULL };
+static const struct bgp_sink sink = { rec_route, NULL, NULL, NULL };
 static struct bgp_update_scratch *sc;
 
 int

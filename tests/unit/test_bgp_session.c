@@ -94,7 +94,7 @@ rec_session(void *arg, const struct bgp_msg_ctx *ctx,
 	e->reason = si->reason;
 }
 
-static const struct bgp_sink sink = { rec_route, rec_session, NULL };
+static const struct bgp_sink sink = { rec_route, rec_session, NULL, NULL };
 
 static struct bgp_session *
 new_session(void)

@@ -81,7 +81,7 @@ rec_session(void *arg, const struct bgp_msg_ctx *ctx,
 	e->mismatch = si->view->role_mismatch;
 }
 
-static const struct bgp_sink sink = { rec_route, rec_session, NULL };
+static const struct bgp_sink sink = { rec_route, rec_session, NULL, NULL };
 
 /* A = 192.0.2.1:40000 (direction 0), B = 192.0.2.2:179 (direction 1). */
 static struct bgp_session *

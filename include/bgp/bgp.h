@@ -72,6 +72,18 @@ enum bgp_origin_kind {
 };
 
 /*
+ * RFC 6811 section 2: a route has an origin AS to validate only when it
+ * comes from the final AS_SEQUENCE or, for an empty path, the sender;
+ * every other kind validates as "none" (never VALID).  kind is an enum
+ * bgp_origin_kind (unsigned: the RIB keeps it in a narrow field).
+ */
+static inline bool
+bgp_origin_known(unsigned kind)
+{
+	return kind == ORIGIN_AS_SEQ || kind == ORIGIN_AS_PEER;
+}
+
+/*
  * BGP roles, RFC 9234 section 4.1, as rovmon holds them: the role of one
  * end towards the other (a provider is BGP_ROLE_PROVIDER towards its
  * customer).  Not the wire values (provider 0 ... peer 4, bgp_role.h

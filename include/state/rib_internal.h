@@ -287,12 +287,6 @@ rib_tuple_otc(struct rib_tuple *a)
 	    rib_nh_len(a->nhfam));
 }
 
-static inline bool
-rib_kind_has_origin(unsigned kind)
-{
-	return kind == ORIGIN_AS_SEQ || kind == ORIGIN_AS_PEER;
-}
-
 /* What an announcement interns: its path, next hop and origin. */
 struct rib_tuple_key {
 	const struct bgp_aspath	*path;

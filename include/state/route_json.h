@@ -60,8 +60,6 @@ void	route_json_endpoints(char *buf, size_t cap, size_t *off,
 /* ,"prefix":"192.0.2.0/24" and ,"path_id":N when ADD-PATH applies. */
 void	route_json_prefix(char *buf, size_t cap, size_t *off,
 	    const struct prefix *, bool has_path_id, uint32_t path_id);
-/* True when the origin is one AS (origin_as means something). */
-bool	route_json_has_origin(enum bgp_origin_kind);
 /*
  * ,"origin_as":N|null,"origin_kind":"seq",
  * "as_path":[..] (null when aspath is NULL),"next_hop":"..."|null

@@ -594,7 +594,7 @@ route_text(const struct alert *a, char *buf, size_t cap)
 		msg[i] = (unsigned char)rule->msg[i] < 0x20 ? ' ' :
 		    rule->msg[i];
 	msg[i] = '\0';
-	if (route_json_has_origin(ev->origin_kind))
+	if (bgp_origin_known(ev->origin_kind))
 		snprintf(origin, sizeof(origin), "AS%u", ev->origin_as);
 	else if (ev->origin_kind == ORIGIN_AS_SET)
 		snprintf(origin, sizeof(origin), "AS_SET");

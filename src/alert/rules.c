@@ -108,8 +108,7 @@ pfx_match(const struct rprefix *rp, const struct prefix *p)
 static bool
 rule_match(const struct rule *r, const struct route_event *ev)
 {
-	bool has_origin = ev->origin_kind == ORIGIN_AS_SEQ ||
-	    ev->origin_kind == ORIGIN_AS_PEER;
+	bool has_origin = bgp_origin_known(ev->origin_kind);
 	struct prefix src;
 	unsigned i;
 

@@ -75,8 +75,7 @@ sink_smtp_subject(const struct alert *a, char *subject, size_t len)
 		    r->msg, sensor_event_type_name(a->sev->type),
 		    a->sev->subject != NULL ? a->sev->subject : "");
 	else {
-		if (ev->origin_kind == ORIGIN_AS_SEQ ||
-		    ev->origin_kind == ORIGIN_AS_PEER)
+		if (bgp_origin_known(ev->origin_kind))
 			snprintf(origin, sizeof(origin), "AS%u",
 			    ev->origin_as);
 		snprintf(subject, len,

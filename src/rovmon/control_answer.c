@@ -185,7 +185,7 @@ route_frame(struct answer *a, const struct route_event *ev, bool alerted,
 	    with_path ? ev->aspath : NULL, &ev->next_hop, ROUTE_JSON_LOG);
 	if (ev->has_rpki && idx != NULL) {
 		rov_check(idx, &ev->prefix,
-		    route_json_has_origin(ev->origin_kind), ev->origin_as,
+		    bgp_origin_known(ev->origin_kind), ev->origin_as,
 		    &res);
 		/* the stored state is the one that counts; the lookup adds
 		 * the deciding VRPs (they agree: the RIB is re-validated

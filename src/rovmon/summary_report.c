@@ -446,8 +446,7 @@ print_invalid(const struct summary *s, FILE *fp,
 			    iv->ncovering - iv->nvrps);
 		tbl_cell(&t, "%" PRIu64, iv->session);
 		tbl_cell(&t, "%s", prefix_fmt(&iv->prefix, p, sizeof(p)));
-		if (iv->origin_kind == ORIGIN_AS_SEQ ||
-		    iv->origin_kind == ORIGIN_AS_PEER)
+		if (bgp_origin_known(iv->origin_kind))
 			tbl_cell(&t, "AS%" PRIu32, iv->origin_as);
 		else
 			tbl_cell(&t, "none (%s)",

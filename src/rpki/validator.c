@@ -560,8 +560,7 @@ validator_check(const struct validator *v, const struct bgp_attrs *at,
 
 	if (v->cur == NULL)
 		return false;
-	has_origin = at->origin_kind == ORIGIN_AS_SEQ ||
-	    at->origin_kind == ORIGIN_AS_PEER;
+	has_origin = bgp_origin_known(at->origin_kind);
 	rov_check(v->cur->rov, &r->prefix, has_origin, at->origin_as, res);
 	count_state(res->state);
 	return true;
@@ -584,9 +583,7 @@ validator_check_batch(const struct validator *v,
 	for (i = 0; i < n; i += m) {
 		m = n - i < CHECK_CHUNK ? n - i : CHECK_CHUNK;
 		for (k = 0; k < m; k++) {
-			has_origin[k] = at[i + k]->origin_kind ==
-			    ORIGIN_AS_SEQ ||
-			    at[i + k]->origin_kind == ORIGIN_AS_PEER;
+			has_origin[k] = bgp_origin_known(at[i + k]->origin_kind);
 			origin[k] = at[i + k]->origin_as;
 		}
 		rov_check_batch(v->cur->rov, p + i, m, has_origin, origin,

@@ -122,7 +122,7 @@ load_tuple(struct loader *l, uint32_t num)
 	NEED(l, cursor_get_u16(&l->c, &nseg), "tuple");
 	if (kind > ORIGIN_AS_CONFED)
 		return refuse(l, "tuple %u: origin kind %u", num, kind);
-	if (k.origin_as != 0 && !rib_kind_has_origin(kind))
+	if (k.origin_as != 0 && !bgp_origin_known(kind))
 		return refuse(l, "tuple %u: origin AS with kind %u", num,
 		    kind);
 	if (nhfam != 0 && nhfam != ADDR_V4 && nhfam != ADDR_V6)

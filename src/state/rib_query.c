@@ -108,8 +108,7 @@ rib_query_match(const struct rib_query_filter *f, const struct route_event *ev)
 	if (f->has_state && ev->rpki.state != f->state)
 		return false;
 	if (f->has_origin && (ev->origin_as != f->origin ||
-	    (ev->origin_kind != ORIGIN_AS_SEQ &&
-	    ev->origin_kind != ORIGIN_AS_PEER)))
+	    !bgp_origin_known(ev->origin_kind)))
 		return false;
 	if (f->has_peer && !ipaddr_eq(&f->peer, &ev->src_addr))
 		return false;

@@ -47,7 +47,7 @@ rib_route_rov(const struct rib *rib, const struct rib_route *rt,
 	struct prefix p;
 
 	route_prefix(rib, rt, &p);
-	rov_check(idx, &p, rib_kind_has_origin(a->kind), a->origin_as, res);
+	rov_check(idx, &p, bgp_origin_known(a->kind), a->origin_as, res);
 }
 
 int
@@ -148,7 +148,7 @@ rib_reval_verdicts(const struct rib *rib, const struct rib_reval_memo *mm,
 		a = rib_tuple_at(rib, rt->tuple);
 		/* entry: origin << 32 | has_origin << 9 | 1 << 8 | verdict */
 		key = (uint64_t)a->origin_as << 32 |
-		    (rib_kind_has_origin(a->kind) ? 1u << 9 : 0) | 1u << 8;
+		    (bgp_origin_known(a->kind) ? 1u << 9 : 0) | 1u << 8;
 		slot = memo_slot(mm, rt->pfx);
 		if (slot != NULL && (*slot & ~(uint64_t)0xff) == key) {
 			v[i - from] = (uint8_t)*slot;
@@ -157,7 +157,7 @@ rib_reval_verdicts(const struct rib *rib, const struct rib_reval_memo *mm,
 		k = b.n++;
 		route_prefix(rib, rt, &b.p[k]);
 		b.pp[k] = &b.p[k];
-		b.has_origin[k] = rib_kind_has_origin(a->kind);
+		b.has_origin[k] = bgp_origin_known(a->kind);
 		b.origin[k] = a->origin_as;
 		b.at[k] = i - from;
 		b.slot[k] = slot;

@@ -64,7 +64,7 @@ rib_tuple_key_make(struct rib_tuple_key *k, const struct bgp_attrs *at)
 	k->path = &at->aspath;
 	k->nh = at->next_hop.a;
 	k->kind = (uint8_t)at->origin_kind;
-	k->origin_as = rib_kind_has_origin(k->kind) ? at->origin_as : 0;
+	k->origin_as = bgp_origin_known(k->kind) ? at->origin_as : 0;
 	k->nhfam = (uint8_t)(rib_nh_len(at->next_hop.family) != 0 ?
 	    at->next_hop.family : 0);
 	k->has_otc = at->has_otc;

@@ -33,8 +33,7 @@ judge_dir(const struct rib *rib, const struct rib_dir *d, const struct rov_index
 		rt = &d->t.r[i];
 		t = rib_tuple_at(rib, rt->tuple);
 		rib_pfx_prefix(rib, rt->pfx, &p);
-		has_origin = t->kind == ORIGIN_AS_SEQ ||
-		    t->kind == ORIGIN_AS_PEER;
+		has_origin = bgp_origin_known(t->kind);
 		origin = has_origin ? t->origin_as : 0;
 		rov_check(ref, &p, has_origin, origin, &a);
 		rov_check(router, &p, has_origin, origin, &b);

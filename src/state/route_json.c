@@ -152,12 +152,6 @@ route_json_prefix(char *buf, size_t cap, size_t *off, const struct prefix *pf,
 	jb_put(buf, cap, off, t, len);
 }
 
-bool
-route_json_has_origin(enum bgp_origin_kind kind)
-{
-	return kind == ORIGIN_AS_SEQ || kind == ORIGIN_AS_PEER;
-}
-
 /* Every segment's brackets (at most {"confed_seq":[ and ]}) and comma,
  * every ASN's 10 digits and comma. */
 size_t
@@ -251,7 +245,7 @@ rjw_origin_path(char *p, enum bgp_origin_kind kind, uint32_t origin_as,
     enum route_json_dialect d)
 {
 	p = jw_lit(p, ",\"origin_as\":");
-	if (route_json_has_origin(kind))
+	if (bgp_origin_known(kind))
 		p = jw_u64(p, origin_as);
 	else
 		p = jw_lit(p, "null");

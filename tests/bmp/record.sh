@@ -79,6 +79,6 @@ record() { # record NAME N4 N6 POLICY MIRRORING STATS IMPORT-REJECT-AS
 
 record gobgp-bmp-pre 3000 500 pre-policy false 0 ""
 F=$(tcpdump -r "$OUT/gobgp-bmp-pre.pcap" 2> /dev/null | wc -l)
-editcap -r "$OUT/gobgp-bmp-pre.pcap" "$OUT/gobgp-bmp-midstream.pcap" "$((F / 3))-$F" &&
+editcap -F pcap -r "$OUT/gobgp-bmp-pre.pcap" "$OUT/gobgp-bmp-midstream.pcap" "$((F / 3))-$F" &&
 	echo "gobgp-bmp-midstream: frames $((F / 3))-$F of gobgp-bmp-pre.pcap"
 record gobgp-bmp-all 1500 250 all true 15 3257

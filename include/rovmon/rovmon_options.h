@@ -31,6 +31,7 @@ struct rovmon_options {
 	const char	*read_file;
 	const char	*iface;
 	const char	*routes;
+	const char	*write_mrt;	/* --write-mrt FILE */
 	const char	*stats_file;
 	const char	*engine;
 	const char	*vrps;		/* --vrps FILE|URL */

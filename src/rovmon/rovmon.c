@@ -43,6 +43,7 @@
 #include "base/log.h"
 #include "capture/reasm.h"
 #include "state/route_log.h"
+#include "feed/mrt_write.h"
 #include "rovmon/control.h"
 #include "rovmon/control_answer.h"
 #include "rovmon/rovmon_loop.h"
@@ -137,7 +138,8 @@ report_setup(struct rovmon *rv)
 	const struct rovmon_options *o = &rv->opt;
 	struct summary_config sc;
 	bool out_used = (o->routes != NULL && strcmp(o->routes, "-") == 0) ||
-	    (o->stats_file != NULL && strcmp(o->stats_file, "-") == 0);
+	    (o->stats_file != NULL && strcmp(o->stats_file, "-") == 0) ||
+	    (o->write_mrt != NULL && strcmp(o->write_mrt, "-") == 0);
 	size_t i;
 
 	for (i = 0; i < o->nsinks; i++)
@@ -388,6 +390,9 @@ finish(struct rovmon *rv, int status)
 	rv->alerting = NULL;
 	if (route_log_close(rv->routes) != 0 && status == 0)
 		status = 1;
+	if (mrt_writer_close(rv->mrt) != 0 && status == 0)
+		status = 1;
+	rv->mrt = NULL;
 	/* A start that failed (3) read nothing: no report. */
 	if (status != 3 && report_print(rv) != 0 && status == 0)
 		status = 1;
@@ -480,6 +485,9 @@ main(int argc, char **argv)
 		exit(3);
 	if (rv.opt.routes != NULL &&
 	    (rv.routes = route_log_open(rv.opt.routes)) == NULL)
+		exit(3);
+	if (rv.opt.write_mrt != NULL &&
+	    (rv.mrt = mrt_writer_open(rv.opt.write_mrt)) == NULL)
 		exit(3);
 	report_setup(&rv);
 	rovmon_loop_sink(&rv);

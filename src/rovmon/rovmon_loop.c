@@ -22,6 +22,7 @@
 #include "capture/decode.h"
 #include "base/log.h"
 #include "capture/reasm.h"
+#include "feed/mrt_write.h"
 #include "state/route_log.h"
 #include "rovmon/metrics.h"
 #include "rovmon/control.h"
@@ -226,6 +227,7 @@ between_packets(struct rovmon *rv, const struct timeval *now)
 		if (rv->opt.stats_file != NULL)
 			rovmon_stats_open(rv);	/* on failure the old file stays */
 		route_log_reopen(rv->routes);	/* likewise */
+		mrt_writer_reopen(rv->mrt);	/* likewise */
 	}
 	if (got_usr1) {
 		got_usr1 = 0;
@@ -269,6 +271,7 @@ on_idle(void *arg)
 
 	/* A quiet link: make what was logged visible to tail -f, Filebeat. */
 	route_log_flush(rv->routes);
+	mrt_writer_flush(rv->mrt);
 	if (rv->alerting != NULL)
 		alerting_drain(rv->alerting);
 	gettimeofday(&now, NULL);
@@ -528,6 +531,8 @@ on_session(void *arg, const struct bgp_msg_ctx *ctx,
 {
 	struct rovmon *rv = arg;
 
+	if (rv->mrt != NULL)	/* --write-mrt: a close is a state change */
+		mrt_writer_session(rv->mrt, ctx, si);
 	routes_flush(rv);	/* the routes before the event first */
 	rv->sender_memo.valid = false;	/* the RIB's sessions may change */
 	summary_session(rv->summary, ctx, si);
@@ -541,6 +546,15 @@ on_session(void *arg, const struct bgp_msg_ctx *ctx,
 		if (rv->unbuffered)
 			alerting_drain(rv->alerting);
 	}
+}
+
+/* bgp_sink.message (--write-mrt only): the message as an MRT record. */
+static void
+on_message(void *arg, const struct bgp_msg_ctx *ctx, unsigned enc)
+{
+	struct rovmon *rv = arg;
+
+	mrt_writer_message(rv->mrt, ctx, enc);
 }
 
 void
@@ -572,6 +586,10 @@ rovmon_loop_sink(struct rovmon *rv)
 	rv->sink.route = on_route;
 	rv->sink.session = on_session;
 	rv->sink.arg = rv;
+	/* --write-mrt: every message archived as it comes; without it the
+	 * sessions see no tap at all */
+	if (rv->mrt != NULL)
+		rv->sink.message = on_message;
 }
 
 void

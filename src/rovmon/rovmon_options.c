@@ -57,6 +57,10 @@ usage(void)
 "                        only from rules that need none); a VRP source\n"
 "                        given as well is not used\n"
 "      --routes FILE     write route events as JSON lines ('-' = stdout)\n"
+"      --write-mrt FILE  archive every BGP message of the sessions, with\n"
+"                        their state changes, as MRT BGP4MP_ET records\n"
+"                        (appends; '-' = stdout; SIGHUP reopens;\n"
+"                        rovmon -r and bgpdump read it back)\n"
 "      --alerts FILE     write Snort-style JSON alerts to FILE (appends;\n"
 "                        '-' = stdout); needs --vrps, --redis or\n"
 "                        --no-validation\n"
@@ -188,7 +192,7 @@ enum { OPT_ROUTES = 256, OPT_STATS, OPT_ENGINE, OPT_VRPS, OPT_REDIS,
     OPT_RTR_AUDIT, OPT_RTR_PORTS, OPT_RTR_STALE, OPT_METRICS,
     OPT_METRICS_SESSIONS, OPT_STATE_DIR, OPT_CKPT_INTERVAL, OPT_CONTROL,
     OPT_CONTROL_GROUP, OPT_STALE_TIME, OPT_BUF_TIMEOUT, OPT_IMMEDIATE,
-    OPT_THREADS };
+    OPT_THREADS, OPT_WRITE_MRT };
 
 /* Also the vocabulary of the configuration file (config.c). */
 static const struct option longopts[] = {
@@ -197,6 +201,7 @@ static const struct option longopts[] = {
 	{ "count", required_argument, NULL, 'c' },
 	{ "buffer-size", required_argument, NULL, 'B' },
 	{ "routes", required_argument, NULL, OPT_ROUTES },
+	{ "write-mrt", required_argument, NULL, OPT_WRITE_MRT },
 	{ "stats", required_argument, NULL, OPT_STATS },
 	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
 	{ "engine", required_argument, NULL, OPT_ENGINE },
@@ -538,6 +543,28 @@ check_state_opts(struct rovmon_options *o)
 }
 
 /*
+ * --write-mrt -: binary records on standard output leave no room there
+ * for the text outputs.
+ */
+static void
+check_write_mrt(const struct rovmon_options *o)
+{
+	size_t i;
+
+	if (o->write_mrt == NULL || strcmp(o->write_mrt, "-") != 0)
+		return;
+	if ((o->routes != NULL && strcmp(o->routes, "-") == 0) ||
+	    (o->stats_file != NULL && strcmp(o->stats_file, "-") == 0))
+		usage_error("--write-mrt -: standard output carries the MRT "
+		    "records; give --routes and --stats a file");
+	for (i = 0; i < o->nsinks; i++)
+		if (strcmp(o->sinks[i], "stdout") == 0 ||
+		    strncmp(o->sinks[i], "stdout,", 7) == 0)
+			usage_error("--write-mrt -: standard output carries "
+			    "the MRT records; give the alerts a file");
+}
+
+/*
  * The options of the service (daemon, syslog, privileges) and of the
  * route-leak and RTR-audit stages; false for an option that is none of
  * them.
@@ -645,6 +672,9 @@ parse_pass(int argc, char **argv, struct rovmon_options *o, bool cfg)
 			break;
 		case OPT_ROUTES:
 			o->routes = optarg;
+			break;
+		case OPT_WRITE_MRT:
+			o->write_mrt = optarg;
 			break;
 		case OPT_STATS:
 			o->stats_file = optarg;
@@ -760,6 +790,7 @@ rovmon_options_parse(int argc, char **argv, struct rovmon_options *o)
 	if (o->chroot_dir != NULL && o->user == NULL)
 		usage_error("--chroot needs -Z USER");
 	check_state_opts(o);
+	check_write_mrt(o);
 	if (o->no_validation)
 		o->vrps = o->redis = NULL;	/* asked for: none is used */
 	/* Without VRPs no route has an RPKI state: the default rules would

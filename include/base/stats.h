@@ -101,6 +101,15 @@
 				   well-known attribute (withdrawn) */ \
 	X(bgp_session_reset)	/* UPDATEs a router would reset for */	\
 	X(bgp_unsupported_afi)	/* MP NLRI of other AFI/SAFI skipped */	\
+	/* MRT archives (feed/mrt_read.c; docs/deployment.md) */	\
+	X(mrt_records)		/* MRT records read */			\
+	X(mrt_skipped)		/* of those, of a type not read */	\
+	X(mrt_malformed)	/* of those, whose MRT fields were bad */ \
+	X(mrt_refused)		/* BGP messages bgp_session refused */	\
+	X(mrt_rib_entries)	/* RIB entries (TABLE_DUMP, _V2) read */ \
+	X(mrt_state_changes)	/* STATE_CHANGE records */		\
+	X(mrt_attr_dropped)	/* optional attributes left out of an	\
+				   entry larger than a BGP message */	\
 	/* validator */							\
 	X(rpki_valid)		/* announcements judged VALID */	\
 	X(rpki_invalid)							\

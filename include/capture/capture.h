@@ -38,6 +38,18 @@ struct capture;
  */
 struct capture	*capture_open_offline(const char *path, const char *filter);
 /*
+ * The same over z (base/zread.h: a compressed file, or standard input
+ * whose first bytes were looked at), which the capture takes (also on
+ * failure).  path names it ("-" standard input).  Records are read by
+ * libpcap through a stdio cookie.
+ */
+struct zread;
+struct capture	*capture_open_zread(struct zread *z, const char *path,
+		    const char *filter);
+/* Why a compressed stream ended before its file did (zread_error()),
+ * or NULL. */
+const char	*capture_stream_error(const struct capture *);
+/*
  * More TCP ports for the default filter (NULL filter), besides 179:
  * --rtr-audit's RTR ports.  Process-wide, set before opening; at most
  * CAPTURE_MAX_PORTS.  A filter given explicitly is used as it is: it

@@ -26,6 +26,8 @@
  */
 struct stdin_src {
 	int		 fd;		/* owned: closed with the FILE */
+	struct zread	*z;		/* or this (capture_open_zread());
+					 * owned, closed with the FILE */
 	uint8_t		 head[FILETYPE_HEAD];
 	size_t		 headlen;
 };

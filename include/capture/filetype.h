@@ -8,13 +8,14 @@
  *
  *   timestamp (4) | type (2) | subtype (2) | length (4) | message
  *
- * with type 12 TABLE_DUMP, 13 TABLE_DUMP_V2, 16 BGP4MP, 17 BGP4MP_ET,
+ * with type 5 (the deprecated BGP of 1999-2000), 12 TABLE_DUMP, 13 TABLE_DUMP_V2, 16 BGP4MP, 17 BGP4MP_ET,
  * 32/33 ISIS(_ET) or 48/49 OSPFv3(_ET), a small subtype and a length
  * that fits; when the head holds a second record, it must be one too.
  */
 #ifndef ROVMON_FILETYPE_H
 #define ROVMON_FILETYPE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,5 +30,12 @@
  */
 const char	*filetype_explain(const uint8_t *head, size_t len,
 		    const char *name, char *buf, size_t buflen);
+
+/*
+ * head (len bytes) starts like an MRT file, as above (rovmon -r reads
+ * those itself: feed/mrt_read.h), or like a pcap or pcapng file.
+ */
+bool		 filetype_is_mrt(const uint8_t *head, size_t len);
+bool		 filetype_is_capture(const uint8_t *head, size_t len);
 
 #endif /* ROVMON_FILETYPE_H */

@@ -138,6 +138,8 @@ void	rovmon_loop_begin(struct rovmon *rv);
 void	rovmon_loop_record(struct rovmon *rv, const struct packet *pkt);
 void	rovmon_loop_record_done(struct rovmon *rv);
 void	rovmon_loop_end(struct rovmon *rv);
+/* SIGINT or SIGTERM came: such an input stops before its next record. */
+bool	rovmon_loop_stop_requested(void);
 
 /* --stats: open (or reopen) the file; 0, or -1 (reported). */
 int	rovmon_stats_open(struct rovmon *rv);

@@ -329,12 +329,20 @@ capture_loop(struct capture *cap, long count,
 				(void)!read(cap->wakeup_fd, &v, sizeof(v));
 			continue;
 		}
+		if (rc == PCAP_ERROR_BREAK && capture_stream_error(cap) != NULL) {
+			/* a compressed stream cut where a record ended */
+			log_warnx("%s: after packet %" PRIu64 ": %s", cap->name,
+			    cap->num, capture_stream_error(cap));
+			return -1;
+		}
 		if (rc == PCAP_ERROR_BREAK)
 			return 0;		/* end of file, or breakloop */
 		if (rc != 1) {
-			log_warnx("%s: packet %" PRIu64 ": %s", cap->name,
+			log_warnx("%s: packet %" PRIu64 ": %s%s%s", cap->name,
 			    cap->num + 1, cap->rd ? cap->rd_err :
-			    pcap_geterr(cap->pcap));
+			    pcap_geterr(cap->pcap), capture_stream_error(cap) !=
+			    NULL ? ": " : "", capture_stream_error(cap) != NULL ?
+			    capture_stream_error(cap) : "");
 			return -1;
 		}
 		cap->num++;

@@ -34,6 +34,7 @@
 #include "base/cursor.h"
 #include "capture/filetype.h"
 #include "base/log.h"
+#include "base/zread.h"
 
 #define CAPTURE_FILE_BUFFER	(128 * 1024)
 
@@ -255,6 +256,39 @@ stdin_close(void *cookie)
 	return close(in->fd);
 }
 
+/* The same over a zread (compressed files, and stdin once rovmon has
+ * looked at its first bytes). */
+static ssize_t
+zsrc_read(void *cookie, char *buf, size_t size)
+{
+	struct stdin_src *in = cookie;
+	ssize_t n;
+	size_t keep;
+
+	if ((n = zread_read(in->z, buf, size)) < 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (n > 0 && in->headlen < sizeof(in->head)) {
+		keep = sizeof(in->head) - in->headlen;
+		if (keep > (size_t)n)
+			keep = (size_t)n;
+		memcpy(in->head + in->headlen, buf, keep);
+		in->headlen += keep;
+	}
+	return n;
+}
+
+static int
+zsrc_close(void *cookie)
+{
+	struct stdin_src *in = cookie;
+
+	zread_close(in->z);
+	in->z = NULL;
+	return 0;
+}
+
 /*
  * Open path ("-" = stdin) for libpcap with a large stdio buffer.  stdin is
  * read through a FILE of our own on a duplicate descriptor (struct
@@ -305,33 +339,27 @@ explain(struct capture *cap, FILE *fp, const char *path, char *buf,
 
 	if (cap->in != NULL)
 		return filetype_explain(cap->in->head, cap->in->headlen,
-		    "FILE", buf, len);
+		    strcmp(path, "-") == 0 ? "FILE" : path, buf, len);
 	if ((n = pread(fileno(fp), head, sizeof(head), 0)) <= 0)
 		return NULL;
 	return filetype_explain(head, (size_t)n, path, buf, len);
 }
 
-struct capture *
-capture_open_offline(const char *path, const char *filter)
+/*
+ * libpcap reads fp (pcap and pcapng alike; it fcloses fp from now on,
+ * also when it refuses it, here): the rest of an open.
+ */
+static struct capture *
+open_fp(struct capture *cap, FILE *fp, const char *path, const char *filter)
 {
 	char errbuf[PCAP_ERRBUF_SIZE], hint[512];
-	struct capture *cap;
 	const char *what;
 	struct stat st;
-	FILE *fp;
 
-	if ((cap = capture_new(path, false)) == NULL)
-		return NULL;
 	errbuf[0] = '\0';
-	if ((fp = capture_fopen(cap, path)) == NULL) {
-		/* The words libpcap's own fopen() failure gives. */
-		log_warnx("cannot read capture: %s: %s", cap->name,
-		    strerror(errno));
-		goto fail;
-	}
-	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode))
+	if (fileno(fp) != -1 && fstat(fileno(fp), &st) == 0 &&
+	    S_ISREG(st.st_mode))
 		cap->file_size = (uint64_t)st.st_size;
-	/* libpcap reads pcap and pcapng alike; it fcloses fp from now on. */
 	if ((cap->pcap = pcap_fopen_offline(fp, errbuf)) == NULL) {
 		what = explain(cap, fp, path, hint, sizeof(hint));
 		fclose(fp);
@@ -347,10 +375,65 @@ capture_open_offline(const char *path, const char *filter)
 	}
 	if (capture_setup(cap, filter) == -1)
 		goto fail;
-	if (strcmp(path, "-") != 0)
+	if (strcmp(path, "-") != 0 && cap->in == NULL)
 		rd_start(cap, fp);
 	return cap;
 fail:
 	capture_close(cap);
 	return NULL;
+}
+
+struct capture *
+capture_open_offline(const char *path, const char *filter)
+{
+	struct capture *cap;
+	FILE *fp;
+
+	if ((cap = capture_new(path, false)) == NULL)
+		return NULL;
+	if ((fp = capture_fopen(cap, path)) == NULL) {
+		/* The words libpcap's own fopen() failure gives. */
+		log_warnx("cannot read capture: %s: %s", cap->name,
+		    strerror(errno));
+		capture_close(cap);
+		return NULL;
+	}
+	return open_fp(cap, fp, path, filter);
+}
+
+struct capture *
+capture_open_zread(struct zread *z, const char *path, const char *filter)
+{
+	static const cookie_io_functions_t io = { zsrc_read, NULL, NULL,
+	    zsrc_close };
+	struct capture *cap;
+	FILE *fp;
+
+	if ((cap = capture_new(path, false)) == NULL) {
+		zread_close(z);
+		return NULL;
+	}
+	if ((cap->in = calloc(1, sizeof(*cap->in))) == NULL ||
+	    (fp = fopencookie(cap->in, "rb", io)) == NULL) {
+		log_warnx("cannot read capture: %s: %s", cap->name,
+		    strerror(errno));
+		zread_close(z);
+		capture_close(cap);
+		return NULL;
+	}
+	cap->in->fd = -1;
+	cap->in->z = z;
+	if ((cap->iobuf = malloc(CAPTURE_FILE_BUFFER)) != NULL &&
+	    setvbuf(fp, cap->iobuf, _IOFBF, CAPTURE_FILE_BUFFER) != 0) {
+		free(cap->iobuf);
+		cap->iobuf = NULL;
+	}
+	return open_fp(cap, fp, path, filter);
+}
+
+const char *
+capture_stream_error(const struct capture *cap)
+{
+	return cap->in != NULL && cap->in->z != NULL ?
+	    zread_error(cap->in->z) : NULL;
 }

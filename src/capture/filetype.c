@@ -13,6 +13,7 @@ static const char *
 mrt_type_name(uint16_t type)
 {
 	switch (type) {
+	case 5: return "BGP (deprecated)";
 	case 12: return "TABLE_DUMP";
 	case 13: return "TABLE_DUMP_V2";
 	case 16: return "BGP4MP";
@@ -61,6 +62,12 @@ mrt_type(const uint8_t *head, size_t len)
 	return mrt_header(&c);
 }
 
+bool
+filetype_is_mrt(const uint8_t *head, size_t len)
+{
+	return mrt_type(head, len) != NULL;
+}
+
 /* The head starts with the len bytes of magic. */
 static bool
 starts(const uint8_t *head, size_t len, const uint8_t *magic, size_t mlen)
@@ -68,8 +75,8 @@ starts(const uint8_t *head, size_t len, const uint8_t *magic, size_t mlen)
 	return len >= mlen && memcmp(head, magic, mlen) == 0;
 }
 
-static bool
-is_capture(const uint8_t *p, size_t len)
+bool
+filetype_is_capture(const uint8_t *p, size_t len)
 {
 	static const uint8_t magics[][4] = {
 		{ 0xa1, 0xb2, 0xc3, 0xd4 }, { 0xd4, 0xc3, 0xb2, 0xa1 },
@@ -136,7 +143,7 @@ filetype_explain(const uint8_t *head, size_t len, const char *name,
 			    "6396, %s records), not a packet capture: rovmon "
 			    "reads pcap and pcapng; MRT dumps are read by bgpdump "
 			    "or bgpreader", mrt);
-		else if (is_capture(inner, n))
+		else if (filetype_is_capture(inner, n))
 			snprintf(buf, buflen, "a gzip-compressed capture: "
 			    "decompress it on the way in: zcat %s | rovmon -r -",
 			    name);

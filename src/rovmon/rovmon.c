@@ -37,6 +37,10 @@
 #include "rpki/rtr_audit.h"
 #include "bgp/bgp_session.h"
 #include "capture/capture.h"
+#include "capture/filetype.h"
+#include "base/zread.h"
+#include "feed/feed_session.h"
+#include "feed/mrt_read.h"
 #include "rovmon/daemon.h"
 #include "rovmon/metrics.h"
 #include "rovmon/output.h"
@@ -184,15 +188,117 @@ report_print(struct rovmon *rv)
 	return 0;
 }
 
+/*
+ * -r FILE of MRT records (feed/mrt_read.h): each record drives the
+ * stages as a packet does (rovmon_loop_record()), its messages fed to
+ * the sessions of a feed table; -c counts records.  A BPF filter has
+ * nothing to select among records: it is ignored, said once.  0 done,
+ * 1 data was lost (a cut or damaged file: logged), 3 setup failed.
+ */
+static int
+run_mrt(struct rovmon *rv, struct zread *z)
+{
+	const char *path = rv->opt.read_file;
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	const char *kind = zread_kind_name(z);
+	struct feed_table *t;
+	struct mrt_read *mr = NULL;
+	struct mrt_file *f;
+	struct mrt_record rec;
+	long long n = 0;
+	int rc = 0;
+
+	if ((f = mrt_file_new(z, name)) == NULL ||
+	    (t = feed_table_new(&rv->sink)) == NULL ||
+	    (mr = mrt_read_new(t, name)) == NULL)
+		fatal("MRT reader");
+	if (rv->opt.filter != NULL)
+		log_warnx("%s: MRT records: the BPF filter \"%s\" does not "
+		    "apply and is ignored", name, rv->opt.filter);
+	if (service_started(rv) == -1) {
+		mrt_read_free(mr);
+		feed_table_free(t, NULL);
+		mrt_file_free(f);
+		return 3;
+	}
+	/* tcpdump's words where they fit: the file, then what it holds */
+	snprintf(rv->start_line, sizeof(rv->start_line), "reading from file "
+	    "%s, MRT (RFC 6396)%s%s%s", strcmp(path, "-") == 0 ? "-" : path,
+	    kind != NULL ? ", " : "", kind != NULL ? kind : "",
+	    kind != NULL ? "-compressed" : "");
+	if (!rv->opt.quiet) {
+		if (log_get_dest() != LOG_TO_STDERR)
+			log_info("%s", rv->start_line);
+		else
+			fprintf(stderr, "%s\n", rv->start_line);
+	}
+	rovmon_loop_begin(rv);
+	while (!rovmon_loop_stop_requested() &&
+	    (rv->opt.count <= 0 || n < rv->opt.count) &&
+	    (rc = mrt_file_next(f, &rec)) == 1) {
+		n++;
+		rovmon_loop_record(rv, &rec.pkt);
+		mrt_read_record(mr, &rec);
+		rovmon_loop_record_done(rv);
+	}
+	/* the end of the file ends the sessions still up, as a capture's */
+	feed_table_free(t, rv->last.num != 0 ? &rv->last : NULL);
+	rovmon_loop_end(rv);
+	mrt_read_free(mr);
+	mrt_file_free(f);
+	return rc < 0 ? 1 : 0;
+}
+
+/*
+ * -r FILE: its kind from its first (decompressed) bytes.  MRT is read
+ * here (*mrt set); a capture gets rv->cap: a plain named file as
+ * before (capture_file.c's fast reader), a compressed one or standard
+ * input through the zread.  -1 when it cannot be opened (reported).
+ */
+static int
+open_read_file(struct rovmon *rv, struct zread **mrt)
+{
+	const char *path = rv->opt.read_file;
+	const uint8_t *head;
+	struct zread *z;
+	ssize_t n;
+
+	*mrt = NULL;
+	if ((z = zread_open(path)) == NULL) {
+		/* libpcap's words for a file that cannot be opened */
+		rv->cap = capture_open_offline(path, rv->opt.filter);
+		return rv->cap != NULL ? 0 : -1;
+	}
+	/* four bytes tell a capture: a pipe is not waited on for more */
+	if ((n = zread_fill(z, 4, &head)) < 4 || !filetype_is_capture(head,
+	    (size_t)n)) {
+		n = zread_fill(z, FILETYPE_HEAD, &head);
+		if (n > 0 && filetype_is_mrt(head, (size_t)n)) {
+			*mrt = z;
+			return 0;
+		}
+	}
+	if (zread_kind(z) == ZREAD_PLAIN && strcmp(path, "-") != 0) {
+		zread_close(z);
+		rv->cap = capture_open_offline(path, rv->opt.filter);
+	} else
+		rv->cap = capture_open_zread(z, path, rv->opt.filter);
+	return rv->cap != NULL ? 0 : -1;
+}
+
 /* 0 done, 1 the capture failed part way, 3 setup failed. */
 static int
 run_own_engine(struct rovmon *rv)
 {
+	struct zread *mrt;
 	int rc_loop;
 
-	if (rv->opt.read_file != NULL)
-		rv->cap = capture_open_offline(rv->opt.read_file, rv->opt.filter);
-	else
+	if (rv->opt.read_file != NULL) {
+		if (open_read_file(rv, &mrt) == -1)
+			return 3;
+		if (mrt != NULL)
+			return run_mrt(rv, mrt);
+	} else
 		rv->cap = capture_open_live(rv->opt.iface, rv->opt.filter,
 		    (size_t)rv->opt.bufsize_kib * 1024, rv->opt.immediate ? 0 :
 		    rv->opt.buffer_timeout_ms > 0 ?

@@ -41,6 +41,9 @@
 static struct capture *volatile running_cap;
 static volatile sig_atomic_t got_hup, got_usr1;
 
+/* SIGINT or SIGTERM: inputs without a capture (MRT) stop on it. */
+static volatile sig_atomic_t got_stop;
+
 static void
 on_signal(int sig)
 {
@@ -52,8 +55,15 @@ on_signal(int sig)
 		got_usr1 = 1;
 		return;
 	}
+	got_stop = 1;
 	if (running_cap != NULL)
 		capture_breakloop(running_cap);
+}
+
+bool
+rovmon_loop_stop_requested(void)
+{
+	return got_stop != 0;
 }
 
 /*

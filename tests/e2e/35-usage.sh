@@ -193,21 +193,40 @@ body = struct.pack("!IIHH", 65001, 65002, 0, 1) + socket.inet_aton("192.0.2.1") 
 rec = struct.pack("!IHHI", 1700000000, 16, 4, len(body)) + body
 open(sys.argv[1], "wb").write(rec * 3)
 EOF
-MRT_ADVICE="not a packet capture: rovmon reads pcap and pcapng; MRT dumps are read by bgpdump or bgpreader"
-exact "MRT file" 3 "rovmon: $tmp/u.mrt: cannot read capture: an MRT file (RFC 6396, BGP4MP records), $MRT_ADVICE" "$ROVMON" -r "$tmp/u.mrt"
+# Issue 18: MRT files and gzip/bzip2-compressed files are read, told by
+# their content (never their name).
+run "$ROVMON" -r "$tmp/u.mrt" --stats -
+[ "$got" -eq 0 ] && [ "$(cat "$tmp/err")" = "reading from file $tmp/u.mrt, MRT (RFC 6396)" ] &&
+	grep -q '"mrt_records":3,' "$tmp/out" && grep -q '"bgp_keepalive":3,' "$tmp/out" &&
+	ok "MRT file: read, exit 0, $(cat "$tmp/err"), 3 records, 3 KEEPALIVEs" ||
+	bad "MRT file: exit $got, $(head -n 2 "$tmp/err")"
 gzip -c "$tmp/u.mrt" > "$tmp/u.mrt.gz"
-exact "gzip-compressed MRT file" 3 "rovmon: $tmp/u.mrt.gz: cannot read capture: a gzip-compressed MRT file (RFC 6396, BGP4MP records), $MRT_ADVICE" "$ROVMON" -r "$tmp/u.mrt.gz"
+run "$ROVMON" -r "$tmp/u.mrt.gz" --stats -
+[ "$got" -eq 0 ] && [ "$(cat "$tmp/err")" = "reading from file $tmp/u.mrt.gz, MRT (RFC 6396), gzip-compressed" ] &&
+	grep -q '"mrt_records":3,' "$tmp/out" && ok "gzip-compressed MRT file: $(cat "$tmp/err")" ||
+	bad "gzip-compressed MRT file: exit $got, $(head -n 2 "$tmp/err")"
 gzip -c "$P" > "$tmp/c.pcap.gz"
-exact "gzip-compressed capture" 3 "rovmon: $tmp/c.pcap.gz: cannot read capture: a gzip-compressed capture: decompress it on the way in: zcat $tmp/c.pcap.gz | rovmon -r -" "$ROVMON" -r "$tmp/c.pcap.gz"
-run sh -c "cat '$tmp/c.pcap.gz' | '$ROVMON' -r -"
-[ "$got" -eq 3 ] && [ "$(cat "$tmp/err")" = "rovmon: <stdin>: cannot read capture: a gzip-compressed capture: decompress it on the way in: zcat FILE | rovmon -r -" ] &&
-	ok "gzip-compressed capture on a pipe: exit 3, $(cat "$tmp/err")" || bad "gzip on a pipe: exit $got, $(head -n 2 "$tmp/err")"
+run "$ROVMON" -q -r "$tmp/c.pcap.gz" --routes - --stats /dev/null
+[ "$got" -eq 0 ] && [ "$(wc -l < "$tmp/out")" -eq 10502 ] && [ ! -s "$tmp/err" ] &&
+	ok "gzip-compressed capture: 10502 route events" || bad "gzip-compressed capture: exit $got, $(wc -l < "$tmp/out") events, $(head -n 2 "$tmp/err")"
+run sh -c "cat '$tmp/c.pcap.gz' | '$ROVMON' -q -r - --routes - --stats /dev/null"
+[ "$got" -eq 0 ] && [ "$(wc -l < "$tmp/out")" -eq 10502 ] &&
+	ok "gzip-compressed capture on a pipe: 10502 route events" || bad "gzip on a pipe: exit $got, $(wc -l < "$tmp/out") events, $(head -n 2 "$tmp/err")"
 run sh -c "zcat '$tmp/c.pcap.gz' | '$ROVMON' -r - --routes - --stats /dev/null"
-[ "$got" -eq 0 ] && [ "$(wc -l < "$tmp/out")" -eq 10502 ] && ok "the advice works: zcat F | rovmon -r -: 10502 route events" ||
+[ "$got" -eq 0 ] && [ "$(wc -l < "$tmp/out")" -eq 10502 ] && ok "zcat F | rovmon -r -: 10502 route events" ||
 	bad "zcat F | rovmon -r -: exit $got, $(wc -l < "$tmp/out") events"
+# cut mid-stream: what decompressed is read, one line says what was lost, exit 1
+head -c $(($(wc -c < "$tmp/c.pcap.gz") / 2)) "$tmp/c.pcap.gz" > "$tmp/cut.pcap.gz"
+run "$ROVMON" -q -r "$tmp/cut.pcap.gz" --routes - --stats /dev/null
+[ "$got" -eq 1 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q "gzip stream truncated" "$tmp/err" &&
+	[ "$(wc -l < "$tmp/out")" -gt 1000 ] &&
+	ok "gzip-compressed capture cut in half: exit 1, $(wc -l < "$tmp/out") route events, $(cat "$tmp/err")" ||
+	bad "cut gzip capture: exit $got, $(wc -l < "$tmp/out") events, $(head -n 2 "$tmp/err")"
 if command -v bzip2 > /dev/null; then
 	bzip2 -c "$P" > "$tmp/c.pcap.bz2"
-	exact "bzip2-compressed file" 3 "rovmon: $tmp/c.pcap.bz2: cannot read capture: a bzip2-compressed file: if it holds a capture, decompress it on the way in: bzcat $tmp/c.pcap.bz2 | rovmon -r -" "$ROVMON" -r "$tmp/c.pcap.bz2"
+	run "$ROVMON" -q -r "$tmp/c.pcap.bz2" --routes - --stats /dev/null
+	[ "$got" -eq 0 ] && [ "$(wc -l < "$tmp/out")" -eq 10502 ] &&
+		ok "bzip2-compressed capture: 10502 route events" || bad "bzip2-compressed capture: exit $got, $(wc -l < "$tmp/out") events, $(head -n 2 "$tmp/err")"
 fi
 if command -v xz > /dev/null; then
 	xz -c "$P" > "$tmp/c.pcap.xz"

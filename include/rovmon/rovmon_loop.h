@@ -140,6 +140,12 @@ void	rovmon_loop_record_done(struct rovmon *rv);
 void	rovmon_loop_end(struct rovmon *rv);
 /* SIGINT or SIGTERM came: such an input stops before its next record. */
 bool	rovmon_loop_stop_requested(void);
+/*
+ * For a feed input's own loop (the BMP station): the idle work of a quiet
+ * live capture (logs flushed, alerts drained, then the work between
+ * packets on the wall clock).
+ */
+void	rovmon_loop_idle(struct rovmon *rv);
 
 /* --stats: open (or reopen) the file; 0, or -1 (reported). */
 int	rovmon_stats_open(struct rovmon *rv);

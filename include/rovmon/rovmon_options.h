@@ -30,6 +30,7 @@ struct rovmon_role {
 struct rovmon_options {
 	const char	*read_file;
 	const char	*iface;
+	const char	*bmp_listen;	/* --bmp-listen ADDR:PORT (bmp_station.h) */
 	const char	*routes;
 	const char	*write_mrt;	/* --write-mrt FILE */
 	const char	*stats_file;

@@ -41,6 +41,7 @@
 #include "base/zread.h"
 #include "feed/feed_session.h"
 #include "feed/mrt_read.h"
+#include "rovmon/bmp_station.h"
 #include "rovmon/daemon.h"
 #include "rovmon/metrics.h"
 #include "rovmon/output.h"
@@ -121,7 +122,10 @@ service_started(struct rovmon *rv)
 static void
 start_line(struct rovmon *rv)
 {
-	capture_describe(rv->cap, rv->start_line, sizeof(rv->start_line));
+	/* the station describes itself (run_station()) */
+	if (rv->cap != NULL)
+		capture_describe(rv->cap, rv->start_line,
+		    sizeof(rv->start_line));
 	if (rv->opt.quiet)
 		return;
 	if (log_get_dest() != LOG_TO_STDERR)
@@ -174,10 +178,11 @@ report_print(struct rovmon *rv)
 		return 0;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	memset(&run, 0, sizeof(run));
-	run.source = rv->opt.read_file == NULL ? rv->opt.iface :
+	run.source = rv->opt.bmp_listen != NULL ? rv->opt.bmp_listen :
+	    rv->opt.read_file == NULL ? rv->opt.iface :
 	    strcmp(rv->opt.read_file, "-") == 0 ? "standard input" :
 	    rv->opt.read_file;
-	run.live = rv->opt.iface != NULL;
+	run.live = rv->opt.iface != NULL || rv->opt.bmp_listen != NULL;
 	run.validating = rv->validator != NULL;
 	run.seconds = (double)(t1.tv_sec - rv->t0.tv_sec) +
 	    (double)(t1.tv_nsec - rv->t0.tv_nsec) / 1e9;
@@ -317,10 +322,33 @@ run_own_engine(struct rovmon *rv)
 	return rc_loop < 0 ? 1 : 0;
 }
 
+/* --bmp-listen: bound before -Z, then the station's loop (bmp_station.h);
+ * 0 done, 1 the station failed part way, 3 setup failed. */
+static int
+run_station(struct rovmon *rv)
+{
+	struct bmp_station *b;
+	int rc;
+
+	if ((b = bmp_station_open(rv->opt.bmp_listen)) == NULL)
+		return 3;
+	if (service_started(rv) == -1) {
+		bmp_station_free(b);
+		return 3;
+	}
+	bmp_station_describe(b, rv->start_line, sizeof(rv->start_line));
+	start_line(rv);
+	rc = bmp_station_run(b, rv);
+	bmp_station_free(b);
+	return rc;
+}
+
 /* The reassembly engine chosen by --engine: the exit status. */
 static int
 run_engine(struct rovmon *rv)
 {
+	if (rv->opt.bmp_listen != NULL)
+		return run_station(rv);
 	if (strcmp(rv->opt.engine, "libnids") != 0)
 		return run_own_engine(rv);
 #ifdef HAVE_LIBNIDS

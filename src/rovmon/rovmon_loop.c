@@ -273,10 +273,9 @@ between_packets(struct rovmon *rv, const struct timeval *now)
 	control_work(rv->control, CONTROL_SLICE_ROUTES);
 }
 
-static void
-on_idle(void *arg)
+void
+rovmon_loop_idle(struct rovmon *rv)
 {
-	struct rovmon *rv = arg;
 	struct timeval now;
 
 	/* A quiet link: make what was logged visible to tail -f, Filebeat. */
@@ -289,6 +288,12 @@ on_idle(void *arg)
 	if (rv->reasm != NULL && rv->opt.read_file == NULL)
 		reasm_tick(rv->reasm, &now);
 	between_packets(rv, &now);
+}
+
+static void
+on_idle(void *arg)
+{
+	rovmon_loop_idle(arg);
 }
 
 static void

@@ -33,11 +33,15 @@ usage(void)
 {
 	printf(
 "usage: rovmon [-C FILE] -r FILE | -i IFACE [options] [BPF filter]\n"
+"       rovmon [-C FILE] --bmp-listen ADDR:PORT [options]   a BMP station\n"
 "       rovmon -T [-C FILE] [options]    check the configuration and exit\n"
 "  -C, --config FILE     read options from FILE first (one 'option value'\n"
 "                        a line, long option names; docs/rovmon.conf.example)\n"
 "  -r, --read FILE       read packets from a pcap/pcapng file ('-' = stdin)\n"
 "  -i, --interface IFACE capture live (promiscuous) on IFACE\n"
+"      --bmp-listen ADDR:PORT  accept BMP (RFC 7854) connections from routers\n"
+"                        instead of capturing (10.0.0.1:11019, [::1]:11019,\n"
+"                        :11019 = every address; docs/deployment.md)\n"
 "  -c, --count N         stop after N packets\n"
 "  -B, --buffer-size KiB kernel capture buffer for -i (default 65536 KiB;\n"
 "                        a full-table burst must fit while rovmon catches up)\n"
@@ -192,12 +196,13 @@ enum { OPT_ROUTES = 256, OPT_STATS, OPT_ENGINE, OPT_VRPS, OPT_REDIS,
     OPT_RTR_AUDIT, OPT_RTR_PORTS, OPT_RTR_STALE, OPT_METRICS,
     OPT_METRICS_SESSIONS, OPT_STATE_DIR, OPT_CKPT_INTERVAL, OPT_CONTROL,
     OPT_CONTROL_GROUP, OPT_STALE_TIME, OPT_BUF_TIMEOUT, OPT_IMMEDIATE,
-    OPT_THREADS, OPT_WRITE_MRT };
+    OPT_THREADS, OPT_WRITE_MRT, OPT_BMP_LISTEN };
 
 /* Also the vocabulary of the configuration file (config.c). */
 static const struct option longopts[] = {
 	{ "read", required_argument, NULL, 'r' },
 	{ "interface", required_argument, NULL, 'i' },
+	{ "bmp-listen", required_argument, NULL, OPT_BMP_LISTEN },
 	{ "count", required_argument, NULL, 'c' },
 	{ "buffer-size", required_argument, NULL, 'B' },
 	{ "routes", required_argument, NULL, OPT_ROUTES },
@@ -492,6 +497,50 @@ parse_metrics(struct rovmon_options *o, const char *arg)
 	o->metrics = arg;
 }
 
+/* --bmp-listen: the address checked now, bound by bmp_station_open(). */
+static void
+parse_bmp_listen(struct rovmon_options *o, const char *arg)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	char err[128];
+
+	if (metrics_parse_addr(arg, &ss, &sl, err, sizeof(err)) == -1)
+		usage_error("--bmp-listen %s: %s (ADDR:PORT, [ADDR6]:PORT or "
+		    ":PORT)", arg, err);
+	o->bmp_listen = arg;
+}
+
+/*
+ * --bmp-listen is the only input of its run: the station has its own
+ * poll(2) loop and a capture has libpcap's, and one process runs one of
+ * them (run a second rovmon for -i, with its own --state-dir).  What
+ * only a capture has (a filter, -c, the RTR audit of mirrored RTR
+ * sessions, libnids) is refused rather than ignored.
+ */
+static void
+check_bmp_listen(const struct rovmon_options *o)
+{
+	if (o->bmp_listen == NULL)
+		return;
+	if (o->read_file != NULL || o->iface != NULL)
+		usage_error("--bmp-listen %s and %s %s: one input at a time "
+		    "(run another rovmon for the capture)", o->bmp_listen,
+		    o->read_file != NULL ? "-r" : "-i",
+		    o->read_file != NULL ? o->read_file : o->iface);
+	if (o->filter != NULL)
+		usage_error("--bmp-listen: a BPF filter is for a capture "
+		    "(-r, -i): '%s'", o->filter);
+	if (o->count > 0)
+		usage_error("--bmp-listen: -c counts captured packets");
+	if (o->rtr_audit)
+		usage_error("--bmp-listen: --rtr-audit reads RTR sessions "
+		    "off a capture (-i)");
+	if (strcmp(o->engine, "rovmon") != 0)
+		usage_error("--bmp-listen: --engine is the capture's TCP "
+		    "reassembly");
+}
+
 /* --checkpoint-interval: 0 (only at exit) to a year. */
 static void
 parse_state_interval(struct rovmon_options *o, const char *arg)
@@ -641,8 +690,9 @@ parse_pass(int argc, char **argv, struct rovmon_options *o, bool cfg)
 	optind = 0;	/* GNU: a full re-initialisation for the second pass */
 	opterr = 0;	/* bad_option() says it in one line */
 	while ((ch = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
-		if ((ch == 'r' || ch == 'i') && !cfg && o->cfg_source) {
-			o->read_file = o->iface = NULL;
+		if ((ch == 'r' || ch == 'i' || ch == OPT_BMP_LISTEN) && !cfg &&
+		    o->cfg_source) {
+			o->read_file = o->iface = o->bmp_listen = NULL;
 			o->cfg_source = false;
 		}
 		if ((ch == OPT_VRPS || ch == OPT_REDIS) && !cfg && o->cfg_vrps) {
@@ -656,6 +706,10 @@ parse_pass(int argc, char **argv, struct rovmon_options *o, bool cfg)
 			break;
 		case 'i':
 			o->iface = optarg;
+			o->cfg_source = cfg;
+			break;
+		case OPT_BMP_LISTEN:
+			parse_bmp_listen(o, optarg);
 			o->cfg_source = cfg;
 			break;
 		case 'C':
@@ -770,13 +824,16 @@ rovmon_options_parse(int argc, char **argv, struct rovmon_options *o)
 		usage_error("-r %s and -i %s: give one packet source",
 		    o->read_file, o->iface);
 	/* -T checks everything but the capture, which it does not open. */
-	if (o->read_file == NULL && o->iface == NULL && !o->check_config)
-		usage_error("no packet source: give -r FILE or -i IFACE");
+	if (o->read_file == NULL && o->iface == NULL && o->bmp_listen == NULL &&
+	    !o->check_config)
+		usage_error("no packet source: give -r FILE or -i IFACE (or "
+		    "--bmp-listen ADDR:PORT)");
 	if (o->vrps != NULL && o->redis != NULL)
 		usage_error("--vrps and --redis: choose one source of VRPs");
 	if (strcmp(o->engine, "rovmon") != 0 && strcmp(o->engine, "libnids") != 0)
 		usage_error("--engine: unknown engine '%s' (rovmon, libnids)",
 		    o->engine);
+	check_bmp_listen(o);
 	if (o->user != NULL && strcmp(o->engine, "libnids") == 0)
 		usage_error("-Z: not with --engine=libnids (it opens the "
 		    "capture itself)");

@@ -69,7 +69,7 @@ exact "option without its value" 2 "rovmon: --routes: needs a value$HELP_R" "$RO
 exact "short option without its value" 2 "rovmon: -r: needs a value$HELP_R" "$ROVMON" -r
 exact "value for a flag" 2 "rovmon: --daemon: takes no value$HELP_R" "$ROVMON" -r "$P" --daemon=yes
 exact "bad count" 2 "rovmon: -c: not a positive number: 0$HELP_R" "$ROVMON" -r "$P" -c 0
-exact "no packet source" 2 "rovmon: no packet source: give -r FILE or -i IFACE$HELP_R" "$ROVMON" --routes -
+exact "no packet source" 2 "rovmon: no packet source: give -r FILE or -i IFACE (or --bmp-listen ADDR:PORT)$HELP_R" "$ROVMON" --routes -
 exact "two packet sources" 2 "rovmon: -r $P and -i lo: give one packet source$HELP_R" "$ROVMON" -r "$P" -i lo
 exact "--control-group alone" 2 "rovmon: --control-group needs --control PATH or -D$HELP_R" "$ROVMON" -r "$P" --control-group adm
 exact "--control, empty path" 2 "rovmon: --control: an empty path$HELP_R" "$ROVMON" -r "$P" --control ""

@@ -59,6 +59,14 @@ struct bgp_session *feed_session_find(struct feed_table *,
 void		 feed_session_down(struct feed_table *,
 		    const struct feed_key *, const char *reason,
 		    const struct packet *);
+/*
+ * The input stopped reporting the session of key (a BMP connection's
+ * Termination or close): BGP_SESS_CAPTURE_END, as feed_table_free()
+ * gives (its routes stand: nothing says the BGP session went down), and
+ * it is forgotten.  No-op when there is none.
+ */
+void		 feed_session_end(struct feed_table *,
+		    const struct feed_key *, const struct packet *);
 /* How many sessions are up. */
 size_t		 feed_table_count(const struct feed_table *);
 /*

@@ -181,6 +181,24 @@ feed_session_down(struct feed_table *t, const struct feed_key *k,
 	free(e);
 }
 
+void
+feed_session_end(struct feed_table *t, const struct feed_key *k,
+    const struct packet *pkt)
+{
+	struct feed_entry **pp, *e;
+
+	if (t == NULL)
+		return;
+	pp = slot(t, k, key_hash(k));
+	if ((e = *pp) == NULL)
+		return;
+	*pp = e->next;
+	t->count--;
+	bgp_session_close(e->sess, REASM_CLOSE_END, pkt);
+	bgp_session_free(e->sess);
+	free(e);
+}
+
 size_t
 feed_table_count(const struct feed_table *t)
 {

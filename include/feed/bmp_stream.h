@@ -63,6 +63,8 @@ struct bmp_stream_stats {
 	uint64_t	resyncs;	/* boundaries found after a loss */
 	uint64_t	skipped;	/* bytes skipped looking for one */
 	uint64_t	gap_bytes;	/* bytes the carrier lost */
+	uint64_t	cut_at_end;	/* bytes of a message the connection's
+					 * end cut */
 	uint64_t	stat_counters;	/* Statistics Report counters kept */
 	uint64_t	peer_ups, peer_downs;
 };

@@ -249,6 +249,7 @@ fz_sink_init(struct bgp_sink *sink, struct fz_out *o)
 	sink->route = on_route;
 	sink->session = on_session;
 	sink->arg = o;
+	sink->message = NULL;	/* no --write-mrt tap */
 }
 
 static struct alerting *the_alerting;

@@ -135,6 +135,8 @@ struct rib_speakers {
 	struct ipaddr	 addr[2];
 	uint16_t	 port[2];
 	uint32_t	 as[2];
+	uint8_t		 view;	/* enum bgp_view: a BMP view's session is
+				 * never another view's */
 };
 /* The speakers of ctx's session: endpoint 0 its sender. */
 void		 rib_speakers_of(struct rib_speakers *,

@@ -146,6 +146,7 @@ struct rib_dir {
 	 * procedure, and re-verification when the ASPA set changes */
 	uint8_t		 role;		/* enum bgp_role */
 	uint8_t		 role_source;	/* enum bgp_role_source */
+	uint8_t		 view;		/* enum bgp_view (BMP) */
 	uint32_t	 nstate[3];	/* its routes by enum rov_state
 					 * (rib_tally()) */
 	struct rib_table t;

@@ -86,6 +86,8 @@ struct route_event {
 	struct ipaddr		 src_addr, dst_addr;
 	uint16_t		 src_port, dst_port;
 	uint32_t		 peer_as;	/* 0 unknown */
+	uint8_t			 view;	/* enum bgp_view: WIRE but for the
+					 * RIB views of a BMP feed */
 	/* the route */
 	struct prefix		 prefix;
 	bool			 has_path_id;

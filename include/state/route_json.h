@@ -124,6 +124,13 @@ void	route_json_leak(char *buf, size_t cap, size_t *off,
 size_t	route_json_aspath_max(const struct bgp_aspath *);
 char	*rjw_ts(char *p, const struct timeval *, enum route_json_ts_form);
 char	*rjw_addr(char *p, const struct ipaddr *);
+/*
+ * ,"view":"adj-rib-in-pre": the BMP view (enum bgp_view) a route was
+ * reported in; nothing for the wire (BGP_VIEW_WIRE), so a capture's lines
+ * are as before.  At most ROUTE_JSON_VIEW_MAX bytes.
+ */
+#define ROUTE_JSON_VIEW_MAX	32
+char	*rjw_view(char *p, unsigned view);
 char	*rjw_endpoints(char *p, const struct ipaddr *src, uint16_t sport,
 	    const struct ipaddr *dst, uint16_t dport);
 char	*rjw_prefix(char *p, const struct prefix *, bool has_path_id,

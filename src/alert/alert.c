@@ -312,6 +312,8 @@ put_bgp(char *p, const struct route_event *ev)
 	p = jw_lit(p, "},\"local\":{\"addr\":");
 	p = jw_put(p, st->dst_q, st->dstlen);
 	*p++ = '}';
+	if (ev->view != BGP_VIEW_WIRE)
+		p = rjw_view(p, ev->view);
 	p = rjw_prefix(p, &ev->prefix, ev->has_path_id, ev->path_id);
 	p = rjw_origin_path(p, ev->origin_kind, ev->origin_as, ev->aspath,
 	    &ev->next_hop, ROUTE_JSON_ALERT);
@@ -490,9 +492,9 @@ put_alert(char *p, const struct alert *a)
 
 /*
  * The most put_alert() writes: the envelope's fixed fields (~330 bytes),
- * the "bgp" object's fixed fields (~2,300 with the rpki and route-leak
- * objects at their largest), the rule's text, the UPDATE in base64, the
- * sensor's name escaped and the AS path.
+ * the "bgp" object's fixed fields (~2,330 with the rpki and route-leak
+ * objects at their largest and a BMP view), the rule's text, the UPDATE
+ * in base64, the sensor's name escaped and the AS path.
  */
 #define ALERT_FIXED_MAX	4096
 

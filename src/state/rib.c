@@ -251,6 +251,7 @@ dir_find(struct rib_sess *s, const struct bgp_msg_ctx *ctx, bool create)
 	d->dst = ctx->dst_addr;
 	d->sport = ctx->src_port;
 	d->dport = ctx->dst_port;
+	d->view = ctx->view;
 	return d;
 }
 
@@ -265,6 +266,7 @@ ev_dir(struct route_event *ev, uint64_t id, const struct rib_dir *d)
 	ev->src_port = d->sport;
 	ev->dst_port = d->dport;
 	ev->peer_as = d->peer_as;
+	ev->view = d->view;
 	ev->sender_role = d->role;
 	ev->role_source = d->role_source;
 }
@@ -357,6 +359,7 @@ ev_ctx(struct route_event *ev, const struct bgp_msg_ctx *ctx,
 	ev->src_port = ctx->src_port;
 	ev->dst_port = ctx->dst_port;
 	ev->peer_as = ctx->peer_as;
+	ev->view = ctx->view;
 	ev->sender_role = ctx->sender_role;
 	ev->role_source = ctx->role_source;
 	if (ctx->pkt != NULL)

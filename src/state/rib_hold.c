@@ -54,6 +54,7 @@ sess_speakers(const struct rib_sess *s, struct rib_speakers *sp)
 	sp->port[0] = d->sport;
 	sp->port[1] = d->dport;
 	sp->as[0] = d->peer_as;
+	sp->view = d->view;
 	sp->as[1] = o != NULL && o->used && o->peer_as != 0 ? o->peer_as :
 	    d->local_as;
 	if (sp->as[0] == 0 && o != NULL && o->used)
@@ -74,7 +75,7 @@ static bool
 sp_match_as(const struct rib_speakers *h, const struct rib_speakers *sp,
     int i, bool exact)
 {
-	if (!ipaddr_eq(&h->addr[0], &sp->addr[i]) ||
+	if (h->view != sp->view || !ipaddr_eq(&h->addr[0], &sp->addr[i]) ||
 	    !ipaddr_eq(&h->addr[1], &sp->addr[1 - i]))
 		return false;
 	if (exact)
@@ -276,6 +277,7 @@ rib_speakers_of(struct rib_speakers *sp, const struct bgp_msg_ctx *ctx)
 	sp->port[1] = ctx->dst_port;
 	sp->as[0] = ctx->peer_as;
 	sp->as[1] = ctx->local_as;
+	sp->view = ctx->view;
 }
 
 void

@@ -133,6 +133,7 @@ fill_event(struct rib_query *q, uint64_t id, const struct rib_dir *d,
 	ev->src_port = d->sport;
 	ev->dst_port = d->dport;
 	ev->peer_as = d->peer_as;
+	ev->view = d->view;
 	ev->sender_role = d->role;
 	ev->role_source = d->role_source;
 	rib_pfx_prefix(q->rib, rt->pfx, &ev->prefix);

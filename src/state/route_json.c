@@ -102,6 +102,19 @@ route_json_addr(char *buf, size_t cap, size_t *off, const struct ipaddr *a)
 }
 
 char *
+rjw_view(char *p, unsigned view)
+{
+	const char *name = bgp_view_name((enum bgp_view)view);
+
+	if (name == NULL)
+		return p;
+	p = jw_lit(p, ",\"view\":\"");
+	p = jw_put(p, name, strlen(name));
+	*p++ = '"';
+	return p;
+}
+
+char *
 rjw_endpoints(char *p, const struct ipaddr *src, uint16_t sport,
     const struct ipaddr *dst, uint16_t dport)
 {

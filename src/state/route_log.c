@@ -55,6 +55,7 @@ struct route_log {
 		struct ipaddr	 src, dst;
 		uint16_t	 sport, dport;
 		uint32_t	 peer_as;
+		uint8_t		 view;
 	}		 skey;
 	bool		 svalid;
 	size_t		 slen;
@@ -199,6 +200,7 @@ route_log_close(struct route_log *rl)
 
 /*
  * ,"src_addr":"..","src_port":N,"dst_addr":"..","dst_port":N,"peer_as":N
+ * (,"view":".." for a BMP view)
  * from the text kept for the last session seen, made again when the
  * session's fields differ.  At most SESS_TEXT bytes.
  */
@@ -209,7 +211,7 @@ put_session(struct route_log *rl, char *p, const struct bgp_msg_ctx *ctx)
 
 	if (!rl->svalid || rl->skey.sport != ctx->src_port ||
 	    rl->skey.dport != ctx->dst_port ||
-	    rl->skey.peer_as != ctx->peer_as ||
+	    rl->skey.peer_as != ctx->peer_as || rl->skey.view != ctx->view ||
 	    memcmp(&rl->skey.src, &ctx->src_addr, sizeof(ctx->src_addr)) != 0 ||
 	    memcmp(&rl->skey.dst, &ctx->dst_addr, sizeof(ctx->dst_addr)) != 0) {
 		route_json_endpoints(rl->stext, c, &n, &ctx->src_addr,
@@ -219,13 +221,18 @@ put_session(struct route_log *rl, char *p, const struct bgp_msg_ctx *ctx)
 			jb_putu(rl->stext, c, &n, ctx->peer_as);
 		else
 			jb_puts(rl->stext, c, &n, "null");
-		/* 2 addresses of 45 characters at most: it always fits */
+		if (ctx->view != BGP_VIEW_WIRE && n + ROUTE_JSON_VIEW_MAX <= c)
+			n = (size_t)(rjw_view(rl->stext + n, ctx->view) -
+			    rl->stext);
+		/* 2 addresses of 45 characters and a view at most: it
+		 * always fits */
 		rl->slen = n <= c ? n : c;
 		rl->skey.src = ctx->src_addr;
 		rl->skey.dst = ctx->dst_addr;
 		rl->skey.sport = ctx->src_port;
 		rl->skey.dport = ctx->dst_port;
 		rl->skey.peer_as = ctx->peer_as;
+		rl->skey.view = ctx->view;
 		rl->svalid = true;
 	}
 	return jw_put(p, rl->stext, rl->slen);

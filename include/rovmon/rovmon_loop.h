@@ -94,7 +94,10 @@ struct rovmon {
 	struct aspa_memo aspa_memo;	/* rovmon_loop.c */
 	struct sender_memo sender_memo;	/* rovmon_loop.c */
 	struct rtr_audit *rtr_audit;	/* --rtr-audit, else NULL */
-	struct reasm_dispatch dispatch;	/* with it: RTR flows to the audit */
+	struct reasm_dispatch dispatch;	/* RTR flows to the audit, BMP
+					 * flows to bmp */
+	struct bmp_passive *bmp;	/* passive BMP (--bmp-ports), else
+					 * NULL */
 	struct rovmon_metrics *metrics;	/* --metrics (metrics.c), else NULL */
 	struct rovmon_state *state;	/* --state-dir, else NULL */
 	struct control	*control;	/* --control, else NULL */

@@ -71,6 +71,9 @@ struct rovmon_options {
 	uint16_t	 rtr_ports[8];	/* --rtr-ports (default 323,8282) */
 	size_t		 nrtr_ports;
 	long		 rtr_stale;	/* --rtr-stale SECONDS, 0 = auto */
+	uint16_t	 bmp_ports[8];	/* --bmp-ports (0: the default) */
+	size_t		 nbmp_ports;
+	bool		 bmp_off;	/* --bmp-ports none */
 	const char	*metrics;	/* --metrics ADDR:PORT */
 	long		 metrics_sessions; /* --metrics-sessions N, -1 unset */
 	const char	*state_dir;	/* --state-dir DIR (absolute) */

@@ -1,9 +1,10 @@
 /*
  * reasm_dispatch.c - route each flow to the consumer of its ports
- * (capture/reasm_dispatch.h): a flow with either endpoint on one of the
- * alternative ports goes to the alternative ops (the RTR audit), every
- * other one to the default (BGP).  Decided once, at session_open; the
- * flow's later callbacks go to the same consumer through a small record.
+ * (capture/reasm_dispatch.h): a flow with either endpoint on one of a
+ * consumer's ports goes to that consumer (the RTR audit, passive BMP),
+ * every other one to the default (BGP).  Decided once, at session_open;
+ * the flow's later callbacks go to the same consumer through a small
+ * record.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -17,14 +18,26 @@ struct dflow {
 };
 
 static bool
-alt_port(const struct reasm_dispatch *d, uint16_t port)
+has_port(const struct reasm_consumer *c, uint16_t port)
 {
 	size_t i;
 
-	for (i = 0; i < d->nports; i++)
-		if (d->ports[i] == port)
+	for (i = 0; i < c->nports; i++)
+		if (c->ports[i] == port)
 			return true;
 	return false;
+}
+
+static bool
+takes(const struct reasm_consumer *c, const struct flow_endpoint *a,
+    const struct flow_endpoint *b)
+{
+	if (c->ops == NULL)
+		return false;
+	if (c->yield_port != 0 &&
+	    (a->port == c->yield_port || b->port == c->yield_port))
+		return false;
+	return has_port(c, a->port) || has_port(c, b->port);
 }
 
 static void *
@@ -33,16 +46,21 @@ d_open(void *arg, const struct flow_endpoint *a, const struct flow_endpoint *b,
 {
 	struct reasm_dispatch *d = arg;
 	struct dflow *f;
-	bool alt = d->alt != NULL &&
-	    (alt_port(d, a->port) || alt_port(d, b->port));
+	void *carg = d->dflt_arg;
+	size_t i;
 
 	if ((f = malloc(sizeof(*f))) == NULL) {
 		log_warn("reasm_dispatch");
 		return NULL;
 	}
-	f->ops = alt ? d->alt : d->dflt;
-	f->sess = f->ops->session_open(alt ? d->alt_arg : d->dflt_arg, a, b,
-	    pkt);
+	f->ops = d->dflt;
+	for (i = 0; i < d->nalt; i++)
+		if (takes(&d->alt[i], a, b)) {
+			f->ops = d->alt[i].ops;
+			carg = d->alt[i].arg;
+			break;
+		}
+	f->sess = f->ops->session_open(carg, a, b, pkt);
 	return f;
 }
 

@@ -39,6 +39,7 @@
 #include "capture/capture.h"
 #include "capture/filetype.h"
 #include "base/zread.h"
+#include "feed/bmp_passive.h"
 #include "feed/feed_session.h"
 #include "feed/mrt_read.h"
 #include "rovmon/bmp_station.h"
@@ -541,6 +542,8 @@ finish(struct rovmon *rv, int status)
 	summary_free(rv->summary);
 	rtr_audit_free(rv->rtr_audit);
 	rv->rtr_audit = NULL;
+	bmp_passive_free(rv->bmp, NULL);	/* freed by the loop if it ran */
+	rv->bmp = NULL;
 	validator_free(rv->validator);
 	rv->validator = NULL;
 	if (rv->stats_fp != stderr && rv->stats_fp != stdout &&
@@ -562,6 +565,7 @@ static int
 setup_rtr_audit(struct rovmon *rv)
 {
 	struct rtr_audit_config cfg;
+	struct reasm_consumer *c;
 	size_t i;
 
 	if (strcmp(rv->opt.engine, "libnids") == 0) {
@@ -587,10 +591,66 @@ setup_rtr_audit(struct rovmon *rv)
 		log_warn("rtr audit");
 		return -1;
 	}
+	c = &rv->dispatch.alt[rv->dispatch.nalt++];
+	c->ops = &rtr_audit_reasm_ops;
+	c->arg = rv->rtr_audit;
 	for (i = 0; i < cfg.nports; i++)
-		rv->dispatch.ports[rv->dispatch.nports++] = cfg.ports[i];
-	capture_default_ports(cfg.ports, cfg.nports);
+		c->ports[c->nports++] = cfg.ports[i];
 	return 0;
+}
+
+/*
+ * Passive BMP (--bmp-ports, on by default): flows to a collector's port
+ * go to BMP streams, unless an end is on 179 (a BGP speaker's ephemeral
+ * port may be one of them: BGP keeps it).  Not with --engine libnids
+ * (its own reassembly): said only when --bmp-ports was given.
+ */
+static int
+setup_bmp(struct rovmon *rv)
+{
+	static const uint16_t dflt[] = BMP_DEFAULT_PORTS;
+	const uint16_t *ports = rv->opt.bmp_ports;
+	size_t n = rv->opt.nbmp_ports, i;
+	struct reasm_consumer *c;
+
+	if (rv->opt.bmp_off)
+		return 0;
+	if (strcmp(rv->opt.engine, "libnids") == 0) {
+		if (n != 0) {
+			log_warnx("--bmp-ports needs --engine rovmon");
+			return -1;
+		}
+		return 0;
+	}
+	if (n == 0) {
+		ports = dflt;
+		n = sizeof(dflt) / sizeof(dflt[0]);
+	}
+	if ((rv->bmp = bmp_passive_new(&rv->sink, ports, n)) == NULL) {
+		log_warn("bmp");
+		return -1;
+	}
+	c = &rv->dispatch.alt[rv->dispatch.nalt++];
+	c->ops = &bmp_passive_reasm_ops;
+	c->arg = rv->bmp;
+	c->yield_port = 179;
+	for (i = 0; i < n; i++)
+		c->ports[c->nports++] = ports[i];
+	return 0;
+}
+
+/* The consumers' ports into the default filter, besides 179. */
+static void
+dispatch_filter_ports(const struct reasm_dispatch *d)
+{
+	uint16_t ports[CAPTURE_MAX_PORTS];
+	size_t n = 0, i, j;
+
+	for (i = 0; i < d->nalt; i++)
+		for (j = 0; j < d->alt[i].nports && n < CAPTURE_MAX_PORTS; j++)
+			ports[n++] = d->alt[i].ports[j];
+	if (n != 0)
+		capture_default_ports(ports, n);
 }
 
 int
@@ -641,6 +701,9 @@ main(int argc, char **argv)
 		exit(3);
 	if (rv.opt.rtr_audit && setup_rtr_audit(&rv) == -1)
 		exit(3);
+	if (setup_bmp(&rv) == -1)
+		exit(3);
+	dispatch_filter_ports(&rv.dispatch);
 	/* Bound before -Z (a port below 1024 may need root), with the
 	 * stages it reads set up. */
 	if (rovmon_metrics_start(&rv) == -1)

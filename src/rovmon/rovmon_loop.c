@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "alert/alerting.h"
+#include "feed/bmp_passive.h"
 #include "rpki/rtr_audit.h"
 #include "bgp/bgp_session.h"
 #include "capture/capture.h"
@@ -656,13 +657,15 @@ rovmon_loop_run(struct rovmon *rv)
 
 	reasm_config_default(&rc);
 	rovmon_loop_begin(rv);
-	if (rv->rtr_audit != NULL) {
-		/* RTR flows to the audit, every other one to BGP as before */
+	if (rv->dispatch.nalt != 0) {
+		/* RTR flows to the audit, BMP flows to their streams, every
+		 * other one to BGP as before (rovmon.c filled the ports) */
 		rv->dispatch.dflt = &bgp_session_reasm_ops;
 		rv->dispatch.dflt_arg = &rv->sink;
-		rv->dispatch.alt = &rtr_audit_reasm_ops;
-		rv->dispatch.alt_arg = rv->rtr_audit;
 		rv->reasm = reasm_new(&rc, &reasm_dispatch_ops, &rv->dispatch);
+	} else
+		rv->reasm = reasm_new(&rc, &bgp_session_reasm_ops, &rv->sink);
+	if (rv->rtr_audit != NULL) {
 		if (rv->validator != NULL) {
 			struct timeval now;
 
@@ -671,8 +674,7 @@ rovmon_loop_run(struct rovmon *rv)
 			    validator_index(rv->validator),
 			    validator_aspa_index(rv->validator), &now);
 		}
-	} else
-		rv->reasm = reasm_new(&rc, &bgp_session_reasm_ops, &rv->sink);
+	}
 	if (rv->reasm == NULL)
 		fatal("reasm_new");
 	running_cap = rv->cap;
@@ -685,6 +687,9 @@ rovmon_loop_run(struct rovmon *rv)
 	capture_stats(rv->cap);
 	reasm_finish(rv->reasm, rv->last.num != 0 ? &rv->last : NULL);
 	reasm_free(rv->reasm);
+	/* every BMP stream closed with its flow: their sessions ended */
+	bmp_passive_free(rv->bmp, rv->last.num != 0 ? &rv->last : NULL);
+	rv->bmp = NULL;
 	rovmon_loop_end(rv);
 	return rc_loop;
 }

@@ -107,6 +107,10 @@ usage(void)
 "                        reference (--vrps/--redis; docs/rtr.md, \"Audit\")\n"
 "      --rtr-ports LIST  the caches' RTR ports (default 323,8282); the\n"
 "                        default filter adds them, your own filter must\n"
+"      --bmp-ports LIST  BMP collectors' ports (default 11019,1790,5000; none:\n"
+"                        off): the routers' BMP connections on the mirror\n"
+"                        are decoded (docs/deployment.md, \"BMP\"); the\n"
+"                        default filter adds them\n"
 "      --rtr-stale SECONDS  a router without End of Data for longer is\n"
 "                        stale (default twice its refresh interval)\n"
 "      --metrics ADDR:PORT  serve Prometheus metrics at http://ADDR:PORT/metrics\n"
@@ -189,6 +193,40 @@ add_sink(struct rovmon_options *o, const char *spec)
 	o->sinks[o->nsinks++] = spec;
 }
 
+/*
+ * --bmp-ports 11019,1790,5000: 1..8 ports, 1..65535, not 179; "none":
+ * no passive BMP.  The default: GoBGP's documented collector port
+ * (11019), pmacct's bmp_daemon_port (1790) and OpenBMP's collector
+ * (5000), docs/deployment.md "BMP".
+ */
+static void
+parse_bmp_ports(struct rovmon_options *o, const char *arg)
+{
+	const char *p = arg;
+	char *end;
+	unsigned long v;
+
+	o->nbmp_ports = 0;
+	o->bmp_off = strcmp(arg, "none") == 0;
+	if (o->bmp_off)
+		return;
+	for (;;) {
+		errno = 0;
+		v = strtoul(p, &end, 10);
+		if (end == p || errno != 0 || v == 0 || v > 65535 || v == 179 ||
+		    (*end != ',' && *end != '\0') ||
+		    o->nbmp_ports == sizeof(o->bmp_ports) /
+		    sizeof(o->bmp_ports[0]))
+			usage_error("--bmp-ports \"%s\": expected up to 8 TCP "
+			    "ports (1-65535, not 179) separated by commas, or "
+			    "none", arg);
+		o->bmp_ports[o->nbmp_ports++] = (uint16_t)v;
+		if (*end == '\0')
+			break;
+		p = end + 1;
+	}
+}
+
 enum { OPT_ROUTES = 256, OPT_STATS, OPT_ENGINE, OPT_VRPS, OPT_REDIS,
     OPT_REDIS_NS, OPT_ALERTS, OPT_SINK, OPT_RULES, OPT_SENSOR,
     OPT_MINPRIO, OPT_PIDFILE, OPT_CHROOT, OPT_STATS_INTERVAL, OPT_FILTER,
@@ -196,7 +234,7 @@ enum { OPT_ROUTES = 256, OPT_STATS, OPT_ENGINE, OPT_VRPS, OPT_REDIS,
     OPT_RTR_AUDIT, OPT_RTR_PORTS, OPT_RTR_STALE, OPT_METRICS,
     OPT_METRICS_SESSIONS, OPT_STATE_DIR, OPT_CKPT_INTERVAL, OPT_CONTROL,
     OPT_CONTROL_GROUP, OPT_STALE_TIME, OPT_BUF_TIMEOUT, OPT_IMMEDIATE,
-    OPT_THREADS, OPT_WRITE_MRT, OPT_BMP_LISTEN };
+    OPT_THREADS, OPT_WRITE_MRT, OPT_BMP_LISTEN, OPT_BMP_PORTS };
 
 /* Also the vocabulary of the configuration file (config.c). */
 static const struct option longopts[] = {
@@ -232,6 +270,7 @@ static const struct option longopts[] = {
 	{ "rtr-audit", no_argument, NULL, OPT_RTR_AUDIT },
 	{ "rtr-ports", required_argument, NULL, OPT_RTR_PORTS },
 	{ "rtr-stale", required_argument, NULL, OPT_RTR_STALE },
+	{ "bmp-ports", required_argument, NULL, OPT_BMP_PORTS },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "metrics-sessions", required_argument, NULL, OPT_METRICS_SESSIONS },
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
@@ -651,6 +690,9 @@ parse_service_opt(struct rovmon_options *o, int ch)
 		break;
 	case OPT_RTR_PORTS:
 		parse_rtr_ports(o, optarg);
+		break;
+	case OPT_BMP_PORTS:
+		parse_bmp_ports(o, optarg);
 		break;
 	case OPT_RTR_STALE:
 	case OPT_METRICS_SESSIONS:

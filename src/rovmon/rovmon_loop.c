@@ -570,6 +570,11 @@ on_message(void *arg, const struct bgp_msg_ctx *ctx, unsigned enc)
 {
 	struct rovmon *rv = arg;
 
+	/* a BMP view's messages are not the wire's: a BGP4MP record has no
+	 * view, and the view shares the wire session's key (its addresses
+	 * and ASes), so the archive would merge them on reading */
+	if (ctx->view != BGP_VIEW_WIRE)
+		return;
 	mrt_writer_message(rv->mrt, ctx, enc);
 }
 

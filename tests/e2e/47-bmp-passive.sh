@@ -10,7 +10,8 @@
 #    the alerts of the view equal the wire's (except time, frame and
 #    view), Peer Down resolving the same routes as the NOTIFICATION;
 #  - the wire's lines carry no "view"; with --bmp-ports none the route log
-#    is the wire's alone, byte for byte;
+#    is the wire's alone, byte for byte; --write-mrt archives the wire
+#    only (read back: its 3,500 routes, no view);
 #  - gobgp-bmp-all.pcap: pre-policy again equals the wire; post-policy and
 #    Loc-RIB (RFC 9069: the router's own table, src = the router) lack
 #    exactly the routes the import policy rejects (paths with AS 3257);
@@ -40,10 +41,16 @@ run() {	# run NAME PCAP [ARGS]
 	    --stats /dev/null "$@" 2> "$tmp/$n.err"
 	echo $? > "$tmp/$n.rc"
 }
-run pre gobgp-bmp-pre.pcap
+run pre gobgp-bmp-pre.pcap --write-mrt "$tmp/pre.mrt"
 run none gobgp-bmp-pre.pcap --bmp-ports none
 run all gobgp-bmp-all.pcap
 run mid gobgp-bmp-midstream.pcap
+"$B/rovmon" -q -r "$tmp/pre.mrt" --vrps "$VRPS" --routes "$tmp/mrt.routes" \
+    --stats /dev/null 2> "$tmp/mrt.err" ||
+	{ echo "FAIL: rovmon -r (its --write-mrt): exit $?"; cat "$tmp/mrt.err"; exit 1; }
+n=$(grep -c . "$tmp/mrt.routes")
+[ "$n" = 3500 ] && ! grep -q '"view"' "$tmp/mrt.routes" ||
+	{ echo "FAIL: --write-mrt archived $n routes or a view, want the wire's 3500"; exit 1; }
 for n in pre none all mid; do
 	[ "$(cat "$tmp/$n.rc")" = 0 ] ||
 	    { echo "FAIL: $n: rovmon exit $(cat "$tmp/$n.rc")"; cat "$tmp/$n.err"; exit 1; }

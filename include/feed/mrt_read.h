@@ -7,8 +7,10 @@
  * variants are whole BGP messages of a session keyed by (peer address,
  * peer AS, local address, local AS), ports 0; the LOCAL ones go local
  * -> peer, the rest peer -> local; the subtype states the encodings
- * (4-octet AS, ADD-PATH).  STATE_CHANGE(_AS4) out of Established ends
- * the key's session.  TABLE_DUMP_V2 RIB entries and legacy TABLE_DUMP
+ * (4-octet AS, ADD-PATH).  STATE_CHANGE(_AS4) out of Established, or
+ * into Idle, Connect or Active, ends the key's session (feed_session_
+ * down(), "MRT state change: Established -> Idle"); into OpenSent or
+ * OpenConfirm on the way up, or into Established, changes nothing.  TABLE_DUMP_V2 RIB entries and legacy TABLE_DUMP
  * entries each become one UPDATE announcing the entry's prefix with its
  * attributes (IPv6: the abbreviated MP_REACH_NLRI of RFC 6396 4.3.4
  * made a full one), from the peer the entry names to a local end of

@@ -185,7 +185,15 @@ bgp4mp_state(struct mrt_read *r, const struct mrt_record *rec,
 		return;
 	}
 	STAT_INC(mrt_state_changes);
-	if (new == MRT_STATE_ESTABLISHED)
+	/*
+	 * The session ends when it leaves Established or falls back to
+	 * Idle, Connect or Active.  OpenSent -> OpenConfirm on the way up
+	 * (BIRD, Quagga write them) is no end: it would forget the OPEN
+	 * just read.
+	 */
+	if (new == MRT_STATE_ESTABLISHED ||
+	    (old != MRT_STATE_ESTABLISHED && (new == MRT_STATE_OPENSENT ||
+	    new == MRT_STATE_OPENCONFIRM)))
 		return;
 	feed_session_down(r->t, key, state_reason[state_name(old) != NULL ?
 	    old : 0][state_name(new) != NULL ? new : 0], &rec->pkt);

@@ -668,12 +668,14 @@ bmp_stream_data(struct bmp_stream *s, const uint8_t *p, size_t n,
 		}
 		while (cap < need)
 			cap *= 2;
-		if (cap > s->cap && (nb = realloc(s->buf, cap)) == NULL) {
-			/* out of memory: as a gap of these bytes */
-			log_warnx("%s: no memory for %zu bytes", s->name, n);
-			bmp_stream_gap(s, n, pkt);
-			return;
-		} else if (cap > s->cap) {
+		if (cap > s->cap) {
+			if ((nb = realloc(s->buf, cap)) == NULL) {
+				/* out of memory: as a gap of these bytes */
+				log_warnx("%s: no memory for %zu bytes",
+				    s->name, n);
+				bmp_stream_gap(s, n, pkt);
+				return;
+			}
 			s->buf = nb;
 			s->cap = cap;
 		}

@@ -7,7 +7,7 @@ usage: bench.py --build BUILD --json OUT [--full PCAP] [--vrps FILE.json.bz2]
                 [--vrps-json FILE.json] [--mrt FILE] [--rules FILE] [--no-live]
                 [--no-tta] [--rs PCAP] [--no-tshark] [--no-bird] [--no-rslive]
                 [--no-threads]
-                [--only full|rs|vrps|bounds|small|tshark|bird|rslive|threads|tta]
+                [--only full|rs|vrps|bounds|small|tshark|bird|rslive|threads|tta|mrt]
                 [--small PCAP ...]
 
 Sections:
@@ -77,6 +77,9 @@ Sections:
           the full table's route state, L2/L3 and 1 GiB; memcpy; write(2)
           of the full section's alert bytes to a file and to /dev/null;
           read(2) of the capture.  BENCH_BOUNDS=0 skips it.
+  mrt     issue 18: the full table from MRT against the same from pcap,
+          per prefix, decode only and decode + validate; and the shared
+          RIS table updates.et-header.2015.gz (tests/bench/mrt_bench.py).
   small   the bundled captures: start-up dominated, a quick check.
 
 At the end, issue 17's targets as a table (tests/bench/targets.py): each
@@ -112,6 +115,7 @@ import benchlib  # noqa: E402
 from benchlib import (ENV_REPEAT, Row, empty_pcap, fmt_row, live_header,  # noqa: E402
                       live_netns, live_print, live_run, log, med, netns_del, read_stats,
                       repeat, run_rows, sha256, version, wait_for_soak)
+import mrt_bench  # noqa: E402
 import refs  # noqa: E402
 import targets  # noqa: E402
 
@@ -754,12 +758,12 @@ def main():
         reval_in = (a.full, a.vrps, a.vrps_json) if want("reval") else None
         if a.only:  # the named section alone, with the inputs it needs
             a.full = a.full if a.only in ("full", "tshark", "bird", "threads", "bounds",
-                                          "tta") else None
+                                          "tta", "mrt") else None
             a.rs = a.rs if a.only in ("rs", "rslive", "threads") else None
             a.vrps = None if a.only != "vrps" else a.vrps
             a.vrps_json = None if a.only == "small" else a.vrps_json
             a.small = [] if a.only != "small" else a.small
-            a.mrt = None
+            a.mrt = a.mrt if a.only == "mrt" else None
             a.no_tta = a.only != "tta"
         sections = res["section_wall_s"] = {}
         t_run = time.monotonic()
@@ -783,7 +787,7 @@ def main():
         if bench_bounds and want("bounds") and BOUNDS:
             res["bounds"] = timed("bounds", targets.bounds_section, a, bench_bounds, res,
                                   run_json)
-        if a.mrt and (a.vrps or a.vrps_json) and shutil.which("bgpdump") and \
+        if a.mrt and want("aspa") and (a.vrps or a.vrps_json) and shutil.which("bgpdump") and \
                 os.path.exists(os.path.join(a.build, "bench_aspa")):
             res["aspa"] = timed("aspa", aspa_section, a, os.path.join(a.build, "bench_aspa"),
                                 tmp, res.get("full"))
@@ -817,6 +821,9 @@ def main():
             for bt in TTA_BUFFER_TIMEOUTS:
                 res[f"time_to_alert_bt{bt}"] = timed(
                     f"tta_bt{bt}", tta_section, a, rovmon, tmp, [f"--buffer-timeout={bt}"])
+        # issue 18: the full table from MRT against pcap (needs --write-mrt)
+        if a.full and a.vrps_json and want("mrt"):
+            res["mrt"] = timed("mrt", mrt_bench.mrt_section, a, rovmon, tmp, errlog)
         if a.small:
             res["small"] = timed("small", small_section, a, rovmon, tmp, errlog)
         res["issue17_targets"] = targets.report(res, a.only)

@@ -28,10 +28,11 @@
 #   BENCH_TTA_BT=MS,.. time to alert again with rovmon --buffer-timeout MS
 #                      (default 5; "" for rovmon's defaults only)
 #   BENCH_ONLY=SECTION run one section alone: full, rs, vrps, bounds, small,
-#                      tshark, bird, rslive, threads, reval or tta
+#                      tshark, bird, rslive, threads, reval, tta or mrt
 #                      (JSON in BUILD/bench-SECTION.json)
 #   SHARED, VRPS       the shared data directory, the VRP snapshot (.bz2)
 #   MRT                the full table as MRT, for the ASPA section's paths
+#                      and the MRT section's second table
 #   ROVMON_BENCH_CACHE cache for the capture and the decompressed VRPs
 #                      (default /var/tmp/rovmon-bench)
 set -eu
@@ -46,7 +47,7 @@ set -- --build "$BUILD" --json "$JSON" --rules rules/rovmon.rules
 [ -z "${BENCH_ONLY:-}" ] || set -- "$@" --only "$BENCH_ONLY"
 
 # The full-table capture (cached; made once with root, ~1 minute).
-case ${BENCH_ONLY:-full} in full | tshark | bird | threads | reval | bounds | tta) need_full=1 ;;
+case ${BENCH_ONLY:-full} in full | tshark | bird | threads | reval | bounds | tta | mrt) need_full=1 ;;
 *) need_full=0 ;; esac
 if [ "${BENCH_FULL:-1}" != 0 ] && [ $need_full = 1 ]; then
 	if FULL=$(bash tests/bench/fulltable.sh); then

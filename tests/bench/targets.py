@@ -319,6 +319,14 @@ def build(res):
         f"{b['converge_s']} s ({b['prefixes_per_s']:,}/s), states equal: "
         f"{g(res, 'bird_ref', 'states_equal')}" if b else "n/a",
         "reported" if b else "not measured")
+    # issue 18: the full table from MRT at least as fast per prefix as
+    # from pcap (tests/bench/mrt_bench.py): ns/prefix MRT / pcap, net
+    for mode, lab in (("decode", "decode only"), ("validate", "decode + validate")):
+        v = g(res, "mrt", "ratio_mrt_over_pcap", "mrt", mode)
+        ns = [g(res, "mrt", "inputs", k, "modes", mode, "ns_per_prefix") for k in ("mrt", "pcap")]
+        row(f"mrt_{mode}", f"(issue 18) full table from MRT at least as fast per prefix "
+            f"as from pcap, {lab}", v,
+            f"x{v} ({ns[0]} / {ns[1]} ns per prefix)" if v else "n/a", status(v, 1, False))
     # issue 6's single-table memory target, regressed by the shared store
     v = g(full, "memory", "rib_bytes_per_route")
     row("full_bytes", "(issue 6) full table <= 64 B per stored route", v,

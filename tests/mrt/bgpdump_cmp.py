@@ -1,0 +1,703 @@
+#!/usr/bin/env python3
+"""The MRT acceptance check of issue 18: rovmon's route log of an MRT file
+against `bgpdump -m` (Debian's bgpdump 1.6.2), prefix for prefix.
+
+Written from bgpdump's documented one-line format (bgpdump(1), the -m lines
+it prints) and RFC 6396 (MRT) / RFC 8050 (MRT ADD-PATH), not from rovmon's
+code.  For each MRT file:
+
+  bgpdump side  `bgpdump -q -m -t change FILE`: the A (BGP4MP announcement),
+                B (RIB entry) and W (withdrawal) lines; STATE lines are only
+                counted.  The line is
+                  TYPE|time|A|peer_ip|peer_as|prefix|[path_id|]as_path|ORIGIN|...
+                  TYPE|time|W|peer_ip|peer_as|prefix[|path_id]
+                with path_id on the ADD-PATH types (TYPE ends in _AP).  The
+                AS path in bgpdump's (Zebra's) notation: AS_SEQUENCE ASNs
+                separated by spaces, AS_SET "{a,b}", AS_CONFED_SEQUENCE
+                "(a b)", AS_CONFED_SET "[a,b]".  The *_LOCAL types are
+                messages the collector sent: bgpdump then prints the peer
+                (the receiver) and its AS.
+  times         BGP4MP: the MRT header's seconds; BGP4MP_ET "sec.usec"
+                (RFC 6396 section 3).  A RIB entry's time is its originated
+                time (the issue: "RIB entries become announcements with the
+                entry's originated time"): TABLE_DUMP via bgpdump's
+                `-t change`; for TABLE_DUMP_V2 bgpdump 1.6.2's `-t change`
+                prints garbage (it keeps a pointer to a block-scoped
+                variable), so this script reads the originated times itself
+                from the RIB entries (RFC 6396 4.3.2/4.3.4, RFC 8050 4)
+                with the tiny walker below, and checks on the way that its
+                (peer, prefix, path id) entries are bgpdump's.
+  rovmon side   `rovmon -r FILE -q --no-validation --routes LOG`: every line
+                of the route log (docs/route-log.md).
+
+"Origin" in the acceptance ("origin and AS path included") is taken to mean
+the origin AS, the route log's business (RFC 6811's origin: the last AS of a
+final AS_SEQUENCE; the sender's AS for an empty path; none for a path ending
+in an AS_SET or a confederation segment), derived here from bgpdump's path.
+The ORIGIN attribute (IGP/EGP/INCOMPLETE, bgpdump's next column) is not in
+the route log and is not compared (only counted in the report).
+
+Comparison: multisets of (peer ip, peer AS, event, prefix, path id, AS path,
+origin AS, time in microseconds, treat-as-withdraw), then the order of the
+matched events (rovmon writes an MRT file's events in file order).  What is
+left over is classified (treat-as-withdraw, host bits, AS path, origin, peer
+AS, time, path id, only in one of them), each class with its count and the
+first examples.  Known and explained differences are listed per file in
+KNOWN below with the RFC reason and the count expected; any other class, or
+another count, fails.
+
+Usage:
+  bgpdump_cmp.py [--rovmon BIN] [--bgpdump BIN] [--name NAME] [--routes LOG]
+                 [--plant KIND] FILE
+  bgpdump_cmp.py --self-test FILE     the comparator against a route log
+                 simulated from bgpdump's own lines, unplanted (must pass)
+                 and with each planted bug (each must fail)
+Exit 0 PASS, 1 FAIL, 77 SKIP (the reason on the last line).
+"""
+
+import bz2
+import calendar
+import collections
+import datetime
+import ipaddress
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+
+# Known, explained differences, per file (relative to the shared mrt/ dir):
+# class -> (count, reason).  count None: any count, still listed.
+# "exit" is rovmon's expected exit status (default 0): 1 when the input is
+# cut short (docs/hostile-input.md: a run that lost data says so).
+KNOWN = {
+    "bgpdump-test_data/updates.nlri_mask_trailing_bits.gz": {
+        "host-bits": (1, "the NLRI 11.13.0.0/13 has bits set beyond its "
+                      "length; RFC 4271 4.3: the trailing bits are irrelevant, "
+                      "rovmon prints 11.8.0.0/13, Debian's bgpdump 1.6.2 the "
+                      "bits as received (bgpdump's own test_expect masks them)"),
+    },
+    "bgpkit-parser-ripe/rrc00/2000.01/bview.20000111.0032.gz": {
+        "only-in-rovmon": (None, "early TABLE_DUMP records declare a length 4 "
+                           "octets shorter than written (RFC 6396 2: the length "
+                           "excludes the header); bgpdump stops after the first "
+                           "record"),
+    },
+    "mrtparse-samples/openbgpd_rib_table-mp": {
+        "only-in-rovmon": (None, "BGP4MP_ENTRY (subtype 2, deprecated by RFC "
+                           "6396 Appendix B): bgpdump prints nothing of it"),
+    },
+    "pyasn/rib.20140523.0600_firstMB.bz2": {"exit": 1},
+    "pyasn/rib6.20151101.0600_firstMB.bz2": {"exit": 1},
+    "pyasn/rib.20080501.0644_firstMB.bz2": {"exit": 1},
+}
+
+CLASSES = ("treat-as-withdraw", "host-bits", "as-path", "origin-as",
+           "peer-as", "time", "path-id", "only-in-bgpdump", "only-in-rovmon",
+           "order")
+EXAMPLES = 3
+
+# --- the bgpdump side ------------------------------------------------------
+
+
+def parse_aspath(text):
+    """bgpdump's AS path text -> tuple: int for an AS_SEQUENCE ASN,
+    ("set"|"cseq"|"cset", (asns...)) for the other segments."""
+    out = []
+    i, n = 0, len(text)
+    closers = {"{": ("}", "set", ","), "(": (")", "cseq", " "),
+               "[": ("]", "cset", ",")}
+    while i < n:
+        c = text[i]
+        if c == " ":
+            i += 1
+        elif c in closers:
+            end, kind, sep = closers[c]
+            j = text.index(end, i)
+            body = text[i + 1:j].strip()
+            asns = tuple(int(a) for a in body.split(sep) if a.strip()) \
+                if body else ()
+            out.append((kind, asns))
+            i = j + 1
+        else:
+            j = i
+            while j < n and text[j].isdigit():
+                j += 1
+            if j == i:
+                raise ValueError("AS path %r: unexpected %r" % (text, c))
+            out.append(int(text[i:j]))
+            i = j
+    return tuple(out)
+
+
+def origin_of(path, peer_as):
+    """RFC 6811 section 2 origin as the route log states it."""
+    if not path:
+        return peer_as
+    last = path[-1]
+    return last if isinstance(last, int) else None
+
+
+def time_us(text):
+    if "." in text:
+        sec, frac = text.split(".")
+        return int(sec) * 1000000 + int(frac.ljust(6, "0")[:6])
+    return int(text) * 1000000
+
+
+def run_bgpdump(bgpdump, path):
+    r = subprocess.run([bgpdump, "-q", "-v", "-m", "-t", "change", path],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return r.stdout.decode("ascii", "replace"), \
+        r.stderr.decode("ascii", "replace")
+
+
+Event = collections.namedtuple(
+    "Event", "peer_ip peer_as event prefix path_id as_path origin_as time taw")
+
+
+def bgpdump_events(text, td2_times):
+    """-> (events in order, counts of what else was seen)."""
+    events, seen = [], collections.Counter()
+    for line in text.splitlines():
+        f = line.split("|")
+        if len(f) < 3:
+            seen["unparsed line"] += 1
+            continue
+        typ, tm, kind = f[0], f[1], f[2]
+        if kind == "STATE":
+            seen["STATE"] += 1
+            continue
+        if kind not in ("A", "B", "W"):
+            seen["kind " + kind] += 1
+            continue
+        ap = typ.endswith("_AP")
+        local = "LOCAL" in typ
+        peer_ip, peer_as, prefix = f[3], int(f[4]), f[5]
+        path_id = int(f[6]) if ap else None
+        if local:
+            # bgpdump prints the receiver; the route log's peer_as is the
+            # sender's (the collector's) AS, which bgpdump does not print
+            peer_as = None
+        if kind == "W":
+            events.append(Event(peer_ip, peer_as, "withdraw", prefix, path_id,
+                                None, None, time_us(tm), False))
+            continue
+        k = 7 if ap else 6
+        path = parse_aspath(f[k])
+        seen["ORIGIN " + f[k + 1]] += 1
+        t = time_us(tm)
+        if typ.startswith("TABLE_DUMP2"):
+            q = td2_times.get((peer_ip, prefix, path_id))
+            if q:
+                t = q.popleft()
+            else:
+                seen["RIB entry without a walker time"] += 1
+                t = None
+        events.append(Event(peer_ip, peer_as, "announce", prefix, path_id,
+                            path, origin_of(path, peer_as), t, False))
+    return events, seen
+
+
+# --- the RFC 6396 walker for TABLE_DUMP_V2 originated times ------------------
+
+
+def read_mrt_bytes(path):
+    """The file's bytes, gzip/bzip2 decompressed; a cut stream gives what
+    decompressed before the cut."""
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    if raw[:2] == b"\x1f\x8b":
+        out, d = [], zlib.decompressobj(47)
+        data = raw
+        while data:
+            try:
+                out.append(d.decompress(data))
+            except zlib.error:
+                break
+            data = d.unused_data
+            if data:
+                d = zlib.decompressobj(47)
+        return b"".join(out)
+    if raw[:3] == b"BZh":
+        out, data = [], raw
+        while data:
+            d = bz2.BZ2Decompressor()
+            try:
+                out.append(d.decompress(data))
+            except (OSError, EOFError):
+                break
+            data = d.unused_data if d.eof else b""
+        return b"".join(out)
+    return raw
+
+
+def prefix_text(afi, plen, pbytes):
+    width = 4 if afi == 1 else 16
+    addr = pbytes.ljust(width, b"\0")
+    ip = ipaddress.ip_address(addr)
+    return "%s/%d" % (ip, plen)
+
+
+def td2_originated(path):
+    """{(peer ip, prefix text, path id): deque of originated times in us}
+    from the RIB_IPV4/IPV6_UNICAST(_ADDPATH) records (RFC 6396 4.3.2,
+    RFC 8050 4: the path identifier follows the originated time)."""
+    data = read_mrt_bytes(path)
+    times = collections.defaultdict(collections.deque)
+    peers = []
+    off = 0
+    while off + 12 <= len(data):
+        _ts, typ, sub, length = struct.unpack_from("!IHHI", data, off)
+        body = data[off + 12:off + 12 + length]
+        off += 12 + length
+        if len(body) < length:
+            break
+        if typ != 13:
+            continue
+        try:
+            if sub == 1:
+                peers = td2_peer_index(body)
+            elif sub in (2, 4, 8, 10):
+                td2_rib(body, sub, peers, times)
+        except (struct.error, IndexError, ValueError):
+            continue
+    return times
+
+
+def td2_peer_index(b):
+    # collector BGP ID (4) | view name length (2) | view name | peer count (2)
+    # | entries: type (1) | BGP ID (4) | address (4/16) | AS (2/4)
+    vlen = struct.unpack_from("!H", b, 4)[0]
+    o = 6 + vlen
+    count = struct.unpack_from("!H", b, o)[0]
+    o += 2
+    peers = []
+    for _ in range(count):
+        ptype = b[o]
+        o += 5
+        alen = 16 if ptype & 1 else 4
+        ip = ipaddress.ip_address(b[o:o + alen])
+        o += alen
+        aslen = 4 if ptype & 2 else 2
+        asn = int.from_bytes(b[o:o + aslen], "big")
+        o += aslen
+        peers.append((str(ip), asn))
+    return peers
+
+
+def td2_rib(b, sub, peers, times):
+    # sequence (4) | prefix length (1) | prefix | entry count (2) | entries:
+    # peer index (2) | originated time (4) | [path id (4)] | attr len (2) | attrs
+    afi = 1 if sub in (2, 8) else 2
+    addpath = sub >= 8
+    plen = b[4]
+    nb = (plen + 7) // 8
+    pfx = prefix_text(afi, plen, b[5:5 + nb])
+    o = 5 + nb
+    count = struct.unpack_from("!H", b, o)[0]
+    o += 2
+    for _ in range(count):
+        idx, orig = struct.unpack_from("!HI", b, o)
+        o += 6
+        pid = None
+        if addpath:
+            pid = struct.unpack_from("!I", b, o)[0]
+            o += 4
+        alen = struct.unpack_from("!H", b, o)[0]
+        o += 2 + alen
+        if idx < len(peers):
+            times[(peers[idx][0], pfx, pid)].append(orig * 1000000)
+
+
+# --- the rovmon side ------------------------------------------------------
+
+
+def json_path(p):
+    out = []
+    for e in p or ():
+        if isinstance(e, int):
+            out.append(e)
+        elif isinstance(e, list):
+            out.append(("set", tuple(e)))
+        elif isinstance(e, dict) and "confed_seq" in e:
+            out.append(("cseq", tuple(e["confed_seq"])))
+        elif isinstance(e, dict) and "confed_set" in e:
+            out.append(("cset", tuple(e["confed_set"])))
+        else:
+            raise ValueError("as_path element %r" % (e,))
+    return tuple(out)
+
+
+_SECONDS = {}
+
+
+def iso_us(ts):
+    """"2015-10-23T02:01:18.509481Z" -> microseconds since the epoch."""
+    head = ts[:19]
+    sec = _SECONDS.get(head)
+    if sec is None:
+        sec = calendar.timegm(time.strptime(head, "%Y-%m-%dT%H:%M:%S"))
+        _SECONDS[head] = sec
+    if len(ts) != 27 or ts[19] != "." or ts[26] != "Z":
+        raise ValueError("ts %r is not ISO 8601 with microseconds" % ts)
+    return sec * 1000000 + int(ts[20:26])
+
+
+def rovmon_events(lines, local_peers=()):
+    events = []
+    for line in lines:
+        if not line.strip():
+            continue
+        o = json.loads(line)
+        taw = bool(o.get("treat_as_withdraw"))
+        peer_ip, peer_as = o["src_addr"], o.get("peer_as")
+        if o["dst_addr"] in local_peers:
+            peer_ip, peer_as = o["dst_addr"], None
+        if o["event"] == "announce":
+            path = json_path(o.get("as_path"))
+            events.append(Event(peer_ip, peer_as, "announce", o["prefix"],
+                                o.get("path_id"), path, o.get("origin_as"),
+                                iso_us(o["ts"]), False))
+        else:
+            events.append(Event(peer_ip, peer_as, "withdraw", o["prefix"],
+                                o.get("path_id"), None, None, iso_us(o["ts"]),
+                                taw))
+    return events
+
+
+def run_rovmon(rovmon, path, workdir):
+    log = os.path.join(workdir, "routes.json")
+    if os.path.exists(log):
+        os.unlink(log)
+    r = subprocess.run([rovmon, "-r", path, "-q", "--no-validation",
+                        "--routes", log, "--stats", os.devnull,
+                        "--threads", "1"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    lines = []
+    if os.path.exists(log):
+        with open(log, encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    return r.returncode, r.stderr.decode("utf-8", "replace"), lines
+
+
+# --- comparison -----------------------------------------------------------
+
+
+def masked(prefix):
+    try:
+        return str(ipaddress.ip_network(prefix, strict=False))
+    except ValueError:
+        return prefix
+
+
+# Each class pairs a leftover bgpdump event with a leftover rovmon event
+# whose reduced keys are equal; the first class that pairs them names the
+# difference.
+def _k(*fields):
+    return lambda e: tuple(getattr(e, f) for f in fields)
+
+
+PAIRINGS = [
+    ("treat-as-withdraw",
+     lambda e: (e.peer_ip, e.prefix, e.path_id, e.time)
+     if e.event == "announce" else None,
+     lambda e: (e.peer_ip, e.prefix, e.path_id, e.time) if e.taw else None),
+    ("host-bits",
+     lambda e: (e.peer_ip, e.peer_as, e.event, masked(e.prefix), e.path_id,
+                e.as_path, e.origin_as, e.time, e.taw),
+     lambda e: (e.peer_ip, e.peer_as, e.event, e.prefix, e.path_id,
+                e.as_path, e.origin_as, e.time, e.taw)),
+    ("origin-as", _k("peer_ip", "peer_as", "event", "prefix", "path_id",
+                     "as_path", "time"), None),
+    ("as-path", _k("peer_ip", "peer_as", "event", "prefix", "path_id", "time"),
+     None),
+    ("peer-as", _k("peer_ip", "event", "prefix", "path_id", "as_path", "time"),
+     None),
+    ("time", _k("peer_ip", "peer_as", "event", "prefix", "path_id", "as_path",
+                "origin_as"), None),
+    ("path-id", _k("peer_ip", "peer_as", "event", "prefix", "as_path",
+                   "origin_as", "time"), None),
+]
+
+
+def show(e):
+    if e is None:
+        return "-"
+    s = "%s %s AS%s %s" % (e.event, e.prefix, e.peer_as, e.peer_ip)
+    if e.path_id is not None:
+        s += " path_id %d" % e.path_id
+    if e.event == "announce":
+        s += " path %s origin %s" % (fmt_path(e.as_path), e.origin_as)
+    if e.taw:
+        s += " treat_as_withdraw"
+    s += " t=%s" % (fmt_time(e.time))
+    return s
+
+
+def fmt_path(p):
+    out = []
+    for e in p or ():
+        if isinstance(e, int):
+            out.append(str(e))
+        else:
+            o, c = {"set": "{}", "cseq": "()", "cset": "[]"}[e[0]]
+            out.append(o + ",".join(map(str, e[1])) + c)
+    return " ".join(out) or "(empty)"
+
+
+def fmt_time(t):
+    if t is None:
+        return "?"
+    return "%d.%06d" % divmod(t, 1000000)
+
+
+def compare(bev, rev):
+    """-> {class: [count, [(bgpdump event, rovmon event)...]]}, matched."""
+    diffs = {c: [0, []] for c in CLASSES}
+
+    def note(cls, b, r):
+        diffs[cls][0] += 1
+        if len(diffs[cls][1]) < EXAMPLES:
+            diffs[cls][1].append((b, r))
+
+    # strings cache their hash: keys of 577k events compare in a second
+    bkeys = [tuple.__repr__(e) for e in bev]
+    rkeys = [tuple.__repr__(e) for e in rev]
+    ev_of = dict(zip(bkeys, bev))
+    ev_of.update(zip(rkeys, rev))
+    bc, rc = collections.Counter(bkeys), collections.Counter(rkeys)
+    common = bc & rc
+    left_b = [ev_of[k] for k in (bc - rc).elements()]
+    left_r = [ev_of[k] for k in (rc - bc).elements()]
+    for cls, kb, kr in PAIRINGS:
+        kr = kr or kb
+        pool = collections.defaultdict(list)
+        for i, e in enumerate(left_r):
+            k = kr(e)
+            if k is not None:
+                pool[k].append(i)
+        used_r, keep_b = set(), []
+        for e in left_b:
+            k = kb(e)
+            if k is not None and pool.get(k):
+                i = pool[k].pop(0)
+                used_r.add(i)
+                note(cls, e, left_r[i])
+            else:
+                keep_b.append(e)
+        left_b = keep_b
+        left_r = [e for i, e in enumerate(left_r) if i not in used_r]
+    for e in left_b:
+        note("only-in-bgpdump", e, None)
+    for e in left_r:
+        note("only-in-rovmon", None, e)
+    # order: the matched events in each file's order must be the same
+    ob = filter_common(bkeys, common)
+    orr = filter_common(rkeys, common)
+    moved = [(ev_of[a], ev_of[b]) for a, b in zip(ob, orr) if a != b]
+    if moved:
+        diffs["order"] = [len(moved), moved[:1]]
+    return diffs, sum(common.values())
+
+
+def filter_common(events, common):
+    left = collections.Counter(common)
+    out = []
+    for e in events:
+        if left[e] > 0:
+            left[e] -= 1
+            out.append(e)
+    return out
+
+
+def verdict(name, diffs, known, rc, expect_rc):
+    """-> (ok, report lines)."""
+    ok, lines = True, []
+    for cls in CLASSES:
+        count, ex = diffs[cls][0], diffs[cls][1]
+        k = known.get(cls)
+        if k is not None:
+            want, why = k
+            good = want is None or want == count
+            tag = "known" if good else "FAIL known"
+            lines.append("  %s %s: %d (declared %s): %s" % (
+                tag, cls, count, "any" if want is None else want, why))
+            ok = ok and good
+        elif count:
+            ok = False
+            lines.append("  FAIL %s: %d" % (cls, count))
+        else:
+            continue
+        for b, r in ex:
+            lines.append("      bgpdump: %s" % show(b))
+            lines.append("      rovmon:  %s" % show(r))
+    if rc != expect_rc:
+        ok = False
+        lines.append("  FAIL rovmon exit status %d, expected %d" %
+                     (rc, expect_rc))
+    return ok, lines
+
+
+def check_file(path, name, rovmon, bgpdump, routes=None, plant=None):
+    known = KNOWN.get(name, {})
+    btext, berr = run_bgpdump(bgpdump, path)
+    td2 = td2_originated(path) if "TABLE_DUMP2" in btext[:200000] else {}
+    bev, seen = bgpdump_events(btext, td2)
+    if routes is not None:
+        rc, rerr = 0, ""
+        with open(routes, encoding="utf-8") as fh:
+            rlines = fh.read().splitlines()
+    else:
+        with tempfile.TemporaryDirectory(prefix="mrtcheck18.") as wd:
+            rc, rerr, rlines = run_rovmon(rovmon, path, wd)
+    if rc not in (0, 1):
+        return False, ["FAIL %s: rovmon exit %d: %s" % (
+            name, rc, rerr.strip().splitlines()[:3])]
+    rev = rovmon_events(rlines)
+    if plant:
+        rev = plant_bug(rev, plant)
+    diffs, matched = compare(bev, rev)
+    ok, lines = verdict(name, diffs, known, rc, known.get("exit", 0))
+    na = sum(1 for e in bev if e.event == "announce")
+    head = "%s %s: bgpdump A/B %d W %d (STATE %d), rovmon %d events, " \
+        "%d matched, rovmon exit %d" % (
+            "PASS" if ok else "FAIL", name, na, len(bev) - na,
+            seen["STATE"], len(rev), matched, rc)
+    extra = [k for k in seen if k != "STATE" and not k.startswith("ORIGIN ")]
+    if extra:
+        head += "; " + ", ".join("%s %d" % (k, seen[k]) for k in extra)
+    if rerr.strip() and not ok:
+        lines.append("  rovmon stderr: " +
+                     " | ".join(rerr.strip().splitlines()[:3]))
+    return ok, [head] + lines
+
+
+# --- planted bugs (to show the check fails) --------------------------------
+
+
+def plant_bug(events, kind):
+    """Change one event the way a reader bug would; the comparison must
+    then fail."""
+    ev = list(events)
+    idx = next((i for i, e in enumerate(ev) if e.event == "announce"
+                and e.as_path), None)
+    if kind == "as-path" and idx is not None:
+        e = ev[idx]
+        p = list(e.as_path)
+        p[0] = p[0] + 1 if isinstance(p[0], int) else 1
+        ev[idx] = e._replace(as_path=tuple(p))
+    elif kind == "origin-as" and idx is not None:
+        e = ev[idx]
+        ev[idx] = e._replace(origin_as=(e.origin_as or 0) + 1)
+    elif kind == "time" and ev:
+        ev[-1] = ev[-1]._replace(time=(ev[-1].time or 0) + 1000000)
+    elif kind == "drop" and ev:
+        del ev[len(ev) // 2]
+    elif kind == "order" and len(ev) > 2:
+        j = next((i for i in range(len(ev) - 1) if ev[i] != ev[i + 1]), None)
+        if j is not None:
+            ev[j], ev[j + 1] = ev[j + 1], ev[j]
+    elif kind == "peer-as" and ev:
+        ev[0] = ev[0]._replace(peer_as=(ev[0].peer_as or 0) + 1)
+    else:
+        raise SystemExit("unknown or inapplicable --plant %s" % kind)
+    return ev
+
+
+# the one prefix of the shared files bgpdump prints with host bits set
+HOST_BITS = {"11.13.0.0/13"}
+
+
+def simulated_log(bev):
+    """A route log written from bgpdump's events (the comparator's own
+    test, without rovmon)."""
+    out = []
+    for e in bev:
+        ts = datetime.datetime.fromtimestamp(
+            (e.time or 0) // 1000000, datetime.timezone.utc)
+        o = {"event": e.event,
+             "ts": ts.strftime("%Y-%m-%dT%H:%M:%S") +
+             ".%06dZ" % ((e.time or 0) % 1000000),
+             "pkt_num": 0, "src_addr": e.peer_ip, "src_port": 0,
+             "dst_addr": "0.0.0.0", "dst_port": 0, "peer_as": e.peer_as,
+             "prefix": masked(e.prefix) if e.prefix in HOST_BITS
+             else e.prefix}
+        if e.path_id is not None:
+            o["path_id"] = e.path_id
+        if e.event == "announce":
+            o["origin_as"] = e.origin_as
+            path = []
+            for x in e.as_path:
+                if isinstance(x, int):
+                    path.append(x)
+                elif x[0] == "set":
+                    path.append(list(x[1]))
+                else:
+                    path.append({"confed_seq" if x[0] == "cseq"
+                                 else "confed_set": list(x[1])})
+            o["as_path"] = path
+        out.append(json.dumps(o))
+    return out
+
+
+def self_test(path, name, bgpdump):
+    btext, _ = run_bgpdump(bgpdump, path)
+    td2 = td2_originated(path) if "TABLE_DUMP2" in btext[:200000] else {}
+    bev, _ = bgpdump_events(btext, td2)
+    rev = rovmon_events(simulated_log(bev))
+    known = KNOWN.get(name, {})
+    fails = 0
+    diffs, _ = compare(bev, rev)
+    ok, lines = verdict(name, diffs, known, 0, 0)
+    print("%s self-test unplanted %s" % ("ok" if ok else "WRONG", name))
+    if not ok:
+        fails += 1
+        print("\n".join(lines))
+    for kind in ("as-path", "origin-as", "time", "drop", "order", "peer-as"):
+        try:
+            planted = plant_bug(rev, kind)
+        except SystemExit:
+            print("skip self-test planted %s (no event to plant it on)" % kind)
+            continue
+        diffs, _ = compare(bev, planted)
+        ok, _lines = verdict(name, diffs, known, 0, 0)
+        good = not ok
+        fired = ", ".join("%s %d" % (c, diffs[c][0]) for c in CLASSES
+                          if diffs[c][0])
+        print("%s self-test planted %s: verdict %s (%s)" % (
+            "ok" if good else "WRONG", kind, "PASS" if ok else "FAIL", fired))
+        fails += 0 if good else 1
+    return fails == 0
+
+
+def main(argv):
+    import argparse
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("file")
+    ap.add_argument("--rovmon", default="build/rovmon")
+    ap.add_argument("--bgpdump", default=shutil.which("bgpdump") or "bgpdump")
+    ap.add_argument("--name", help="the file's name in KNOWN")
+    ap.add_argument("--routes", help="compare this route log, run no rovmon")
+    ap.add_argument("--plant", help="plant a bug in rovmon's events: "
+                    "as-path, origin-as, time, drop, order, peer-as")
+    ap.add_argument("--self-test", action="store_true")
+    a = ap.parse_args(argv)
+    name = a.name or a.file
+    if not shutil.which(a.bgpdump):
+        print("SKIP: bgpdump not installed (apt install bgpdump)")
+        return 77
+    if a.self_test:
+        return 0 if self_test(a.file, name, a.bgpdump) else 1
+    ok, lines = check_file(a.file, name, a.rovmon, a.bgpdump, a.routes,
+                           a.plant)
+    print("\n".join(lines))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

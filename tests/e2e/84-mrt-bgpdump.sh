@@ -28,8 +28,8 @@ command -v bgpdump > /dev/null || { echo "SKIP: bgpdump not installed (apt insta
 rc=0
 
 # part 1: the comparator fails on planted bugs and passes unplanted
-for f in bgp-rs/updates.20190101.0000.gz bgpdump-test_data/bview.ipv6_unicast_add_path.gz \
-    bgpdump-test_data/bview.20020722.2337.gz; do
+for f in bgpdump-test_data/updates.20071015.1505.gz bgpdump-test_data/bview.ipv6_unicast_add_path.gz \
+    mrtparse-samples/openbgpd_rib_table; do
 	out=$($PY $CMP --self-test --name "$f" "$MRT/$f") || { echo "FAIL self-test $f"; rc=1; }
 	echo "$out" | grep -v '^ok ' | sed 's/^/  /'
 done
@@ -45,7 +45,7 @@ done
 echo "$((n - fail)) of $n MRT files equal bgpdump -m (known differences listed above)"
 
 # part 3: a bug planted in rovmon's own output is caught
-f=bgp-rs/updates.20190101.0000.gz
+f=bgpdump-test_data/updates.20071015.1505.gz
 if $PY $CMP --rovmon "$B/rovmon" --name "$f" --plant as-path "$MRT/$f" > /dev/null; then
 	echo "FAIL planted AS path change in rovmon's route log of $f was not caught"
 	rc=1

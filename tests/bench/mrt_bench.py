@@ -43,10 +43,12 @@ def _has_write_mrt(rovmon):
     return "--write-mrt" in (p.stdout + p.stderr)
 
 
-def written_mrt(rovmon, pcap, cache):
-    """The full-table capture as rovmon's --write-mrt writes it (cached)."""
+def written_mrt(rovmon, pcap, cache, tmp):
+    """The full-table capture as rovmon's --write-mrt writes it (cached;
+    in tmp, not cached, when the writer's source is not in this tree)."""
     stem = os.path.basename(pcap).rsplit(".", 1)[0]
-    out = os.path.join(cache, f"{stem}-mrt-{_git_blob('src/feed/mrt_write.c')}.mrt")
+    blob = _git_blob("src/feed/mrt_write.c")
+    out = os.path.join(cache if blob != "none" else tmp, f"{stem}-mrt-{blob}.mrt")
     if os.path.exists(out) and os.path.getsize(out) > 0:
         return out
     tmp = out + ".tmp"
@@ -94,7 +96,7 @@ def mrt_section(a, rovmon, tmp, errlog):
     cache = os.path.dirname(os.path.abspath(a.full))
     inputs = [("pcap", "full table, pcap", a.full)]
     if _has_write_mrt(rovmon):
-        m = written_mrt(rovmon, a.full, cache)
+        m = written_mrt(rovmon, a.full, cache, tmp)
         if m:
             inputs.append(("mrt", "full table, MRT (--write-mrt of it)", m))
     else:

@@ -105,7 +105,7 @@ def mrt_section(a, rovmon, tmp, errlog):
         inputs.append(("ris_gz", "RIS 2015 table, .gz", a.mrt))
         inputs.append(("ris", "RIS 2015 table, decompressed", decompressed(a.mrt, cache)))
     reps = repeat(5)
-    rows, twins = [], {}
+    rows, twins, usable = [], {}, []
     for key, label, src in inputs:
         if key == "pcap":
             e = os.path.join(tmp, "mrt-empty.pcap")
@@ -113,6 +113,13 @@ def mrt_section(a, rovmon, tmp, errlog):
         else:
             e = os.path.join(tmp, f"mrt-empty-{key}" + (".gz" if src.endswith(".gz") else ""))
             first_record(src, e)
+            r = subprocess.run([rovmon, "-r", e, "-q", "--stats", os.devnull],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            if r.returncode != 0:
+                log(f"bench: rovmon does not read {src} as MRT (exit {r.returncode}: "
+                    f"{r.stderr.strip()[:200]}): left out")
+                continue
+        usable.append((key, label, src))
         twins[key] = e
         subprocess.run(["cat", src], stdout=subprocess.DEVNULL, check=True)  # page cache
         for mode, extra in (("decode", []), ("validate", ["--vrps", a.vrps_json])):
@@ -122,6 +129,7 @@ def mrt_section(a, rovmon, tmp, errlog):
                 lab = f"{label}: {mode}" + (" (empty twin)" if twin else "")
                 rows.append(Row(k, lab, [rovmon, "-r", f, "--stats", st, "-q"] + extra,
                                 stats=st, reps=reps))
+    inputs = usable
     run_rows(rows, errlog)
     res = {r.key: r for r in rows}
     out = {"inputs": {}, "rows": {}, "ratio_mrt_over_pcap": {}}

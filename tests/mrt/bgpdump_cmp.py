@@ -456,7 +456,10 @@ def rovmon_events(lines, local_peers=frozenset()):
     for line in lines:
         if not line.strip():
             continue
-        o = json.loads(line)
+        # the fields compared all come before next_hop (docs/route-log.md
+        # gives the key order): the rest of a long line is not parsed
+        cut = line.find(',"next_hop":')
+        o = json.loads(line[:cut] + "}" if cut > 0 else line)
         taw = bool(o.get("treat_as_withdraw"))
         if o["event"] == "announce":
             path = json_path(o.get("as_path"))

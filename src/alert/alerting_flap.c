@@ -62,6 +62,9 @@ sess_event(struct sensor_event *sev, struct sess_text *tx,
 	sensor_event_uint(sev, "peer_port", sp->port[1 - e]);
 	sensor_event_uint(sev, "peer_as", sp->as[1 - e]);
 	sensor_event_uint(sev, "session_id", id);
+	/* a BMP view's session has the endpoints of the wire's */
+	if (sp->view != BGP_VIEW_WIRE)
+		sensor_event_str(sev, "view", bgp_view_name(sp->view));
 }
 
 /* sp's endpoint that sent from addr:port (0 if neither did). */
@@ -98,6 +101,7 @@ flap_down(struct alerting *al, const struct bgp_msg_ctx *ctx,
 		info.sp.addr[1] = ctx->dst_addr;
 		info.sp.port[0] = ctx->src_port;
 		info.sp.port[1] = ctx->dst_port;
+		info.sp.view = ctx->view;
 		resolved = rib_session_down(al->rib, ctx->session_id, &ts,
 		    alerting_on_down, al);
 		n = 0;

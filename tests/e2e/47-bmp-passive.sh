@@ -8,7 +8,8 @@
 #    those of the captured BGP session, line for line, except ts, pkt_num
 #    and the view (the same session: addresses and ports from Peer Up);
 #    the alerts of the view equal the wire's (except time, frame and
-#    view), Peer Down resolving the same routes as the NOTIFICATION;
+#    view), Peer Down resolving the same routes as the NOTIFICATION, its
+#    session-down event the wire's (but the session id and the view);
 #  - the wire's lines carry no "view"; with --bmp-ports none the route log
 #    is the wire's alone, byte for byte; --write-mrt archives the wire
 #    only (read back: its 3,500 routes, no view);
@@ -96,6 +97,17 @@ if not a.get("wire") or a.get("adj-rib-in-pre") != a["wire"]:
         (len(a.get("adj-rib-in-pre", [])), len(a.get("wire", []))))
 if not any('"resolved"' in x for x in a.get("adj-rib-in-pre", [])):
     bad("pre: Peer Down resolved no route of the view")
+ev = {}
+for l in open(tmp + "/pre.alerts"):
+    d = json.loads(l)
+    e = d.get("event")
+    if e is None or e.get("type") != "session-down":
+        continue
+    v = e.pop("view", "wire")
+    del e["session_id"]
+    ev[v] = e
+if sorted(ev) != ["adj-rib-in-pre", "wire"] or ev["wire"] != ev["adj-rib-in-pre"]:
+    bad("pre: session-down events %s: the view's Peer Down is not the wire's NOTIFICATION" % ev)
 with open(tmp + "/none.routes") as f:
     none = f.read()
 wire = "".join(l for l in open(tmp + "/pre.routes") if '"view"' not in l)

@@ -133,6 +133,54 @@ test_announce_and_withdraw(void **state)
 	unlink(path);
 }
 
+/*
+ * A BMP view's routes say it after peer_as; the wire's never do, also
+ * right after a view's line with the same endpoints (the cached session
+ * text is keyed by the view too).
+ */
+static void
+test_view(void **state)
+{
+	char path[] = "/tmp/rovmon-test-routelog-XXXXXX";
+	static const uint8_t views[] = { BGP_VIEW_WIRE, BGP_VIEW_ADJ_IN_POST,
+	    BGP_VIEW_LOC_RIB, BGP_VIEW_WIRE };
+	struct bgp_attrs at;
+	struct bgp_msg_ctx ctx;
+	struct packet pkt;
+	struct bgp_route r;
+	struct route_log *rl;
+	char *got;
+	size_t i;
+	int fd;
+
+	(void)state;
+	assert_true((fd = mkstemp(path)) >= 0);
+	close(fd);
+	assert_non_null(rl = route_log_open(path));
+	fill_ctx(&ctx, &pkt);
+	memset(&at, 0, sizeof(at));
+	memset(&r, 0, sizeof(r));
+	r.event = BGP_ROUTE_WITHDRAW;
+	r.afi = AFI_IPV4;
+	r.safi = SAFI_UNICAST;
+	prefix_parse("192.0.2.0/24", &r.prefix, NULL);
+	for (i = 0; i < sizeof(views); i++) {
+		ctx.view = views[i];
+		route_log_route(rl, &ctx, &at, &r);
+	}
+	assert_int_equal(route_log_close(rl), 0);
+	got = slurp(path);
+#define VLINE(v) "{\"event\":\"withdraw\",\"ts\":\"2024-05-01T12:00:00.001234Z\"," \
+	"\"pkt_num\":42,\"src_addr\":\"10.0.0.1\",\"src_port\":179," \
+	"\"dst_addr\":\"10.0.0.2\",\"dst_port\":40312,\"peer_as\":65001" v \
+	",\"afi\":1,\"safi\":1,\"prefix\":\"192.0.2.0/24\"}\n"
+	assert_string_equal(got, VLINE("") VLINE(",\"view\":\"adj-rib-in-post\"")
+	    VLINE(",\"view\":\"loc-rib\"") VLINE(""));
+#undef VLINE
+	free(got);
+	unlink(path);
+}
+
 static void
 test_append_never_truncates(void **state)
 {
@@ -275,6 +323,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_announce_and_withdraw),
+		cmocka_unit_test(test_view),
 		cmocka_unit_test(test_append_never_truncates),
 		cmocka_unit_test(test_reopen_after_rename),
 	};

@@ -26,7 +26,8 @@ FUZZ_OPT	?= -O1 -g
 FUZZ_CFLAGS	= -std=c11 $(FUZZ_OPT) $(filter-out -Werror,$(WARN)) $(FUZZ_SAN)
 FUZZ_TARGETS	?= fuzz_packet fuzz_pcap fuzz_bgp_msg fuzz_vrp fuzz_rules \
 		   fuzz_redis_reply fuzz_aspa fuzz_rtr fuzz_rtr_audit \
-		   fuzz_rtr_client fuzz_checkpoint fuzz_control fuzz_bmp
+		   fuzz_rtr_client fuzz_checkpoint fuzz_control fuzz_bmp \
+		   fuzz_mrt
 FUZZ_SECONDS	?= 600
 FUZZ_SMOKE_SECONDS ?= 20
 

@@ -1,6 +1,6 @@
 # tests/bmp/lab.sh: the BMP testbed (POSIX sh, sourced from the top of the
 # tree after nothing else; builds on tests/lib/lab.sh).  Used by
-# tests/bmp/record.sh and the live test tests/e2e/47-bmp-gobgp.sh.
+# tests/bmp/record.sh and the live test tests/e2e/46-bmp-gobgp.sh.
 #
 #   S 10.181.18.1  ExaBGP AS4200000101 (the route sender)
 #   R 10.181.18.2  gobgpd AS4200000100 (the router: BMP exporter), passive

@@ -2,6 +2,8 @@
 """Real routes for the BMP testbed (tests/bmp/record.sh, tests/e2e/9x-bmp-*.sh).
 
 usage: routes.py SHARED_MRT_DIR OUTDIR [N4 [N6]]
+       routes.py --vrps ROUTES.txt VRPS.json    the VRP file alone, from a routes.txt
+       routes.py --from ROUTES.txt OUTDIR       all three files from a routes.txt
 
 Writes, deterministically (no randomness: every k-th distinct prefix):
   routes.cmds   ExaBGP API commands for tests/speakers/feed.py: N4 IPv4 routes
@@ -24,6 +26,48 @@ import subprocess
 import sys
 
 SENDER_AS = 4200000101
+
+
+def write_vrps(routes, path):
+    """routes: [(prefix, path)]; a VRP for 2 of every 3 routes"""
+    roas = []
+    for i, (p, a) in enumerate(routes):
+        net = ipaddress.ip_network(p)
+        if i % 3 == 0:      # another origin: INVALID
+            roas.append({"prefix": p, "maxLength": net.prefixlen, "asn": "AS64496"})
+        elif i % 3 == 1:    # the route's origin: VALID
+            roas.append({"prefix": p, "maxLength": net.prefixlen, "asn": "AS%d" % a[-1]})
+    with open(path, "w") as f:
+        json.dump({"metadata": {"generated": 1700000000}, "roas": roas}, f, indent=0)
+
+
+def write_all(routes, out):
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "routes.cmds"), "w") as f:
+        for p, a in routes:
+            # "next-hop self" on this IPv4 session would give IPv6 routes a 4-byte
+            # next hop (ExaBGP 4.2.21 writes 0.0.0.0): malformed by RFC 4760.
+            nh = "fd00:181:18::1" if ":" in p else "self"
+            f.write("announce route %s next-hop %s as-path [ %s ] origin igp\n"
+                    % (p, nh, " ".join(map(str, a))))
+    with open(os.path.join(out, "routes.txt"), "w") as f:
+        for p, a in routes:
+            f.write("%s %d %s\n" % (p, a[-1], " ".join(map(str, a))))
+    write_vrps(routes, os.path.join(out, "vrps.json"))
+
+
+if sys.argv[1] in ("--vrps", "--from"):
+    # bgpdump takes ~30 s on the shared files: the tests use the list committed
+    # beside the recordings instead
+    rs = []
+    for line in open(sys.argv[2]):
+        f = line.split()
+        rs.append((f[0], [int(a) for a in f[2:]]))
+    if sys.argv[1] == "--vrps":
+        write_vrps(rs, sys.argv[3])
+    else:
+        write_all(rs, sys.argv[3])
+    sys.exit(0)
 
 mrt, out = sys.argv[1], sys.argv[2]
 n4 = int(sys.argv[3]) if len(sys.argv) > 3 else 3000
@@ -58,23 +102,5 @@ v4 = v4[::max(1, len(v4) // n4)][:n4]
 v6 = v6[::max(1, len(v6) // n6)][:n6] if n6 else []
 routes = [(p, [SENDER_AS] + a) for p, a in v4 + v6]
 
-with open(os.path.join(out, "routes.cmds"), "w") as f:
-    for p, a in routes:
-        # "next-hop self" on this IPv4 session would give IPv6 routes a 4-byte
-        # next hop (ExaBGP 4.2.21 writes 0.0.0.0): malformed by RFC 4760.
-        nh = "fd00:181:18::1" if ":" in p else "self"
-        f.write("announce route %s next-hop %s as-path [ %s ] origin igp\n"
-                % (p, nh, " ".join(map(str, a))))
-with open(os.path.join(out, "routes.txt"), "w") as f:
-    for p, a in routes:
-        f.write("%s %d %s\n" % (p, a[-1], " ".join(map(str, a))))
-roas = []
-for i, (p, a) in enumerate(routes):
-    net = ipaddress.ip_network(p)
-    if i % 3 == 0:      # another origin: INVALID
-        roas.append({"prefix": p, "maxLength": net.prefixlen, "asn": "AS64496"})
-    elif i % 3 == 1:    # the route's origin: VALID
-        roas.append({"prefix": p, "maxLength": net.prefixlen, "asn": "AS%d" % a[-1]})
-with open(os.path.join(out, "vrps.json"), "w") as f:
-    json.dump({"metadata": {"generated": 1700000000}, "roas": roas}, f, indent=0)
+write_all(routes, out)
 print(len(v4), len(v6))

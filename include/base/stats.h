@@ -270,6 +270,9 @@ struct stats_live {
 	const char	*rtr_audit;	/* NULL: no "rtr_audit" member;
 					 * else its JSON array, as is
 					 * (rtr_audit_json(), --rtr-audit) */
+	const char	*bmp_station;	/* NULL: no "bmp_station" member;
+					 * else its JSON object, as is
+					 * (bmp_station_json(), --bmp-listen) */
 };
 
 void	stats_reset(void);

@@ -62,7 +62,11 @@ void		 bmp_station_describe(const struct bmp_station *, char *buf,
  */
 int		 bmp_station_run(struct bmp_station *, struct rovmon *);
 const struct bmp_station_stats *bmp_station_stats(const struct bmp_station *);
-/* Closes the listening socket. NULL ok. */
+/* The --stats line's "bmp_station" object: the counts above and "open",
+ * the connections open now. */
+void		 bmp_station_json(const struct bmp_station *, char *buf,
+		    size_t len);
+/* Frees the station (its listening socket closed). NULL ok. */
 void		 bmp_station_free(struct bmp_station *);
 
 #endif /* ROVMON_BMP_STATION_H */

@@ -27,6 +27,7 @@ struct rovmon_metrics;
 struct rovmon_state;
 struct control;
 struct route_batch;
+struct bmp_station;
 struct mrt_writer;
 
 /* One per process; the stages it points to are owned here. */
@@ -104,6 +105,7 @@ struct rovmon {
 	struct output	*output;	/* --threads 2+ (output.h), else NULL */
 	struct route_batch *batch;	/* routes not yet judged, while
 					 * rovmon_loop_run() runs */
+	struct bmp_station *station;	/* --bmp-listen, while it runs */
 	struct mrt_writer *mrt;		/* --write-mrt, else NULL */
 };
 

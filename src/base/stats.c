@@ -130,6 +130,8 @@ stats_write_json(FILE *fp, const struct stats_live *live)
 		put_redis(fp, live->redis);
 	if (live != NULL && live->rtr_audit != NULL)
 		fprintf(fp, ",\"rtr_audit\":%s", live->rtr_audit);
+	if (live != NULL && live->bmp_station != NULL)
+		fprintf(fp, ",\"bmp_station\":%s", live->bmp_station);
 	put_time(fp, now);
 	fputs("}\n", fp);
 	fflush(fp);

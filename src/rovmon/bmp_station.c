@@ -167,6 +167,21 @@ bmp_station_stats(const struct bmp_station *b)
 	return &b->st;
 }
 
+void
+bmp_station_json(const struct bmp_station *b, char *buf, size_t len)
+{
+	const struct bmp_station_stats *st = &b->st;
+
+	snprintf(buf, len, "{\"listen\":\"%s\",\"open\":%zu,"
+	    "\"accepted\":%llu,\"refused\":%llu,\"closed\":%llu,"
+	    "\"errors\":%llu,\"silent\":%llu,\"reads\":%llu,"
+	    "\"bytes\":%llu}", b->spec, b->nconn,
+	    (unsigned long long)st->accepted, (unsigned long long)st->refused,
+	    (unsigned long long)st->closed, (unsigned long long)st->errors,
+	    (unsigned long long)st->silent, (unsigned long long)st->reads,
+	    (unsigned long long)st->bytes);
+}
+
 /* The end of a connection: its stream closed (its sessions end as at a
  * capture's end), the slot freed. */
 static void
@@ -323,6 +338,7 @@ bmp_station_run(struct bmp_station *b, struct rovmon *rv)
 
 	if ((b->table = feed_table_new(&rv->sink)) == NULL)
 		fatal("feed_table_new");
+	rv->station = b;	/* its counts in the --stats lines */
 	rovmon_loop_begin(rv);
 	while (!rovmon_loop_stop_requested()) {
 		np = 0;
@@ -367,6 +383,8 @@ bmp_station_run(struct bmp_station *b, struct rovmon *rv)
 	feed_table_free(b->table, b->last.num != 0 ? &b->last : NULL);
 	b->table = NULL;
 	rovmon_loop_end(rv);
+	close(b->lfd);	/* routers are refused from here on */
+	b->lfd = -1;
 	log_info("BMP station: %llu connections (%llu refused, %llu closed "
 	    "by the router, %llu errors, %llu silent), %llu reads, %llu bytes",
 	    (unsigned long long)b->st.accepted,
@@ -383,6 +401,7 @@ bmp_station_free(struct bmp_station *b)
 {
 	if (b == NULL)
 		return;
-	close(b->lfd);
+	if (b->lfd != -1)
+		close(b->lfd);
 	free(b);
 }

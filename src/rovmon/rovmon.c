@@ -329,7 +329,6 @@ static int
 run_station(struct rovmon *rv)
 {
 	struct bmp_station *b;
-	int rc;
 
 	if ((b = bmp_station_open(rv->opt.bmp_listen)) == NULL)
 		return 3;
@@ -339,9 +338,8 @@ run_station(struct rovmon *rv)
 	}
 	bmp_station_describe(b, rv->start_line, sizeof(rv->start_line));
 	start_line(rv);
-	rc = bmp_station_run(b, rv);
-	bmp_station_free(b);
-	return rc;
+	/* freed by finish(), after the last statistics line */
+	return bmp_station_run(b, rv);
 }
 
 /* The reassembly engine chosen by --engine: the exit status. */
@@ -539,6 +537,8 @@ finish(struct rovmon *rv, int status)
 	    (rv->report_fp == NULL || rv->opt.stats_file != NULL) &&
 	    (rovmon_stats_write(rv) != 0 || rv->stats_lost > 0) && status == 0)
 		status = 1;
+	bmp_station_free(rv->station);
+	rv->station = NULL;
 	summary_free(rv->summary);
 	rtr_audit_free(rv->rtr_audit);
 	rv->rtr_audit = NULL;

@@ -29,6 +29,7 @@
 #include "rovmon/control.h"
 #include "rovmon/output.h"
 #include "rovmon/rovmon_loop.h"
+#include "rovmon/bmp_station.h"
 #include "rovmon/rovmon_state.h"
 #include "rovmon/route_batch.h"
 #include "base/stats.h"
@@ -150,6 +151,7 @@ rovmon_stats_json(struct rovmon *rv, FILE *fp)
 	struct stats_live live;
 	struct stats_redis sr;
 	char *rtr_json = NULL;
+	char station_json[256];
 	struct vrp_redis_status st;
 
 	control_update_stats(rv->control);
@@ -186,6 +188,11 @@ rovmon_stats_json(struct rovmon *rv, FILE *fp)
 			    RTR_JSON_MAX);
 			live.rtr_audit = rtr_json;
 		}
+	}
+	if (rv->station != NULL) {
+		bmp_station_json(rv->station, station_json,
+		    sizeof(station_json));
+		live.bmp_station = station_json;
 	}
 	stats_write_json(fp, &live);
 	free(rtr_json);

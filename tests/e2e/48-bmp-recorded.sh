@@ -137,7 +137,7 @@ EOF
 # --- (e) hostile peers ----------------------------------------------------
 port=$(freeport)
 "$ROVMON" -v --bmp-listen 127.0.0.1:$port --routes "$W/h.routes" --vrps "$VRPS" \
-	--pidfile "$W/h.pid" 2> "$W/h.err" &
+	--pidfile "$W/h.pid" --stats "$W/h.stats" 2> "$W/h.err" &
 hpid=$!
 PIDS="$PIDS $hpid"
 i=0
@@ -181,6 +181,15 @@ wait $hpid || fail "(e) station exit status $?"
 python3 $CMP routes "$W/h.routes" adj-rib-in-pre "$W/w.routes" wire 3500 ||
 	fail "(e) the routes of the router among hostile peers differ"
 grep -q "refused: already 64 connections" "$W/h.err" || fail "(e) no refusal logged"
+# 64 idle + the refused one + garbage + cut + the replay; all closed at the end
+python3 - "$W/h.stats" << 'EOF' || fail "(e) the station's statistics"
+import json, sys
+st = json.loads(open(sys.argv[1]).read().splitlines()[-1])["bmp_station"]
+want = {"accepted": 67, "refused": 1, "open": 0, "errors": 0, "silent": 0}
+got = {k: st[k] for k in want}
+if got != want or st["closed"] < 3 or st["bytes"] < (1 << 20) + 335551:
+    sys.exit("bmp_station: %s, want %s, closed >= 3, bytes >= 1384127" % (st, want))
+EOF
 echo "ok (e): 64 idle, a refused 65th, garbage and a cut message: the router's 3500 route events all arrived"
 
 echo "PASS: BMP recordings: station and passive BMP = the captured session"

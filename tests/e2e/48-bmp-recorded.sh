@@ -1,4 +1,5 @@
 #!/bin/sh
+# sanitizer: yes
 # BMP acceptance on the recordings (issue 18; pcaps/bmp/README.md): each of
 # pcaps/bmp/gobgp-bmp-*.pcap holds a BGP session (ExaBGP -> gobgpd, 3,500 or
 # 1,750 real routes) and the BMP session gobgpd exported about it.

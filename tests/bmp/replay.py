@@ -1,47 +1,34 @@
 #!/usr/bin/env python3
 """Replay the router -> collector bytes of a recorded BMP session to a station.
 
-usage: replay.py PCAP HOST PORT [CHUNK]       (PORT: the BMP port in the capture, 11019)
-       replay.py --extract PCAP PORT OUT      write the bytes to OUT instead
+usage: replay.py PCAP HOST PORT [CHUNK]       send the flow to port 11019 to HOST:PORT
+       replay.py --extract PCAP PORT OUT      write the flow to PORT into OUT instead
 
-Reads a classic pcap (Ethernet, IPv4/IPv6, TCP) with the standard library only, takes the
+Reads the capture with tests/lib/pcapfile.py (pcap or pcapng; Ethernet, IPv4/IPv6, TCP), takes the
 payload of the TCP flow towards PORT (the first such flow: one connection per recording),
 in sequence order (retransmitted bytes once; the recordings have no loss), connects to
 HOST:PORT and sends it in CHUNK-byte writes (default 1000: many reads on the station's
 side, so messages cross read boundaries), then closes the connection (FIN).  A replay,
 not a router: the station cannot tell (it only reads).
 """
+import os
 import socket
-import struct
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import pcapfile  # noqa: E402  (tests/lib: the one capture-file module)
 
 
 def flow_bytes(path, port):
-    data = open(path, "rb").read()
-    magic = struct.unpack("<I", data[:4])[0]
-    end = "<" if magic in (0xA1B2C3D4, 0xA1B23C4D) else ">"
-    off, segs, isn, key = 24, {}, None, None
-    while off + 16 <= len(data):
-        _, _, incl, _ = struct.unpack(end + "IIII", data[off:off + 16])
-        frame = data[off + 16:off + 16 + incl]
-        off += 16 + incl
-        if len(frame) < 14:
+    lt, frames = pcapfile.read_capture(path)
+    if lt is None:
+        sys.exit("replay.py: %s: not a pcap or pcapng file" % path)
+    segs, isn, key = {}, None, None
+    for _sec, _usec, data, _orig in frames:
+        t = pcapfile.tcp_of(lt, data)
+        if t is None:
             continue
-        et = struct.unpack(">H", frame[12:14])[0]
-        p = frame[14:]
-        if et == 0x0800:
-            ihl = (p[0] & 15) * 4
-            tot = struct.unpack(">H", p[2:4])[0]
-            proto, src, dst, l4 = p[9], p[12:16], p[16:20], p[ihl:tot]
-        elif et == 0x86DD:
-            plen = struct.unpack(">H", p[4:6])[0]
-            proto, src, dst, l4 = p[6], p[8:24], p[24:40], p[40:40 + plen]
-        else:
-            continue
-        if proto != 6 or len(l4) < 20:
-            continue
-        sp, dp, seq = struct.unpack(">HHI", l4[:8])
-        flags = l4[13]
+        src, dst, sp, dp, seq, flags, pay = t
         if dp != port:
             continue
         k = (src, sp, dst, dp)
@@ -52,7 +39,6 @@ def flow_bytes(path, port):
         if flags & 0x02:        # SYN: the stream starts at isn + 1
             isn = seq + 1
             continue
-        pay = l4[(l4[12] >> 4) * 4:]
         if pay:
             if isn is None:     # picked up mid-stream
                 isn = seq

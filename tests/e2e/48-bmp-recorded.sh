@@ -15,8 +15,8 @@
 #      wire give (2,333: one per alerted route).
 #  (b) passive: `rovmon -r` of the whole capture decodes the BMP session off
 #      the mirror too: its adj-rib-in-pre events equal its wire events.
-#  (c) mid-stream: the station fed the cut capture's BMP bytes (starting
-#      mid-message) resynchronises: at least 1,900 route events, each one a
+#  (c) mid-stream: the station (on [::1]) fed the cut capture's BMP bytes
+#      (starting mid-message) resynchronises: at least 1,900 route events, each one a
 #      route the sender sent (prefix, origin and path as in routes.txt).
 #  (d) route-monitoring-policy all: adj-rib-in-pre equals the wire; post-policy
 #      and Loc-RIB hold exactly the routes without AS 3257 (R's import policy).
@@ -54,10 +54,13 @@ python3 tests/bmp/routes.py --vrps pcaps/bmp/gobgp-bmp-pre.routes.txt "$VRPS" ||
 freeport() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
-# station NAME PCAP: replay PCAP's BMP bytes into a station; NAME.routes/.alerts
+# station NAME PCAP [6]: replay PCAP's BMP bytes into a station (on [::1]
+# with 6); NAME.routes/.alerts
 station() {
 	port=$(freeport)
-	"$ROVMON" --bmp-listen 127.0.0.1:$port --routes "$W/$1.routes" --alerts "$W/$1.alerts" \
+	host=127.0.0.1 listen=127.0.0.1
+	[ "${3:-}" = 6 ] && host=::1 listen=[::1]
+	"$ROVMON" --bmp-listen $listen:$port --routes "$W/$1.routes" --alerts "$W/$1.alerts" \
 		--vrps "$VRPS" --stale-time 0 --pidfile "$W/$1.pid" --stats "$W/$1.stats" \
 		2> "$W/$1.err" &
 	spid=$!
@@ -68,7 +71,7 @@ station() {
 		[ $i -lt 100 ] && kill -0 $spid 2> /dev/null || fail "$1: station did not start"
 		sleep 0.1
 	done
-	python3 tests/bmp/replay.py "$2" 127.0.0.1 $port > "$W/$1.sent" || fail "$1: replay"
+	python3 tests/bmp/replay.py "$2" $host $port > "$W/$1.sent" || fail "$1: replay"
 	kill -TERM $spid
 	wait $spid || fail "$1: station exit status $?"
 }
@@ -95,7 +98,14 @@ python3 $CMP routes "$W/p.routes" adj-rib-in-pre "$W/p.routes" wire 3500 ||
 echo "ok (b): passive adj-rib-in-pre = wire"
 
 # --- (c) a BMP session picked up mid-stream ------------------------------
-station mid pcaps/bmp/gobgp-bmp-midstream.pcap
+# (on [::1] when the host has IPv6 loopback: the [ADDR6]:PORT form)
+if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2> /dev/null; then
+	station mid pcaps/bmp/gobgp-bmp-midstream.pcap 6
+	grep -q "^listening for BMP on \[::1\]:" "$W/mid.err" || fail "(c) the station's start line"
+else
+	echo "SKIP-PART: no IPv6 loopback: the mid-stream station listens on 127.0.0.1"
+	station mid pcaps/bmp/gobgp-bmp-midstream.pcap
+fi
 python3 - "$W/mid.routes" pcaps/bmp/gobgp-bmp-pre.routes.txt << 'EOF' || fail "(c) mid-stream"
 import json, sys
 sent = {}

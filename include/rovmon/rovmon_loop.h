@@ -106,6 +106,9 @@ struct rovmon {
 	struct route_batch *batch;	/* routes not yet judged, while
 					 * rovmon_loop_run() runs */
 	struct bmp_station *station;	/* --bmp-listen, while it runs */
+	time_t		 file_sec;	/* rovmon_loop_file_record(): the */
+	unsigned	 file_left;	/* second and records left before
+					 * the work between packets */
 	struct mrt_writer *mrt;		/* --write-mrt, else NULL */
 };
 
@@ -142,6 +145,14 @@ int	rovmon_loop_run(struct rovmon *rv);
 void	rovmon_loop_begin(struct rovmon *rv);
 void	rovmon_loop_record(struct rovmon *rv, const struct packet *pkt);
 void	rovmon_loop_record_done(struct rovmon *rv);
+/*
+ * A file of many small records (MRT): instead of record() and
+ * record_done(), the work between packets when the record's second
+ * differs from the last time it ran or every few hundred records, and
+ * routes judged in batches across records (rovmon_loop.c says why it
+ * does the same).
+ */
+void	rovmon_loop_file_record(struct rovmon *rv, const struct packet *pkt);
 void	rovmon_loop_end(struct rovmon *rv);
 /* SIGINT or SIGTERM came: such an input stops before its next record. */
 bool	rovmon_loop_stop_requested(void);

@@ -102,8 +102,14 @@ bgp_infer_state(struct bgp_session *s, int d, uint8_t mask, uint8_t value)
 {
 	struct bgp_infer *inf = &s->dir[d].inf;
 
-	inf->stated = mask & ENC_ALL;
-	inf->stated_value = value & mask & ENC_ALL;
+	mask &= ENC_ALL;
+	value &= mask;
+	/* Inputs state it with every message (an MRT record's subtype):
+	 * negotiating again is only for a change. */
+	if (inf->stated == mask && inf->stated_value == value)
+		return;
+	inf->stated = mask;
+	inf->stated_value = value;
 	bgp_infer_negotiate(s, d);
 }
 

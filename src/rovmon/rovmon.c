@@ -195,8 +195,8 @@ report_print(struct rovmon *rv)
 }
 
 /*
- * -r FILE of MRT records (feed/mrt_read.h): each record drives the
- * stages as a packet does (rovmon_loop_record()), its messages fed to
+ * -r FILE of MRT records (feed/mrt_read.h): the records drive the
+ * stages as packets do (rovmon_loop_file_record()), their messages fed to
  * the sessions of a feed table; -c counts records.  A BPF filter has
  * nothing to select among records: it is ignored, said once.  0 done,
  * 1 data was lost (a cut or damaged file: logged), 3 setup failed.
@@ -243,9 +243,8 @@ run_mrt(struct rovmon *rv, struct zread *z)
 	    (rv->opt.count <= 0 || n < rv->opt.count) &&
 	    (rc = mrt_file_next(f, &rec)) == 1) {
 		n++;
-		rovmon_loop_record(rv, &rec.pkt);
+		rovmon_loop_file_record(rv, &rec.pkt);
 		mrt_read_record(mr, &rec);
-		rovmon_loop_record_done(rv);
 	}
 	/* the end of the file ends the sessions still up, as a capture's */
 	feed_table_free(t, rv->last.num != 0 ? &rv->last : NULL);

@@ -638,6 +638,36 @@ rovmon_loop_record(struct rovmon *rv, const struct packet *pkt)
 	between_packets(rv, &pkt->ts);
 }
 
+/*
+ * The work between packets runs on the file's clock: everything in it
+ * that depends on time compares seconds (--stats-interval, held sessions
+ * running out, the alert drain, checkpoints), so running it when the
+ * second changes does what running it before every record would.  What
+ * does not depend on the file's time (signals, a VRP swap, the control
+ * socket) waits at most FILE_RECORD_SLICE records.  The routes of the
+ * records in between share the batch, which is flushed when full, by
+ * every session event and by that work, so they are judged in the same
+ * order: with one or two prefixes to a record (an MRT full table), a
+ * batch per record had its ROV lookups one at a time (mrtcheck18:
+ * decode + validate 1.21 -> 0.61 s).
+ */
+#define FILE_RECORD_SLICE	256
+
+void
+rovmon_loop_file_record(struct rovmon *rv, const struct packet *pkt)
+{
+	if (rv->file_left > 0 && pkt->ts.tv_sec == rv->file_sec) {
+		rv->file_left--;
+		rv->last = *pkt;
+		rv->last.data = NULL;
+		rv->last.caplen = 0;
+		return;
+	}
+	rv->file_left = FILE_RECORD_SLICE - 1;
+	rv->file_sec = pkt->ts.tv_sec;
+	rovmon_loop_record(rv, pkt);
+}
+
 void
 rovmon_loop_record_done(struct rovmon *rv)
 {

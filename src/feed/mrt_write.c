@@ -82,6 +82,11 @@ struct msess {
 	bool		 open_seen[2], open_as4[2];
 	uint32_t	 as[2];		/* the key, once keyed */
 	bool		 keyed;
+	/* the BGP4MP fields after the microseconds, from the key: with
+	 * 4-octet ASes (pre4) and 2-octet ones (pre2), prelen4/2 octets */
+	uint8_t		 pre4[8 + 4 + 32], pre2[4 + 4 + 32];
+	uint8_t		 prelen4, prelen2;
+	bool		 wide_as;	/* an AS of the key needs 4 octets */
 	bool		 gone;		/* ended: out of the table, freed
 					 * once nothing of it is held */
 	size_t		 nheld;
@@ -199,8 +204,8 @@ message_subtype(bool local, bool as4, bool addpath)
 
 /*
  * One record into the buffer: a state change (msg NULL) or a message of
- * session s.  The 2-octet AS fields carry AS_TRANS for a larger AS
- * (RFC 6793 4.2.3): keyed so that it does not happen (see the top).
+ * session s, keyed: the header, then the fields of the key prepared by
+ * sess_key(), then the message or the two states.
  */
 static void
 record_put(struct mrt_writer *w, const struct msess *s,
@@ -208,40 +213,28 @@ record_put(struct mrt_writer *w, const struct msess *s,
     bool addpath, uint16_t old_state, uint16_t new_state,
     const uint8_t *msg, size_t len)
 {
-	size_t alen = s->addr[0].family == ADDR_V6 ? 16 : 4;
-	size_t body = MRT_ET_LEN + (as4 || state ? 8 : 4) + 4 + 2 * alen +
-	    (state ? 4 : len);
-	uint16_t subtype = state ? MRT_BGP4MP_STATE_CHANGE_AS4 :
-	    message_subtype(local, as4, addpath);
+	bool wide = as4 || state;
+	size_t plen = wide ? s->prelen4 : s->prelen2;
+	size_t body = MRT_ET_LEN + plen + (state ? 4 : len);
 	uint8_t *p;
-	int i;
 
+	if (!wide && s->wide_as && !w->trans_told) {
+		log_warnx("%s: a 4-octet AS of a session written as AS_TRANS "
+		    "in a 2-octet record: a reader may take the records for "
+		    "two sessions", w->path);
+		w->trans_told = true;
+	}
 	if (w->outlen + MRT_HEADER_LEN + body > OUT_CAP)
 		out_flush(w);
 	p = w->out + w->outlen;
 	p = put32(p, (uint32_t)ts->tv_sec);
 	p = put16(p, MRT_BGP4MP_ET);
-	p = put16(p, subtype);
+	p = put16(p, state ? MRT_BGP4MP_STATE_CHANGE_AS4 :
+	    message_subtype(local, as4, addpath));
 	p = put32(p, (uint32_t)body);
 	p = put32(p, (uint32_t)ts->tv_usec);
-	for (i = 0; i < 2; i++) {
-		if (as4 || state)
-			p = put32(p, s->as[i]);
-		else {
-			if (s->as[i] > 0xffff && !w->trans_told) {
-				log_warnx("%s: AS%u written as AS_TRANS in a "
-				    "2-octet record: a reader may take it for "
-				    "another session", w->path, s->as[i]);
-				w->trans_told = true;
-			}
-			p = put16(p, s->as[i] > 0xffff ? AS_TRANS : s->as[i]);
-		}
-	}
-	p = put16(p, 0);	/* interface index: not known */
-	p = put16(p, alen == 16 ? MRT_AFI_IPV6 : MRT_AFI_IPV4);
-	memcpy(p, s->addr[0].a, alen);
-	memcpy(p + alen, s->addr[1].a, alen);
-	p += 2 * alen;
+	memcpy(p, wide ? s->pre4 : s->pre2, plen);
+	p += plen;
 	if (state) {
 		p = put16(p, old_state);
 		p = put16(p, new_state);
@@ -251,6 +244,34 @@ record_put(struct mrt_writer *w, const struct msess *s,
 	}
 	w->outlen = (size_t)(p - w->out);
 	w->outrecs++;
+}
+
+/*
+ * The key's fields as the records carry them (RFC 6396 4.4.2, 4.4.3):
+ * peer AS, local AS (4 or 2 octets: a larger AS is AS_TRANS in the
+ * 2-octet form, RFC 6793 4.2.3, which the key avoids, see the top),
+ * interface index (not known: 0), AFI, peer and local address.
+ */
+static void
+key_fields(struct msess *s)
+{
+	size_t alen = s->addr[0].family == ADDR_V6 ? 16 : 4;
+	uint8_t *p4 = s->pre4, *p2 = s->pre2;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		p4 = put32(p4, s->as[i]);
+		p2 = put16(p2, s->as[i] > 0xffff ? AS_TRANS : s->as[i]);
+		s->wide_as |= s->as[i] > 0xffff;
+	}
+	p4 = put16(p4, 0);
+	p4 = put16(p4, alen == 16 ? MRT_AFI_IPV6 : MRT_AFI_IPV4);
+	memcpy(p4, s->addr[0].a, alen);
+	memcpy(p4 + alen, s->addr[1].a, alen);
+	p4 += 2 * alen;
+	memcpy(p2, s->pre4 + 8, (size_t)(p4 - s->pre4) - 8);
+	s->prelen4 = (uint8_t)(p4 - s->pre4);
+	s->prelen2 = (uint8_t)(s->prelen4 - 4);
 }
 
 /* ---- sessions -------------------------------------------------------- */
@@ -325,6 +346,7 @@ sess_key(struct msess *s)
 		    s->as[i] > 0xffff)
 			s->as[i] = AS_TRANS;
 	}
+	key_fields(s);
 	s->keyed = true;
 }
 
@@ -531,7 +553,7 @@ mrt_writer_message(struct mrt_writer *w, const struct bgp_msg_ctx *ctx,
 	record(w, s, ts, false, local, (enc & BGP_ENC_AS4) != 0,
 	    message_addpath(w, ctx->msg, ctx->msg_len, enc),
 	    0, 0, ctx->msg, ctx->msg_len);
-	if (s->open_seen[0] && s->open_seen[1])
+	if (!s->keyed && s->open_seen[0] && s->open_seen[1])
 		sess_key(s);
 	if (w->head != NULL)
 		drain(w);

@@ -10,11 +10,13 @@
  * encodings it is decoded with) and its session events, on the packet
  * thread.  Each captured session (bgp_msg_ctx.session_id) becomes one
  * MRT session key (peer address and AS, local address and AS): its
- * "peer" is the sender of its first message, its "local" end the
- * receiver, whose messages get the *_LOCAL subtypes.  A session's first
- * records are held until its ASes are known (both OPENs, or the first
- * message that is not an OPEN), so that every record of it carries the
- * same key; records are written in the order they came.
+ * "peer" is the session's endpoint 0 (the sender of its direction 0, as
+ * the session event after its first message names it), its "local" end
+ * the other, whose messages get the *_LOCAL subtypes, so that a re-read
+ * has the same directions.  A session's first records are held until its
+ * ASes are known (both OPENs, or the first message that is not an OPEN),
+ * so that every record of it carries the same key; records are written
+ * in the order they came.
  */
 #ifndef ROVMON_MRT_WRITE_H
 #define ROVMON_MRT_WRITE_H

@@ -16,7 +16,12 @@
  * neither the OPENs nor inference: *_AS4 when the direction's AS_PATH
  * has 4-octet ASNs (and for the AS fields of the header), the RFC 8050
  * ADDPATH subtypes when the message's NLRI carry path identifiers, the
- * *_LOCAL ones for messages from the session's "local" end.  ADD-PATH is
+ * *_LOCAL ones for messages from the session's "local" end: the peer is
+ * the session's endpoint 0, the sender of its direction 0 (named by the
+ * OPEN or MIDSTREAM event that follows its first message), so that a
+ * reader's direction 0 (peer -> local) is the capture's and session
+ * events name the two ends in the same order; without such an event
+ * (the OPEN did not parse) the first sender is the peer.  ADD-PATH is
  * negotiated per address family but an ADDPATH subtype covers the whole
  * message: an UPDATE is ADDPATH when the unicast families it carries
  * use ADD-PATH; one carrying IPv4 and IPv6 unicast NLRI of which only
@@ -75,8 +80,10 @@
 struct msess {
 	struct msess	*next;		/* hash chain */
 	uint64_t	 id;		/* bgp_msg_ctx.session_id */
-	struct ipaddr	 addr[2];	/* 0 peer (first sender), 1 local */
+	struct ipaddr	 addr[2];	/* 0 peer, 1 local (see the top) */
 	uint16_t	 peer_port;	/* tells equal addresses apart */
+	bool		 oriented;	/* peer = the session's endpoint 0 */
+	bool		 want_key;	/* its first message was no OPEN */
 	uint32_t	 ctx_as[2];	/* what the context said at first */
 	uint32_t	 open_as[2];
 	bool		 open_seen[2], open_as4[2];
@@ -114,7 +121,8 @@ struct mrt_writer {
 	uint64_t	 written, lost;
 	bool		 werr_told;	/* the first failure was warned */
 	bool		 reopen_failed;
-	bool		 mixed_told, trans_told;
+	bool		 mixed_told, trans_told, twin_told;
+	uint64_t	 views_skipped;	/* messages of BMP RIB views */
 	struct msess	*bucket[NBUCKET];
 	struct msess	*last;		/* the last session found */
 	struct held	*head, **tail;
@@ -330,9 +338,35 @@ sess_end(struct mrt_writer *w, struct msess *s)
 		free(s);
 }
 
+/*
+ * Another session of the same key still open: a reader takes their
+ * records for one session's (two TCP connections between the same two
+ * speakers at once: a connection collision, or a new connection seen
+ * before the old one's end).  Warned once.
+ */
+static void
+sess_twin(struct mrt_writer *w, const struct msess *s)
+{
+	const struct msess *o;
+	size_t i;
+
+	for (i = 0; i < NBUCKET && !w->twin_told; i++)
+		for (o = w->bucket[i]; o != NULL; o = o->next)
+			if (o != s && o->keyed && o->as[0] == s->as[0] &&
+			    o->as[1] == s->as[1] &&
+			    ipaddr_eq(&o->addr[0], &s->addr[0]) &&
+			    ipaddr_eq(&o->addr[1], &s->addr[1])) {
+				log_warnx("%s: two sessions between the same "
+				    "speakers at once: a reader of the MRT "
+				    "file takes them for one", w->path);
+				w->twin_told = true;
+				break;
+			}
+}
+
 /* The key from what is known now (see the top). */
 static void
-sess_key(struct msess *s)
+sess_key(struct mrt_writer *w, struct msess *s)
 {
 	bool as4 = s->open_seen[0] && s->open_seen[1] && s->open_as4[0] &&
 	    s->open_as4[1];
@@ -348,6 +382,8 @@ sess_key(struct msess *s)
 	}
 	key_fields(s);
 	s->keyed = true;
+	if (!w->twin_told)
+		sess_twin(w, s);
 }
 
 /* An OPEN of end i, held: its AS and whether it offers 4-octet ASNs. */
@@ -365,6 +401,55 @@ sess_open(struct msess *s, int i, const uint8_t *msg, size_t len)
 }
 
 /* ---- held records ---------------------------------------------------- */
+
+static void
+swap_as(uint32_t v[2])
+{
+	uint32_t t = v[0];
+
+	v[0] = v[1];
+	v[1] = t;
+}
+
+static void
+swap_bool(bool v[2])
+{
+	bool t = v[0];
+
+	v[0] = v[1];
+	v[1] = t;
+}
+
+/*
+ * The session's first event (OPEN or MIDSTREAM, right after its first
+ * message) names its endpoint 0: that end becomes the peer, so that a
+ * reader's direction 0 (peer -> local) is the capture's and the session
+ * events of a re-read name the ends in the same order.  Until then the
+ * records are held with the first sender as the peer: turned round here.
+ */
+static void
+sess_orient(struct mrt_writer *w, struct msess *s,
+    const struct bgp_session_view *v)
+{
+	struct ipaddr t;
+	struct held *h;
+
+	s->oriented = true;
+	if (s->keyed || (ipaddr_eq(&v->addr[0], &s->addr[0]) &&
+	    v->port[0] == s->peer_port))
+		return;
+	t = s->addr[0];
+	s->addr[0] = s->addr[1];
+	s->addr[1] = t;
+	s->peer_port = v->port[0];
+	swap_as(s->ctx_as);
+	swap_as(s->open_as);
+	swap_bool(s->open_seen);
+	swap_bool(s->open_as4);
+	for (h = w->head; h != NULL; h = h->next)
+		if (h->s == s && !h->state)
+			h->local = !h->local;
+}
 
 static void
 held_write(struct mrt_writer *w, struct held *h)
@@ -395,7 +480,7 @@ drain(struct mrt_writer *w)
 		}
 		if (w->held_bytes <= HOLD_MAX)
 			return;
-		sess_key(h->s);
+		sess_key(w, h->s);
 	}
 }
 
@@ -530,6 +615,13 @@ mrt_writer_message(struct mrt_writer *w, const struct bgp_msg_ctx *ctx,
 
 	if (w == NULL || ctx->msg == NULL || ctx->msg_len < BGP_HEADER_LEN)
 		return;
+	/* a BMP feed's RIB views: not what a speaker sent on a session
+	 * (MRT's BGP4MP has no field for the view, and a monitored peer's
+	 * key would be its wire session's) */
+	if (ctx->view != BGP_VIEW_WIRE) {
+		w->views_skipped++;
+		return;
+	}
 	type = ctx->msg[18];
 	if ((s = sess_find(w, ctx->session_id)) == NULL) {
 		if ((s = sess_new(w, ctx)) == NULL) {
@@ -541,11 +633,15 @@ mrt_writer_message(struct mrt_writer *w, const struct bgp_msg_ctx *ctx,
 	}
 	local = !(ipaddr_eq(&ctx->src_addr, &s->addr[0]) &&
 	    ctx->src_port == s->peer_port);
+	/* the first message's session event orients the session, then it
+	 * is keyed (mrt_writer_session()); a later one keys it anyway */
 	if (!s->keyed) {
 		if (type == BGP_OPEN)
 			sess_open(s, local, ctx->msg, ctx->msg_len);
+		else if (first)
+			s->want_key = true;
 		else
-			sess_key(s);
+			sess_key(w, s);
 	}
 	if (first)
 		record(w, s, ts, true, false, false, false,
@@ -554,7 +650,7 @@ mrt_writer_message(struct mrt_writer *w, const struct bgp_msg_ctx *ctx,
 	    message_addpath(w, ctx->msg, ctx->msg_len, enc),
 	    0, 0, ctx->msg, ctx->msg_len);
 	if (!s->keyed && s->open_seen[0] && s->open_seen[1])
-		sess_key(s);
+		sess_key(w, s);
 	if (w->head != NULL)
 		drain(w);
 }
@@ -566,14 +662,20 @@ mrt_writer_session(struct mrt_writer *w, const struct bgp_msg_ctx *ctx,
 	const struct timeval *ts;
 	struct msess *s;
 
-	if (w == NULL || (si->event != BGP_SESS_DOWN &&
-	    si->event != BGP_SESS_CAPTURE_END))
-		return;
-	ts = ctx_ts(w, ctx);
 	/* none: no message of it was written, there is nothing to end */
-	if ((s = sess_find(w, ctx->session_id)) == NULL)
+	if (w == NULL || (s = sess_find(w, ctx->session_id)) == NULL)
 		return;
-	sess_key(s);
+	if (!s->oriented && si->view != NULL)
+		sess_orient(w, s, si->view);
+	if (si->event != BGP_SESS_DOWN && si->event != BGP_SESS_CAPTURE_END) {
+		if (!s->keyed && s->want_key)
+			sess_key(w, s);
+		if (w->head != NULL)
+			drain(w);
+		return;
+	}
+	ts = ctx_ts(w, ctx);
+	sess_key(w, s);
 	if (si->event == BGP_SESS_DOWN)
 		record(w, s, ts, true, false, false, false,
 		    MRT_STATE_ESTABLISHED, MRT_STATE_IDLE, NULL, 0);
@@ -660,13 +762,17 @@ mrt_writer_close(struct mrt_writer *w)
 		return 0;
 	/* the sessions still open are keyed with what is known */
 	for (h = w->head; h != NULL; h = h->next)
-		sess_key(h->s);
+		sess_key(w, h->s);
 	drain(w);
 	out_flush(w);
 	if (!w->is_stdout && close(w->fd) != 0) {
 		log_warn("%s: closing the MRT file", w->path);
 		rc = -1;
 	}
+	if (w->views_skipped > 0)
+		log_info("%s: %llu messages of BMP RIB views not written (MRT "
+		    "BGP4MP has no view)", w->path,
+		    (unsigned long long)w->views_skipped);
 	if (w->lost > 0) {
 		log_warnx("%s: %llu MRT record%s not written (%llu written)",
 		    w->path, (unsigned long long)w->lost,

@@ -6,7 +6,8 @@
  * session's records held until its key is known, in order; AS_TRANS in
  * the key of a session without 4-octet ASNs; nothing at the end of a
  * capture; a write error reported and in the result of close; SIGHUP's
- * reopen.
+ * reopen.  The session events that follow a session's first message
+ * (OPEN, MIDSTREAM) name its endpoint 0, which becomes the peer.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -121,9 +122,18 @@ event(struct mrt_writer *w, const struct sess *s, long usec,
 	struct bgp_session_info si;
 	struct packet pkt;
 
+	struct bgp_session_view v;
+
 	ctx_of(&ctx, &pkt, s, 0, usec);
 	memset(&si, 0, sizeof(si));
 	si.event = ev;
+	/* endpoint 0 is a, as the reassembly's direction 0 */
+	memset(&v, 0, sizeof(v));
+	v.addr[0] = s->a;
+	v.addr[1] = s->b;
+	v.port[0] = s->pa;
+	v.port[1] = s->pb;
+	si.view = &v;
 	mrt_writer_session(w, &ctx, &si);
 }
 
@@ -224,7 +234,9 @@ test_ipv4_2octet(void **state)
 
 	(void)state;
 	msg(w, &s, 0, 1, open_a, sizeof(open_a), 0);
+	event(w, &s, 1, BGP_SESS_OPEN);
 	msg(w, &s, 1, 2, open_b, sizeof(open_b), 0);
+	event(w, &s, 2, BGP_SESS_OPEN);
 	msg(w, &s, 0, 3, keepalive, sizeof(keepalive), 0);
 	msg(w, &s, 0, 4, upd_a, sizeof(upd_a), 0);
 	msg(w, &s, 1, 5, eor, sizeof(eor), 0);
@@ -263,6 +275,7 @@ test_ipv6_as4_addpath(void **state)
 
 	(void)state;
 	msg(w, &s, 0, 10, open4_a, sizeof(open4_a), BGP_ENC_AS4);
+	event(w, &s, 10, BGP_SESS_OPEN);
 	msg(w, &s, 1, 11, open4_b, sizeof(open4_b), BGP_ENC_AS4);
 	msg(w, &s, 0, 12, upd6_ap, sizeof(upd6_ap), enc);
 	msg(w, &s, 1, 13, upd6_ap, sizeof(upd6_ap), enc);
@@ -292,9 +305,9 @@ test_ipv6_as4_addpath(void **state)
 
 /*
  * Held records keep the order: x's first OPEN waits for x's key while y
- * (picked up mid-stream: keyed at once, ASes unknown = 0) goes on; x's
- * second OPEN releases all.  A session that began with the other end
- * (y's first message from its b) has that end as its peer.
+ * (picked up mid-stream: keyed at its MIDSTREAM event, ASes unknown = 0)
+ * goes on; x's second OPEN releases all.  y's first message came from
+ * its b, but its endpoint 0 is a: a is the peer, b's messages LOCAL.
  */
 static void
 test_hold_order(void **state)
@@ -306,8 +319,11 @@ test_hold_order(void **state)
 
 	(void)state;
 	msg(w, &x, 0, 20, open_a, sizeof(open_a), 0);
+	event(w, &x, 20, BGP_SESS_OPEN);
 	msg(w, &y, 1, 21, upd_a, sizeof(upd_a), 0);
+	event(w, &y, 21, BGP_SESS_MIDSTREAM);
 	msg(w, &y, 0, 22, keepalive, sizeof(keepalive), 0);
+	event(w, &y, 22, BGP_SESS_MIDSTREAM);
 	msg(w, &x, 1, 23, open_b, sizeof(open_b), 0);
 	event(w, &y, 24, BGP_SESS_DOWN);
 	assert_int_equal(mrt_writer_close(w), 0);
@@ -317,14 +333,14 @@ test_hold_order(void **state)
 	    sizeof(up));
 	rec(&want, 1, 20, 65001, 65002, "10.0.0.1", "10.0.0.2", open_a,
 	    sizeof(open_a));
-	rec(&want, 5, 21, 0, 0, "10.0.1.2", "10.0.1.1", up, sizeof(up));
-	rec(&want, 1, 21, 0, 0, "10.0.1.2", "10.0.1.1", upd_a,
+	rec(&want, 5, 21, 0, 0, "10.0.1.1", "10.0.1.2", up, sizeof(up));
+	rec(&want, 6, 21, 0, 0, "10.0.1.1", "10.0.1.2", upd_a,
 	    sizeof(upd_a));
-	rec(&want, 6, 22, 0, 0, "10.0.1.2", "10.0.1.1", keepalive,
+	rec(&want, 1, 22, 0, 0, "10.0.1.1", "10.0.1.2", keepalive,
 	    sizeof(keepalive));
 	rec(&want, 6, 23, 65001, 65002, "10.0.0.1", "10.0.0.2", open_b,
 	    sizeof(open_b));
-	rec(&want, 5, 24, 0, 0, "10.0.1.2", "10.0.1.1", down, sizeof(down));
+	rec(&want, 5, 24, 0, 0, "10.0.1.1", "10.0.1.2", down, sizeof(down));
 	assert_file(&want);
 }
 
@@ -344,8 +360,10 @@ test_as_trans(void **state)
 
 	(void)state;
 	msg(w, &s, 0, 30, open4_a, sizeof(open4_a), 0);
+	event(w, &s, 30, BGP_SESS_OPEN);
 	msg(w, &s, 1, 31, open_b, sizeof(open_b), 0);
 	msg(w, &t, 0, 32, open_a, sizeof(open_a), 0);
+	event(w, &t, 32, BGP_SESS_OPEN);
 	event(w, &t, 33, BGP_SESS_DOWN);
 	assert_int_equal(mrt_writer_close(w), 0);
 
@@ -379,6 +397,72 @@ test_close_writes_held(void **state)
 	rec(&want, 5, 40, 65001, 0, "10.0.0.1", "10.0.0.2", up, sizeof(up));
 	rec(&want, 1, 40, 65001, 0, "10.0.0.1", "10.0.0.2", open_a,
 	    sizeof(open_a));
+	assert_file(&want);
+}
+
+/*
+ * A session whose first message is no OPEN and no event follows (the
+ * tap's caller gives none): its next message keys it, with the first
+ * sender as the peer.  One that ends at the capture's end writes no
+ * state change.
+ */
+static void
+test_no_event(void **state)
+{
+	struct sess s = mk_sess(10, "10.0.0.1", 179, "10.0.0.2", 40000);
+	struct mrt_writer *w = fresh();
+	struct buf want;
+
+	(void)state;
+	msg(w, &s, 1, 60, keepalive, sizeof(keepalive), 0);
+	msg(w, &s, 0, 61, keepalive, sizeof(keepalive), 0);
+	event(w, &s, 62, BGP_SESS_CAPTURE_END);
+	assert_int_equal(mrt_writer_close(w), 0);
+	memset(&want, 0, sizeof(want));
+	rec(&want, 5, 60, 0, 0, "10.0.0.2", "10.0.0.1", up, sizeof(up));
+	rec(&want, 1, 60, 0, 0, "10.0.0.2", "10.0.0.1", keepalive,
+	    sizeof(keepalive));
+	rec(&want, 6, 61, 0, 0, "10.0.0.2", "10.0.0.1", keepalive,
+	    sizeof(keepalive));
+	assert_file(&want);
+}
+
+/*
+ * A BMP feed's RIB views are not written (only the wire view, which
+ * Route Mirroring is); two sessions of one key open at once are warned.
+ */
+static void
+test_views_and_twins(void **state)
+{
+	struct sess s = mk_sess(11, "10.0.0.1", 179, "10.0.0.2", 40000);
+	struct sess t = mk_sess(12, "10.0.0.1", 179, "10.0.0.2", 40001);
+	struct mrt_writer *w = fresh();
+	struct bgp_msg_ctx ctx;
+	struct packet pkt;
+	struct buf want;
+	const char *err;
+
+	(void)state;
+	ctx_of(&ctx, &pkt, &s, 0, 70);
+	ctx.msg = keepalive;
+	ctx.msg_len = sizeof(keepalive);
+	ctx.view = BGP_VIEW_ADJ_IN_POST;
+	mrt_writer_message(w, &ctx, 0);
+	stderr_capture_start();
+	msg(w, &s, 0, 71, keepalive, sizeof(keepalive), 0);
+	event(w, &s, 71, BGP_SESS_MIDSTREAM);
+	msg(w, &t, 0, 72, keepalive, sizeof(keepalive), 0);
+	event(w, &t, 72, BGP_SESS_MIDSTREAM);
+	err = stderr_capture_end();
+	assert_non_null(strstr(err, "two sessions between the same speakers"));
+	assert_int_equal(mrt_writer_close(w), 0);
+	memset(&want, 0, sizeof(want));
+	rec(&want, 5, 71, 0, 0, "10.0.0.1", "10.0.0.2", up, sizeof(up));
+	rec(&want, 1, 71, 0, 0, "10.0.0.1", "10.0.0.2", keepalive,
+	    sizeof(keepalive));
+	rec(&want, 5, 72, 0, 0, "10.0.0.1", "10.0.0.2", up, sizeof(up));
+	rec(&want, 1, 72, 0, 0, "10.0.0.1", "10.0.0.2", keepalive,
+	    sizeof(keepalive));
 	assert_file(&want);
 }
 
@@ -422,6 +506,7 @@ test_reopen(void **state)
 
 	(void)state;
 	msg(w, &s, 0, 50, keepalive, sizeof(keepalive), 0);
+	event(w, &s, 50, BGP_SESS_MIDSTREAM);
 	snprintf(old, sizeof(old), "%s.1", path);
 	assert_int_equal(rename(path, old), 0);
 	assert_int_equal(mrt_writer_reopen(w), 0);
@@ -469,6 +554,8 @@ main(void)
 		cmocka_unit_test(test_hold_order),
 		cmocka_unit_test(test_as_trans),
 		cmocka_unit_test(test_close_writes_held),
+		cmocka_unit_test(test_no_event),
+		cmocka_unit_test(test_views_and_twins),
 		cmocka_unit_test(test_write_error),
 		cmocka_unit_test(test_reopen),
 	};

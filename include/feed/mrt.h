@@ -20,6 +20,13 @@
 #define MRT_BGP4MP		16
 #define MRT_BGP4MP_ET		17
 
+/* Subtypes of the deprecated BGP type (5) that carry messages. */
+#define MRT_BGP_OLD_UPDATE		1
+#define MRT_BGP_OLD_STATE_CHANGE	3
+#define MRT_BGP_OLD_OPEN		5
+#define MRT_BGP_OLD_NOTIFY		6
+#define MRT_BGP_OLD_KEEPALIVE		7
+
 /* TABLE_DUMP subtypes: the AFI (RFC 6396 4.2). */
 #define MRT_TD_AFI_IPV4		1
 #define MRT_TD_AFI_IPV6		2

@@ -61,6 +61,10 @@ struct mrt_read {
 	uint32_t	 skipped[SKIP_KINDS_MAX];
 	size_t		 nskipped;
 	uint64_t	 warnings;
+	/* The deprecated BGP type: each peer's last local end, since its
+	 * state changes name the peer only (bgp_old_state()). */
+	struct feed_key	*old_keys;
+	size_t		 nold, oldcap;
 };
 
 static void rec_warn(struct mrt_read *, const struct mrt_record *,
@@ -692,6 +696,122 @@ table_dump(struct mrt_read *r, const struct mrt_record *rec)
 	rib_route(r, rec, &peer, ts, false, &rt);
 }
 
+/* ---- the deprecated BGP type of 1999-2000 ----------------------------- */
+
+/*
+ * RFC 6396 Appendix B deprecates type 5 (BGP), which RIPE RIS wrote until
+ * 2000 (the shared rrc00 1999-2000 files; bgpdump reads it).  As those
+ * files hold it:
+ *   UPDATE (1), OPEN (5), NOTIFY (6), KEEPALIVE (7):
+ *     peer AS (2) | peer IP (4) | local AS (2) | local IP (4) |
+ *     the BGP message without its 19-octet header
+ *   STATE_CHANGE (3): peer AS (2) | peer IP (4) | old (2) | new (2)
+ * IPv4 and 2-octet ASes only (IPv6 had types 9 and 10 of its own).  The
+ * message gets its header back in the scratch buffer and is fed as a
+ * BGP4MP_MESSAGE would be: peer -> local, 2-octet AS_PATH.
+ */
+static const uint8_t bgp_old_type[] = {
+	[MRT_BGP_OLD_UPDATE] = BGP_UPDATE,
+	[MRT_BGP_OLD_OPEN] = BGP_OPEN,
+	[MRT_BGP_OLD_NOTIFY] = BGP_NOTIFICATION,
+	[MRT_BGP_OLD_KEEPALIVE] = BGP_KEEPALIVE,
+};
+
+/* Remember k as its peer's session (for the peer's state changes). */
+static void
+bgp_old_remember(struct mrt_read *r, const struct feed_key *k)
+{
+	struct feed_key *nk;
+	size_t i;
+
+	for (i = 0; i < r->nold; i++)
+		if (ipaddr_eq(&r->old_keys[i].peer_addr, &k->peer_addr) &&
+		    r->old_keys[i].peer_as == k->peer_as) {
+			r->old_keys[i] = *k;
+			return;
+		}
+	if (r->nold == r->oldcap) {
+		if ((nk = reallocarray(r->old_keys, r->oldcap * 2 + 8,
+		    sizeof(*nk))) == NULL)
+			return;	/* its state changes then end nothing */
+		r->old_keys = nk;
+		r->oldcap = r->oldcap * 2 + 8;
+	}
+	r->old_keys[r->nold++] = *k;
+}
+
+static void
+bgp_old_state(struct mrt_read *r, const struct mrt_record *rec,
+    struct cursor *c, const struct feed_key *peer)
+{
+	size_t i;
+
+	for (i = 0; i < r->nold; i++)
+		if (ipaddr_eq(&r->old_keys[i].peer_addr, &peer->peer_addr) &&
+		    r->old_keys[i].peer_as == peer->peer_as)
+			break;
+	if (i == r->nold) {	/* no session yet: count the change only */
+		bgp4mp_state(r, rec, c, peer);
+		return;
+	}
+	bgp4mp_state(r, rec, c, &r->old_keys[i]);
+}
+
+static void
+bgp_old(struct mrt_read *r, const struct mrt_record *rec)
+{
+	struct feed_key key;
+	struct bgp_session *s;
+	struct cursor c;
+	uint16_t as2;
+	size_t n;
+	const char *why;
+
+	if (rec->subtype != MRT_BGP_OLD_STATE_CHANGE &&
+	    (rec->subtype >= sizeof(bgp_old_type) ||
+	    bgp_old_type[rec->subtype] == 0)) {
+		skip_kind(r, rec, "a subtype of the deprecated BGP type not "
+		    "read");
+		return;
+	}
+	memset(&key, 0, sizeof(key));
+	cursor_init(&c, rec->body, rec->len);
+	if (cursor_get_u16(&c, &as2) == -1 ||
+	    get_addr(&c, MRT_AFI_IPV4, &key.peer_addr) == -1) {
+		malformed(r, rec, "peer cut short");
+		return;
+	}
+	key.peer_as = as2;
+	if (rec->subtype == MRT_BGP_OLD_STATE_CHANGE) {
+		bgp_old_state(r, rec, &c, &key);
+		return;
+	}
+	if (cursor_get_u16(&c, &as2) == -1 ||
+	    get_addr(&c, MRT_AFI_IPV4, &key.local_addr) == -1) {
+		malformed(r, rec, "local end cut short");
+		return;
+	}
+	key.local_as = as2;
+	n = cursor_left(&c);
+	if (n > MSG_CAP - BGP_HEADER_LEN) {
+		malformed(r, rec, "message longer than a BGP message");
+		return;
+	}
+	memset(r->msg, 0xff, BGP_MARKER_LEN);
+	r->msg[BGP_MARKER_LEN] = (uint8_t)((n + BGP_HEADER_LEN) >> 8);
+	r->msg[BGP_MARKER_LEN + 1] = (uint8_t)(n + BGP_HEADER_LEN);
+	r->msg[BGP_MARKER_LEN + 2] = bgp_old_type[rec->subtype];
+	if (cursor_get_bytes(&c, r->msg + BGP_HEADER_LEN, n) == -1)
+		return;		/* n is what is left: not reached */
+	if ((s = feed_session(r->t, &key)) == NULL)
+		return;			/* no memory: logged */
+	bgp_old_remember(r, &key);
+	bgp_session_encoding(s, FEED_PEER_TO_LOCAL, BGP_ENC_ALL, 0);
+	if ((why = bgp_session_message(s, FEED_PEER_TO_LOCAL, r->msg,
+	    n + BGP_HEADER_LEN, &rec->pkt)) != NULL)
+		refused(r, rec, why);
+}
+
 /* ---- records --------------------------------------------------------- */
 
 static bool
@@ -757,6 +877,7 @@ mrt_read_free(struct mrt_read *r)
 	if (r == NULL)
 		return;
 	free(r->peers);
+	free(r->old_keys);
 	free(r->msg);
 	free(r->name);
 	free(r);
@@ -778,7 +899,7 @@ mrt_read_record(struct mrt_read *r, const struct mrt_record *rec)
 		table_dump(r, rec);
 		break;
 	case MRT_BGP_OLD:
-		skip_kind(r, rec, "the deprecated BGP type of 1999-2000");
+		bgp_old(r, rec);
 		break;
 	default:
 		skip_kind(r, rec, "not a BGP type");

@@ -74,9 +74,6 @@ import zlib
 # class -> (count, reason).  count None: any count, still listed.
 # "exit" is rovmon's expected exit status (default 0): 1 when the input is
 # cut short (docs/hostile-input.md: a run that lost data says so).
-T5 = ("MRT type 5 (BGP, deprecated: RFC 6396 Appendix B lists it among the "
-      "types no longer in use); rovmon counts such records and skips them "
-      "(the issue asks for BGP4MP(_ET), TABLE_DUMP and TABLE_DUMP_V2)")
 TAW0 = ("RIB entries of the dumping router's own routes (peer 0.0.0.0/:: AS 0) "
         "carry no path attribute: RFC 7606 3(d), the well-known mandatory "
         "ORIGIN is missing: treat-as-withdraw in rovmon; bgpdump prints an "
@@ -121,14 +118,12 @@ KNOWN = {
                 "record only; rovmon then finds no valid record boundary and "
                 "says so (exit 1)",
     },
-    "bgpkit-parser-ripe/rrc00/1999.09/updates.19990903.1041.gz": {
-        "mrt-type-5": (65311, T5)},
-    "bgpkit-parser-ripe/rrc00/1999.12/updates.19991214.1621.gz": {
-        "mrt-type-5": (55489, T5)},
-    "bgpkit-parser-ripe/rrc00/2000.01/updates.20000102.2014.gz": {
-        "mrt-type-5": (6343, T5)},
     "bgpkit-parser-ripe/rrc00/2000.03/updates.20000325.0345.gz": {
-        "mrt-type-5": (2046, T5),
+        "mrt-type-5": (2042, "after the damaged boundary (record 6 has no "
+                       "MRT header, record 7 declares a 16 MiB length) "
+                       "bgpdump reads on and prints 2,042 withdrawals of "
+                       "'peer' 0.5.0.3 AS13937 made of the damaged bytes; "
+                       "rovmon stops at the damage, says so, exits 1"),
         "exit": 1,
         "note": "two damaged record boundaries: data lost, exit 1"},
     "mrtparse-samples/openbgpd_rib_table-mp": {
@@ -242,9 +237,11 @@ def rfc5952_prefix(prefix, seen):
     return rfc5952(addr, seen) + "/" + plen
 
 
-def bgpdump_events(text, td2_times):
+def bgpdump_events(text, td2_times, t5_withdrawn=None):
     """-> (events in order, counts of what else was seen); the events of
-    MRT type 5 ("BGP") lines are also in seen["type5"], a set."""
+    MRT type 5 ("BGP") lines are also in seen["type5"], a set.
+    t5_withdrawn: type5_withdrawn()'s prefixes, which replace what
+    bgpdump -m prints for a type 5 withdrawal (see there)."""
     events, seen = [], collections.Counter()
     type5, local_peers = set(), set()
     for line in text.splitlines():
@@ -271,6 +268,11 @@ def bgpdump_events(text, td2_times):
             # sender's (the collector's) AS, which bgpdump does not print
             peer_as = None
             local_peers.add(peer_ip)
+        if kind == "W" and typ == "BGP" and t5_withdrawn:
+            q = t5_withdrawn.get((peer_ip, time_us(tm)))
+            if q and q[0].endswith("/" + prefix.partition("/")[2]):
+                prefix = q.popleft()
+                seen["type 5 withdrawal: prefix from the file"] += 1
         if kind == "W":
             events.append(Event(peer_ip, peer_as, "withdraw", prefix, path_id,
                                 None, None, time_us(tm), False))
@@ -364,6 +366,41 @@ def td2_originated(path):
         except (struct.error, IndexError, ValueError):
             continue
     return times
+
+
+def type5_withdrawn(path):
+    """{(peer ip, time in us): deque of withdrawn prefixes} of the MRT type
+    5 ("BGP", deprecated) UPDATE records, in file order.  bgpdump -m prints
+    such a withdrawal with the peer's address in place of the prefix (and
+    the prefix's length): `BGP|945188493|W|206.251.0.85|3549|206.251.0.85/21`
+    where bgpdump -v lists 202.24.240.0/21.  The layout, as RIS wrote it
+    until 2000: peer AS (2) | peer IP (4) | local AS (2) | local IP (4) |
+    the UPDATE without its 19-octet header (RFC 4271 4.3: withdrawn
+    routes length (2) | withdrawn routes)."""
+    data = read_mrt_bytes(path)
+    out = collections.defaultdict(collections.deque)
+    off = 0
+    while off + 12 <= len(data):
+        ts, typ, sub, length = struct.unpack_from("!IHHI", data, off)
+        body = data[off + 12:off + 12 + length]
+        off += 12 + length
+        if len(body) < length:
+            break
+        if typ != 5 or sub != 1 or len(body) < 14:
+            continue
+        peer = str(ipaddress.ip_address(body[2:6]))
+        wlen = struct.unpack_from("!H", body, 12)[0]
+        w, o = body[14:14 + wlen], 0
+        while o < len(w):
+            plen = w[o]
+            nb = (plen + 7) // 8
+            if plen > 32 or o + 1 + nb > len(w):
+                break
+            net = ipaddress.ip_network(
+                (w[o + 1:o + 1 + nb].ljust(4, b"\0"), plen), strict=False)
+            out[(peer, ts * 1000000)].append(str(net))
+            o += 1 + nb
+    return out
 
 
 def td2_peer_index(b):
@@ -678,7 +715,8 @@ def check_file(path, name, rovmon, bgpdump, routes=None, plant=None):
     known = KNOWN.get(name, {})
     btext, berr = run_bgpdump(bgpdump, path)
     td2 = td2_originated(path) if "TABLE_DUMP2" in btext[:200000] else {}
-    bev, seen = bgpdump_events(btext, td2)
+    t5 = type5_withdrawn(path) if "\nBGP|" in "\n" + btext[:200000] else {}
+    bev, seen = bgpdump_events(btext, td2, t5)
     if routes is not None:
         rc, rerr = 0, ""
         with open(routes, encoding="utf-8") as fh:

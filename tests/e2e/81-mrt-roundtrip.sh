@@ -69,6 +69,13 @@ roundtrip() {
 	fi
 	run "$tmp/m.mrt" mrt
 	mrc=$?
+	# under ASan/UBSan (ROVMON_BUILD=build-asan) a report exits 1, as a
+	# cut capture does
+	if grep -q "Sanitizer\|runtime error" "$tmp/cap.err" "$tmp/mrt.err"; then
+		echo "FAIL $name: sanitizer report"
+		grep -h -A3 "Sanitizer\|runtime error" "$tmp/cap.err" "$tmp/mrt.err" | head -8
+		return 1
+	fi
 	# a capture cut short exits 1 (docs/hostile-input.md): its MRT is whole
 	if [ $mrc -ne 0 ] && [ $crc -ne 1 ]; then
 		echo "FAIL $name: rovmon -r of its MRT file exits $mrc (capture $crc)"

@@ -261,6 +261,7 @@ stats(struct cursor *c, struct bmp_msg *m)
 static const char *
 peer_down(struct cursor *c, struct bmp_msg *m)
 {
+	struct cursor nc;
 	uint8_t code, sub;
 	const char *why;
 
@@ -272,11 +273,11 @@ peer_down(struct cursor *c, struct bmp_msg *m)
 		if ((why = bgp_pdu(c, BGP_NOTIFICATION, &m->notification,
 		    "BMP Peer Down: NOTIFICATION", m)) != NULL)
 			return why;
-		if (m->notification.len < BGP_HEADER_LEN + 2)
+		cursor_init(&nc, m->notification.p, m->notification.len);
+		if (cursor_peek_u8(&nc, BGP_HEADER_LEN, &code) == -1 ||
+		    cursor_peek_u8(&nc, BGP_HEADER_LEN + 1, &sub) == -1)
 			return WHY(m, "BMP Peer Down: NOTIFICATION length "
 			    "%zu under 21", m->notification.len);
-		code = m->notification.p[BGP_HEADER_LEN];
-		sub = m->notification.p[BGP_HEADER_LEN + 1];
 		m->notif_code = code;
 		m->notif_subcode = sub;
 		break;

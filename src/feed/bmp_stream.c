@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cursor.h"
 #include "base/hash.h"
 #include "base/log.h"
 #include "bgp/bgp_session.h"
@@ -520,7 +521,9 @@ candidate(struct bmp_stream *s, size_t i, bool final)
 	const uint8_t *p = s->buf + i;
 	size_t left = s->len - i;
 	struct bmp_msg *m = &s->m;
+	struct cursor c;
 	uint32_t len;
+	uint8_t b;
 
 	if (left < BMP_HDR_LEN)
 		return final ? CAND_NO : CAND_WAIT;
@@ -529,15 +532,18 @@ candidate(struct bmp_stream *s, size_t i, bool final)
 	len = m->len;
 	/* early rejections, before waiting for the whole message: the
 	 * peer type, and the BGP marker of RM (48) and Peer Up (68) */
+	cursor_init(&c, p, left);
 	if (m->type != BMP_INITIATION && m->type != BMP_TERMINATION &&
-	    left > BMP_HDR_LEN && p[BMP_HDR_LEN] > BMP_PEER_LOC_RIB)
+	    cursor_peek_u8(&c, BMP_HDR_LEN, &b) == 0 && b > BMP_PEER_LOC_RIB)
 		return CAND_NO;
 	if (m->type == BMP_ROUTE_MONITORING || m->type == BMP_PEER_UP) {
 		size_t mk = BMP_HDR_LEN + BMP_PEER_HDR_LEN +
 		    (m->type == BMP_PEER_UP ? 20 : 0), j;
 
-		for (j = mk; j < mk + BGP_MARKER_LEN && j < left; j++)
-			if (p[j] != 0xff)
+		/* as much of the marker as has arrived */
+		for (j = mk; j < mk + BGP_MARKER_LEN &&
+		    cursor_peek_u8(&c, j, &b) == 0; j++)
+			if (b != 0xff)
 				return CAND_NO;
 	}
 	if (left < len)

@@ -39,6 +39,10 @@ enum reasm_close {
 	REASM_CLOSE_REUSED,	/* a new SYN replaced an old session */
 };
 
+/* "TCP FIN", "TCP RST", "idle timeout", ...: static text for logs and
+ * session events (the words of BGP session events since issue 2). */
+const char	*reasm_close_name(enum reasm_close);
+
 /*
  * Callbacks into the next stage.  `sess` is what session_open returned.
  * For data, `pkt` is the frame that carried those bytes (for time stamps

@@ -373,26 +373,6 @@ bgp_session_new(const struct flow_endpoint *a, const struct flow_endpoint *b,
 	return s;
 }
 
-static const char *
-close_name(enum reasm_close why)
-{
-	switch (why) {
-	case REASM_CLOSE_FIN:
-		return "TCP FIN";
-	case REASM_CLOSE_RST:
-		return "TCP RST";
-	case REASM_CLOSE_TIMEOUT:
-		return "idle timeout";
-	case REASM_CLOSE_EVICTED:
-		return "evicted (flow table full)";
-	case REASM_CLOSE_END:
-		return "end of capture";
-	case REASM_CLOSE_REUSED:
-		return "replaced by a new SYN";
-	}
-	return "unknown";
-}
-
 /*
  * A message begun but not complete when the stream ends was never
  * decoded (docs/hostile-input.md, G2): count it in bgp_msg_cut_at_end,
@@ -423,12 +403,12 @@ close_partial(struct bgp_dir *dr, enum reasm_close why)
 		log_info("bgp: %s offset %llu: message cut short by %s: %zu "
 		    "of its %u bytes", bgp_session_dir_name(dr, name,
 		    sizeof(name)), (unsigned long long)dr->off,
-		    close_name(why), dr->buflen, want);
+		    reasm_close_name(why), dr->buflen, want);
 	else
 		log_info("bgp: %s offset %llu: message cut short by %s: %zu "
 		    "bytes of its header", bgp_session_dir_name(dr, name,
 		    sizeof(name)), (unsigned long long)dr->off,
-		    close_name(why), dr->buflen);
+		    reasm_close_name(why), dr->buflen);
 	dr->off += dr->buflen;
 	dr->buflen = 0;
 }
@@ -447,7 +427,7 @@ bgp_session_close(struct bgp_session *s, enum reasm_close why,
 	ctx_fill(s, 0, NULL, 0, pkt, &ctx);
 	/* The end of a capture file says nothing about the session. */
 	emit(s, 0, &ctx, why == REASM_CLOSE_END ? BGP_SESS_CAPTURE_END :
-	    BGP_SESS_DOWN, close_name(why));
+	    BGP_SESS_DOWN, reasm_close_name(why));
 }
 
 void

@@ -230,21 +230,29 @@ readerr:
 	return PCAP_ERROR;
 }
 
+/* Keep the first bytes read (for explain(), if libpcap refuses them). */
+static void
+keep_head(struct stdin_src *in, const char *buf, size_t n)
+{
+	size_t keep;
+
+	if (in->headlen >= sizeof(in->head))
+		return;
+	keep = sizeof(in->head) - in->headlen;
+	if (keep > n)
+		keep = n;
+	memcpy(in->head + in->headlen, buf, keep);
+	in->headlen += keep;
+}
+
 static ssize_t
 stdin_read(void *cookie, char *buf, size_t size)
 {
 	struct stdin_src *in = cookie;
 	ssize_t n;
-	size_t keep;
 
-	if ((n = read(in->fd, buf, size)) > 0 &&
-	    in->headlen < sizeof(in->head)) {
-		keep = sizeof(in->head) - in->headlen;
-		if (keep > (size_t)n)
-			keep = (size_t)n;
-		memcpy(in->head + in->headlen, buf, keep);
-		in->headlen += keep;
-	}
+	if ((n = read(in->fd, buf, size)) > 0)
+		keep_head(in, buf, (size_t)n);
 	return n;
 }
 
@@ -263,19 +271,12 @@ zsrc_read(void *cookie, char *buf, size_t size)
 {
 	struct stdin_src *in = cookie;
 	ssize_t n;
-	size_t keep;
 
 	if ((n = zread_read(in->z, buf, size)) < 0) {
 		errno = ENOMEM;
 		return -1;
 	}
-	if (n > 0 && in->headlen < sizeof(in->head)) {
-		keep = sizeof(in->head) - in->headlen;
-		if (keep > (size_t)n)
-			keep = (size_t)n;
-		memcpy(in->head + in->headlen, buf, keep);
-		in->headlen += keep;
-	}
+	keep_head(in, buf, (size_t)n);
 	return n;
 }
 

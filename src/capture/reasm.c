@@ -416,3 +416,23 @@ reasm_mem(const struct reasm *r)
 {
 	return r->mem;
 }
+
+const char *
+reasm_close_name(enum reasm_close why)
+{
+	switch (why) {
+	case REASM_CLOSE_FIN:
+		return "TCP FIN";
+	case REASM_CLOSE_RST:
+		return "TCP RST";
+	case REASM_CLOSE_TIMEOUT:
+		return "idle timeout";
+	case REASM_CLOSE_EVICTED:
+		return "evicted (flow table full)";
+	case REASM_CLOSE_END:
+		return "end of capture";
+	case REASM_CLOSE_REUSED:
+		return "replaced by a new SYN";
+	}
+	return "unknown";
+}

@@ -105,25 +105,6 @@ p_gap(void *sess, int dir, uint64_t nbytes, const struct packet *pkt)
 		bmp_stream_gap(f->s, nbytes, pkt);
 }
 
-static const char *
-close_name(enum reasm_close why)
-{
-	switch (why) {
-	case REASM_CLOSE_FIN:
-		return "TCP FIN";
-	case REASM_CLOSE_RST:
-		return "TCP RST";
-	case REASM_CLOSE_TIMEOUT:
-		return "idle timeout";
-	case REASM_CLOSE_EVICTED:
-		return "flow evicted";
-	case REASM_CLOSE_REUSED:
-		return "a new SYN on the same ports";
-	default:
-		return "end of capture";
-	}
-}
-
 static void
 add_stats(struct bmp_stream_stats *to, const struct bmp_stream_stats *from)
 {
@@ -150,7 +131,7 @@ p_close(void *sess, enum reasm_close why, const struct packet *pkt)
 
 	if (f == NULL)
 		return;
-	bmp_stream_close(f->s, close_name(why), pkt);
+	bmp_stream_close(f->s, reasm_close_name(why), pkt);
 	add_stats(&f->bp->closed, bmp_stream_stats(f->s));
 	bmp_stream_free(f->s);
 	free(f);

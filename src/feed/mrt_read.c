@@ -307,21 +307,8 @@ attr_next(struct cursor *c, struct attr_span *a)
 {
 	const uint8_t *start = cursor_ptr(c);
 	size_t before = cursor_left(c);
-	uint16_t len16;
-	uint8_t len8;
 
-	if (cursor_get_u8(c, &a->flags) == -1 ||
-	    cursor_get_u8(c, &a->type) == -1)
-		return -1;
-	if (a->flags & ATTR_F_EXTLEN) {
-		if (cursor_get_u16(c, &len16) == -1)
-			return -1;
-	} else {
-		if (cursor_get_u8(c, &len8) == -1)
-			return -1;
-		len16 = len8;
-	}
-	if (cursor_sub(c, len16, &a->val) == -1)
+	if (bgp_attr_next(c, &a->flags, &a->type, &a->val) == -1)
 		return -1;
 	a->raw = start;
 	a->rawlen = before - cursor_left(c);

@@ -64,11 +64,19 @@ key_hash(const struct feed_key *k)
 	return hash_fmix64(h);
 }
 
+/* Whole addresses: key_hash() hashes all 16 octets, so every key has
+ * them zeroed past the family's; a fixed-size compare is inlined. */
+static bool
+addr_eq16(const struct ipaddr *x, const struct ipaddr *y)
+{
+	return x->family == y->family && memcmp(x->a, y->a, 16) == 0;
+}
+
 static bool
 key_eq(const struct feed_key *a, const struct feed_key *b)
 {
-	return ipaddr_eq(&a->peer_addr, &b->peer_addr) &&
-	    ipaddr_eq(&a->local_addr, &b->local_addr) &&
+	return addr_eq16(&a->peer_addr, &b->peer_addr) &&
+	    addr_eq16(&a->local_addr, &b->local_addr) &&
 	    a->peer_port == b->peer_port && a->local_port == b->local_port &&
 	    a->peer_as == b->peer_as && a->local_as == b->local_as &&
 	    a->scope == b->scope && a->view == b->view;

@@ -658,9 +658,13 @@ rovmon_loop_file_record(struct rovmon *rv, const struct packet *pkt)
 {
 	if (rv->file_left > 0 && pkt->ts.tv_sec == rv->file_sec) {
 		rv->file_left--;
-		rv->last = *pkt;
-		rv->last.data = NULL;
-		rv->last.caplen = 0;
+		/* what the end of the input reads of the last record (the
+		 * rest was set by rovmon_loop_record()) */
+		rv->last.num = pkt->num;
+		/* field by field: the reader stored them so, and one 16-octet
+		 * load of both stalls on forwarding from two 8-octet stores */
+		rv->last.ts.tv_sec = pkt->ts.tv_sec;
+		rv->last.ts.tv_usec = pkt->ts.tv_usec;
 		return;
 	}
 	rv->file_left = FILE_RECORD_SLICE - 1;

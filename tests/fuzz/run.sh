@@ -22,7 +22,7 @@ mode=${1:?usage: run.sh run|smoke|regress SECONDS [TARGET...]}
 secs=${2:-600}
 shift 2 2>/dev/null || shift $#
 B=${FUZZ_BUILD:-build-fuzz}
-targets=${*:-fuzz_packet fuzz_pcap fuzz_bgp_msg fuzz_vrp fuzz_rules fuzz_redis_reply fuzz_aspa fuzz_rtr fuzz_rtr_audit fuzz_rtr_client fuzz_checkpoint fuzz_control fuzz_bmp}
+targets=${*:-fuzz_packet fuzz_pcap fuzz_bgp_msg fuzz_vrp fuzz_rules fuzz_redis_reply fuzz_aspa fuzz_rtr fuzz_rtr_audit fuzz_rtr_client fuzz_checkpoint fuzz_control fuzz_bmp fuzz_mrt}
 status=0
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:allocator_may_return_null=0}
@@ -48,6 +48,8 @@ dicts() {
 	fuzz_rtr|fuzz_rtr_audit|fuzz_rtr_client) echo rtr ;;
 	fuzz_checkpoint) echo checkpoint ;;
 	fuzz_control) echo control ;;
+	fuzz_mrt) echo "mrt bgp" ;;
+	fuzz_bmp) echo "bmp bgp" ;;
 	esac
 }
 

@@ -283,7 +283,11 @@ open_read_file(struct rovmon *rv, struct zread **mrt)
 			return 0;
 		}
 	}
-	if (zread_kind(z) == ZREAD_PLAIN && strcmp(path, "-") != 0) {
+	/* reopened by name only where the bytes looked at can be read
+	 * again: a regular file (a named pipe's are gone: the zread has
+	 * them) */
+	if (zread_kind(z) == ZREAD_PLAIN && strcmp(path, "-") != 0 &&
+	    zread_raw_size(z) > 0) {
 		zread_close(z);
 		rv->cap = capture_open_offline(path, rv->opt.filter);
 	} else

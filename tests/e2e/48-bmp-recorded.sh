@@ -198,8 +198,11 @@ import json, sys
 st = json.loads(open(sys.argv[1]).read().splitlines()[-1])["bmp_station"]
 want = {"accepted": 67, "refused": 1, "open": 0, "errors": 0, "silent": 0}
 got = {k: st[k] for k in want}
-if got != want or st["closed"] < 3 or st["bytes"] < (1 << 20) + 335551:
-    sys.exit("bmp_station: %s, want %s, closed >= 3, bytes >= 1384127" % (st, want))
+# bytes: at least the router's 335,551; the garbage's megabyte may still be
+# unread when SIGTERM comes (one read per connection and poll round: the
+# ASan build read 927,717 of it in a fresh-clone CI)
+if got != want or st["closed"] < 3 or st["bytes"] < 335551:
+    sys.exit("bmp_station: %s, want %s, closed >= 3, bytes >= 335551" % (st, want))
 EOF
 echo "ok (e): 64 idle, a refused 65th, garbage and a cut message: the router's 3500 route events all arrived"
 

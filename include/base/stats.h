@@ -110,6 +110,17 @@
 	X(mrt_state_changes)	/* STATE_CHANGE records */		\
 	X(mrt_attr_dropped)	/* optional attributes left out of an	\
 				   entry larger than a BGP message */	\
+	/* BMP streams, passive and station (feed/bmp_stream.c) */	\
+	X(bmp_messages)		/* BMP messages decoded */		\
+	X(bmp_refused)		/* BMP messages refused (logged) */	\
+	X(bmp_old_version)	/* of those, BMP v1/v2 */		\
+	X(bmp_bgp_refused)	/* BGP messages in them refused */	\
+	X(bmp_resyncs)		/* boundaries found after a loss */	\
+	X(bmp_skipped)		/* bytes skipped to find one */		\
+	X(bmp_gap_bytes)	/* bytes the carrier lost */		\
+	X(bmp_cut_at_end)	/* bytes of a message a close cut */	\
+	X(bmp_peer_ups)		/* Peer Up messages */			\
+	X(bmp_peer_downs)	/* Peer Down messages */		\
 	/* validator */							\
 	X(rpki_valid)		/* announcements judged VALID */	\
 	X(rpki_invalid)							\

@@ -34,10 +34,22 @@
 #include "base/cursor.h"
 #include "base/hash.h"
 #include "base/log.h"
+#include "base/stats.h"
 #include "bgp/bgp_session.h"
 #include "feed/bmp.h"
 #include "feed/bmp_stream.h"
 #include "feed/feed_session.h"
+
+/*
+ * A count of this stream (bmp_stream_stats(), the station's and the
+ * passive path's reports) that is also the process's (the --stats line's
+ * bmp_* counters, docs/deployment.md): a loss on any BMP connection is
+ * in the statistics line, like the BGP reassembly's.
+ */
+#define ST_ADD(s, field, n) do {					\
+	(s)->st.field += (uint64_t)(n);					\
+	STAT_ADD(bmp_##field, (n));					\
+} while (0)
 
 /* A connection names at most this many peers (a route server's BMP
  * feed: thousands); more are refused, counted. */
@@ -269,7 +281,7 @@ view_session(struct bmp_stream *s, struct bmp_peer_state *ps,
 	for (dir = 0; dir < 2; dir++)
 		if (ps->open[dir] != NULL && (why = bgp_session_message(sess,
 		    dir, ps->open[dir], ps->open_len[dir], pkt)) != NULL) {
-			s->st.bgp_refused++;
+			ST_ADD(s, bgp_refused, 1);
 			refuse(s, off, pkt, why);
 		}
 	return sess;
@@ -322,7 +334,7 @@ route_monitoring(struct bmp_stream *s, struct bmp_peer_state *ps,
 
 	copy_pkt(&p, pkt, &m->peer);
 	if ((sess = view_session(s, ps, view, &p, off)) == NULL) {
-		s->st.refused++;
+		ST_ADD(s, refused, 1);
 		return;
 	}
 	/* the A flag: the router's AS_PATH width in this message (RFC 7854
@@ -331,7 +343,7 @@ route_monitoring(struct bmp_stream *s, struct bmp_peer_state *ps,
 	bgp_session_encoding(sess, dir, BGP_ENC_AS4, as2 ? 0 : BGP_ENC_AS4);
 	if ((why = bgp_session_message(sess, dir, m->bgp.p, m->bgp.len,
 	    &p)) != NULL) {
-		s->st.bgp_refused++;
+		ST_ADD(s, bgp_refused, 1);
 		refuse(s, off, pkt, why);
 	}
 }
@@ -352,13 +364,13 @@ mirroring(struct bmp_stream *s, struct bmp_peer_state *ps,
 			continue;	/* information: errored PDU, lost */
 		if (sess == NULL && (sess = view_session(s, ps, BGP_VIEW_WIRE,
 		    &p, off)) == NULL) {
-			s->st.refused++;
+			ST_ADD(s, refused, 1);
 			return;
 		}
 		/* mirrored messages are those received from the peer */
 		if ((why = bgp_session_message(sess, FEED_PEER_TO_LOCAL, v.p,
 		    v.len, &p)) != NULL) {
-			s->st.bgp_refused++;
+			ST_ADD(s, bgp_refused, 1);
 			refuse(s, off, pkt, why);
 		}
 	}
@@ -373,7 +385,7 @@ peer_up(struct bmp_stream *s, struct bmp_peer_state *ps,
 	int i;
 
 	copy_pkt(&p, pkt, &m->peer);
-	s->st.peer_ups++;
+	ST_ADD(s, peer_ups, 1);
 	/* a Peer Up starts a new BGP session: one still up here ended
 	 * unseen (its Peer Down lost, or the stream began mid-session) */
 	if (ps->views != 0) {
@@ -408,7 +420,7 @@ peer_down(struct bmp_stream *s, struct bmp_peer_state *ps,
 	int dir;
 
 	copy_pkt(&p, pkt, &m->peer);
-	s->st.peer_downs++;
+	ST_ADD(s, peer_downs, 1);
 	switch (m->down_reason) {
 	case BMP_DOWN_LOCAL_NOTIF:
 	case BMP_DOWN_REMOTE_NOTIF:
@@ -428,7 +440,7 @@ peer_down(struct bmp_stream *s, struct bmp_peer_state *ps,
 			    (why = bgp_session_message(sess, dir,
 			    m->notification.p, m->notification.len,
 			    &p)) != NULL) {
-				s->st.bgp_refused++;
+				ST_ADD(s, bgp_refused, 1);
 				refuse(s, off, pkt, why);
 			}
 		}
@@ -468,11 +480,12 @@ message(struct bmp_stream *s, const uint8_t *p, size_t n, uint64_t off,
 	const char *why;
 
 	if ((why = bmp_decode(p, n, m)) != NULL) {
-		s->st.refused++;
+		ST_ADD(s, refused, 1);
 		refuse(s, off, pkt, why);
 		return;
 	}
 	s->st.msgs[m->type]++;
+	STAT_INC(bmp_messages);
 	s->msgs_total++;
 	switch (m->type) {
 	case BMP_INITIATION:
@@ -486,7 +499,7 @@ message(struct bmp_stream *s, const uint8_t *p, size_t n, uint64_t off,
 		break;
 	}
 	if (!m->has_peer || (ps = peer_get(s, &m->peer)) == NULL) {
-		s->st.refused++;
+		ST_ADD(s, refused, 1);
 		refuse(s, off, pkt, "BMP per-peer header: a peer over the "
 		    "connection's cap or no memory");
 		return;
@@ -587,8 +600,8 @@ hunt(struct bmp_stream *s, const struct packet *pkt, bool final)
 	if (!s->old_said && old_version_start(s) && s->msgs_total == 0 &&
 	    s->st.skipped >= 4096) {
 		s->old_said = true;
-		s->st.old_version++;
-		s->st.refused++;
+		ST_ADD(s, old_version, 1);
+		ST_ADD(s, refused, 1);
 		refuse(s, 0, pkt, s->first[0] == 1 ?
 		    "BMP common header: version 1 unsupported (BMP v3, "
 		    "RFC 7854, only)" : "BMP common header: version 2 "
@@ -597,14 +610,14 @@ hunt(struct bmp_stream *s, const struct packet *pkt, bool final)
 	for (i = s->head; i < s->len; i++)
 		if ((c = candidate(s, i, final)) != CAND_NO)
 			break;
-	s->st.skipped += i - s->head;
+	ST_ADD(s, skipped, i - s->head);
 	s->off += i - s->head;
 	s->head = i;
 	if (c != CAND_YES)
 		return false;
 	s->synced = true;
 	if (s->off != 0 || s->st.gap_bytes != 0)
-		s->st.resyncs++;
+		ST_ADD(s, resyncs, 1);
 	return true;
 }
 
@@ -626,14 +639,14 @@ process(struct bmp_stream *s, const struct packet *pkt, bool final)
 			break;
 		if ((why = bmp_header(s->buf + s->head, left, m)) != NULL) {
 			if (m->version == 1 || m->version == 2)
-				s->st.old_version++;
-			s->st.refused++;
+				ST_ADD(s, old_version, 1);
+			ST_ADD(s, refused, 1);
 			refuse(s, s->off, pkt, why);
 			s->synced = false;
 			/* not this header's first byte again */
 			s->head++;
 			s->off++;
-			s->st.skipped++;
+			ST_ADD(s, skipped, 1);
 			continue;
 		}
 		if (left < m->len)
@@ -701,8 +714,8 @@ bmp_stream_gap(struct bmp_stream *s, uint64_t nbytes,
 	if (s == NULL || s->closed)
 		return;
 	/* a partial message is lost with the gap */
-	s->st.skipped += s->len - s->head;
-	s->st.gap_bytes += nbytes != 0 ? nbytes : 1;
+	ST_ADD(s, skipped, s->len - s->head);
+	ST_ADD(s, gap_bytes, nbytes != 0 ? nbytes : 1);
 	s->off += (s->len - s->head) + nbytes;
 	s->head = s->len = 0;
 	s->synced = false;
@@ -716,7 +729,7 @@ bmp_stream_close(struct bmp_stream *s, const char *reason,
 		return;
 	process(s, pkt, true);
 	if (s->len > s->head) {
-		s->st.cut_at_end += s->len - s->head;
+		ST_ADD(s, cut_at_end, s->len - s->head);
 		log_warnx("%s: %zu bytes of a message cut at the connection's "
 		    "end (%s)", s->name, s->len - s->head,
 		    reason != NULL ? reason : "closed");

@@ -39,7 +39,7 @@ run() {	# run NAME PCAP [ARGS]
 	shift 2
 	"$B/rovmon" -q -r "$D/$f" --vrps "$VRPS" --rules rules/rovmon.rules \
 	    --routes "$tmp/$n.routes" --alerts "$tmp/$n.alerts" \
-	    --stats /dev/null "$@" 2> "$tmp/$n.err"
+	    --stats "$tmp/$n.stats" "$@" 2> "$tmp/$n.err"
 	echo $? > "$tmp/$n.rc"
 }
 run pre gobgp-bmp-pre.pcap --write-mrt "$tmp/pre.mrt"
@@ -56,6 +56,21 @@ for n in pre none all mid; do
 	[ "$(cat "$tmp/$n.rc")" = 0 ] ||
 	    { echo "FAIL: $n: rovmon exit $(cat "$tmp/$n.rc")"; cat "$tmp/$n.err"; exit 1; }
 done
+# the --stats line counts BMP too (bmp_*: a loss would be there, like the
+# BGP reassembly's): the recording's 3,035 messages, its Peer Up and Down
+$PY - "$tmp" <<'PY' || exit 1
+import json, sys
+def st(n):
+    return json.loads(open("%s/%s.stats" % (sys.argv[1], n)).read().splitlines()[-1])
+pre, none = st("pre"), st("none")
+want = {"bmp_messages": 3035, "bmp_peer_ups": 1, "bmp_peer_downs": 1,
+        "bmp_refused": 0, "bmp_gap_bytes": 0, "bmp_skipped": 0, "bmp_cut_at_end": 0}
+got = {k: pre.get(k) for k in want}
+if got != want:
+    sys.exit("FAIL: --stats of the pre-policy recording: %s, want %s" % (got, want))
+if none.get("bmp_messages") != 0:
+    sys.exit("FAIL: --bmp-ports none decoded %s BMP messages" % none.get("bmp_messages"))
+PY
 $PY - "$tmp" <<'PY'
 import json, sys
 tmp = sys.argv[1]
